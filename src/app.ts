@@ -1,0 +1,175 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createYoga, maskError } from 'graphql-yoga';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { Config } from './config.js';
+import { openDatabase, type Database } from './db/client.js';
+import type { GraphQLContext } from './graphql/context.js';
+import { schema } from './graphql/schema.js';
+import type { Logger } from './log.js';
+import { createServices, type Services } from './services.js';
+import { keyFromHeaders } from './tenancy/authenticator.js';
+import { bootstrap, type BootstrapResult, type Principal } from './tenancy/service.js';
+
+export type Herald = {
+  server: Server;
+  services: Services;
+  database: Database;
+  /** Set when this start created the operator tenant: the admin key, to be shown once. */
+  bootstrap: BootstrapResult;
+  listen(): Promise<string>;
+  stop(): Promise<void>;
+};
+
+const UNAUTHENTICATED = JSON.stringify({
+  errors: [
+    {
+      message: 'Missing or invalid API key: send "Authorization: Bearer <key>" or an "apikey" header.',
+      extensions: { code: 'UNAUTHENTICATED' },
+    },
+  ],
+});
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function sendJson(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(body);
+}
+
+/** Opens the database, migrates, bootstraps and wires the HTTP and WebSocket servers. */
+export async function createHerald(config: Config, log: Logger): Promise<Herald> {
+  const database = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
+  await database.migrate();
+  const boot = await bootstrap(database.db, config.bootstrapApiKey);
+  const services = createServices(database.db, config, {
+    pglite: database.kind === 'pglite',
+    onError: (err) => log.error({ err }, 'background task failed'),
+  });
+
+  const yoga = createYoga<{ principal?: Principal }, GraphQLContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    graphiql: { title: 'Herald', subscriptionsProtocol: 'WS' },
+    logging: {
+      debug: (...args) => log.debug({ args }, 'yoga'),
+      info: (...args) => log.info({ args }, 'yoga'),
+      warn: (...args) => log.warn({ args }, 'yoga'),
+      error: (...args) => log.error({ args }, 'yoga'),
+    },
+    maskedErrors: {
+      maskError: (error, message, isDev) => {
+        // Unexpected faults are logged here and reach the client only as a generic error.
+        const original = (error as { originalError?: unknown }).originalError;
+        if (original) log.error({ err: original }, 'unexpected error while executing an operation');
+        return maskError(error, message, isDev);
+      },
+    },
+    context: ({ principal }) => {
+      if (!principal) throw new Error('request reached GraphQL without an authenticated principal');
+      return { principal, services };
+    },
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://herald.local');
+    if (url.pathname === '/healthz') {
+      try {
+        await database.ping();
+        sendJson(res, 200, JSON.stringify({ status: 'ok', database: database.kind }));
+      } catch {
+        sendJson(res, 503, JSON.stringify({ status: 'unavailable', database: database.kind }));
+      }
+      return;
+    }
+    if (url.pathname === '/graphql') {
+      // GraphiQL itself is a static page; every operation needs a key.
+      const graphiql =
+        req.method === 'GET' && (header(req, 'accept') ?? '').includes('text/html') && !url.searchParams.has('query');
+      const principal = graphiql ? undefined : await services.authenticator.authenticate(keyFromHeaders((n) => header(req, n)));
+      if (!graphiql && !principal) return sendJson(res, 401, UNAUTHENTICATED);
+      await yoga.handle(req, res, { principal: principal ?? undefined });
+      return;
+    }
+    sendJson(res, 404, JSON.stringify({ error: { code: 'NOT_FOUND', message: `no route for ${req.method} ${url.pathname}` } }));
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err) => {
+      log.error({ err, method: req.method, path: req.url?.split('?')[0] }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, JSON.stringify({ error: { code: 'INTERNAL', message: 'internal error' } }));
+      else res.end();
+    });
+  });
+
+  // graphql-ws on the same path; the key travels in connectionParams since browsers cannot set
+  // headers on a WebSocket.
+  const wss = new WebSocketServer({ server, path: '/graphql' });
+  const principals = new WeakMap<object, Principal>();
+  useServer<Record<string, unknown> | undefined>(
+    {
+      onConnect: async (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        const raw = params.apiKey ?? params.apikey ?? params.authorization ?? params.Authorization;
+        const key = typeof raw === 'string' ? raw.replace(/^Bearer\s+/i, '') : undefined;
+        const principal = await services.authenticator.authenticate(key);
+        if (!principal) return false;
+        principals.set(ctx.extra, principal);
+        return true;
+      },
+      onSubscribe: async (ctx, _id, params) => {
+        const principal = principals.get(ctx.extra);
+        const { schema: s, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params,
+          principal,
+        });
+        const args = {
+          schema: s,
+          operationName: params.operationName,
+          document: parse(params.query),
+          variableValues: params.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        };
+        const errors = validate(args.schema, args.document);
+        return errors.length ? errors : args;
+      },
+      execute: (args) => (args.rootValue as { execute: typeof import('graphql').execute }).execute(args),
+      subscribe: (args) => (args.rootValue as { subscribe: typeof import('graphql').subscribe }).subscribe(args),
+    },
+    wss,
+  );
+
+  return {
+    server,
+    services,
+    database,
+    bootstrap: boot,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+          const { port } = server.address() as AddressInfo;
+          resolve(`http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`);
+        });
+      }),
+    stop: async () => {
+      for (const client of wss.clients) client.close(1001, 'server shutting down');
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 5_000).unref();
+      });
+      await yoga.dispose();
+      await database.close();
+    },
+  };
+}

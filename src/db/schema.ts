@@ -1,0 +1,147 @@
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { CHANNELS, MESSAGE_STATUSES } from '../messaging/model.js';
+
+// Timestamps are written by Herald (millisecond precision) so that keyset cursors built from
+// JavaScript Dates compare exactly with the stored values.
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const channelEnum = pgEnum('channel', CHANNELS);
+export const messageStatusEnum = pgEnum('message_status', MESSAGE_STATUSES);
+
+export const tenants = pgTable('tenants', {
+  id: uuid('id').primaryKey(),
+  name: text('name').notNull(),
+  /** The bootstrap tenant runs the installation and may create other tenants. */
+  isOperator: boolean('is_operator').notNull().default(false),
+  createdAt: ts('created_at').notNull(),
+});
+
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid('id').primaryKey(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** Public part of the key, used to find the row; the secret is only stored hashed. */
+    prefix: text('prefix').notNull(),
+    secretHash: text('secret_hash').notNull(),
+    scopes: text('scopes').array().notNull(),
+    createdAt: ts('created_at').notNull(),
+    lastUsedAt: ts('last_used_at'),
+    revokedAt: ts('revoked_at'),
+  },
+  (t) => [uniqueIndex('api_keys_prefix_idx').on(t.prefix), index('api_keys_tenant_idx').on(t.tenantId, t.createdAt)],
+);
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: uuid('id').primaryKey(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    channel: channelEnum('channel').notNull(),
+    status: messageStatusEnum('status').notNull(),
+    statusAt: ts('status_at').notNull(),
+    /** E.164 phone number, or the first To address of an email. */
+    recipient: text('recipient').notNull(),
+    sender: text('sender'),
+    templateName: text('template_name'),
+    templateLanguage: text('template_language'),
+    templateParams: jsonb('template_params').$type<string[]>(),
+    body: text('body'),
+    subject: text('subject'),
+    mediaType: text('media_type'),
+    mediaId: text('media_id'),
+    /** Channel-specific details that do not need their own column (SMS flags, DLT ids, email lists). */
+    channelOptions: jsonb('channel_options').$type<Record<string, unknown>>().notNull(),
+    // Delivery: provider, queue position, lease and outcome.
+    provider: text('provider'),
+    providerMessageId: text('provider_message_id'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: ts('next_attempt_at'),
+    lockedUntil: ts('locked_until'),
+    lockedBy: text('locked_by'),
+    lastErrorCode: text('last_error_code'),
+    lastErrorMessage: text('last_error_message'),
+    lastErrorRetryable: boolean('last_error_retryable'),
+    // Caller-supplied references.
+    idempotencyKey: text('idempotency_key'),
+    externalRef: text('external_ref'),
+    metadata: jsonb('metadata').$type<unknown>(),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    campaign: text('campaign'),
+    sendAt: ts('send_at'),
+    validUntil: ts('valid_until'),
+    callbackUrl: text('callback_url'),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [
+    // Dispatcher claim: due messages still waiting to be sent.
+    index('messages_due_idx')
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} in ('QUEUED', 'SCHEDULED')`),
+    // Lease recovery: sends whose worker vanished.
+    index('messages_lease_idx')
+      .on(t.lockedUntil)
+      .where(sql`${t.status} = 'SENDING'`),
+    // Tenant listing, newest first, keyset on (created_at, id).
+    index('messages_tenant_created_idx').on(t.tenantId, t.createdAt.desc(), t.id.desc()),
+    index('messages_tenant_recipient_idx').on(t.tenantId, t.recipient),
+    index('messages_tenant_external_ref_idx').on(t.tenantId, t.externalRef),
+    index('messages_tags_idx').using('gin', t.tags),
+    // Webhook lookup.
+    index('messages_provider_message_idx').on(t.provider, t.providerMessageId),
+    // Idempotency: one message per key and tenant (NULL keys never collide).
+    uniqueIndex('messages_idempotency_idx').on(t.tenantId, t.idempotencyKey),
+  ],
+);
+
+export const messageEvents = pgTable(
+  'message_events',
+  {
+    id: uuid('id').primaryKey(),
+    messageId: uuid('message_id')
+      .notNull()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    tenantId: uuid('tenant_id').notNull(),
+    /** 'status' for a status change, 'attempt' for a provider call, 'provider' for a raw report. */
+    kind: text('kind').notNull(),
+    status: messageStatusEnum('status'),
+    previousStatus: messageStatusEnum('previous_status'),
+    provider: text('provider'),
+    errorCode: text('error_code'),
+    errorMessage: text('error_message'),
+    /** Raw provider payload, kept for audits and replays. */
+    payload: jsonb('payload').$type<unknown>(),
+    /** Set for provider reports so that redelivered webhooks are recorded once. */
+    dedupeKey: text('dedupe_key'),
+    occurredAt: ts('occurred_at').notNull(),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [
+    index('message_events_message_idx').on(t.messageId, t.occurredAt, t.id),
+    uniqueIndex('message_events_dedupe_idx').on(t.dedupeKey),
+  ],
+);
+
+export type TenantRow = typeof tenants.$inferSelect;
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
+export type MessageRow = typeof messages.$inferSelect;
+export type NewMessageRow = typeof messages.$inferInsert;
+export type MessageEventRow = typeof messageEvents.$inferSelect;

@@ -1,0 +1,32 @@
+// Expected failures of the domain. The APIs translate them: GraphQL into typed members of a
+// result union, REST into status codes. Anything else is a fault and stays masked.
+
+export abstract class HeraldError extends Error {
+  abstract readonly code: string;
+}
+
+/** Input that Herald refuses; `field` names the offending input path (e.g. "to", "params.2"). */
+export class ValidationError extends HeraldError {
+  readonly code = 'INVALID_INPUT';
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class NotFoundError extends HeraldError {
+  readonly code = 'NOT_FOUND';
+  constructor(
+    readonly resource: string,
+    readonly id: string,
+  ) {
+    super(`${resource} ${id} was not found`);
+  }
+}
+
+/** The caller's key lacks a scope the operation needs. */
+export class ForbiddenError extends HeraldError {
+  readonly code = 'FORBIDDEN';
+}

@@ -1,0 +1,35 @@
+import SchemaBuilder from '@pothos/core';
+import DataloaderPlugin from '@pothos/plugin-dataloader';
+import ErrorsPlugin from '@pothos/plugin-errors';
+import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import type { GraphQLContext } from './context.js';
+
+// Plugins and options only; every type lives in its own file under types/.
+export const builder = new SchemaBuilder<{
+  Context: GraphQLContext;
+  AuthScopes: { send: boolean; read: boolean; admin: boolean; operator: boolean };
+  Scalars: {
+    DateTime: { Input: Date; Output: Date };
+    JSON: { Input: unknown; Output: unknown };
+    ID: { Input: string; Output: string };
+  };
+  DefaultFieldNullability: false;
+}>({
+  plugins: [ScopeAuthPlugin, RelayPlugin, ErrorsPlugin, DataloaderPlugin],
+  defaultFieldNullability: false,
+  scopeAuth: {
+    authScopes: (ctx) => ({
+      send: ctx.principal.scopes.includes('send'),
+      read: ctx.principal.scopes.includes('read'),
+      admin: ctx.principal.scopes.includes('admin'),
+      operator: ctx.principal.isOperator && ctx.principal.scopes.includes('admin'),
+    }),
+  },
+  relay: { clientMutationId: 'omit', cursorType: 'String' },
+  errors: { defaultTypes: [] },
+});
+
+builder.queryType({});
+builder.mutationType({});
+builder.subscriptionType({});

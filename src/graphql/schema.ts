@@ -1,0 +1,12 @@
+import { lexicographicSortSchema, printSchema } from 'graphql';
+import { builder } from './builder.js';
+import './scalars.js';
+import './errors.js';
+import './types/message.js';
+import './types/tenancy.js';
+import './types/heartbeat.js';
+
+export const schema = builder.toSchema();
+
+/** The SDL committed as schema/schema.graphql (sorted, so diffs stay readable). */
+export const printedSchema = (): string => `${printSchema(lexicographicSortSchema(schema))}\n`;

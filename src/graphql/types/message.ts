@@ -1,0 +1,277 @@
+import { decodeGlobalID } from '@pothos/plugin-relay';
+import type { MessageEventRow, MessageRow } from '../../db/schema.js';
+import { ValidationError } from '../../errors.js';
+import { CHANNELS, MEDIA_TYPES, MESSAGE_STATUSES } from '../../messaging/model.js';
+import { getEvents, getMessages, isUuid, listMessages } from '../../messaging/queries.js';
+import { sendEmail, sendSms, sendWhatsApp } from '../../messaging/send.js';
+import { builder } from '../builder.js';
+
+export const ChannelEnum = builder.enumType('Channel', { values: CHANNELS });
+export const MessageStatusEnum = builder.enumType('MessageStatus', { values: MESSAGE_STATUSES });
+export const MediaTypeEnum = builder.enumType('MediaType', { values: MEDIA_TYPES });
+
+const option = <T>(row: MessageRow, key: string): T | null => (row.channelOptions[key] as T | undefined) ?? null;
+
+export const MessageRef = builder.loadableNodeRef('Message', {
+  id: { resolve: (m: MessageRow) => m.id },
+  load: (ids: string[], ctx) => getMessages(ctx.services.db, ctx.principal.tenantId, ids),
+});
+
+const MessageEventRef = builder.objectRef<MessageEventRow>('MessageEvent').implement({
+  description: 'One entry of a message history: a status change, a delivery attempt or a provider report.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    kind: t.exposeString('kind'),
+    status: t.expose('status', { type: MessageStatusEnum, nullable: true }),
+    previousStatus: t.expose('previousStatus', { type: MessageStatusEnum, nullable: true }),
+    provider: t.exposeString('provider', { nullable: true }),
+    errorCode: t.exposeString('errorCode', { nullable: true }),
+    errorMessage: t.exposeString('errorMessage', { nullable: true }),
+    occurredAt: t.expose('occurredAt', { type: 'DateTime' }),
+  }),
+});
+
+const DeliveryErrorRef = builder
+  .objectRef<{ code: string; message: string | null; retryable: boolean | null }>('DeliveryError')
+  .implement({
+    fields: (t) => ({
+      code: t.exposeString('code'),
+      message: t.exposeString('message', { nullable: true }),
+      retryable: t.exposeBoolean('retryable', { nullable: true }),
+    }),
+  });
+
+// Channel-specific content, as a union so each channel's fields are typed.
+const SmsContent = builder.objectRef<MessageRow>('SmsContent').implement({
+  fields: (t) => ({
+    text: t.string({ resolve: (m) => m.body ?? '' }),
+    senderId: t.exposeString('sender', { nullable: true }),
+    encoding: t.string({ description: 'GSM7 or UCS2', resolve: (m) => option<string>(m, 'encoding') ?? 'GSM7' }),
+    segments: t.int({ resolve: (m) => option<number>(m, 'segments') ?? 1 }),
+    flash: t.boolean({ resolve: (m) => option<boolean>(m, 'flash') ?? false }),
+    dltEntityId: t.string({ nullable: true, resolve: (m) => option<string>(m, 'dltEntityId') }),
+    dltTemplateId: t.string({ nullable: true, resolve: (m) => option<string>(m, 'dltTemplateId') }),
+  }),
+});
+
+const WhatsAppContent = builder.objectRef<MessageRow>('WhatsAppContent').implement({
+  fields: (t) => ({
+    templateName: t.string({ resolve: (m) => m.templateName ?? '' }),
+    language: t.string({ resolve: (m) => m.templateLanguage ?? 'en' }),
+    params: t.stringList({ resolve: (m) => m.templateParams ?? [] }),
+    mediaType: t.field({ type: MediaTypeEnum, resolve: (m) => (m.mediaType ?? 'NONE') as (typeof MEDIA_TYPES)[number] }),
+    mediaId: t.exposeString('mediaId', { nullable: true }),
+  }),
+});
+
+const EmailContent = builder.objectRef<MessageRow>('EmailContent').implement({
+  fields: (t) => ({
+    to: t.stringList({ resolve: (m) => option<string[]>(m, 'to') ?? [m.recipient] }),
+    cc: t.stringList({ resolve: (m) => option<string[]>(m, 'cc') ?? [] }),
+    bcc: t.stringList({ resolve: (m) => option<string[]>(m, 'bcc') ?? [] }),
+    from: t.exposeString('sender', { nullable: true }),
+    subject: t.string({ resolve: (m) => m.subject ?? '' }),
+    html: t.string({ nullable: true, resolve: (m) => option<string>(m, 'html') }),
+    text: t.exposeString('body', { nullable: true }),
+  }),
+});
+
+const MessageContent = builder.unionType('MessageContent', {
+  types: [SmsContent, WhatsAppContent, EmailContent],
+  resolveType: (m) => ({ SMS: SmsContent, WHATSAPP: WhatsAppContent, EMAIL: EmailContent })[m.channel],
+});
+
+MessageRef.implement({
+  description: 'A message accepted by Herald, with its delivery state.',
+  isTypeOf: (value) => typeof value === 'object' && value !== null && 'recipient' in value && 'channel' in value,
+  fields: (t) => ({
+    messageId: t.exposeString('id', { description: 'The plain message id, as used by the REST API and in callbacks.' }),
+    channel: t.expose('channel', { type: ChannelEnum }),
+    status: t.expose('status', { type: MessageStatusEnum }),
+    statusAt: t.expose('statusAt', { type: 'DateTime' }),
+    to: t.exposeString('recipient', { description: 'E.164 phone number, or the first To address of an email.' }),
+    content: t.field({ type: MessageContent, resolve: (m) => m }),
+    provider: t.exposeString('provider', { nullable: true }),
+    providerMessageId: t.exposeString('providerMessageId', { nullable: true }),
+    attempts: t.exposeInt('attempts'),
+    lastError: t.field({
+      type: DeliveryErrorRef,
+      nullable: true,
+      resolve: (m) =>
+        m.lastErrorCode ? { code: m.lastErrorCode, message: m.lastErrorMessage, retryable: m.lastErrorRetryable } : null,
+    }),
+    idempotencyKey: t.exposeString('idempotencyKey', { nullable: true }),
+    externalRef: t.exposeString('externalRef', { nullable: true }),
+    metadata: t.expose('metadata', { type: 'JSON', nullable: true }),
+    tags: t.exposeStringList('tags'),
+    sendAt: t.expose('sendAt', { type: 'DateTime', nullable: true }),
+    validUntil: t.expose('validUntil', { type: 'DateTime', nullable: true }),
+    callbackUrl: t.exposeString('callbackUrl', { nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    events: t.loadableList({
+      type: MessageEventRef,
+      description: 'Status history, oldest first.',
+      load: (ids: string[], ctx) => getEvents(ctx.services.db, ctx.principal.tenantId, ids),
+      resolve: (m) => m.id,
+    }),
+  }),
+});
+
+/** Accepts a Relay global id or the plain message id; anything else is simply not found. */
+function messageIdFrom(id: string): string | null {
+  if (isUuid(id)) return id;
+  try {
+    const decoded = decodeGlobalID(id);
+    return decoded.typename === 'Message' && isUuid(decoded.id) ? decoded.id : null;
+  } catch {
+    return null;
+  }
+}
+
+const MessageFilterInput = builder.inputType('MessageFilter', {
+  fields: (t) => ({
+    channel: t.field({ type: ChannelEnum }),
+    status: t.field({ type: MessageStatusEnum }),
+    to: t.string({ description: 'Phone number (any accepted format) or email address.' }),
+    tag: t.string(),
+    externalRef: t.string(),
+    createdAfter: t.field({ type: 'DateTime' }),
+    createdBefore: t.field({ type: 'DateTime' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  message: t.field({
+    type: MessageRef,
+    nullable: true,
+    authScopes: { read: true },
+    args: { id: t.arg.id({ required: true, description: 'Global id or plain message id.' }) },
+    resolve: async (_root, { id }, ctx) => {
+      const messageId = messageIdFrom(id);
+      if (!messageId) return null;
+      const [row] = await getMessages(ctx.services.db, ctx.principal.tenantId, [messageId]);
+      return row ?? null;
+    },
+  }),
+  messages: t.connection({
+    type: MessageRef,
+    authScopes: { read: true },
+    description: `Newest first. Page with first/after towards older messages, last/before towards newer ones (at most 100 per page).`,
+    args: { filter: t.arg({ type: MessageFilterInput }) },
+    resolve: async (_root, args, ctx) => {
+      const f = args.filter ?? {};
+      const page = await listMessages(
+        ctx.services.db,
+        ctx.principal.tenantId,
+        {
+          channel: f.channel ?? undefined,
+          status: f.status ?? undefined,
+          to: f.to ? ctx.services.validators.recipient(f.to) : undefined,
+          tag: f.tag ?? undefined,
+          externalRef: f.externalRef ?? undefined,
+          createdAfter: f.createdAfter ?? undefined,
+          createdBefore: f.createdBefore ?? undefined,
+        },
+        {
+          first: args.first ?? undefined,
+          after: args.after ?? undefined,
+          last: args.last ?? undefined,
+          before: args.before ?? undefined,
+        },
+      );
+      const edges = page.rows.map((node) => ({ cursor: page.cursorOf(node), node }));
+      return {
+        edges,
+        pageInfo: {
+          hasNextPage: page.hasNextPage,
+          hasPreviousPage: page.hasPreviousPage,
+          startCursor: edges[0]?.cursor ?? null,
+          endCursor: edges.at(-1)?.cursor ?? null,
+        },
+      };
+    },
+  }, { name: 'MessageConnection' }, { name: 'MessageEdge' }),
+}));
+
+// --- sending -----------------------------------------------------------------------------------
+
+type FieldBuilder = Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0];
+
+const commonSendFields = (t: FieldBuilder) => ({
+  idempotencyKey: t.string({ description: 'A repeat with the same key returns the original message.' }),
+  externalRef: t.string({ description: 'Your own reference (invoice number, order id).' }),
+  metadata: t.field({ type: 'JSON', description: 'Free JSON kept with the message (at most 16 KB).' }),
+  tags: t.stringList(),
+  sendAt: t.field({ type: 'DateTime', description: 'Hold the message until then (SCHEDULED).' }),
+  validUntil: t.field({ type: 'DateTime', description: 'Give up (EXPIRED) rather than send after this time.' }),
+  callbackUrl: t.string({ description: 'Status changes of this message are POSTed here.' }),
+});
+
+const SendSmsInput = builder.inputType('SendSmsInput', {
+  fields: (t) => ({
+    to: t.string({ required: true, description: 'E.164 (+918800001234) or digits with country code.' }),
+    senderId: t.string({ description: 'Alphanumeric sender id (up to 11) or a phone number.' }),
+    text: t.string({ required: true }),
+    unicode: t.boolean({ description: 'Force UCS-2; otherwise detected from the text.' }),
+    flash: t.boolean(),
+    dltEntityId: t.string({ description: 'India DLT principal entity id (PE ID).' }),
+    dltTemplateId: t.string({ description: 'India DLT content template id.' }),
+    ...commonSendFields(t),
+  }),
+});
+
+const SendWhatsAppInput = builder.inputType('SendWhatsAppInput', {
+  fields: (t) => ({
+    to: t.string({ required: true }),
+    templateName: t.string({ required: true }),
+    language: t.string({ description: 'Template language code, default en.' }),
+    params: t.stringList({ description: 'Body parameters in order ({{1}}, {{2}}, ...).' }),
+    mediaType: t.field({ type: MediaTypeEnum }),
+    mediaId: t.string(),
+    ...commonSendFields(t),
+  }),
+});
+
+const SendEmailInput = builder.inputType('SendEmailInput', {
+  fields: (t) => ({
+    to: t.stringList({ required: true }),
+    cc: t.stringList(),
+    bcc: t.stringList(),
+    from: t.string(),
+    subject: t.string({ required: true }),
+    html: t.string(),
+    text: t.string(),
+    ...commonSendFields(t),
+  }),
+});
+
+const sendResult = (name: string) => ({
+  types: [ValidationError],
+  directResult: true,
+  union: { name: `${name}Result` },
+});
+
+builder.mutationFields((t) => ({
+  sendSms: t.field({
+    type: MessageRef,
+    authScopes: { send: true },
+    errors: sendResult('SendSms'),
+    args: { input: t.arg({ type: SendSmsInput, required: true }) },
+    resolve: (_root, { input }, ctx) => sendSms(ctx.services.send, ctx.principal.tenantId, input),
+  }),
+  sendWhatsApp: t.field({
+    type: MessageRef,
+    authScopes: { send: true },
+    errors: sendResult('SendWhatsApp'),
+    args: { input: t.arg({ type: SendWhatsAppInput, required: true }) },
+    resolve: (_root, { input }, ctx) => sendWhatsApp(ctx.services.send, ctx.principal.tenantId, input),
+  }),
+  sendEmail: t.field({
+    type: MessageRef,
+    authScopes: { send: true },
+    errors: sendResult('SendEmail'),
+    args: { input: t.arg({ type: SendEmailInput, required: true }) },
+    resolve: (_root, { input }, ctx) => sendEmail(ctx.services.send, ctx.principal.tenantId, input),
+  }),
+}));

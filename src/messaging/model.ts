@@ -1,0 +1,24 @@
+// Vocabulary of the messaging domain, shared by the database, the service layer and the APIs.
+
+export const CHANNELS = ['WHATSAPP', 'SMS', 'EMAIL'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const MESSAGE_STATUSES = [
+  'SCHEDULED',
+  'QUEUED',
+  'SENDING',
+  'SENT',
+  'DELIVERED',
+  'READ',
+  'FAILED',
+  'UNDELIVERED',
+  'EXPIRED',
+  'CANCELED',
+] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+export const MEDIA_TYPES = ['NONE', 'IMAGE', 'VIDEO', 'DOCUMENT'] as const;
+export type MediaType = (typeof MEDIA_TYPES)[number];
+
+export const SCOPES = ['send', 'read', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];

@@ -1,0 +1,126 @@
+import { and, arrayContains, asc, desc, eq, gt, gte, inArray, lt, or, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { messageEvents, messages, type MessageEventRow, type MessageRow } from '../db/schema.js';
+import { ValidationError } from '../errors.js';
+import type { Channel, MessageStatus } from './model.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (s: string): boolean => UUID.test(s);
+
+/** Loads messages by id, only those of the tenant; unknown or foreign ids yield undefined. */
+export async function getMessages(db: Db, tenantId: string, ids: readonly string[]): Promise<(MessageRow | undefined)[]> {
+  const valid = ids.filter(isUuid);
+  if (valid.length === 0) return ids.map(() => undefined);
+  const rows = await db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.tenantId, tenantId), inArray(messages.id, valid)));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => byId.get(id.toLowerCase()));
+}
+
+/** Status history of each message, oldest first. */
+export async function getEvents(db: Db, tenantId: string, messageIds: readonly string[]): Promise<MessageEventRow[][]> {
+  const rows = await db
+    .select()
+    .from(messageEvents)
+    .where(and(eq(messageEvents.tenantId, tenantId), inArray(messageEvents.messageId, [...messageIds])))
+    .orderBy(asc(messageEvents.occurredAt), asc(messageEvents.id));
+  const groups = new Map<string, MessageEventRow[]>(messageIds.map((id) => [id, []]));
+  for (const r of rows) groups.get(r.messageId)?.push(r);
+  return messageIds.map((id) => groups.get(id) ?? []);
+}
+
+export type MessageFilter = {
+  channel?: Channel | undefined;
+  status?: MessageStatus | undefined;
+  /** Already normalised (E.164 or lower-case address). */
+  to?: string | undefined;
+  tag?: string | undefined;
+  externalRef?: string | undefined;
+  createdAfter?: Date | undefined;
+  createdBefore?: Date | undefined;
+};
+
+export type PageRequest = {
+  first?: number | undefined;
+  after?: string | undefined;
+  last?: number | undefined;
+  before?: string | undefined;
+};
+
+export type Page = {
+  rows: MessageRow[];
+  cursorOf: (row: MessageRow) => string;
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+};
+
+export const MAX_PAGE_SIZE = 100;
+const DEFAULT_PAGE_SIZE = 20;
+
+// A cursor is the (created_at, id) position of a row: the listing's sort key, so a page is one
+// index range scan however deep it lies.
+type Position = { createdAt: Date; id: string };
+
+const encodeCursor = (row: Position): string =>
+  Buffer.from(`${row.createdAt.getTime()}:${row.id}`).toString('base64url');
+
+function decodeCursor(cursor: string, field: string): Position {
+  const [ms, id] = Buffer.from(cursor, 'base64url').toString().split(':');
+  const time = Number(ms);
+  if (!id || !isUuid(id) || !Number.isSafeInteger(time)) throw new ValidationError(field, `${field} is not a valid cursor`);
+  return { createdAt: new Date(time), id };
+}
+
+const olderThan = (p: Position): SQL =>
+  or(lt(messages.createdAt, p.createdAt), and(eq(messages.createdAt, p.createdAt), lt(messages.id, p.id)))!;
+const newerThan = (p: Position): SQL =>
+  or(gt(messages.createdAt, p.createdAt), and(eq(messages.createdAt, p.createdAt), gt(messages.id, p.id)))!;
+
+function pageSize(value: number | undefined, field: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < 0 || value > MAX_PAGE_SIZE) {
+    throw new ValidationError(field, `${field} must be between 0 and ${MAX_PAGE_SIZE}`);
+  }
+  return value;
+}
+
+/** Newest first. `first/after` walk towards older messages, `last/before` towards newer ones. */
+export async function listMessages(db: Db, tenantId: string, filter: MessageFilter, page: PageRequest): Promise<Page> {
+  const first = pageSize(page.first, 'first');
+  const last = pageSize(page.last, 'last');
+  if (first !== undefined && last !== undefined) throw new ValidationError('last', 'use either first or last, not both');
+  const after = page.after ? decodeCursor(page.after, 'after') : undefined;
+  const before = page.before ? decodeCursor(page.before, 'before') : undefined;
+
+  const conditions: SQL[] = [eq(messages.tenantId, tenantId)];
+  if (filter.channel) conditions.push(eq(messages.channel, filter.channel));
+  if (filter.status) conditions.push(eq(messages.status, filter.status));
+  if (filter.to) conditions.push(eq(messages.recipient, filter.to));
+  if (filter.tag) conditions.push(arrayContains(messages.tags, [filter.tag]));
+  if (filter.externalRef) conditions.push(eq(messages.externalRef, filter.externalRef));
+  if (filter.createdAfter) conditions.push(gte(messages.createdAt, filter.createdAfter));
+  if (filter.createdBefore) conditions.push(lt(messages.createdAt, filter.createdBefore));
+  if (after) conditions.push(olderThan(after));
+  if (before) conditions.push(newerThan(before));
+
+  const backwards = last !== undefined && first === undefined;
+  const size = (backwards ? last : first) ?? DEFAULT_PAGE_SIZE;
+  const order = backwards ? [asc(messages.createdAt), asc(messages.id)] : [desc(messages.createdAt), desc(messages.id)];
+  const fetched = await db
+    .select()
+    .from(messages)
+    .where(and(...conditions))
+    .orderBy(...order)
+    .limit(size + 1);
+  const more = fetched.length > size;
+  const rows = fetched.slice(0, size);
+  if (backwards) rows.reverse();
+  return {
+    rows,
+    cursorOf: encodeCursor,
+    hasNextPage: backwards ? before !== undefined : more,
+    hasPreviousPage: backwards ? more : after !== undefined,
+  };
+}

@@ -1,0 +1,90 @@
+import type { MessageRow } from '../db/schema.js';
+import { newId } from '../ids.js';
+import type { MessageWriter } from './message-writer.js';
+import { layoutSms } from './sms-encoding.js';
+import type { Validators } from './validate.js';
+
+// The single entry point for accepting messages, used by GraphQL and REST alike: validate and
+// normalise, then store durably as QUEUED (or SCHEDULED when sendAt lies ahead).
+
+export type SendDeps = { writer: MessageWriter; validators: Validators; now: () => Date };
+
+type CommonFields = {
+  idempotencyKey?: string | undefined;
+  externalRef?: string | undefined;
+  metadata?: unknown;
+  tags?: string[] | undefined;
+  sendAt?: Date | undefined;
+  validUntil?: Date | undefined;
+  callbackUrl?: string | undefined;
+};
+
+function baseRow(tenantId: string, v: CommonFields, now: Date) {
+  const scheduled = v.sendAt !== undefined && v.sendAt.getTime() > now.getTime();
+  return {
+    id: newId(now.getTime()),
+    tenantId,
+    status: scheduled ? ('SCHEDULED' as const) : ('QUEUED' as const),
+    statusAt: now,
+    nextAttemptAt: scheduled ? v.sendAt! : now,
+    idempotencyKey: v.idempotencyKey ?? null,
+    externalRef: v.externalRef ?? null,
+    metadata: v.metadata ?? null,
+    tags: v.tags ?? [],
+    sendAt: v.sendAt ?? null,
+    validUntil: v.validUntil ?? null,
+    callbackUrl: v.callbackUrl ?? null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+export function sendSms(deps: SendDeps, tenantId: string, input: unknown): Promise<MessageRow> {
+  const now = deps.now();
+  const v = deps.validators.sms(input, now);
+  const layout = layoutSms(v.text, v.unicode ?? false);
+  return deps.writer.insert({
+    ...baseRow(tenantId, v, now),
+    channel: 'SMS',
+    recipient: v.to,
+    sender: v.senderId ?? null,
+    body: v.text,
+    channelOptions: {
+      encoding: layout.encoding,
+      segments: layout.segments,
+      flash: v.flash ?? false,
+      ...(v.dltEntityId ? { dltEntityId: v.dltEntityId } : {}),
+      ...(v.dltTemplateId ? { dltTemplateId: v.dltTemplateId } : {}),
+    },
+  });
+}
+
+export function sendWhatsApp(deps: SendDeps, tenantId: string, input: unknown): Promise<MessageRow> {
+  const now = deps.now();
+  const v = deps.validators.whatsApp(input, now);
+  return deps.writer.insert({
+    ...baseRow(tenantId, v, now),
+    channel: 'WHATSAPP',
+    recipient: v.to,
+    templateName: v.templateName,
+    templateLanguage: v.language ?? 'en',
+    templateParams: v.params ?? [],
+    mediaType: v.mediaType ?? 'NONE',
+    mediaId: v.mediaId ?? null,
+    channelOptions: {},
+  });
+}
+
+export function sendEmail(deps: SendDeps, tenantId: string, input: unknown): Promise<MessageRow> {
+  const now = deps.now();
+  const v = deps.validators.email(input, now);
+  return deps.writer.insert({
+    ...baseRow(tenantId, v, now),
+    channel: 'EMAIL',
+    recipient: v.to[0]!,
+    sender: v.from ?? null,
+    subject: v.subject,
+    body: v.text ?? null,
+    channelOptions: { to: v.to, cc: v.cc ?? [], bcc: v.bcc ?? [], ...(v.html ? { html: v.html } : {}) },
+  });
+}
