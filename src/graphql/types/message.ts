@@ -71,8 +71,8 @@ const EmailContent = builder.objectRef<MessageRow>('EmailContent').implement({
     bcc: t.stringList({ resolve: (m) => option<string[]>(m, 'bcc') ?? [] }),
     from: t.exposeString('sender', { nullable: true }),
     subject: t.string({ resolve: (m) => m.subject ?? '' }),
-    html: t.string({ nullable: true, resolve: (m) => option<string>(m, 'html') }),
-    text: t.exposeString('body', { nullable: true }),
+    htmlBody: t.string({ nullable: true, resolve: (m) => option<string>(m, 'html') }),
+    textBody: t.exposeString('body', { nullable: true }),
   }),
 });
 

@@ -1,0 +1,536 @@
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import { type GraphQLClient, type RequestOptions } from 'graphql-request';
+import { gql } from 'graphql-tag';
+type GraphQLClientRequestHeaders = RequestOptions['requestHeaders'];
+export type ApiKeyScope =
+  | 'ADMIN'
+  | 'READ'
+  | 'SEND';
+
+export type Channel =
+  | 'EMAIL'
+  | 'SMS'
+  | 'WHATSAPP';
+
+export type CreateApiKeyInput = {
+  name: string;
+  scopes: Array<ApiKeyScope>;
+};
+
+export type MediaType =
+  | 'DOCUMENT'
+  | 'IMAGE'
+  | 'NONE'
+  | 'VIDEO';
+
+export type MessageFilter = {
+  channel?: Channel | null | undefined;
+  createdAfter?: string | null | undefined;
+  createdBefore?: string | null | undefined;
+  externalRef?: string | null | undefined;
+  status?: MessageStatus | null | undefined;
+  tag?: string | null | undefined;
+  /** Phone number (any accepted format) or email address. */
+  to?: string | null | undefined;
+};
+
+export type MessageStatus =
+  | 'CANCELED'
+  | 'DELIVERED'
+  | 'EXPIRED'
+  | 'FAILED'
+  | 'QUEUED'
+  | 'READ'
+  | 'SCHEDULED'
+  | 'SENDING'
+  | 'SENT'
+  | 'UNDELIVERED';
+
+export type SendEmailInput = {
+  bcc?: Array<string> | null | undefined;
+  /** Status changes of this message are POSTed here. */
+  callbackUrl?: string | null | undefined;
+  cc?: Array<string> | null | undefined;
+  /** Your own reference (invoice number, order id). */
+  externalRef?: string | null | undefined;
+  from?: string | null | undefined;
+  html?: string | null | undefined;
+  /** A repeat with the same key returns the original message. */
+  idempotencyKey?: string | null | undefined;
+  /** Free JSON kept with the message (at most 16 KB). */
+  metadata?: unknown;
+  /** Hold the message until then (SCHEDULED). */
+  sendAt?: string | null | undefined;
+  subject: string;
+  tags?: Array<string> | null | undefined;
+  text?: string | null | undefined;
+  to: Array<string>;
+  /** Give up (EXPIRED) rather than send after this time. */
+  validUntil?: string | null | undefined;
+};
+
+export type SendSmsInput = {
+  /** Status changes of this message are POSTed here. */
+  callbackUrl?: string | null | undefined;
+  /** India DLT principal entity id (PE ID). */
+  dltEntityId?: string | null | undefined;
+  /** India DLT content template id. */
+  dltTemplateId?: string | null | undefined;
+  /** Your own reference (invoice number, order id). */
+  externalRef?: string | null | undefined;
+  flash?: boolean | null | undefined;
+  /** A repeat with the same key returns the original message. */
+  idempotencyKey?: string | null | undefined;
+  /** Free JSON kept with the message (at most 16 KB). */
+  metadata?: unknown;
+  /** Hold the message until then (SCHEDULED). */
+  sendAt?: string | null | undefined;
+  /** Alphanumeric sender id (up to 11) or a phone number. */
+  senderId?: string | null | undefined;
+  tags?: Array<string> | null | undefined;
+  text: string;
+  /** E.164 (+918800001234) or digits with country code. */
+  to: string;
+  /** Force UCS-2; otherwise detected from the text. */
+  unicode?: boolean | null | undefined;
+  /** Give up (EXPIRED) rather than send after this time. */
+  validUntil?: string | null | undefined;
+};
+
+export type SendWhatsAppInput = {
+  /** Status changes of this message are POSTed here. */
+  callbackUrl?: string | null | undefined;
+  /** Your own reference (invoice number, order id). */
+  externalRef?: string | null | undefined;
+  /** A repeat with the same key returns the original message. */
+  idempotencyKey?: string | null | undefined;
+  /** Template language code, default en. */
+  language?: string | null | undefined;
+  mediaId?: string | null | undefined;
+  mediaType?: MediaType | null | undefined;
+  /** Free JSON kept with the message (at most 16 KB). */
+  metadata?: unknown;
+  /** Body parameters in order ({{1}}, {{2}}, ...). */
+  params?: Array<string> | null | undefined;
+  /** Hold the message until then (SCHEDULED). */
+  sendAt?: string | null | undefined;
+  tags?: Array<string> | null | undefined;
+  templateName: string;
+  to: string;
+  /** Give up (EXPIRED) rather than send after this time. */
+  validUntil?: string | null | undefined;
+};
+
+export type MessageFieldsFragment = { id: string, messageId: string, channel: Channel, status: MessageStatus, statusAt: string, to: string, externalRef: string | null, idempotencyKey: string | null, metadata: unknown, tags: Array<string>, sendAt: string | null, validUntil: string | null, callbackUrl: string | null, createdAt: string, attempts: number, lastError: { code: string, message: string | null, retryable: boolean | null } | null, content:
+    | { __typename: 'EmailContent', to: Array<string>, cc: Array<string>, bcc: Array<string>, from: string | null, subject: string, htmlBody: string | null, textBody: string | null }
+    | { __typename: 'SmsContent', text: string, senderId: string | null, encoding: string, segments: number, flash: boolean, dltEntityId: string | null, dltTemplateId: string | null }
+    | { __typename: 'WhatsAppContent', templateName: string, language: string, params: Array<string>, mediaType: MediaType, mediaId: string | null }
+   };
+
+export type ValidationErrorFieldsFragment = { code: string, field: string, message: string };
+
+export type SendSmsMutationVariables = Exact<{
+  input: SendSmsInput;
+}>;
+
+
+export type SendSmsMutation = { sendSms:
+    | { __typename: 'Message', id: string, messageId: string, channel: Channel, status: MessageStatus, statusAt: string, to: string, externalRef: string | null, idempotencyKey: string | null, metadata: unknown, tags: Array<string>, sendAt: string | null, validUntil: string | null, callbackUrl: string | null, createdAt: string, attempts: number, lastError: { code: string, message: string | null, retryable: boolean | null } | null, content:
+        | { __typename: 'EmailContent', to: Array<string>, cc: Array<string>, bcc: Array<string>, from: string | null, subject: string, htmlBody: string | null, textBody: string | null }
+        | { __typename: 'SmsContent', text: string, senderId: string | null, encoding: string, segments: number, flash: boolean, dltEntityId: string | null, dltTemplateId: string | null }
+        | { __typename: 'WhatsAppContent', templateName: string, language: string, params: Array<string>, mediaType: MediaType, mediaId: string | null }
+       }
+    | { __typename: 'ValidationError', code: string, field: string, message: string }
+   };
+
+export type SendWhatsAppMutationVariables = Exact<{
+  input: SendWhatsAppInput;
+}>;
+
+
+export type SendWhatsAppMutation = { sendWhatsApp:
+    | { __typename: 'Message', id: string, messageId: string, channel: Channel, status: MessageStatus, statusAt: string, to: string, externalRef: string | null, idempotencyKey: string | null, metadata: unknown, tags: Array<string>, sendAt: string | null, validUntil: string | null, callbackUrl: string | null, createdAt: string, attempts: number, lastError: { code: string, message: string | null, retryable: boolean | null } | null, content:
+        | { __typename: 'EmailContent', to: Array<string>, cc: Array<string>, bcc: Array<string>, from: string | null, subject: string, htmlBody: string | null, textBody: string | null }
+        | { __typename: 'SmsContent', text: string, senderId: string | null, encoding: string, segments: number, flash: boolean, dltEntityId: string | null, dltTemplateId: string | null }
+        | { __typename: 'WhatsAppContent', templateName: string, language: string, params: Array<string>, mediaType: MediaType, mediaId: string | null }
+       }
+    | { __typename: 'ValidationError', code: string, field: string, message: string }
+   };
+
+export type SendEmailMutationVariables = Exact<{
+  input: SendEmailInput;
+}>;
+
+
+export type SendEmailMutation = { sendEmail:
+    | { __typename: 'Message', id: string, messageId: string, channel: Channel, status: MessageStatus, statusAt: string, to: string, externalRef: string | null, idempotencyKey: string | null, metadata: unknown, tags: Array<string>, sendAt: string | null, validUntil: string | null, callbackUrl: string | null, createdAt: string, attempts: number, lastError: { code: string, message: string | null, retryable: boolean | null } | null, content:
+        | { __typename: 'EmailContent', to: Array<string>, cc: Array<string>, bcc: Array<string>, from: string | null, subject: string, htmlBody: string | null, textBody: string | null }
+        | { __typename: 'SmsContent', text: string, senderId: string | null, encoding: string, segments: number, flash: boolean, dltEntityId: string | null, dltTemplateId: string | null }
+        | { __typename: 'WhatsAppContent', templateName: string, language: string, params: Array<string>, mediaType: MediaType, mediaId: string | null }
+       }
+    | { __typename: 'ValidationError', code: string, field: string, message: string }
+   };
+
+export type MessageQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type MessageQuery = { message: { id: string, messageId: string, channel: Channel, status: MessageStatus, statusAt: string, to: string, externalRef: string | null, idempotencyKey: string | null, metadata: unknown, tags: Array<string>, sendAt: string | null, validUntil: string | null, callbackUrl: string | null, createdAt: string, attempts: number, events: Array<{ id: string, kind: string, status: MessageStatus | null, previousStatus: MessageStatus | null, occurredAt: string }>, lastError: { code: string, message: string | null, retryable: boolean | null } | null, content:
+      | { __typename: 'EmailContent', to: Array<string>, cc: Array<string>, bcc: Array<string>, from: string | null, subject: string, htmlBody: string | null, textBody: string | null }
+      | { __typename: 'SmsContent', text: string, senderId: string | null, encoding: string, segments: number, flash: boolean, dltEntityId: string | null, dltTemplateId: string | null }
+      | { __typename: 'WhatsAppContent', templateName: string, language: string, params: Array<string>, mediaType: MediaType, mediaId: string | null }
+     } | null };
+
+export type NodeQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type NodeQuery = { node:
+    | { __typename: 'ApiKey', id: string }
+    | { __typename: 'Message', messageId: string, status: MessageStatus, id: string }
+   | null };
+
+export type MessagesQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
+  filter?: MessageFilter | null | undefined;
+}>;
+
+
+export type MessagesQuery = { messages: { edges: Array<{ cursor: string, node: { id: string, messageId: string, channel: Channel, status: MessageStatus, to: string, createdAt: string } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
+
+export type MessagesWithEventsQueryVariables = Exact<{
+  first?: number | null | undefined;
+}>;
+
+
+export type MessagesWithEventsQuery = { messages: { edges: Array<{ node: { messageId: string, events: Array<{ status: MessageStatus | null }> } }> } };
+
+export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ViewerQuery = { viewer: { scopes: Array<ApiKeyScope>, tenant: { id: string, name: string, isOperator: boolean } } };
+
+export type ApiKeysQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ApiKeysQuery = { apiKeys: Array<{ id: string, name: string, prefix: string, scopes: Array<ApiKeyScope>, createdAt: string, lastUsedAt: string | null, revokedAt: string | null }> };
+
+export type CreateApiKeyMutationVariables = Exact<{
+  input: CreateApiKeyInput;
+}>;
+
+
+export type CreateApiKeyMutation = { createApiKey:
+    | { __typename: 'IssuedApiKey', key: string, apiKey: { id: string, prefix: string, scopes: Array<ApiKeyScope> } }
+    | { __typename: 'ValidationError', field: string, message: string }
+   };
+
+export type RevokeApiKeyMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type RevokeApiKeyMutation = { revokeApiKey:
+    | { __typename: 'ApiKey', id: string, revokedAt: string | null }
+    | { __typename: 'NotFoundError', message: string }
+   };
+
+export type CreateTenantMutationVariables = Exact<{
+  name: string;
+}>;
+
+
+export type CreateTenantMutation = { createTenant:
+    | { __typename: 'IssuedApiKey', key: string, tenant: { id: string, name: string } }
+    | { __typename: 'ValidationError', field: string, message: string }
+   };
+
+export const MessageFieldsFragmentDoc = gql`
+    fragment MessageFields on Message {
+  id
+  messageId
+  channel
+  status
+  statusAt
+  to
+  externalRef
+  idempotencyKey
+  metadata
+  tags
+  sendAt
+  validUntil
+  callbackUrl
+  createdAt
+  attempts
+  lastError {
+    code
+    message
+    retryable
+  }
+  content {
+    __typename
+    ... on SmsContent {
+      text
+      senderId
+      encoding
+      segments
+      flash
+      dltEntityId
+      dltTemplateId
+    }
+    ... on WhatsAppContent {
+      templateName
+      language
+      params
+      mediaType
+      mediaId
+    }
+    ... on EmailContent {
+      to
+      cc
+      bcc
+      from
+      subject
+      htmlBody
+      textBody
+    }
+  }
+}
+    `;
+export const ValidationErrorFieldsFragmentDoc = gql`
+    fragment ValidationErrorFields on ValidationError {
+  code
+  field
+  message
+}
+    `;
+export const SendSmsDocument = gql`
+    mutation SendSms($input: SendSmsInput!) {
+  sendSms(input: $input) {
+    __typename
+    ...MessageFields
+    ...ValidationErrorFields
+  }
+}
+    ${MessageFieldsFragmentDoc}
+${ValidationErrorFieldsFragmentDoc}`;
+export const SendWhatsAppDocument = gql`
+    mutation SendWhatsApp($input: SendWhatsAppInput!) {
+  sendWhatsApp(input: $input) {
+    __typename
+    ...MessageFields
+    ...ValidationErrorFields
+  }
+}
+    ${MessageFieldsFragmentDoc}
+${ValidationErrorFieldsFragmentDoc}`;
+export const SendEmailDocument = gql`
+    mutation SendEmail($input: SendEmailInput!) {
+  sendEmail(input: $input) {
+    __typename
+    ...MessageFields
+    ...ValidationErrorFields
+  }
+}
+    ${MessageFieldsFragmentDoc}
+${ValidationErrorFieldsFragmentDoc}`;
+export const MessageDocument = gql`
+    query Message($id: ID!) {
+  message(id: $id) {
+    ...MessageFields
+    events {
+      id
+      kind
+      status
+      previousStatus
+      occurredAt
+    }
+  }
+}
+    ${MessageFieldsFragmentDoc}`;
+export const NodeDocument = gql`
+    query Node($id: ID!) {
+  node(id: $id) {
+    __typename
+    id
+    ... on Message {
+      messageId
+      status
+    }
+  }
+}
+    `;
+export const MessagesDocument = gql`
+    query Messages($first: Int, $after: String, $last: Int, $before: String, $filter: MessageFilter) {
+  messages(
+    first: $first
+    after: $after
+    last: $last
+    before: $before
+    filter: $filter
+  ) {
+    edges {
+      cursor
+      node {
+        id
+        messageId
+        channel
+        status
+        to
+        createdAt
+      }
+    }
+    pageInfo {
+      hasNextPage
+      hasPreviousPage
+      startCursor
+      endCursor
+    }
+  }
+}
+    `;
+export const MessagesWithEventsDocument = gql`
+    query MessagesWithEvents($first: Int) {
+  messages(first: $first) {
+    edges {
+      node {
+        messageId
+        events {
+          status
+        }
+      }
+    }
+  }
+}
+    `;
+export const ViewerDocument = gql`
+    query Viewer {
+  viewer {
+    tenant {
+      id
+      name
+      isOperator
+    }
+    scopes
+  }
+}
+    `;
+export const ApiKeysDocument = gql`
+    query ApiKeys {
+  apiKeys {
+    id
+    name
+    prefix
+    scopes
+    createdAt
+    lastUsedAt
+    revokedAt
+  }
+}
+    `;
+export const CreateApiKeyDocument = gql`
+    mutation CreateApiKey($input: CreateApiKeyInput!) {
+  createApiKey(input: $input) {
+    __typename
+    ... on IssuedApiKey {
+      key
+      apiKey {
+        id
+        prefix
+        scopes
+      }
+    }
+    ... on ValidationError {
+      field
+      message
+    }
+  }
+}
+    `;
+export const RevokeApiKeyDocument = gql`
+    mutation RevokeApiKey($id: ID!) {
+  revokeApiKey(id: $id) {
+    __typename
+    ... on ApiKey {
+      id
+      revokedAt
+    }
+    ... on NotFoundError {
+      message
+    }
+  }
+}
+    `;
+export const CreateTenantDocument = gql`
+    mutation CreateTenant($name: String!) {
+  createTenant(name: $name) {
+    __typename
+    ... on IssuedApiKey {
+      key
+      tenant {
+        id
+        name
+      }
+    }
+    ... on ValidationError {
+      field
+      message
+    }
+  }
+}
+    `;
+
+export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
+
+
+const defaultWrapper: SdkFunctionWrapper = (action, _operationName, _operationType, _variables) => action();
+
+export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = defaultWrapper) {
+  return {
+    SendSms(variables: SendSmsMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<SendSmsMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<SendSmsMutation>({ document: SendSmsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'SendSms', 'mutation', variables);
+    },
+    SendWhatsApp(variables: SendWhatsAppMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<SendWhatsAppMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<SendWhatsAppMutation>({ document: SendWhatsAppDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'SendWhatsApp', 'mutation', variables);
+    },
+    SendEmail(variables: SendEmailMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<SendEmailMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<SendEmailMutation>({ document: SendEmailDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'SendEmail', 'mutation', variables);
+    },
+    Message(variables: MessageQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<MessageQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<MessageQuery>({ document: MessageDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Message', 'query', variables);
+    },
+    Node(variables: NodeQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<NodeQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<NodeQuery>({ document: NodeDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Node', 'query', variables);
+    },
+    Messages(variables?: MessagesQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<MessagesQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<MessagesQuery>({ document: MessagesDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Messages', 'query', variables);
+    },
+    MessagesWithEvents(variables?: MessagesWithEventsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<MessagesWithEventsQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<MessagesWithEventsQuery>({ document: MessagesWithEventsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MessagesWithEvents', 'query', variables);
+    },
+    Viewer(variables?: ViewerQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ViewerQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<ViewerQuery>({ document: ViewerDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Viewer', 'query', variables);
+    },
+    ApiKeys(variables?: ApiKeysQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ApiKeysQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<ApiKeysQuery>({ document: ApiKeysDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ApiKeys', 'query', variables);
+    },
+    CreateApiKey(variables: CreateApiKeyMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CreateApiKeyMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<CreateApiKeyMutation>({ document: CreateApiKeyDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CreateApiKey', 'mutation', variables);
+    },
+    RevokeApiKey(variables: RevokeApiKeyMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<RevokeApiKeyMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<RevokeApiKeyMutation>({ document: RevokeApiKeyDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RevokeApiKey', 'mutation', variables);
+    },
+    CreateTenant(variables: CreateTenantMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CreateTenantMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<CreateTenantMutation>({ document: CreateTenantDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CreateTenant', 'mutation', variables);
+    }
+  };
+}
+export type Sdk = ReturnType<typeof getSdk>;

@@ -1,0 +1,200 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SendSmsMutation } from './client/sdk.js';
+import { startHerald, type Sdk, type TestHerald } from './support/herald.js';
+
+let h: TestHerald;
+let admin: Sdk;
+let other: Sdk;
+
+beforeAll(async () => {
+  h = await startHerald({ HERALD_DEFAULT_COUNTRY: 'IN' });
+  admin = h.sdk();
+  const created = await admin.CreateTenant({ name: 'Other Co' });
+  if (created.createTenant.__typename !== 'IssuedApiKey') throw new Error('tenant not created');
+  other = h.sdk(created.createTenant.key);
+});
+afterAll(() => h?.stop());
+
+function asMessage<T extends { __typename: string }>(result: T): Extract<T, { __typename: 'Message' }> {
+  if (result.__typename !== 'Message') throw new Error(`expected a Message, got ${JSON.stringify(result)}`);
+  return result as Extract<T, { __typename: 'Message' }>;
+}
+
+async function countMessages(sdk: Sdk): Promise<number> {
+  let count = 0;
+  let after: string | null | undefined;
+  for (;;) {
+    const page = await sdk.Messages({ first: 100, after });
+    count += page.messages.edges.length;
+    if (!page.messages.pageInfo.hasNextPage) return count;
+    after = page.messages.pageInfo.endCursor;
+  }
+}
+
+describe('sending on each channel', () => {
+  it('stores an SMS as QUEUED with E.164 recipient and segment count, visible to its tenant only', async () => {
+    const sent = asMessage(
+      (
+        await admin.SendSms({
+          input: { to: '918800001234', text: 'Your OTP is 1234', senderId: 'HERALD', dltEntityId: '1101456789012345678', dltTemplateId: '1107161234567890123', externalRef: 'inv-1', tags: ['otp'], metadata: { customer: 42 } },
+        })
+      ).sendSms,
+    );
+    expect(sent.status).toBe('QUEUED');
+    expect(sent.to).toBe('+918800001234');
+    expect(sent.content).toMatchObject({ __typename: 'SmsContent', encoding: 'GSM7', segments: 1, senderId: 'HERALD', dltEntityId: '1101456789012345678' });
+    expect(sent.metadata).toEqual({ customer: 42 });
+
+    const byId = await admin.Message({ id: sent.id });
+    expect(byId.message?.messageId).toBe(sent.messageId);
+    expect(byId.message?.events.map((e) => e.status)).toEqual(['QUEUED']);
+    const byPlainId = await admin.Message({ id: sent.messageId });
+    expect(byPlainId.message?.id).toBe(sent.id);
+    const node = await admin.Node({ id: sent.id });
+    expect(node.node).toMatchObject({ __typename: 'Message', messageId: sent.messageId, status: 'QUEUED' });
+    const listed = await admin.Messages({ first: 5, filter: { externalRef: 'inv-1' } });
+    expect(listed.messages.edges.map((e) => e.node.messageId)).toEqual([sent.messageId]);
+
+    // The other tenant sees nothing of it, by any route.
+    expect((await other.Message({ id: sent.id })).message).toBeNull();
+    expect((await other.Message({ id: sent.messageId })).message).toBeNull();
+    expect((await other.Node({ id: sent.id })).node).toBeNull();
+    expect((await other.Messages({ first: 100 })).messages.edges).toEqual([]);
+  });
+
+  it('computes UCS-2 segments for non-GSM text and multipart GSM-7', async () => {
+    const hindi = asMessage((await admin.SendSms({ input: { to: '+918800001234', text: 'नमस्ते '.repeat(12) } })).sendSms);
+    expect(hindi.content).toMatchObject({ encoding: 'UCS2', segments: 2 });
+    const long = asMessage((await admin.SendSms({ input: { to: '+918800001234', text: 'a'.repeat(161) } })).sendSms);
+    expect(long.content).toMatchObject({ encoding: 'GSM7', segments: 2 });
+    const forced = asMessage((await admin.SendSms({ input: { to: '+918800001234', text: 'plain', unicode: true, flash: true } })).sendSms);
+    expect(forced.content).toMatchObject({ encoding: 'UCS2', segments: 1, flash: true });
+  });
+
+  it('accepts a national number with the configured default country', async () => {
+    const sent = asMessage((await admin.SendSms({ input: { to: '88000 01234', text: 'hi' } })).sendSms);
+    expect(sent.to).toBe('+918800001234');
+  });
+
+  it('stores a WhatsApp template message', async () => {
+    const sent = asMessage(
+      (
+        await admin.SendWhatsApp({
+          input: { to: '+918800001234', templateName: 'invoice_due', language: 'en_US', params: ['John Doe', 'INV-1001', '2025-04-15', '250.00'], mediaType: 'DOCUMENT', mediaId: 'doc_invoice_123' },
+        })
+      ).sendWhatsApp,
+    );
+    expect(sent.channel).toBe('WHATSAPP');
+    expect(sent.status).toBe('QUEUED');
+    expect(sent.content).toEqual({
+      __typename: 'WhatsAppContent',
+      templateName: 'invoice_due',
+      language: 'en_US',
+      params: ['John Doe', 'INV-1001', '2025-04-15', '250.00'],
+      mediaType: 'DOCUMENT',
+      mediaId: 'doc_invoice_123',
+    });
+    expect((await admin.Message({ id: sent.id })).message?.status).toBe('QUEUED');
+    expect((await other.Message({ id: sent.id })).message).toBeNull();
+  });
+
+  it('stores an email with several recipients', async () => {
+    const sent = asMessage(
+      (
+        await admin.SendEmail({
+          input: { to: ['Billing@Example.com', 'b@example.org'], cc: ['c@example.net'], subject: 'Invoice INV-1001', html: '<p>Due</p>', text: 'Due' },
+        })
+      ).sendEmail,
+    );
+    expect(sent.to).toBe('billing@example.com');
+    expect(sent.content).toMatchObject({ __typename: 'EmailContent', to: ['billing@example.com', 'b@example.org'], cc: ['c@example.net'], subject: 'Invoice INV-1001', htmlBody: '<p>Due</p>', textBody: 'Due' });
+    const found = await admin.Messages({ first: 5, filter: { channel: 'EMAIL', to: 'BILLING@example.com' } });
+    expect(found.messages.edges.map((e) => e.node.messageId)).toEqual([sent.messageId]);
+    expect((await other.Message({ id: sent.id })).message).toBeNull();
+  });
+
+  it('holds a message with a future sendAt as SCHEDULED', async () => {
+    const sendAt = new Date(Date.now() + 3600_000).toISOString();
+    const validUntil = new Date(Date.now() + 7200_000).toISOString();
+    const sent = asMessage((await admin.SendSms({ input: { to: '+918800001234', text: 'later', sendAt, validUntil } })).sendSms);
+    expect(sent.status).toBe('SCHEDULED');
+    expect(sent.sendAt).toBe(sendAt);
+    expect(sent.validUntil).toBe(validUntil);
+  });
+});
+
+describe('invalid input', () => {
+  const sms = { to: '+918800001234', text: 'hello' };
+  const cases: Array<[string, () => Promise<{ __typename: string; field?: string; message?: string }>, string]> = [
+    ['bad phone', async () => (await admin.SendSms({ input: { ...sms, to: '12345' } })).sendSms, 'to'],
+    ['letters for a phone', async () => (await admin.SendSms({ input: { ...sms, to: 'call me' } })).sendSms, 'to'],
+    ['empty text', async () => (await admin.SendSms({ input: { ...sms, text: '   ' } })).sendSms, 'text'],
+    ['oversize SMS text', async () => (await admin.SendSms({ input: { ...sms, text: 'x'.repeat(1601) } })).sendSms, 'text'],
+    ['NUL in text', async () => (await admin.SendSms({ input: { ...sms, text: 'a\u0000b' } })).sendSms, 'text'],
+    ['bad sender id', async () => (await admin.SendSms({ input: { ...sms, senderId: 'WAY-TOO-LONG-SENDER' } })).sendSms, 'senderId'],
+    ['bad DLT id', async () => (await admin.SendSms({ input: { ...sms, dltTemplateId: 'abc' } })).sendSms, 'dltTemplateId'],
+    ['oversize idempotency key', async () => (await admin.SendSms({ input: { ...sms, idempotencyKey: 'k'.repeat(256) } })).sendSms, 'idempotencyKey'],
+    ['bad tag', async () => (await admin.SendSms({ input: { ...sms, tags: ['has space'] } })).sendSms, 'tags.0'],
+    ['oversize metadata', async () => (await admin.SendSms({ input: { ...sms, metadata: { blob: 'x'.repeat(20_000) } } })).sendSms, 'metadata'],
+    ['bad callback URL', async () => (await admin.SendSms({ input: { ...sms, callbackUrl: 'ftp://example.com' } })).sendSms, 'callbackUrl'],
+    ['validUntil in the past', async () => (await admin.SendSms({ input: { ...sms, validUntil: '2020-01-01T00:00:00Z' } })).sendSms, 'validUntil'],
+    ['bad template name', async () => (await admin.SendWhatsApp({ input: { to: sms.to, templateName: 'Invoice Due!' } })).sendWhatsApp, 'templateName'],
+    ['media type without id', async () => (await admin.SendWhatsApp({ input: { to: sms.to, templateName: 'welcome_media', mediaType: 'IMAGE' } })).sendWhatsApp, 'mediaId'],
+    ['empty template parameter', async () => (await admin.SendWhatsApp({ input: { to: sms.to, templateName: 'invoice_due', params: ['ok', ''] } })).sendWhatsApp, 'params.1'],
+    ['bad email', async () => (await admin.SendEmail({ input: { to: ['not-an-email'], subject: 's', text: 't' } })).sendEmail, 'to.0'],
+    ['no email recipients', async () => (await admin.SendEmail({ input: { to: [], subject: 's', text: 't' } })).sendEmail, 'to'],
+    ['email without body', async () => (await admin.SendEmail({ input: { to: ['a@example.com'], subject: 's' } })).sendEmail, 'text'],
+    ['oversize subject', async () => (await admin.SendEmail({ input: { to: ['a@example.com'], subject: 's'.repeat(999), text: 't' } })).sendEmail, 'subject'],
+  ];
+
+  it.each(cases)('%s is a typed ValidationError naming the field, and stores nothing', async (_name, call, field) => {
+    const before = await countMessages(admin);
+    const result = await call();
+    expect(result.__typename).toBe('ValidationError');
+    expect(result.field).toBe(field);
+    expect(result.message).toMatch(new RegExp(`^${field.replace('.', '\\.')} `));
+    expect(await countMessages(admin)).toBe(before);
+  });
+
+  it('an unknown mediaType is refused by the schema with a message naming the allowed values', async () => {
+    const before = await countMessages(admin);
+    const res = await fetch(h.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${h.adminKey}` },
+      body: JSON.stringify({
+        query: 'mutation($input: SendWhatsAppInput!) { sendWhatsApp(input: $input) { __typename } }',
+        variables: { input: { to: '+918800001234', templateName: 'x', mediaType: 'AUDIO' } },
+      }),
+    });
+    const body = (await res.json()) as { errors: Array<{ message: string }> };
+    expect(body.errors[0]?.message).toMatch(/AUDIO.*MediaType/);
+    expect(await countMessages(admin)).toBe(before);
+  });
+});
+
+describe('idempotency', () => {
+  it('a repeated idempotencyKey returns the original message', async () => {
+    const input = { to: '+918800001234', text: 'charge 1', idempotencyKey: 'order-77' };
+    const first = asMessage((await admin.SendSms({ input })).sendSms);
+    const again = asMessage((await admin.SendSms({ input: { ...input, text: 'charge 1 (retry)' } })).sendSms);
+    expect(again.messageId).toBe(first.messageId);
+    expect(again.content).toMatchObject({ text: 'charge 1' });
+  });
+
+  it('concurrent repeats create exactly one message', async () => {
+    const input = { to: '+918800001234', text: 'race', idempotencyKey: 'race-1' };
+    const results = await Promise.all(Array.from({ length: 25 }, () => admin.SendSms({ input })));
+    const ids = new Set(results.map((r: SendSmsMutation) => asMessage(r.sendSms).messageId));
+    expect(ids.size).toBe(1);
+    const page = await admin.Messages({ first: 100, filter: { to: '+918800001234' } });
+    const raceMessages = page.messages.edges.filter((e) => ids.has(e.node.messageId));
+    expect(raceMessages).toHaveLength(1);
+  });
+
+  it('keys are per tenant', async () => {
+    const input = { to: '+918800001234', text: 'mine', idempotencyKey: 'shared-key' };
+    const a = asMessage((await admin.SendSms({ input })).sendSms);
+    const b = asMessage((await other.SendSms({ input })).sendSms);
+    expect(a.messageId).not.toBe(b.messageId);
+  });
+});

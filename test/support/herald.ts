@@ -1,0 +1,61 @@
+import { Writable } from 'node:stream';
+import { GraphQLClient } from 'graphql-request';
+import { createHerald, type Herald } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import { getSdk } from '../client/sdk.js';
+import { createTestDatabase } from './database.js';
+
+export type Sdk = ReturnType<typeof getSdk>;
+
+export type TestHerald = {
+  herald: Herald;
+  url: string;
+  graphqlUrl: string;
+  /** The operator tenant's admin key (HERALD_BOOTSTRAP_API_KEY). */
+  adminKey: string;
+  /** Typed client authenticated with `key` (the admin key by default). */
+  sdk(key?: string): Sdk;
+  /** Every log line written so far, as emitted. */
+  logLines(): string[];
+  stop(): Promise<void>;
+};
+
+export const randomKey = (): string => `hk_test${Math.random().toString(36).slice(2, 7)}_${'x'.repeat(8)}${Math.random().toString(36).slice(2)}`;
+
+/** Starts a real Herald on a loopback port with its own database. */
+export async function startHerald(env: Record<string, string> = {}): Promise<TestHerald> {
+  const database = await createTestDatabase();
+  const adminKey = randomKey();
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    HERALD_DATA_DIR: database.dataDir,
+    HERALD_BOOTSTRAP_API_KEY: adminKey,
+    LOG_LEVEL: 'info',
+    ...(database.url ? { DATABASE_URL: database.url, DATABASE_POOL_SIZE: '5' } : {}),
+    ...env,
+  });
+  const herald = await createHerald(config, createLogger(config.logLevel, sink));
+  const url = await herald.listen();
+  const graphqlUrl = `${url}/graphql`;
+  return {
+    herald,
+    url,
+    graphqlUrl,
+    adminKey,
+    sdk: (key = adminKey) => getSdk(new GraphQLClient(graphqlUrl, { headers: { authorization: `Bearer ${key}` } })),
+    logLines: () => lines,
+    stop: async () => {
+      await herald.stop();
+      await database.drop();
+    },
+  };
+}
