@@ -6,6 +6,7 @@ import { WebSocketServer } from 'ws';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
 import type { GraphQLContext } from './graphql/context.js';
+import { exposeDomainError } from './graphql/errors.js';
 import { schema } from './graphql/schema.js';
 import type { Logger } from './log.js';
 import { createServices, type Services } from './services.js';
@@ -63,6 +64,8 @@ export async function createHerald(config: Config, log: Logger): Promise<Herald>
     },
     maskedErrors: {
       maskError: (error, message, isDev) => {
+        const exposed = exposeDomainError(error);
+        if (exposed) return exposed;
         // Unexpected faults are logged here and reach the client only as a generic error.
         const original = (error as { originalError?: unknown }).originalError;
         if (original) log.error({ err: original }, 'unexpected error while executing an operation');

@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import { HeraldError, NotFoundError, ValidationError } from '../errors.js';
 import { builder } from './builder.js';
 
@@ -24,3 +25,18 @@ builder.objectType(NotFoundError, {
   interfaces: [ErrorInterface],
   fields: (t) => ({ resource: t.exposeString('resource') }),
 });
+
+/**
+ * Domain errors raised by fields without a result union (queries, connections) still reach the
+ * client with their message and code; only unexpected faults are masked.
+ */
+export function exposeDomainError(error: unknown): GraphQLError | null {
+  const original = error instanceof GraphQLError ? error.originalError : error;
+  if (!(original instanceof HeraldError)) return null;
+  const extensions: Record<string, unknown> = { code: original.code };
+  if (original instanceof ValidationError) extensions.field = original.field;
+  return new GraphQLError(original.message, {
+    ...(error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {}),
+    extensions,
+  });
+}

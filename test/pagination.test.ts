@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHerald, type Sdk, type TestHerald } from './support/herald.js';
+
+const TOTAL = 10_000;
+let h: TestHerald;
+let sdk: Sdk;
+let sentIds: string[] = [];
+
+beforeAll(async () => {
+  h = await startHerald();
+  sdk = h.sdk();
+  // Sent through the API, 50 at a time; the result order is the creation order.
+  const ids: string[][] = [];
+  for (let start = 0; start < TOTAL; start += 50) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(50, TOTAL - start) }, (_, i) =>
+        sdk.SendSms({ input: { to: '+14155550100', text: `message ${start + i}`, tags: [(start + i) % 2 ? 'odd' : 'even'] } }),
+      ),
+    );
+    ids.push(batch.map((r) => (r.sendSms.__typename === 'Message' ? r.sendSms.messageId : 'failed')));
+  }
+  sentIds = ids.flat();
+}, 300_000);
+afterAll(() => h?.stop());
+
+type Edge = { cursor: string; node: { messageId: string; createdAt: string } };
+
+describe('messages connection over 10,000 messages', () => {
+  it('forwards: every message exactly once, newest first', async () => {
+    expect(sentIds).not.toContain('failed');
+    const seen: Edge[] = [];
+    let after: string | null | undefined;
+    let pages = 0;
+    for (;;) {
+      const { messages } = await sdk.Messages({ first: 100, after });
+      seen.push(...messages.edges);
+      pages++;
+      expect(messages.pageInfo.hasPreviousPage).toBe(after !== undefined);
+      if (!messages.pageInfo.hasNextPage) break;
+      after = messages.pageInfo.endCursor;
+    }
+    expect(pages).toBe(TOTAL / 100);
+    const ids = seen.map((e) => e.node.messageId);
+    expect(new Set(ids).size).toBe(TOTAL);
+    expect(new Set(ids)).toEqual(new Set(sentIds));
+    // Newest first: createdAt never increases, and ties are ordered by id, descending.
+    for (let i = 1; i < seen.length; i++) {
+      const [prev, cur] = [seen[i - 1]!.node, seen[i]!.node];
+      expect(prev.createdAt >= cur.createdAt).toBe(true);
+      if (prev.createdAt === cur.createdAt) expect(prev.messageId > cur.messageId).toBe(true);
+    }
+  });
+
+  it('backwards: the same sequence, page by page from the end', async () => {
+    const forward: string[] = [];
+    let after: string | null | undefined;
+    for (;;) {
+      const { messages } = await sdk.Messages({ first: 100, after });
+      forward.push(...messages.edges.map((e) => e.node.messageId));
+      if (!messages.pageInfo.hasNextPage) break;
+      after = messages.pageInfo.endCursor;
+    }
+    const pages: string[][] = [];
+    let before: string | null | undefined;
+    for (;;) {
+      const { messages } = await sdk.Messages({ last: 100, before });
+      pages.unshift(messages.edges.map((e) => e.node.messageId));
+      expect(messages.pageInfo.hasNextPage).toBe(before !== undefined);
+      if (!messages.pageInfo.hasPreviousPage) break;
+      before = messages.pageInfo.startCursor;
+    }
+    expect(pages.flat()).toEqual(forward);
+  });
+
+  it('filters combine with cursors', async () => {
+    const odd: string[] = [];
+    let after: string | null | undefined;
+    for (;;) {
+      const { messages } = await sdk.Messages({ first: 100, after, filter: { tag: 'odd', channel: 'SMS', status: 'QUEUED' } });
+      odd.push(...messages.edges.map((e) => e.node.messageId));
+      if (!messages.pageInfo.hasNextPage) break;
+      after = messages.pageInfo.endCursor;
+    }
+    expect(odd).toHaveLength(TOTAL / 2);
+    expect(new Set(odd)).toEqual(new Set(sentIds.filter((_, i) => i % 2 === 1)));
+  });
+
+  it('refuses oversize pages and bad cursors with a clear error', async () => {
+    await expect(sdk.Messages({ first: 101 })).rejects.toThrow(/first must be between 0 and 100/);
+    await expect(sdk.Messages({ first: 10, after: 'bm90LWEtY3Vyc29y' })).rejects.toThrow(/after is not a valid cursor/);
+  });
+});
