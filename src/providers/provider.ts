@@ -1,0 +1,72 @@
+import type { MessageRow } from '../db/schema.js';
+import type { Channel, MessageStatus } from '../messaging/model.js';
+
+// The one interface every upstream implements. Only the dispatcher calls `send`; only the
+// status path consumes the events a provider reports.
+
+/** What a provider is asked to send: the stored message plus the attempt number (1-based). */
+export type OutboundMessage = Pick<
+  MessageRow,
+  | 'id'
+  | 'tenantId'
+  | 'channel'
+  | 'recipient'
+  | 'sender'
+  | 'templateName'
+  | 'templateLanguage'
+  | 'templateParams'
+  | 'body'
+  | 'subject'
+  | 'mediaType'
+  | 'mediaId'
+  | 'channelOptions'
+  | 'validUntil'
+> & { attempt: number };
+
+export type SendSuccess = { ok: true; providerMessageId: string; raw?: unknown };
+
+/** A classified failure: retryable ones are rescheduled, permanent ones end the message. */
+export type SendFailure = {
+  ok: false;
+  code: string;
+  message: string;
+  retryable: boolean;
+  /** Provider asked us to wait (HTTP Retry-After or equivalent), in milliseconds. */
+  retryAfterMs?: number;
+  raw?: unknown;
+};
+
+export type SendResult = SendSuccess | SendFailure;
+
+/** A status report from upstream, normalised to Herald's vocabulary. */
+export type ProviderStatusEvent = {
+  provider: string;
+  providerMessageId: string;
+  status: MessageStatus;
+  occurredAt: Date;
+  errorCode?: string | undefined;
+  errorMessage?: string | undefined;
+  /** Identifies this report so redelivered webhooks are recorded once. */
+  dedupeKey: string;
+  raw?: unknown;
+};
+
+export type ProviderCapabilities = {
+  channels: readonly Channel[];
+  /** Header media kinds the provider accepts, for WhatsApp templates. */
+  media: readonly string[];
+  /** Default sends per second per sender (the provider's documented throughput). */
+  maxPerSecond: number;
+};
+
+export interface Provider {
+  readonly name: string;
+  readonly capabilities: ProviderCapabilities;
+  /** Must resolve (never reject) within `timeoutMs`; timeouts are retryable failures. */
+  send(message: OutboundMessage, opts: { timeoutMs: number; signal: AbortSignal }): Promise<SendResult>;
+  /** Current status upstream, for reconciliation of messages whose reports went missing. */
+  lookupStatus?(providerMessageId: string, now: Date): Promise<ProviderStatusEvent[]>;
+  /** Starts background work (the sandbox's delayed reports); gets the status path to feed. */
+  start?(report: (events: ProviderStatusEvent[]) => Promise<void>): void;
+  stop?(): Promise<void>;
+}
