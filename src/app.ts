@@ -5,6 +5,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
+import { startDelivery, type Delivery } from './delivery/index.js';
 import type { GraphQLContext } from './graphql/context.js';
 import { exposeDomainError } from './graphql/errors.js';
 import { schema } from './graphql/schema.js';
@@ -17,6 +18,8 @@ export type Herald = {
   server: Server;
   services: Services;
   database: Database;
+  /** Present when this process dispatches (HERALD_WORKERS > 0). */
+  delivery: Delivery | undefined;
   /** Set when this start created the operator tenant: the admin key, to be shown once. */
   bootstrap: BootstrapResult;
   listen(): Promise<string>;
@@ -42,14 +45,30 @@ function sendJson(res: ServerResponse, status: number, body: string): void {
 }
 
 /** Opens the database, migrates, bootstraps and wires the HTTP and WebSocket servers. */
-export async function createHerald(config: Config, log: Logger): Promise<Herald> {
+export type HeraldOptions = {
+  /** Injectable clock (tests move time instead of sleeping). */
+  now?: () => Date;
+  random?: () => number;
+};
+
+export async function createHerald(config: Config, log: Logger, opts: HeraldOptions = {}): Promise<Herald> {
+  const now = opts.now ?? (() => new Date());
   const database = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
   await database.migrate();
   const boot = await bootstrap(database.db, config.bootstrapApiKey);
   const services = createServices(database.db, config, {
     pglite: database.kind === 'pglite',
     onError: (err) => log.error({ err }, 'background task failed'),
+    now,
   });
+  const delivery =
+    config.delivery.workers > 0
+      ? await startDelivery(database, config, log, {
+          now,
+          onChanges: services.statusFeed.publish,
+          ...(opts.random ? { random: opts.random } : {}),
+        })
+      : undefined;
 
   const yoga = createYoga<{ principal?: Principal }, GraphQLContext>({
     schema,
@@ -154,6 +173,7 @@ export async function createHerald(config: Config, log: Logger): Promise<Herald>
     server,
     services,
     database,
+    delivery,
     bootstrap: boot,
     listen: () =>
       new Promise((resolve, reject) => {
@@ -164,6 +184,7 @@ export async function createHerald(config: Config, log: Logger): Promise<Herald>
         });
       }),
     stop: async () => {
+      await delivery?.stop(config.delivery.sendTimeoutMs);
       for (const client of wss.clients) client.close(1001, 'server shutting down');
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await new Promise<void>((resolve) => {

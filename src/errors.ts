@@ -30,3 +30,14 @@ export class NotFoundError extends HeraldError {
 export class ForbiddenError extends HeraldError {
   readonly code = 'FORBIDDEN';
 }
+
+/** The message is in a state that forbids the operation (cancel a sent message, retry a queued one). */
+export class InvalidStateError extends HeraldError {
+  readonly code = 'INVALID_STATE';
+  constructor(
+    readonly status: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

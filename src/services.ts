@@ -2,6 +2,7 @@ import type { Config } from './config.js';
 import type { Db } from './db/client.js';
 import { MessageWriter } from './messaging/message-writer.js';
 import type { SendDeps } from './messaging/send.js';
+import type { StatusChange, StatusListener } from './messaging/status-updates.js';
 import { createValidators, type Validators } from './messaging/validate.js';
 import { Authenticator } from './tenancy/authenticator.js';
 
@@ -12,14 +13,30 @@ export type Services = {
   validators: Validators;
   authenticator: Authenticator;
   now: () => Date;
+  /** Status changes, published after commit; subscribers attach here. */
+  statusFeed: StatusFeed;
 };
+
+/** In-process fan-out of committed status changes. */
+export class StatusFeed {
+  private readonly listeners = new Set<StatusListener>();
+
+  subscribe(listener: StatusListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  readonly publish = (changes: StatusChange[]): void => {
+    for (const listener of this.listeners) listener(changes);
+  };
+}
 
 export function createServices(
   db: Db,
   config: Pick<Config, 'defaultCountry'>,
-  opts: { pglite: boolean; onError: (err: unknown) => void },
+  opts: { pglite: boolean; onError: (err: unknown) => void; now: () => Date },
 ): Services {
-  const now = () => new Date();
+  const now = opts.now;
   const validators = createValidators(config.defaultCountry);
   // PGlite is a single connection: one batch at a time; PostgreSQL gets a few in parallel.
   const writer = new MessageWriter(db, { maxBatch: 500, maxConcurrentBatches: opts.pglite ? 1 : 4 });
@@ -29,5 +46,6 @@ export function createServices(
     validators,
     authenticator: new Authenticator(db, { ttlMs: 5_000, onError: opts.onError }),
     now,
+    statusFeed: new StatusFeed(),
   };
 }

@@ -9,6 +9,9 @@ import postgres from 'postgres';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema.js';
 
+/** NOTIFY channel that wakes idle dispatchers when a message becomes due. */
+export const QUEUE_CHANNEL = 'herald_queue';
+
 export type Schema = typeof schema;
 /** The drizzle database, whichever driver is underneath. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -18,6 +21,8 @@ export type Database = {
   kind: 'postgres' | 'pglite';
   /** Applies the committed drizzle-kit migrations. */
   migrate(): Promise<void>;
+  /** LISTEN on a channel; returns the function that stops listening. */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   /** Cheap round trip for health checks. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -37,6 +42,10 @@ export function openDatabase(opts: DatabaseOptions): Database {
       db: db as unknown as Db,
       kind: 'postgres',
       migrate: () => migratePostgres(db, { migrationsFolder }),
+      listen: async (channel, onNotify) => {
+        const { unlisten } = await client.listen(channel, onNotify);
+        return unlisten;
+      },
       ping: async () => {
         await client`select 1`;
       },
@@ -50,6 +59,7 @@ export function openDatabase(opts: DatabaseOptions): Database {
     db: db as unknown as Db,
     kind: 'pglite',
     migrate: () => migratePglite(db, { migrationsFolder }),
+    listen: async (channel, onNotify) => client.listen(channel, onNotify),
     ping: async () => {
       await client.query('select 1');
     },

@@ -140,6 +140,26 @@ export const messageEvents = pgTable(
   ],
 );
 
+/**
+ * Provider reports that arrived before Herald stored the provider's message id (a fast webhook
+ * racing the send's own bookkeeping). Applied, then deleted, when the id is recorded.
+ */
+export const pendingProviderEvents = pgTable(
+  'pending_provider_events',
+  {
+    id: uuid('id').primaryKey(),
+    provider: text('provider').notNull(),
+    providerMessageId: text('provider_message_id').notNull(),
+    dedupeKey: text('dedupe_key').notNull(),
+    event: jsonb('event').$type<Record<string, unknown>>().notNull(),
+    receivedAt: ts('received_at').notNull(),
+  },
+  (t) => [
+    index('pending_provider_events_lookup_idx').on(t.provider, t.providerMessageId),
+    uniqueIndex('pending_provider_events_dedupe_idx').on(t.dedupeKey),
+  ],
+);
+
 export type TenantRow = typeof tenants.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;

@@ -1,5 +1,5 @@
-import { and, eq, or } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import { and, eq, or, sql } from 'drizzle-orm';
+import { QUEUE_CHANNEL, type Db } from '../db/client.js';
 import { messageEvents, messages, type MessageRow, type NewMessageRow } from '../db/schema.js';
 import { newId } from '../ids.js';
 
@@ -77,7 +77,7 @@ export class MessageWriter {
       if (inserted.length > 0) {
         await tx.insert(messageEvents).values(
           inserted.map((m) => ({
-            id: newId(m.createdAt.getTime()),
+            id: newId(),
             messageId: m.id,
             tenantId: m.tenantId,
             kind: 'status',
@@ -86,6 +86,8 @@ export class MessageWriter {
             createdAt: m.createdAt,
           })),
         );
+        // Delivered at commit: wakes idle dispatchers without waiting for their next poll.
+        if (inserted.some((m) => m.status === 'QUEUED')) await tx.execute(sql`select pg_notify(${QUEUE_CHANNEL}, '')`);
       }
       const byId = new Map(inserted.map((m) => [m.id, m]));
       const skipped = rows.filter((r) => !byId.has(r.id));

@@ -124,7 +124,7 @@ export type SendWhatsAppInput = {
   validUntil?: string | null | undefined;
 };
 
-export type MessageFieldsFragment = { id: string, messageId: string, channel: Channel, status: MessageStatus, statusAt: string, to: string, externalRef: string | null, idempotencyKey: string | null, metadata: unknown, tags: Array<string>, sendAt: string | null, validUntil: string | null, callbackUrl: string | null, createdAt: string, attempts: number, lastError: { code: string, message: string | null, retryable: boolean | null } | null, content:
+export type MessageFieldsFragment = { id: string, messageId: string, channel: Channel, status: MessageStatus, statusAt: string, to: string, externalRef: string | null, idempotencyKey: string | null, metadata: unknown, tags: Array<string>, sendAt: string | null, validUntil: string | null, callbackUrl: string | null, createdAt: string, attempts: number, nextAttemptAt: string | null, provider: string | null, providerMessageId: string | null, lastError: { code: string, message: string | null, retryable: boolean | null } | null, content:
     | { __typename: 'EmailContent', to: Array<string>, cc: Array<string>, bcc: Array<string>, from: string | null, subject: string, htmlBody: string | null, textBody: string | null }
     | { __typename: 'SmsContent', text: string, senderId: string | null, encoding: string, segments: number, flash: boolean, dltEntityId: string | null, dltTemplateId: string | null }
     | { __typename: 'WhatsAppContent', templateName: string, language: string, params: Array<string>, mediaType: MediaType, mediaId: string | null }
@@ -138,7 +138,7 @@ export type SendSmsMutationVariables = Exact<{
 
 
 export type SendSmsMutation = { sendSms:
-    | { __typename: 'Message', id: string, messageId: string, channel: Channel, status: MessageStatus, statusAt: string, to: string, externalRef: string | null, idempotencyKey: string | null, metadata: unknown, tags: Array<string>, sendAt: string | null, validUntil: string | null, callbackUrl: string | null, createdAt: string, attempts: number, lastError: { code: string, message: string | null, retryable: boolean | null } | null, content:
+    | { __typename: 'Message', id: string, messageId: string, channel: Channel, status: MessageStatus, statusAt: string, to: string, externalRef: string | null, idempotencyKey: string | null, metadata: unknown, tags: Array<string>, sendAt: string | null, validUntil: string | null, callbackUrl: string | null, createdAt: string, attempts: number, nextAttemptAt: string | null, provider: string | null, providerMessageId: string | null, lastError: { code: string, message: string | null, retryable: boolean | null } | null, content:
         | { __typename: 'EmailContent', to: Array<string>, cc: Array<string>, bcc: Array<string>, from: string | null, subject: string, htmlBody: string | null, textBody: string | null }
         | { __typename: 'SmsContent', text: string, senderId: string | null, encoding: string, segments: number, flash: boolean, dltEntityId: string | null, dltTemplateId: string | null }
         | { __typename: 'WhatsAppContent', templateName: string, language: string, params: Array<string>, mediaType: MediaType, mediaId: string | null }
@@ -152,7 +152,7 @@ export type SendWhatsAppMutationVariables = Exact<{
 
 
 export type SendWhatsAppMutation = { sendWhatsApp:
-    | { __typename: 'Message', id: string, messageId: string, channel: Channel, status: MessageStatus, statusAt: string, to: string, externalRef: string | null, idempotencyKey: string | null, metadata: unknown, tags: Array<string>, sendAt: string | null, validUntil: string | null, callbackUrl: string | null, createdAt: string, attempts: number, lastError: { code: string, message: string | null, retryable: boolean | null } | null, content:
+    | { __typename: 'Message', id: string, messageId: string, channel: Channel, status: MessageStatus, statusAt: string, to: string, externalRef: string | null, idempotencyKey: string | null, metadata: unknown, tags: Array<string>, sendAt: string | null, validUntil: string | null, callbackUrl: string | null, createdAt: string, attempts: number, nextAttemptAt: string | null, provider: string | null, providerMessageId: string | null, lastError: { code: string, message: string | null, retryable: boolean | null } | null, content:
         | { __typename: 'EmailContent', to: Array<string>, cc: Array<string>, bcc: Array<string>, from: string | null, subject: string, htmlBody: string | null, textBody: string | null }
         | { __typename: 'SmsContent', text: string, senderId: string | null, encoding: string, segments: number, flash: boolean, dltEntityId: string | null, dltTemplateId: string | null }
         | { __typename: 'WhatsAppContent', templateName: string, language: string, params: Array<string>, mediaType: MediaType, mediaId: string | null }
@@ -166,7 +166,7 @@ export type SendEmailMutationVariables = Exact<{
 
 
 export type SendEmailMutation = { sendEmail:
-    | { __typename: 'Message', id: string, messageId: string, channel: Channel, status: MessageStatus, statusAt: string, to: string, externalRef: string | null, idempotencyKey: string | null, metadata: unknown, tags: Array<string>, sendAt: string | null, validUntil: string | null, callbackUrl: string | null, createdAt: string, attempts: number, lastError: { code: string, message: string | null, retryable: boolean | null } | null, content:
+    | { __typename: 'Message', id: string, messageId: string, channel: Channel, status: MessageStatus, statusAt: string, to: string, externalRef: string | null, idempotencyKey: string | null, metadata: unknown, tags: Array<string>, sendAt: string | null, validUntil: string | null, callbackUrl: string | null, createdAt: string, attempts: number, nextAttemptAt: string | null, provider: string | null, providerMessageId: string | null, lastError: { code: string, message: string | null, retryable: boolean | null } | null, content:
         | { __typename: 'EmailContent', to: Array<string>, cc: Array<string>, bcc: Array<string>, from: string | null, subject: string, htmlBody: string | null, textBody: string | null }
         | { __typename: 'SmsContent', text: string, senderId: string | null, encoding: string, segments: number, flash: boolean, dltEntityId: string | null, dltTemplateId: string | null }
         | { __typename: 'WhatsAppContent', templateName: string, language: string, params: Array<string>, mediaType: MediaType, mediaId: string | null }
@@ -179,7 +179,7 @@ export type MessageQueryVariables = Exact<{
 }>;
 
 
-export type MessageQuery = { message: { id: string, messageId: string, channel: Channel, status: MessageStatus, statusAt: string, to: string, externalRef: string | null, idempotencyKey: string | null, metadata: unknown, tags: Array<string>, sendAt: string | null, validUntil: string | null, callbackUrl: string | null, createdAt: string, attempts: number, events: Array<{ id: string, kind: string, status: MessageStatus | null, previousStatus: MessageStatus | null, occurredAt: string }>, lastError: { code: string, message: string | null, retryable: boolean | null } | null, content:
+export type MessageQuery = { message: { id: string, messageId: string, channel: Channel, status: MessageStatus, statusAt: string, to: string, externalRef: string | null, idempotencyKey: string | null, metadata: unknown, tags: Array<string>, sendAt: string | null, validUntil: string | null, callbackUrl: string | null, createdAt: string, attempts: number, nextAttemptAt: string | null, provider: string | null, providerMessageId: string | null, events: Array<{ id: string, kind: string, status: MessageStatus | null, previousStatus: MessageStatus | null, errorCode: string | null, errorMessage: string | null, provider: string | null, occurredAt: string }>, lastError: { code: string, message: string | null, retryable: boolean | null } | null, content:
       | { __typename: 'EmailContent', to: Array<string>, cc: Array<string>, bcc: Array<string>, from: string | null, subject: string, htmlBody: string | null, textBody: string | null }
       | { __typename: 'SmsContent', text: string, senderId: string | null, encoding: string, segments: number, flash: boolean, dltEntityId: string | null, dltTemplateId: string | null }
       | { __typename: 'WhatsAppContent', templateName: string, language: string, params: Array<string>, mediaType: MediaType, mediaId: string | null }
@@ -212,6 +212,28 @@ export type MessagesWithEventsQueryVariables = Exact<{
 
 
 export type MessagesWithEventsQuery = { messages: { edges: Array<{ node: { messageId: string, events: Array<{ status: MessageStatus | null }> } }> } };
+
+export type CancelMessageMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type CancelMessageMutation = { cancelMessage:
+    | { __typename: 'InvalidStateError', code: string, status: MessageStatus, message: string }
+    | { __typename: 'Message', messageId: string, status: MessageStatus }
+    | { __typename: 'NotFoundError', code: string, message: string }
+   };
+
+export type RetryMessageMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type RetryMessageMutation = { retryMessage:
+    | { __typename: 'InvalidStateError', code: string, status: MessageStatus, message: string }
+    | { __typename: 'Message', messageId: string, status: MessageStatus, attempts: number, nextAttemptAt: string | null }
+    | { __typename: 'NotFoundError', code: string, message: string }
+   };
 
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -270,6 +292,9 @@ export const MessageFieldsFragmentDoc = gql`
   callbackUrl
   createdAt
   attempts
+  nextAttemptAt
+  provider
+  providerMessageId
   lastError {
     code
     message
@@ -351,6 +376,9 @@ export const MessageDocument = gql`
       kind
       status
       previousStatus
+      errorCode
+      errorMessage
+      provider
       occurredAt
     }
   }
@@ -407,6 +435,48 @@ export const MessagesWithEventsDocument = gql`
           status
         }
       }
+    }
+  }
+}
+    `;
+export const CancelMessageDocument = gql`
+    mutation CancelMessage($id: ID!) {
+  cancelMessage(id: $id) {
+    __typename
+    ... on Message {
+      messageId
+      status
+    }
+    ... on InvalidStateError {
+      code
+      status
+      message
+    }
+    ... on NotFoundError {
+      code
+      message
+    }
+  }
+}
+    `;
+export const RetryMessageDocument = gql`
+    mutation RetryMessage($id: ID!) {
+  retryMessage(id: $id) {
+    __typename
+    ... on Message {
+      messageId
+      status
+      attempts
+      nextAttemptAt
+    }
+    ... on InvalidStateError {
+      code
+      status
+      message
+    }
+    ... on NotFoundError {
+      code
+      message
     }
   }
 }
@@ -515,6 +585,12 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     MessagesWithEvents(variables?: MessagesWithEventsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<MessagesWithEventsQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<MessagesWithEventsQuery>({ document: MessagesWithEventsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MessagesWithEvents', 'query', variables);
+    },
+    CancelMessage(variables: CancelMessageMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CancelMessageMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<CancelMessageMutation>({ document: CancelMessageDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CancelMessage', 'mutation', variables);
+    },
+    RetryMessage(variables: RetryMessageMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<RetryMessageMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<RetryMessageMutation>({ document: RetryMessageDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RetryMessage', 'mutation', variables);
     },
     Viewer(variables?: ViewerQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ViewerQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<ViewerQuery>({ document: ViewerDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Viewer', 'query', variables);

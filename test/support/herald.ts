@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { GraphQLClient } from 'graphql-request';
-import { createHerald, type Herald } from '../../src/app.js';
+import { createHerald, type Herald, type HeraldOptions } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { getSdk } from '../client/sdk.js';
@@ -23,8 +23,11 @@ export type TestHerald = {
 
 export const randomKey = (): string => `hk_test${Math.random().toString(36).slice(2, 7)}_${'x'.repeat(8)}${Math.random().toString(36).slice(2)}`;
 
-/** Starts a real Herald on a loopback port with its own database. */
-export async function startHerald(env: Record<string, string> = {}): Promise<TestHerald> {
+/**
+ * Starts a real Herald on a loopback port with its own database. Dispatch is off unless the
+ * test asks for it (HERALD_WORKERS), so accept-path tests see messages exactly as stored.
+ */
+export async function startHerald(env: Record<string, string> = {}, opts: HeraldOptions = {}): Promise<TestHerald> {
   const database = await createTestDatabase();
   const adminKey = randomKey();
   const lines: string[] = [];
@@ -40,10 +43,11 @@ export async function startHerald(env: Record<string, string> = {}): Promise<Tes
     HERALD_DATA_DIR: database.dataDir,
     HERALD_BOOTSTRAP_API_KEY: adminKey,
     LOG_LEVEL: 'info',
+    HERALD_WORKERS: '0',
     ...(database.url ? { DATABASE_URL: database.url, DATABASE_POOL_SIZE: '5' } : {}),
     ...env,
   });
-  const herald = await createHerald(config, createLogger(config.logLevel, sink));
+  const herald = await createHerald(config, createLogger(config.logLevel, sink), opts);
   const url = await herald.listen();
   const graphqlUrl = `${url}/graphql`;
   return {

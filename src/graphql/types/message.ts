@@ -1,10 +1,12 @@
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import type { MessageEventRow, MessageRow } from '../../db/schema.js';
-import { ValidationError } from '../../errors.js';
-import { CHANNELS, MEDIA_TYPES, MESSAGE_STATUSES } from '../../messaging/model.js';
+import { InvalidStateError, NotFoundError, ValidationError } from '../../errors.js';
+import { CHANNELS, MEDIA_TYPES, MESSAGE_STATUSES, type MessageStatus } from '../../messaging/model.js';
 import { getEvents, getMessages, isUuid, listMessages } from '../../messaging/queries.js';
+import { cancelMessage, retryMessage } from '../../messaging/operator.js';
 import { sendEmail, sendSms, sendWhatsApp } from '../../messaging/send.js';
 import { builder } from '../builder.js';
+import { ErrorInterface } from '../errors.js';
 
 export const ChannelEnum = builder.enumType('Channel', { values: CHANNELS });
 export const MessageStatusEnum = builder.enumType('MessageStatus', { values: MESSAGE_STATUSES });
@@ -94,6 +96,11 @@ MessageRef.implement({
     provider: t.exposeString('provider', { nullable: true }),
     providerMessageId: t.exposeString('providerMessageId', { nullable: true }),
     attempts: t.exposeInt('attempts'),
+    nextAttemptAt: t.expose('nextAttemptAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the message is due for its next attempt (queued, scheduled or retrying).',
+    }),
     lastError: t.field({
       type: DeliveryErrorRef,
       nullable: true,
@@ -273,5 +280,45 @@ builder.mutationFields((t) => ({
     errors: sendResult('SendEmail'),
     args: { input: t.arg({ type: SendEmailInput, required: true }) },
     resolve: (_root, { input }, ctx) => sendEmail(ctx.services.send, ctx.principal.tenantId, input),
+  }),
+}));
+
+builder.objectType(InvalidStateError, {
+  name: 'InvalidStateError',
+  description: 'The message is in a state that forbids the operation; `status` is its current state.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ status: t.field({ type: MessageStatusEnum, resolve: (e) => e.status as MessageStatus }) }),
+});
+
+const operation = (name: string) => ({
+  types: [NotFoundError, InvalidStateError],
+  directResult: true,
+  union: { name: `${name}Result` },
+});
+
+builder.mutationFields((t) => ({
+  cancelMessage: t.field({
+    type: MessageRef,
+    authScopes: { send: true },
+    description: 'Cancels a QUEUED or SCHEDULED message.',
+    errors: operation('CancelMessage'),
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, { id }, ctx) => {
+      const { row, change } = await cancelMessage(ctx.services.db, ctx.principal.tenantId, messageIdFrom(id) ?? id, ctx.services.now());
+      ctx.services.statusFeed.publish([change]);
+      return row;
+    },
+  }),
+  retryMessage: t.field({
+    type: MessageRef,
+    authScopes: { send: true },
+    description: 'Queues a FAILED message again, with a fresh attempt budget.',
+    errors: operation('RetryMessage'),
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, { id }, ctx) => {
+      const { row, change } = await retryMessage(ctx.services.db, ctx.principal.tenantId, messageIdFrom(id) ?? id, ctx.services.now());
+      ctx.services.statusFeed.publish([change]);
+      return row;
+    },
   }),
 }));

@@ -1,0 +1,448 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { and, asc, eq, getTableColumns, inArray, lt, lte, sql } from 'drizzle-orm';
+import type { DeliveryConfig } from '../config.js';
+import { QUEUE_CHANNEL, type Database, type Db } from '../db/client.js';
+import { messageEvents, messages, type MessageRow } from '../db/schema.js';
+import { newId } from '../ids.js';
+import type { Logger } from '../log.js';
+import type { MessageStatus } from '../messaging/model.js';
+import {
+  applyProviderEvents,
+  applyProviderEventsInTx,
+  lockProviderIds,
+  takePendingEvents,
+  type StatusChange,
+  type StatusListener,
+} from '../messaging/status-updates.js';
+import type { Provider, SendResult } from '../providers/provider.js';
+import type { ProviderRegistry } from '../providers/registry.js';
+import { retryDelayMs } from './backoff.js';
+import type { SendRateLimiter } from './rate-limit.js';
+
+const EXPIRED_MESSAGE = 'validUntil passed before the message could be sent';
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+export type DispatcherDeps = {
+  database: Database;
+  providers: ProviderRegistry;
+  limiter: SendRateLimiter;
+  config: DeliveryConfig;
+  log: Logger;
+  now: () => Date;
+  onChanges: StatusListener;
+  workerId: string;
+  random?: () => number;
+};
+
+/** What happened to one claimed message. */
+type Outcome = { row: MessageRow; provider: Provider; startedAt: number } & (
+  | { kind: 'sent'; result: Extract<SendResult, { ok: true }> }
+  | { kind: 'failed'; result: Extract<SendResult, { ok: false }> }
+  | { kind: 'released' } // never reached the provider (shutdown, lease about to expire)
+);
+
+/**
+ * Turns queued messages into sent ones. The messages table is the queue: pipelines claim due
+ * rows in batches with FOR UPDATE SKIP LOCKED under a lease, send them through the routed
+ * provider under its rate limit, and record every outcome in one transaction per batch, fenced
+ * by the lease (a worker that lost its lease records nothing). LISTEN/NOTIFY wakes idle
+ * pipelines; polling every `pollMs` is only the fallback.
+ */
+export class Dispatcher {
+  private stopping = false;
+  private readonly stopController = new AbortController();
+  private wakeUp: (() => void) | undefined;
+  private wakePending = false;
+  private pipelines: Promise<void>[] = [];
+  private timers: NodeJS.Timeout[] = [];
+  private unlisten: (() => Promise<void>) | undefined;
+
+  constructor(private readonly deps: DispatcherDeps) {}
+
+  private get db(): Db {
+    return this.deps.database.db;
+  }
+
+  async start(): Promise<void> {
+    this.unlisten = await this.deps.database.listen(QUEUE_CHANNEL, () => this.wake());
+    for (const provider of this.deps.providers.all()) {
+      provider.start?.((events) => this.applyReports(events));
+    }
+    const { leaseMs, reconcileAfterMs, workers } = this.deps.config;
+    this.every(Math.max(250, Math.floor(leaseMs / 4)), () => this.recoverExpiredLeases());
+    this.every(Math.max(100, Math.floor(reconcileAfterMs / 2)), () => this.reconcile());
+    this.pipelines = Array.from({ length: workers }, () => this.pipeline());
+  }
+
+  /** Claims now instead of at the next poll (a message became due). */
+  wake(): void {
+    this.wakePending = true;
+    this.wakeUp?.();
+  }
+
+  /** Stops claiming, gives in-flight sends `graceMs`, then releases what is left. */
+  async stop(graceMs: number): Promise<void> {
+    this.stopping = true;
+    this.wake();
+    for (const t of this.timers) clearInterval(t);
+    const abortLater = setTimeout(() => this.stopController.abort(), graceMs);
+    await Promise.allSettled(this.pipelines);
+    clearTimeout(abortLater);
+    await this.unlisten?.().catch(() => {});
+    for (const provider of this.deps.providers.all()) await provider.stop?.();
+  }
+
+  private every(ms: number, task: () => Promise<unknown>): void {
+    let running = false;
+    const timer = setInterval(() => {
+      if (running || this.stopping) return;
+      running = true;
+      task()
+        .catch((err) => this.deps.log.error({ err }, 'delivery background task failed'))
+        .finally(() => (running = false));
+    }, ms);
+    timer.unref();
+    this.timers.push(timer);
+  }
+
+  private async pipeline(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        const claimed = await this.claim();
+        if (claimed.length === 0) await this.idle();
+        else await this.process(claimed);
+      } catch (err) {
+        this.deps.log.error({ err }, 'dispatch cycle failed');
+        await sleep(this.deps.config.pollMs);
+      }
+    }
+  }
+
+  private idle(): Promise<void> {
+    if (this.wakePending) {
+      this.wakePending = false;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, this.deps.config.pollMs);
+      const previous = this.wakeUp;
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = () => {
+        this.wakePending = false;
+        previous?.();
+        done();
+      };
+    }).finally(() => (this.wakeUp = undefined));
+  }
+
+  /** Claims due messages: SENDING under our lease, or EXPIRED when validUntil has passed. */
+  private async claim(): Promise<MessageRow[]> {
+    const now = this.deps.now();
+    const lockedUntil = new Date(now.getTime() + this.deps.config.leaseMs);
+    const { rows, changes } = await this.db.transaction(async (tx) => {
+      const due = tx.$with('due').as(
+        tx
+          .select({ id: messages.id, previous: sql<MessageStatus>`${messages.status}`.as('previous') })
+          .from(messages)
+          .where(and(inArray(messages.status, ['QUEUED', 'SCHEDULED']), lte(messages.nextAttemptAt, now)))
+          .orderBy(asc(messages.nextAttemptAt))
+          .limit(this.deps.config.batchSize)
+          .for('update', { skipLocked: true }),
+      );
+      const expired = sql`(${messages.validUntil} is not null and ${messages.validUntil} <= ${now.toISOString()}::timestamptz)`;
+      const claimed = await tx
+        .with(due)
+        .update(messages)
+        .set({
+          status: sql`case when ${expired} then 'EXPIRED'::message_status else 'SENDING'::message_status end`,
+          statusAt: now,
+          attempts: sql`case when ${expired} then ${messages.attempts} else ${messages.attempts} + 1 end`,
+          lockedUntil: sql`case when ${expired} then null else ${lockedUntil.toISOString()}::timestamptz end`,
+          lockedBy: sql`case when ${expired} then null else ${this.deps.workerId} end`,
+          lastErrorCode: sql`case when ${expired} then 'EXPIRED' else ${messages.lastErrorCode} end`,
+          lastErrorMessage: sql`case when ${expired} then ${EXPIRED_MESSAGE} else ${messages.lastErrorMessage} end`,
+          updatedAt: now,
+        })
+        .from(due)
+        .where(eq(messages.id, due.id))
+        .returning({ ...getTableColumns(messages), previous: due.previous });
+      const byId = new Map(claimed.map((m) => [m.id, m]));
+      const changes: StatusChange[] = claimed.map((m) => ({
+        messageId: m.id,
+        tenantId: m.tenantId,
+        channel: m.channel,
+        status: m.status,
+        previousStatus: m.previous,
+        errorCode: m.status === 'EXPIRED' ? 'EXPIRED' : null,
+        errorMessage: m.status === 'EXPIRED' ? EXPIRED_MESSAGE : null,
+        occurredAt: now,
+      }));
+      await insertStatusEvents(tx, changes, now, (c) => ({ attempt: byId.get(c.messageId)?.attempts, worker: this.deps.workerId }));
+      return { rows: claimed.filter((m) => m.status === 'SENDING').map(({ previous: _, ...row }) => row), changes };
+    });
+    this.publish(changes);
+    return rows;
+  }
+
+  private async process(rows: MessageRow[]): Promise<void> {
+    const outcomes = await Promise.all(rows.map((row) => this.sendOne(row)));
+    const changes = await this.record(outcomes);
+    this.publish(changes);
+  }
+
+  private async sendOne(row: MessageRow): Promise<Outcome> {
+    const provider = this.deps.providers.forChannel(row.channel);
+    const startedAt = Date.now();
+    // Waiting for the rate limit must end well before the lease does, or another worker could
+    // claim the message while we still hold it.
+    const leaseLeft = (row.lockedUntil?.getTime() ?? 0) - this.deps.now().getTime() - this.deps.config.sendTimeoutMs - 1000;
+    const waitSignal = AbortSignal.any([this.stopController.signal, AbortSignal.timeout(Math.max(0, leaseLeft))]);
+    if (this.stopping && this.stopController.signal.aborted) return { kind: 'released', row, provider, startedAt };
+    try {
+      await this.deps.limiter.acquire(this.rateKey(provider, row), this.rateFor(provider, row), waitSignal);
+    } catch {
+      return { kind: 'released', row, provider, startedAt };
+    }
+    const { sendTimeoutMs } = this.deps.config;
+    const signal = AbortSignal.any([this.stopController.signal, AbortSignal.timeout(sendTimeoutMs)]);
+    let result: SendResult;
+    try {
+      result = await provider.send(
+        {
+          id: row.id,
+          tenantId: row.tenantId,
+          channel: row.channel,
+          recipient: row.recipient,
+          sender: row.sender,
+          templateName: row.templateName,
+          templateLanguage: row.templateLanguage,
+          templateParams: row.templateParams,
+          body: row.body,
+          subject: row.subject,
+          mediaType: row.mediaType,
+          mediaId: row.mediaId,
+          channelOptions: row.channelOptions,
+          validUntil: row.validUntil,
+          attempt: row.attempts,
+        },
+        { timeoutMs: sendTimeoutMs, signal },
+      );
+    } catch (err) {
+      // Adapters classify their own errors; anything that escapes is treated as transient.
+      result = { ok: false, code: 'PROVIDER_ERROR', message: err instanceof Error ? err.message : String(err), retryable: true };
+    }
+    return result.ok ? { kind: 'sent', row, provider, startedAt, result } : { kind: 'failed', row, provider, startedAt, result };
+  }
+
+  private rateKey(provider: Provider, row: MessageRow): string {
+    return `${provider.name}:${row.sender ?? '-'}`;
+  }
+
+  private rateFor(provider: Provider, row: MessageRow): number {
+    const limits = this.deps.config.rateLimits;
+    return (row.sender && limits[`${provider.name}:${row.sender}`]) || limits[provider.name] || provider.capabilities.maxPerSecond;
+  }
+
+  /** Decides the next state of each claimed message and writes all of them in one transaction. */
+  private async record(outcomes: Outcome[]): Promise<StatusChange[]> {
+    const now = this.deps.now();
+    const { retry } = this.deps.config;
+    const updates = outcomes.map((o) => {
+      const base = { id: o.row.id, provider: o.provider.name, attempts: o.row.attempts };
+      if (o.kind === 'sent') {
+        return { ...base, status: 'SENT' as MessageStatus, pmid: o.result.providerMessageId, next_at: null, code: null, message: null, retryable: null };
+      }
+      if (o.kind === 'released') {
+        return { ...base, status: 'QUEUED' as MessageStatus, attempts: o.row.attempts - 1, pmid: null, next_at: now.toISOString(), code: null, message: null, retryable: null };
+      }
+      const { code, message, retryable, retryAfterMs } = o.result;
+      const nextAt = new Date(now.getTime() + retryDelayMs(retry, o.row.attempts, retryAfterMs, this.deps.random));
+      const exhausted = o.row.attempts >= retry.maxAttempts;
+      const tooLate = o.row.validUntil !== null && nextAt >= o.row.validUntil;
+      const status: MessageStatus =
+        code === 'EXPIRED' || (retryable && !exhausted && tooLate) ? 'EXPIRED' : !retryable || exhausted ? 'FAILED' : 'QUEUED';
+      const why = retryable && exhausted ? `gave up after ${o.row.attempts} attempts: ${message}` : message;
+      return { ...base, status, pmid: null, next_at: status === 'QUEUED' ? nextAt.toISOString() : null, code, message: why, retryable };
+    });
+
+    const outcomeOf = new Map(outcomes.map((o) => [o.row.id, o]));
+    const result = await this.db.transaction(async (tx) => {
+      await lockProviderIds(
+        tx,
+        outcomes.flatMap((o) => (o.kind === 'sent' ? [[o.provider.name, o.result.providerMessageId] as [string, string]] : [])),
+      );
+      // Fenced by the lease: if it expired and another worker took the message, we record nothing.
+      const updated = await tx.execute(sql`
+        update ${messages} as m set
+          status = v.status,
+          status_at = ${now.toISOString()}::timestamptz,
+          provider = v.provider,
+          provider_message_id = coalesce(v.pmid, m.provider_message_id),
+          attempts = v.attempts,
+          next_attempt_at = v.next_at,
+          locked_until = null,
+          locked_by = null,
+          last_error_code = v.code,
+          last_error_message = v.message,
+          last_error_retryable = v.retryable,
+          updated_at = ${now.toISOString()}::timestamptz
+        from jsonb_to_recordset(${JSON.stringify(updates)}::jsonb)
+          as v(id uuid, status message_status, provider text, pmid text, attempts int, next_at timestamptz, code text, message text, retryable boolean)
+        where m.id = v.id and m.locked_by = ${this.deps.workerId} and m.status = 'SENDING'
+        returning m.id`);
+      const kept = new Set(rowsOf<{ id: string }>(updated).map((r) => r.id));
+      const changes: StatusChange[] = [];
+      outcomes.forEach((o, i) => {
+        const u = updates[i]!;
+        if (!kept.has(u.id)) return;
+        changes.push({
+          messageId: o.row.id,
+          tenantId: o.row.tenantId,
+          channel: o.row.channel,
+          status: u.status,
+          previousStatus: 'SENDING',
+          errorCode: u.code,
+          errorMessage: u.message,
+          occurredAt: now,
+        });
+      });
+      await insertStatusEvents(tx, changes, now, (c) => {
+        const o = outcomeOf.get(c.messageId)!;
+        return {
+          attempt: o.row.attempts,
+          provider: o.provider.name,
+          durationMs: Date.now() - o.startedAt,
+          ...(o.kind === 'sent' ? { providerMessageId: o.result.providerMessageId } : {}),
+          ...(o.kind === 'failed' ? { retryable: o.result.retryable, raw: o.result.raw } : {}),
+        };
+      });
+      // Reports that raced ahead of this bookkeeping were parked; apply them now.
+      const sentByProvider = new Map<string, string[]>();
+      for (const o of outcomes) {
+        if (o.kind === 'sent' && kept.has(o.row.id)) {
+          sentByProvider.set(o.provider.name, [...(sentByProvider.get(o.provider.name) ?? []), o.result.providerMessageId]);
+        }
+      }
+      for (const [provider, ids] of sentByProvider) {
+        const pending = await takePendingEvents(tx, provider, ids);
+        if (pending.length > 0) changes.push(...(await applyProviderEventsInTx(tx, pending, now)));
+      }
+      return { changes, lost: outcomes.length - kept.size };
+    });
+    if (result.lost > 0) this.deps.log.warn({ lost: result.lost }, 'lease expired before outcomes were recorded');
+    if (outcomes.some((o) => o.kind === 'released' || (o.kind === 'failed' && o.result.retryable))) this.notify();
+    return result.changes;
+  }
+
+  /** Messages whose worker vanished (lease expired) go back to the queue. */
+  private async recoverExpiredLeases(): Promise<void> {
+    const now = this.deps.now();
+    const changes = await this.db.transaction(async (tx) => {
+      const stale = await tx
+        .update(messages)
+        .set({ status: 'QUEUED', statusAt: now, nextAttemptAt: now, lockedUntil: null, lockedBy: null, updatedAt: now })
+        .where(
+          inArray(
+            messages.id,
+            tx
+              .select({ id: messages.id })
+              .from(messages)
+              .where(and(eq(messages.status, 'SENDING'), lt(messages.lockedUntil, now)))
+              .limit(1000)
+              .for('update', { skipLocked: true }),
+          ),
+        )
+        .returning();
+      const changes: StatusChange[] = stale.map((m) => ({
+        messageId: m.id,
+        tenantId: m.tenantId,
+        channel: m.channel,
+        status: 'QUEUED',
+        previousStatus: 'SENDING',
+        errorCode: 'LEASE_EXPIRED',
+        errorMessage: 'the worker sending this message stopped; queued again',
+        occurredAt: now,
+      }));
+      await insertStatusEvents(tx, changes, now, () => ({}));
+      return changes;
+    });
+    if (changes.length > 0) {
+      this.deps.log.warn({ count: changes.length }, 'recovered messages from expired leases');
+      this.publish(changes);
+      this.wake();
+    }
+  }
+
+  /** Asks providers that support lookups about messages whose reports are overdue. */
+  private async reconcile(): Promise<void> {
+    const lookups = this.deps.providers.all().filter((p) => p.lookupStatus);
+    if (lookups.length === 0) return;
+    const now = this.deps.now();
+    const overdue = new Date(now.getTime() - this.deps.config.reconcileAfterMs);
+    const rows = await this.db
+      .select({ id: messages.id, provider: messages.provider, providerMessageId: messages.providerMessageId })
+      .from(messages)
+      .where(
+        and(
+          inArray(messages.status, ['SENT', 'DELIVERED']),
+          inArray(messages.provider, lookups.map((p) => p.name)),
+          lt(messages.updatedAt, overdue),
+        ),
+      )
+      .orderBy(asc(messages.updatedAt))
+      .limit(200);
+    if (rows.length === 0) return;
+    const events = (
+      await Promise.all(rows.map((r) => this.deps.providers.get(r.provider!)!.lookupStatus!(r.providerMessageId!, now)))
+    ).flat();
+    await this.applyReports(events);
+    // Checked now: not again before reconcileAfterMs, whatever the answer.
+    await this.db.update(messages).set({ updatedAt: now }).where(inArray(messages.id, rows.map((r) => r.id)));
+  }
+
+  private async applyReports(events: Parameters<typeof applyProviderEvents>[1]): Promise<void> {
+    this.publish(await applyProviderEvents(this.db, events, this.deps.now()));
+  }
+
+  private notify(): void {
+    this.db.execute(sql`select pg_notify(${QUEUE_CHANNEL}, '')`).catch(() => {});
+  }
+
+  private publish(changes: StatusChange[]): void {
+    if (changes.length > 0) this.deps.onChanges(changes);
+  }
+}
+
+/** Appends one 'status' event per change, with what the attempt looked like in the payload. */
+async function insertStatusEvents(
+  tx: Tx,
+  changes: StatusChange[],
+  now: Date,
+  payload: (c: StatusChange) => Record<string, unknown>,
+): Promise<void> {
+  if (changes.length === 0) return;
+  await tx.insert(messageEvents).values(
+    changes.map((c) => ({
+      id: newId(),
+      messageId: c.messageId,
+      tenantId: c.tenantId,
+      kind: 'status',
+      status: c.status,
+      previousStatus: c.previousStatus,
+      errorCode: c.errorCode,
+      errorMessage: c.errorMessage,
+      payload: payload(c),
+      occurredAt: c.occurredAt,
+      createdAt: now,
+    })),
+  );
+}
+
+/** postgres.js returns an array of rows, PGlite an object with `rows`. */
+function rowsOf<T>(result: unknown): T[] {
+  return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
+}

@@ -1,0 +1,178 @@
+import { and, eq, inArray, or, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { messageEvents, messages, pendingProviderEvents } from '../db/schema.js';
+import { newId } from '../ids.js';
+import type { ProviderStatusEvent } from '../providers/provider.js';
+import type { Channel, MessageStatus } from './model.js';
+import { isFailure, nextStatus } from './status-machine.js';
+
+/** A status change, as published (after commit) to subscribers and callbacks. */
+export type StatusChange = {
+  messageId: string;
+  tenantId: string;
+  channel: Channel;
+  status: MessageStatus;
+  previousStatus: MessageStatus;
+  errorCode: string | null;
+  errorMessage: string | null;
+  occurredAt: Date;
+};
+
+export type StatusListener = (changes: StatusChange[]) => void;
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+type Target = { id: string; tenantId: string; channel: Channel; status: MessageStatus; provider: string | null; providerMessageId: string | null };
+
+/** Applies provider reports (webhooks, sandbox, lookups) in one transaction; returns what changed. */
+export function applyProviderEvents(db: Db, events: ProviderStatusEvent[], now: Date): Promise<StatusChange[]> {
+  if (events.length === 0) return Promise.resolve([]);
+  return db.transaction((tx) => applyProviderEventsInTx(tx, events, now));
+}
+
+export async function applyProviderEventsInTx(tx: Tx, events: ProviderStatusEvent[], now: Date): Promise<StatusChange[]> {
+  const keys = [...new Map(events.map((e) => [`${e.provider}\u0000${e.providerMessageId}`, e])).values()];
+  await lockProviderIds(tx, keys.map((e) => [e.provider, e.providerMessageId]));
+  const targets = await tx
+    .select({
+      id: messages.id,
+      tenantId: messages.tenantId,
+      channel: messages.channel,
+      status: messages.status,
+      provider: messages.provider,
+      providerMessageId: messages.providerMessageId,
+    })
+    .from(messages)
+    .where(or(...keys.map((e) => and(eq(messages.provider, e.provider), eq(messages.providerMessageId, e.providerMessageId)))))
+    .for('update');
+  const byProviderId = new Map<string, Target>(targets.map((t) => [`${t.provider}\u0000${t.providerMessageId}`, t]));
+
+  // Reports for ids Herald has not stored yet wait in pending_provider_events.
+  const orphans = events.filter((e) => !byProviderId.has(`${e.provider}\u0000${e.providerMessageId}`));
+  if (orphans.length > 0) {
+    await tx
+      .insert(pendingProviderEvents)
+      .values(
+        orphans.map((e) => ({
+          id: newId(),
+          provider: e.provider,
+          providerMessageId: e.providerMessageId,
+          dedupeKey: e.dedupeKey,
+          event: { ...e, occurredAt: e.occurredAt.toISOString() },
+          receivedAt: now,
+        })),
+      )
+      .onConflictDoNothing();
+  }
+
+  const known = events.filter((e) => byProviderId.has(`${e.provider}\u0000${e.providerMessageId}`));
+  if (known.length === 0) return [];
+  // Redelivered reports are recorded once: the dedupe key decides which are new.
+  const recorded = await tx
+    .insert(messageEvents)
+    .values(
+      known.map((e) => {
+        const target = byProviderId.get(`${e.provider}\u0000${e.providerMessageId}`)!;
+        return {
+          id: newId(),
+          messageId: target.id,
+          tenantId: target.tenantId,
+          kind: 'provider',
+          status: e.status,
+          provider: e.provider,
+          errorCode: e.errorCode ?? null,
+          errorMessage: e.errorMessage ?? null,
+          payload: e.raw ?? null,
+          dedupeKey: e.dedupeKey,
+          occurredAt: e.occurredAt,
+          createdAt: now,
+        };
+      }),
+    )
+    .onConflictDoNothing({ target: messageEvents.dedupeKey })
+    .returning({ dedupeKey: messageEvents.dedupeKey });
+  const fresh = new Set(recorded.map((r) => r.dedupeKey));
+
+  // Apply in the order the provider says things happened, whatever order they arrived in.
+  const changes: StatusChange[] = [];
+  const ordered = known.filter((e) => fresh.has(e.dedupeKey)).sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
+  for (const e of ordered) {
+    const target = byProviderId.get(`${e.provider}\u0000${e.providerMessageId}`)!;
+    const next = nextStatus(target.status, e.status, 'provider');
+    if (!next) continue;
+    changes.push({
+      messageId: target.id,
+      tenantId: target.tenantId,
+      channel: target.channel,
+      status: next,
+      previousStatus: target.status,
+      errorCode: isFailure(next) ? (e.errorCode ?? null) : null,
+      errorMessage: isFailure(next) ? (e.errorMessage ?? null) : null,
+      occurredAt: e.occurredAt,
+    });
+    target.status = next;
+  }
+  await recordChanges(tx, changes, now);
+  return changes;
+}
+
+/** Writes status changes: one 'status' event each, and the final state of each message. */
+export async function recordChanges(tx: Tx, changes: StatusChange[], now: Date): Promise<void> {
+  if (changes.length === 0) return;
+  await tx.insert(messageEvents).values(
+    changes.map((c) => ({
+      id: newId(),
+      messageId: c.messageId,
+      tenantId: c.tenantId,
+      kind: 'status',
+      status: c.status,
+      previousStatus: c.previousStatus,
+      errorCode: c.errorCode,
+      errorMessage: c.errorMessage,
+      occurredAt: c.occurredAt,
+      createdAt: now,
+    })),
+  );
+  const last = new Map(changes.map((c) => [c.messageId, c]));
+  const rows = [...last.values()].map((c) => ({
+    id: c.messageId,
+    status: c.status,
+    status_at: c.occurredAt.toISOString(),
+    error_code: c.errorCode,
+    error_message: c.errorMessage,
+  }));
+  await tx.execute(sql`
+    update ${messages} as m set
+      status = v.status,
+      status_at = v.status_at,
+      last_error_code = coalesce(v.error_code, m.last_error_code),
+      last_error_message = coalesce(v.error_message, m.last_error_message),
+      updated_at = ${now.toISOString()}::timestamptz
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      as v(id uuid, status message_status, status_at timestamptz, error_code text, error_message text)
+    where m.id = v.id`);
+}
+
+/**
+ * Serialises work on the same provider message ids across transactions: a report looking for
+ * its message and the send recording that message's provider id. Without it a report could
+ * miss the id (not yet committed) while the send misses the parked report (not yet committed
+ * either). Taken before any row lock, in hash order, so two holders never wait on each other.
+ */
+export async function lockProviderIds(tx: Tx, ids: Array<[provider: string, providerMessageId: string]>): Promise<void> {
+  if (ids.length === 0) return;
+  const keys = ids.map(([provider, id]) => `${provider}:${id}`);
+  await tx.execute(sql`
+    select pg_advisory_xact_lock(h)
+    from (select distinct hashtext(k) as h from unnest(${`{${keys.map((k) => JSON.stringify(k)).join(',')}}`}::text[]) as k order by h) as sorted`);
+}
+
+/** Reports that were waiting for these provider ids, removed from the waiting room. */
+export async function takePendingEvents(tx: Tx, provider: string, providerMessageIds: string[]): Promise<ProviderStatusEvent[]> {
+  if (providerMessageIds.length === 0) return [];
+  const rows = await tx
+    .delete(pendingProviderEvents)
+    .where(and(eq(pendingProviderEvents.provider, provider), inArray(pendingProviderEvents.providerMessageId, providerMessageIds)))
+    .returning({ event: pendingProviderEvents.event });
+  return rows.map((r) => ({ ...(r.event as unknown as ProviderStatusEvent), occurredAt: new Date(r.event.occurredAt as string) }));
+}

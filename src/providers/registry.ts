@@ -1,0 +1,42 @@
+import type { ProvidersConfig } from '../config.js';
+import type { Channel } from '../messaging/model.js';
+import type { Provider } from './provider.js';
+import { createSandboxProvider } from './sandbox.js';
+import { createTwilioProvider } from './twilio.js';
+
+/** The configured providers and the route from each channel to one of them. */
+export class ProviderRegistry {
+  private readonly byName: Map<string, Provider>;
+
+  constructor(
+    providers: Provider[],
+    private readonly routes: Record<Channel, string>,
+  ) {
+    this.byName = new Map(providers.map((p) => [p.name, p]));
+    for (const [channel, name] of Object.entries(routes)) {
+      const provider = this.byName.get(name);
+      if (!provider) throw new Error(`HERALD_ROUTE_${channel} names provider "${name}", which is not configured`);
+      if (!provider.capabilities.channels.includes(channel as Channel)) {
+        throw new Error(`provider "${name}" cannot send ${channel}`);
+      }
+    }
+  }
+
+  forChannel(channel: Channel): Provider {
+    return this.byName.get(this.routes[channel])!;
+  }
+
+  get(name: string): Provider | undefined {
+    return this.byName.get(name);
+  }
+
+  all(): Provider[] {
+    return [...this.byName.values()];
+  }
+}
+
+export function createProviders(config: ProvidersConfig, now: () => Date): ProviderRegistry {
+  const providers: Provider[] = [createSandboxProvider({ delayMs: config.sandboxDelayMs, now })];
+  if (config.twilio) providers.push(createTwilioProvider(config.twilio));
+  return new ProviderRegistry(providers, config.routes);
+}

@@ -1,0 +1,191 @@
+import { Agent, request } from 'undici';
+import type { MessageStatus } from '../messaging/model.js';
+import type { OutboundMessage, Provider, SendFailure, SendResult } from './provider.js';
+
+// Twilio Programmable Messaging (and the many SMS APIs that copy its shape): the send path.
+// One keep-alive connection pool per provider; every failure is classified for the dispatcher.
+
+export type TwilioConfig = {
+  accountSid: string;
+  authToken: string;
+  /** Default https://api.twilio.com. */
+  baseUrl?: string;
+  /** Default sender when the message has none. */
+  from?: string;
+  /** Used when the message has no sender (Twilio then picks a number from the service's pool). */
+  messagingServiceSid?: string;
+  statusCallbackUrl?: string;
+  /** Default 'twilio'. */
+  name?: string;
+  /** Default 10: see DEFAULT_MAX_PER_SECOND. */
+  maxPerSecond?: number;
+  /** Open connections to the API host at most (default 256); further requests wait for one. */
+  connections?: number;
+};
+
+/**
+ * Twilio's documented default release rate for a Twilio number or alphanumeric sender ID to
+ * countries outside US/Canada is 10 message segments per second. US/Canada long codes get 1
+ * (10DLC: per brand), toll-free 3, short codes 100: set `maxPerSecond` for such senders. Twilio
+ * queues requests above the rate instead of refusing them, so a too-high value delays messages
+ * upstream (and may hit their ValidityPeriod) rather than failing them.
+ */
+export const DEFAULT_MAX_PER_SECOND = 10;
+
+/** Twilio accepts ValidityPeriod in whole seconds, 1..36,000 (10 hours, also its default). */
+const MAX_VALIDITY_S = 36_000;
+
+const TWILIO_STATUSES: Record<string, MessageStatus> = {
+  queued: 'SENT',
+  accepted: 'SENT',
+  scheduled: 'SENT',
+  sending: 'SENT',
+  sent: 'SENT',
+  delivered: 'DELIVERED',
+  undelivered: 'UNDELIVERED',
+  failed: 'FAILED',
+  read: 'READ',
+  canceled: 'CANCELED',
+};
+
+/** Herald's status for a Twilio message status; undefined for inbound ones (receiving, received). */
+export function mapTwilioStatus(status: string): MessageStatus | undefined {
+  return TWILIO_STATUSES[status.toLowerCase()];
+}
+
+/** Permanent Twilio codes worth a sentence a user can act on; Twilio's own text follows it. */
+const PERMANENT_MESSAGES: Record<string, string> = {
+  '21211': 'the recipient is not a valid phone number',
+  '21610': 'the recipient has unsubscribed from this sender (replied STOP)',
+  '21408': 'sending SMS to this region is not enabled on the Twilio account (Geo permissions)',
+  '21614': 'the recipient is not a mobile number and cannot receive SMS',
+};
+const AUTH_FAILED = 'authentication failed: check the account SID and auth token';
+
+export function createTwilioProvider(cfg: TwilioConfig): Provider {
+  if (!cfg.accountSid || !cfg.authToken) throw new Error('twilio provider: accountSid and authToken are required');
+  const name = cfg.name ?? 'twilio';
+  const base = (cfg.baseUrl ?? 'https://api.twilio.com').replace(/\/+$/, '');
+  const url = `${base}/2010-04-01/Accounts/${encodeURIComponent(cfg.accountSid)}/Messages.json`;
+  const authorization = `Basic ${Buffer.from(`${cfg.accountSid}:${cfg.authToken}`).toString('base64')}`;
+  const agent = new Agent({ connections: cfg.connections ?? 256, keepAliveTimeout: 30_000 });
+  // Nothing Twilio sends back should contain the token, but a proxy or a fake might echo it.
+  const scrub = (s: string): string => s.replaceAll(cfg.authToken, '[redacted]').replaceAll(authorization, '[redacted]');
+  const fail = (code: string, message: string, retryable: boolean, extra: Partial<SendFailure> = {}): SendFailure => ({
+    ok: false,
+    code,
+    message: scrub(message),
+    retryable,
+    ...extra,
+  });
+
+  function form(message: OutboundMessage): URLSearchParams | SendFailure {
+    const params = new URLSearchParams({ To: message.recipient });
+    if (message.sender) params.set('From', message.sender);
+    else if (cfg.messagingServiceSid) params.set('MessagingServiceSid', cfg.messagingServiceSid);
+    else if (cfg.from) params.set('From', cfg.from);
+    else return fail('NO_SENDER', `no sender: the message has none and provider ${name} has no From number or Messaging Service`, false);
+    if (message.body != null) params.set('Body', message.body);
+    if (cfg.statusCallbackUrl) params.set('StatusCallback', cfg.statusCallbackUrl);
+    if (message.validUntil) {
+      const seconds = Math.floor((message.validUntil.getTime() - Date.now()) / 1000);
+      if (seconds < 1) return fail('EXPIRED', 'the message expired (valid until) before it could be sent', false);
+      params.set('ValidityPeriod', String(Math.min(seconds, MAX_VALIDITY_S)));
+    }
+    return params;
+  }
+
+  async function send(message: OutboundMessage, opts: { timeoutMs: number; signal: AbortSignal }): Promise<SendResult> {
+    if (message.channel !== 'SMS') return fail('UNSUPPORTED_CHANNEL', `provider ${name} sends SMS only, not ${message.channel}`, false);
+    const params = form(message);
+    if (!(params instanceof URLSearchParams)) return params;
+
+    if (opts.signal.aborted) return fail('ABORTED', 'the send was aborted before it started', true);
+    // One controller for both the deadline and the caller's signal.
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, opts.timeoutMs);
+    const unfollow = follow(opts.signal, controller);
+    try {
+      const res = await request(url, {
+        method: 'POST',
+        dispatcher: agent,
+        signal: controller.signal,
+        headers: { authorization, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: params.toString(),
+      });
+      return classify(res.statusCode, res.headers['retry-after'], await res.body.text());
+    } catch (err) {
+      // The caller's signal may carry its own deadline (AbortSignal.timeout): that is a timeout too.
+      if (timedOut || (opts.signal.reason as { name?: string } | undefined)?.name === 'TimeoutError')
+        return fail('TIMEOUT', `Twilio did not answer within ${opts.timeoutMs} ms`, true);
+      if (opts.signal.aborted) return fail('ABORTED', 'the send was aborted before Twilio answered', true);
+      const e = err as { code?: string; message?: string };
+      return fail('NETWORK', `network error reaching Twilio: ${e.message ?? String(err)}${e.code ? ` (${e.code})` : ''}`, true);
+    } finally {
+      clearTimeout(timer);
+      unfollow();
+    }
+  }
+
+  function classify(status: number, retryAfter: string | string[] | undefined, text: string): SendResult {
+    let body: { sid?: unknown; code?: unknown; message?: unknown } | undefined;
+    try {
+      body = JSON.parse(scrub(text)) as typeof body;
+    } catch {
+      body = undefined;
+    }
+    const raw = { status, body: body ?? scrub(text.slice(0, 1000)) };
+    if (status >= 200 && status < 300) {
+      if (typeof body?.sid === 'string') return { ok: true, providerMessageId: body.sid, raw: body };
+      // Most likely not Twilio answering (a proxy or captive portal): nothing was sent.
+      return fail(`HTTP_${status}`, `unexpected answer from Twilio (HTTP ${status} without a message sid)`, true, { raw });
+    }
+
+    const twilioCode = typeof body?.code === 'number' || typeof body?.code === 'string' ? String(body.code) : undefined;
+    const code = twilioCode ?? `HTTP_${status}`;
+    const detail = typeof body?.message === 'string' ? body.message : `HTTP ${status}`;
+    if (status === 429 || code === '20429') {
+      const retryAfterMs = parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
+      return fail(code, `Twilio rate limit reached, retrying later: ${detail}`, true, { raw, ...(retryAfterMs !== undefined && { retryAfterMs }) });
+    }
+    if (status >= 500) return fail(code, `Twilio is unavailable (HTTP ${status}): ${detail}`, true, { raw });
+    if (status === 401 || status === 403 || code === '20003') return fail(code, AUTH_FAILED, false, { raw });
+    const known = PERMANENT_MESSAGES[code];
+    return fail(code, known ? `${known}: ${detail}` : `Twilio refused the message (error ${code}): ${detail}`, false, { raw });
+  }
+
+  return {
+    name,
+    capabilities: { channels: ['SMS'], media: [], maxPerSecond: cfg.maxPerSecond ?? DEFAULT_MAX_PER_SECOND },
+    send,
+    stop: () => agent.close(),
+  };
+}
+
+// Sends that follow each caller signal. One listener per signal however many sends share it:
+// a dispatcher's shutdown signal would otherwise collect hundreds (Node warns past 10).
+const following = new WeakMap<AbortSignal, Set<AbortController>>();
+
+function follow(signal: AbortSignal, controller: AbortController): () => void {
+  let sends = following.get(signal);
+  if (!sends) {
+    const set = new Set<AbortController>();
+    signal.addEventListener('abort', () => set.forEach((c) => c.abort()), { once: true });
+    following.set(signal, (sends = set));
+  }
+  sends.add(controller);
+  return () => sends.delete(controller);
+}
+
+/** Retry-After as delta-seconds or an HTTP-date, in milliseconds from now. */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
