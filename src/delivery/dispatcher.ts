@@ -51,7 +51,10 @@ type Outcome = { row: MessageRow; provider: Provider; startedAt: number } & (
  */
 export class Dispatcher {
   private stopping = false;
-  private readonly stopController = new AbortController();
+  /** Aborted when stopping: claimed messages still waiting for their rate limit are released. */
+  private readonly releaseWaiting = new AbortController();
+  /** Aborted when the shutdown grace period is over: sends still in flight are abandoned. */
+  private readonly abortSends = new AbortController();
   private wakeUp: (() => void) | undefined;
   private wakePending = false;
   private pipelines: Promise<void>[] = [];
@@ -84,9 +87,10 @@ export class Dispatcher {
   /** Stops claiming, gives in-flight sends `graceMs`, then releases what is left. */
   async stop(graceMs: number): Promise<void> {
     this.stopping = true;
+    this.releaseWaiting.abort();
     this.wake();
     for (const t of this.timers) clearInterval(t);
-    const abortLater = setTimeout(() => this.stopController.abort(), graceMs);
+    const abortLater = setTimeout(() => this.abortSends.abort(), graceMs);
     await Promise.allSettled(this.pipelines);
     clearTimeout(abortLater);
     await this.unlisten?.().catch(() => {});
@@ -200,15 +204,14 @@ export class Dispatcher {
     // Waiting for the rate limit must end well before the lease does, or another worker could
     // claim the message while we still hold it.
     const leaseLeft = (row.lockedUntil?.getTime() ?? 0) - this.deps.now().getTime() - this.deps.config.sendTimeoutMs - 1000;
-    const waitSignal = AbortSignal.any([this.stopController.signal, AbortSignal.timeout(Math.max(0, leaseLeft))]);
-    if (this.stopping && this.stopController.signal.aborted) return { kind: 'released', row, provider, startedAt };
+    const waitSignal = AbortSignal.any([this.releaseWaiting.signal, AbortSignal.timeout(Math.max(0, leaseLeft))]);
     try {
       await this.deps.limiter.acquire(this.rateKey(provider, row), this.rateFor(provider, row), waitSignal);
     } catch {
       return { kind: 'released', row, provider, startedAt };
     }
     const { sendTimeoutMs } = this.deps.config;
-    const signal = AbortSignal.any([this.stopController.signal, AbortSignal.timeout(sendTimeoutMs)]);
+    const signal = AbortSignal.any([this.abortSends.signal, AbortSignal.timeout(sendTimeoutMs)]);
     let result: SendResult;
     try {
       result = await provider.send(
