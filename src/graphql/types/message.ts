@@ -118,7 +118,8 @@ MessageRef.implement({
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     events: t.loadableList({
       type: MessageEventRef,
-      description: 'Status history, oldest first.',
+      description:
+        'History, oldest first: status changes (kind "status", with the attempt that caused them) and raw provider reports (kind "provider").',
       load: (ids: string[], ctx) => getEvents(ctx.services.db, ctx.principal.tenantId, ids),
       resolve: (m) => m.id,
     }),
