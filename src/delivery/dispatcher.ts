@@ -14,7 +14,7 @@ import {
   type StatusChange,
   type StatusListener,
 } from '../messaging/status-updates.js';
-import type { Provider, SendResult } from '../providers/provider.js';
+import type { Provider, ProviderStatusEvent, SendResult } from '../providers/provider.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { retryDelayMs } from './backoff.js';
 import type { SendRateLimiter } from './rate-limit.js';
@@ -60,6 +60,7 @@ export class Dispatcher {
   private pipelines: Promise<void>[] = [];
   private timers: NodeJS.Timeout[] = [];
   private unlisten: (() => Promise<void>) | undefined;
+  private reportQueue: Array<{ events: ProviderStatusEvent[]; resolve: () => void; reject: (err: unknown) => void }> = [];
 
   constructor(private readonly deps: DispatcherDeps) {}
 
@@ -407,8 +408,25 @@ export class Dispatcher {
     await this.db.update(messages).set({ updatedAt: now }).where(inArray(messages.id, rows.map((r) => r.id)));
   }
 
-  private async applyReports(events: Parameters<typeof applyProviderEvents>[1]): Promise<void> {
-    this.publish(await applyProviderEvents(this.db, events, this.deps.now()));
+  /**
+   * Applies provider reports. Reports arriving together (many sandbox timers firing in one
+   * tick) share one transaction; each caller resolves once its report is durable.
+   */
+  private applyReports(events: ProviderStatusEvent[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.reportQueue.push({ events, resolve, reject });
+      if (this.reportQueue.length === 1) setImmediate(() => void this.flushReports());
+    });
+  }
+
+  private async flushReports(): Promise<void> {
+    const batch = this.reportQueue.splice(0, this.reportQueue.length);
+    try {
+      this.publish(await applyProviderEvents(this.db, batch.flatMap((b) => b.events), this.deps.now()));
+      for (const b of batch) b.resolve();
+    } catch (err) {
+      for (const b of batch) b.reject(err);
+    }
   }
 
   private notify(): void {
