@@ -2,11 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { and, asc, eq, getTableColumns, inArray, lt, lte, sql } from 'drizzle-orm';
 import type { DeliveryConfig } from '../config.js';
 import { QUEUE_CHANNEL, type Database, type Db } from '../db/client.js';
-import { messageEvents, messages, type MessageRow } from '../db/schema.js';
-import { newId } from '../ids.js';
+import { messages, type MessageRow } from '../db/schema.js';
 import type { Logger } from '../log.js';
 import type { MessageStatus } from '../messaging/model.js';
 import {
+  appendStatusEvents,
   applyProviderEvents,
   applyProviderEventsInTx,
   lockProviderIds,
@@ -20,8 +20,6 @@ import { retryDelayMs } from './backoff.js';
 import type { SendRateLimiter } from './rate-limit.js';
 
 const EXPIRED_MESSAGE = 'validUntil passed before the message could be sent';
-
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 export type DispatcherDeps = {
   database: Database;
@@ -186,7 +184,7 @@ export class Dispatcher {
         errorMessage: m.status === 'EXPIRED' ? EXPIRED_MESSAGE : null,
         occurredAt: now,
       }));
-      await insertStatusEvents(tx, changes, now, (c) => ({ attempt: byId.get(c.messageId)?.attempts, worker: this.deps.workerId }));
+      await appendStatusEvents(tx, changes, now, (c) => ({ attempt: byId.get(c.messageId)?.attempts, worker: this.deps.workerId }));
       return { rows: claimed.filter((m) => m.status === 'SENDING').map(({ previous: _, ...row }) => row), changes };
     });
     this.publish(changes);
@@ -314,7 +312,7 @@ export class Dispatcher {
           occurredAt: now,
         });
       });
-      await insertStatusEvents(tx, changes, now, (c) => {
+      await appendStatusEvents(tx, changes, now, (c) => {
         const o = outcomeOf.get(c.messageId)!;
         return {
           attempt: o.row.attempts,
@@ -371,7 +369,7 @@ export class Dispatcher {
         errorMessage: 'the worker sending this message stopped; queued again',
         occurredAt: now,
       }));
-      await insertStatusEvents(tx, changes, now, () => ({}));
+      await appendStatusEvents(tx, changes, now, () => ({}));
       return changes;
     });
     if (changes.length > 0) {
@@ -436,31 +434,6 @@ export class Dispatcher {
   private publish(changes: StatusChange[]): void {
     if (changes.length > 0) this.deps.onChanges(changes);
   }
-}
-
-/** Appends one 'status' event per change, with what the attempt looked like in the payload. */
-async function insertStatusEvents(
-  tx: Tx,
-  changes: StatusChange[],
-  now: Date,
-  payload: (c: StatusChange) => Record<string, unknown>,
-): Promise<void> {
-  if (changes.length === 0) return;
-  await tx.insert(messageEvents).values(
-    changes.map((c) => ({
-      id: newId(),
-      messageId: c.messageId,
-      tenantId: c.tenantId,
-      kind: 'status',
-      status: c.status,
-      previousStatus: c.previousStatus,
-      errorCode: c.errorCode,
-      errorMessage: c.errorMessage,
-      payload: payload(c),
-      occurredAt: c.occurredAt,
-      createdAt: now,
-    })),
-  );
 }
 
 /** postgres.js returns an array of rows, PGlite an object with `rows`. */

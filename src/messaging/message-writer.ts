@@ -1,7 +1,7 @@
 import { and, eq, or, sql } from 'drizzle-orm';
 import { QUEUE_CHANNEL, type Db } from '../db/client.js';
-import { messageEvents, messages, type MessageRow, type NewMessageRow } from '../db/schema.js';
-import { newId } from '../ids.js';
+import { messages, type MessageRow, type NewMessageRow } from '../db/schema.js';
+import { appendStatusEvents } from './status-updates.js';
 
 type Pending = {
   row: NewMessageRow & { id: string; createdAt: Date };
@@ -75,16 +75,19 @@ export class MessageWriter {
         .onConflictDoNothing({ target: [messages.tenantId, messages.idempotencyKey] })
         .returning();
       if (inserted.length > 0) {
-        await tx.insert(messageEvents).values(
+        await appendStatusEvents(
+          tx,
           inserted.map((m) => ({
-            id: newId(),
             messageId: m.id,
             tenantId: m.tenantId,
-            kind: 'status',
+            channel: m.channel,
             status: m.status,
+            previousStatus: null,
+            errorCode: null,
+            errorMessage: null,
             occurredAt: m.createdAt,
-            createdAt: m.createdAt,
           })),
+          inserted[0]!.createdAt,
         );
         // Delivered at commit: wakes idle dispatchers without waiting for their next poll.
         if (inserted.some((m) => m.status === 'QUEUED')) await tx.execute(sql`select pg_notify(${QUEUE_CHANNEL}, '')`);

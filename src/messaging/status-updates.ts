@@ -12,7 +12,8 @@ export type StatusChange = {
   tenantId: string;
   channel: Channel;
   status: MessageStatus;
-  previousStatus: MessageStatus;
+  /** Null for the first status of a message (accepted). */
+  previousStatus: MessageStatus | null;
   errorCode: string | null;
   errorMessage: string | null;
   occurredAt: Date;
@@ -20,7 +21,7 @@ export type StatusChange = {
 
 export type StatusListener = (changes: StatusChange[]) => void;
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 type Target = { id: string; tenantId: string; channel: Channel; status: MessageStatus; provider: string | null; providerMessageId: string | null };
 
@@ -116,8 +117,18 @@ export async function applyProviderEventsInTx(tx: Tx, events: ProviderStatusEven
   return changes;
 }
 
-/** Writes status changes: one 'status' event each, and the final state of each message. */
-export async function recordChanges(tx: Tx, changes: StatusChange[], now: Date): Promise<void> {
+/**
+ * The one place status changes are written to the history: one 'status' event per change, with
+ * what caused it in `payload`. Every path that changes a status (accept, dispatch, reports,
+ * operator calls) calls this inside its own transaction, so whatever must follow a change
+ * durably (customer callbacks) is added here once.
+ */
+export async function appendStatusEvents(
+  tx: Tx,
+  changes: StatusChange[],
+  now: Date,
+  payload: (c: StatusChange) => Record<string, unknown> | null = () => null,
+): Promise<void> {
   if (changes.length === 0) return;
   await tx.insert(messageEvents).values(
     changes.map((c) => ({
@@ -129,10 +140,17 @@ export async function recordChanges(tx: Tx, changes: StatusChange[], now: Date):
       previousStatus: c.previousStatus,
       errorCode: c.errorCode,
       errorMessage: c.errorMessage,
+      payload: payload(c),
       occurredAt: c.occurredAt,
       createdAt: now,
     })),
   );
+}
+
+/** Writes status changes: their events, and the final state of each message. */
+export async function recordChanges(tx: Tx, changes: StatusChange[], now: Date): Promise<void> {
+  if (changes.length === 0) return;
+  await appendStatusEvents(tx, changes, now);
   const last = new Map(changes.map((c) => [c.messageId, c]));
   const rows = [...last.values()].map((c) => ({
     id: c.messageId,
