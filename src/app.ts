@@ -10,6 +10,7 @@ import type { GraphQLContext } from './graphql/context.js';
 import { exposeDomainError } from './graphql/errors.js';
 import { schema } from './graphql/schema.js';
 import type { Logger } from './log.js';
+import { StatusHub } from './pubsub/status-hub.js';
 import { createServices, type Services } from './services.js';
 import { keyFromHeaders } from './tenancy/authenticator.js';
 import { bootstrap, type BootstrapResult, type Principal } from './tenancy/service.js';
@@ -56,16 +57,18 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
   const database = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
   await database.migrate();
   const boot = await bootstrap(database.db, config.bootstrapApiKey);
+  const statusHub = config.redisUrl ? await StatusHub.redis(config.redisUrl) : StatusHub.inProcess();
   const services = createServices(database.db, config, {
     pglite: database.kind === 'pglite',
     onError: (err) => log.error({ err }, 'background task failed'),
     now,
+    statusHub,
   });
   const delivery =
     config.delivery.workers > 0
       ? await startDelivery(database, config, log, {
           now,
-          onChanges: services.statusFeed.publish,
+          onChanges: statusHub.publish,
           ...(opts.random ? { random: opts.random } : {}),
         })
       : undefined;
@@ -193,6 +196,7 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
         setTimeout(() => server.closeAllConnections(), 5_000).unref();
       });
       await yoga.dispose();
+      await statusHub.close();
       await database.close();
     },
   };

@@ -2,8 +2,8 @@ import type { Config } from './config.js';
 import type { Db } from './db/client.js';
 import { MessageWriter } from './messaging/message-writer.js';
 import type { SendDeps } from './messaging/send.js';
-import type { StatusChange, StatusListener } from './messaging/status-updates.js';
 import { createValidators, type Validators } from './messaging/validate.js';
+import type { StatusHub } from './pubsub/status-hub.js';
 import { Authenticator } from './tenancy/authenticator.js';
 
 /** What the APIs (GraphQL, REST) need from the domain; built once per process. */
@@ -13,39 +13,29 @@ export type Services = {
   validators: Validators;
   authenticator: Authenticator;
   now: () => Date;
-  /** Status changes, published after commit; subscribers attach here. */
-  statusFeed: StatusFeed;
+  /** Status changes, published after commit; subscriptions attach here. */
+  statusHub: StatusHub;
 };
-
-/** In-process fan-out of committed status changes. */
-export class StatusFeed {
-  private readonly listeners = new Set<StatusListener>();
-
-  subscribe(listener: StatusListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  readonly publish = (changes: StatusChange[]): void => {
-    for (const listener of this.listeners) listener(changes);
-  };
-}
 
 export function createServices(
   db: Db,
   config: Pick<Config, 'defaultCountry'>,
-  opts: { pglite: boolean; onError: (err: unknown) => void; now: () => Date },
+  opts: { pglite: boolean; onError: (err: unknown) => void; now: () => Date; statusHub: StatusHub },
 ): Services {
   const now = opts.now;
   const validators = createValidators(config.defaultCountry);
   // PGlite is a single connection: one batch at a time; PostgreSQL gets a few in parallel.
-  const writer = new MessageWriter(db, { maxBatch: 500, maxConcurrentBatches: opts.pglite ? 1 : 4 });
+  const writer = new MessageWriter(db, {
+    maxBatch: 500,
+    maxConcurrentBatches: opts.pglite ? 1 : 4,
+    onAccepted: opts.statusHub.publish,
+  });
   return {
     db,
     send: { writer, validators, now },
     validators,
     authenticator: new Authenticator(db, { ttlMs: 5_000, onError: opts.onError }),
     now,
-    statusFeed: new StatusFeed(),
+    statusHub: opts.statusHub,
   };
 }

@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 import { startDelivery } from './delivery/index.js';
 import { createLogger } from './log.js';
+import { StatusHub } from './pubsub/status-hub.js';
 
 // A dispatch-only process (`npm run worker`): no HTTP, same database and queue. Run several
 // against one PostgreSQL to scale sending; set REDIS_URL so rate limits hold across them.
@@ -19,9 +20,11 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   const database = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
   await database.migrate();
+  // Changes made here reach subscribers of every API process through Redis.
+  const statusHub = config.redisUrl ? await StatusHub.redis(config.redisUrl) : StatusHub.inProcess();
   const delivery = await startDelivery(database, { ...config, delivery: { ...config.delivery, workers: Math.max(1, config.delivery.workers) } }, log, {
     now: () => new Date(),
-    onChanges: () => {},
+    onChanges: statusHub.publish,
   });
   log.info({ database: database.kind }, 'Herald worker is dispatching');
 
@@ -32,6 +35,7 @@ async function main(): Promise<void> {
     log.info({ signal }, 'worker shutting down');
     delivery
       .stop(config.delivery.sendTimeoutMs)
+      .then(() => statusHub.close())
       .then(() => database.close())
       .then(
         () => process.exit(0),

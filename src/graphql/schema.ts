@@ -5,6 +5,7 @@ import './errors.js';
 import './types/message.js';
 import './types/tenancy.js';
 import './types/heartbeat.js';
+import './types/status-events.js';
 
 export const schema = builder.toSchema();
 

@@ -1,7 +1,7 @@
 import { and, eq, or, sql } from 'drizzle-orm';
 import { QUEUE_CHANNEL, type Db } from '../db/client.js';
 import { messages, type MessageRow, type NewMessageRow } from '../db/schema.js';
-import { appendStatusEvents } from './status-updates.js';
+import { appendStatusEvents, type StatusChange, type StatusListener } from './status-updates.js';
 
 type Pending = {
   row: NewMessageRow & { id: string; createdAt: Date };
@@ -25,7 +25,12 @@ export class MessageWriter {
 
   constructor(
     private readonly db: Db,
-    private readonly opts: { maxBatch: number; maxConcurrentBatches: number },
+    private readonly opts: {
+      maxBatch: number;
+      maxConcurrentBatches: number;
+      /** Told about newly accepted messages, after commit. */
+      onAccepted: StatusListener;
+    },
   ) {}
 
   insert(row: Pending['row']): Promise<MessageRow> {
@@ -54,7 +59,8 @@ export class MessageWriter {
 
   private async flush(batch: Pending[]): Promise<void> {
     try {
-      const stored = await this.write(batch.map((p) => p.row));
+      const { stored, accepted } = await this.write(batch.map((p) => p.row));
+      this.opts.onAccepted(accepted);
       batch.forEach((p, i) => p.resolve(stored[i]!));
     } catch (err) {
       if (batch.length === 1) {
@@ -67,28 +73,28 @@ export class MessageWriter {
   }
 
   /** Returns, for each input row, the stored message (the new one, or the idempotent original). */
-  private write(rows: Pending['row'][]): Promise<MessageRow[]> {
+  private write(rows: Pending['row'][]): Promise<{ stored: MessageRow[]; accepted: StatusChange[] }> {
     return this.db.transaction(async (tx) => {
       const inserted = await tx
         .insert(messages)
         .values(rows)
         .onConflictDoNothing({ target: [messages.tenantId, messages.idempotencyKey] })
         .returning();
+      const accepted: StatusChange[] = inserted.map((m) => ({
+        messageId: m.id,
+        tenantId: m.tenantId,
+        channel: m.channel,
+        recipient: m.recipient,
+        externalRef: m.externalRef,
+        tags: m.tags,
+        status: m.status,
+        previousStatus: null,
+        errorCode: null,
+        errorMessage: null,
+        occurredAt: m.createdAt,
+      }));
       if (inserted.length > 0) {
-        await appendStatusEvents(
-          tx,
-          inserted.map((m) => ({
-            messageId: m.id,
-            tenantId: m.tenantId,
-            channel: m.channel,
-            status: m.status,
-            previousStatus: null,
-            errorCode: null,
-            errorMessage: null,
-            occurredAt: m.createdAt,
-          })),
-          inserted[0]!.createdAt,
-        );
+        await appendStatusEvents(tx, accepted, inserted[0]!.createdAt);
         // Delivered at commit: wakes idle dispatchers without waiting for their next poll.
         if (inserted.some((m) => m.status === 'QUEUED')) await tx.execute(sql`select pg_notify(${QUEUE_CHANNEL}, '')`);
       }
@@ -102,7 +108,7 @@ export class MessageWriter {
           .where(or(...skipped.map((r) => and(eq(messages.tenantId, r.tenantId), eq(messages.idempotencyKey, r.idempotencyKey!)))));
         for (const m of found) originals.set(`${m.tenantId}\u0000${m.idempotencyKey}`, m);
       }
-      return rows.map((r) => byId.get(r.id) ?? originals.get(`${r.tenantId}\u0000${r.idempotencyKey}`)!);
+      return { stored: rows.map((r) => byId.get(r.id) ?? originals.get(`${r.tenantId}\u0000${r.idempotencyKey}`)!), accepted };
     });
   }
 }

@@ -11,6 +11,10 @@ export type StatusChange = {
   messageId: string;
   tenantId: string;
   channel: Channel;
+  /** The message's recipient, reference and tags: what subscribers and callbacks filter on. */
+  recipient: string;
+  externalRef: string | null;
+  tags: string[];
   status: MessageStatus;
   /** Null for the first status of a message (accepted). */
   previousStatus: MessageStatus | null;
@@ -23,7 +27,17 @@ export type StatusListener = (changes: StatusChange[]) => void;
 
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
-type Target = { id: string; tenantId: string; channel: Channel; status: MessageStatus; provider: string | null; providerMessageId: string | null };
+type Target = {
+  id: string;
+  tenantId: string;
+  channel: Channel;
+  recipient: string;
+  externalRef: string | null;
+  tags: string[];
+  status: MessageStatus;
+  provider: string | null;
+  providerMessageId: string | null;
+};
 
 /** Applies provider reports (webhooks, sandbox, lookups) in one transaction; returns what changed. */
 export function applyProviderEvents(db: Db, events: ProviderStatusEvent[], now: Date): Promise<StatusChange[]> {
@@ -39,6 +53,9 @@ export async function applyProviderEventsInTx(tx: Tx, events: ProviderStatusEven
       id: messages.id,
       tenantId: messages.tenantId,
       channel: messages.channel,
+      recipient: messages.recipient,
+      externalRef: messages.externalRef,
+      tags: messages.tags,
       status: messages.status,
       provider: messages.provider,
       providerMessageId: messages.providerMessageId,
@@ -105,6 +122,9 @@ export async function applyProviderEventsInTx(tx: Tx, events: ProviderStatusEven
       messageId: target.id,
       tenantId: target.tenantId,
       channel: target.channel,
+      recipient: target.recipient,
+      externalRef: target.externalRef,
+      tags: target.tags,
       status: next,
       previousStatus: target.status,
       errorCode: isFailure(next) ? (e.errorCode ?? null) : null,

@@ -17,6 +17,8 @@ const option = <T>(row: MessageRow, key: string): T | null => (row.channelOption
 export const MessageRef = builder.loadableNodeRef('Message', {
   id: { resolve: (m: MessageRow) => m.id },
   load: (ids: string[], ctx) => getMessages(ctx.services.db, ctx.principal.tenantId, ids),
+  // A subscription keeps its context for its whole life: never serve a message from cache.
+  loaderOptions: { cache: false },
 });
 
 const MessageEventRef = builder.objectRef<MessageEventRow>('MessageEvent').implement({
@@ -127,7 +129,7 @@ MessageRef.implement({
 });
 
 /** Accepts a Relay global id or the plain message id; anything else is simply not found. */
-function messageIdFrom(id: string): string | null {
+export function messageIdFrom(id: string): string | null {
   if (isUuid(id)) return id;
   try {
     const decoded = decodeGlobalID(id);
@@ -306,7 +308,7 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, ctx) => {
       const { row, change } = await cancelMessage(ctx.services.db, ctx.principal.tenantId, messageIdFrom(id) ?? id, ctx.services.now());
-      ctx.services.statusFeed.publish([change]);
+      ctx.services.statusHub.publish([change]);
       return row;
     },
   }),
@@ -318,7 +320,7 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, ctx) => {
       const { row, change } = await retryMessage(ctx.services.db, ctx.principal.tenantId, messageIdFrom(id) ?? id, ctx.services.now());
-      ctx.services.statusFeed.publish([change]);
+      ctx.services.statusHub.publish([change]);
       return row;
     },
   }),

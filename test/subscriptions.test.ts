@@ -1,0 +1,189 @@
+import { createClient, type Client } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { StatusHub, SubscriberTooSlowError } from '../src/pubsub/status-hub.js';
+import { startHerald, type Sdk, type TestHerald } from './support/herald.js';
+
+// Live status over graphql-ws and GraphQL over SSE, watched the way a UI would.
+
+type Event = { messageId: string; status: string; previousStatus: string | null };
+
+const EVENT_FIELDS = 'messageId status previousStatus errorCode occurredAt';
+
+let h: TestHerald;
+let admin: Sdk;
+let otherKey: string;
+const clients: Client[] = [];
+
+beforeAll(async () => {
+  h = await startHerald({ HERALD_WORKERS: '2', HERALD_POLL_MS: '50', HERALD_SANDBOX_DELAY_MS: '30' });
+  admin = h.sdk();
+  const other = await admin.CreateTenant({ name: 'Other' });
+  if (other.createTenant.__typename !== 'IssuedApiKey') throw new Error('no tenant');
+  otherKey = other.createTenant.key;
+});
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.dispose()));
+  await h?.stop();
+});
+
+function ws(key: string): Client {
+  const client = createClient({ url: h.graphqlUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { apiKey: key } });
+  clients.push(client);
+  return client;
+}
+
+/** Collects events of a subscription until `done` says so (or the bound passes). */
+async function collect(iter: AsyncIterableIterator<{ data?: any; errors?: unknown }>, field: string, done: (events: Event[]) => boolean, timeoutMs = 10_000): Promise<Event[]> {
+  const events: Event[] = [];
+  const timer = setTimeout(() => void iter.return?.(), timeoutMs);
+  for await (const result of iter) {
+    if (result.errors) throw new Error(JSON.stringify(result.errors));
+    events.push(result.data[field]);
+    if (done(events)) break;
+  }
+  clearTimeout(timer);
+  await iter.return?.();
+  return events;
+}
+
+async function send(sdk: Sdk, to = '+918800001234'): Promise<string> {
+  const r = await sdk.SendSms({ input: { to, text: 'watch me', tags: ['live'] } });
+  if (r.sendSms.__typename !== 'Message') throw new Error(JSON.stringify(r.sendSms));
+  return r.sendSms.messageId;
+}
+
+const LIFECYCLE = ['QUEUED', 'SENDING', 'SENT', 'DELIVERED', 'READ'];
+const reachedRead = (events: Event[]) => events.some((e) => e.status === 'READ');
+
+/** Reads a GraphQL-over-SSE response and yields each `next` payload. */
+async function* sse(query: string, variables: Record<string, unknown>, key: string): AsyncGenerator<{ data?: any; errors?: unknown }> {
+  const controller = new AbortController();
+  const res = await fetch(h.graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${key}` },
+    body: JSON.stringify({ query, variables }),
+    signal: controller.signal,
+  });
+  if (res.status !== 200) throw new Error(`SSE answered ${res.status}: ${await res.text()}`);
+  const decoder = new TextDecoder();
+  let buffer = '';
+  try {
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      buffer += decoder.decode(chunk, { stream: true });
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const event = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (event === 'complete') return;
+        if (event === 'next' && data) yield JSON.parse(data);
+      }
+    }
+  } finally {
+    controller.abort();
+  }
+}
+
+describe('graphql-ws', () => {
+  it('messageEvents streams a message from QUEUED to READ, in order, each change once', async () => {
+    const iter = ws(h.adminKey).iterate({ query: `subscription { messageEvents(filter: { tag: "live" }) { ${EVENT_FIELDS} } }` });
+    // Let the subscription attach before sending.
+    await new Promise((r) => setTimeout(r, 100));
+    const id = await send(admin);
+    const events = await collect(iter, 'messageEvents', (es) => es.some((e) => e.messageId === id && e.status === 'READ'));
+    const mine = events.filter((e) => e.messageId === id);
+    expect(mine.map((e) => e.status)).toEqual(LIFECYCLE);
+    expect(mine.map((e) => e.previousStatus)).toEqual([null, 'QUEUED', 'SENDING', 'SENT', 'DELIVERED']);
+  });
+
+  it('messageStatusChanged replays what happened before subscribing, then goes live', async () => {
+    const id = await send(admin);
+    const iter = ws(h.adminKey).iterate({ query: `subscription($id: ID!) { messageStatusChanged(id: $id) { ${EVENT_FIELDS} message { status } } }`, variables: { id } });
+    const events = await collect(iter, 'messageStatusChanged', reachedRead);
+    expect(events.map((e) => e.status)).toEqual(LIFECYCLE);
+  });
+
+  it("another tenant sees nothing of it, and cannot watch it by id", async () => {
+    const theirs = ws(otherKey).iterate({ query: `subscription { messageEvents { ${EVENT_FIELDS} } }` });
+    await new Promise((r) => setTimeout(r, 100));
+    const mine = await send(admin);
+    const byId = ws(otherKey).iterate({ query: `subscription($id: ID!) { messageStatusChanged(id: $id) { status } }`, variables: { id: mine } });
+    const refusal = await byId.next().then(
+      () => 'no error',
+      (errors: unknown) => JSON.stringify(errors),
+    );
+    expect(refusal).toMatch(/was not found/);
+    // Their own message arrives; ours never does.
+    await new Promise((r) => setTimeout(r, 300));
+    const own = await send(h.sdk(otherKey));
+    const seen = await collect(theirs, 'messageEvents', (es) => es.some((e) => e.messageId === own && e.status === 'READ'));
+    expect(seen.every((e) => e.messageId === own)).toBe(true);
+  });
+});
+
+describe('Server-Sent Events', () => {
+  it('messageStatusChanged over SSE with the key in a header: QUEUED to READ, each once', async () => {
+    const id = await send(admin);
+    const events: Event[] = [];
+    for await (const r of sse(`subscription($id: ID!) { messageStatusChanged(id: $id) { ${EVENT_FIELDS} } }`, { id }, h.adminKey)) {
+      events.push(r.data.messageStatusChanged);
+      if (reachedRead(events)) break;
+    }
+    expect(events.map((e) => e.status)).toEqual(LIFECYCLE);
+  });
+
+  it('is tenant-scoped and refuses requests without a key', async () => {
+    const res = await fetch(h.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query: 'subscription { messageEvents { status } }' }),
+    });
+    expect(res.status).toBe(401);
+
+    const received: Event[] = [];
+    const reader = (async () => {
+      for await (const r of sse(`subscription { messageEvents { ${EVENT_FIELDS} } }`, {}, otherKey)) {
+        received.push(r.data.messageEvents);
+        if (reachedRead(received)) return;
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 100));
+    const mine = await send(admin);
+    await new Promise((r) => setTimeout(r, 300));
+    const own = await send(h.sdk(otherKey));
+    await reader;
+    expect(received.some((e) => e.messageId === mine)).toBe(false);
+    expect(received.filter((e) => e.messageId === own).map((e) => e.status)).toEqual(LIFECYCLE);
+  });
+});
+
+describe('slow subscribers', () => {
+  it('are dropped once their queue is full instead of growing memory', async () => {
+    const hub = StatusHub.inProcess(10);
+    const stream = hub.subscribe('t1', () => true);
+    const change = (n: number) => ({
+      messageId: `m${n}`,
+      tenantId: 't1',
+      channel: 'SMS' as const,
+      recipient: '+918800001234',
+      externalRef: null,
+      tags: [],
+      status: 'SENT' as const,
+      previousStatus: 'SENDING' as const,
+      errorCode: null,
+      errorMessage: null,
+      occurredAt: new Date(),
+    });
+    for (let n = 0; n < 11; n++) hub.publish([change(n)]);
+    await expect(stream.next()).rejects.toBeInstanceOf(SubscriberTooSlowError);
+    expect(hub.size).toBe(0);
+    // Other tenants' changes never reach a subscriber.
+    const other = hub.subscribe('t2', () => true);
+    hub.publish([change(99)]);
+    other.close();
+    expect(await other.next()).toEqual({ value: undefined, done: true });
+    await hub.close();
+  });
+});
