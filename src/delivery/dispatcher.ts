@@ -257,7 +257,8 @@ export class Dispatcher {
     const now = this.deps.now();
     const { retry } = this.deps.config;
     const updates = outcomes.map((o) => {
-      const base = { id: o.row.id, provider: o.provider.name, attempts: o.row.attempts };
+      // The claim's own lease end identifies it: a later claim of the same row has another.
+      const base = { id: o.row.id, lease: o.row.lockedUntil?.toISOString(), provider: o.provider.name, attempts: o.row.attempts };
       if (o.kind === 'sent') {
         return { ...base, status: 'SENT' as MessageStatus, pmid: o.result.providerMessageId, next_at: null, code: null, message: null, retryable: null };
       }
@@ -280,7 +281,8 @@ export class Dispatcher {
         tx,
         outcomes.flatMap((o) => (o.kind === 'sent' ? [[o.provider.name, o.result.providerMessageId] as [string, string]] : [])),
       );
-      // Fenced by the lease: if it expired and another worker took the message, we record nothing.
+      // Fenced by the lease: if it expired and the message was claimed again (by anyone), this
+      // outcome is stale and records nothing.
       const updated = await tx.execute(sql`
         update ${messages} as m set
           status = v.status,
@@ -296,8 +298,8 @@ export class Dispatcher {
           last_error_retryable = v.retryable,
           updated_at = ${now.toISOString()}::timestamptz
         from jsonb_to_recordset(${JSON.stringify(updates)}::jsonb)
-          as v(id uuid, status message_status, provider text, pmid text, attempts int, next_at timestamptz, code text, message text, retryable boolean)
-        where m.id = v.id and m.locked_by = ${this.deps.workerId} and m.status = 'SENDING'
+          as v(id uuid, lease timestamptz, status message_status, provider text, pmid text, attempts int, next_at timestamptz, code text, message text, retryable boolean)
+        where m.id = v.id and m.locked_by = ${this.deps.workerId} and m.locked_until = v.lease and m.status = 'SENDING'
         returning m.id`);
       const kept = new Set(rowsOf<{ id: string }>(updated).map((r) => r.id));
       const changes: StatusChange[] = [];
@@ -352,7 +354,8 @@ export class Dispatcher {
     const changes = await this.db.transaction(async (tx) => {
       const stale = await tx
         .update(messages)
-        .set({ status: 'QUEUED', statusAt: now, nextAttemptAt: now, lockedUntil: null, lockedBy: null, updatedAt: now })
+        // next_attempt_at is left as it was: recovered messages keep their place at the front.
+        .set({ status: 'QUEUED', statusAt: now, lockedUntil: null, lockedBy: null, updatedAt: now })
         .where(
           inArray(
             messages.id,

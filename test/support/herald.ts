@@ -4,7 +4,7 @@ import { createHerald, type Herald, type HeraldOptions } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { getSdk } from '../client/sdk.js';
-import { createTestDatabase } from './database.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
 
 export type Sdk = ReturnType<typeof getSdk>;
 
@@ -12,6 +12,8 @@ export type TestHerald = {
   herald: Herald;
   url: string;
   graphqlUrl: string;
+  /** PostgreSQL URL of this Herald's database; undefined on PGlite. */
+  databaseUrl: string | undefined;
   /** The operator tenant's admin key (HERALD_BOOTSTRAP_API_KEY). */
   adminKey: string;
   /** Typed client authenticated with `key` (the admin key by default). */
@@ -23,12 +25,24 @@ export type TestHerald = {
 
 export const randomKey = (): string => `hk_test${Math.random().toString(36).slice(2, 7)}_${'x'.repeat(8)}${Math.random().toString(36).slice(2)}`;
 
+export type StartHeraldOptions = {
+  /**
+   * Use this database instead of creating one (e.g. one shared with worker processes); its
+   * owner drops it, `stop()` does not.
+   */
+  database?: TestDatabase;
+};
+
 /**
  * Starts a real Herald on a loopback port with its own database. Dispatch is off unless the
  * test asks for it (HERALD_WORKERS), so accept-path tests see messages exactly as stored.
  */
-export async function startHerald(env: Record<string, string> = {}, opts: HeraldOptions = {}): Promise<TestHerald> {
-  const database = await createTestDatabase();
+export async function startHerald(
+  env: Record<string, string> = {},
+  opts: HeraldOptions = {},
+  { database: shared }: StartHeraldOptions = {},
+): Promise<TestHerald> {
+  const database = shared ?? (await createTestDatabase());
   const adminKey = randomKey();
   const lines: string[] = [];
   const sink = new Writable({
@@ -54,12 +68,13 @@ export async function startHerald(env: Record<string, string> = {}, opts: Herald
     herald,
     url,
     graphqlUrl,
+    databaseUrl: database.url,
     adminKey,
     sdk: (key = adminKey) => getSdk(new GraphQLClient(graphqlUrl, { headers: { authorization: `Bearer ${key}` } })),
     logLines: () => lines,
     stop: async () => {
       await herald.stop();
-      await database.drop();
+      if (!shared) await database.drop();
     },
   };
 }
