@@ -5,15 +5,18 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
+import { deliveryHealth, metricsText } from './delivery/health.js';
 import { startDelivery, type Delivery } from './delivery/index.js';
 import type { GraphQLContext } from './graphql/context.js';
 import { exposeDomainError } from './graphql/errors.js';
 import { schema } from './graphql/schema.js';
 import type { Logger } from './log.js';
 import { StatusHub } from './pubsub/status-hub.js';
+import { createProviders } from './providers/registry.js';
 import { createServices, type Services } from './services.js';
 import { keyFromHeaders } from './tenancy/authenticator.js';
 import { bootstrap, type BootstrapResult, type Principal } from './tenancy/service.js';
+import { createWebhookHandler, webhookProvider } from './webhooks/inbound.js';
 
 export type Herald = {
   server: Server;
@@ -64,14 +67,27 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
     now,
     statusHub,
   });
+  // One set of providers per process: the dispatcher sends through them, webhooks verify with
+  // them (an API-only process, HERALD_WORKERS=0, still ingests reports).
+  const providers = createProviders(config.providers, now);
   const delivery =
     config.delivery.workers > 0
       ? await startDelivery(database, config, log, {
           now,
           onChanges: statusHub.publish,
+          providers,
           ...(opts.random ? { random: opts.random } : {}),
         })
       : undefined;
+  const webhooks = createWebhookHandler({
+    db: database.db,
+    providers,
+    publicUrl: config.publicUrl,
+    now,
+    log,
+    onChanges: statusHub.publish,
+    concurrency: database.kind === 'pglite' ? 1 : 4,
+  });
 
   const yoga = createYoga<{ principal?: Principal }, GraphQLContext>({
     schema,
@@ -111,6 +127,15 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
       }
       return;
     }
+    if (url.pathname === '/metrics') {
+      // Installation-wide figures: operator keys only.
+      const principal = await services.authenticator.authenticate(keyFromHeaders((n) => header(req, n)));
+      if (!principal?.isOperator) return sendJson(res, 401, UNAUTHENTICATED);
+      const at = now();
+      const health = await deliveryHealth(database.db, null, at, config.delivery.stuckSentAfterMs);
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(metricsText(health, services.statusHub.size, at));
+      return;
+    }
     if (url.pathname === '/graphql') {
       // GraphiQL itself is a static page; every operation needs a key.
       const graphiql =
@@ -120,6 +145,10 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
       await yoga.handle(req, res, { principal: principal ?? undefined });
       return;
     }
+    // Provider reports: authenticated by the provider's signature, not an API key.
+    const webhookFor = webhookProvider(url.pathname);
+    if (webhookFor) return webhooks(req, res, webhookFor);
+    // The SMSMedia-compatible REST API (its own JSON errors, 404s included, under /api/).
     sendJson(res, 404, JSON.stringify({ error: { code: 'NOT_FOUND', message: `no route for ${req.method} ${url.pathname}` } }));
   }
 
@@ -187,7 +216,7 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
         });
       }),
     stop: async () => {
-      await delivery?.stop(config.delivery.sendTimeoutMs);
+      await delivery?.stop(config.delivery.sendTimeoutMs); // stops the providers too
       for (const client of wss.clients) client.close(1001, 'server shutting down');
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await new Promise<void>((resolve) => {
@@ -196,6 +225,7 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
         setTimeout(() => server.closeAllConnections(), 5_000).unref();
       });
       await yoga.dispose();
+      if (!delivery) for (const provider of providers.all()) await provider.stop?.();
       await statusHub.close();
       await database.close();
     },

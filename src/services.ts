@@ -13,13 +13,15 @@ export type Services = {
   validators: Validators;
   authenticator: Authenticator;
   now: () => Date;
+  /** See delivery/health.ts. */
+  stuckSentAfterMs: number;
   /** Status changes, published after commit; subscriptions attach here. */
   statusHub: StatusHub;
 };
 
 export function createServices(
   db: Db,
-  config: Pick<Config, 'defaultCountry'>,
+  config: Pick<Config, 'defaultCountry' | 'delivery'>,
   opts: { pglite: boolean; onError: (err: unknown) => void; now: () => Date; statusHub: StatusHub },
 ): Services {
   const now = opts.now;
@@ -37,5 +39,6 @@ export function createServices(
     authenticator: new Authenticator(db, { ttlMs: 5_000, onError: opts.onError }),
     now,
     statusHub: opts.statusHub,
+    stuckSentAfterMs: config.delivery.stuckSentAfterMs,
   };
 }

@@ -5,7 +5,7 @@ import type { SendSmsInput } from './client/sdk.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { startFakeTwilio, type FakeTwilio } from './support/fake-twilio.js';
 import { startHerald, type Sdk, type TestHerald } from './support/herald.js';
-import { killAllWorkers, spawnWorker, type WorkerProcess } from './support/worker-process.js';
+import { killAllWorkers, spawnWorker, type WorkerProcess } from './support/herald-process.js';
 
 // The delivery engine across real worker processes (src/worker.ts) on the real PostgreSQL (and
 // Redis): processes SIGKILLed mid-run, and a rate limit shared by two processes. Messages go in

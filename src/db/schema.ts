@@ -1,11 +1,13 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
   index,
   integer,
   jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -160,8 +162,103 @@ export const pendingProviderEvents = pgTable(
   ],
 );
 
+// --- customer callbacks ---------------------------------------------------------------------
+
+/** A tenant's callback receiver: every status change it subscribes to is POSTed there, signed. */
+export const webhookEndpoints = pgTable(
+  'webhook_endpoints',
+  {
+    id: uuid('id').primaryKey(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    url: text('url').notNull(),
+    /** Statuses this endpoint receives; empty means every status. */
+    events: messageStatusEnum('events').array().notNull().default(sql`'{}'::message_status[]`),
+    /** HMAC-SHA256 key of the Herald-Signature header; shown once, at creation. */
+    secret: text('secret').notNull(),
+    enabled: boolean('enabled').notNull().default(true),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [index('webhook_endpoints_tenant_idx').on(t.tenantId, t.createdAt)],
+);
+
+/** The key that signs callbacks sent to a message's own callbackUrl (one per tenant). */
+export const callbackSecrets = pgTable('callback_secrets', {
+  tenantId: uuid('tenant_id')
+    .primaryKey()
+    .references(() => tenants.id, { onDelete: 'cascade' }),
+  secret: text('secret').notNull(),
+  createdAt: ts('created_at').notNull(),
+});
+
+export const CALLBACK_DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+export const callbackDeliveryStatusEnum = pgEnum('callback_delivery_status', CALLBACK_DELIVERY_STATUSES);
+
+/**
+ * The callback queue: one row per status event and destination (an endpoint, or the message's
+ * callbackUrl when endpoint_id is null). The identity id is the order of events per message.
+ */
+export const callbackDeliveries = pgTable(
+  'callback_deliveries',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    tenantId: uuid('tenant_id').notNull(),
+    endpointId: uuid('endpoint_id').references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+    url: text('url').notNull(),
+    messageId: uuid('message_id')
+      .notNull()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    /** The message_events row of the status change; sent as Herald-Event-Id. */
+    eventId: uuid('event_id').notNull(),
+    /** The JSON body every attempt POSTs (its keys are documented in the README). */
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    status: callbackDeliveryStatusEnum('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: ts('next_attempt_at'),
+    lockedUntil: ts('locked_until'),
+    lockedBy: text('locked_by'),
+    createdAt: ts('created_at').notNull(),
+    deliveredAt: ts('delivered_at'),
+    lastStatusCode: integer('last_status_code'),
+    lastError: text('last_error'),
+  },
+  (t) => [
+    // Claim: pending deliveries by due time.
+    index('callback_deliveries_due_idx')
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} = 'pending'`),
+    // Per message: listing, and "is an earlier event still undelivered" for ordering.
+    index('callback_deliveries_message_idx').on(t.messageId, t.id),
+    // Per endpoint listing, newest first.
+    index('callback_deliveries_endpoint_idx').on(t.endpointId, t.id),
+  ],
+);
+
+/** Every POST made for a delivery: what the receiver answered, or why it could not. */
+export const callbackAttempts = pgTable(
+  'callback_attempts',
+  {
+    deliveryId: bigint('delivery_id', { mode: 'number' })
+      .notNull()
+      .references(() => callbackDeliveries.id, { onDelete: 'cascade' }),
+    attempt: integer('attempt').notNull(),
+    url: text('url').notNull(),
+    /** HTTP status answered; null when no answer came (refused, reset, timeout). */
+    statusCode: integer('status_code'),
+    latencyMs: integer('latency_ms').notNull(),
+    error: text('error'),
+    at: ts('at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.deliveryId, t.attempt] })],
+);
+
 export type TenantRow = typeof tenants.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
 export type NewMessageRow = typeof messages.$inferInsert;
 export type MessageEventRow = typeof messageEvents.$inferSelect;
+export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
+export type CallbackDeliveryRow = typeof callbackDeliveries.$inferSelect;
+export type CallbackAttemptRow = typeof callbackAttempts.$inferSelect;

@@ -1,42 +1,60 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
+import { CallbackDispatcher } from '../callbacks/dispatcher.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import type { Logger } from '../log.js';
 import type { StatusListener } from '../messaging/status-updates.js';
-import { createProviders } from '../providers/registry.js';
+import { createProviders, type ProviderRegistry } from '../providers/registry.js';
 import { Dispatcher } from './dispatcher.js';
 import { createRateLimiter } from './rate-limit.js';
 
-export type Delivery = { dispatcher: Dispatcher; stop(graceMs: number): Promise<void> };
+export type Delivery = { dispatcher: Dispatcher; callbacks: CallbackDispatcher | undefined; stop(graceMs: number): Promise<void> };
 
-/** The delivery engine of one process: providers, shared rate limits and the dispatcher. */
+/** The delivery engine of one process: providers, shared rate limits, the dispatcher and customer callbacks. */
 export async function startDelivery(
   database: Database,
   config: Config,
   log: Logger,
-  opts: { now: () => Date; onChanges: StatusListener; random?: () => number },
+  opts: {
+    now: () => Date;
+    onChanges: StatusListener;
+    random?: () => number;
+    /** The process's providers when something else uses them too (webhooks); else built here. */
+    providers?: ProviderRegistry;
+  },
 ): Promise<Delivery> {
   const limiter = createRateLimiter({ redis: config.redisUrl });
   if (!config.redisUrl && database.kind === 'postgres') {
     log.warn('REDIS_URL is not set: send rate limits hold per process, not across processes');
   }
+  const workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const random = opts.random ? { random: opts.random } : {};
+  const callbacks =
+    config.callbacks.workers > 0
+      ? new CallbackDispatcher({ db: database.db, config: config.callbacks, log, now: opts.now, workerId, ...random })
+      : undefined;
   const dispatcher = new Dispatcher({
     database,
-    providers: createProviders(config.providers, opts.now),
+    providers: opts.providers ?? createProviders(config.providers, opts.now),
     limiter,
     config: config.delivery,
     log,
     now: opts.now,
-    onChanges: opts.onChanges,
-    workerId: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
-    ...(opts.random ? { random: opts.random } : {}),
+    onChanges: (changes) => {
+      opts.onChanges(changes);
+      callbacks?.wake(); // their callbacks were queued with them
+    },
+    workerId,
+    ...random,
   });
   await dispatcher.start();
+  callbacks?.start();
   return {
     dispatcher,
+    callbacks,
     stop: async (graceMs) => {
-      await dispatcher.stop(graceMs);
+      await Promise.all([dispatcher.stop(graceMs), callbacks?.stop(graceMs)]);
       await limiter.close();
     },
   };

@@ -5,7 +5,9 @@ import './errors.js';
 import './types/message.js';
 import './types/tenancy.js';
 import './types/heartbeat.js';
+import './types/webhook-endpoint.js';
 import './types/status-events.js';
+import './types/delivery-health.js';
 
 export const schema = builder.toSchema();
 

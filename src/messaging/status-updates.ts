@@ -1,4 +1,5 @@
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
+import { enqueueCallbacks } from '../callbacks/enqueue.js';
 import type { Db } from '../db/client.js';
 import { messageEvents, messages, pendingProviderEvents } from '../db/schema.js';
 import { newId } from '../ids.js';
@@ -150,21 +151,22 @@ export async function appendStatusEvents(
   payload: (c: StatusChange) => Record<string, unknown> | null = () => null,
 ): Promise<void> {
   if (changes.length === 0) return;
-  await tx.insert(messageEvents).values(
-    changes.map((c) => ({
-      id: newId(),
-      messageId: c.messageId,
-      tenantId: c.tenantId,
-      kind: 'status',
-      status: c.status,
-      previousStatus: c.previousStatus,
-      errorCode: c.errorCode,
-      errorMessage: c.errorMessage,
-      payload: payload(c),
-      occurredAt: c.occurredAt,
-      createdAt: now,
-    })),
-  );
+  const events = changes.map((c) => ({
+    id: newId(),
+    messageId: c.messageId,
+    tenantId: c.tenantId,
+    kind: 'status',
+    status: c.status,
+    previousStatus: c.previousStatus,
+    errorCode: c.errorCode,
+    errorMessage: c.errorMessage,
+    payload: payload(c),
+    occurredAt: c.occurredAt,
+    createdAt: now,
+  }));
+  await tx.insert(messageEvents).values(events);
+  // Customer callbacks are queued with the change they report: both commit, or neither.
+  await enqueueCallbacks(tx, events, now);
 }
 
 /** Writes status changes: their events, and the final state of each message. */

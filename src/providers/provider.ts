@@ -69,4 +69,43 @@ export interface Provider {
   /** Starts background work (the sandbox's delayed reports); gets the status path to feed. */
   start?(report: (events: ProviderStatusEvent[]) => Promise<void>): void;
   stop?(): Promise<void>;
+  /** Present when the provider pushes status reports to Herald. */
+  readonly webhook?: ProviderWebhook;
+}
+
+/** An HTTP request to `/webhooks/<provider>`, as received (nothing parsed yet). */
+export type InboundWebhook = {
+  method: string;
+  /**
+   * The URL the provider called, as the provider sees it: HERALD_PUBLIC_URL + path + query.
+   * Providers that sign the URL (Twilio) sign this one, not the address Herald listens on.
+   */
+  publicUrl: string;
+  /** Header names in lower case; repeated headers joined with ", ". */
+  headers: Record<string, string>;
+  rawBody: Buffer;
+  /** When Herald received it (the injectable clock). */
+  receivedAt: Date;
+};
+
+export type WebhookVerdict = { ok: true } | { ok: false; reason: string };
+
+export type WebhookParse =
+  /** `events` may be empty: a payload acknowledged but ignored (inbound messages, unknown statuses). */
+  | { ok: true; events: ProviderStatusEvent[] }
+  /** Signed but not understood: answered 400, nothing stored. */
+  | { ok: false; reason: string };
+
+export type WebhookReply = { status: number; contentType: string; body: string };
+
+/** Status reports pushed by the provider: `POST /webhooks/<name>` (and `GET` for handshakes). */
+export interface ProviderWebhook {
+  /** Checks the signature on the raw request; runs before anything is parsed. Never throws. */
+  verify(req: InboundWebhook): WebhookVerdict;
+  /** Normalises a verified payload to Herald's vocabulary. Never throws. */
+  parse(req: InboundWebhook): WebhookParse;
+  /** Answers a `GET` verification handshake; null refuses it (403). Absent: `GET` is 405. */
+  handshake?(req: InboundWebhook): WebhookReply | null;
+  /** The body of the 200 once the reports are durable (default: a small JSON). */
+  acknowledgement?: Omit<WebhookReply, 'status'>;
 }

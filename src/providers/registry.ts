@@ -36,7 +36,21 @@ export class ProviderRegistry {
 }
 
 export function createProviders(config: ProvidersConfig, now: () => Date): ProviderRegistry {
-  const providers: Provider[] = [createSandboxProvider({ delayMs: config.sandboxDelayMs, now })];
-  if (config.twilio) providers.push(createTwilioProvider(config.twilio));
+  const providers: Provider[] = [
+    createSandboxProvider({
+      delayMs: config.sandboxDelayMs,
+      now,
+      ...(config.sandboxWebhookSecret ? { webhookSecret: config.sandboxWebhookSecret } : {}),
+    }),
+  ];
+  if (config.twilio) {
+    providers.push(
+      createTwilioProvider({
+        ...config.twilio,
+        // Where Twilio reports; it signs this URL, so it must be the public one.
+        ...(config.callbackBaseUrl ? { statusCallbackUrl: `${config.callbackBaseUrl}/webhooks/twilio` } : {}),
+      }),
+    );
+  }
   return new ProviderRegistry(providers, config.routes);
 }

@@ -1,6 +1,8 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
 import type { MessageStatus } from '../messaging/model.js';
-import type { OutboundMessage, Provider, ProviderStatusEvent, SendResult } from './provider.js';
+import type { OutboundMessage, Provider, ProviderStatusEvent, ProviderWebhook, SendResult } from './provider.js';
 
 // The default provider of a fresh installation. It accepts messages and reports
 // sent -> delivered -> read after short delays, through the same status path as real
@@ -48,7 +50,13 @@ function reportsFor(outcome: string, delayMs: number): Array<{ status: MessageSt
   return outcome === 'r' ? [delivered] : [delivered, { status: 'READ', afterMs: 2 * delayMs }];
 }
 
-export function createSandboxProvider(opts: { delayMs: number; now?: () => Date; name?: string }): Provider {
+export function createSandboxProvider(opts: {
+  delayMs: number;
+  now?: () => Date;
+  name?: string;
+  /** Enables the signed webhook (HERALD_SANDBOX_WEBHOOK_SECRET). */
+  webhookSecret?: string;
+}): Provider {
   const name = opts.name ?? 'sandbox';
   const now = opts.now ?? (() => new Date());
   let report: ((events: ProviderStatusEvent[]) => Promise<void>) | undefined;
@@ -122,6 +130,115 @@ export function createSandboxProvider(opts: { delayMs: number; now?: () => Date;
       for (const t of timers) clearTimeout(t);
       timers.clear();
       report = undefined;
+    },
+
+    ...(opts.webhookSecret ? { webhook: sandboxWebhook(name, opts.webhookSecret) } : {}),
+  };
+}
+
+// The sandbox's webhook, so integrations can rehearse provider reports (out of order, repeated,
+// failing) against a real endpoint. Signed Stripe-style:
+//
+//   POST /webhooks/sandbox
+//   Herald-Sandbox-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>
+//   {"events":[{"providerMessageId":"sbx_...","status":"delivered","timestamp":1700000000,
+//               "id"?, "errorCode"?, "errorMessage"?}]}
+//
+// Signatures older or newer than five minutes are refused (a captured request cannot be replayed
+// later); several v1 entries may be given (secret rotation).
+
+/** How far the signed timestamp may be from Herald's clock. */
+export const SANDBOX_SIGNATURE_TOLERANCE_S = 300;
+
+const SANDBOX_STATUSES = { sent: 'SENT', delivered: 'DELIVERED', read: 'READ', failed: 'FAILED', undelivered: 'UNDELIVERED' } as const satisfies Record<
+  string,
+  MessageStatus
+>;
+
+const SandboxReports = z.object({
+  events: z
+    .array(
+      z.object({
+        /** Your id for this report; repeats of it are recorded once. */
+        id: z.string().min(1).max(200).optional(),
+        providerMessageId: z.string().min(1).max(200),
+        status: z.enum(Object.keys(SANDBOX_STATUSES) as [keyof typeof SANDBOX_STATUSES]),
+        /** Unix seconds or an ISO 8601 date; when absent, the time Herald received the report. */
+        timestamp: z.union([z.number().nonnegative(), z.string().min(1).max(64)]).optional(),
+        errorCode: z.string().min(1).max(100).optional(),
+        errorMessage: z.string().max(1000).optional(),
+      }),
+    )
+    .min(1)
+    .max(1000),
+});
+
+function parseTimestamp(value: number | string): Date | undefined {
+  const ms = typeof value === 'number' || /^\d+(\.\d+)?$/.test(value) ? Math.round(Number(value) * 1000) : Date.parse(value);
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+function sandboxWebhook(name: string, secret: string): ProviderWebhook {
+  return {
+    verify(req) {
+      const header = req.headers['herald-sandbox-signature'];
+      if (!header) return { ok: false, reason: 'missing Herald-Sandbox-Signature header' };
+      let t: string | undefined;
+      const candidates: Buffer[] = [];
+      for (const part of header.split(',')) {
+        const at = part.indexOf('=');
+        if (at < 0) continue;
+        const key = part.slice(0, at).trim();
+        const value = part.slice(at + 1).trim();
+        if (key === 't') t = value;
+        else if (key === 'v1' && /^[0-9a-f]{64}$/i.test(value)) candidates.push(Buffer.from(value, 'hex'));
+      }
+      if (!t || !/^\d{1,12}$/.test(t) || candidates.length === 0) {
+        return { ok: false, reason: 'Herald-Sandbox-Signature must be "t=<unix seconds>,v1=<hex HMAC-SHA256>"' };
+      }
+      if (Math.abs(req.receivedAt.getTime() / 1000 - Number(t)) > SANDBOX_SIGNATURE_TOLERANCE_S) {
+        return { ok: false, reason: `signature timestamp is more than ${SANDBOX_SIGNATURE_TOLERANCE_S} s from Herald's clock (stale or replayed)` };
+      }
+      const expected = createHmac('sha256', secret).update(`${t}.`).update(req.rawBody).digest();
+      // Every candidate is compared, so the time taken does not tell which one matched.
+      let match = false;
+      for (const c of candidates) match = timingSafeEqual(c, expected) || match;
+      return match ? { ok: true } : { ok: false, reason: 'Herald-Sandbox-Signature does not match the body' };
+    },
+
+    parse(req) {
+      let json: unknown;
+      try {
+        json = JSON.parse(req.rawBody.toString('utf8'));
+      } catch {
+        return { ok: false, reason: 'the body is not JSON' };
+      }
+      const parsed = SandboxReports.safeParse(json);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        return { ok: false, reason: `${issue.path.join('.') || 'body'}: ${issue.message}` };
+      }
+      const events: ProviderStatusEvent[] = [];
+      for (const [i, e] of parsed.data.events.entries()) {
+        const occurredAt = e.timestamp === undefined ? req.receivedAt : parseTimestamp(e.timestamp);
+        if (!occurredAt) return { ok: false, reason: `events.${i}.timestamp: unix seconds or an ISO 8601 date` };
+        const status = SANDBOX_STATUSES[e.status];
+        events.push({
+          provider: name,
+          providerMessageId: e.providerMessageId,
+          status,
+          occurredAt,
+          errorCode: e.errorCode,
+          errorMessage: e.errorMessage,
+          // Scoped by message: ids chosen by different integrations cannot collide.
+          dedupeKey: e.id
+            ? `${name}:webhook:${e.providerMessageId}:${e.id}`
+            : `${name}:webhook:${e.providerMessageId}:${e.status}:${e.timestamp === undefined ? '' : occurredAt.getTime()}`,
+          raw: e,
+        });
+      }
+      return { ok: true, events };
     },
   };
 }

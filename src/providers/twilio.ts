@@ -1,9 +1,11 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Agent, request } from 'undici';
 import type { MessageStatus } from '../messaging/model.js';
-import type { OutboundMessage, Provider, SendFailure, SendResult } from './provider.js';
+import type { InboundWebhook, OutboundMessage, Provider, ProviderStatusEvent, ProviderWebhook, SendFailure, SendResult } from './provider.js';
 
-// Twilio Programmable Messaging (and the many SMS APIs that copy its shape): the send path.
-// One keep-alive connection pool per provider; every failure is classified for the dispatcher.
+// Twilio Programmable Messaging (and the many SMS APIs that copy its shape): the send path and
+// the StatusCallback webhook. One keep-alive connection pool per provider; every failure is
+// classified for the dispatcher.
 
 export type TwilioConfig = {
   accountSid: string;
@@ -163,6 +165,73 @@ export function createTwilioProvider(cfg: TwilioConfig): Provider {
     capabilities: { channels: ['SMS'], media: [], maxPerSecond: cfg.maxPerSecond ?? DEFAULT_MAX_PER_SECOND },
     send,
     stop: () => agent.close(),
+    webhook: twilioWebhook(name, cfg.authToken),
+  };
+}
+
+/** Delivery error codes a StatusCallback may carry (it sends the code only), in a user's words. */
+const DELIVERY_ERRORS: Record<string, string> = {
+  '30003': 'the handset is unreachable (switched off or out of coverage)',
+  '30005': 'unknown destination: the number does not exist or is no longer in service',
+  '30006': 'the number is a landline or cannot receive SMS',
+  '30007': 'the carrier filtered the message (spam or content rules)',
+};
+
+/** Empty TwiML: a valid answer whether the URL is used as a StatusCallback or for inbound messages. */
+const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
+
+/**
+ * Twilio's request signature: base64 HMAC-SHA1, keyed with the auth token, of the full URL
+ * Twilio called followed by every POST parameter's name and value, sorted by name.
+ */
+export function twilioSignature(authToken: string, url: string, params: URLSearchParams): string {
+  const byName = new Map<string, string[]>();
+  for (const [k, v] of params) byName.set(k, [...(byName.get(k) ?? []), v]);
+  let signed = url;
+  for (const k of [...byName.keys()].sort()) for (const v of byName.get(k)!.sort()) signed += k + v;
+  return createHmac('sha1', authToken).update(signed, 'utf8').digest('base64');
+}
+
+/** The StatusCallback: form POSTs signed with X-Twilio-Signature over the public URL. */
+function twilioWebhook(name: string, authToken: string): ProviderWebhook {
+  // Status callbacks are always application/x-www-form-urlencoded.
+  const form = (req: InboundWebhook) => new URLSearchParams(req.rawBody.toString('utf8'));
+  return {
+    verify(req) {
+      const given = req.headers['x-twilio-signature'];
+      if (!given) return { ok: false, reason: 'missing X-Twilio-Signature header' };
+      const expected = Buffer.from(twilioSignature(authToken, req.publicUrl, form(req)));
+      const actual = Buffer.from(given);
+      // Lengths are public (a SHA-1 in base64); the bytes are compared in constant time.
+      if (actual.length === expected.length && timingSafeEqual(actual, expected)) return { ok: true };
+      return { ok: false, reason: 'X-Twilio-Signature does not match: wrong auth token, or Twilio called another URL than HERALD_PUBLIC_URL' };
+    },
+
+    parse(req) {
+      const p = form(req);
+      const sid = p.get('MessageSid') ?? p.get('SmsSid');
+      const upstream = p.get('MessageStatus') ?? p.get('SmsStatus');
+      if (!sid || !upstream) return { ok: false, reason: 'a status callback needs MessageSid and MessageStatus' };
+      const status = mapTwilioStatus(upstream);
+      // Inbound statuses (receiving, received) and ones Herald does not know: acknowledged, ignored.
+      if (!status) return { ok: true, events: [] };
+      const code = p.get('ErrorCode') || undefined;
+      const event: ProviderStatusEvent = {
+        provider: name,
+        providerMessageId: sid,
+        status,
+        // Callbacks carry no timestamp: the time Herald received it stands in for it.
+        occurredAt: req.receivedAt,
+        errorCode: code,
+        errorMessage: code ? (p.get('ErrorMessage') || DELIVERY_ERRORS[code] || `Twilio error ${code}`) : undefined,
+        // Twilio redelivers the same callback; one report per message and status.
+        dedupeKey: `${name}:${sid}:${upstream.toLowerCase()}`,
+        raw: Object.fromEntries(p),
+      };
+      return { ok: true, events: [event] };
+    },
+
+    acknowledgement: { contentType: 'text/xml; charset=utf-8', body: EMPTY_TWIML },
   };
 }
 

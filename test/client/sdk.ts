@@ -10,6 +10,12 @@ export type ApiKeyScope =
   | 'READ'
   | 'SEND';
 
+/** PENDING until the receiver answers 2xx (DELIVERED) or the retry window closes (FAILED). */
+export type CallbackDeliveryStatus =
+  | 'DELIVERED'
+  | 'FAILED'
+  | 'PENDING';
+
 export type Channel =
   | 'EMAIL'
   | 'SMS'
@@ -18,6 +24,13 @@ export type Channel =
 export type CreateApiKeyInput = {
   name: string;
   scopes: Array<ApiKeyScope>;
+};
+
+export type CreateWebhookEndpointInput = {
+  /** Statuses to receive; omitted or empty means all. */
+  events?: Array<MessageStatus> | null | undefined;
+  /** http or https. */
+  url: string;
 };
 
 export type MediaType =
@@ -124,6 +137,79 @@ export type SendWhatsAppInput = {
   validUntil?: string | null | undefined;
 };
 
+export type UpdateWebhookEndpointInput = {
+  /** Disabling gives up the deliveries still pending. */
+  enabled?: boolean | null | undefined;
+  events?: Array<MessageStatus> | null | undefined;
+  url?: string | null | undefined;
+};
+
+export type WebhookEndpointFieldsFragment = { id: string, url: string, events: Array<MessageStatus>, enabled: boolean, createdAt: string, updatedAt: string };
+
+export type CallbackDeliveryFieldsFragment = { id: string, eventId: string, messageId: string, eventStatus: MessageStatus, payload: unknown, url: string, status: CallbackDeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, deliveredAt: string | null, lastStatusCode: number | null, lastError: string | null, endpoint: { id: string } | null, attempts: Array<{ number: number, url: string, statusCode: number | null, latencyMs: number, error: string | null, at: string }> };
+
+export type CreateWebhookEndpointMutationVariables = Exact<{
+  input: CreateWebhookEndpointInput;
+}>;
+
+
+export type CreateWebhookEndpointMutation = { createWebhookEndpoint:
+    | { __typename: 'CreatedWebhookEndpoint', secret: string, endpoint: { id: string, url: string, events: Array<MessageStatus>, enabled: boolean, createdAt: string, updatedAt: string } }
+    | { __typename: 'ValidationError', code: string, field: string, message: string }
+   };
+
+export type UpdateWebhookEndpointMutationVariables = Exact<{
+  id: string;
+  input: UpdateWebhookEndpointInput;
+}>;
+
+
+export type UpdateWebhookEndpointMutation = { updateWebhookEndpoint:
+    | { __typename: 'NotFoundError', code: string, message: string }
+    | { __typename: 'ValidationError', code: string, field: string, message: string }
+    | { __typename: 'WebhookEndpoint', id: string, url: string, events: Array<MessageStatus>, enabled: boolean, createdAt: string, updatedAt: string }
+   };
+
+export type DeleteWebhookEndpointMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type DeleteWebhookEndpointMutation = { deleteWebhookEndpoint:
+    | { __typename: 'NotFoundError', code: string, message: string }
+    | { __typename: 'WebhookEndpoint', id: string, url: string, events: Array<MessageStatus>, enabled: boolean, createdAt: string, updatedAt: string }
+   };
+
+export type RotateCallbackSecretMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RotateCallbackSecretMutation = { rotateCallbackSecret: { secret: string, createdAt: string } };
+
+export type WebhookEndpointsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type WebhookEndpointsQuery = { webhookEndpoints: Array<{ id: string, url: string, events: Array<MessageStatus>, enabled: boolean, createdAt: string, updatedAt: string }> };
+
+export type WebhookEndpointDeliveriesQueryVariables = Exact<{
+  id: string;
+  first?: number | null | undefined;
+  status?: CallbackDeliveryStatus | null | undefined;
+}>;
+
+
+export type WebhookEndpointDeliveriesQuery = { node:
+    | { __typename: 'ApiKey', id: string }
+    | { __typename: 'Message', id: string }
+    | { __typename: 'WebhookEndpoint', url: string, id: string, deliveries: Array<{ id: string, eventId: string, messageId: string, eventStatus: MessageStatus, payload: unknown, url: string, status: CallbackDeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, deliveredAt: string | null, lastStatusCode: number | null, lastError: string | null, endpoint: { id: string } | null, attempts: Array<{ number: number, url: string, statusCode: number | null, latencyMs: number, error: string | null, at: string }> }> }
+   | null };
+
+export type MessageCallbacksQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type MessageCallbacksQuery = { message: { messageId: string, status: MessageStatus, callbackUrl: string | null, callbackDeliveries: Array<{ id: string, eventId: string, messageId: string, eventStatus: MessageStatus, payload: unknown, url: string, status: CallbackDeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, deliveredAt: string | null, lastStatusCode: number | null, lastError: string | null, endpoint: { id: string } | null, attempts: Array<{ number: number, url: string, statusCode: number | null, latencyMs: number, error: string | null, at: string }> }> } | null };
+
 export type MessageFieldsFragment = { id: string, messageId: string, channel: Channel, status: MessageStatus, statusAt: string, to: string, externalRef: string | null, idempotencyKey: string | null, metadata: unknown, tags: Array<string>, sendAt: string | null, validUntil: string | null, callbackUrl: string | null, createdAt: string, attempts: number, nextAttemptAt: string | null, provider: string | null, providerMessageId: string | null, lastError: { code: string, message: string | null, retryable: boolean | null } | null, content:
     | { __typename: 'EmailContent', to: Array<string>, cc: Array<string>, bcc: Array<string>, from: string | null, subject: string, htmlBody: string | null, textBody: string | null }
     | { __typename: 'SmsContent', text: string, senderId: string | null, encoding: string, segments: number, flash: boolean, dltEntityId: string | null, dltTemplateId: string | null }
@@ -193,6 +279,7 @@ export type NodeQueryVariables = Exact<{
 export type NodeQuery = { node:
     | { __typename: 'ApiKey', id: string }
     | { __typename: 'Message', messageId: string, status: MessageStatus, id: string }
+    | { __typename: 'WebhookEndpoint', id: string }
    | null };
 
 export type MessagesQueryVariables = Exact<{
@@ -235,6 +322,13 @@ export type RetryMessageMutation = { retryMessage:
     | { __typename: 'NotFoundError', code: string, message: string }
    };
 
+export type DeliveryHealthQueryVariables = Exact<{
+  first?: number | null | undefined;
+}>;
+
+
+export type DeliveryHealthQuery = { deliveryHealth: { queued: number, scheduled: number, sending: number, stuckSending: number, stuckSent: number, oldestDueAt: string | null, stuckMessages: Array<{ messageId: string, status: MessageStatus, providerMessageId: string | null }> } };
+
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -275,6 +369,44 @@ export type CreateTenantMutation = { createTenant:
     | { __typename: 'ValidationError', field: string, message: string }
    };
 
+export const WebhookEndpointFieldsFragmentDoc = gql`
+    fragment WebhookEndpointFields on WebhookEndpoint {
+  id
+  url
+  events
+  enabled
+  createdAt
+  updatedAt
+}
+    `;
+export const CallbackDeliveryFieldsFragmentDoc = gql`
+    fragment CallbackDeliveryFields on CallbackDelivery {
+  id
+  eventId
+  messageId
+  eventStatus
+  payload
+  url
+  status
+  attemptCount
+  nextAttemptAt
+  createdAt
+  deliveredAt
+  lastStatusCode
+  lastError
+  endpoint {
+    id
+  }
+  attempts {
+    number
+    url
+    statusCode
+    latencyMs
+    error
+    at
+  }
+}
+    `;
 export const MessageFieldsFragmentDoc = gql`
     fragment MessageFields on Message {
   id
@@ -337,6 +469,94 @@ export const ValidationErrorFieldsFragmentDoc = gql`
   message
 }
     `;
+export const CreateWebhookEndpointDocument = gql`
+    mutation CreateWebhookEndpoint($input: CreateWebhookEndpointInput!) {
+  createWebhookEndpoint(input: $input) {
+    __typename
+    ... on CreatedWebhookEndpoint {
+      secret
+      endpoint {
+        ...WebhookEndpointFields
+      }
+    }
+    ... on ValidationError {
+      code
+      field
+      message
+    }
+  }
+}
+    ${WebhookEndpointFieldsFragmentDoc}`;
+export const UpdateWebhookEndpointDocument = gql`
+    mutation UpdateWebhookEndpoint($id: ID!, $input: UpdateWebhookEndpointInput!) {
+  updateWebhookEndpoint(id: $id, input: $input) {
+    __typename
+    ...WebhookEndpointFields
+    ... on ValidationError {
+      code
+      field
+      message
+    }
+    ... on NotFoundError {
+      code
+      message
+    }
+  }
+}
+    ${WebhookEndpointFieldsFragmentDoc}`;
+export const DeleteWebhookEndpointDocument = gql`
+    mutation DeleteWebhookEndpoint($id: ID!) {
+  deleteWebhookEndpoint(id: $id) {
+    __typename
+    ...WebhookEndpointFields
+    ... on NotFoundError {
+      code
+      message
+    }
+  }
+}
+    ${WebhookEndpointFieldsFragmentDoc}`;
+export const RotateCallbackSecretDocument = gql`
+    mutation RotateCallbackSecret {
+  rotateCallbackSecret {
+    secret
+    createdAt
+  }
+}
+    `;
+export const WebhookEndpointsDocument = gql`
+    query WebhookEndpoints {
+  webhookEndpoints {
+    ...WebhookEndpointFields
+  }
+}
+    ${WebhookEndpointFieldsFragmentDoc}`;
+export const WebhookEndpointDeliveriesDocument = gql`
+    query WebhookEndpointDeliveries($id: ID!, $first: Int, $status: CallbackDeliveryStatus) {
+  node(id: $id) {
+    __typename
+    id
+    ... on WebhookEndpoint {
+      url
+      deliveries(first: $first, status: $status) {
+        ...CallbackDeliveryFields
+      }
+    }
+  }
+}
+    ${CallbackDeliveryFieldsFragmentDoc}`;
+export const MessageCallbacksDocument = gql`
+    query MessageCallbacks($id: ID!) {
+  message(id: $id) {
+    messageId
+    status
+    callbackUrl
+    callbackDeliveries {
+      ...CallbackDeliveryFields
+    }
+  }
+}
+    ${CallbackDeliveryFieldsFragmentDoc}`;
 export const SendSmsDocument = gql`
     mutation SendSms($input: SendSmsInput!) {
   sendSms(input: $input) {
@@ -481,6 +701,23 @@ export const RetryMessageDocument = gql`
   }
 }
     `;
+export const DeliveryHealthDocument = gql`
+    query DeliveryHealth($first: Int) {
+  deliveryHealth {
+    queued
+    scheduled
+    sending
+    stuckSending
+    stuckSent
+    oldestDueAt
+    stuckMessages(first: $first) {
+      messageId
+      status
+      providerMessageId
+    }
+  }
+}
+    `;
 export const ViewerDocument = gql`
     query Viewer {
   viewer {
@@ -565,6 +802,27 @@ const defaultWrapper: SdkFunctionWrapper = (action, _operationName, _operationTy
 
 export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = defaultWrapper) {
   return {
+    CreateWebhookEndpoint(variables: CreateWebhookEndpointMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CreateWebhookEndpointMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<CreateWebhookEndpointMutation>({ document: CreateWebhookEndpointDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CreateWebhookEndpoint', 'mutation', variables);
+    },
+    UpdateWebhookEndpoint(variables: UpdateWebhookEndpointMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<UpdateWebhookEndpointMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<UpdateWebhookEndpointMutation>({ document: UpdateWebhookEndpointDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'UpdateWebhookEndpoint', 'mutation', variables);
+    },
+    DeleteWebhookEndpoint(variables: DeleteWebhookEndpointMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<DeleteWebhookEndpointMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<DeleteWebhookEndpointMutation>({ document: DeleteWebhookEndpointDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'DeleteWebhookEndpoint', 'mutation', variables);
+    },
+    RotateCallbackSecret(variables?: RotateCallbackSecretMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<RotateCallbackSecretMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<RotateCallbackSecretMutation>({ document: RotateCallbackSecretDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RotateCallbackSecret', 'mutation', variables);
+    },
+    WebhookEndpoints(variables?: WebhookEndpointsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<WebhookEndpointsQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<WebhookEndpointsQuery>({ document: WebhookEndpointsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'WebhookEndpoints', 'query', variables);
+    },
+    WebhookEndpointDeliveries(variables: WebhookEndpointDeliveriesQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<WebhookEndpointDeliveriesQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<WebhookEndpointDeliveriesQuery>({ document: WebhookEndpointDeliveriesDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'WebhookEndpointDeliveries', 'query', variables);
+    },
+    MessageCallbacks(variables: MessageCallbacksQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<MessageCallbacksQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<MessageCallbacksQuery>({ document: MessageCallbacksDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MessageCallbacks', 'query', variables);
+    },
     SendSms(variables: SendSmsMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<SendSmsMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<SendSmsMutation>({ document: SendSmsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'SendSms', 'mutation', variables);
     },
@@ -591,6 +849,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     RetryMessage(variables: RetryMessageMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<RetryMessageMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<RetryMessageMutation>({ document: RetryMessageDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RetryMessage', 'mutation', variables);
+    },
+    DeliveryHealth(variables?: DeliveryHealthQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<DeliveryHealthQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<DeliveryHealthQuery>({ document: DeliveryHealthDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'DeliveryHealth', 'query', variables);
     },
     Viewer(variables?: ViewerQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ViewerQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<ViewerQuery>({ document: ViewerDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Viewer', 'query', variables);

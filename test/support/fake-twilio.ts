@@ -45,6 +45,8 @@ export type FakeTwilioRule = {
   rawBody?: string;
   /** Destroys the connection without answering. */
   drop?: boolean;
+  /** Accepts with this message sid instead of a random one (a test can post its callback first). */
+  sid?: string;
 };
 
 export type FakeTwilioOptions = { port?: number; host?: string; accountSid?: string; authToken?: string; record?: boolean };
@@ -152,7 +154,7 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
       }
       const invalid = validate(p);
       if (invalid) return reply(400, errorBody(400, invalid[0], invalid[1]));
-      const sid = `SM${randomUUID().replaceAll('-', '')}`;
+      const sid = rule?.sid ?? `SM${randomUUID().replaceAll('-', '')}`;
       if (entry) entry.sid = sid;
       const now = new Date().toUTCString().replace('GMT', '+0000');
       const service = p.get('MessagingServiceSid');

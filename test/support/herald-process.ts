@@ -1,11 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-// Herald worker processes (src/worker.ts) for multi-process tests: real processes on the real
-// database, started the way `npm run worker` starts them, killed however the test likes.
+// Herald processes for multi-process tests: workers (src/worker.ts, as `npm run worker`) and
+// servers (src/main.ts, as `npm start`), real processes on the real database, killed however
+// the test likes. They log at info level: readiness is read from their log.
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
-const READY = 'Herald worker is dispatching';
+const WORKER_READY = 'Herald worker is dispatching';
+const SERVER_READY = 'Herald is listening';
 
 /** Variables a worker must not inherit from the test runner: each test says what it wants. */
 const OWN = /^(HERALD_|TWILIO_|DATABASE_|REDIS_URL$|LOG_LEVEL$|PORT$|HOST$)/;
@@ -27,8 +29,17 @@ const live = new Set<WorkerProcess>();
 
 /** Spawns `node --import tsx src/worker.ts` with the given environment (plus PATH and the like). */
 export function spawnWorker(env: Record<string, string>, opts: { readyTimeoutMs?: number } = {}): WorkerProcess {
+  return spawnProcess('src/worker.ts', WORKER_READY, env, opts);
+}
+
+/** Spawns a whole Herald server (`src/main.ts`); ready once it listens on env.PORT. */
+export function spawnServer(env: Record<string, string>, opts: { readyTimeoutMs?: number } = {}): WorkerProcess {
+  return spawnProcess('src/main.ts', SERVER_READY, env, opts);
+}
+
+function spawnProcess(entry: string, readyLine: string, env: Record<string, string>, opts: { readyTimeoutMs?: number }): WorkerProcess {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !OWN.test(k)));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: projectRoot,
     env: { ...inherited, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -40,10 +51,10 @@ export function spawnWorker(env: Record<string, string>, opts: { readyTimeoutMs?
   });
   const ready = new Promise<void>((resolve, reject) => {
     const timeoutMs = opts.readyTimeoutMs ?? 30_000;
-    const timer = setTimeout(() => reject(new Error(`worker ${child.pid} not dispatching after ${timeoutMs} ms:\n${out}`)), timeoutMs);
+    const timer = setTimeout(() => reject(new Error(`${entry} (${child.pid}) not ready after ${timeoutMs} ms:\n${out}`)), timeoutMs);
     const onData = (chunk: Buffer) => {
       out += chunk.toString('utf8');
-      if (out.includes(READY)) {
+      if (out.includes(readyLine)) {
         clearTimeout(timer);
         resolve();
       }
@@ -52,7 +63,7 @@ export function spawnWorker(env: Record<string, string>, opts: { readyTimeoutMs?
     child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
     void exited.then(({ code, signal }) => {
       clearTimeout(timer);
-      reject(new Error(`worker ${child.pid} exited (code ${code}, signal ${signal}) before dispatching:\n${out}`));
+      reject(new Error(`${entry} (${child.pid}) exited (code ${code}, signal ${signal}) before it was ready:\n${out}`));
     });
   });
   ready.catch(() => {}); // observed by whoever awaits it; never an unhandled rejection

@@ -1,0 +1,313 @@
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sql } from 'drizzle-orm';
+import { Agent, request } from 'undici';
+import type { CallbackConfig } from '../config.js';
+import type { Db } from '../db/client.js';
+import { retryDelayMs } from '../delivery/backoff.js';
+import type { Logger } from '../log.js';
+import { tenantCallbackSecrets } from './endpoints.js';
+import { callbackBody, type CallbackPayload } from './payload.js';
+import { EVENT_ID_HEADER, SIGNATURE_HEADER, signatureHeader } from './signature.js';
+
+export type CallbackDispatcherDeps = {
+  db: Db;
+  config: CallbackConfig;
+  log: Logger;
+  now: () => Date;
+  workerId: string;
+  random?: () => number;
+};
+
+/** A delivery this worker holds under its lease. */
+type Claimed = {
+  id: string;
+  tenantId: string;
+  endpointId: string | null;
+  url: string;
+  payload: CallbackPayload;
+  attempt: number;
+  createdAt: Date;
+  secret: string | null;
+};
+
+/** The outcome of one POST. */
+type Attempt = {
+  id: string;
+  url: string;
+  ok: boolean;
+  statusCode: number | null;
+  latencyMs: number;
+  error: string | null;
+  at: Date;
+  retryAfterMs: number;
+};
+
+/** How long a claim is held: the POST's timeout and time to record it. */
+const LEASE_MARGIN_MS = 30_000;
+const MAX_ERROR_LENGTH = 300;
+
+/**
+ * POSTs queued callbacks. callback_deliveries is the queue: pipelines claim due rows with
+ * FOR UPDATE SKIP LOCKED under a lease, POST them signed, and record each attempt. A delivery
+ * is claimable only when no earlier delivery of the same message to the same destination is
+ * still pending, so a receiver sees each message's events in order even across retries.
+ * Failures retry with exponential backoff and full jitter until `maxAgeMs` after the event,
+ * then the delivery is FAILED and the next event of that message goes out.
+ */
+export class CallbackDispatcher {
+  private stopping = false;
+  private readonly abortPosts = new AbortController();
+  private wakeUp: (() => void) | undefined;
+  private wakePending = false;
+  private pipelines: Promise<void>[] = [];
+  private readonly agent: Agent;
+
+  constructor(private readonly deps: CallbackDispatcherDeps) {
+    const { timeoutMs } = deps.config;
+    this.agent = new Agent({
+      keepAliveTimeout: 30_000,
+      connect: { timeout: timeoutMs },
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
+  }
+
+  start(): void {
+    this.pipelines = Array.from({ length: this.deps.config.workers }, () => this.pipeline());
+  }
+
+  /** Claims now instead of at the next poll (new status changes were committed). */
+  wake(): void {
+    this.wakePending = true;
+    this.wakeUp?.();
+  }
+
+  /** Stops claiming; POSTs still running after `graceMs` are aborted (and recorded as failed). */
+  async stop(graceMs: number): Promise<void> {
+    this.stopping = true;
+    this.wake();
+    const abortLater = setTimeout(() => this.abortPosts.abort(new Error('Herald shut down during the attempt')), graceMs);
+    await Promise.allSettled(this.pipelines);
+    clearTimeout(abortLater);
+    await this.agent.close().catch(() => {});
+  }
+
+  private async pipeline(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        const claimed = await this.claim();
+        if (claimed.length === 0) {
+          await this.idle();
+          continue;
+        }
+        const attempts = await Promise.all(claimed.map((d) => this.post(d)));
+        await this.record(claimed, attempts);
+      } catch (err) {
+        this.deps.log.error({ err }, 'callback cycle failed');
+        await sleep(this.deps.config.pollMs);
+      }
+    }
+  }
+
+  private idle(): Promise<void> {
+    if (this.wakePending) {
+      this.wakePending = false;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, this.deps.config.pollMs);
+      const previous = this.wakeUp;
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = () => {
+        this.wakePending = false;
+        previous?.();
+        done();
+      };
+    }).finally(() => (this.wakeUp = undefined));
+  }
+
+  /**
+   * Takes due deliveries that head their chain (no earlier pending delivery of the same
+   * message to the same endpoint, or to the same URL for per-message callbacks), counting the
+   * attempt and taking the lease in the same statement. An expired lease (a worker that
+   * vanished mid-POST) makes a row claimable again.
+   */
+  private async claim(): Promise<Claimed[]> {
+    const now = this.deps.now();
+    const at = now.toISOString();
+    const lockedUntil = new Date(now.getTime() + this.deps.config.timeoutMs + LEASE_MARGIN_MS).toISOString();
+    const result = await this.deps.db.execute(sql`
+      with due as (
+        select d.id, d.tenant_id, d.endpoint_id
+        from callback_deliveries d
+        where d.status = 'pending'
+          and d.next_attempt_at <= ${at}::timestamptz
+          and (d.locked_until is null or d.locked_until < ${at}::timestamptz)
+          and not exists (
+            select 1 from callback_deliveries p
+            where p.message_id = d.message_id and p.id < d.id and p.status = 'pending' and ${sameDestination('p', 'd')})
+        order by d.next_attempt_at, d.id
+        limit ${this.deps.config.batchSize}
+        for update of d skip locked
+      )
+      update callback_deliveries d set
+        attempts = d.attempts + 1,
+        locked_until = ${lockedUntil}::timestamptz,
+        locked_by = ${this.deps.workerId}
+      from due
+        left join webhook_endpoints e on e.id = due.endpoint_id
+        left join callback_secrets s on s.tenant_id = due.tenant_id and due.endpoint_id is null
+      where d.id = due.id
+      returning d.id::text as id, d.tenant_id, d.endpoint_id, d.url, d.payload::text as payload, d.attempts,
+        d.created_at, coalesce(e.secret, s.secret) as secret`);
+    const claimed = rowsOf<{
+      id: string;
+      tenant_id: string;
+      endpoint_id: string | null;
+      url: string;
+      payload: string;
+      attempts: number;
+      created_at: string | Date;
+      secret: string | null;
+    }>(result).map(
+      (r): Claimed => ({
+        id: r.id,
+        tenantId: r.tenant_id,
+        endpointId: r.endpoint_id,
+        url: r.url,
+        payload: JSON.parse(r.payload) as CallbackPayload,
+        attempt: Number(r.attempts),
+        createdAt: new Date(r.created_at),
+        secret: r.secret,
+      }),
+    );
+    // A tenant's first per-message callback creates its signing secret.
+    const unsigned = claimed.filter((d) => d.secret === null);
+    if (unsigned.length > 0) {
+      const secrets = await tenantCallbackSecrets(this.deps.db, [...new Set(unsigned.map((d) => d.tenantId))], now);
+      for (const d of unsigned) d.secret = secrets.get(d.tenantId) ?? null;
+    }
+    return claimed;
+  }
+
+  /** One signed POST; resolves (never rejects) with what happened. */
+  private async post(d: Claimed): Promise<Attempt> {
+    const at = this.deps.now();
+    const body = callbackBody(d.payload);
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'user-agent': 'Herald-Callbacks/1',
+      [EVENT_ID_HEADER]: d.payload.eventId,
+      [SIGNATURE_HEADER]: signatureHeader(d.secret ?? '', Math.floor(at.getTime() / 1000), body),
+    };
+    const started = performance.now();
+    const base = { id: d.id, url: d.url, at };
+    try {
+      const res = await request(d.url, {
+        method: 'POST',
+        headers,
+        body,
+        dispatcher: this.agent,
+        signal: AbortSignal.any([this.abortPosts.signal, AbortSignal.timeout(this.deps.config.timeoutMs)]),
+      });
+      await res.body.dump().catch(() => {});
+      const latencyMs = Math.round(performance.now() - started);
+      const ok = res.statusCode >= 200 && res.statusCode < 300;
+      return {
+        ...base,
+        ok,
+        statusCode: res.statusCode,
+        latencyMs,
+        error: ok ? null : `HTTP ${res.statusCode}`,
+        retryAfterMs: ok ? 0 : retryAfterMs(res.headers['retry-after']),
+      };
+    } catch (err) {
+      return { ...base, ok: false, statusCode: null, latencyMs: Math.round(performance.now() - started), error: describe(err), retryAfterMs: 0 };
+    }
+  }
+
+  /**
+   * Records the attempts and the state they leave each delivery in, in one statement, fenced
+   * by the lease: a worker whose lease expired (and whose delivery another worker took)
+   * records nothing.
+   */
+  private async record(claimed: Claimed[], attempts: Attempt[]): Promise<void> {
+    const now = this.deps.now();
+    const { retry, maxAgeMs } = this.deps.config;
+    const rows = attempts.map((a, i) => {
+      const d = claimed[i]!;
+      const delay = retryDelayMs({ ...retry, maxAttempts: Infinity }, d.attempt, Math.min(a.retryAfterMs, retry.capMs), this.deps.random);
+      const nextAt = now.getTime() + delay;
+      const giveUp = !a.ok && nextAt >= d.createdAt.getTime() + maxAgeMs;
+      return {
+        id: a.id,
+        url: a.url,
+        status: a.ok ? 'delivered' : giveUp ? 'failed' : 'pending',
+        next_at: a.ok || giveUp ? null : new Date(nextAt).toISOString(),
+        status_code: a.statusCode,
+        latency_ms: a.latencyMs,
+        error: a.error,
+        at: a.at.toISOString(),
+      };
+    });
+    const failed = rows.filter((r) => r.status === 'failed').length;
+    if (failed > 0) this.deps.log.warn({ count: failed }, 'callbacks given up after their retry window');
+    await this.deps.db.execute(sql`
+      with v as (
+        select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+          as v(id bigint, url text, status callback_delivery_status, next_at timestamptz, status_code int, latency_ms int, error text, at timestamptz)
+      ),
+      updated as (
+        update callback_deliveries d set
+          status = v.status,
+          next_attempt_at = v.next_at,
+          delivered_at = case when v.status = 'delivered' then ${now.toISOString()}::timestamptz end,
+          last_status_code = v.status_code,
+          last_error = v.error,
+          locked_until = null,
+          locked_by = null
+        from v
+        where d.id = v.id and d.locked_by = ${this.deps.workerId} and d.status = 'pending'
+        returning d.id, d.attempts, d.status, d.next_attempt_at, d.message_id, d.endpoint_id, d.url
+      ),
+      -- The events queued behind a delivery that will be retried cannot go before it: they are
+      -- not due before it either, so claims do not wade through them while a receiver is down.
+      postponed as (
+        update callback_deliveries s set next_attempt_at = u.next_attempt_at
+        from updated u
+        where u.status = 'pending' and s.message_id = u.message_id and s.id > u.id and s.status = 'pending'
+          and ${sameDestination('s', 'u')} and s.next_attempt_at < u.next_attempt_at
+      )
+      insert into callback_attempts (delivery_id, attempt, url, status_code, latency_ms, error, at)
+      select updated.id, updated.attempts, v.url, v.status_code, v.latency_ms, v.error, v.at
+      from updated join v on v.id = updated.id`);
+  }
+}
+
+/** SQL: deliveries `a` and `b` go to the same endpoint, or to the same per-message URL. */
+function sameDestination(a: string, b: string) {
+  const [x, y] = [sql.raw(a), sql.raw(b)];
+  return sql`${x}.endpoint_id is not distinct from ${y}.endpoint_id and (${y}.endpoint_id is not null or ${x}.url = ${y}.url)`;
+}
+
+/** Retry-After in seconds (HTTP-dates are rare from receivers and ignored). */
+function retryAfterMs(value: string | string[] | undefined): number {
+  const seconds = Number(Array.isArray(value) ? value[0] : value);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0;
+}
+
+/** A short, secret-free account of a failed POST: the error code and message. */
+function describe(err: unknown): string {
+  const e = err as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
+  const parts = [e.code ?? e.cause?.code ?? e.name, e.message ?? String(err)].filter(Boolean);
+  return parts.join(': ').slice(0, MAX_ERROR_LENGTH);
+}
+
+/** postgres.js returns an array of rows, PGlite an object with `rows`. */
+function rowsOf<T>(result: unknown): T[] {
+  return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
+}

@@ -1,0 +1,58 @@
+import { sql } from 'drizzle-orm';
+import type { MessageStatus } from '../messaging/model.js';
+import type { Tx } from '../messaging/status-updates.js';
+
+/** One status event as stored in message_events: what a callback reports. */
+export type StatusEvent = {
+  id: string;
+  messageId: string;
+  status: MessageStatus;
+  previousStatus: MessageStatus | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  occurredAt: Date;
+};
+
+/**
+ * Queues the callbacks of these status events in the caller's transaction, so a status change
+ * and its callbacks commit together or not at all. One statement: a delivery per enabled
+ * endpoint of the message's tenant that subscribes to the status (an empty `events` list means
+ * all), plus one for the message's own callbackUrl. Rows are inserted in event order, which
+ * their identity ids keep: the dispatcher delivers them in that order per message and
+ * destination. Across transactions the ids of one message follow commit order because every
+ * caller holds the message's row lock (it changes the message's status in the same transaction).
+ */
+export async function enqueueCallbacks(tx: Tx, events: StatusEvent[], now: Date): Promise<void> {
+  if (events.length === 0) return;
+  const rows = events.map((e, n) => ({
+    n,
+    event_id: e.id,
+    message_id: e.messageId,
+    status: e.status,
+    previous_status: e.previousStatus,
+    error_code: e.errorCode,
+    error_message: e.errorMessage,
+    occurred_at: e.occurredAt.toISOString(),
+  }));
+  const at = now.toISOString();
+  await tx.execute(sql`
+    insert into callback_deliveries (tenant_id, endpoint_id, url, message_id, event_id, payload, next_attempt_at, created_at)
+    select m.tenant_id, target.endpoint_id, target.url, m.id, c.event_id,
+      jsonb_build_object(
+        'eventId', c.event_id, 'messageId', m.id, 'status', c.status, 'previousStatus', c.previous_status,
+        'errorCode', c.error_code, 'errorMessage', c.error_message, 'channel', m.channel, 'to', m.recipient,
+        'externalRef', m.external_ref, 'occurredAt', c.occurred_at),
+      ${at}::timestamptz, ${at}::timestamptz
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      as c(n int, event_id uuid, message_id uuid, status message_status, previous_status message_status,
+           error_code text, error_message text, occurred_at text)
+    join messages m on m.id = c.message_id
+    cross join lateral (
+      select e.id as endpoint_id, e.url
+      from webhook_endpoints e
+      where e.tenant_id = m.tenant_id and e.enabled and (cardinality(e.events) = 0 or c.status = any(e.events))
+      union all
+      select null, m.callback_url where m.callback_url is not null
+    ) as target
+    order by c.n`);
+}

@@ -1,0 +1,73 @@
+import { and, asc, count, eq, lt, lte, min, or, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { messages, type MessageRow } from '../db/schema.js';
+
+// What an operator watches: how much waits, and what is stuck. A message is stuck when it is
+// SENDING past its lease (its worker vanished; the lease sweeper will requeue it) or SENT
+// longer than `stuckSentAfterMs` without a delivery report (the reconciler asks providers that
+// support lookups; others need a look).
+
+export type DeliveryHealth = {
+  queued: number;
+  scheduled: number;
+  sending: number;
+  stuckSending: number;
+  stuckSent: number;
+  oldestDueAt: Date | null;
+};
+
+function stuckCondition(now: Date, stuckSentAfterMs: number): SQL {
+  return or(
+    and(eq(messages.status, 'SENDING'), lt(messages.lockedUntil, now)),
+    and(eq(messages.status, 'SENT'), lt(messages.statusAt, new Date(now.getTime() - stuckSentAfterMs))),
+  )!;
+}
+
+/** Health of one tenant's messages, or of the whole installation when `tenantId` is null. */
+export async function deliveryHealth(db: Db, tenantId: string | null, now: Date, stuckSentAfterMs: number): Promise<DeliveryHealth> {
+  const scope = (cond: SQL) => (tenantId ? and(eq(messages.tenantId, tenantId), cond)! : cond);
+  const countWhere = async (cond: SQL) => (await db.select({ n: count() }).from(messages).where(scope(cond)))[0]!.n;
+  const staleSent = new Date(now.getTime() - stuckSentAfterMs);
+  const [queued, scheduled, sending, stuckSending, stuckSent, oldest] = await Promise.all([
+    countWhere(eq(messages.status, 'QUEUED')),
+    countWhere(eq(messages.status, 'SCHEDULED')),
+    countWhere(eq(messages.status, 'SENDING')),
+    countWhere(and(eq(messages.status, 'SENDING'), lt(messages.lockedUntil, now))!),
+    countWhere(and(eq(messages.status, 'SENT'), lt(messages.statusAt, staleSent))!),
+    db
+      .select({ at: min(messages.nextAttemptAt) })
+      .from(messages)
+      .where(scope(and(eq(messages.status, 'QUEUED'), lte(messages.nextAttemptAt, now))!)),
+  ]);
+  return { queued, scheduled, sending, stuckSending, stuckSent, oldestDueAt: oldest[0]?.at ?? null };
+}
+
+/** The tenant's stuck messages, longest stuck first. */
+export function stuckMessages(db: Db, tenantId: string, now: Date, stuckSentAfterMs: number, limit: number): Promise<MessageRow[]> {
+  return db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.tenantId, tenantId), stuckCondition(now, stuckSentAfterMs)))
+    .orderBy(asc(messages.statusAt))
+    .limit(limit);
+}
+
+/** Prometheus text exposition of the installation's delivery health. */
+export function metricsText(h: DeliveryHealth, subscribers: number, now: Date): string {
+  const gauge = (name: string, help: string, lines: string[]) => [`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, ...lines];
+  const lag = h.oldestDueAt ? Math.max(0, (now.getTime() - h.oldestDueAt.getTime()) / 1000) : 0;
+  return [
+    ...gauge('herald_messages', 'Messages by delivery state.', [
+      `herald_messages{state="queued"} ${h.queued}`,
+      `herald_messages{state="scheduled"} ${h.scheduled}`,
+      `herald_messages{state="sending"} ${h.sending}`,
+    ]),
+    ...gauge('herald_messages_stuck', 'Messages stuck: SENDING past the lease, SENT without a report for too long.', [
+      `herald_messages_stuck{state="sending"} ${h.stuckSending}`,
+      `herald_messages_stuck{state="sent"} ${h.stuckSent}`,
+    ]),
+    ...gauge('herald_dispatch_lag_seconds', 'Age of the longest-waiting due message.', [`herald_dispatch_lag_seconds ${lag.toFixed(3)}`]),
+    ...gauge('herald_subscribers', 'Live subscriptions attached to this process.', [`herald_subscribers ${subscribers}`]),
+    '',
+  ].join('\n');
+}
