@@ -13,6 +13,7 @@ import { schema } from './graphql/schema.js';
 import type { Logger } from './log.js';
 import { StatusHub } from './pubsub/status-hub.js';
 import { createProviders } from './providers/registry.js';
+import { createRestHandler } from './rest/handler.js';
 import { createServices, type Services } from './services.js';
 import { keyFromHeaders } from './tenancy/authenticator.js';
 import { bootstrap, type BootstrapResult, type Principal } from './tenancy/service.js';
@@ -79,6 +80,12 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
           ...(opts.random ? { random: opts.random } : {}),
         })
       : undefined;
+  const rest = createRestHandler({
+    services,
+    log,
+    serviceIds: config.rest.serviceIds,
+    rateLimitPerSecond: config.rest.rateLimitPerSecond,
+  });
   const webhooks = createWebhookHandler({
     db: database.db,
     providers,
@@ -149,6 +156,7 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
     const webhookFor = webhookProvider(url.pathname);
     if (webhookFor) return webhooks(req, res, webhookFor);
     // The SMSMedia-compatible REST API (its own JSON errors, 404s included, under /api/).
+    if (url.pathname === '/api' || url.pathname.startsWith('/api/')) return rest.handle(req, res, url);
     sendJson(res, 404, JSON.stringify({ error: { code: 'NOT_FOUND', message: `no route for ${req.method} ${url.pathname}` } }));
   }
 

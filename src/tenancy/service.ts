@@ -115,7 +115,8 @@ export async function bootstrap(db: Db, presetKey: string | undefined): Promise<
 
 /** Resolves a presented key to its principal, or null for unknown and revoked keys. */
 export async function authenticate(db: Db, key: string): Promise<Principal | null> {
-  if (key.length < 24 || key.length > 200) return null;
+  // Keys are printable ASCII; anything else (NUL in a WebSocket's connectionParams) is no key.
+  if (!/^[\x21-\x7e]{24,200}$/.test(key)) return null;
   const rows = await db
     .select({ key: apiKeys, tenant: tenants })
     .from(apiKeys)

@@ -1,0 +1,354 @@
+import type { Channel } from '../messaging/model.js';
+import { ENDPOINTS, MAX_TEMPLATE_PARAMS, type Endpoint, type ParamSpec } from './endpoints.js';
+
+// OpenAPI 3.1 description of the REST API, served at GET /api/openapi.json. Built from the same
+// parameter table the handler reads (endpoints.ts), so the two cannot drift apart.
+
+export type JsonSchema = {
+  $ref?: string;
+  type?: JsonType | JsonType[];
+  description?: string;
+  format?: string;
+  enum?: ReadonlyArray<string | number>;
+  const?: string | number | boolean;
+  pattern?: string;
+  items?: JsonSchema;
+  minItems?: number;
+  properties?: Record<string, JsonSchema>;
+  patternProperties?: Record<string, JsonSchema>;
+  additionalProperties?: boolean | JsonSchema;
+  required?: string[];
+  examples?: unknown[];
+};
+type JsonType = 'string' | 'integer' | 'number' | 'boolean' | 'array' | 'object' | 'null';
+
+export type Reference = { $ref: string };
+
+export type ParameterObject = {
+  name: string;
+  in: 'query' | 'header';
+  required?: boolean;
+  description?: string;
+  schema: JsonSchema;
+  example?: unknown;
+};
+
+export type MediaTypeObject = { schema: JsonSchema; example?: unknown };
+
+export type ResponseObject = {
+  description: string;
+  headers?: Record<string, { description: string; schema: JsonSchema }>;
+  content?: Record<string, MediaTypeObject>;
+};
+
+export type Operation = {
+  operationId: string;
+  summary: string;
+  description?: string;
+  tags?: string[];
+  parameters?: Array<ParameterObject | Reference>;
+  requestBody?: { required?: boolean; description?: string; content: Record<string, MediaTypeObject> };
+  responses: Record<string, ResponseObject | Reference>;
+  security?: Array<Record<string, string[]>>;
+};
+
+export type PathItem = { summary?: string; get?: Operation; post?: Operation };
+
+export type SecurityScheme =
+  | { type: 'apiKey'; in: 'header' | 'query'; name: string; description?: string }
+  | { type: 'http'; scheme: 'bearer'; description?: string };
+
+export type OpenApiDocument = {
+  openapi: '3.1.0';
+  info: { title: string; version: string; description: string };
+  tags: Array<{ name: string; description: string }>;
+  paths: Record<string, PathItem>;
+  components: {
+    schemas: Record<string, JsonSchema>;
+    responses: Record<string, ResponseObject>;
+    parameters: Record<string, ParameterObject>;
+    securitySchemes: Record<string, SecurityScheme>;
+  };
+  security: Array<Record<string, string[]>>;
+};
+
+const json = (schema: JsonSchema, example?: unknown): Record<string, MediaTypeObject> => ({
+  'application/json': example === undefined ? { schema } : { schema, example },
+});
+const ref = (kind: 'schemas' | 'responses' | 'parameters', name: string): Reference => ({ $ref: `#/components/${kind}/${name}` });
+
+function errorResponse(description: string, code: string, example: string, headers?: ResponseObject['headers']): ResponseObject {
+  return {
+    description,
+    ...(headers ? { headers } : {}),
+    content: json(ref('schemas', 'Error'), { status: 'error', error: { code, message: example, field: null } }),
+  };
+}
+
+function querySchema(p: ParamSpec): JsonSchema {
+  switch (p.type) {
+    case 'boolean':
+      return { type: 'boolean' };
+    case 'integer':
+      return { type: 'integer' };
+    case 'date-time':
+      return { type: 'string', format: 'date-time' };
+    default:
+      return p.enum ? { type: 'string', enum: p.enum } : { type: 'string' };
+  }
+}
+
+function bodySchema(p: ParamSpec): JsonSchema {
+  const described = (s: JsonSchema): JsonSchema => ({ ...s, description: p.description, ...(p.example !== undefined ? { examples: [p.example] } : {}) });
+  switch (p.type) {
+    case 'boolean':
+      return described({ type: ['boolean', 'string'] });
+    case 'integer':
+      return described({ type: ['integer', 'string'] });
+    case 'list':
+      return described({ type: ['string', 'array'], items: { type: 'string' } });
+    default:
+      return described(querySchema(p));
+  }
+}
+
+function stripUndefined(s: JsonSchema): JsonSchema {
+  return Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined)) as JsonSchema;
+}
+
+function describeParams(endpoint: Endpoint, serviceId: number): ParamSpec[] {
+  return endpoint.params.map((p) =>
+    p.name === 'serviceid'
+      ? { ...p, example: serviceId, description: `The ${endpoint.label} service id, ${serviceId} on this installation. Optional; another value is refused with 400.` }
+      : p,
+  );
+}
+
+function operations(endpoint: Endpoint, serviceId: number, maxBodyBytes: number): PathItem {
+  const specs = describeParams(endpoint, serviceId);
+  const templateNote = endpoint.templateParams
+    ? ` Template parameters param1..param${MAX_TEMPLATE_PARAMS}, numbered from 1 without gaps, fill the template's {{1}}, {{2}}...`
+    : '';
+  const base = `${endpoint.description}${templateNote} Parameter names are case-insensitive; unknown parameters are refused.`;
+  const slug = endpoint.channel === 'WHATSAPP' ? 'WhatsApp' : endpoint.channel === 'SMS' ? 'Sms' : 'Email';
+  const responses: Operation['responses'] = {
+    '200': {
+      description: 'Accepted: one message per recipient, in the order given (QUEUED, or SCHEDULED with sendat).',
+      content: json(ref('schemas', 'SendSuccess')),
+    },
+    '400': ref('responses', 'BadRequest'),
+    '401': ref('responses', 'Unauthorized'),
+    '403': ref('responses', 'Forbidden'),
+    '405': ref('responses', 'MethodNotAllowed'),
+    '409': ref('responses', 'IdempotencyConflict'),
+    '429': ref('responses', 'RateLimited'),
+    '500': ref('responses', 'InternalError'),
+  };
+
+  const queryParams: ParameterObject[] = specs
+    .filter((p) => p.name !== 'apikey')
+    .map((p) => ({
+      name: p.name,
+      in: 'query',
+      ...(p.required ? { required: true } : {}),
+      description: p.description,
+      schema: querySchema(p),
+      ...(p.example !== undefined ? { example: p.example } : {}),
+    }));
+  if (endpoint.templateParams) {
+    for (let i = 1; i <= 4; i++) {
+      queryParams.push({
+        name: `param${i}`,
+        in: 'query',
+        description: `Template parameter {{${i}}}${i === 4 ? `; param5..param${MAX_TEMPLATE_PARAMS} work the same way` : ''}.`,
+        schema: { type: 'string' },
+      });
+    }
+  }
+
+  const properties: Record<string, JsonSchema> = {};
+  for (const p of specs) properties[p.name] = stripUndefined(bodySchema(p));
+  const body: JsonSchema = {
+    type: 'object',
+    properties,
+    required: specs.filter((p) => p.required).map((p) => p.name),
+    ...(endpoint.templateParams ? { patternProperties: { '^param[1-9][0-9]*$': { type: 'string', description: 'Template parameter {{N}}.' } } } : {}),
+    additionalProperties: false,
+  };
+
+  return {
+    summary: endpoint.summary,
+    get: {
+      operationId: `send${slug}Get`,
+      summary: `${endpoint.summary} (query string)`,
+      description: `${base} Prefer POST or the apikey header: URLs are logged by proxies and servers.`,
+      tags: ['send'],
+      parameters: [...queryParams, ref('parameters', 'IdempotencyKey')],
+      responses,
+    },
+    post: {
+      operationId: `send${slug}Post`,
+      summary: `${endpoint.summary} (JSON or form body)`,
+      description: `${base} Parameters in the query string are merged with the body; each may be given once.`,
+      tags: ['send'],
+      parameters: [ref('parameters', 'IdempotencyKey')],
+      requestBody: {
+        required: true,
+        description: `At most ${maxBodyBytes} bytes, UTF-8.`,
+        content: { 'application/json': { schema: body }, 'application/x-www-form-urlencoded': { schema: body } },
+      },
+      responses: {
+        ...responses,
+        '413': ref('responses', 'PayloadTooLarge'),
+        '415': ref('responses', 'UnsupportedMediaType'),
+      },
+    },
+  };
+}
+
+export function openApiDocument(opts: { serviceIds: Record<Channel, number>; maxBodyBytes: number }): OpenApiDocument {
+  const paths: Record<string, PathItem> = {};
+  for (const endpoint of ENDPOINTS) paths[endpoint.path] = operations(endpoint, opts.serviceIds[endpoint.channel], opts.maxBodyBytes);
+  paths['/api/media/upload'] = {
+    post: {
+      operationId: 'uploadMedia',
+      summary: 'Upload media (not available yet)',
+      description: 'Reserved for the SMSMedia media upload; answers 501 until media support arrives.',
+      tags: ['media'],
+      responses: { '501': errorResponse('Not implemented yet.', 'NOT_IMPLEMENTED', 'media upload is not available yet') },
+    },
+  };
+  paths['/api/openapi.json'] = {
+    get: {
+      operationId: 'openApi',
+      summary: 'This document',
+      tags: ['meta'],
+      security: [],
+      responses: { '200': { description: 'The OpenAPI 3.1 document.', content: json({ type: 'object' }) } },
+    },
+  };
+
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Herald REST API (SMSMedia-compatible)',
+      version: '1.0.0',
+      description:
+        'Send WhatsApp templates, SMS and email with the parameters of the SMSMedia HTTP API. Messages are the same as ' +
+        "those sent through Herald's GraphQL API (visible in its queries, subscriptions and callbacks). Every response is JSON.",
+    },
+    tags: [
+      { name: 'send', description: 'Accept messages' },
+      { name: 'media', description: 'Media for WhatsApp templates' },
+      { name: 'meta', description: 'About the API' },
+    ],
+    paths,
+    components: {
+      schemas: {
+        SendSuccess: {
+          type: 'object',
+          required: ['status', 'messageId', 'messageIds', 'messages'],
+          properties: {
+            status: { const: 'success' },
+            messageId: { type: 'string', format: 'uuid', description: 'The first message (the only one for a single recipient).' },
+            messageIds: { type: 'array', items: { type: 'string', format: 'uuid' }, description: 'One per recipient, in the order given.' },
+            messages: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['messageId', 'to', 'status'],
+                properties: {
+                  messageId: { type: 'string', format: 'uuid', description: 'Also Message.messageId in GraphQL and messageId in callbacks.' },
+                  to: { type: 'string', description: 'The recipient as stored: E.164 phone number or lower-case address.' },
+                  status: { type: 'string', description: 'QUEUED or SCHEDULED when new; the current status for an idempotent repeat.' },
+                },
+              },
+            },
+          },
+          examples: [
+            {
+              status: 'success',
+              messageId: '01968a2e-5b7c-7d21-9f3a-2c4b6d8e0f12',
+              messageIds: ['01968a2e-5b7c-7d21-9f3a-2c4b6d8e0f12'],
+              messages: [{ messageId: '01968a2e-5b7c-7d21-9f3a-2c4b6d8e0f12', to: '+918800001234', status: 'QUEUED' }],
+            },
+          ],
+        },
+        Error: {
+          type: 'object',
+          required: ['status', 'error'],
+          properties: {
+            status: { const: 'error' },
+            error: {
+              type: 'object',
+              required: ['code', 'message', 'field'],
+              properties: {
+                code: {
+                  type: 'string',
+                  enum: [
+                    'INVALID_INPUT',
+                    'MALFORMED_REQUEST',
+                    'UNAUTHENTICATED',
+                    'FORBIDDEN',
+                    'NOT_FOUND',
+                    'METHOD_NOT_ALLOWED',
+                    'IDEMPOTENCY_CONFLICT',
+                    'PAYLOAD_TOO_LARGE',
+                    'UNSUPPORTED_MEDIA_TYPE',
+                    'RATE_LIMITED',
+                    'INTERNAL',
+                    'NOT_IMPLEMENTED',
+                  ],
+                },
+                message: { type: 'string', description: 'What is wrong, starting with the parameter name when there is one.' },
+                field: { type: ['string', 'null'], description: 'The parameter at fault (mobile, param3, Idempotency-Key...), or null.' },
+              },
+            },
+          },
+        },
+      },
+      responses: {
+        BadRequest: errorResponse('A parameter is missing or invalid (field names it), or the body cannot be parsed.', 'INVALID_INPUT', 'mobile is required'),
+        Unauthorized: errorResponse('Missing or invalid API key.', 'UNAUTHENTICATED', 'invalid API key'),
+        Forbidden: errorResponse('The key lacks the send scope.', 'FORBIDDEN', 'this API key lacks the "send" scope'),
+        MethodNotAllowed: errorResponse('Only GET and POST are served.', 'METHOD_NOT_ALLOWED', '"PUT" is not supported here; use GET, POST'),
+        IdempotencyConflict: errorResponse(
+          'The idempotency key was already used for a request with other parameters; nothing was stored.',
+          'IDEMPOTENCY_CONFLICT',
+          'Idempotency-Key "order-77" was already used for a different request',
+        ),
+        PayloadTooLarge: errorResponse('The body is over the limit.', 'PAYLOAD_TOO_LARGE', `the body is limited to ${opts.maxBodyBytes} bytes`),
+        UnsupportedMediaType: errorResponse(
+          'The body is neither JSON nor form-encoded (or not UTF-8).',
+          'UNSUPPORTED_MEDIA_TYPE',
+          'send the body as application/json or application/x-www-form-urlencoded',
+        ),
+        RateLimited: errorResponse('Too many requests for this key (HERALD_REST_RATE_LIMIT).', 'RATE_LIMITED', 'too many requests for this API key; retry in 1 s', {
+          'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } },
+        }),
+        InternalError: errorResponse('A server fault; nothing about the request was wrong. Retry with the same Idempotency-Key.', 'INTERNAL', 'internal error'),
+      },
+      parameters: {
+        IdempotencyKey: {
+          name: 'Idempotency-Key',
+          in: 'header',
+          description:
+            'A repeat of the same request with the same key returns the original message ids (status 200); the same key with other parameters is a 409. ' +
+            'With several recipients, recipient i (from 0) is stored under "<key>:<i>".',
+          schema: { type: 'string' },
+        },
+      },
+      securitySchemes: {
+        apikeyHeader: { type: 'apiKey', in: 'header', name: 'apikey', description: 'Recommended.' },
+        bearer: { type: 'http', scheme: 'bearer' },
+        apikeyParameter: {
+          type: 'apiKey',
+          in: 'query',
+          name: 'apikey',
+          description: 'As in the SMSMedia guide; also accepted in a POST body. Avoid: URLs are logged.',
+        },
+      },
+    },
+    security: [{ apikeyHeader: [] }, { bearer: [] }, { apikeyParameter: [] }],
+  };
+}
