@@ -27,6 +27,8 @@ export const tenants = pgTable('tenants', {
   name: text('name').notNull(),
   /** The bootstrap tenant runs the installation and may create other tenants. */
   isOperator: boolean('is_operator').notNull().default(false),
+  /** When on, sends must name a template registered for the tenant. */
+  strictTemplates: boolean('strict_templates').notNull().default(false),
   createdAt: ts('created_at').notNull(),
 });
 
@@ -87,6 +89,8 @@ export const messages = pgTable(
     metadata: jsonb('metadata').$type<unknown>(),
     tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
     campaign: text('campaign'),
+    /** How many fallback rules have re-routed this message (0 = as sent). */
+    fallbackStep: integer('fallback_step').notNull().default(0),
     sendAt: ts('send_at'),
     validUntil: ts('valid_until'),
     callbackUrl: text('callback_url'),
@@ -254,6 +258,115 @@ export const callbackAttempts = pgTable(
   (t) => [primaryKey({ columns: [t.deliveryId, t.attempt] })],
 );
 
+/** Uploaded media, stored once per tenant and content (sha256), referenced by id in sends. */
+export const media = pgTable(
+  'media',
+  {
+    id: uuid('id').primaryKey(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    sha256: text('sha256').notNull(),
+    /** IMAGE, VIDEO, AUDIO, DOCUMENT or STICKER, from the detected content type. */
+    kind: text('kind').notNull(),
+    mimeType: text('mime_type').notNull(),
+    sizeBytes: integer('size_bytes').notNull(),
+    filename: text('filename'),
+    caption: text('caption'),
+    /** Where the bytes live in the media store (local directory or object store key). */
+    storageKey: text('storage_key').notNull(),
+    sourceUrl: text('source_url'),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('media_tenant_sha_idx').on(t.tenantId, t.sha256), index('media_tenant_created_idx').on(t.tenantId, t.createdAt.desc(), t.id.desc())],
+);
+
+/** A provider's own id for a media item (WhatsApp media ids), reused until it expires. */
+export const mediaProviderUploads = pgTable(
+  'media_provider_uploads',
+  {
+    mediaId: uuid('media_id')
+      .notNull()
+      .references(() => media.id, { onDelete: 'cascade' }),
+    provider: text('provider').notNull(),
+    providerMediaId: text('provider_media_id').notNull(),
+    uploadedAt: ts('uploaded_at').notNull(),
+    expiresAt: ts('expires_at'),
+  },
+  (t) => [uniqueIndex('media_provider_uploads_idx').on(t.mediaId, t.provider)],
+);
+
+/** Per-tenant message templates: WhatsApp (approved upstream), SMS (India DLT) and email. */
+export const templates = pgTable(
+  'templates',
+  {
+    id: uuid('id').primaryKey(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    channel: channelEnum('channel').notNull(),
+    name: text('name').notNull(),
+    language: text('language').notNull(),
+    category: text('category'),
+    /** Body with numbered placeholders {{1}}, {{2}}, ... */
+    body: text('body').notNull(),
+    paramCount: integer('param_count').notNull(),
+    /** NONE, TEXT, IMAGE, VIDEO or DOCUMENT. */
+    headerKind: text('header_kind').notNull().default('NONE'),
+    headerText: text('header_text'),
+    buttons: jsonb('buttons').$type<unknown[]>().notNull().default(sql`'[]'::jsonb`),
+    /** APPROVED, PENDING or REJECTED (synced from the provider where it reports it). */
+    status: text('status').notNull().default('APPROVED'),
+    dltEntityId: text('dlt_entity_id'),
+    dltTemplateId: text('dlt_template_id'),
+    subject: text('subject'),
+    html: text('html'),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('templates_tenant_name_idx').on(t.tenantId, t.channel, t.name, t.language)],
+);
+
+/** Providers configured by a tenant through the API; secrets are encrypted at rest. */
+export const providerConfigs = pgTable(
+  'provider_configs',
+  {
+    id: uuid('id').primaryKey(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    /** The tenant's name for it (routes refer to it), e.g. "twilio" or "twilio-eu". */
+    name: text('name').notNull(),
+    /** Adapter: twilio, whatsapp-cloud, smsmedia, smtp, sandbox. */
+    kind: text('kind').notNull(),
+    settings: jsonb('settings').$type<Record<string, unknown>>().notNull(),
+    /** AES-256-GCM of the JSON secrets, keyed from HERALD_ENCRYPTION_KEY. */
+    secretsEncrypted: text('secrets_encrypted'),
+    enabled: boolean('enabled').notNull().default(true),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('provider_configs_tenant_name_idx').on(t.tenantId, t.name)],
+);
+
+/** A tenant's route for a channel, and what to do when it fails permanently. */
+export const routingRules = pgTable(
+  'routing_rules',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    channel: channelEnum('channel').notNull(),
+    provider: text('provider').notNull(),
+    /** On a permanent failure: try this provider on the same channel... */
+    fallbackProvider: text('fallback_provider'),
+    /** ...or re-send on this channel (WhatsApp -> SMS with the template rendered as text). */
+    fallbackChannel: channelEnum('fallback_channel'),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('routing_rules_tenant_channel_idx').on(t.tenantId, t.channel)],
+);
+
 export type TenantRow = typeof tenants.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
@@ -262,3 +375,7 @@ export type MessageEventRow = typeof messageEvents.$inferSelect;
 export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
 export type CallbackDeliveryRow = typeof callbackDeliveries.$inferSelect;
 export type CallbackAttemptRow = typeof callbackAttempts.$inferSelect;
+export type MediaRow = typeof media.$inferSelect;
+export type TemplateRow = typeof templates.$inferSelect;
+export type ProviderConfigRow = typeof providerConfigs.$inferSelect;
+export type RoutingRuleRow = typeof routingRules.$inferSelect;
