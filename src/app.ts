@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createFetch } from '@whatwg-node/fetch';
 import { createYoga, maskError } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -12,8 +13,9 @@ import { exposeDomainError } from './graphql/errors.js';
 import { schema } from './graphql/schema.js';
 import type { Logger } from './log.js';
 import { StatusHub } from './pubsub/status-hub.js';
-import { createProviders } from './providers/registry.js';
+import { createProviderDirectory } from './providers/directory.js';
 import { createRestHandler } from './rest/handler.js';
+import { createMediaDownloadHandler, MEDIA_DOWNLOAD_PREFIX } from './rest/media-download.js';
 import { createServices, type Services } from './services.js';
 import { keyFromHeaders } from './tenancy/authenticator.js';
 import { bootstrap, type BootstrapResult, type Principal } from './tenancy/service.js';
@@ -45,6 +47,9 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
+/** Room for the GraphQL multipart fields (operations, map) around the file. */
+const GRAPHQL_MULTIPART_SLACK = 1024 * 1024;
+
 function sendJson(res: ServerResponse, status: number, body: string): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(body);
 }
@@ -62,15 +67,17 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
   await database.migrate();
   const boot = await bootstrap(database.db, config.bootstrapApiKey);
   const statusHub = config.redisUrl ? await StatusHub.redis(config.redisUrl) : StatusHub.inProcess();
+  // One set of providers per process: the dispatcher sends through them, webhooks verify with
+  // them (an API-only process, HERALD_WORKERS=0, still ingests reports).
+  const providers = createProviderDirectory(database.db, config, now);
   const services = createServices(database.db, config, {
     pglite: database.kind === 'pglite',
     onError: (err) => log.error({ err }, 'background task failed'),
     now,
     statusHub,
+    providers,
   });
-  // One set of providers per process: the dispatcher sends through them, webhooks verify with
-  // them (an API-only process, HERALD_WORKERS=0, still ingests reports).
-  const providers = createProviders(config.providers, now);
+
   const delivery =
     config.delivery.workers > 0
       ? await startDelivery(database, config, log, {
@@ -96,9 +103,15 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
     concurrency: database.kind === 'pglite' ? 1 : 4,
   });
 
+  const mediaDownload = createMediaDownloadHandler({ services, log });
+  // GraphQL multipart uploads (uploadMedia) are parsed by Yoga, which holds a file in memory
+  // until the resolver streams it to the media store: cap it, and the form around it.
+  const multipartCap = config.media.maxBytes + GRAPHQL_MULTIPART_SLACK;
+
   const yoga = createYoga<{ principal?: Principal }, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
+    fetchAPI: createFetch({ formDataLimits: { fileSize: multipartCap, files: 1, fields: 20, fieldSize: 1024 * 1024 } }),
     landingPage: false,
     graphiql: { title: 'Herald', subscriptionsProtocol: 'WS' },
     logging: {
@@ -149,12 +162,23 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
         req.method === 'GET' && (header(req, 'accept') ?? '').includes('text/html') && !url.searchParams.has('query');
       const principal = graphiql ? undefined : await services.authenticator.authenticate(keyFromHeaders((n) => header(req, n)));
       if (!graphiql && !principal) return sendJson(res, 401, UNAUTHENTICATED);
+      const declared = Number(header(req, 'content-length'));
+      if (/^multipart\//i.test(header(req, 'content-type') ?? '') && declared > multipartCap) {
+        res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' }).end(
+          JSON.stringify({
+            errors: [{ message: `the upload is larger than ${config.media.maxBytes} bytes (HERALD_MEDIA_MAX_BYTES)`, extensions: { code: 'MEDIA_TOO_LARGE' } }],
+          }),
+        );
+        return;
+      }
       await yoga.handle(req, res, { principal: principal ?? undefined });
       return;
     }
     // Provider reports: authenticated by the provider's signature, not an API key.
     const webhookFor = webhookProvider(url.pathname);
     if (webhookFor) return webhooks(req, res, webhookFor);
+    // Uploaded media, for the tenant's own key.
+    if (url.pathname.startsWith(MEDIA_DOWNLOAD_PREFIX)) return mediaDownload(req, res, url);
     // The SMSMedia-compatible REST API (its own JSON errors, 404s included, under /api/).
     if (url.pathname === '/api' || url.pathname.startsWith('/api/')) return rest.handle(req, res, url);
     sendJson(res, 404, JSON.stringify({ error: { code: 'NOT_FOUND', message: `no route for ${req.method} ${url.pathname}` } }));
@@ -233,7 +257,7 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
         setTimeout(() => server.closeAllConnections(), 5_000).unref();
       });
       await yoga.dispose();
-      if (!delivery) for (const provider of providers.all()) await provider.stop?.();
+      if (!delivery) await providers.stop();
       await statusHub.close();
       await database.close();
     },

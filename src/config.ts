@@ -1,7 +1,19 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { z } from 'zod';
 
 // Every environment variable Herald reads, parsed and validated in one place.
 // The README's configuration table mirrors this schema.
+
+/** "true"/"false" (also 1/0, yes/no): z.coerce.boolean would read "false" as true. */
+const envBoolean = (name: string) =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no'], `${name} is true or false`))
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().default('0.0.0.0'),
@@ -33,6 +45,7 @@ const EnvSchema = z.object({
     .optional(),
   HERALD_RECONCILE_AFTER_MS: z.coerce.number().int().min(100).default(60_000),
   HERALD_STUCK_SENT_AFTER_MS: z.coerce.number().int().min(1000).default(3_600_000),
+  HERALD_ENCRYPTION_KEY: z.string().min(32, 'HERALD_ENCRYPTION_KEY must be at least 32 characters').optional(),
   HERALD_SANDBOX_DELAY_MS: z.coerce.number().int().min(0).default(200),
   // Customer callbacks (status changes POSTed to tenants' endpoints).
   HERALD_CALLBACK_WORKERS: z.coerce.number().int().min(0).max(64).default(2),
@@ -50,6 +63,40 @@ const EnvSchema = z.object({
   TWILIO_AUTH_TOKEN: z.string().optional(),
   TWILIO_FROM: z.string().optional(),
   TWILIO_BASE_URL: z.string().url().default('https://api.twilio.com'),
+  // Meta WhatsApp Cloud API: the `whatsapp-cloud` provider, when the token and phone number id are set.
+  WHATSAPP_ACCESS_TOKEN: z.string().optional(),
+  WHATSAPP_PHONE_NUMBER_ID: z
+    .string()
+    .regex(/^\d{1,32}$/, "WHATSAPP_PHONE_NUMBER_ID is the numeric id of the business phone number (WhatsApp Manager > API Setup), not the number itself")
+    .or(z.literal(''))
+    .optional(),
+  WHATSAPP_APP_SECRET: z.string().optional(),
+  WHATSAPP_VERIFY_TOKEN: z.string().optional(),
+  WHATSAPP_BASE_URL: z.string().url().default('https://graph.facebook.com'),
+  WHATSAPP_API_VERSION: z.string().regex(/^v\d{1,3}\.\d{1,2}$/, 'WHATSAPP_API_VERSION is a Graph API version such as v23.0').default('v23.0'),
+  // Email over SMTP: the `smtp` provider, when SMTP_HOST is set.
+  SMTP_HOST: z.string().optional(),
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
+  SMTP_SECURE: envBoolean('SMTP_SECURE').optional(),
+  SMTP_REQUIRE_TLS: envBoolean('SMTP_REQUIRE_TLS').default(false),
+  SMTP_TLS_REJECT_UNAUTHORIZED: envBoolean('SMTP_TLS_REJECT_UNAUTHORIZED').default(true),
+  SMTP_USER: z.string().optional(),
+  SMTP_PASSWORD: z.string().optional(),
+  SMTP_FROM: z.string().optional(),
+  SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
+  // SMSMedia's HTTP API as an upstream: the `smsmedia` provider, when SMSMEDIA_API_KEY is set.
+  SMSMEDIA_API_KEY: z.string().optional(),
+  SMSMEDIA_BASE_URL: z.string().url().default('https://smsmediaapi.patronservices.in'),
+  SMSMEDIA_SENDER_ID: z.string().optional(),
+  SMSMEDIA_SERVICE_IDS: z
+    .string()
+    .regex(
+      /^(?:whatsapp|sms|email)=\d{1,9}(?:,(?:whatsapp|sms|email)=\d{1,9})*$/i,
+      'SMSMEDIA_SERVICE_IDS is a list like "whatsapp=18,sms=6,email=10"',
+    )
+    .optional(),
+  SMSMEDIA_WEBHOOK_TOKEN: z.string().min(16, 'SMSMEDIA_WEBHOOK_TOKEN must be at least 16 characters').optional(),
+  SMSMEDIA_METHOD: z.enum(['auto', 'get', 'post'], 'SMSMEDIA_METHOD is auto, get or post').default('auto'),
   // Webhooks: the address providers call, and the sandbox's signing secret.
   HERALD_PUBLIC_URL: z
     .string()
@@ -66,6 +113,17 @@ const EnvSchema = z.object({
     )
     .optional(),
   HERALD_REST_RATE_LIMIT: z.coerce.number().int().min(1).optional(),
+  // Media: where uploads are kept, how large they may be, and which URLs Herald fetches.
+  HERALD_MEDIA_DIR: z.string().min(1).optional(),
+  HERALD_MEDIA_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024, 'HERALD_MEDIA_MAX_BYTES must be at least 1024')
+    .max(2_147_483_647, 'HERALD_MEDIA_MAX_BYTES must be below 2 GiB')
+    .default(100 * 1024 * 1024),
+  HERALD_MEDIA_ALLOW_PRIVATE_URLS: envBoolean('HERALD_MEDIA_ALLOW_PRIVATE_URLS').default(false),
+  HERALD_MEDIA_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  HERALD_EMAIL_ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(2_147_483_647).default(10 * 1024 * 1024),
 });
 
 export type DeliveryConfig = {
@@ -99,6 +157,37 @@ export type ProvidersConfig = {
   routes: { SMS: string; WHATSAPP: string; EMAIL: string };
   sandboxDelayMs: number;
   twilio?: { accountSid: string; authToken: string; from: string | undefined; baseUrl: string };
+  /** Meta WhatsApp Cloud API; its webhook needs `appSecret` (and `verifyToken` for the handshake). */
+  whatsappCloud?: {
+    accessToken: string;
+    phoneNumberId: string;
+    appSecret: string | undefined;
+    verifyToken: string | undefined;
+    baseUrl: string;
+    apiVersion: string;
+  };
+  /** Email over SMTP (nodemailer's pool). */
+  smtp?: {
+    host: string;
+    port: number;
+    /** TLS from the first byte; default true on port 465. */
+    secure: boolean;
+    requireTls: boolean;
+    tlsRejectUnauthorized: boolean;
+    user: string | undefined;
+    password: string | undefined;
+    from: string | undefined;
+    poolSize: number;
+  };
+  /** SMSMedia's HTTP API; its webhook is enabled by `webhookToken`. */
+  smsmedia?: {
+    apiKey: string;
+    baseUrl: string;
+    senderId: string | undefined;
+    serviceIds: { WHATSAPP: number; SMS: number; EMAIL: number };
+    webhookToken: string | undefined;
+    method: 'auto' | 'get' | 'post';
+  };
   /**
    * HERALD_PUBLIC_URL when it is set: providers are told to report to `<it>/webhooks/<name>`
    * (Twilio's StatusCallback). Unset, no callback URL is sent (a loopback one cannot work and
@@ -107,6 +196,22 @@ export type ProvidersConfig = {
   callbackBaseUrl: string | undefined;
   /** Enables the sandbox's signed webhook (POST /webhooks/sandbox). */
   sandboxWebhookSecret: string | undefined;
+};
+
+export type MediaConfig = {
+  /**
+   * The local media directory: HERALD_MEDIA_DIR, else `<HERALD_DATA_DIR>/media` on PGlite
+   * (a directory under the OS temp dir for an in-memory database) or `./data/media` on PostgreSQL.
+   */
+  dir: string;
+  /** Largest file stored, of any kind (WhatsApp's per-kind limits apply within it). */
+  maxBytes: number;
+  /** Fetch media from loopback/private/link-local addresses too (off: SSRF protection). */
+  allowPrivateUrls: boolean;
+  /** Whole-fetch timeout for media URLs (connect, redirects, body). */
+  fetchTimeoutMs: number;
+  /** Largest media an email may attach. */
+  emailAttachmentMaxBytes: number;
 };
 
 export type RestConfig = {
@@ -128,12 +233,15 @@ export type Config = {
   defaultCountry: string | undefined;
   logLevel: string;
   redisUrl: string | undefined;
+  /** Seals provider secrets at rest; unset, a key file in HERALD_DATA_DIR is used. */
+  encryptionKey: string | undefined;
   /** The externally visible base URL (no trailing slash), as providers that sign URLs see it. */
   publicUrl: string;
   delivery: DeliveryConfig;
   callbacks: CallbackConfig;
   providers: ProvidersConfig;
   rest: RestConfig;
+  media: MediaConfig;
 };
 
 export class ConfigError extends Error {}
@@ -152,6 +260,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `Invalid configuration:\n  HERALD_LEASE_MS (${e.HERALD_LEASE_MS}) must be at least HERALD_SEND_TIMEOUT_MS (${e.HERALD_SEND_TIMEOUT_MS}) + 1000`,
     );
   }
+  // Half a WhatsApp configuration is a mistake, not a reason to fall back to the sandbox silently.
+  if (!e.WHATSAPP_ACCESS_TOKEN !== !e.WHATSAPP_PHONE_NUMBER_ID) {
+    throw new ConfigError(
+      `Invalid configuration:\n  ${e.WHATSAPP_ACCESS_TOKEN ? 'WHATSAPP_PHONE_NUMBER_ID' : 'WHATSAPP_ACCESS_TOKEN'}: required with ${e.WHATSAPP_ACCESS_TOKEN ? 'WHATSAPP_ACCESS_TOKEN' : 'WHATSAPP_PHONE_NUMBER_ID'} (the whatsapp-cloud provider needs both)`,
+    );
+  }
+  if (e.SMTP_HOST && e.SMTP_USER && !e.SMTP_PASSWORD) {
+    throw new ConfigError('Invalid configuration:\n  SMTP_PASSWORD: required with SMTP_USER');
+  }
+  const serviceIds = (list: string | undefined) => ({
+    WHATSAPP: 18,
+    SMS: 6,
+    EMAIL: 10,
+    ...Object.fromEntries(
+      (list?.split(',') ?? []).map((pair) => {
+        const [channel, id] = pair.split('=');
+        return [channel!.toUpperCase(), Number(id)];
+      }),
+    ),
+  });
   return {
     port: e.PORT,
     host: e.HOST,
@@ -162,6 +290,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultCountry: e.HERALD_DEFAULT_COUNTRY,
     logLevel: e.LOG_LEVEL,
     redisUrl: e.REDIS_URL,
+    encryptionKey: e.HERALD_ENCRYPTION_KEY,
     publicUrl: (e.HERALD_PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''),
     delivery: {
       workers: e.HERALD_WORKERS,
@@ -193,6 +322,45 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ...(e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN
         ? { twilio: { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, from: e.TWILIO_FROM, baseUrl: e.TWILIO_BASE_URL } }
         : {}),
+      ...(e.WHATSAPP_ACCESS_TOKEN && e.WHATSAPP_PHONE_NUMBER_ID
+        ? {
+            whatsappCloud: {
+              accessToken: e.WHATSAPP_ACCESS_TOKEN,
+              phoneNumberId: e.WHATSAPP_PHONE_NUMBER_ID,
+              appSecret: e.WHATSAPP_APP_SECRET || undefined,
+              verifyToken: e.WHATSAPP_VERIFY_TOKEN || undefined,
+              baseUrl: e.WHATSAPP_BASE_URL,
+              apiVersion: e.WHATSAPP_API_VERSION,
+            },
+          }
+        : {}),
+      ...(e.SMTP_HOST
+        ? {
+            smtp: {
+              host: e.SMTP_HOST,
+              port: e.SMTP_PORT,
+              secure: e.SMTP_SECURE ?? e.SMTP_PORT === 465,
+              requireTls: e.SMTP_REQUIRE_TLS,
+              tlsRejectUnauthorized: e.SMTP_TLS_REJECT_UNAUTHORIZED,
+              user: e.SMTP_USER || undefined,
+              password: e.SMTP_PASSWORD || undefined,
+              from: e.SMTP_FROM || undefined,
+              poolSize: e.SMTP_POOL_SIZE,
+            },
+          }
+        : {}),
+      ...(e.SMSMEDIA_API_KEY
+        ? {
+            smsmedia: {
+              apiKey: e.SMSMEDIA_API_KEY,
+              baseUrl: e.SMSMEDIA_BASE_URL,
+              senderId: e.SMSMEDIA_SENDER_ID || undefined,
+              serviceIds: serviceIds(e.SMSMEDIA_SERVICE_IDS),
+              webhookToken: e.SMSMEDIA_WEBHOOK_TOKEN,
+              method: e.SMSMEDIA_METHOD,
+            },
+          }
+        : {}),
       callbackBaseUrl: e.HERALD_PUBLIC_URL?.replace(/\/+$/, ''),
       sandboxWebhookSecret: e.HERALD_SANDBOX_WEBHOOK_SECRET,
     },
@@ -209,6 +377,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ),
       },
       rateLimitPerSecond: e.HERALD_REST_RATE_LIMIT,
+    },
+    media: {
+      dir:
+        e.HERALD_MEDIA_DIR ??
+        (e.DATABASE_URL
+          ? join('.', 'data', 'media')
+          : e.HERALD_DATA_DIR.startsWith('memory://')
+            ? join(tmpdir(), 'herald-media')
+            : join(e.HERALD_DATA_DIR, 'media')),
+      maxBytes: e.HERALD_MEDIA_MAX_BYTES,
+      allowPrivateUrls: e.HERALD_MEDIA_ALLOW_PRIVATE_URLS,
+      fetchTimeoutMs: e.HERALD_MEDIA_FETCH_TIMEOUT_MS,
+      emailAttachmentMaxBytes: e.HERALD_EMAIL_ATTACHMENT_MAX_BYTES,
     },
   };
 }

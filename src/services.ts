@@ -1,8 +1,11 @@
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
+import { MediaService } from './media/service.js';
+import { LocalDirectoryStore } from './media/store.js';
 import { MessageWriter } from './messaging/message-writer.js';
 import type { SendDeps } from './messaging/send.js';
 import { createValidators, type Validators } from './messaging/validate.js';
+import type { ProviderDirectory } from './providers/directory.js';
 import type { StatusHub } from './pubsub/status-hub.js';
 import { Authenticator } from './tenancy/authenticator.js';
 
@@ -13,6 +16,10 @@ export type Services = {
   validators: Validators;
   authenticator: Authenticator;
   now: () => Date;
+  /** Uploaded media: intake, storage, lookups (media/service.ts). */
+  media: MediaService;
+  /** Providers of the installation and of its tenants. */
+  providers: ProviderDirectory;
   /** See delivery/health.ts. */
   stuckSentAfterMs: number;
   /** Status changes, published after commit; subscriptions attach here. */
@@ -21,8 +28,8 @@ export type Services = {
 
 export function createServices(
   db: Db,
-  config: Pick<Config, 'defaultCountry' | 'delivery'>,
-  opts: { pglite: boolean; onError: (err: unknown) => void; now: () => Date; statusHub: StatusHub },
+  config: Pick<Config, 'defaultCountry' | 'delivery' | 'media'>,
+  opts: { pglite: boolean; onError: (err: unknown) => void; now: () => Date; statusHub: StatusHub; providers: ProviderDirectory },
 ): Services {
   const now = opts.now;
   const validators = createValidators(config.defaultCountry);
@@ -32,13 +39,23 @@ export function createServices(
     maxConcurrentBatches: opts.pglite ? 1 : 4,
     onAccepted: opts.statusHub.publish,
   });
+  const media = new MediaService({
+    db,
+    store: new LocalDirectoryStore(config.media.dir),
+    limits: { maxBytes: config.media.maxBytes, emailAttachmentMaxBytes: config.media.emailAttachmentMaxBytes },
+    allowPrivateUrls: config.media.allowPrivateUrls,
+    fetchTimeoutMs: config.media.fetchTimeoutMs,
+    now,
+  });
   return {
     db,
-    send: { writer, validators, now },
+    send: { writer, validators, now, media: (tenantId, id) => media.lookup(tenantId, id) },
     validators,
     authenticator: new Authenticator(db, { ttlMs: 5_000, onError: opts.onError }),
     now,
+    media,
     statusHub: opts.statusHub,
+    providers: opts.providers,
     stuckSentAfterMs: config.delivery.stuckSentAfterMs,
   };
 }

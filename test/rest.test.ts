@@ -4,6 +4,7 @@ import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startHerald, type Sdk, type TestHerald } from './support/herald.js';
+import { pdf, png } from './support/media-fixtures.js';
 
 // The SMSMedia-compatible REST API, driven the way the SMSMedia guide's examples call it (only
 // the host and the key changed), and checked through the typed GraphQL client: one service
@@ -19,10 +20,22 @@ const EMAIL = '/api/email/send-email-api';
 /** Every key this file presents; none may appear in a log line. */
 const testKeys: string[] = [];
 
+/** Media uploaded through /api/media/upload: the guide's mediaid values are ids Herald issued. */
+let imageId: string;
+let docId: string;
+
 beforeAll(async () => {
   h = await startHerald();
   admin = h.sdk();
   testKeys.push(h.adminKey);
+  const upload = async (body: unknown): Promise<string> => {
+    const res = await fetch(`${h.url}/api/media/upload`, { method: 'POST', headers: { apikey: h.adminKey, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const answer = (await res.json()) as { mediaId?: string };
+    if (!answer.mediaId) throw new Error(`media upload failed: ${JSON.stringify(answer)}`);
+    return answer.mediaId;
+  };
+  imageId = await upload({ mediaType: 'image', data: png().toString('base64'), filename: 'welcome.png' });
+  docId = await upload({ mediaType: 'document', data: pdf().toString('base64'), filename: 'invoice.pdf' });
 });
 afterAll(() => h?.stop());
 
@@ -101,7 +114,7 @@ describe("the guide's examples, pointed at Herald", () => {
   it('JavaScript fetch: GET with an image template and a mediaid', async () => {
     const apiKey = h.adminKey;
     const mobile = '918800001234';
-    const url = `${h.url}${WA}?apikey=${apiKey}&mobile=${mobile}&templatename=welcome_media&mediatype=image&mediaid=MEDIA_XYZ123&serviceid=18&param1=Lead&param2=SpecialOffer`;
+    const url = `${h.url}${WA}?apikey=${apiKey}&mobile=${mobile}&templatename=welcome_media&mediatype=image&mediaid=${imageId}&serviceid=18&param1=Lead&param2=SpecialOffer`;
     const data = (await fetch(url).then((res) => res.json())) as Json;
     expect(data.status).toBe('success');
     const m = await message(data.messageId);
@@ -111,7 +124,7 @@ describe("the guide's examples, pointed at Herald", () => {
       language: 'en',
       params: ['Lead', 'SpecialOffer'],
       mediaType: 'IMAGE',
-      mediaId: 'MEDIA_XYZ123',
+      mediaId: imageId,
     });
   });
 
@@ -125,7 +138,7 @@ def send_whatsapp_billing(customer_mobile, name, invoice_id):
         "mobile": customer_mobile,
         "templatename": "billing_reminder",
         "mediatype": "document",
-        "mediaid": "doc_invoice_123",
+        "mediaid": sys.argv[3],
         "serviceid": 18,
         "param1": name,
         "param2": invoice_id,
@@ -138,11 +151,11 @@ print(json.dumps(send_whatsapp_billing("918800001234", "John Doe", "INV-1001")))
 `;
     let body: Json;
     try {
-      body = JSON.parse((await run('python3', ['-c', script, h.url, h.adminKey])).stdout) as Json;
+      body = JSON.parse((await run('python3', ['-c', script, h.url, h.adminKey, docId])).stdout) as Json;
     } catch (err) {
       // Without Python and requests, the same request as requests encodes it.
       if (!String(err).includes('No module named') && !String(err).includes('ENOENT')) throw err;
-      const params = new URLSearchParams({ apikey: h.adminKey, mobile: '918800001234', templatename: 'billing_reminder', mediatype: 'document', mediaid: 'doc_invoice_123', serviceid: '18', param1: 'John Doe', param2: 'INV-1001', param3: 'https://yourbilling.com/pay', param4: 'Due in 3 days' });
+      const params = new URLSearchParams({ apikey: h.adminKey, mobile: '918800001234', templatename: 'billing_reminder', mediatype: 'document', mediaid: docId, serviceid: '18', param1: 'John Doe', param2: 'INV-1001', param3: 'https://yourbilling.com/pay', param4: 'Due in 3 days' });
       body = (await call(`${WA}?${params}`, { key: null })).body;
     }
     expect(body.status).toBe('success');
@@ -153,7 +166,7 @@ print(json.dumps(send_whatsapp_billing("918800001234", "John Doe", "INV-1001")))
       language: 'en',
       params: ['John Doe', 'INV-1001', 'https://yourbilling.com/pay', 'Due in 3 days'],
       mediaType: 'DOCUMENT',
-      mediaId: 'doc_invoice_123',
+      mediaId: docId,
     });
   });
 
@@ -195,7 +208,7 @@ describe('POST', () => {
       mobile: '918800001234',
       templateName: 'invoice_due',
       mediatype: 'DOCUMENT',
-      mediaid: 'doc_invoice_123',
+      mediaid: docId,
       serviceid: 18,
       param1: 'John Doe',
       param2: 'INV-1001',
@@ -208,7 +221,7 @@ describe('POST', () => {
     });
     const m = await message(expectSuccess(a, 1)[0]!);
     expect(m).toMatchObject({ externalRef: 'INV-1001', tags: ['billing', 'reminder'], callbackUrl: 'https://crm.example.com/herald-status' });
-    expect(m.content).toMatchObject({ templateName: 'invoice_due', language: 'en_US', params: ['John Doe', 'INV-1001', '2025-04-15', '250.5'], mediaType: 'DOCUMENT', mediaId: 'doc_invoice_123' });
+    expect(m.content).toMatchObject({ templateName: 'invoice_due', language: 'en_US', params: ['John Doe', 'INV-1001', '2025-04-15', '250.5'], mediaType: 'DOCUMENT', mediaId: docId });
   });
 
   it('form body with a Bearer token; nonenglish and flash as flags; Hindi text is UCS-2', async () => {
@@ -458,10 +471,14 @@ describe('refusals', () => {
     expect(a.body).toMatchObject({ status: 'error', error: { code: 'NOT_FOUND', field: null } });
   });
 
-  it('media upload answers 501 until the media issue lands', async () => {
-    const a = await postJson('/api/media/upload', { mediaType: 'image', mediaUrl: 'https://your-cdn.com/invoice.pdf', caption: 'Your invoice is attached' });
-    expect(a.status).toBe(501);
-    expect(a.body).toMatchObject({ status: 'error', error: { code: 'NOT_IMPLEMENTED', message: expect.stringMatching(/media upload/) } });
+  it('a mediaid must be media of the tenant, of the kind mediatype names (test/media.test.ts covers uploads)', async () => {
+    const wrongKind = await postJson(WA, { mobile: '918800001234', templatename: 'welcome_media', mediatype: 'video', mediaid: imageId });
+    expect(wrongKind).toMatchObject({ status: 400, body: { error: { code: 'INVALID_INPUT', field: 'mediaid', message: expect.stringMatching(/^mediaid .* is an image, not a video/) } } });
+    const unknown = await postJson(WA, { mobile: '918800001234', templatename: 'welcome_media', mediatype: 'image', mediaid: 'MEDIA_XYZ123' });
+    expect(unknown).toMatchObject({ status: 400, body: { error: { field: 'mediaid', message: expect.stringMatching(/POST \/api\/media\/upload/) } } });
+    const get = await call('/api/media/upload');
+    expect(get).toMatchObject({ status: 405, headers: expect.anything() });
+    expect(get.headers.get('allow')).toBe('POST');
   });
 });
 

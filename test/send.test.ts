@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SendSmsMutation } from './client/sdk.js';
 import { startHerald, type Sdk, type TestHerald } from './support/herald.js';
+import { pdf } from './support/media-fixtures.js';
 
 let h: TestHerald;
 let admin: Sdk;
@@ -77,10 +78,17 @@ describe('sending on each channel', () => {
   });
 
   it('stores a WhatsApp template message', async () => {
+    // Header media is an uploaded file (the multipart and URL paths are in media.test.ts).
+    const uploaded = await fetch(`${h.url}/api/media/upload`, {
+      method: 'POST',
+      headers: { apikey: h.adminKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ mediaType: 'document', data: pdf().toString('base64'), filename: 'INV-1001.pdf' }),
+    });
+    const { mediaId } = (await uploaded.json()) as { mediaId: string };
     const sent = asMessage(
       (
         await admin.SendWhatsApp({
-          input: { to: '+918800001234', templateName: 'invoice_due', language: 'en_US', params: ['John Doe', 'INV-1001', '2025-04-15', '250.00'], mediaType: 'DOCUMENT', mediaId: 'doc_invoice_123' },
+          input: { to: '+918800001234', templateName: 'invoice_due', language: 'en_US', params: ['John Doe', 'INV-1001', '2025-04-15', '250.00'], mediaType: 'DOCUMENT', mediaId },
         })
       ).sendWhatsApp,
     );
@@ -92,7 +100,7 @@ describe('sending on each channel', () => {
       language: 'en_US',
       params: ['John Doe', 'INV-1001', '2025-04-15', '250.00'],
       mediaType: 'DOCUMENT',
-      mediaId: 'doc_invoice_123',
+      mediaId,
     });
     expect((await admin.Message({ id: sent.id })).message?.status).toBe('QUEUED');
     expect((await other.Message({ id: sent.id })).message).toBeNull();

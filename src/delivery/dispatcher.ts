@@ -15,7 +15,9 @@ import {
   type StatusListener,
 } from '../messaging/status-updates.js';
 import type { Provider, ProviderStatusEvent, SendResult } from '../providers/provider.js';
-import type { ProviderRegistry } from '../providers/registry.js';
+import type { ProviderDirectory } from '../providers/directory.js';
+import { renderTemplateAsText } from '../messaging/render.js';
+import { layoutSms } from '../messaging/sms-encoding.js';
 import { retryDelayMs } from './backoff.js';
 import type { SendRateLimiter } from './rate-limit.js';
 
@@ -23,7 +25,7 @@ const EXPIRED_MESSAGE = 'validUntil passed before the message could be sent';
 
 export type DispatcherDeps = {
   database: Database;
-  providers: ProviderRegistry;
+  providers: ProviderDirectory;
   limiter: SendRateLimiter;
   config: DeliveryConfig;
   log: Logger;
@@ -68,9 +70,7 @@ export class Dispatcher {
 
   async start(): Promise<void> {
     this.unlisten = await this.deps.database.listen(QUEUE_CHANNEL, () => this.wake());
-    for (const provider of this.deps.providers.all()) {
-      provider.start?.((events) => this.applyReports(events));
-    }
+    this.deps.providers.startReporting((events) => this.applyReports(events));
     const { leaseMs, reconcileAfterMs, workers } = this.deps.config;
     this.every(Math.max(250, Math.floor(leaseMs / 4)), () => this.recoverExpiredLeases());
     this.every(Math.max(100, Math.floor(reconcileAfterMs / 2)), () => this.reconcile());
@@ -93,7 +93,7 @@ export class Dispatcher {
     await Promise.allSettled(this.pipelines);
     clearTimeout(abortLater);
     await this.unlisten?.().catch(() => {});
-    for (const provider of this.deps.providers.all()) await provider.stop?.();
+    await this.deps.providers.stop();
   }
 
   private every(ms: number, task: () => Promise<unknown>): void {
@@ -201,7 +201,7 @@ export class Dispatcher {
   }
 
   private async sendOne(row: MessageRow): Promise<Outcome> {
-    const provider = this.deps.providers.forChannel(row.channel);
+    const { provider } = await this.deps.providers.route(row.tenantId, row.channel, row.fallbackStep, Boolean(row.channelOptions.fallbackFrom));
     const startedAt = Date.now();
     // Waiting for the rate limit must end well before the lease does, or another worker could
     // claim the message while we still hold it.
@@ -256,7 +256,7 @@ export class Dispatcher {
   private async record(outcomes: Outcome[]): Promise<StatusChange[]> {
     const now = this.deps.now();
     const { retry } = this.deps.config;
-    const updates = outcomes.map((o) => {
+    const updates = await Promise.all(outcomes.map(async (o) => {
       // The claim's own lease end identifies it: a later claim of the same row has another.
       const base = { id: o.row.id, lease: o.row.lockedUntil?.toISOString(), provider: o.provider.name, attempts: o.row.attempts };
       if (o.kind === 'sent') {
@@ -272,10 +272,15 @@ export class Dispatcher {
       const status: MessageStatus =
         code === 'EXPIRED' || (retryable && !exhausted && tooLate) ? 'EXPIRED' : !retryable || exhausted ? 'FAILED' : 'QUEUED';
       const why = retryable && exhausted ? `gave up after ${o.row.attempts} attempts: ${message}` : message;
+      if (status === 'FAILED' && !retryable) {
+        const rerouted = await this.fallback(o.row, now);
+        if (rerouted) return { ...base, ...rerouted, status: 'QUEUED' as MessageStatus, pmid: null, code, message, retryable };
+      }
       return { ...base, status, pmid: null, next_at: status === 'QUEUED' ? nextAt.toISOString() : null, code, message: why, retryable };
-    });
+    }));
 
     const outcomeOf = new Map(outcomes.map((o) => [o.row.id, o]));
+    const updateOf = new Map(updates.map((u) => [u.id, u]));
     const result = await this.db.transaction(async (tx) => {
       await lockProviderIds(
         tx,
@@ -291,6 +296,10 @@ export class Dispatcher {
           provider_message_id = coalesce(v.pmid, m.provider_message_id),
           attempts = v.attempts,
           next_attempt_at = v.next_at,
+          fallback_step = coalesce(v.fallback_step, m.fallback_step),
+          channel = coalesce(v.channel, m.channel),
+          body = coalesce(v.body, m.body),
+          channel_options = coalesce(v.channel_options, m.channel_options),
           locked_until = null,
           locked_by = null,
           last_error_code = v.code,
@@ -298,7 +307,8 @@ export class Dispatcher {
           last_error_retryable = v.retryable,
           updated_at = ${now.toISOString()}::timestamptz
         from jsonb_to_recordset(${JSON.stringify(updates)}::jsonb)
-          as v(id uuid, lease timestamptz, status message_status, provider text, pmid text, attempts int, next_at timestamptz, code text, message text, retryable boolean)
+          as v(id uuid, lease timestamptz, status message_status, provider text, pmid text, attempts int, next_at timestamptz,
+               code text, message text, retryable boolean, fallback_step int, channel channel, body text, channel_options jsonb)
         where m.id = v.id and m.locked_by = ${this.deps.workerId} and m.locked_until = v.lease and m.status = 'SENDING'
         returning m.id`);
       const kept = new Set(rowsOf<{ id: string }>(updated).map((r) => r.id));
@@ -309,7 +319,7 @@ export class Dispatcher {
         changes.push({
           messageId: o.row.id,
           tenantId: o.row.tenantId,
-          channel: o.row.channel,
+          channel: 'channel' in u && u.channel ? u.channel : o.row.channel,
           recipient: o.row.recipient,
           externalRef: o.row.externalRef,
           tags: o.row.tags,
@@ -322,12 +332,14 @@ export class Dispatcher {
       });
       await appendStatusEvents(tx, changes, now, (c) => {
         const o = outcomeOf.get(c.messageId)!;
+        const u = updateOf.get(c.messageId)!;
         return {
           attempt: o.row.attempts,
           provider: o.provider.name,
           durationMs: Date.now() - o.startedAt,
           ...(o.kind === 'sent' ? { providerMessageId: o.result.providerMessageId } : {}),
           ...(o.kind === 'failed' ? { retryable: o.result.retryable, raw: o.result.raw } : {}),
+          ...('fallback' in u ? { fallback: u.fallback } : {}),
         };
       });
       // Reports that raced ahead of this bookkeeping were parked; apply them now.
@@ -346,6 +358,27 @@ export class Dispatcher {
     if (result.lost > 0) this.deps.log.warn({ lost: result.lost }, 'lease expired before outcomes were recorded');
     if (outcomes.some((o) => o.kind === 'released' || (o.kind === 'failed' && o.result.retryable))) this.notify();
     return result.changes;
+  }
+
+  /**
+   * After a permanent failure, the tenant's fallback rule may re-route the message: to another
+   * provider on the same channel, or from WhatsApp to SMS with the template rendered as text.
+   * The message is queued again with a fresh attempt budget; its events keep both attempts.
+   */
+  private async fallback(row: MessageRow, now: Date) {
+    const rule = await this.deps.providers.fallback(row.tenantId, row.channel, row.fallbackStep);
+    if (!rule) return null;
+    const base = { attempts: 0, next_at: now.toISOString(), fallback_step: row.fallbackStep + 1 };
+    if ('provider' in rule) return { ...base, fallback: { provider: rule.provider } };
+    const body = await renderTemplateAsText(this.db, row);
+    const layout = layoutSms(body);
+    return {
+      ...base,
+      fallback: { channel: rule.channel },
+      channel: rule.channel,
+      body,
+      channel_options: { encoding: layout.encoding, segments: layout.segments, flash: false, fallbackFrom: row.channel },
+    };
   }
 
   /** Messages whose worker vanished (lease expired) go back to the queue. */
@@ -411,7 +444,9 @@ export class Dispatcher {
       .limit(200);
     if (rows.length === 0) return;
     const events = (
-      await Promise.all(rows.map((r) => this.deps.providers.get(r.provider!)!.lookupStatus!(r.providerMessageId!, now)))
+      await Promise.all(
+        rows.map(async (r) => (await this.deps.providers.byName(r.provider!))?.lookupStatus?.(r.providerMessageId!, now) ?? []),
+      )
     ).flat();
     await this.applyReports(events);
     // Checked now: not again before reconcileAfterMs, whatever the answer.
@@ -435,6 +470,7 @@ export class Dispatcher {
       this.publish(await applyProviderEvents(this.db, batch.flatMap((b) => b.events), this.deps.now()));
       for (const b of batch) b.resolve();
     } catch (err) {
+      this.deps.log.warn({ err }, 'applying provider reports failed');
       for (const b of batch) b.reject(err);
     }
   }

@@ -5,7 +5,7 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import type { Logger } from '../log.js';
 import type { StatusListener } from '../messaging/status-updates.js';
-import { createProviders, type ProviderRegistry } from '../providers/registry.js';
+import { createProviderDirectory, type ProviderDirectory } from '../providers/directory.js';
 import { Dispatcher } from './dispatcher.js';
 import { createRateLimiter } from './rate-limit.js';
 
@@ -21,7 +21,7 @@ export async function startDelivery(
     onChanges: StatusListener;
     random?: () => number;
     /** The process's providers when something else uses them too (webhooks); else built here. */
-    providers?: ProviderRegistry;
+    providers?: ProviderDirectory;
   },
 ): Promise<Delivery> {
   const limiter = createRateLimiter({ redis: config.redisUrl });
@@ -36,7 +36,7 @@ export async function startDelivery(
       : undefined;
   const dispatcher = new Dispatcher({
     database,
-    providers: opts.providers ?? createProviders(config.providers, opts.now),
+    providers: opts.providers ?? createProviderDirectory(database.db, config, opts.now),
     limiter,
     config: config.delivery,
     log,

@@ -8,6 +8,8 @@ import './types/heartbeat.js';
 import './types/webhook-endpoint.js';
 import './types/status-events.js';
 import './types/delivery-health.js';
+import './types/media.js';
+import './types/providers.js';
 
 export const schema = builder.toSchema();
 

@@ -1,5 +1,6 @@
 import type { MessageRow } from '../db/schema.js';
 import { newId } from '../ids.js';
+import { checkTemplateMedia, type MediaLookup } from '../media/template-media.js';
 import type { MessageWriter } from './message-writer.js';
 import { layoutSms } from './sms-encoding.js';
 import type { Validators } from './validate.js';
@@ -7,7 +8,13 @@ import type { Validators } from './validate.js';
 // The single entry point for accepting messages, used by GraphQL and REST alike: validate and
 // normalise, then store durably as QUEUED (or SCHEDULED when sendAt lies ahead).
 
-export type SendDeps = { writer: MessageWriter; validators: Validators; now: () => Date };
+export type SendDeps = {
+  writer: MessageWriter;
+  validators: Validators;
+  now: () => Date;
+  /** Finds a tenant's uploaded media (WhatsApp header media ids are checked on accept). */
+  media: MediaLookup;
+};
 
 type CommonFields = {
   idempotencyKey?: string | undefined;
@@ -59,9 +66,11 @@ export function sendSms(deps: SendDeps, tenantId: string, input: unknown): Promi
   });
 }
 
-export function sendWhatsApp(deps: SendDeps, tenantId: string, input: unknown): Promise<MessageRow> {
+export async function sendWhatsApp(deps: SendDeps, tenantId: string, input: unknown): Promise<MessageRow> {
   const now = deps.now();
   const v = deps.validators.whatsApp(input, now);
+  // Header media: the tenant's upload of the named kind, or an http(s) link the provider fetches.
+  if (v.mediaType && v.mediaType !== 'NONE' && v.mediaId) await checkTemplateMedia(deps.media, tenantId, v.mediaType, v.mediaId);
   return deps.writer.insert({
     ...baseRow(tenantId, v, now),
     channel: 'WHATSAPP',

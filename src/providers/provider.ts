@@ -71,7 +71,41 @@ export interface Provider {
   stop?(): Promise<void>;
   /** Present when the provider pushes status reports to Herald. */
   readonly webhook?: ProviderWebhook;
+  /**
+   * Uploads a file the provider keeps for later sends (WhatsApp header media); resolves (never
+   * rejects) with the provider's media id or a classified failure. Absent: media go by link.
+   */
+  uploadMedia?(media: MediaUpload, opts?: { timeoutMs?: number; signal?: AbortSignal }): Promise<MediaUploadResult>;
 }
+
+export type MediaUpload = { bytes: Uint8Array; mimeType: string; filename: string };
+
+export type MediaUploadResult = { ok: true; id: string; raw?: unknown } | SendFailure;
+
+/**
+ * A message a user sent to one of Herald's numbers (a reply, "STOP", a quick-reply button), as a
+ * webhook reported it. Parsed so opt-out handling can act on it; `text` is personal data: never log it.
+ */
+export type InboundUserMessage = {
+  provider: string;
+  /** The provider's id of the inbound message (WhatsApp: a wamid). */
+  providerMessageId: string;
+  /** The user who sent it, E.164. */
+  from: string;
+  /** Which of Herald's numbers received it, as the provider names it (WhatsApp: the phone number id). */
+  to: string | undefined;
+  occurredAt: Date;
+  /** The provider's message type: text, button, interactive, image, ... */
+  kind: string;
+  /** What the user typed or tapped (text body, button or list reply title); undefined for media and others. */
+  text: string | undefined;
+  /** The developer-defined payload of a tapped button or list row, when there is one. */
+  payload: string | undefined;
+  /** The provider message id of ours the user replied to, when it was a reply. */
+  inReplyTo: string | undefined;
+  /** Identifies this message so redelivered webhooks can be recognised. */
+  dedupeKey: string;
+};
 
 /** An HTTP request to `/webhooks/<provider>`, as received (nothing parsed yet). */
 export type InboundWebhook = {
@@ -91,8 +125,11 @@ export type InboundWebhook = {
 export type WebhookVerdict = { ok: true } | { ok: false; reason: string };
 
 export type WebhookParse =
-  /** `events` may be empty: a payload acknowledged but ignored (inbound messages, unknown statuses). */
-  | { ok: true; events: ProviderStatusEvent[] }
+  /**
+   * `events` may be empty: a payload acknowledged but ignored (unknown statuses). Messages users
+   * sent come in `inbound` (providers that parse them); the ingest acknowledges them.
+   */
+  | { ok: true; events: ProviderStatusEvent[]; inbound?: InboundUserMessage[] }
   /** Signed but not understood: answered 400, nothing stored. */
   | { ok: false; reason: string };
 

@@ -2,7 +2,10 @@ import type { ProvidersConfig } from '../config.js';
 import type { Channel } from '../messaging/model.js';
 import type { Provider } from './provider.js';
 import { createSandboxProvider } from './sandbox.js';
+import { createSmsMediaProvider } from './smsmedia.js';
+import { createSmtpProvider } from './smtp.js';
 import { createTwilioProvider } from './twilio.js';
+import { createWhatsAppCloudProvider } from './whatsapp-cloud.js';
 
 /** The configured providers and the route from each channel to one of them. */
 export class ProviderRegistry {
@@ -51,6 +54,21 @@ export function createProviders(config: ProvidersConfig, now: () => Date): Provi
         ...(config.callbackBaseUrl ? { statusCallbackUrl: `${config.callbackBaseUrl}/webhooks/twilio` } : {}),
       }),
     );
+  }
+  if (config.whatsappCloud) {
+    const { appSecret, verifyToken, ...rest } = config.whatsappCloud;
+    // WhatsApp's webhook URL is set once in the Meta app (<HERALD_PUBLIC_URL>/webhooks/whatsapp-cloud), not per message.
+    providers.push(createWhatsAppCloudProvider({ ...rest, ...(appSecret ? { appSecret } : {}), ...(verifyToken ? { verifyToken } : {}) }));
+  }
+  if (config.smtp) {
+    const { user, password, from, ...rest } = config.smtp;
+    // No webhook: SMTP has no delivery reports (bounces come back as email to the sender).
+    providers.push(createSmtpProvider({ ...rest, ...(user ? { user, password: password ?? '' } : {}), ...(from ? { from } : {}) }));
+  }
+  if (config.smsmedia) {
+    const { senderId, webhookToken, ...rest } = config.smsmedia;
+    // SMSMedia reports to the URL configured in its panel: <HERALD_PUBLIC_URL>/webhooks/smsmedia?token=<webhookToken>.
+    providers.push(createSmsMediaProvider({ ...rest, ...(senderId ? { senderId } : {}), ...(webhookToken ? { webhookToken } : {}) }));
   }
   return new ProviderRegistry(providers, config.routes);
 }

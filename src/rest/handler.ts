@@ -10,7 +10,8 @@ import type { Principal } from '../tenancy/service.js';
 import { ENDPOINTS, knownNames, parameterFor, restateMessage, type Endpoint } from './endpoints.js';
 import { errorBody, invalid, quote, RestError } from './errors.js';
 import { openApiDocument } from './openapi.js';
-import { DEFAULT_MAX_BODY_BYTES, readParams, type Params } from './params.js';
+import { MEDIA_UPLOAD_PATH, uploadMediaRequest } from './media-upload.js';
+import { DEFAULT_MAX_BODY_BYTES, Params, readParams } from './params.js';
 
 // The SMSMedia-compatible REST surface under /api/. Thin, like the GraphQL resolvers: it reads
 // parameters, authenticates, and hands the same send input to the same service functions
@@ -54,7 +55,7 @@ export function createRestHandler(deps: RestDeps): RestHandler {
   const { services, log } = deps;
   const limiter =
     deps.rateLimitPerSecond !== undefined ? new RateLimiterMemory({ keyPrefix: 'herald-rest', points: deps.rateLimitPerSecond, duration: 1 }) : undefined;
-  const openapi = JSON.stringify(openApiDocument({ serviceIds: deps.serviceIds, maxBodyBytes: maxBody }));
+  const openapi = JSON.stringify(openApiDocument({ serviceIds: deps.serviceIds, maxBodyBytes: maxBody, maxMediaBytes: services.media.limits.maxBytes }));
   const byPath = new Map(ENDPOINTS.map((e) => [e.path, e]));
 
   async function route(req: IncomingMessage, url: URL, who: { keyId?: string }): Promise<Reply> {
@@ -64,13 +65,24 @@ export function createRestHandler(deps: RestDeps): RestHandler {
       if (method !== 'GET') throw notAllowed(method, 'GET');
       return { status: 200, body: openapi };
     }
-    if (path === '/api/media/upload') {
+    if (path === MEDIA_UPLOAD_PATH) {
       if (method !== 'POST') throw notAllowed(method, 'POST');
-      throw new RestError(
-        501,
-        'NOT_IMPLEMENTED',
-        'media upload is not available yet; send WhatsApp templates with mediatype none, or a mediaid issued by your WhatsApp provider',
-      );
+      try {
+        // The key comes from the headers or the query string before any of the body is read.
+        const query = new Params();
+        for (const [name, value] of url.searchParams) query.add(name, value);
+        const principal = await authenticate(req, query);
+        who.keyId = principal.keyId;
+        if (!principal.scopes.includes('send')) throw new RestError(403, 'FORBIDDEN', 'this API key lacks the "send" scope');
+        if (limiter) await consume(limiter, principal.keyId);
+        return { status: 200, body: await uploadMediaRequest(req, query, principal.tenantId, services.media) };
+      } catch (err) {
+        // Refused before the whole body was read (no key, too large): close rather than read the rest.
+        if (err instanceof RestError && !req.complete) {
+          throw new RestError(err.status, err.code, err.message, err.field, { connection: 'close', ...err.headers });
+        }
+        throw err;
+      }
     }
     const endpoint = byPath.get(path);
     if (!endpoint) {

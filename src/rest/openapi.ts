@@ -206,18 +206,86 @@ function operations(endpoint: Endpoint, serviceId: number, maxBodyBytes: number)
   };
 }
 
-export function openApiDocument(opts: { serviceIds: Record<Channel, number>; maxBodyBytes: number }): OpenApiDocument {
-  const paths: Record<string, PathItem> = {};
-  for (const endpoint of ENDPOINTS) paths[endpoint.path] = operations(endpoint, opts.serviceIds[endpoint.channel], opts.maxBodyBytes);
-  paths['/api/media/upload'] = {
-    post: {
-      operationId: 'uploadMedia',
-      summary: 'Upload media (not available yet)',
-      description: 'Reserved for the SMSMedia media upload; answers 501 until media support arrives.',
-      tags: ['media'],
-      responses: { '501': errorResponse('Not implemented yet.', 'NOT_IMPLEMENTED', 'media upload is not available yet') },
+const MEDIA_KINDS_REST = ['image', 'video', 'audio', 'document', 'sticker'];
+
+/** POST /api/media/upload: a URL, base64 data or a multipart file; answers the mediaId. */
+function mediaUpload(maxMediaBytes: number): PathItem {
+  const common: Record<string, JsonSchema> = {
+    mediaType: {
+      type: 'string',
+      enum: MEDIA_KINDS_REST,
+      description: 'Optional, case-insensitive. When given, the file must be of this kind (recognised from its bytes), and its limit applies while it streams.',
+    },
+    caption: { type: 'string', description: 'At most 1024 characters.' },
+    filename: { type: 'string', description: 'Shown to recipients of documents; .txt marks plain text, .doc/.xls/.ppt tell legacy Office files apart.' },
+  };
+  const success: JsonSchema = {
+    type: 'object',
+    required: ['status', 'mediaId', 'mediaType', 'mimeType', 'size', 'sha256', 'filename', 'caption', 'duplicate'],
+    properties: {
+      status: { const: 'success' },
+      mediaId: { type: 'string', format: 'uuid', description: 'Send it as mediaid (WhatsApp header media); GET /media/{mediaId} downloads it.' },
+      mediaType: { type: 'string', enum: MEDIA_KINDS_REST },
+      mimeType: { type: 'string', description: 'Recognised from the bytes.' },
+      size: { type: 'integer' },
+      sha256: { type: 'string' },
+      filename: { type: ['string', 'null'] },
+      caption: { type: ['string', 'null'] },
+      duplicate: { type: 'boolean', description: 'The same bytes were already stored for this tenant: their mediaId is returned and nothing new is stored.' },
     },
   };
+  return {
+    post: {
+      operationId: 'uploadMedia',
+      summary: 'Upload media',
+      description:
+        'Stores a file for WhatsApp messages: fetched from mediaUrl (public http(s) addresses only, at most 3 redirects), sent as base64 in data, ' +
+        'or sent as a multipart part named "file". The type is recognised from the bytes: JPEG/PNG images (5 MiB), MP4/3GPP videos (16 MiB), ' +
+        'AAC/AMR/MP3/M4A/OGG audio (16 MiB), PDF, Word, Excel, PowerPoint and UTF-8 text documents (100 MiB), WebP stickers (100 KiB), ' +
+        `all within ${maxMediaBytes} bytes. The same bytes return the same mediaId. The key must be in the apikey header (or Authorization, or the query string), never in the body.`,
+      tags: ['media'],
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: {
+              type: 'object',
+              properties: {
+                ...common,
+                mediaUrl: { type: 'string', format: 'uri', description: 'Fetch the file from here (one of mediaUrl or data).' },
+                data: { type: 'string', description: 'The file, base64 (standard or URL-safe, or a data: URL).' },
+              },
+            },
+            example: { mediaType: 'document', mediaUrl: 'https://your-cdn.com/invoice.pdf', caption: 'Your invoice is attached' },
+          },
+          'application/x-www-form-urlencoded': {
+            schema: { type: 'object', properties: { ...common, mediaUrl: { type: 'string', format: 'uri' } } },
+          },
+          'multipart/form-data': {
+            schema: { type: 'object', required: ['file'], properties: { ...common, file: { type: 'string', format: 'binary' } } },
+          },
+        },
+      },
+      responses: {
+        '200': { description: 'Stored (or already stored): the mediaId.', content: json(success) },
+        '400': errorResponse('A parameter is missing or invalid, or mediaUrl is refused (URL_REFUSED: not http(s), credentials, a private address).', 'URL_REFUSED', 'mediaurl is 127.0.0.1, a loopback address'),
+        '401': ref('responses', 'Unauthorized'),
+        '403': ref('responses', 'Forbidden'),
+        '405': ref('responses', 'MethodNotAllowed'),
+        '413': errorResponse('The file is over the limit of its kind or the overall limit.', 'PAYLOAD_TOO_LARGE', 'file is larger than 5 MiB, the largest image WhatsApp accepts'),
+        '415': errorResponse('The bytes are not an accepted type, or not the declared mediaType.', 'UNSUPPORTED_MEDIA_TYPE', 'file is an ELF executable (application/x-elf), not a document'),
+        '422': errorResponse('mediaUrl could not be fetched (DNS, timeout, redirects, HTTP status).', 'MEDIA_FETCH_FAILED', 'mediaurl answered HTTP 404'),
+        '429': ref('responses', 'RateLimited'),
+        '500': ref('responses', 'InternalError'),
+      },
+    },
+  };
+}
+
+export function openApiDocument(opts: { serviceIds: Record<Channel, number>; maxBodyBytes: number; maxMediaBytes: number }): OpenApiDocument {
+  const paths: Record<string, PathItem> = {};
+  for (const endpoint of ENDPOINTS) paths[endpoint.path] = operations(endpoint, opts.serviceIds[endpoint.channel], opts.maxBodyBytes);
+  paths['/api/media/upload'] = mediaUpload(opts.maxMediaBytes);
   paths['/api/openapi.json'] = {
     get: {
       operationId: 'openApi',
@@ -295,6 +363,8 @@ export function openApiDocument(opts: { serviceIds: Record<Channel, number>; max
                     'IDEMPOTENCY_CONFLICT',
                     'PAYLOAD_TOO_LARGE',
                     'UNSUPPORTED_MEDIA_TYPE',
+                    'URL_REFUSED',
+                    'MEDIA_FETCH_FAILED',
                     'RATE_LIMITED',
                     'INTERNAL',
                     'NOT_IMPLEMENTED',

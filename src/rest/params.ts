@@ -178,11 +178,11 @@ export async function readParams(req: IncomingMessage, url: URL, maxBodyBytes: n
  * The body as bytes. Past `limit` it is a 413; a body declared or found larger than a few times
  * the limit is not read at all (the connection closes after the answer).
  */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+export function readBody(req: IncomingMessage, limit: number, drainLimit = limit * DRAIN_FACTOR): Promise<Buffer> {
   const tooLarge = () =>
     new RestError(413, 'PAYLOAD_TOO_LARGE', `the body is limited to ${limit} bytes`, null, { connection: 'close' });
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit * DRAIN_FACTOR) return Promise.reject(tooLarge());
+  if (Number.isFinite(declared) && declared > drainLimit) return Promise.reject(tooLarge());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -196,7 +196,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size <= limit) chunks.push(chunk);
-      else if (size > limit * DRAIN_FACTOR) {
+      else if (size > drainLimit) {
         req.pause();
         settle(tooLarge());
       }

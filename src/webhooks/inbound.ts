@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 import type { Logger } from '../log.js';
 import { applyProviderEvents, type StatusListener } from '../messaging/status-updates.js';
 import type { InboundWebhook, ProviderStatusEvent } from '../providers/provider.js';
-import type { ProviderRegistry } from '../providers/registry.js';
+import type { ProviderDirectory } from '../providers/directory.js';
 
 // Provider status reports pushed to Herald: `POST /webhooks/<provider>` (and `GET` for the
 // verification handshakes some providers use). In this order, and nothing written before the end:
@@ -23,7 +23,7 @@ import type { ProviderRegistry } from '../providers/registry.js';
 
 export type WebhookDeps = {
   db: Db;
-  providers: ProviderRegistry;
+  providers: ProviderDirectory;
   /** HERALD_PUBLIC_URL: the base URL providers call (and sign), without trailing slash. */
   publicUrl: string;
   now: () => Date;
@@ -40,7 +40,7 @@ export type WebhookHandler = (req: IncomingMessage, res: ServerResponse, provide
 
 /** `/webhooks/<provider>`: the provider name, or undefined for any other path. */
 export function webhookProvider(pathname: string): string | undefined {
-  return /^\/webhooks\/([a-z0-9_-]{1,64})\/?$/.exec(pathname)?.[1];
+  return /^\/webhooks\/([a-z0-9_.-]{1,64})\/?$/.exec(pathname)?.[1];
 }
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
@@ -80,7 +80,7 @@ export function createWebhookHandler(deps: WebhookDeps): WebhookHandler {
   };
 
   return async function handle(req, res, providerName) {
-    const webhook = deps.providers.get(providerName)?.webhook;
+    const webhook = (await deps.providers.byName(providerName))?.webhook;
     if (!webhook) return reply(res, 404, 'NOT_FOUND', `no webhook for provider "${providerName}" (unknown, or its webhook is not configured)`);
     const method = req.method ?? 'GET';
     if (method !== 'POST' && method !== 'GET') {
@@ -126,7 +126,8 @@ export function createWebhookHandler(deps: WebhookDeps): WebhookHandler {
         return reply(res, 503, 'UNAVAILABLE', 'the reports could not be stored; retry later', { 'retry-after': '5' });
       }
     }
-    deps.log.debug({ provider: providerName, events: parsed.events.length }, 'webhook applied');
+    // Counts only: inbound user messages carry personal content.
+    deps.log.debug({ provider: providerName, events: parsed.events.length, inbound: parsed.inbound?.length ?? 0 }, 'webhook applied');
     const ack = webhook.acknowledgement ?? DEFAULT_ACK;
     res.writeHead(200, { 'content-type': ack.contentType }).end(ack.body);
   };

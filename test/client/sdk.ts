@@ -33,6 +33,14 @@ export type CreateWebhookEndpointInput = {
   url: string;
 };
 
+/** What the bytes are, recognised from the bytes themselves. */
+export type MediaKind =
+  | 'AUDIO'
+  | 'DOCUMENT'
+  | 'IMAGE'
+  | 'STICKER'
+  | 'VIDEO';
+
 export type MediaType =
   | 'DOCUMENT'
   | 'IMAGE'
@@ -199,6 +207,7 @@ export type WebhookEndpointDeliveriesQueryVariables = Exact<{
 
 export type WebhookEndpointDeliveriesQuery = { node:
     | { __typename: 'ApiKey', id: string }
+    | { __typename: 'Media', id: string }
     | { __typename: 'Message', id: string }
     | { __typename: 'WebhookEndpoint', url: string, id: string, deliveries: Array<{ id: string, eventId: string, messageId: string, eventStatus: MessageStatus, payload: unknown, url: string, status: CallbackDeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, deliveredAt: string | null, lastStatusCode: number | null, lastError: string | null, endpoint: { id: string } | null, attempts: Array<{ number: number, url: string, statusCode: number | null, latencyMs: number, error: string | null, at: string }> }> }
    | null };
@@ -209,6 +218,51 @@ export type MessageCallbacksQueryVariables = Exact<{
 
 
 export type MessageCallbacksQuery = { message: { messageId: string, status: MessageStatus, callbackUrl: string | null, callbackDeliveries: Array<{ id: string, eventId: string, messageId: string, eventStatus: MessageStatus, payload: unknown, url: string, status: CallbackDeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, deliveredAt: string | null, lastStatusCode: number | null, lastError: string | null, endpoint: { id: string } | null, attempts: Array<{ number: number, url: string, statusCode: number | null, latencyMs: number, error: string | null, at: string }> }> } | null };
+
+export type MediaFieldsFragment = { id: string, mediaId: string, kind: MediaKind, mimeType: string, sizeBytes: number, sha256: string, filename: string | null, caption: string | null, sourceUrl: string | null, downloadPath: string, createdAt: string };
+
+export type UploadMediaMutationVariables = Exact<{
+  file: unknown;
+  caption?: string | null | undefined;
+}>;
+
+
+export type UploadMediaMutation = { uploadMedia:
+    | { __typename: 'Media', id: string, mediaId: string, kind: MediaKind, mimeType: string, sizeBytes: number, sha256: string, filename: string | null, caption: string | null, sourceUrl: string | null, downloadPath: string, createdAt: string }
+    | { __typename: 'MediaTooLargeError', code: string, field: string, message: string, limitBytes: number }
+    | { __typename: 'UnsupportedMediaError', code: string, field: string, message: string, detectedType: string | null }
+    | { __typename: 'ValidationError', code: string, field: string, message: string }
+   };
+
+export type CreateMediaFromUrlMutationVariables = Exact<{
+  url: string;
+  caption?: string | null | undefined;
+}>;
+
+
+export type CreateMediaFromUrlMutation = { createMediaFromUrl:
+    | { __typename: 'Media', id: string, mediaId: string, kind: MediaKind, mimeType: string, sizeBytes: number, sha256: string, filename: string | null, caption: string | null, sourceUrl: string | null, downloadPath: string, createdAt: string }
+    | { __typename: 'MediaFetchError', code: string, field: string, message: string, httpStatus: number | null }
+    | { __typename: 'MediaTooLargeError', code: string, field: string, message: string, limitBytes: number }
+    | { __typename: 'MediaUrlRefusedError', code: string, field: string, message: string }
+    | { __typename: 'UnsupportedMediaError', code: string, field: string, message: string, detectedType: string | null }
+    | { __typename: 'ValidationError', code: string, field: string, message: string }
+   };
+
+export type MediaQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type MediaQuery = { media: { id: string, mediaId: string, kind: MediaKind, mimeType: string, sizeBytes: number, sha256: string, filename: string | null, caption: string | null, sourceUrl: string | null, downloadPath: string, createdAt: string } | null };
+
+export type MediaListQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type MediaListQuery = { mediaList: { edges: Array<{ cursor: string, node: { id: string, mediaId: string, kind: MediaKind, mimeType: string, sizeBytes: number, sha256: string, filename: string | null, caption: string | null, sourceUrl: string | null, downloadPath: string, createdAt: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type MessageFieldsFragment = { id: string, messageId: string, channel: Channel, status: MessageStatus, statusAt: string, to: string, externalRef: string | null, idempotencyKey: string | null, metadata: unknown, tags: Array<string>, sendAt: string | null, validUntil: string | null, callbackUrl: string | null, createdAt: string, attempts: number, nextAttemptAt: string | null, provider: string | null, providerMessageId: string | null, lastError: { code: string, message: string | null, retryable: boolean | null } | null, content:
     | { __typename: 'EmailContent', to: Array<string>, cc: Array<string>, bcc: Array<string>, from: string | null, subject: string, htmlBody: string | null, textBody: string | null }
@@ -278,6 +332,7 @@ export type NodeQueryVariables = Exact<{
 
 export type NodeQuery = { node:
     | { __typename: 'ApiKey', id: string }
+    | { __typename: 'Media', id: string }
     | { __typename: 'Message', messageId: string, status: MessageStatus, id: string }
     | { __typename: 'WebhookEndpoint', id: string }
    | null };
@@ -405,6 +460,21 @@ export const CallbackDeliveryFieldsFragmentDoc = gql`
     error
     at
   }
+}
+    `;
+export const MediaFieldsFragmentDoc = gql`
+    fragment MediaFields on Media {
+  id
+  mediaId
+  kind
+  mimeType
+  sizeBytes
+  sha256
+  filename
+  caption
+  sourceUrl
+  downloadPath
+  createdAt
 }
     `;
 export const MessageFieldsFragmentDoc = gql`
@@ -557,6 +627,90 @@ export const MessageCallbacksDocument = gql`
   }
 }
     ${CallbackDeliveryFieldsFragmentDoc}`;
+export const UploadMediaDocument = gql`
+    mutation UploadMedia($file: File!, $caption: String) {
+  uploadMedia(file: $file, caption: $caption) {
+    __typename
+    ...MediaFields
+    ... on ValidationError {
+      code
+      field
+      message
+    }
+    ... on MediaTooLargeError {
+      code
+      field
+      message
+      limitBytes
+    }
+    ... on UnsupportedMediaError {
+      code
+      field
+      message
+      detectedType
+    }
+  }
+}
+    ${MediaFieldsFragmentDoc}`;
+export const CreateMediaFromUrlDocument = gql`
+    mutation CreateMediaFromUrl($url: String!, $caption: String) {
+  createMediaFromUrl(url: $url, caption: $caption) {
+    __typename
+    ...MediaFields
+    ... on ValidationError {
+      code
+      field
+      message
+    }
+    ... on MediaTooLargeError {
+      code
+      field
+      message
+      limitBytes
+    }
+    ... on UnsupportedMediaError {
+      code
+      field
+      message
+      detectedType
+    }
+    ... on MediaUrlRefusedError {
+      code
+      field
+      message
+    }
+    ... on MediaFetchError {
+      code
+      field
+      message
+      httpStatus
+    }
+  }
+}
+    ${MediaFieldsFragmentDoc}`;
+export const MediaDocument = gql`
+    query Media($id: ID!) {
+  media(id: $id) {
+    ...MediaFields
+  }
+}
+    ${MediaFieldsFragmentDoc}`;
+export const MediaListDocument = gql`
+    query MediaList($first: Int, $after: String) {
+  mediaList(first: $first, after: $after) {
+    edges {
+      cursor
+      node {
+        ...MediaFields
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    ${MediaFieldsFragmentDoc}`;
 export const SendSmsDocument = gql`
     mutation SendSms($input: SendSmsInput!) {
   sendSms(input: $input) {
@@ -822,6 +976,18 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     MessageCallbacks(variables: MessageCallbacksQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<MessageCallbacksQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<MessageCallbacksQuery>({ document: MessageCallbacksDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MessageCallbacks', 'query', variables);
+    },
+    UploadMedia(variables: UploadMediaMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<UploadMediaMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<UploadMediaMutation>({ document: UploadMediaDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'UploadMedia', 'mutation', variables);
+    },
+    CreateMediaFromUrl(variables: CreateMediaFromUrlMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CreateMediaFromUrlMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<CreateMediaFromUrlMutation>({ document: CreateMediaFromUrlDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CreateMediaFromUrl', 'mutation', variables);
+    },
+    Media(variables: MediaQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<MediaQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<MediaQuery>({ document: MediaDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Media', 'query', variables);
+    },
+    MediaList(variables?: MediaListQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<MediaListQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<MediaListQuery>({ document: MediaListDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MediaList', 'query', variables);
     },
     SendSms(variables: SendSmsMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<SendSmsMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<SendSmsMutation>({ document: SendSmsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'SendSms', 'mutation', variables);

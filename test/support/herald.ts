@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { GraphQLClient } from 'graphql-request';
 import { createHerald, type Herald, type HeraldOptions } from '../../src/app.js';
@@ -51,7 +54,10 @@ export async function startHerald(
       done();
     },
   });
+  // Uploaded media go to a directory of this Herald's own, removed by stop().
+  const mediaDir = env.HERALD_MEDIA_DIR ? undefined : await mkdtemp(join(tmpdir(), 'herald-test-media-'));
   const config = loadConfig({
+    ...(mediaDir ? { HERALD_MEDIA_DIR: mediaDir } : {}),
     PORT: '0',
     HOST: '127.0.0.1',
     HERALD_DATA_DIR: database.dataDir,
@@ -75,6 +81,7 @@ export async function startHerald(
     stop: async () => {
       await herald.stop();
       if (!shared) await database.drop();
+      if (mediaDir) await rm(mediaDir, { recursive: true, force: true });
     },
   };
 }

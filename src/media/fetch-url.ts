@@ -1,0 +1,230 @@
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { isIP, type LookupFunction } from 'node:net';
+import { Agent, request } from 'undici';
+import { ValidationError } from '../errors.js';
+import { nonPublicReason } from './addresses.js';
+import { MediaFetchError, MediaUrlRefusedError } from './errors.js';
+
+// Fetching media from a URL the client names without letting the client reach what only Herald
+// can reach (SSRF): http(s) only, no credentials in the URL, and unless private addresses are
+// allowed every address the host resolves to must be public. The check runs before each hop
+// (the first request and every redirect, at most 3) and again inside the connection's own DNS
+// lookup, so a name that resolves differently the second time (DNS rebinding) still cannot
+// connect anywhere private. One timeout covers the whole fetch, body included.
+
+export type FetchMediaOptions = {
+  /** The input being fetched, for error messages ("url", "mediaurl"). */
+  field: string;
+  allowPrivate: boolean;
+  timeoutMs: number;
+  maxRedirects?: number;
+  /** Test seam: why an address is refused (default: nonPublicReason). */
+  reasonFor?: (address: string) => string | undefined;
+};
+
+export type FetchedMedia = {
+  /** The body; errors come out as MediaFetchError. Reading it to the end (or failing) releases the connection. */
+  body: AsyncIterable<Uint8Array>;
+  /** Content-Length the server announced, when it did. */
+  contentLength: number | undefined;
+  contentType: string | undefined;
+  /** From Content-Disposition, else the last segment of the final URL's path. */
+  filename: string | undefined;
+  finalUrl: URL;
+  /** Stops reading and releases the connection (when the body will not be read). */
+  abort(): void;
+};
+
+export const DEFAULT_MAX_REDIRECTS = 3;
+const MAX_URL_LENGTH = 2048;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const REFUSED = Symbol('herald.refusedAddress');
+
+type RefusedError = Error & { [REFUSED]: true };
+
+/** A URL as it may be echoed or stored: no query string, fragment or credentials (they may hold tokens). */
+export function redactUrl(url: URL | string): string {
+  try {
+    const u = typeof url === 'string' ? new URL(url) : url;
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+function parseUrl(raw: string, field: string): URL {
+  if (raw.length > MAX_URL_LENGTH) throw new ValidationError(field, `${field} must be at most ${MAX_URL_LENGTH} characters`);
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new ValidationError(field, `${field} is not a valid URL`);
+  }
+  checkUrl(url, field);
+  return url;
+}
+
+function checkUrl(url: URL, field: string, via = ''): void {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new MediaUrlRefusedError(field, `${field}${via} must be an http or https URL, not ${url.protocol.replace(/:$/, '')}`);
+  }
+  if (url.username || url.password) {
+    throw new MediaUrlRefusedError(field, `${field}${via} must not contain credentials; use a pre-signed URL or upload the file`);
+  }
+}
+
+const bareHost = (url: URL): string => url.hostname.replace(/^\[(.*)\]$/, '$1');
+
+function lookupAll(hostname: string): Promise<LookupAddress[]> {
+  return new Promise((resolve, reject) => dnsLookup(hostname, { all: true, verbatim: true }, (err, addresses) => (err ? reject(err) : resolve(addresses))));
+}
+
+export async function fetchMedia(raw: string, opts: FetchMediaOptions): Promise<FetchedMedia> {
+  const { field } = opts;
+  const maxRedirects = opts.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
+  const reasonFor = opts.reasonFor ?? nonPublicReason;
+  let url = parseUrl(raw, field);
+
+  const refused = (host: string, address: string, why: string, via: string) =>
+    new MediaUrlRefusedError(
+      field,
+      `${field}${via} ${host === address ? `is` : `host ${host} resolves to`} ${address}, a ${why} address; Herald fetches media from public addresses only` +
+        ' (HERALD_MEDIA_ALLOW_PRIVATE_URLS=true allows private ones)',
+    );
+
+  // The connection's own lookup refuses private answers too (DNS rebinding between check and connect).
+  const guardedLookup: LookupFunction = (hostname, options, callback) => {
+    dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) return callback(err, '', 0);
+      const list = addresses as unknown as LookupAddress[];
+      const bad = list.find((a) => reasonFor(a.address));
+      if (bad) {
+        const e = new Error(`${hostname} resolved to ${bad.address}, a ${reasonFor(bad.address)} address`) as RefusedError;
+        e[REFUSED] = true;
+        return callback(e, '', 0);
+      }
+      if (options.all) return callback(null, list as unknown as string);
+      callback(null, list[0]!.address, list[0]!.family);
+    });
+  };
+
+  const signal = AbortSignal.timeout(opts.timeoutMs);
+  const agent = new Agent({
+    connect: opts.allowPrivate ? { timeout: opts.timeoutMs } : { timeout: opts.timeoutMs, lookup: guardedLookup },
+    headersTimeout: opts.timeoutMs,
+    bodyTimeout: opts.timeoutMs,
+    connections: 1,
+  });
+  const close = () => void agent.destroy().catch(() => {});
+
+  const failure = (err: unknown, via: string): Error => {
+    if (err instanceof MediaUrlRefusedError || err instanceof MediaFetchError || err instanceof ValidationError) return err;
+    if (signal.aborted) return new MediaFetchError(field, `${field}${via} did not answer within ${Math.round(opts.timeoutMs / 1000)} s`);
+    for (let e: unknown = err; e instanceof Error; e = e.cause) {
+      if ((e as Partial<RefusedError>)[REFUSED]) return new MediaUrlRefusedError(field, `${field}${via}: ${e.message}; Herald fetches media from public addresses only`);
+    }
+    const code = (err as { code?: string }).code;
+    const why = code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'its host name could not be resolved' : `the request failed (${code ?? (err instanceof Error ? err.message : 'error')})`;
+    return new MediaFetchError(field, `${field}${via} could not be fetched: ${why}`);
+  };
+
+  try {
+    for (let hop = 0; ; hop++) {
+      const via = hop === 0 ? '' : ` (after ${hop} redirect${hop > 1 ? 's' : ''}, at ${redactUrl(url)})`;
+      const host = bareHost(url);
+      if (!opts.allowPrivate) {
+        const addresses = isIP(host) ? [host] : (await lookupAll(host).catch((err: unknown) => Promise.reject(failure(err, via)))).map((a) => a.address);
+        if (addresses.length === 0) throw new MediaFetchError(field, `${field}${via} could not be fetched: its host name has no addresses`);
+        for (const address of addresses) {
+          const why = reasonFor(address);
+          if (why) throw refused(host, address, why, via);
+        }
+      }
+      let res: Awaited<ReturnType<typeof request>>;
+      try {
+        res = await request(url, {
+          dispatcher: agent,
+          method: 'GET',
+          signal,
+          headers: { accept: '*/*', 'accept-encoding': 'identity', 'user-agent': 'Herald-media-fetch/1' },
+        });
+      } catch (err) {
+        throw failure(err, via);
+      }
+      if (REDIRECTS.has(res.statusCode)) {
+        discard(res.body);
+        const location = res.headers.location;
+        const target = Array.isArray(location) ? location[0] : location;
+        if (!target) throw new MediaFetchError(field, `${field}${via} answered HTTP ${res.statusCode} without a Location`, res.statusCode);
+        if (hop >= maxRedirects) throw new MediaFetchError(field, `${field} redirected more than ${maxRedirects} times`, res.statusCode);
+        try {
+          url = new URL(target, url);
+        } catch {
+          throw new MediaFetchError(field, `${field}${via} redirected to an invalid URL`, res.statusCode);
+        }
+        checkUrl(url, field, ` (redirect ${hop + 1})`);
+        continue;
+      }
+      if (res.statusCode < 200 || res.statusCode > 299) {
+        discard(res.body);
+        throw new MediaFetchError(field, `${field}${via} answered HTTP ${res.statusCode}`, res.statusCode);
+      }
+      const length = Number(res.headers['content-length']);
+      const body = res.body;
+      const finalUrl = url;
+      return {
+        body: (async function* () {
+          try {
+            for await (const chunk of body) yield chunk as Uint8Array;
+          } catch (err) {
+            throw failure(err, via);
+          } finally {
+            discard(body);
+            close();
+          }
+        })(),
+        contentLength: Number.isSafeInteger(length) && length >= 0 ? length : undefined,
+        contentType: header(res.headers['content-type']),
+        filename: filenameFrom(header(res.headers['content-disposition']), finalUrl),
+        finalUrl,
+        abort: () => {
+          discard(body);
+          close();
+        },
+      };
+    }
+  } catch (err) {
+    close();
+    throw err;
+  }
+}
+
+/** Stops reading a body; undici reports that as an error nobody needs to hear. */
+function discard(body: { on(event: 'error', fn: () => void): unknown; destroy(): unknown; destroyed?: boolean }): void {
+  body.on('error', () => {});
+  if (!body.destroyed) body.destroy();
+}
+
+const header = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
+
+function filenameFrom(disposition: string | undefined, url: URL): string | undefined {
+  if (disposition) {
+    const extended = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(disposition)?.[1];
+    if (extended) {
+      try {
+        return decodeURIComponent(extended.trim());
+      } catch {
+        // fall through to the plain form
+      }
+    }
+    const plain = /filename\s*=\s*(?:"([^"]*)"|([^;\s]+))/.exec(disposition);
+    if (plain) return plain[1] ?? plain[2];
+  }
+  const last = url.pathname.split('/').pop();
+  if (!last) return undefined;
+  try {
+    return decodeURIComponent(last);
+  } catch {
+    return last;
+  }
+}

@@ -1,0 +1,91 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { NotFoundError } from '../errors.js';
+
+// Where media bytes live. The service decides what may be stored (type, size, tenant); a store
+// only keeps bytes under opaque keys. The local directory store ships; an object store
+// (S3-compatible) implements the same three calls: put streams a multipart upload and hashes on
+// the way, get is a ranged-less GET, delete is idempotent.
+
+export type StoredObject = { key: string; size: number; sha256: string };
+
+export interface MediaStore {
+  /**
+   * Stores the bytes under a new key, computing their size and SHA-256 on the way. When the
+   * source fails (a size cap, a broken upload, a timeout) the error is passed on and nothing is
+   * left behind.
+   */
+  put(source: AsyncIterable<Uint8Array>): Promise<StoredObject>;
+  /** The bytes of a key; NotFoundError when there are none. */
+  get(key: string): Promise<Readable>;
+  /** Removes a key; a key that is already gone is fine. */
+  delete(key: string): Promise<void>;
+}
+
+/** Keys are `<2 hex>/<uuid>`: never a path the caller chose. */
+const KEY = /^[0-9a-f]{2}\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * Files in a directory: `<dir>/<2 hex>/<uuid>`, written first as `<dir>/tmp/<uuid>.part` and
+ * renamed into place once complete, so a crash leaves at most a `.part` file in tmp/.
+ * The directory is created on first use.
+ */
+export class LocalDirectoryStore implements MediaStore {
+  constructor(readonly dir: string) {}
+
+  async put(source: AsyncIterable<Uint8Array>): Promise<StoredObject> {
+    const id = randomUUID();
+    const key = `${id.slice(-2)}/${id}`;
+    const tmpDir = join(this.dir, 'tmp');
+    await mkdir(tmpDir, { recursive: true });
+    const partial = join(tmpDir, `${id}.part`);
+    const hash = createHash('sha256');
+    let size = 0;
+    const meter = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        hash.update(chunk);
+        size += chunk.length;
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(source, meter, createWriteStream(partial, { flags: 'wx' }));
+      await mkdir(join(this.dir, key.slice(0, 2)), { recursive: true });
+      await rename(partial, this.path(key));
+    } catch (err) {
+      await rm(partial, { force: true });
+      throw err;
+    }
+    return { key, size, sha256: hash.digest('hex') };
+  }
+
+  async get(key: string): Promise<Readable> {
+    const path = this.path(key);
+    try {
+      await stat(path);
+    } catch {
+      throw new NotFoundError('Media file', key);
+    }
+    return createReadStream(path);
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.path(key), { force: true });
+  }
+
+  private path(key: string): string {
+    if (!KEY.test(key)) throw new Error(`not a media store key: ${JSON.stringify(key.slice(0, 80))}`);
+    return join(this.dir, key);
+  }
+}
+
+/** Reads a whole stored object (provider uploads take bytes). */
+export async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,322 @@
+import type { IncomingMessage } from 'node:http';
+import { PassThrough, Transform } from 'node:stream';
+import { Busboy } from '@fastify/busboy';
+import { ValidationError } from '../errors.js';
+import { MediaFetchError, MediaTooLargeError, MediaUrlRefusedError, UnsupportedMediaError } from '../media/errors.js';
+import { isMediaKind, MEDIA_KINDS, type MediaKind } from '../media/kinds.js';
+import type { MediaDetails, MediaService, Staged, UploadResult } from '../media/service.js';
+import { invalid, malformed, quote, RestError } from './errors.js';
+import { DEFAULT_MAX_BODY_BYTES, Params, readBody } from './params.js';
+
+// POST /api/media/upload: the SMSMedia media upload, and two ways to send the bytes themselves.
+//
+//   JSON or form   {mediaType, mediaUrl, caption}           Herald fetches the URL (SSRF-safe)
+//   JSON           {mediaType, data: <base64>, filename, caption}
+//   multipart      fields mediaType, filename, caption + a file part named "file" (streamed)
+//
+// The key is read from the headers (or the query string) before any of the body: an upload is
+// not read for a caller without a key. Answers {status: "success", mediaId, ...}; refusals are
+// 400 (INVALID_INPUT, URL_REFUSED), 413 (over the limit), 415 (not an accepted type or not the
+// declared one), 422 (MEDIA_FETCH_FAILED), and nothing is stored.
+
+export const MEDIA_UPLOAD_PATH = '/api/media/upload';
+
+/** The parameters of the endpoint (names case-insensitive). */
+export const MEDIA_PARAMS = ['mediatype', 'mediaurl', 'data', 'filename', 'caption'] as const;
+
+/** Room for the multipart framing and fields around the file. */
+const MULTIPART_SLACK = 1024 * 1024;
+const FIELD_MAX = 64 * 1024;
+const CHUNK = 64 * 1024;
+
+export type MediaUploadAnswer = {
+  status: 'success';
+  mediaId: string;
+  mediaType: string;
+  mimeType: string;
+  size: number;
+  sha256: string;
+  filename: string | null;
+  caption: string | null;
+  /** True when these bytes were already stored for the tenant (the existing mediaId is returned). */
+  duplicate: boolean;
+};
+
+export async function uploadMediaRequest(
+  req: IncomingMessage,
+  query: Params,
+  tenantId: string,
+  media: MediaService,
+): Promise<MediaUploadAnswer> {
+  const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  let result: UploadResult;
+  try {
+    if (contentType === 'multipart/form-data') result = await fromMultipart(req, query, tenantId, media);
+    else result = await fromParams(req, query, contentType, tenantId, media);
+  } catch (err) {
+    throw toRestError(err);
+  }
+  const m = result.media;
+  return {
+    status: 'success',
+    mediaId: m.id,
+    mediaType: m.kind.toLowerCase(),
+    mimeType: m.mimeType,
+    size: m.sizeBytes,
+    sha256: m.sha256,
+    filename: m.filename,
+    caption: m.caption,
+    duplicate: !result.created,
+  };
+}
+
+function checkNames(params: Params): void {
+  const unknown = params.names().filter((n) => n !== 'apikey' && !(MEDIA_PARAMS as readonly string[]).includes(n));
+  if (unknown.length > 0) {
+    throw new RestError(
+      400,
+      'INVALID_INPUT',
+      `unknown parameter ${quote(unknown[0]!)}; ${MEDIA_UPLOAD_PATH} takes ${MEDIA_PARAMS.join(', ')} (and a multipart part named "file")`,
+      unknown[0]!,
+    );
+  }
+}
+
+function kindOf(params: Params): MediaKind | undefined {
+  const raw = params.optional('mediatype');
+  if (raw === undefined) return undefined;
+  const upper = raw.toUpperCase();
+  if (!isMediaKind(upper)) throw invalid('mediatype', `must be one of ${MEDIA_KINDS.map((k) => k.toLowerCase()).join(', ')}`);
+  return upper;
+}
+
+function details(params: Params, field: string): MediaDetails {
+  return { field, kind: kindOf(params), filename: params.optional('filename'), caption: params.raw('caption') };
+}
+
+/** JSON, form-encoded, or no body (parameters in the query string): a URL or base64 data. */
+async function fromParams(req: IncomingMessage, query: Params, contentType: string, tenantId: string, media: MediaService): Promise<UploadResult> {
+  const params = query;
+  let data: string | undefined;
+  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  if (hasBody) {
+    if (contentType === 'application/json') {
+      // Base64 grows the bytes by 4/3: the body may be that much larger than the media cap.
+      const limit = Math.ceil(media.limits.maxBytes / 3) * 4 + FIELD_MAX;
+      // Past the limit, at most 1 MiB more is read (so the client sees the 413), then the connection closes.
+      const body = await readBody(req, limit, limit + MULTIPART_SLACK).catch((err: unknown) => {
+        if (err instanceof RestError && err.status === 413) {
+          throw new RestError(413, 'PAYLOAD_TOO_LARGE', `the body is limited to ${limit} bytes (base64 of HERALD_MEDIA_MAX_BYTES); larger files: multipart/form-data or mediaUrl`, 'data', err.headers);
+        }
+        throw err;
+      });
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
+      } catch (err) {
+        throw malformed(`the body is not valid UTF-8 JSON${err instanceof SyntaxError ? `: ${err.message.slice(0, 200)}` : ''}`);
+      }
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        throw malformed('the JSON body must be an object, e.g. {"mediaType":"image","mediaUrl":"https://...","caption":"..."}');
+      }
+      for (const [name, value] of Object.entries(parsed)) {
+        if (name.toLowerCase() === 'data') {
+          if (data !== undefined || params.has('data')) throw invalid('data', 'is given more than once');
+          if (typeof value !== 'string') throw invalid('data', 'must be a base64 string');
+          data = value;
+        } else {
+          if (name.toLowerCase() === 'apikey') throw apiKeyInBody();
+          params.add(name, value);
+        }
+      }
+    } else if (contentType === 'application/x-www-form-urlencoded') {
+      const body = await readBody(req, DEFAULT_MAX_BODY_BYTES);
+      let text: string;
+      try {
+        text = new TextDecoder('utf-8', { fatal: true }).decode(body);
+      } catch {
+        throw malformed('the body is not valid UTF-8');
+      }
+      for (const [name, value] of new URLSearchParams(text)) {
+        if (name.toLowerCase() === 'apikey') throw apiKeyInBody();
+        params.add(name, value);
+      }
+    } else {
+      throw new RestError(
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+        `send the body as application/json, application/x-www-form-urlencoded or multipart/form-data${contentType ? `, not ${quote(contentType)}` : ' (the content-type header is missing)'}`,
+      );
+    }
+  }
+  checkNames(params);
+  data ??= params.has('data') ? params.raw('data') : undefined;
+  const url = params.optional('mediaurl');
+  if (url !== undefined && data !== undefined) throw invalid('mediaurl', 'and data are both given; send one of them');
+  if (url !== undefined) return media.fromUrl(tenantId, url, details(params, 'mediaurl'));
+  if (data !== undefined) {
+    const { bytes, contentType: declared } = decodeBase64(data);
+    return media.upload(tenantId, chunks(bytes), { ...details(params, 'data'), contentType: declared, sizeHint: bytes.length });
+  }
+  throw invalid('mediaurl', 'or data (base64) is required, or send the file as multipart/form-data in a part named "file"');
+}
+
+const apiKeyInBody = () =>
+  new RestError(400, 'INVALID_INPUT', 'apikey must be sent in the "apikey" header (or as "Authorization: Bearer <key>") for media uploads, not in the body', 'apikey');
+
+/** Standard or URL-safe base64, whitespace ignored, optionally a data: URL. */
+function decodeBase64(raw: string): { bytes: Buffer; contentType: string | undefined } {
+  let text = raw.trim();
+  let contentType: string | undefined;
+  const dataUrl = /^data:([^;,]*)(?:;[^;,=]+=[^;,]*)*;base64,/i.exec(text);
+  if (dataUrl) {
+    contentType = dataUrl[1] || undefined;
+    text = text.slice(dataUrl[0].length);
+  }
+  text = text.replace(/\s+/g, '');
+  if (text.length === 0) throw invalid('data', 'is empty');
+  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(text) || text.length % 4 === 1) throw invalid('data', 'is not valid base64');
+  return { bytes: Buffer.from(text, 'base64'), contentType };
+}
+
+async function* chunks(bytes: Buffer): AsyncGenerator<Uint8Array> {
+  for (let at = 0; at < bytes.length; at += CHUNK) yield bytes.subarray(at, at + CHUNK);
+}
+
+/**
+ * Streams the part named "file" into the store while the form is parsed; the other fields may
+ * come before or after it. The request is read to its end (the rest of an oversize file is
+ * discarded) unless it is larger than the cap allows, so the client reads the answer.
+ */
+async function fromMultipart(req: IncomingMessage, query: Params, tenantId: string, media: MediaService): Promise<UploadResult> {
+  const bodyCap = media.limits.maxBytes + MULTIPART_SLACK;
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > bodyCap) throw bodyTooLarge(media, bodyCap);
+
+  const params = query;
+  let staging: Promise<Staged> | undefined;
+  let source: PassThrough | undefined;
+  let file: { filename: string | undefined; contentType: string | undefined } | undefined;
+  let failure: unknown;
+  const fail = (err: unknown) => {
+    failure ??= err;
+  };
+
+  await new Promise<void>((resolve) => {
+    let bb: ReturnType<typeof Busboy>;
+    try {
+      bb = Busboy({
+        headers: req.headers as { 'content-type': string },
+        limits: { files: 1, fields: 20, parts: 21, fieldSize: FIELD_MAX, fileSize: media.limits.maxBytes + 1, headerPairs: 50 },
+      });
+    } catch (err) {
+      fail(malformed(`the multipart body cannot be read: ${err instanceof Error ? err.message : 'bad header'}`));
+      resolve();
+      return;
+    }
+    let received = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        received += chunk.length;
+        if (received > bodyCap) done(bodyTooLarge(media, bodyCap));
+        else done(null, chunk);
+      },
+    });
+    let settled = false;
+    const finish = () => {
+      if (settled) return;
+      settled = true;
+      resolve();
+    };
+    // Parsing stops: the file being stored (if any) fails too, so staging settles.
+    const abort = (err: unknown) => {
+      fail(err);
+      req.unpipe(counter);
+      source?.destroy(err instanceof Error ? err : new Error(String(err)));
+      finish();
+    };
+    bb.on('field', (name, value, _nameTruncated, valueTruncated) => {
+      if (valueTruncated) return fail(invalid(name.toLowerCase(), `is longer than ${FIELD_MAX} bytes`));
+      try {
+        if (name.toLowerCase() === 'apikey') throw apiKeyInBody();
+        params.add(name, value);
+      } catch (err) {
+        fail(err);
+      }
+    });
+    bb.on('file', (name, stream, filename, _encoding, mimeType) => {
+      if (name.toLowerCase() !== 'file' || failure) {
+        if (name.toLowerCase() !== 'file') fail(invalid(name.toLowerCase(), 'is a file part; send the file in the part named "file"'));
+        stream.resume();
+        return;
+      }
+      file = { filename: filename || undefined, contentType: mimeType || undefined };
+      let kind: MediaKind | undefined;
+      try {
+        kind = kindOf(params);
+      } catch (err) {
+        fail(err);
+        stream.resume();
+        return;
+      }
+      const pass = new PassThrough();
+      source = pass;
+      stream.on('error', (err) => pass.destroy(err));
+      stream.pipe(pass);
+      staging = media.stage(pass, { field: 'file', kind });
+      // A refused file stops being stored; the rest of it is read and dropped.
+      staging.catch((err: unknown) => {
+        fail(err);
+        stream.unpipe(pass);
+        stream.resume();
+      });
+    });
+    bb.on('filesLimit', () => fail(invalid('file', 'is given more than once; send one file per request')));
+    bb.on('fieldsLimit', () => fail(malformed('too many form fields')));
+    bb.on('partsLimit', () => fail(malformed('too many form parts')));
+    bb.on('error', (err) => abort(err instanceof RestError ? err : malformed(`the multipart body cannot be read: ${err instanceof Error ? err.message : 'error'}`)));
+    bb.on('finish', finish);
+    counter.on('error', abort);
+    req.on('error', () => abort(malformed('the request body could not be read')));
+    req.on('close', () => {
+      if (!req.complete) abort(malformed('the request body was cut short'));
+    });
+    req.pipe(counter).pipe(bb);
+  });
+
+  const staged = staging ? await staging.catch(() => undefined) : undefined;
+  if (failure !== undefined) {
+    if (staged) await media.discard(staged);
+    throw failure;
+  }
+  try {
+    checkNames(params);
+    if (params.has('mediaurl') || params.has('data')) throw invalid(params.has('mediaurl') ? 'mediaurl' : 'data', 'cannot be combined with a file part; send one of them');
+    if (!staged) throw invalid('file', 'is required: send the file in a multipart part named "file" (or use mediaUrl / data in a JSON body)');
+    return await media.commit(tenantId, staged, { ...details(params, 'file'), filename: params.optional('filename') ?? file?.filename, contentType: file?.contentType });
+  } catch (err) {
+    if (staged) await media.discard(staged);
+    throw err;
+  }
+}
+
+function bodyTooLarge(media: MediaService, cap: number): RestError {
+  return new RestError(
+    413,
+    'PAYLOAD_TOO_LARGE',
+    `file is larger than the largest upload this Herald accepts (${media.limits.maxBytes} bytes, HERALD_MEDIA_MAX_BYTES; the request is limited to ${cap} bytes)`,
+    'file',
+    { connection: 'close' },
+  );
+}
+
+/** The media domain's refusals as REST answers. */
+export function toRestError(err: unknown): unknown {
+  if (err instanceof RestError) return err;
+  if (err instanceof ValidationError) return new RestError(400, 'INVALID_INPUT', err.message, err.field);
+  if (err instanceof MediaTooLargeError) return new RestError(413, 'PAYLOAD_TOO_LARGE', err.message, err.field);
+  if (err instanceof UnsupportedMediaError) return new RestError(415, 'UNSUPPORTED_MEDIA_TYPE', err.message, err.field);
+  if (err instanceof MediaUrlRefusedError) return new RestError(400, 'URL_REFUSED', err.message, err.field);
+  if (err instanceof MediaFetchError) return new RestError(422, 'MEDIA_FETCH_FAILED', err.message, err.field);
+  return err;
+}
