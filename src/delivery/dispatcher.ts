@@ -14,7 +14,10 @@ import {
   type StatusChange,
   type StatusListener,
 } from '../messaging/status-updates.js';
-import type { Provider, ProviderStatusEvent, SendResult } from '../providers/provider.js';
+import { providerMediaId } from '../media/provider-uploads.js';
+import type { MediaStore } from '../media/store.js';
+import { isMediaLink } from '../media/template-media.js';
+import type { Provider, ProviderStatusEvent, SendFailure, SendResult } from '../providers/provider.js';
 import type { ProviderDirectory } from '../providers/directory.js';
 import { renderTemplateAsText } from '../messaging/render.js';
 import { layoutSms } from '../messaging/sms-encoding.js';
@@ -32,6 +35,8 @@ export type DispatcherDeps = {
   now: () => Date;
   onChanges: StatusListener;
   workerId: string;
+  /** Where uploaded media lives, for providers that need their own copy (WhatsApp media ids). */
+  mediaStore: MediaStore;
   random?: () => number;
 };
 
@@ -215,6 +220,8 @@ export class Dispatcher {
     const { sendTimeoutMs } = this.deps.config;
     const signal = AbortSignal.any([this.abortSends.signal, AbortSignal.timeout(sendTimeoutMs)]);
     let result: SendResult;
+    const media = await this.providerMedia(row, provider, signal);
+    if (!media.ok) return { kind: 'failed', row, provider, startedAt, result: media };
     try {
       result = await provider.send(
         {
@@ -229,7 +236,7 @@ export class Dispatcher {
           body: row.body,
           subject: row.subject,
           mediaType: row.mediaType,
-          mediaId: row.mediaId,
+          mediaId: media.mediaId,
           channelOptions: row.channelOptions,
           validUntil: row.validUntil,
           attempt: row.attempts,
@@ -241,6 +248,34 @@ export class Dispatcher {
       result = { ok: false, code: 'PROVIDER_ERROR', message: err instanceof Error ? err.message : String(err), retryable: true };
     }
     return result.ok ? { kind: 'sent', row, provider, startedAt, result } : { kind: 'failed', row, provider, startedAt, result };
+  }
+
+  /**
+   * The media id to give the provider: Herald's uploads become the provider's own id when it
+   * keeps media (WhatsApp Cloud API), uploaded once and reused until it expires; links and
+   * providers without a media store get the message's id as it is.
+   */
+  private async providerMedia(row: MessageRow, provider: Provider, signal: AbortSignal): Promise<{ ok: true; mediaId: string | null } | SendFailure> {
+    const upload = provider.uploadMedia?.bind(provider);
+    if (!row.mediaId || row.mediaType === 'NONE' || !upload || isMediaLink(row.mediaId)) return { ok: true, mediaId: row.mediaId };
+    let failure: SendFailure | undefined;
+    try {
+      const mediaId = await providerMediaId(
+        this.db,
+        this.deps.mediaStore,
+        row.mediaId,
+        provider.name,
+        async (bytes, mimeType, filename) => {
+          const r = await upload({ bytes, mimeType, filename }, { timeoutMs: this.deps.config.sendTimeoutMs, signal });
+          if (!r.ok) throw (failure = r);
+          return { id: r.id };
+        },
+        this.deps.now(),
+      );
+      return { ok: true, mediaId };
+    } catch (err) {
+      return failure ?? { ok: false, code: 'MEDIA_UNAVAILABLE', message: `media ${row.mediaId} could not be read: ${err instanceof Error ? err.message : err}`, retryable: false };
+    }
   }
 
   private rateKey(provider: Provider, row: MessageRow): string {

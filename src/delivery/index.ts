@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import type { Logger } from '../log.js';
 import type { StatusListener } from '../messaging/status-updates.js';
+import { LocalDirectoryStore } from '../media/store.js';
 import { createProviderDirectory, type ProviderDirectory } from '../providers/directory.js';
 import { Dispatcher } from './dispatcher.js';
 import { createRateLimiter } from './rate-limit.js';
@@ -46,6 +47,7 @@ export async function startDelivery(
       callbacks?.wake(); // their callbacks were queued with them
     },
     workerId,
+    mediaStore: new LocalDirectoryStore(config.media.dir),
     ...random,
   });
   await dispatcher.start();
