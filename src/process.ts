@@ -1,0 +1,44 @@
+import { ConfigError, loadConfig, type Config } from './config.js';
+import type { Logger } from './log.js';
+
+// What the entry points (main.ts, worker.ts) share: reading the configuration, stopping once.
+
+/** The configuration, or exit 2 with the list of what is wrong. */
+export function configOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+/** Runs `stop` once on SIGTERM or SIGINT, then exits 0 (1 if stopping failed). */
+export function stopOnSignals(log: Logger, stop: () => Promise<void>): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    stop().then(
+      () => process.exit(0),
+      (err) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+/** Runs an entry point; a failure to start is printed plainly and exits 1. */
+export function run(what: string, main: () => Promise<void>): void {
+  main().catch((err) => {
+    console.error(`${what} failed to start:`, err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}
