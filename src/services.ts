@@ -5,6 +5,7 @@ import { LocalDirectoryStore } from './media/store.js';
 import { MessageWriter } from './messaging/message-writer.js';
 import type { SendDeps } from './messaging/send.js';
 import { createValidators, type Validators } from './messaging/validate.js';
+import { createTemplateChecks } from './templates/send-checks.js';
 import type { ProviderDirectory } from './providers/directory.js';
 import type { StatusHub } from './pubsub/status-hub.js';
 import { Authenticator } from './tenancy/authenticator.js';
@@ -49,7 +50,7 @@ export function createServices(
   });
   return {
     db,
-    send: { writer, validators, now, media: (tenantId, id) => media.lookup(tenantId, id) },
+    send: { writer, validators, now, media: (tenantId, id) => media.lookup(tenantId, id), templates: createTemplateChecks(db) },
     validators,
     authenticator: new Authenticator(db, { ttlMs: 5_000, onError: opts.onError }),
     now,

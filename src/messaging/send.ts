@@ -1,6 +1,7 @@
 import type { MessageRow } from '../db/schema.js';
 import { newId } from '../ids.js';
 import { checkTemplateMedia, type MediaLookup } from '../media/template-media.js';
+import type { TemplateChecks } from '../templates/send-checks.js';
 import type { MessageWriter } from './message-writer.js';
 import { layoutSms } from './sms-encoding.js';
 import type { Validators } from './validate.js';
@@ -14,6 +15,8 @@ export type SendDeps = {
   now: () => Date;
   /** Finds a tenant's uploaded media (WhatsApp header media ids are checked on accept). */
   media: MediaLookup;
+  /** The tenant's template registry: parameter count, header media, status, strict mode. */
+  templates: TemplateChecks;
 };
 
 type CommonFields = {
@@ -46,9 +49,11 @@ function baseRow(tenantId: string, v: CommonFields, now: Date) {
   };
 }
 
-export function sendSms(deps: SendDeps, tenantId: string, input: unknown): Promise<MessageRow> {
+export async function sendSms(deps: SendDeps, tenantId: string, input: unknown): Promise<MessageRow> {
   const now = deps.now();
   const v = deps.validators.sms(input, now);
+  // A registered DLT template: its text and entity id (templates/send-checks.ts).
+  await deps.templates.sms(tenantId, v);
   const layout = layoutSms(v.text, v.unicode ?? false);
   return deps.writer.insert({
     ...baseRow(tenantId, v, now),
@@ -69,6 +74,9 @@ export function sendSms(deps: SendDeps, tenantId: string, input: unknown): Promi
 export async function sendWhatsApp(deps: SendDeps, tenantId: string, input: unknown): Promise<MessageRow> {
   const now = deps.now();
   const v = deps.validators.whatsApp(input, now);
+  // WhatsApp sends are always templates (no free-form text); a registered one must fit its
+  // registration, an unknown one passes unless the tenant is strict (templates/send-checks.ts).
+  await deps.templates.whatsApp(tenantId, v);
   // Header media: the tenant's upload of the named kind, or an http(s) link the provider fetches.
   if (v.mediaType && v.mediaType !== 'NONE' && v.mediaId) await checkTemplateMedia(deps.media, tenantId, v.mediaType, v.mediaId);
   return deps.writer.insert({

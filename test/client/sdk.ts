@@ -26,6 +26,34 @@ export type CreateApiKeyInput = {
   scopes: Array<ApiKeyScope>;
 };
 
+export type CreateTemplateInput = {
+  /** With placeholders {{1}}..{{n}}, numbered from 1 without gaps. */
+  body: string;
+  /** WhatsApp buttons as JSON objects, as registered upstream. */
+  buttons?: Array<unknown> | null | undefined;
+  /** MARKETING, UTILITY, AUTHENTICATION... (free text). */
+  category?: string | null | undefined;
+  channel: Channel;
+  /** SMS: India DLT entity (PE) id. */
+  dltEntityId?: string | null | undefined;
+  /** SMS: India DLT template id. */
+  dltTemplateId?: string | null | undefined;
+  /** WhatsApp; default NONE. */
+  headerKind?: TemplateHeaderKind | null | undefined;
+  /** For a TEXT header (no placeholders). */
+  headerText?: string | null | undefined;
+  /** Email: may use the placeholders. */
+  html?: string | null | undefined;
+  /** en, en_US, hi...; default en. */
+  language?: string | null | undefined;
+  /** Lower-case letters, digits and _; unique per channel and language. */
+  name: string;
+  /** Default APPROVED. */
+  status?: TemplateStatus | null | undefined;
+  /** Email: required; may use the placeholders. */
+  subject?: string | null | undefined;
+};
+
 export type CreateWebhookEndpointInput = {
   /** Statuses to receive; omitted or empty means all. */
   events?: Array<MessageStatus> | null | undefined;
@@ -145,6 +173,43 @@ export type SendWhatsAppInput = {
   validUntil?: string | null | undefined;
 };
 
+export type TemplateFilter = {
+  channel?: Channel | null | undefined;
+  language?: string | null | undefined;
+  name?: string | null | undefined;
+  status?: TemplateStatus | null | undefined;
+};
+
+/** A WhatsApp template header: IMAGE, VIDEO and DOCUMENT headers need a send with that mediaType. */
+export type TemplateHeaderKind =
+  | 'DOCUMENT'
+  | 'IMAGE'
+  | 'NONE'
+  | 'TEXT'
+  | 'VIDEO';
+
+/** Only APPROVED templates can be sent. */
+export type TemplateStatus =
+  | 'APPROVED'
+  | 'PENDING'
+  | 'REJECTED';
+
+/** Omitted fields stay; null clears an optional one. The channel cannot change. */
+export type UpdateTemplateInput = {
+  body?: string | null | undefined;
+  buttons?: Array<unknown> | null | undefined;
+  category?: string | null | undefined;
+  dltEntityId?: string | null | undefined;
+  dltTemplateId?: string | null | undefined;
+  headerKind?: TemplateHeaderKind | null | undefined;
+  headerText?: string | null | undefined;
+  html?: string | null | undefined;
+  language?: string | null | undefined;
+  name?: string | null | undefined;
+  status?: TemplateStatus | null | undefined;
+  subject?: string | null | undefined;
+};
+
 export type UpdateWebhookEndpointInput = {
   /** Disabling gives up the deliveries still pending. */
   enabled?: boolean | null | undefined;
@@ -209,6 +274,7 @@ export type WebhookEndpointDeliveriesQuery = { node:
     | { __typename: 'ApiKey', id: string }
     | { __typename: 'Media', id: string }
     | { __typename: 'Message', id: string }
+    | { __typename: 'Template', id: string }
     | { __typename: 'WebhookEndpoint', url: string, id: string, deliveries: Array<{ id: string, eventId: string, messageId: string, eventStatus: MessageStatus, payload: unknown, url: string, status: CallbackDeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, deliveredAt: string | null, lastStatusCode: number | null, lastError: string | null, endpoint: { id: string } | null, attempts: Array<{ number: number, url: string, statusCode: number | null, latencyMs: number, error: string | null, at: string }> }> }
    | null };
 
@@ -334,6 +400,7 @@ export type NodeQuery = { node:
     | { __typename: 'ApiKey', id: string }
     | { __typename: 'Media', id: string }
     | { __typename: 'Message', messageId: string, status: MessageStatus, id: string }
+    | { __typename: 'Template', id: string }
     | { __typename: 'WebhookEndpoint', id: string }
    | null };
 
@@ -383,6 +450,80 @@ export type DeliveryHealthQueryVariables = Exact<{
 
 
 export type DeliveryHealthQuery = { deliveryHealth: { queued: number, scheduled: number, sending: number, stuckSending: number, stuckSent: number, oldestDueAt: string | null, stuckMessages: Array<{ messageId: string, status: MessageStatus, providerMessageId: string | null }> } };
+
+export type TemplateFieldsFragment = { id: string, templateId: string, channel: Channel, name: string, language: string, category: string | null, body: string, paramCount: number, headerKind: TemplateHeaderKind, headerText: string | null, buttons: Array<unknown>, status: TemplateStatus, dltEntityId: string | null, dltTemplateId: string | null, subject: string | null, html: string | null, createdAt: string, updatedAt: string };
+
+export type CreateTemplateMutationVariables = Exact<{
+  input: CreateTemplateInput;
+}>;
+
+
+export type CreateTemplateMutation = { createTemplate:
+    | { __typename: 'Template', id: string, templateId: string, channel: Channel, name: string, language: string, category: string | null, body: string, paramCount: number, headerKind: TemplateHeaderKind, headerText: string | null, buttons: Array<unknown>, status: TemplateStatus, dltEntityId: string | null, dltTemplateId: string | null, subject: string | null, html: string | null, createdAt: string, updatedAt: string }
+    | { __typename: 'ValidationError', code: string, field: string, message: string }
+   };
+
+export type UpdateTemplateMutationVariables = Exact<{
+  id: string;
+  input: UpdateTemplateInput;
+}>;
+
+
+export type UpdateTemplateMutation = { updateTemplate:
+    | { __typename: 'NotFoundError', code: string, message: string }
+    | { __typename: 'Template', id: string, templateId: string, channel: Channel, name: string, language: string, category: string | null, body: string, paramCount: number, headerKind: TemplateHeaderKind, headerText: string | null, buttons: Array<unknown>, status: TemplateStatus, dltEntityId: string | null, dltTemplateId: string | null, subject: string | null, html: string | null, createdAt: string, updatedAt: string }
+    | { __typename: 'ValidationError', code: string, field: string, message: string }
+   };
+
+export type DeleteTemplateMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type DeleteTemplateMutation = { deleteTemplate:
+    | { __typename: 'NotFoundError', code: string, message: string }
+    | { __typename: 'Template', id: string, templateId: string, channel: Channel, name: string, language: string, category: string | null, body: string, paramCount: number, headerKind: TemplateHeaderKind, headerText: string | null, buttons: Array<unknown>, status: TemplateStatus, dltEntityId: string | null, dltTemplateId: string | null, subject: string | null, html: string | null, createdAt: string, updatedAt: string }
+   };
+
+export type SetStrictTemplatesMutationVariables = Exact<{
+  enabled: boolean;
+}>;
+
+
+export type SetStrictTemplatesMutation = { setStrictTemplates: { id: string, strictTemplates: boolean } };
+
+export type TemplateQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type TemplateQuery = { template: { id: string, templateId: string, channel: Channel, name: string, language: string, category: string | null, body: string, paramCount: number, headerKind: TemplateHeaderKind, headerText: string | null, buttons: Array<unknown>, status: TemplateStatus, dltEntityId: string | null, dltTemplateId: string | null, subject: string | null, html: string | null, createdAt: string, updatedAt: string } | null };
+
+export type TemplatesQueryVariables = Exact<{
+  filter?: TemplateFilter | null | undefined;
+}>;
+
+
+export type TemplatesQuery = { templates: Array<{ id: string, templateId: string, channel: Channel, name: string, language: string, category: string | null, body: string, paramCount: number, headerKind: TemplateHeaderKind, headerText: string | null, buttons: Array<unknown>, status: TemplateStatus, dltEntityId: string | null, dltTemplateId: string | null, subject: string | null, html: string | null, createdAt: string, updatedAt: string }> };
+
+export type PreviewTemplateQueryVariables = Exact<{
+  channel: Channel;
+  name: string;
+  language?: string | null | undefined;
+  params?: Array<string> | string | null | undefined;
+}>;
+
+
+export type PreviewTemplateQuery = { previewTemplate:
+    | { __typename: 'NotFoundError', code: string, message: string }
+    | { __typename: 'TemplatePreview', text: string, headerText: string | null, subject: string | null, html: string | null, template: { id: string, paramCount: number } }
+    | { __typename: 'ValidationError', code: string, field: string, message: string }
+   };
+
+export type ViewerTemplatesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ViewerTemplatesQuery = { viewer: { tenant: { id: string, strictTemplates: boolean } } };
 
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -537,6 +678,28 @@ export const ValidationErrorFieldsFragmentDoc = gql`
   code
   field
   message
+}
+    `;
+export const TemplateFieldsFragmentDoc = gql`
+    fragment TemplateFields on Template {
+  id
+  templateId
+  channel
+  name
+  language
+  category
+  body
+  paramCount
+  headerKind
+  headerText
+  buttons
+  status
+  dltEntityId
+  dltTemplateId
+  subject
+  html
+  createdAt
+  updatedAt
 }
     `;
 export const CreateWebhookEndpointDocument = gql`
@@ -872,6 +1035,111 @@ export const DeliveryHealthDocument = gql`
   }
 }
     `;
+export const CreateTemplateDocument = gql`
+    mutation CreateTemplate($input: CreateTemplateInput!) {
+  createTemplate(input: $input) {
+    __typename
+    ...TemplateFields
+    ... on ValidationError {
+      code
+      field
+      message
+    }
+  }
+}
+    ${TemplateFieldsFragmentDoc}`;
+export const UpdateTemplateDocument = gql`
+    mutation UpdateTemplate($id: ID!, $input: UpdateTemplateInput!) {
+  updateTemplate(id: $id, input: $input) {
+    __typename
+    ...TemplateFields
+    ... on ValidationError {
+      code
+      field
+      message
+    }
+    ... on NotFoundError {
+      code
+      message
+    }
+  }
+}
+    ${TemplateFieldsFragmentDoc}`;
+export const DeleteTemplateDocument = gql`
+    mutation DeleteTemplate($id: ID!) {
+  deleteTemplate(id: $id) {
+    __typename
+    ...TemplateFields
+    ... on NotFoundError {
+      code
+      message
+    }
+  }
+}
+    ${TemplateFieldsFragmentDoc}`;
+export const SetStrictTemplatesDocument = gql`
+    mutation SetStrictTemplates($enabled: Boolean!) {
+  setStrictTemplates(enabled: $enabled) {
+    id
+    strictTemplates
+  }
+}
+    `;
+export const TemplateDocument = gql`
+    query Template($id: ID!) {
+  template(id: $id) {
+    ...TemplateFields
+  }
+}
+    ${TemplateFieldsFragmentDoc}`;
+export const TemplatesDocument = gql`
+    query Templates($filter: TemplateFilter) {
+  templates(filter: $filter) {
+    ...TemplateFields
+  }
+}
+    ${TemplateFieldsFragmentDoc}`;
+export const PreviewTemplateDocument = gql`
+    query PreviewTemplate($channel: Channel!, $name: String!, $language: String, $params: [String!]) {
+  previewTemplate(
+    channel: $channel
+    name: $name
+    language: $language
+    params: $params
+  ) {
+    __typename
+    ... on TemplatePreview {
+      text
+      headerText
+      subject
+      html
+      template {
+        id
+        paramCount
+      }
+    }
+    ... on ValidationError {
+      code
+      field
+      message
+    }
+    ... on NotFoundError {
+      code
+      message
+    }
+  }
+}
+    `;
+export const ViewerTemplatesDocument = gql`
+    query ViewerTemplates {
+  viewer {
+    tenant {
+      id
+      strictTemplates
+    }
+  }
+}
+    `;
 export const ViewerDocument = gql`
     query Viewer {
   viewer {
@@ -1018,6 +1286,30 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     DeliveryHealth(variables?: DeliveryHealthQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<DeliveryHealthQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<DeliveryHealthQuery>({ document: DeliveryHealthDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'DeliveryHealth', 'query', variables);
+    },
+    CreateTemplate(variables: CreateTemplateMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CreateTemplateMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<CreateTemplateMutation>({ document: CreateTemplateDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CreateTemplate', 'mutation', variables);
+    },
+    UpdateTemplate(variables: UpdateTemplateMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<UpdateTemplateMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<UpdateTemplateMutation>({ document: UpdateTemplateDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'UpdateTemplate', 'mutation', variables);
+    },
+    DeleteTemplate(variables: DeleteTemplateMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<DeleteTemplateMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<DeleteTemplateMutation>({ document: DeleteTemplateDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'DeleteTemplate', 'mutation', variables);
+    },
+    SetStrictTemplates(variables: SetStrictTemplatesMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<SetStrictTemplatesMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<SetStrictTemplatesMutation>({ document: SetStrictTemplatesDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'SetStrictTemplates', 'mutation', variables);
+    },
+    Template(variables: TemplateQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<TemplateQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<TemplateQuery>({ document: TemplateDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Template', 'query', variables);
+    },
+    Templates(variables?: TemplatesQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<TemplatesQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<TemplatesQuery>({ document: TemplatesDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Templates', 'query', variables);
+    },
+    PreviewTemplate(variables: PreviewTemplateQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<PreviewTemplateQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<PreviewTemplateQuery>({ document: PreviewTemplateDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'PreviewTemplate', 'query', variables);
+    },
+    ViewerTemplates(variables?: ViewerTemplatesQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ViewerTemplatesQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<ViewerTemplatesQuery>({ document: ViewerTemplatesDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ViewerTemplates', 'query', variables);
     },
     Viewer(variables?: ViewerQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ViewerQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<ViewerQuery>({ document: ViewerDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Viewer', 'query', variables);

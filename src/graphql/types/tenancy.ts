@@ -9,7 +9,7 @@ const ScopeEnum = builder.enumType('ApiKeyScope', {
   values: Object.fromEntries(SCOPES.map((s) => [s.toUpperCase(), { value: s }])) as Record<Uppercase<Scope>, { value: Scope }>,
 });
 
-const TenantRef = builder.objectRef<TenantRow>('Tenant').implement({
+export const TenantRef = builder.objectRef<TenantRow>('Tenant').implement({
   fields: (t) => ({
     id: t.exposeID('id'),
     name: t.exposeString('name'),
