@@ -672,10 +672,23 @@ describe('through Herald', () => {
   it('acknowledges messages users send, and changes no message', async () => {
     const id = await sendWhatsApp({ to: TO, templateName: 'hello_world', language: 'en_US' });
     const m = await eventually(() => load(id), (x) => x.status === 'SENT');
-    const res = await post(fake.inboundNotification({ from: TO, text: 'STOP-PLEASE-do-not-log-me', contextId: m.providerMessageId! }));
+    const notification = fake.inboundNotification({ from: TO, text: 'STOP-PLEASE-do-not-log-me', contextId: m.providerMessageId! });
+    const res = await post(notification);
     expect(res.status).toBe(200);
+    expect((await post(notification)).status).toBe(200); // redelivered: recorded once
     expect(await load(id)).toEqual(m);
     expect(h.logLines().join('\n')).not.toContain('do-not-log-me');
+
+    // Recorded for the tenant whose message was answered (opt-outs start here).
+    const inbound = await fetch(h.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${h.adminKey}` },
+      body: JSON.stringify({ query: '{ inboundMessages { from kind text inReplyToMessageId provider } }' }),
+    });
+    const body = (await inbound.json()) as { data: { inboundMessages: unknown[] } };
+    expect(body.data.inboundMessages).toEqual([
+      { from: TO, kind: 'text', text: 'STOP-PLEASE-do-not-log-me', inReplyToMessageId: id, provider: 'whatsapp-cloud' },
+    ]);
   });
 
   it('a misconfigured token fails the message permanently, clearly, after exactly one attempt', async () => {

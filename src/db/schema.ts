@@ -367,6 +367,34 @@ export const routingRules = pgTable(
   (t) => [uniqueIndex('routing_rules_tenant_channel_idx').on(t.tenantId, t.channel)],
 );
 
+/**
+ * Messages users sent to Herald's numbers (replies, "STOP", button taps), as providers reported
+ * them: the raw material for opt-outs. Attributed to the tenant whose message was answered, or
+ * that last wrote to the sender through that provider.
+ */
+export const inboundMessages = pgTable(
+  'inbound_messages',
+  {
+    id: uuid('id').primaryKey(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    provider: text('provider').notNull(),
+    providerMessageId: text('provider_message_id').notNull(),
+    sender: text('sender').notNull(),
+    recipient: text('recipient'),
+    kind: text('kind').notNull(),
+    text: text('text'),
+    payload: text('payload'),
+    /** Herald's message this one answered, when the provider said so. */
+    inReplyToMessageId: uuid('in_reply_to_message_id'),
+    dedupeKey: text('dedupe_key').notNull(),
+    occurredAt: ts('occurred_at').notNull(),
+    receivedAt: ts('received_at').notNull(),
+  },
+  (t) => [uniqueIndex('inbound_messages_dedupe_idx').on(t.dedupeKey), index('inbound_messages_tenant_idx').on(t.tenantId, t.receivedAt.desc())],
+);
+
 export type TenantRow = typeof tenants.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
@@ -376,6 +404,7 @@ export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
 export type CallbackDeliveryRow = typeof callbackDeliveries.$inferSelect;
 export type CallbackAttemptRow = typeof callbackAttempts.$inferSelect;
 export type MediaRow = typeof media.$inferSelect;
+export type InboundMessageRow = typeof inboundMessages.$inferSelect;
 export type TemplateRow = typeof templates.$inferSelect;
 export type ProviderConfigRow = typeof providerConfigs.$inferSelect;
 export type RoutingRuleRow = typeof routingRules.$inferSelect;

@@ -10,6 +10,7 @@ import './types/status-events.js';
 import './types/delivery-health.js';
 import './types/media.js';
 import './types/providers.js';
+import './types/inbound.js';
 import './types/template.js';
 
 export const schema = builder.toSchema();

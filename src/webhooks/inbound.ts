@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../log.js';
 import { applyProviderEvents, type StatusListener } from '../messaging/status-updates.js';
+import { recordInbound } from '../messaging/inbound.js';
 import type { InboundWebhook, ProviderStatusEvent } from '../providers/provider.js';
 import type { ProviderDirectory } from '../providers/directory.js';
 
@@ -124,6 +125,14 @@ export function createWebhookHandler(deps: WebhookDeps): WebhookHandler {
         deps.log.error({ err, provider: providerName, events: parsed.events.length }, 'webhook reports could not be stored');
         // Nothing committed: the provider delivers the report again later.
         return reply(res, 503, 'UNAVAILABLE', 'the reports could not be stored; retry later', { 'retry-after': '5' });
+      }
+    }
+    if (parsed.inbound && parsed.inbound.length > 0) {
+      try {
+        await recordInbound(deps.db, parsed.inbound, deps.now());
+      } catch (err) {
+        deps.log.error({ err, provider: providerName }, 'inbound messages could not be stored');
+        return reply(res, 503, 'UNAVAILABLE', 'the messages could not be stored; retry later', { 'retry-after': '5' });
       }
     }
     // Counts only: inbound user messages carry personal content.
