@@ -50,7 +50,14 @@ export function createServices(
   });
   return {
     db,
-    send: { writer, validators, now, media: (tenantId, id) => media.lookup(tenantId, id), templates: createTemplateChecks(db) },
+    send: {
+      writer,
+      validators,
+      now,
+      media: (tenantId, id) => media.lookup(tenantId, id),
+      emailAttachmentMaxBytes: config.media.emailAttachmentMaxBytes,
+      templates: createTemplateChecks(db),
+    },
     validators,
     authenticator: new Authenticator(db, { ttlMs: 5_000, onError: opts.onError }),
     now,

@@ -3,6 +3,7 @@ import { and, asc, eq, getTableColumns, inArray, lt, lte, sql } from 'drizzle-or
 import type { DeliveryConfig } from '../config.js';
 import { QUEUE_CHANNEL, type Database, type Db } from '../db/client.js';
 import { messages, type MessageRow } from '../db/schema.js';
+import { NotFoundError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { MessageStatus } from '../messaging/model.js';
 import {
@@ -14,10 +15,11 @@ import {
   type StatusChange,
   type StatusListener,
 } from '../messaging/status-updates.js';
-import { providerMediaId } from '../media/provider-uploads.js';
-import type { MediaStore } from '../media/store.js';
+import { mediaFilename, providerMediaId } from '../media/provider-uploads.js';
+import { getMedia } from '../media/queries.js';
+import { readAll, type MediaStore } from '../media/store.js';
 import { isMediaLink } from '../media/template-media.js';
-import type { Provider, ProviderStatusEvent, SendFailure, SendResult } from '../providers/provider.js';
+import type { EmailAttachment, Provider, ProviderStatusEvent, SendFailure, SendResult } from '../providers/provider.js';
 import type { ProviderDirectory } from '../providers/directory.js';
 import { renderTemplateAsText } from '../messaging/render.js';
 import { layoutSms } from '../messaging/sms-encoding.js';
@@ -222,6 +224,8 @@ export class Dispatcher {
     let result: SendResult;
     const media = await this.providerMedia(row, provider, signal);
     if (!media.ok) return { kind: 'failed', row, provider, startedAt, result: media };
+    const attachments = await this.emailAttachments(row);
+    if (!attachments.ok) return { kind: 'failed', row, provider, startedAt, result: attachments };
     try {
       result = await provider.send(
         {
@@ -240,6 +244,7 @@ export class Dispatcher {
           channelOptions: row.channelOptions,
           validUntil: row.validUntil,
           attempt: row.attempts,
+          ...(attachments.files ? { attachments: attachments.files } : {}),
         },
         { timeoutMs: sendTimeoutMs, signal },
       );
@@ -275,6 +280,35 @@ export class Dispatcher {
       return { ok: true, mediaId };
     } catch (err) {
       return failure ?? { ok: false, code: 'MEDIA_UNAVAILABLE', message: `media ${row.mediaId} could not be read: ${err instanceof Error ? err.message : err}`, retryable: false };
+    }
+  }
+
+  /**
+   * An email's attachments (channelOptions.attachments, media ids checked on accept), read from
+   * the media store. A media item gone since (row deleted, file missing) fails the message for good.
+   */
+  private async emailAttachments(row: MessageRow): Promise<{ ok: true; files: EmailAttachment[] | undefined } | SendFailure> {
+    const ids = row.channel === 'EMAIL' ? row.channelOptions.attachments : undefined;
+    if (!Array.isArray(ids) || ids.length === 0) return { ok: true, files: undefined };
+    const wanted = ids.map(String);
+    try {
+      const rows = await getMedia(this.db, row.tenantId, wanted);
+      const missing = wanted.filter((_, i) => !rows[i]);
+      if (missing.length > 0) {
+        return { ok: false, code: 'MEDIA_UNAVAILABLE', message: `attached media ${missing.join(', ')} no longer exists`, retryable: false };
+      }
+      const files = await Promise.all(
+        rows.map(async (m) => ({
+          filename: mediaFilename(m!),
+          mimeType: m!.mimeType,
+          content: await readAll(await this.deps.mediaStore.get(m!.storageKey)),
+        })),
+      );
+      return { ok: true, files };
+    } catch (err) {
+      // A file gone from the store is for good; a database or disk hiccup is worth another try.
+      const gone = err instanceof NotFoundError;
+      return { ok: false, code: 'MEDIA_UNAVAILABLE', message: `attached media could not be read: ${err instanceof Error ? err.message : err}`, retryable: !gone };
     }
   }
 

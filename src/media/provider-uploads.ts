@@ -37,6 +37,11 @@ const EXTENSIONS: Readonly<Record<string, string>> = {
   'text/plain': 'txt',
 };
 
+/** The media's own filename, else one made of its kind and type (`document.pdf`). */
+export function mediaFilename(row: { filename: string | null; kind: string; mimeType: string }): string {
+  return row.filename ?? `${row.kind.toLowerCase()}.${EXTENSIONS[row.mimeType] ?? 'bin'}`;
+}
+
 /**
  * The provider's id for a media item: the cached one while it is valid at `now`, otherwise
  * uploads the bytes with `upload` and caches the answer. `mediaId` is Herald's id (already
@@ -69,7 +74,7 @@ export async function providerMediaId(
     const [row] = await db.select().from(media).where(eq(media.id, mediaId));
     if (!row) throw new NotFoundError('Media', mediaId);
     const bytes = await readAll(await store.get(row.storageKey));
-    const filename = row.filename ?? `${row.kind.toLowerCase()}.${EXTENSIONS[row.mimeType] ?? 'bin'}`;
+    const filename = mediaFilename(row);
     const { id } = await upload(bytes, row.mimeType, filename);
     const uploadedAt = now;
     const ttl = opts.ttlMs ?? PROVIDER_MEDIA_TTL_MS[provider] ?? DEFAULT_TTL_MS;

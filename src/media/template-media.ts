@@ -7,7 +7,7 @@ import { isMediaUuid } from './queries.js';
 // checks its type or size here (upload the file to have both checked up front).
 
 /** Finds a tenant's media by id (undefined when unknown or another tenant's). */
-export type MediaLookup = (tenantId: string, mediaId: string) => Promise<{ kind: string } | undefined>;
+export type MediaLookup = (tenantId: string, mediaId: string) => Promise<{ id: string; kind: string; sizeBytes: number } | undefined>;
 
 export const isMediaLink = (mediaId: string): boolean => /^https?:\/\//i.test(mediaId);
 

@@ -1,5 +1,6 @@
 import type { MessageRow } from '../db/schema.js';
 import { newId } from '../ids.js';
+import { checkEmailAttachments } from '../media/email-attachments.js';
 import { checkTemplateMedia, type MediaLookup } from '../media/template-media.js';
 import type { TemplateChecks } from '../templates/send-checks.js';
 import type { MessageWriter } from './message-writer.js';
@@ -15,6 +16,8 @@ export type SendDeps = {
   now: () => Date;
   /** Finds a tenant's uploaded media (WhatsApp header media ids are checked on accept). */
   media: MediaLookup;
+  /** Largest total size of the media one email attaches (HERALD_EMAIL_ATTACHMENT_MAX_BYTES). */
+  emailAttachmentMaxBytes: number;
   /** The tenant's template registry: parameter count, header media, status, strict mode. */
   templates: TemplateChecks;
 };
@@ -92,9 +95,13 @@ export async function sendWhatsApp(deps: SendDeps, tenantId: string, input: unkn
   });
 }
 
-export function sendEmail(deps: SendDeps, tenantId: string, input: unknown): Promise<MessageRow> {
+export async function sendEmail(deps: SendDeps, tenantId: string, input: unknown): Promise<MessageRow> {
   const now = deps.now();
   const v = deps.validators.email(input, now);
+  // Attachments: the tenant's uploads, within the total size an email may carry.
+  const attachments = v.attachments?.length
+    ? await checkEmailAttachments(deps.media, tenantId, v.attachments, deps.emailAttachmentMaxBytes)
+    : [];
   return deps.writer.insert({
     ...baseRow(tenantId, v, now),
     channel: 'EMAIL',
@@ -102,6 +109,12 @@ export function sendEmail(deps: SendDeps, tenantId: string, input: unknown): Pro
     sender: v.from ?? null,
     subject: v.subject,
     body: v.text ?? null,
-    channelOptions: { to: v.to, cc: v.cc ?? [], bcc: v.bcc ?? [], ...(v.html ? { html: v.html } : {}) },
+    channelOptions: {
+      to: v.to,
+      cc: v.cc ?? [],
+      bcc: v.bcc ?? [],
+      ...(v.html ? { html: v.html } : {}),
+      ...(attachments.length > 0 ? { attachments } : {}),
+    },
   });
 }

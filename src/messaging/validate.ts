@@ -9,6 +9,9 @@ import { MEDIA_TYPES, type MediaType } from './model.js';
 
 const MAX_SCHEDULE_AHEAD_MS = 400 * 24 * 3600 * 1000;
 
+/** Files one email may attach at most (their total size is HERALD_EMAIL_ATTACHMENT_MAX_BYTES at most). */
+export const MAX_EMAIL_ATTACHMENTS = 10;
+
 /** PostgreSQL text cannot hold NUL; refusing it here keeps such input a 400, not a 500. */
 const text = (max: number) =>
   z
@@ -155,6 +158,8 @@ const emailSchema = z
     subject: requiredText(998),
     html: optional(requiredText(512 * 1024)),
     text: optional(requiredText(512 * 1024)),
+    /** Herald media ids of the tenant, attached as files (checked against the media table on accept). */
+    attachments: optional(z.array(requiredText(200)).max(MAX_EMAIL_ATTACHMENTS, `at most ${MAX_EMAIL_ATTACHMENTS} attachments`)),
     ...common,
   })
   .superRefine((v, ctx) => {

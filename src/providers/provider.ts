@@ -21,7 +21,16 @@ export type OutboundMessage = Pick<
   | 'mediaId'
   | 'channelOptions'
   | 'validUntil'
-> & { attempt: number };
+> & {
+  attempt: number;
+  /**
+   * EMAIL: the files to attach, read from Herald's media store by the dispatcher (present only
+   * when the message has attachments). Providers that cannot attach fail with UNSUPPORTED_OPTION.
+   */
+  attachments?: EmailAttachment[];
+};
+
+export type EmailAttachment = { filename: string; mimeType: string; content: Uint8Array };
 
 export type SendSuccess = { ok: true; providerMessageId: string; raw?: unknown };
 

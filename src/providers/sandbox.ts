@@ -96,6 +96,7 @@ export function createSandboxProvider(opts: {
     name,
     capabilities: { channels: ['SMS', 'WHATSAPP', 'EMAIL'], media: ['IMAGE', 'VIDEO', 'DOCUMENT'], maxPerSecond: 1000 },
 
+    // Email attachments (message.attachments) are accepted and ignored: nothing is delivered.
     async send(message: OutboundMessage, { timeoutMs, signal }): Promise<SendResult> {
       const b = behaviourOf(message.recipient);
       if (b.kind === 'fail') {

@@ -147,6 +147,9 @@ export function createSmsMediaProvider(cfg: SmsMediaConfig): Provider {
         if (list(o.cc).length > 0 || list(o.bcc).length > 0) {
           return fail('UNSUPPORTED_OPTION', 'the SMSMedia email API has no cc or bcc: send those recipients separately, or route EMAIL to smtp', false);
         }
+        if (message.attachments?.length) {
+          return fail('UNSUPPORTED_OPTION', 'the SMSMedia email API cannot attach files: route EMAIL with attachments to smtp', false);
+        }
         const to = list(o.to);
         const body = typeof o.html === 'string' ? o.html : message.body;
         if (!body) return fail('NO_CONTENT', 'the email has neither text nor html', false);

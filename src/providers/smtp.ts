@@ -122,6 +122,16 @@ export function createSmtpProvider(cfg: SmtpConfig): Provider {
       subject: message.subject ?? '',
       ...(text !== undefined ? { text } : {}),
       ...(html !== undefined ? { html } : {}),
+      // Herald media read by the dispatcher: bytes in memory, never a path or a URL.
+      ...(message.attachments?.length
+        ? {
+            attachments: message.attachments.map((a) => ({
+              filename: a.filename,
+              contentType: a.mimeType,
+              content: Buffer.from(a.content.buffer, a.content.byteOffset, a.content.byteLength),
+            })),
+          }
+        : {}),
       messageId: `<${message.id}@herald>`,
       // Never tracking pixels or link rewriting: nodemailer sends exactly this.
       disableFileAccess: true,

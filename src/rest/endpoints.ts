@@ -306,6 +306,13 @@ const email: Endpoint = {
       example: 'Hello',
     },
     { name: 'emailfrom', type: 'string', field: 'from', description: "Sender address; default the provider's configured sender." },
+    {
+      name: 'attachments',
+      type: 'list',
+      field: 'attachments',
+      description:
+        'Media ids (from /api/media/upload) to attach as files, comma-separated (in JSON also a list); at most 10, together at most HERALD_EMAIL_ATTACHMENT_MAX_BYTES.',
+    },
     ...commonParams('email', '10'),
   ],
   read(p) {
@@ -316,6 +323,7 @@ const email: Endpoint = {
       subject,
       ...(looksLikeHtml(body) ? { html: body } : { text: body }),
       from: p.optional('emailfrom'),
+      attachments: p.list('attachments'),
       ...commonInput(p),
     };
     return { recipients: to, input: (recipient) => ({ ...base, to: [recipient] }) };
@@ -330,6 +338,7 @@ const email: Endpoint = {
       row.body === (v.text ?? null) &&
       option(row, 'html') === v.html &&
       row.sender === (v.from ?? null) &&
+      sameList(((option(row, 'attachments') as string[] | undefined) ?? []), (v.attachments ?? []).map((id) => id.toLowerCase())) &&
       sameCommon(row, v);
   },
   send: (deps, tenantId, input) => sendEmail(deps, tenantId, input),

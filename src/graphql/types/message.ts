@@ -77,6 +77,10 @@ const EmailContent = builder.objectRef<MessageRow>('EmailContent').implement({
     subject: t.string({ resolve: (m) => m.subject ?? '' }),
     htmlBody: t.string({ nullable: true, resolve: (m) => option<string>(m, 'html') }),
     textBody: t.exposeString('body', { nullable: true }),
+    attachments: t.stringList({
+      description: 'Media ids of the files attached, in order (empty when none).',
+      resolve: (m) => option<string[]>(m, 'attachments') ?? [],
+    }),
   }),
 });
 
@@ -252,6 +256,11 @@ const SendEmailInput = builder.inputType('SendEmailInput', {
     subject: t.string({ required: true }),
     html: t.string(),
     text: t.string(),
+    attachments: t.idList({
+      description:
+        'Media ids of the tenant (uploadMedia, createMediaFromUrl, POST /api/media/upload) to attach as files, at most 10, ' +
+        'together at most HERALD_EMAIL_ATTACHMENT_MAX_BYTES (default 10 MiB).',
+    }),
     ...commonSendFields(t),
   }),
 });
