@@ -67,6 +67,7 @@ export class Dispatcher {
   private pipelines: Promise<void>[] = [];
   private timers: NodeJS.Timeout[] = [];
   private unlisten: (() => Promise<void>) | undefined;
+  private flushingReports = false;
   private reportQueue: Array<{ events: ProviderStatusEvent[]; resolve: () => void; reject: (err: unknown) => void }> = [];
 
   constructor(private readonly deps: DispatcherDeps) {}
@@ -523,25 +524,33 @@ export class Dispatcher {
   }
 
   /**
-   * Applies provider reports. Reports arriving together (many sandbox timers firing in one
-   * tick) share one transaction; each caller resolves once its report is durable.
+   * Applies provider reports in the order they arrive, one transaction at a time: reports
+   * arriving together (many sandbox timers in one tick) share it, and a later report of a
+   * message (READ) can never overtake an earlier one (DELIVERED) in a parallel transaction.
+   * Each caller resolves once its report is durable.
    */
   private applyReports(events: ProviderStatusEvent[]): Promise<void> {
     return new Promise((resolve, reject) => {
       this.reportQueue.push({ events, resolve, reject });
-      if (this.reportQueue.length === 1) setImmediate(() => void this.flushReports());
+      if (!this.flushingReports) {
+        this.flushingReports = true;
+        setImmediate(() => void this.flushReports());
+      }
     });
   }
 
   private async flushReports(): Promise<void> {
-    const batch = this.reportQueue.splice(0, this.reportQueue.length);
-    try {
-      this.publish(await applyProviderEvents(this.db, batch.flatMap((b) => b.events), this.deps.now()));
-      for (const b of batch) b.resolve();
-    } catch (err) {
-      this.deps.log.warn({ err }, 'applying provider reports failed');
-      for (const b of batch) b.reject(err);
+    while (this.reportQueue.length > 0) {
+      const batch = this.reportQueue.splice(0, this.reportQueue.length);
+      try {
+        this.publish(await applyProviderEvents(this.db, batch.flatMap((b) => b.events), this.deps.now()));
+        for (const b of batch) b.resolve();
+      } catch (err) {
+        this.deps.log.warn({ err }, 'applying provider reports failed');
+        for (const b of batch) b.reject(err);
+      }
     }
+    this.flushingReports = false;
   }
 
   private notify(): void {
