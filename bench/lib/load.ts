@@ -12,7 +12,7 @@ export type LoadOptions = {
 };
 
 export type LoadResult = {
-  /** Successful requests completed in the measured window. */
+  /** Successful requests sent and answered inside the measured window. */
   ok: number;
   errors: number;
   seconds: number;
@@ -37,8 +37,9 @@ export function percentile(sorted: Float64Array, p: number): number {
 
 /**
  * Closed-loop load: `concurrency` clients each send a request, wait for its answer and send the
- * next, for a warm-up and then the measured window. Only requests that complete inside the
- * window count, so throughput is completions per second of the window.
+ * next, for a warm-up and then the measured window. Only requests both sent and answered inside
+ * the window count (a slow first request of the warm-up must not show up as the window's max);
+ * the requests in flight at either edge, at most `concurrency` each, are left out.
  */
 export async function runLoad(opts: LoadOptions, attempt: Attempt): Promise<LoadResult> {
   let latencies = new Float64Array(1 << 18);
@@ -75,7 +76,7 @@ export async function runLoad(opts: LoadOptions, attempt: Attempt): Promise<Load
         failure = err instanceof Error ? err.message : String(err);
       }
       const done = performance.now();
-      if (done < start || done > end) continue;
+      if (sent < start || done > end) continue;
       if (failure !== undefined) {
         errors++;
         if (failures.has(failure) || failures.size < 5) failures.set(failure, (failures.get(failure) ?? 0) + 1);

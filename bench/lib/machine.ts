@@ -31,6 +31,17 @@ async function cpuBusy(ms: number): Promise<number | undefined> {
   }
 }
 
+/**
+ * A fixed piece of JavaScript work, timed: on a shared VM the same code runs faster or slower
+ * from one hour to the next, so only compare runs whose figure here is about the same.
+ */
+function speedCheckMs(): number {
+  const doc = { id: 'b3c1', tags: ['a', 'b', 'c'], n: 12345, nested: { text: 'Herald bench '.repeat(8), ok: true } };
+  const start = performance.now();
+  for (let i = 0; i < 100_000; i++) JSON.parse(JSON.stringify({ ...doc, i }));
+  return performance.now() - start;
+}
+
 export async function describeMachine(heraldDir: string): Promise<string[]> {
   const cpu = cpus();
   // Server, load generator and PostgreSQL share these cores; anything else running skews the
@@ -43,6 +54,7 @@ export async function describeMachine(heraldDir: string): Promise<string[]> {
   return [
     `machine: ${cpu.length} CPUs (${cpu[0]?.model.trim() ?? '?'}), node ${process.version}, NODE_ENV=${process.env.NODE_ENV ?? '(unset)'}`,
     busyLine,
+    `speed check: ${speedCheckMs().toFixed(0)} ms for a fixed JSON loop (lower is faster; compare runs only when it is about the same)`,
     `server code: ${heraldDir} (${revision(heraldDir)})`,
   ];
 }
