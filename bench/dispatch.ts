@@ -14,15 +14,16 @@ import { startHerald } from './lib/server.js';
 //   then worker-only processes (src/worker.ts) send them all. messages/s = N over the time from
 //   the first claim to the last SENT, both read from the database, so process start-up is not
 //   counted. BENCH_DISPATCH_CONFIGS="WxBxP[xK],..." tries HERALD_WORKERS x HERALD_DISPATCH_BATCH
-//   x DATABASE_POOL_SIZE with K worker processes (default 1); the fastest is kept for B.
+//   x DATABASE_POOL_SIZE with K worker processes (default 4x100x10x2, the fastest of those
+//   tried on 2 cores; see docs/benchmarks.md); the fastest is kept for B.
 // B (latency): sendSms at BENCH_DISPATCH_RATES per second, open loop ("half" = half of A's
 //   best; default "half,200", since the accept path and dispatch then share the two cores),
-//   with dispatch in the API process (as `npm start`) and in a separate worker. Latency = the
+//   with dispatch in the API process (as `npm start`) and in the K worker processes. Latency = the
 //   fake's receipt of a message minus the moment its sendSms answered, matched by the "#seq" in
 //   the text; the fake records requests only here.
 
 const MESSAGES = Number(process.env.BENCH_DISPATCH_MESSAGES ?? 50_000);
-const CONFIGS = (process.env.BENCH_DISPATCH_CONFIGS ?? '8x100x10').split(',').map((c) => {
+const CONFIGS = (process.env.BENCH_DISPATCH_CONFIGS ?? '4x100x10x2').split(',').map((c) => {
   const [workers, batch, pool, processes = 1] = c.split('x').map(Number);
   if (!workers || !batch || !pool || !processes) throw new Error(`BENCH_DISPATCH_CONFIGS: "${c}" is not WORKERSxBATCHxPOOL[xPROCESSES]`);
   return { workers, batch, pool, processes, name: `${processes > 1 ? `${processes} workers x ` : ''}${workers}x${batch} pool ${pool}` };
@@ -103,17 +104,23 @@ async function throughput(opts: BenchOptions, c: Config, notes: string[]): Promi
 async function latency(opts: BenchOptions, c: Config, rate: number, separateWorker: boolean, notes: string[]): Promise<ResultRow> {
   const fake = await startFakeTwilio(opts, true);
   const herald = await startHerald(opts, heraldEnv(fake, c, separateWorker ? 0 : c.workers));
-  const worker = separateWorker ? startWorker(opts, herald, { HERALD_WORKERS: String(c.workers) }) : undefined;
+  const workers = Array.from({ length: separateWorker ? c.processes : 0 }, () => startWorker(opts, herald, { HERALD_WORKERS: String(c.workers) }));
   const client = new GraphQLClient(herald.url, herald.apiKey, MAX_IN_FLIGHT);
-  const mode = separateWorker ? 'separate worker' : 'in-process dispatch';
+  const sql = heraldSql(herald);
+  const commits = async () => (await sql<{ n: number }[]>`select xact_commit::float8 as n from pg_stat_database where datname = current_database()`)[0]!.n;
+  const mode = separateWorker ? `${c.processes} worker process${c.processes > 1 ? 'es' : ''}` : 'in-process dispatch';
   try {
-    await sleep(2_000); // the worker's start-up
+    await sleep(2_000); // the workers' start-up
     const sent: Array<{ at: number; answered: number }> = [];
     const failures = new Map<string, number>();
     const windowStart = nowMs() + opts.warmupMs;
     let meter: ReturnType<typeof cpuMeter> | undefined;
-    const pids = { Herald: herald.pid, ...(worker ? { worker: worker.pid } : {}), 'fake Twilio': fake.pid, 'bench client': process.pid };
-    const warm = setTimeout(() => (meter = cpuMeter(pids)), opts.warmupMs);
+    const pids = { Herald: herald.pid, ...Object.fromEntries(workers.map((w, i) => [`worker ${i + 1}`, w.pid])), 'fake Twilio': fake.pid, 'bench client': process.pid };
+    let commitsBefore: Promise<number> | undefined;
+    const warm = setTimeout(() => {
+      meter = cpuMeter(pids);
+      commitsBefore = commits();
+    }, opts.warmupMs);
     const { issued, skipped } = await paced(rate, opts.warmupMs + opts.durationMs, MAX_IN_FLIGHT, async (seq) => {
       const at = nowMs();
       const input = { to: benchPhone(seq), text: `Herald bench #${seq}: your one-time code is 123456.` };
@@ -128,6 +135,12 @@ async function latency(opts: BenchOptions, c: Config, rate: number, separateWork
     });
     clearTimeout(warm);
     const cpu = meter?.read();
+    // Transactions per message and messages per claim: the cost of waking on every accept.
+    await sleep(1_000); // PostgreSQL publishes a backend's counters at most once a second
+    const transactions = (await commits()) - (await commitsBefore!);
+    const [claims] = await sql<{ messages: number; claims: number }[]>`
+      select count(*)::int as messages, count(distinct (occurred_at, payload->>'worker'))::int as claims
+      from message_events where kind = 'status' and status = 'SENDING'`;
 
     // Wait for everything accepted to reach the fake, then match receipts to sends.
     const accepted = sent.filter(Boolean).length;
@@ -146,14 +159,16 @@ async function latency(opts: BenchOptions, c: Config, rate: number, separateWork
       fromRequest.push(r.receivedAt - s.at);
       roundTrip.push(s.answered - s.at);
     }
-    const [a, e, m] = [fromAnswer, fromRequest, roundTrip].map(summarize) as [ReturnType<typeof summarize>, ReturnType<typeof summarize>, ReturnType<typeof summarize>];
+    const [a, e, m] = [summarize(fromAnswer), summarize(fromRequest), summarize(roundTrip)];
     const ms = (v: number) => v.toFixed(1);
     notes.push(
-      `latency, ${mode}, ${c.name}, ${rate}/s: ${issued} sendSms issued, ${skipped} not issued (${MAX_IN_FLIGHT} in flight), ${accepted} accepted, ` +
+      `latency, ${mode}, ${c.workers}x${c.batch} pool ${c.pool}, ${rate}/s: ${issued} sendSms issued, ${skipped} not issued (${MAX_IN_FLIGHT} in flight), ${accepted} accepted, ` +
         `${received.length} reached the fake; ${a.n} measured after the warm-up`,
       `  answer->provider p50 ${ms(a.p50)} ms, p99 ${ms(a.p99)} ms, max ${ms(a.max)} ms (min ${ms(a.min)}); ` +
         `request->provider p50 ${ms(e.p50)} ms, p99 ${ms(e.p99)} ms; sendSms round trip p50 ${ms(m.p50)} ms, p99 ${ms(m.p99)} ms`,
       `  ${cpu?.text}`,
+      `  ${(transactions / a.n).toFixed(1)} database transactions committed per message ` +
+        `in the window; ${(claims!.messages / claims!.claims).toFixed(1)} messages per claim that found any`,
     );
     for (const [why, n] of failures) notes.push(`  sendSms failed ${n}x: ${why}`);
     return {
@@ -169,12 +184,13 @@ async function latency(opts: BenchOptions, c: Config, rate: number, separateWork
         p50: a.p50,
         p99: a.p99,
         max: a.max,
-        serverCpu: cpu ? cpu.each.Herald! + (cpu.each.worker ?? 0) : undefined,
+        serverCpu: cpu ? Object.entries(cpu.each).reduce((sum, [name, v]) => sum + (name === 'Herald' || name.startsWith('worker') ? v : 0), 0) : undefined,
       }),
     };
   } finally {
     await client.close();
-    await worker?.stop();
+    await Promise.all(workers.map((w) => w.stop()));
+    await sql.end();
     await herald.stop();
     await fake.stop();
   }
