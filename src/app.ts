@@ -13,6 +13,7 @@ import { exposeDomainError } from './graphql/errors.js';
 import { schema } from './graphql/schema.js';
 import type { Logger } from './log.js';
 import { StatusHub } from './pubsub/status-hub.js';
+import { OutboundGuard, type ResolveAll } from './net/outbound.js';
 import { createProviderDirectory } from './providers/directory.js';
 import { createRestHandler } from './rest/handler.js';
 import { createMediaDownloadHandler, MEDIA_DOWNLOAD_PREFIX } from './rest/media-download.js';
@@ -59,6 +60,8 @@ export type HeraldOptions = {
   /** Injectable clock (tests move time instead of sleeping). */
   now?: () => Date;
   random?: () => number;
+  /** Resolves the host names of tenant-supplied URLs (tests answer names of their own). */
+  resolve?: ResolveAll;
 };
 
 export async function createHerald(config: Config, log: Logger, opts: HeraldOptions = {}): Promise<Herald> {
@@ -69,8 +72,11 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
   const statusHub = config.redisUrl ? await StatusHub.redis(config.redisUrl) : StatusHub.inProcess();
   // One set of providers per process: the dispatcher sends through them, webhooks verify with
   // them (an API-only process, HERALD_WORKERS=0, still ingests reports).
-  const providers = createProviderDirectory(database.db, config, now);
+  // One guard for every tenant-supplied URL: registration checks and connections alike.
+  const outbound = new OutboundGuard({ allowPrivate: config.outbound.allowPrivateTargets, resolve: opts.resolve });
+  const providers = createProviderDirectory(database.db, config, now, outbound);
   const services = createServices(database.db, config, {
+    outbound,
     pglite: database.kind === 'pglite',
     onError: (err) => log.error({ err }, 'background task failed'),
     now,
@@ -84,6 +90,7 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
           now,
           onChanges: statusHub.publish,
           providers,
+          outbound,
           ...(opts.random ? { random: opts.random } : {}),
         })
       : undefined;

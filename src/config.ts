@@ -113,6 +113,9 @@ const EnvSchema = z.object({
     )
     .optional(),
   HERALD_REST_RATE_LIMIT: z.coerce.number().int().min(1).optional(),
+  // Tenant-supplied outbound URLs (callbacks, provider base URLs, media URLs) may reach private
+  // addresses only when this is on; HERALD_MEDIA_ALLOW_PRIVATE_URLS is its older name.
+  HERALD_ALLOW_PRIVATE_TARGETS: envBoolean('HERALD_ALLOW_PRIVATE_TARGETS').optional(),
   // Media: where uploads are kept, how large they may be, and which URLs Herald fetches.
   HERALD_MEDIA_DIR: z.string().min(1).optional(),
   HERALD_MEDIA_MAX_BYTES: z.coerce
@@ -121,7 +124,7 @@ const EnvSchema = z.object({
     .min(1024, 'HERALD_MEDIA_MAX_BYTES must be at least 1024')
     .max(2_147_483_647, 'HERALD_MEDIA_MAX_BYTES must be below 2 GiB')
     .default(100 * 1024 * 1024),
-  HERALD_MEDIA_ALLOW_PRIVATE_URLS: envBoolean('HERALD_MEDIA_ALLOW_PRIVATE_URLS').default(false),
+  HERALD_MEDIA_ALLOW_PRIVATE_URLS: envBoolean('HERALD_MEDIA_ALLOW_PRIVATE_URLS').optional(),
   HERALD_MEDIA_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   HERALD_EMAIL_ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(2_147_483_647).default(10 * 1024 * 1024),
 });
@@ -206,12 +209,18 @@ export type MediaConfig = {
   dir: string;
   /** Largest file stored, of any kind (WhatsApp's per-kind limits apply within it). */
   maxBytes: number;
-  /** Fetch media from loopback/private/link-local addresses too (off: SSRF protection). */
-  allowPrivateUrls: boolean;
   /** Whole-fetch timeout for media URLs (connect, redirects, body). */
   fetchTimeoutMs: number;
   /** Largest media an email may attach. */
   emailAttachmentMaxBytes: number;
+};
+
+export type OutboundConfig = {
+  /**
+   * Let tenant-supplied URLs (webhook endpoints, callbackUrl, provider base URLs and SMTP hosts,
+   * media URLs) reach loopback, private and link-local addresses: on-premise installations only.
+   */
+  allowPrivateTargets: boolean;
 };
 
 export type RestConfig = {
@@ -242,6 +251,7 @@ export type Config = {
   providers: ProvidersConfig;
   rest: RestConfig;
   media: MediaConfig;
+  outbound: OutboundConfig;
 };
 
 export class ConfigError extends Error {}
@@ -387,9 +397,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             ? join(tmpdir(), 'herald-media')
             : join(e.HERALD_DATA_DIR, 'media')),
       maxBytes: e.HERALD_MEDIA_MAX_BYTES,
-      allowPrivateUrls: e.HERALD_MEDIA_ALLOW_PRIVATE_URLS,
       fetchTimeoutMs: e.HERALD_MEDIA_FETCH_TIMEOUT_MS,
       emailAttachmentMaxBytes: e.HERALD_EMAIL_ATTACHMENT_MAX_BYTES,
     },
+    outbound: { allowPrivateTargets: e.HERALD_ALLOW_PRIVATE_TARGETS ?? e.HERALD_MEDIA_ALLOW_PRIVATE_URLS ?? false },
   };
 }

@@ -1,5 +1,6 @@
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
+import type { OutboundGuard } from './net/outbound.js';
 import { MediaService } from './media/service.js';
 import { LocalDirectoryStore } from './media/store.js';
 import { MessageWriter } from './messaging/message-writer.js';
@@ -25,15 +26,24 @@ export type Services = {
   stuckSentAfterMs: number;
   /** Status changes, published after commit; subscriptions attach here. */
   statusHub: StatusHub;
+  /** Checks tenant-supplied URLs (webhook endpoints, provider base URLs) when they are registered. */
+  outbound: OutboundGuard;
 };
 
 export function createServices(
   db: Db,
   config: Pick<Config, 'defaultCountry' | 'delivery' | 'media'>,
-  opts: { pglite: boolean; onError: (err: unknown) => void; now: () => Date; statusHub: StatusHub; providers: ProviderDirectory },
+  opts: {
+    pglite: boolean;
+    onError: (err: unknown) => void;
+    now: () => Date;
+    statusHub: StatusHub;
+    providers: ProviderDirectory;
+    outbound: OutboundGuard;
+  },
 ): Services {
   const now = opts.now;
-  const validators = createValidators(config.defaultCountry);
+  const validators = createValidators(config.defaultCountry, opts.outbound);
   // PGlite is a single connection: one batch at a time; PostgreSQL gets a few in parallel.
   const writer = new MessageWriter(db, {
     maxBatch: 500,
@@ -44,7 +54,7 @@ export function createServices(
     db,
     store: new LocalDirectoryStore(config.media.dir),
     limits: { maxBytes: config.media.maxBytes, emailAttachmentMaxBytes: config.media.emailAttachmentMaxBytes },
-    allowPrivateUrls: config.media.allowPrivateUrls,
+    outbound: opts.outbound,
     fetchTimeoutMs: config.media.fetchTimeoutMs,
     now,
   });
@@ -65,5 +75,6 @@ export function createServices(
     statusHub: opts.statusHub,
     providers: opts.providers,
     stuckSentAfterMs: config.delivery.stuckSentAfterMs,
+    outbound: opts.outbound,
   };
 }

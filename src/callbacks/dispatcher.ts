@@ -1,10 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
-import { Agent, request } from 'undici';
+import { request, type Agent } from 'undici';
 import type { CallbackConfig } from '../config.js';
 import type { Db } from '../db/client.js';
 import { retryDelayMs } from '../delivery/backoff.js';
+import { DESTINATION_NOT_ALLOWED, isDestinationNotAllowed, type OutboundGuard } from '../net/outbound.js';
 import type { Logger } from '../log.js';
 import { tenantCallbackSecrets } from './endpoints.js';
 import { callbackBody, type CallbackPayload } from './payload.js';
@@ -17,6 +18,8 @@ export type CallbackDispatcherDeps = {
   now: () => Date;
   workerId: string;
   random?: () => number;
+  /** Every callback URL is tenant input: connections go through the guard. */
+  outbound: OutboundGuard;
 };
 
 /** A delivery this worker holds under its lease. */
@@ -65,7 +68,7 @@ export class CallbackDispatcher {
 
   constructor(private readonly deps: CallbackDispatcherDeps) {
     const { timeoutMs } = deps.config;
-    this.agent = new Agent({
+    this.agent = deps.outbound.agent({
       keepAliveTimeout: 30_000,
       connect: { timeout: timeoutMs },
       headersTimeout: timeoutMs,
@@ -300,8 +303,12 @@ function retryAfterMs(value: string | string[] | undefined): number {
   return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0;
 }
 
-/** A short, secret-free account of a failed POST: the error code and message. */
+/**
+ * A short, secret-free account of a failed POST: the error code and message. A destination the
+ * guard refused reads the same whatever listens there, so attempts cannot map a private network.
+ */
 function describe(err: unknown): string {
+  if (isDestinationNotAllowed(err)) return DESTINATION_NOT_ALLOWED;
   const e = err as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
   const parts = [e.code ?? e.cause?.code ?? e.name, e.message ?? String(err)].filter(Boolean);
   return parts.join(': ').slice(0, MAX_ERROR_LENGTH);

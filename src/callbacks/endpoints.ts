@@ -5,6 +5,7 @@ import { NotFoundError, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
 import { MESSAGE_STATUSES, type MessageStatus } from '../messaging/model.js';
 import { isUuid } from '../messaging/queries.js';
+import { checkOutboundUrl, parseOutboundUrl, type OutboundGuard } from '../net/outbound.js';
 import { generateSecret } from './signature.js';
 
 // A tenant's callback endpoints, and the tenant secret that signs per-message callbacks.
@@ -22,22 +23,14 @@ export type EndpointPatch = {
 
 const { secret: _secret, ...shown } = getTableColumns(webhookEndpoints);
 
-export function checkUrl(value: string, field = 'url'): string {
-  const url = value.trim();
-  if (url.length > 2048) throw new ValidationError(field, `${field} must be at most 2048 characters`);
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new ValidationError(field, `${field} must be an absolute http(s) URL`);
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new ValidationError(field, `${field} must be an http or https URL`);
-  }
+/** An endpoint URL: http(s), no credentials, and a destination the outbound guard allows. */
+export async function checkUrl(outbound: OutboundGuard, value: string, field = 'url'): Promise<string> {
+  const parsed = parseOutboundUrl(value, field);
   if (parsed.username || parsed.password) {
     throw new ValidationError(field, `${field} must not carry credentials; receivers authenticate Herald by the Herald-Signature header`);
   }
-  return url;
+  await checkOutboundUrl(outbound, value, field);
+  return value.trim();
 }
 
 function checkEvents(events: readonly string[], field = 'events'): MessageStatus[] {
@@ -51,11 +44,12 @@ function checkEvents(events: readonly string[], field = 'events'): MessageStatus
 
 export async function createEndpoint(
   db: Db,
+  outbound: OutboundGuard,
   tenantId: string,
   input: EndpointInput,
   now: Date,
 ): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
-  const url = checkUrl(input.url);
+  const url = await checkUrl(outbound, input.url);
   const events = checkEvents(input.events ?? []);
   const secret = generateSecret();
   const [endpoint] = await carryingSecret(() =>
@@ -80,8 +74,15 @@ export async function createEndpoint(
  * Changes apply to events from now on, and to retries still pending: they go to the new URL,
  * signed with the endpoint's secret. Disabling an endpoint gives up its pending deliveries.
  */
-export async function updateEndpoint(db: Db, tenantId: string, id: string, patch: EndpointPatch, now: Date): Promise<WebhookEndpoint> {
-  const url = patch.url != null ? checkUrl(patch.url) : undefined;
+export async function updateEndpoint(
+  db: Db,
+  outbound: OutboundGuard,
+  tenantId: string,
+  id: string,
+  patch: EndpointPatch,
+  now: Date,
+): Promise<WebhookEndpoint> {
+  const url = patch.url != null ? await checkUrl(outbound, patch.url) : undefined;
   const events = patch.events != null ? checkEvents(patch.events) : undefined;
   const enabled = patch.enabled ?? undefined;
   if (!isUuid(id)) throw new NotFoundError('WebhookEndpoint', id);

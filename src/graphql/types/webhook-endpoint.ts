@@ -168,7 +168,7 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     errors: { types: [ValidationError], directResult: true, union: { name: 'CreateWebhookEndpointResult' } },
     args: { input: t.arg({ type: CreateInput, required: true }) },
-    resolve: (_root, { input }, ctx) => createEndpoint(ctx.services.db, ctx.principal.tenantId, input, ctx.services.now()),
+    resolve: (_root, { input }, ctx) => createEndpoint(ctx.services.db, ctx.services.outbound, ctx.principal.tenantId, input, ctx.services.now()),
   }),
   updateWebhookEndpoint: t.field({
     type: WebhookEndpointRef,
@@ -176,7 +176,7 @@ builder.mutationFields((t) => ({
     errors: { types: [ValidationError, NotFoundError], directResult: true, union: { name: 'UpdateWebhookEndpointResult' } },
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateInput, required: true }) },
     resolve: (_root, { id, input }, ctx) =>
-      updateEndpoint(ctx.services.db, ctx.principal.tenantId, endpointIdFrom(id), input, ctx.services.now()),
+      updateEndpoint(ctx.services.db, ctx.services.outbound, ctx.principal.tenantId, endpointIdFrom(id), input, ctx.services.now()),
   }),
   deleteWebhookEndpoint: t.field({
     type: WebhookEndpointRef,
