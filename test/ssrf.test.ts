@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import { isIP, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
-import { defaultResolve, type ResolveAll } from '../src/net/outbound.js';
+import { request } from 'undici';
+import { defaultResolve, DestinationNotAllowedError, OutboundGuard, type ResolveAll } from '../src/net/outbound.js';
 import { eventually } from './support/clock.js';
 import { startHerald, type Sdk, type TestHerald } from './support/herald.js';
 
@@ -297,6 +298,22 @@ describe('at connection time: a name that resolved to a public address when regi
     expect(r).toMatchObject({ __typename: 'MediaUrlRefusedError', field: 'url' });
     expect(connections).toBe(before);
     expect((await sdk.MediaList({ first: 10 })).mediaList.edges).toEqual([]);
+  });
+});
+
+describe('the guarded agent', () => {
+  it('refuses address literals in any spelling where it connects (URLs stored before the guard existed)', async () => {
+    const before = connections;
+    const agent = new OutboundGuard({ allowPrivate: false }).agent();
+    try {
+      for (const host of ['127.0.0.1', '127.1', '2130706433', '[::ffff:127.0.0.1]', '[::1]', 'localhost']) {
+        const err = await request(urlAt(host), { dispatcher: agent }).catch((e: unknown) => e);
+        expect(err, host).toBeInstanceOf(DestinationNotAllowedError);
+      }
+    } finally {
+      await agent.close();
+    }
+    expect(connections).toBe(before);
   });
 });
 
