@@ -3,6 +3,7 @@ import { isIP, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { request } from 'undici';
+import { nonPublicReason } from '../src/net/addresses.js';
 import { defaultResolve, DestinationNotAllowedError, OutboundGuard, type ResolveAll } from '../src/net/outbound.js';
 import { eventually } from './support/clock.js';
 import { startHerald, type Sdk, type TestHerald } from './support/herald.js';
@@ -164,6 +165,7 @@ describe('registration refuses every spelling of a private destination, storing 
       const body = (await res.json()) as Json;
       expect(res.status, host).toBe(400);
       expect(body, host).toMatchObject({ status: 'error', error: { code: 'INVALID_INPUT', field: 'callbackurl' } });
+      expect(body.error.message, host).toMatch(/^callbackurl is /);
     }
     expect(await messageCount()).toBe(0);
   });
@@ -299,6 +301,10 @@ describe('at connection time: a name that resolved to a public address when regi
     expect(connections).toBe(before);
     expect((await sdk.MediaList({ first: 10 })).mediaList.edges).toEqual([]);
   });
+
+  it('refusals are tenant errors, not faults of Herald: nothing logged at error level', () => {
+    expect(guarded.logLines().filter((l) => (JSON.parse(l) as { level: number }).level >= 50)).toEqual([]);
+  });
 });
 
 describe('the guarded agent', () => {
@@ -314,6 +320,41 @@ describe('the guarded agent', () => {
       await agent.close();
     }
     expect(connections).toBe(before);
+  });
+});
+
+describe('the guarded agent, for destinations it allows', () => {
+  // Nothing public is reachable here: this guard counts 127.0.0.1 as public, the rest as usual.
+  const lenient = new OutboundGuard({
+    allowPrivate: false,
+    resolve,
+    reasonFor: (a) => (a === '127.0.0.1' ? undefined : nonPublicReason(a)),
+  });
+  const allowedName = dnsName('allowed', ['127.0.0.1']);
+
+  it('connects through its own lookup and answers as usual (HTTP)', async () => {
+    const before = requests;
+    const agent = lenient.agent({ connect: { timeout: 2000 } });
+    try {
+      const res = await request(urlAt(allowedName), { dispatcher: agent });
+      await res.body.dump();
+      expect(res.statusCode).toBe(200);
+    } finally {
+      await agent.close();
+    }
+    expect(requests).toBe(before + 1);
+  });
+
+  it('opens TCP connections for SMTP the same way', async () => {
+    const before = connections;
+    const socket = await lenient.connectSocket(allowedName, port, 2000);
+    socket.destroy();
+    await eventually(
+      async () => connections,
+      (n) => n === before + 1,
+    );
+    await expect(lenient.connectSocket(dnsName('nowhere', []), port, 2000)).rejects.toThrow(/ENOTFOUND/);
+    await expect(lenient.connectSocket('10.0.0.7', port, 2000)).rejects.toBeInstanceOf(DestinationNotAllowedError);
   });
 });
 
