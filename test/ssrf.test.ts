@@ -220,7 +220,7 @@ describe('at connection time: a name that resolved to a public address when regi
     // The message's first event is attempted; the others wait behind it (order per message).
     const [first] = await eventually(
       async () => (await sdk.MessageCallbacks({ id: sent.messageId })).message!.callbackDeliveries,
-      (ds) => ds.length > 0 && ds[0]!.attempts.length > 0,
+      (ds) => ds.length > 0 && ds[0]!.attempts.length > 0 && ds[0]!.lastError !== null, // two reads: wait for both
     );
     expect(first!.attempts.map((a) => [a.statusCode, a.error])).toEqual([[null, 'destination not allowed']]);
     expect(first!.lastError).toBe('destination not allowed');
@@ -240,7 +240,7 @@ describe('at connection time: a name that resolved to a public address when regi
       if (sent.__typename !== 'Message') throw new Error(JSON.stringify(sent));
       const [first] = await eventually(
         async () => (await sdk.MessageCallbacks({ id: sent.messageId })).message!.callbackDeliveries,
-        (ds) => ds.length > 0 && ds[0]!.attempts.length > 0,
+        (ds) => ds.length > 0 && ds[0]!.attempts.length > 0 && ds[0]!.lastError !== null, // two reads: wait for both
       );
       errors.push(...first!.attempts.map((a) => a.error));
     }
