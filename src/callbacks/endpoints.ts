@@ -5,7 +5,7 @@ import { NotFoundError, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
 import { MESSAGE_STATUSES, type MessageStatus } from '../messaging/model.js';
 import { isUuid } from '../messaging/queries.js';
-import { checkOutboundUrl, parseOutboundUrl, type OutboundGuard } from '../net/outbound.js';
+import { destinationRefused, parseOutboundUrl, type OutboundGuard } from '../net/outbound.js';
 import { generateSecret } from './signature.js';
 
 // A tenant's callback endpoints, and the tenant secret that signs per-message callbacks.
@@ -29,7 +29,8 @@ export async function checkUrl(outbound: OutboundGuard, value: string, field = '
   if (parsed.username || parsed.password) {
     throw new ValidationError(field, `${field} must not carry credentials; receivers authenticate Herald by the Herald-Signature header`);
   }
-  await checkOutboundUrl(outbound, value, field);
+  const why = await outbound.refusal(parsed.hostname);
+  if (why) throw destinationRefused(field, why);
   return value.trim();
 }
 

@@ -33,7 +33,7 @@ export const ALLOW_PRIVATE_SETTING = 'HERALD_ALLOW_PRIVATE_TARGETS';
 export class DestinationNotAllowedError extends Error {
   readonly code = 'HERALD_DESTINATION_NOT_ALLOWED';
   constructor(
-    /** For Herald's own log only: never shown to the tenant. */
+    /** What the guard saw (the address, the reason): for Herald's own debugging, never shown to the tenant. */
     readonly detail: string,
   ) {
     super(DESTINATION_NOT_ALLOWED);
