@@ -126,7 +126,7 @@ const EnvSchema = z.object({
   HERALD_EMAIL_ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(2_147_483_647).default(10 * 1024 * 1024),
   // What one GraphQL document may ask (src/graphql/limits.ts); the defaults leave every
   // operation in schema/operations far inside them.
-  HERALD_GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).max(100_000).default(2000),
+  HERALD_GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).max(10_000).default(2000),
   HERALD_GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(3).max(100).default(10),
   HERALD_GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(15),
   HERALD_GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).max(1000).default(20),

@@ -153,6 +153,23 @@ describe('hostile documents are refused before they run', () => {
     expect(expectRefused(await post(`{ ${query} }`))).toBe('QUERY_TOO_LARGE');
   });
 
+  it('documents nested past the parser\'s stack, with the token limit raised to its maximum', async () => {
+    const roomy = await startHerald({ HERALD_GRAPHQL_MAX_TOKENS: '10000', HERALD_GRAPHQL_MAX_DEPTH: '100' });
+    try {
+      // graphql-js parses recursively: thousands of levels overflow its stack (a RangeError,
+      // which was a 500) before the token limit is reached.
+      let fragments = '__typename';
+      for (let i = 0; i < 5000; i++) fragments = `... on Query { ${fragments} }`;
+      expectRefused(await post(`{ ${fragments} }`, undefined, {}, roomy), ['QUERY_TOO_DEEP', 'QUERY_TOO_LARGE']);
+      let fields = 'id';
+      for (let i = 0; i < 3300; i++) fields = `deliveries { ${fields} }`;
+      expect(expectRefused(await post(`{ webhookEndpoints { ${fields} } }`, undefined, {}, roomy))).toBe('QUERY_TOO_DEEP');
+      expect(roomy.logLines().filter((l) => (JSON.parse(l) as { level: number }).level >= 50)).toEqual([]);
+    } finally {
+      await roomy.stop();
+    }
+  });
+
   it('nested deliveries under each delivery, with ~20 deliveries stored', async () => {
     const query = `{ webhookEndpoints { deliveries(first: 100) { id endpoint { deliveries(first: 100) { id endpoint { deliveries(first: 100) { id endpoint { id } } } } } } } }`;
     expect(expectRefused(await post(query))).toBe('QUERY_TOO_COMPLEX');

@@ -239,8 +239,27 @@ export function limitsPlugins(limits: GraphQLLimits): Plugin[] {
     ],
   }) as Plugin;
   const checks: Plugin = {
+    onParse({ parseFn, setParseFn }) {
+      // graphql-js parses recursively: a document nested deeper than the stack (thousands of
+      // levels, possible only with a raised token limit) is refused like any other, not a 500.
+      setParseFn((source, options) => {
+        try {
+          return parseFn(source, options);
+        } catch (err) {
+          if (err instanceof RangeError) throw new LimitError('QUERY_TOO_DEEP', 'The document nests too deeply to be parsed.');
+          throw err;
+        }
+      });
+    },
     onValidate({ params, setResult }) {
-      const refused = checkLimits(limits, params.schema, params.documentAST);
+      let refused: readonly GraphQLError[];
+      try {
+        refused = checkLimits(limits, params.schema, params.documentAST);
+      } catch (err) {
+        // The depth and cost walks recurse too: past the stack, the document is too deep.
+        if (!(err instanceof RangeError)) throw err;
+        refused = [new LimitError('QUERY_TOO_DEEP', 'The document nests too deeply to be checked.')];
+      }
       // A refused document skips graphql-js' validation: nothing else is worth computing.
       if (refused.length) setResult([...refused]);
       return ({ result, setResult: replace }) => replace(result.map(withoutSuggestions));
