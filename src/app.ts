@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createFetch } from '@whatwg-node/fetch';
+import { GraphQLError, type DocumentNode } from 'graphql';
 import { createYoga, maskError } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -10,6 +11,7 @@ import { deliveryHealth, metricsText } from './delivery/health.js';
 import { startDelivery, type Delivery } from './delivery/index.js';
 import type { GraphQLContext } from './graphql/context.js';
 import { exposeDomainError } from './graphql/errors.js';
+import { limitsPlugins } from './graphql/limits.js';
 import { schema } from './graphql/schema.js';
 import type { Logger } from './log.js';
 import { StatusHub } from './pubsub/status-hub.js';
@@ -120,6 +122,7 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
     graphqlEndpoint: '/graphql',
     fetchAPI: createFetch({ formDataLimits: { fileSize: multipartCap, files: 1, fields: 20, fieldSize: 1024 * 1024 } }),
     landingPage: false,
+    plugins: limitsPlugins(config.graphql),
     graphiql: { title: 'Herald', subscriptionsProtocol: 'WS' },
     logging: {
       debug: (...args) => log.debug({ args }, 'yoga'),
@@ -133,7 +136,9 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
         if (exposed) return exposed;
         // Unexpected faults are logged here and reach the client only as a generic error.
         const original = (error as { originalError?: unknown }).originalError;
-        if (original) log.error({ err: original }, 'unexpected error while executing an operation');
+        // A GraphQLError underneath is graphql-js refusing the request (variables that do not
+        // coerce): the client's mistake, shown to it as is, not a fault of Herald's.
+        if (original && !(original instanceof GraphQLError)) log.error({ err: original }, 'unexpected error while executing an operation');
         return maskError(error, message, isDev);
       },
     },
@@ -223,10 +228,19 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
           params,
           principal,
         });
+        let document: DocumentNode;
+        try {
+          document = parse(params.query);
+        } catch (err) {
+          // A syntax error or a document over the limits: an error for this operation, not a
+          // closed socket.
+          if (err instanceof GraphQLError) return [err];
+          throw err;
+        }
         const args = {
           schema: s,
           operationName: params.operationName,
-          document: parse(params.query),
+          document,
           variableValues: params.variables,
           contextValue: await contextFactory(),
           rootValue: { execute, subscribe },

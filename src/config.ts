@@ -127,6 +127,15 @@ const EnvSchema = z.object({
   HERALD_MEDIA_ALLOW_PRIVATE_URLS: envBoolean('HERALD_MEDIA_ALLOW_PRIVATE_URLS').optional(),
   HERALD_MEDIA_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   HERALD_EMAIL_ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(2_147_483_647).default(10 * 1024 * 1024),
+  // What one GraphQL document may ask (src/graphql/limits.ts); the defaults leave every
+  // operation in schema/operations far inside them.
+  HERALD_GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).max(10_000).default(2000),
+  HERALD_GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(3).max(100).default(10),
+  HERALD_GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(15),
+  HERALD_GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).max(1000).default(20),
+  HERALD_GRAPHQL_MAX_COST: z.coerce.number().int().min(100).max(10_000_000).default(20_000),
+  HERALD_GRAPHQL_MAX_MUTATION_FIELDS: z.coerce.number().int().min(1).max(100).default(10),
+  HERALD_GRAPHQL_INTROSPECTION: envBoolean('HERALD_GRAPHQL_INTROSPECTION').default(true),
 });
 
 export type DeliveryConfig = {
@@ -223,6 +232,22 @@ export type OutboundConfig = {
   allowPrivateTargets: boolean;
 };
 
+/** Limits on each GraphQL document, checked before it runs (see src/graphql/limits.ts). */
+export type GraphQLLimitsConfig = {
+  /** Lexical tokens per document. */
+  maxTokens: number;
+  /** Nested fields, fragments flattened. */
+  maxDepth: number;
+  maxAliases: number;
+  maxDirectives: number;
+  /** Estimated fields resolved: what is under a list counts once per item its `first`/`last` allows. */
+  maxCost: number;
+  /** Root fields of one mutation document. */
+  maxMutationFields: number;
+  /** Schema introspection (GraphiQL and codegen need it); suggestions are off either way. */
+  introspection: boolean;
+};
+
 export type RestConfig = {
   /** The serviceid each channel's endpoint answers to (SMSMedia: 18 WhatsApp, 6 SMS, 10 email). */
   serviceIds: { WHATSAPP: number; SMS: number; EMAIL: number };
@@ -252,6 +277,7 @@ export type Config = {
   rest: RestConfig;
   media: MediaConfig;
   outbound: OutboundConfig;
+  graphql: GraphQLLimitsConfig;
 };
 
 export class ConfigError extends Error {}
@@ -401,5 +427,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       emailAttachmentMaxBytes: e.HERALD_EMAIL_ATTACHMENT_MAX_BYTES,
     },
     outbound: { allowPrivateTargets: e.HERALD_ALLOW_PRIVATE_TARGETS ?? e.HERALD_MEDIA_ALLOW_PRIVATE_URLS ?? false },
+    graphql: {
+      maxTokens: e.HERALD_GRAPHQL_MAX_TOKENS,
+      maxDepth: e.HERALD_GRAPHQL_MAX_DEPTH,
+      maxAliases: e.HERALD_GRAPHQL_MAX_ALIASES,
+      maxDirectives: e.HERALD_GRAPHQL_MAX_DIRECTIVES,
+      maxCost: e.HERALD_GRAPHQL_MAX_COST,
+      maxMutationFields: e.HERALD_GRAPHQL_MAX_MUTATION_FIELDS,
+      introspection: e.HERALD_GRAPHQL_INTROSPECTION,
+    },
   };
 }

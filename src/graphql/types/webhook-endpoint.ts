@@ -9,7 +9,7 @@ import {
   type WebhookEndpoint,
 } from '../../callbacks/endpoints.js';
 import type { CallbackPayload } from '../../callbacks/payload.js';
-import { attemptsForDeliveries, deliveriesForEndpoint, deliveriesForMessages } from '../../callbacks/queries.js';
+import { attemptsForDeliveries, deliveriesForEndpoints, deliveriesForMessages } from '../../callbacks/queries.js';
 import type { CallbackAttemptRow, CallbackDeliveryRow } from '../../db/schema.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import { isUuid } from '../../messaging/queries.js';
@@ -89,12 +89,16 @@ WebhookEndpointRef.implement({
     enabled: t.exposeBoolean('enabled'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
-    deliveries: t.field({
-      type: [CallbackDeliveryRef],
+    deliveries: t.loadableList({
+      type: CallbackDeliveryRef,
       authScopes: { read: true },
       description: 'Most recent first (at most 100).',
       args: { first: t.arg.int({ defaultValue: 20 }), status: t.arg({ type: DeliveryStatusEnum }) },
-      resolve: (e, args, ctx) => deliveriesForEndpoint(ctx.services.db, ctx.principal.tenantId, e.id, args),
+      // One loader per place in the document (its arguments are the same at every endpoint
+      // there): every endpoint at that place loads in one query.
+      byPath: true,
+      load: (ids: string[], ctx, args) => deliveriesForEndpoints(ctx.services.db, ctx.principal.tenantId, ids, args),
+      resolve: (e) => e.id,
     }),
   }),
 });
