@@ -170,6 +170,8 @@ export const pendingProviderEvents = pgTable(
   },
   (t) => [
     index('pending_provider_events_lookup_idx').on(t.provider, t.providerMessageId),
+    // Expiry drops the oldest first.
+    index('pending_provider_events_received_idx').on(t.receivedAt),
     uniqueIndex('pending_provider_events_dedupe_idx').on(t.dedupeKey),
   ],
 );

@@ -25,6 +25,7 @@ import { renderTemplateAsText } from '../messaging/render.js';
 import { layoutSms } from '../messaging/sms-encoding.js';
 import { retryDelayMs } from './backoff.js';
 import { Coalescer } from './coalescer.js';
+import { sweepParkedReports } from './parked-reports.js';
 import type { SendRateLimiter } from './rate-limit.js';
 
 const EXPIRED_MESSAGE = 'validUntil passed before the message could be sent';
@@ -96,6 +97,7 @@ export class Dispatcher {
     const { leaseMs, reconcileAfterMs, workers } = this.deps.config;
     this.every(Math.max(250, Math.floor(leaseMs / 4)), () => this.recoverExpiredLeases());
     this.every(Math.max(100, Math.floor(reconcileAfterMs / 2)), () => this.reconcile());
+    this.every(this.deps.config.parkedReports.sweepMs, () => this.sweepParkedReports());
     this.pipelines = Array.from({ length: workers }, () => this.pipeline());
   }
 
@@ -512,6 +514,14 @@ export class Dispatcher {
       this.publish(changes);
       this.wake();
     }
+  }
+
+  /** Drops parked reports whose provider id was never recorded: too old, or too many. */
+  private async sweepParkedReports(): Promise<void> {
+    const { expired, overCap } = await sweepParkedReports(this.db, this.deps.config.parkedReports, this.deps.now());
+    // Counts only: a report's ids and payload are the provider's and the recipient's business.
+    if (expired > 0) this.deps.log.info({ expired }, 'expired parked provider reports');
+    if (Object.keys(overCap).length > 0) this.deps.log.warn({ dropped: overCap }, 'parked provider reports over the cap dropped, oldest first');
   }
 
   /** Asks providers that support lookups about messages whose reports are overdue. */
