@@ -245,12 +245,12 @@ describe.skipIf(!DATABASE_URL)('a worker SIGKILLed twice re-sends at most the ca
   const BATCH = 25;
   /** One message in SLOW_EVERY takes SLOW_MS at the provider: a batch waits for it. */
   const SLOW_EVERY = 50;
-  const SLOW_MS = 2000;
+  const SLOW_MS = 3000;
   /**
    * Time allowed between a provider's answer and its outcome being on record (outcomes are
    * recorded within milliseconds; this covers a loaded machine's event loop and a transaction).
    */
-  const RECORD_WINDOW_MS = 700;
+  const RECORD_WINDOW_MS = 1000;
   let fake: FakeTwilio;
 
   beforeAll(async () => {
@@ -274,8 +274,8 @@ describe.skipIf(!DATABASE_URL)('a worker SIGKILLed twice re-sends at most the ca
         DATABASE_URL: url,
         HERALD_WORKERS: String(WORKERS),
         HERALD_DISPATCH_BATCH: String(BATCH),
-        HERALD_LEASE_MS: '5000',
-        HERALD_SEND_TIMEOUT_MS: '3000',
+        HERALD_LEASE_MS: '6000',
+        HERALD_SEND_TIMEOUT_MS: '4000',
         HERALD_POLL_MS: '50',
         HERALD_RECONCILE_AFTER_MS: '86400000',
         HERALD_ROUTE_SMS: 'twilio',
