@@ -45,6 +45,10 @@ const EnvSchema = z.object({
     .optional(),
   HERALD_RECONCILE_AFTER_MS: z.coerce.number().int().min(100).default(60_000),
   HERALD_STUCK_SENT_AFTER_MS: z.coerce.number().int().min(1000).default(3_600_000),
+  // Provider reports parked for provider ids never recorded: providers stop redelivering after days.
+  HERALD_PARKED_REPORT_MAX_AGE_MS: z.coerce.number().int().min(1000).default(3 * 86_400_000),
+  HERALD_PARKED_REPORTS_MAX: z.coerce.number().int().min(1).default(100_000),
+  HERALD_PARKED_REPORT_SWEEP_MS: z.coerce.number().int().min(50).default(60_000),
   HERALD_ENCRYPTION_KEY: z.string().min(32, 'HERALD_ENCRYPTION_KEY must be at least 32 characters').optional(),
   HERALD_SANDBOX_DELAY_MS: z.coerce.number().int().min(0).default(200),
   // Customer callbacks (status changes POSTed to tenants' endpoints).
@@ -151,6 +155,8 @@ export type DeliveryConfig = {
   reconcileAfterMs: number;
   /** A SENT message without a report for this long is reported as stuck. */
   stuckSentAfterMs: number;
+  /** Reports parked for provider ids not (yet) recorded: dropped after maxAgeMs, and beyond maxPerProvider. */
+  parkedReports: { maxAgeMs: number; maxPerProvider: number; sweepMs: number };
 };
 
 export type CallbackConfig = {
@@ -343,6 +349,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ),
       reconcileAfterMs: e.HERALD_RECONCILE_AFTER_MS,
       stuckSentAfterMs: e.HERALD_STUCK_SENT_AFTER_MS,
+      parkedReports: {
+        maxAgeMs: e.HERALD_PARKED_REPORT_MAX_AGE_MS,
+        maxPerProvider: e.HERALD_PARKED_REPORTS_MAX,
+        sweepMs: e.HERALD_PARKED_REPORT_SWEEP_MS,
+      },
     },
     callbacks: {
       workers: e.HERALD_CALLBACK_WORKERS,

@@ -22,7 +22,8 @@ export const MessageRef = builder.loadableNodeRef('Message', {
 });
 
 const MessageEventRef = builder.objectRef<MessageEventRow>('MessageEvent').implement({
-  description: 'One entry of a message history: a status change, a delivery attempt or a provider report.',
+  description:
+    'One entry of a message history (in the order Herald recorded them): a status change, a delivery attempt or a provider report.',
   fields: (t) => ({
     id: t.exposeID('id'),
     kind: t.exposeString('kind'),
@@ -31,7 +32,15 @@ const MessageEventRef = builder.objectRef<MessageEventRow>('MessageEvent').imple
     provider: t.exposeString('provider', { nullable: true }),
     errorCode: t.exposeString('errorCode', { nullable: true }),
     errorMessage: t.exposeString('errorMessage', { nullable: true }),
-    occurredAt: t.expose('occurredAt', { type: 'DateTime' }),
+    occurredAt: t.expose('occurredAt', {
+      type: 'DateTime',
+      description: "When Herald recorded it. Status events' times never decrease within a message.",
+    }),
+    reportedAt: t.expose('reportedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: "The provider's own timestamp of the report behind it (the provider's clock), if any.",
+    }),
   }),
 });
 

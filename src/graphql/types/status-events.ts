@@ -26,6 +26,7 @@ const MessageStatusEventRef = builder.objectRef<StatusChange>('MessageStatusEven
     errorCode: t.exposeString('errorCode', { nullable: true }),
     errorMessage: t.exposeString('errorMessage', { nullable: true }),
     occurredAt: t.expose('occurredAt', { type: 'DateTime' }),
+    reportedAt: t.expose('reportedAt', { type: 'DateTime', nullable: true }),
   }),
 });
 
@@ -73,6 +74,7 @@ builder.subscriptionFields((t) => ({
             errorCode: e.errorCode,
             errorMessage: e.errorMessage,
             occurredAt: e.occurredAt,
+            reportedAt: e.reportedAt,
           };
           seen.add(changeKey(change));
           yield change;
