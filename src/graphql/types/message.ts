@@ -98,7 +98,9 @@ MessageRef.implement({
     status: t.expose('status', { type: MessageStatusEnum }),
     statusAt: t.expose('statusAt', { type: 'DateTime' }),
     to: t.exposeString('recipient', { description: 'E.164 phone number, or the first To address of an email.' }),
-    content: t.field({ type: MessageContent, resolve: (m) => m }),
+    // A copy: a row loaded through node(id) carries Pothos's "Message" type brand, which would
+    // win over MessageContent's resolveType (the brand is non-enumerable, so a spread drops it).
+    content: t.field({ type: MessageContent, resolve: (m) => ({ ...m }) }),
     provider: t.exposeString('provider', { nullable: true }),
     providerMessageId: t.exposeString('providerMessageId', { nullable: true }),
     attempts: t.exposeInt('attempts'),
