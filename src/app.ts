@@ -42,6 +42,10 @@ const UNAUTHENTICATED = JSON.stringify({
   ],
 });
 
+const METRICS_FORBIDDEN = JSON.stringify({
+  errors: [{ message: '/metrics needs an ADMIN key of the operator tenant.', extensions: { code: 'FORBIDDEN' } }],
+});
+
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
@@ -148,9 +152,10 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
       return;
     }
     if (url.pathname === '/metrics') {
-      // Installation-wide figures: operator keys only.
+      // Installation-wide figures: admin keys of the operator tenant only.
       const principal = await services.authenticator.authenticate(keyFromHeaders((n) => header(req, n)));
-      if (!principal?.isOperator) return sendJson(res, 401, UNAUTHENTICATED);
+      if (!principal) return sendJson(res, 401, UNAUTHENTICATED);
+      if (!principal.isOperator || !principal.scopes.includes('admin')) return sendJson(res, 403, METRICS_FORBIDDEN);
       const at = now();
       const health = await deliveryHealth(database.db, null, at, config.delivery.stuckSentAfterMs);
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(metricsText(health, services.statusHub.size, at));
