@@ -159,6 +159,91 @@ describe('Server-Sent Events', () => {
   });
 });
 
+/** Polls until `probe` holds (a bounded wait, not a fixed sleep). */
+async function eventually(probe: () => boolean, timeoutMs = 2_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return true;
+}
+
+const hubSize = () => h.herald.services.statusHub.size;
+
+/** A message that stays SCHEDULED (nothing happens to it unless the test acts). */
+async function scheduled(sdk: Sdk = admin): Promise<string> {
+  const r = await sdk.SendSms({ input: { to: '+918800001234', text: 'later', sendAt: new Date(Date.now() + 86_400_000).toISOString() } });
+  if (r.sendSms.__typename !== 'Message') throw new Error(JSON.stringify(r.sendSms));
+  return r.sendSms.messageId;
+}
+
+const WATCH = `subscription($id: ID!) { messageStatusChanged(id: $id) { ${EVENT_FIELDS} } }`;
+
+describe('subscription lifecycle', () => {
+  it('graphql-ws: unsubscribing detaches from the hub at once, even when no event will ever come', async () => {
+    const id = await scheduled();
+    const before = hubSize();
+    const iter = ws(h.adminKey).iterate({ query: WATCH, variables: { id } });
+    expect((await iter.next()).value?.data.messageStatusChanged.status).toBe('SCHEDULED');
+    expect(hubSize()).toBe(before + 1);
+    await iter.return?.(undefined);
+    expect(await eventually(() => hubSize() === before)).toBe(true);
+  });
+
+  it('graphql-ws: closing the socket detaches every subscription of it', async () => {
+    const before = hubSize();
+    const client = ws(h.adminKey);
+    const a = client.iterate({ query: WATCH, variables: { id: await scheduled() } });
+    const b = client.iterate({ query: `subscription { messageEvents(filter: { tag: "nothing-has-this-tag" }) { status } }` });
+    await a.next();
+    expect(await eventually(() => hubSize() === before + 2)).toBe(true);
+    void b;
+    await client.dispose();
+    expect(await eventually(() => hubSize() === before)).toBe(true);
+  });
+
+  it('SSE: a client that goes away detaches at once', async () => {
+    const id = await scheduled();
+    const before = hubSize();
+    const stream = sse(WATCH, { id }, h.adminKey);
+    expect((await stream.next()).value?.data.messageStatusChanged.status).toBe('SCHEDULED');
+    expect(hubSize()).toBe(before + 1);
+    await stream.return(undefined); // aborts the request
+    expect(await eventually(() => hubSize() === before)).toBe(true);
+  });
+
+  it('messageStatusChanged completes after a final status (CANCELED), over graphql-ws and SSE', async () => {
+    const id = await scheduled();
+    const wsEvents: Event[] = [];
+    const wsDone = (async () => {
+      for await (const r of ws(h.adminKey).iterate<{ messageStatusChanged: Event }>({ query: WATCH, variables: { id } })) wsEvents.push(r.data!.messageStatusChanged);
+    })();
+    const sseEvents: Event[] = [];
+    const sseDone = (async () => {
+      for await (const r of sse(WATCH, { id }, h.adminKey)) sseEvents.push(r.data.messageStatusChanged);
+    })();
+    expect(await eventually(() => wsEvents.length === 1 && sseEvents.length === 1)).toBe(true);
+    const canceled = await admin.CancelMessage({ id });
+    expect(canceled.cancelMessage.__typename).toBe('Message');
+    // Both loops end by themselves: the server completed the streams.
+    await Promise.all([wsDone, sseDone]);
+    expect(wsEvents.map((e) => e.status)).toEqual(['SCHEDULED', 'CANCELED']);
+    expect(sseEvents.map((e) => e.status)).toEqual(['SCHEDULED', 'CANCELED']);
+  }, 15_000);
+
+  it('messageStatusChanged on a message already READ replays its history and completes', async () => {
+    const id = await send(admin);
+    const iter = ws(h.adminKey).iterate({ query: WATCH, variables: { id } });
+    await collect(iter, 'messageStatusChanged', reachedRead);
+    const before = hubSize();
+    const replay: Event[] = [];
+    for await (const r of ws(h.adminKey).iterate<{ messageStatusChanged: Event }>({ query: WATCH, variables: { id } })) replay.push(r.data!.messageStatusChanged);
+    expect(replay.map((e) => e.status)).toEqual(LIFECYCLE);
+    expect(await eventually(() => hubSize() === before)).toBe(true);
+  }, 15_000);
+});
+
 describe('slow subscribers', () => {
   it('are dropped once their queue is full instead of growing memory', async () => {
     const hub = StatusHub.inProcess(10);
