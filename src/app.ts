@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createFetch } from '@whatwg-node/fetch';
 import { createYoga, maskError } from 'graphql-yoga';
+import { getOperationAST } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Config } from './config.js';
@@ -10,6 +11,7 @@ import { deliveryHealth, metricsText } from './delivery/health.js';
 import { startDelivery, type Delivery } from './delivery/index.js';
 import type { GraphQLContext } from './graphql/context.js';
 import { exposeDomainError } from './graphql/errors.js';
+import { subscriptionGuard, tooManySubscriptionsError } from './graphql/subscription-guard.js';
 import { schema } from './graphql/schema.js';
 import type { Logger } from './log.js';
 import { StatusHub } from './pubsub/status-hub.js';
@@ -117,6 +119,7 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
     graphqlEndpoint: '/graphql',
     fetchAPI: createFetch({ formDataLimits: { fileSize: multipartCap, files: 1, fields: 20, fieldSize: 1024 * 1024 } }),
     landingPage: false,
+    plugins: [subscriptionGuard({ keyWatch: services.keyWatch, maxSsePerKey: config.subscriptions.maxSsePerKey })],
     graphiql: { title: 'Herald', subscriptionsProtocol: 'WS' },
     logging: {
       debug: (...args) => log.debug({ args }, 'yoga'),
@@ -201,6 +204,10 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
   // headers on a WebSocket.
   const wss = new WebSocketServer({ server, path: '/graphql' });
   const principals = new WeakMap<object, Principal>();
+  // Per connection: ids of its subscription operations (queries over the socket do not count).
+  const subscriptionIds = new WeakMap<object, Set<string>>();
+  const unwatchKey = new WeakMap<object, () => void>();
+  const maxPerConnection = config.subscriptions.maxPerConnection;
   useServer<Record<string, unknown> | undefined>(
     {
       onConnect: async (ctx) => {
@@ -210,9 +217,15 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
         const principal = await services.authenticator.authenticate(key);
         if (!principal) return false;
         principals.set(ctx.extra, principal);
+        // The socket is authenticated once: a revoked key closes it (queries on it included).
+        const socket = ctx.extra.socket;
+        unwatchKey.set(ctx.extra, services.keyWatch.watch(principal.keyId, () => socket.close(4403, 'API key revoked')));
         return true;
       },
-      onSubscribe: async (ctx, _id, params) => {
+      onClose: (ctx) => {
+        unwatchKey.get(ctx.extra)?.();
+      },
+      onSubscribe: async (ctx, id, params) => {
         const principal = principals.get(ctx.extra);
         const { schema: s, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
@@ -220,6 +233,7 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
           socket: ctx.extra.socket,
           params,
           principal,
+          viaWebSocket: true,
         });
         const args = {
           schema: s,
@@ -230,13 +244,26 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
           rootValue: { execute, subscribe },
         };
         const errors = validate(args.schema, args.document);
-        return errors.length ? errors : args;
+        if (errors.length) return errors;
+        if (getOperationAST(args.document, args.operationName)?.operation === 'subscription') {
+          const ids = subscriptionIds.get(ctx.extra) ?? new Set<string>();
+          subscriptionIds.set(ctx.extra, ids);
+          // graphql-ws drops an id from ctx.subscriptions however the operation ended.
+          for (const open of ids) if (!(open in ctx.subscriptions)) ids.delete(open);
+          if (ids.size >= maxPerConnection) {
+            return [tooManySubscriptionsError(maxPerConnection, 'HERALD_MAX_SUBSCRIPTIONS_PER_CONNECTION', 'connection')];
+          }
+          ids.add(id);
+        }
+        return args;
       },
       execute: (args) => (args.rootValue as { execute: typeof import('graphql').execute }).execute(args),
       subscribe: (args) => (args.rootValue as { subscribe: typeof import('graphql').subscribe }).subscribe(args),
     },
     wss,
   );
+
+  services.keyWatch.start();
 
   return {
     server,
@@ -254,6 +281,7 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
       }),
     stop: async () => {
       await delivery?.stop(config.delivery.sendTimeoutMs); // stops the providers too
+      services.keyWatch.stop();
       for (const client of wss.clients) client.close(1001, 'server shutting down');
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await new Promise<void>((resolve) => {

@@ -103,7 +103,8 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, ctx) => {
       const row = await revokeApiKey(ctx.services.db, ctx.principal.tenantId, localId(id, 'ApiKey'));
-      ctx.services.authenticator.forgetKey(row.id);
+      // Ends the key's open subscriptions and sockets, here and in the other processes.
+      ctx.services.keyWatch.revoked(row.id);
       return row;
     },
   }),
