@@ -22,6 +22,9 @@ export const builder = new SchemaBuilder<{
   plugins: [ScopeAuthPlugin, RelayPlugin, ErrorsPlugin, DataloaderPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
+    // Subscriptions are checked when subscribing, before they attach to the status hub or
+    // replay a history (by default only each event's resolve was checked).
+    authorizeOnSubscribe: true,
     authScopes: (ctx) => ({
       send: ctx.principal.scopes.includes('send'),
       read: ctx.principal.scopes.includes('read'),
@@ -42,9 +45,13 @@ export const builder = new SchemaBuilder<{
       },
     },
     nodesQueryOptions: {
-      resolve: async (_root, { ids }, ctx, _info, resolveNodes) => {
+      resolve: async (_root, args, ctx, _info, resolveNodes) => {
+        const ids = args.ids;
         const refusals = ids.map((id) => nodeRefusal(ctx, id.typename));
-        const loaded = await resolveNodes(ids.filter((_id, i) => !refusals[i]));
+        const allowed = ids.filter((_id, i) => !refusals[i]);
+        // Pothos's helper loads args.ids whatever it is handed: narrow them first.
+        args.ids = allowed;
+        const loaded = await resolveNodes(allowed);
         let next = 0;
         return ids.map((_id, i) => refusals[i] ?? loaded[next++]);
       },
