@@ -381,6 +381,12 @@ describe('subscription caps', () => {
     expect(again.results).toEqual([]);
     for (const st of [...streams, admins, again]) st.close();
     expect(await eventually(() => hubSize() === before)).toBe(true);
+    // Streams that end in an error (an unknown message) give their place back too.
+    for (let i = 0; i < 4; i++) {
+      const failed = sseInBackground(`subscription { messageStatusChanged(id: "no-such-message") { status } }`, key);
+      await failed.done;
+      expect(failed.results[0]?.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    }
   });
 });
 

@@ -86,13 +86,15 @@ function endWhenRevoked(
         await finish();
         return { value: { errors: [revokedKeyError()] }, done: false };
       }
-      const r = await Promise.race([source.next(), revoked]);
-      if (r === 'revoked') return iterator.next();
-      if (r.done) {
-        state = 'done';
-        unwatch();
-        release();
+      let r: IteratorResult<ExecutionResult> | 'revoked';
+      try {
+        r = await Promise.race([source.next(), revoked]);
+      } catch (err) {
+        await finish(); // a failed stream gives its place back too
+        throw err;
       }
+      if (r === 'revoked') return iterator.next();
+      if (r.done) await finish();
       return r;
     },
     return: finish,
