@@ -292,7 +292,7 @@ describe('revoked keys', () => {
     expect(event.reason).toMatch(/revoked/);
     expect(await ended).not.toBe('got an event');
     expect(await eventually(() => hubSize() === before)).toBe(true);
-  });
+  }, 15_000);
 
   it('SSE: revoking the key ends its open stream with an UNAUTHENTICATED error', async () => {
     const { key, id } = await issue(['READ']);
@@ -306,7 +306,7 @@ describe('revoked keys', () => {
     await reader; // ends by itself
     expect(results.at(-1)?.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(await eventually(() => hubSize() === before)).toBe(true);
-  });
+  }, 15_000);
 
   it('a key revoked by another process (straight in the database) ends its streams within HERALD_KEY_RECHECK_MS', async () => {
     const { key, id } = await issue(['READ']);
@@ -326,7 +326,7 @@ describe('revoked keys', () => {
     await sseDone;
     expect(Date.now() - startedAt).toBeLessThan(2_000);
     expect(await eventually(() => hubSize() === before)).toBe(true);
-  });
+  }, 15_000);
 });
 
 describe('subscription caps', () => {
@@ -360,7 +360,7 @@ describe('subscription caps', () => {
     await client.dispose();
     await other.return?.(undefined);
     expect(await eventually(() => hubSize() === before)).toBe(true);
-  });
+  }, 15_000);
 
   it('SSE: one key holds at most HERALD_MAX_SSE_SUBSCRIPTIONS_PER_KEY (3) streams; the next is refused with a typed error', async () => {
     const { key } = await issue(['READ']);
@@ -387,7 +387,7 @@ describe('subscription caps', () => {
       await failed.done;
       expect(failed.results[0]?.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     }
-  });
+  }, 15_000);
 });
 
 describe.skipIf(!process.env.DATABASE_URL || !process.env.REDIS_URL)('revocation across processes (PostgreSQL + Redis)', () => {
