@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createFetch } from '@whatwg-node/fetch';
 import { GraphQLError, type DocumentNode } from 'graphql';
 import { createYoga, maskError } from 'graphql-yoga';
+import { getOperationAST } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Config } from './config.js';
@@ -12,6 +13,7 @@ import { startDelivery, type Delivery } from './delivery/index.js';
 import type { GraphQLContext } from './graphql/context.js';
 import { exposeDomainError } from './graphql/errors.js';
 import { limitsPlugins } from './graphql/limits.js';
+import { subscriptionGuard, tooManySubscriptionsError } from './graphql/subscription-guard.js';
 import { schema } from './graphql/schema.js';
 import type { Logger } from './log.js';
 import { StatusHub } from './pubsub/status-hub.js';
@@ -43,6 +45,10 @@ const UNAUTHENTICATED = JSON.stringify({
       extensions: { code: 'UNAUTHENTICATED' },
     },
   ],
+});
+
+const METRICS_FORBIDDEN = JSON.stringify({
+  errors: [{ message: '/metrics needs an ADMIN key of the operator tenant.', extensions: { code: 'FORBIDDEN' } }],
 });
 
 function header(req: IncomingMessage, name: string): string | undefined {
@@ -122,7 +128,10 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
     graphqlEndpoint: '/graphql',
     fetchAPI: createFetch({ formDataLimits: { fileSize: multipartCap, files: 1, fields: 20, fieldSize: 1024 * 1024 } }),
     landingPage: false,
-    plugins: limitsPlugins(config.graphql),
+    plugins: [
+      ...limitsPlugins(config.graphql),
+      subscriptionGuard({ keyWatch: services.keyWatch, maxSsePerKey: config.subscriptions.maxSsePerKey }),
+    ],
     graphiql: { title: 'Herald', subscriptionsProtocol: 'WS' },
     logging: {
       debug: (...args) => log.debug({ args }, 'yoga'),
@@ -160,9 +169,10 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
       return;
     }
     if (url.pathname === '/metrics') {
-      // Installation-wide figures: operator keys only.
+      // Installation-wide figures: admin keys of the operator tenant only.
       const principal = await services.authenticator.authenticate(keyFromHeaders((n) => header(req, n)));
-      if (!principal?.isOperator) return sendJson(res, 401, UNAUTHENTICATED);
+      if (!principal) return sendJson(res, 401, UNAUTHENTICATED);
+      if (!principal.isOperator || !principal.scopes.includes('admin')) return sendJson(res, 403, METRICS_FORBIDDEN);
       const at = now();
       const health = await deliveryHealth(database.db, null, at, config.delivery.stuckSentAfterMs);
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(metricsText(health, services.statusHub.size, at));
@@ -208,6 +218,10 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
   // headers on a WebSocket.
   const wss = new WebSocketServer({ server, path: '/graphql' });
   const principals = new WeakMap<object, Principal>();
+  // Per connection: ids of its subscription operations (queries over the socket do not count).
+  const subscriptionIds = new WeakMap<object, Set<string>>();
+  const unwatchKey = new WeakMap<object, () => void>();
+  const maxPerConnection = config.subscriptions.maxPerConnection;
   useServer<Record<string, unknown> | undefined>(
     {
       onConnect: async (ctx) => {
@@ -217,9 +231,15 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
         const principal = await services.authenticator.authenticate(key);
         if (!principal) return false;
         principals.set(ctx.extra, principal);
+        // The socket is authenticated once: a revoked key closes it (queries on it included).
+        const socket = ctx.extra.socket;
+        unwatchKey.set(ctx.extra, services.keyWatch.watch(principal.keyId, () => socket.close(4403, 'API key revoked')));
         return true;
       },
-      onSubscribe: async (ctx, _id, params) => {
+      onClose: (ctx) => {
+        unwatchKey.get(ctx.extra)?.();
+      },
+      onSubscribe: async (ctx, id, params) => {
         const principal = principals.get(ctx.extra);
         const { schema: s, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
@@ -227,6 +247,7 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
           socket: ctx.extra.socket,
           params,
           principal,
+          viaWebSocket: true,
         });
         let document: DocumentNode;
         try {
@@ -246,13 +267,26 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
           rootValue: { execute, subscribe },
         };
         const errors = validate(args.schema, args.document);
-        return errors.length ? errors : args;
+        if (errors.length) return errors;
+        if (getOperationAST(args.document, args.operationName)?.operation === 'subscription') {
+          const ids = subscriptionIds.get(ctx.extra) ?? new Set<string>();
+          subscriptionIds.set(ctx.extra, ids);
+          // graphql-ws drops an id from ctx.subscriptions however the operation ended.
+          for (const open of ids) if (!(open in ctx.subscriptions)) ids.delete(open);
+          if (ids.size >= maxPerConnection) {
+            return [tooManySubscriptionsError(maxPerConnection, 'HERALD_MAX_SUBSCRIPTIONS_PER_CONNECTION', 'connection')];
+          }
+          ids.add(id);
+        }
+        return args;
       },
       execute: (args) => (args.rootValue as { execute: typeof import('graphql').execute }).execute(args),
       subscribe: (args) => (args.rootValue as { subscribe: typeof import('graphql').subscribe }).subscribe(args),
     },
     wss,
   );
+
+  services.keyWatch.start();
 
   return {
     server,
@@ -270,6 +304,7 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
       }),
     stop: async () => {
       await delivery?.stop(config.delivery.sendTimeoutMs); // stops the providers too
+      services.keyWatch.stop();
       for (const client of wss.clients) client.close(1001, 'server shutting down');
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await new Promise<void>((resolve) => {

@@ -27,6 +27,10 @@ const EnvSchema = z.object({
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REDIS_URL: z.string().url().optional(),
+  // Subscriptions (graphql-ws and SSE).
+  HERALD_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(10_000).default(100),
+  HERALD_MAX_SSE_SUBSCRIPTIONS_PER_KEY: z.coerce.number().int().min(1).max(100_000).default(100),
+  HERALD_KEY_RECHECK_MS: z.coerce.number().int().min(100).default(30_000),
   // Delivery engine.
   HERALD_WORKERS: z.coerce.number().int().min(0).max(64).default(4),
   HERALD_DISPATCH_BATCH: z.coerce.number().int().min(1).max(1000).default(100),
@@ -261,6 +265,15 @@ export type RestConfig = {
   rateLimitPerSecond: number | undefined;
 };
 
+export type SubscriptionsConfig = {
+  /** Subscriptions one graphql-ws connection may hold open at once. */
+  maxPerConnection: number;
+  /** SSE subscriptions one API key may hold open at once, per process. */
+  maxSsePerKey: number;
+  /** How often keys of open sessions are checked for revocation made by another process. */
+  keyRecheckMs: number;
+};
+
 export type Config = {
   port: number;
   host: string;
@@ -284,6 +297,7 @@ export type Config = {
   media: MediaConfig;
   outbound: OutboundConfig;
   graphql: GraphQLLimitsConfig;
+  subscriptions: SubscriptionsConfig;
 };
 
 export class ConfigError extends Error {}
@@ -332,6 +346,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultCountry: e.HERALD_DEFAULT_COUNTRY,
     logLevel: e.LOG_LEVEL,
     redisUrl: e.REDIS_URL,
+    subscriptions: {
+      maxPerConnection: e.HERALD_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      maxSsePerKey: e.HERALD_MAX_SSE_SUBSCRIPTIONS_PER_KEY,
+      keyRecheckMs: e.HERALD_KEY_RECHECK_MS,
+    },
     encryptionKey: e.HERALD_ENCRYPTION_KEY,
     publicUrl: (e.HERALD_PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''),
     delivery: {

@@ -10,6 +10,7 @@ import { createTemplateChecks } from './templates/send-checks.js';
 import type { ProviderDirectory } from './providers/directory.js';
 import type { StatusHub } from './pubsub/status-hub.js';
 import { Authenticator } from './tenancy/authenticator.js';
+import { KeyWatch } from './tenancy/key-watch.js';
 
 /** What the APIs (GraphQL, REST) need from the domain; built once per process. */
 export type Services = {
@@ -17,6 +18,8 @@ export type Services = {
   send: SendDeps;
   validators: Validators;
   authenticator: Authenticator;
+  /** Open sessions per API key, ended when the key is revoked (tenancy/key-watch.ts). */
+  keyWatch: KeyWatch;
   now: () => Date;
   /** Uploaded media: intake, storage, lookups (media/service.ts). */
   media: MediaService;
@@ -32,7 +35,7 @@ export type Services = {
 
 export function createServices(
   db: Db,
-  config: Pick<Config, 'defaultCountry' | 'delivery' | 'media'>,
+  config: Pick<Config, 'defaultCountry' | 'delivery' | 'media' | 'subscriptions'>,
   opts: {
     pglite: boolean;
     onError: (err: unknown) => void;
@@ -58,6 +61,14 @@ export function createServices(
     fetchTimeoutMs: config.media.fetchTimeoutMs,
     now,
   });
+  const authenticator = new Authenticator(db, { ttlMs: 5_000, onError: opts.onError });
+  const keyWatch = new KeyWatch(db, {
+    recheckMs: config.subscriptions.keyRecheckMs,
+    forget: (keyId) => authenticator.forgetKey(keyId),
+    broadcast: opts.statusHub.publishKeyRevoked,
+    onError: opts.onError,
+  });
+  opts.statusHub.onKeyRevoked((keyId) => keyWatch.heard(keyId));
   return {
     db,
     send: {
@@ -69,7 +80,8 @@ export function createServices(
       templates: createTemplateChecks(db),
     },
     validators,
-    authenticator: new Authenticator(db, { ttlMs: 5_000, onError: opts.onError }),
+    authenticator,
+    keyWatch,
     now,
     media,
     statusHub: opts.statusHub,

@@ -86,16 +86,27 @@ export type MessageFilter = {
   to?: string | null | undefined;
 };
 
+/** Final statuses: READ, FAILED, UNDELIVERED, EXPIRED, CANCELED. */
 export type MessageStatus =
+  /** Canceled by cancelMessage before it was sent. Final. */
   | 'CANCELED'
+  /** Delivered to the handset or mailbox. Not final: READ may follow (channels without read reports stay here). */
   | 'DELIVERED'
+  /** validUntil passed before it could be sent. Final. */
   | 'EXPIRED'
+  /** Failed permanently or out of attempts. Final; only retryMessage (back to QUEUED) or a late DELIVERED/READ report from the provider moves it again. */
   | 'FAILED'
+  /** Waiting to be sent (also after a retryable failure, and after retryMessage). */
   | 'QUEUED'
+  /** Read by the recipient. Final. */
   | 'READ'
+  /** Held until sendAt. */
   | 'SCHEDULED'
+  /** Claimed by a worker; the provider is being called. */
   | 'SENDING'
+  /** Accepted by the provider. */
   | 'SENT'
+  /** The provider could not deliver it. Final; only a late DELIVERED/READ report from the provider moves it again. */
   | 'UNDELIVERED';
 
 export type SendEmailInput = {
