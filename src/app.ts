@@ -10,10 +10,13 @@ import { deliveryHealth, metricsText } from './delivery/health.js';
 import { startDelivery, type Delivery } from './delivery/index.js';
 import type { GraphQLContext } from './graphql/context.js';
 import { exposeDomainError } from './graphql/errors.js';
+import { createAdmission, RATE_LIMITED_MESSAGE, refuse, retryAfterHeader, type Refusal } from './http/admission.js';
+import { KeyRateLimiter } from './http/key-rate-limit.js';
 import { schema } from './graphql/schema.js';
 import type { Logger } from './log.js';
 import { StatusHub } from './pubsub/status-hub.js';
 import { createProviderDirectory } from './providers/directory.js';
+import { errorBody, RestError } from './rest/errors.js';
 import { createRestHandler } from './rest/handler.js';
 import { createMediaDownloadHandler, MEDIA_DOWNLOAD_PREFIX } from './rest/media-download.js';
 import { createServices, type Services } from './services.js';
@@ -49,6 +52,24 @@ function header(req: IncomingMessage, name: string): string | undefined {
 
 /** Room for the GraphQL multipart fields (operations, map) around the file. */
 const GRAPHQL_MULTIPART_SLACK = 1024 * 1024;
+
+/** GraphQL's answer to a request refused on its headers. */
+function graphqlRefusal(refusal: Refusal): string {
+  if (refusal.status === 401) return UNAUTHENTICATED;
+  const seconds = refusal.retryAfterSeconds ?? 1;
+  return JSON.stringify({ errors: [{ message: RATE_LIMITED_MESSAGE(seconds), extensions: { code: 'RATE_LIMITED' } }] });
+}
+
+/** REST's (and /media/'s) answer to a request refused on its headers. */
+function restRefusal(refusal: Refusal): string {
+  if (refusal.status === 401) {
+    return JSON.stringify(errorBody(new RestError(401, 'UNAUTHENTICATED', 'invalid API key: send a valid key in the "apikey" header or as "Authorization: Bearer <key>"')));
+  }
+  return JSON.stringify(errorBody(new RestError(429, 'RATE_LIMITED', RATE_LIMITED_MESSAGE(refusal.retryAfterSeconds ?? 1))));
+}
+
+/** A query-string key worth checking early; anything else is left to the REST handler's parameter checks. */
+const plausibleKey = (value: string | null): string | undefined => (value && /^[\x21-\x7e]{24,200}$/.test(value) ? value : undefined);
 
 function sendJson(res: ServerResponse, status: number, body: string): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(body);
@@ -87,12 +108,9 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
           ...(opts.random ? { random: opts.random } : {}),
         })
       : undefined;
-  const rest = createRestHandler({
-    services,
-    log,
-    serviceIds: config.rest.serviceIds,
-    rateLimitPerSecond: config.rest.rateLimitPerSecond,
-  });
+  const limiter = config.keyRateLimit ? new KeyRateLimiter(config.keyRateLimit) : undefined;
+  const admit = createAdmission({ authenticator: services.authenticator, limiter });
+  const rest = createRestHandler({ services, log, serviceIds: config.rest.serviceIds, limiter });
   const webhooks = createWebhookHandler({
     db: database.db,
     providers,
@@ -160,8 +178,9 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
       // GraphiQL itself is a static page; every operation needs a key.
       const graphiql =
         req.method === 'GET' && (header(req, 'accept') ?? '').includes('text/html') && !url.searchParams.has('query');
-      const principal = graphiql ? undefined : await services.authenticator.authenticate(keyFromHeaders((n) => header(req, n)));
-      if (!graphiql && !principal) return sendJson(res, 401, UNAUTHENTICATED);
+      const admission = graphiql ? undefined : await admit(keyFromHeaders((n) => header(req, n)));
+      if (admission?.refusal) return refuse(req, res, admission.refusal.status, graphqlRefusal(admission.refusal), retryAfterHeader(admission.refusal));
+      const principal = admission?.principal;
       const declared = Number(header(req, 'content-length'));
       if (/^multipart\//i.test(header(req, 'content-type') ?? '') && declared > multipartCap) {
         res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' }).end(
@@ -177,10 +196,21 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
     // Provider reports: authenticated by the provider's signature, not an API key.
     const webhookFor = webhookProvider(url.pathname);
     if (webhookFor) return webhooks(req, res, webhookFor);
-    // Uploaded media, for the tenant's own key.
-    if (url.pathname.startsWith(MEDIA_DOWNLOAD_PREFIX)) return mediaDownload(req, res, url);
-    // The SMSMedia-compatible REST API (its own JSON errors, 404s included, under /api/).
-    if (url.pathname === '/api' || url.pathname.startsWith('/api/')) return rest.handle(req, res, url);
+    const api = url.pathname === '/api' || url.pathname.startsWith('/api/');
+    if (api || url.pathname.startsWith(MEDIA_DOWNLOAD_PREFIX)) {
+      // A key in the headers (or, on /api/, the query string) is checked before the body is
+      // read; without one, the REST handler looks for it in a (size-capped) form body.
+      const key = keyFromHeaders((n) => header(req, n)) ?? (api ? plausibleKey(url.searchParams.get('apikey')) : undefined);
+      const admission = key ? await admit(key) : undefined;
+      if (admission?.refusal) {
+        const authenticate: Record<string, string> = admission.refusal.status === 401 ? { 'www-authenticate': 'Bearer realm="herald"' } : {};
+        return refuse(req, res, admission.refusal.status, restRefusal(admission.refusal), { ...authenticate, ...retryAfterHeader(admission.refusal) });
+      }
+      // Uploaded media, for the tenant's own key.
+      if (!api) return mediaDownload(req, res, url);
+      // The SMSMedia-compatible REST API (its own JSON errors, 404s included, under /api/).
+      return rest.handle(req, res, url, admission?.principal);
+    }
     sendJson(res, 404, JSON.stringify({ error: { code: 'NOT_FOUND', message: `no route for ${req.method} ${url.pathname}` } }));
   }
 

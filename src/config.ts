@@ -112,7 +112,11 @@ const EnvSchema = z.object({
       'HERALD_SERVICE_IDS is a list like "whatsapp=18,sms=6,email=10"',
     )
     .optional(),
+  /** Older name of HERALD_KEY_RATE_LIMIT (it limited REST sends only); used when that is unset. */
   HERALD_REST_RATE_LIMIT: z.coerce.number().int().min(1).optional(),
+  // Per-API-key request limit on GraphQL, REST and uploads (per process); 0 turns it off.
+  HERALD_KEY_RATE_LIMIT: z.coerce.number().int().min(0, 'HERALD_KEY_RATE_LIMIT is requests per second per key, 0 for no limit').optional(),
+  HERALD_KEY_RATE_BURST: z.coerce.number().int().min(1, 'HERALD_KEY_RATE_BURST is at least 1').optional(),
   // Media: where uploads are kept, how large they may be, and which URLs Herald fetches.
   HERALD_MEDIA_DIR: z.string().min(1).optional(),
   HERALD_MEDIA_MAX_BYTES: z.coerce
@@ -124,6 +128,9 @@ const EnvSchema = z.object({
   HERALD_MEDIA_ALLOW_PRIVATE_URLS: envBoolean('HERALD_MEDIA_ALLOW_PRIVATE_URLS').default(false),
   HERALD_MEDIA_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   HERALD_EMAIL_ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(2_147_483_647).default(10 * 1024 * 1024),
+  // Base64 (JSON) uploads are held in memory while decoded: per request, and all at once.
+  HERALD_UPLOAD_JSON_MAX_BYTES: z.coerce.number().int().min(1024, 'HERALD_UPLOAD_JSON_MAX_BYTES must be at least 1024').default(16 * 1024 * 1024),
+  HERALD_UPLOAD_MEMORY_BYTES: z.coerce.number().int().min(1024, 'HERALD_UPLOAD_MEMORY_BYTES must be at least 1024').default(64 * 1024 * 1024),
 });
 
 export type DeliveryConfig = {
@@ -212,14 +219,19 @@ export type MediaConfig = {
   fetchTimeoutMs: number;
   /** Largest media an email may attach. */
   emailAttachmentMaxBytes: number;
+  /** Largest JSON body of a base64 upload (held in memory to decode); larger files: multipart or a URL. */
+  jsonUploadMaxBytes: number;
+  /** Bytes all base64 uploads in progress may hold together; past it they are refused with 503. */
+  uploadMemoryBytes: number;
 };
 
 export type RestConfig = {
   /** The serviceid each channel's endpoint answers to (SMSMedia: 18 WhatsApp, 6 SMS, 10 email). */
   serviceIds: { WHATSAPP: number; SMS: number; EMAIL: number };
-  /** Requests per second per API key on the REST send endpoints, per process; undefined: no limit. */
-  rateLimitPerSecond: number | undefined;
 };
+
+/** Requests per API key on every API route, per process: `perSecond` sustained, `burst` at once. */
+export type KeyRateLimitConfig = { perSecond: number; burst: number };
 
 export type Config = {
   port: number;
@@ -241,10 +253,20 @@ export type Config = {
   callbacks: CallbackConfig;
   providers: ProvidersConfig;
   rest: RestConfig;
+  /** Undefined: no per-key limit (HERALD_KEY_RATE_LIMIT=0). */
+  keyRateLimit: KeyRateLimitConfig | undefined;
   media: MediaConfig;
 };
 
 export class ConfigError extends Error {}
+
+/** Stripe-like: 100 requests a second per key, bursts of twice that. */
+const DEFAULT_KEY_RATE_LIMIT = 100;
+
+function keyRateLimit(perSecond: number, burst: number | undefined): KeyRateLimitConfig | undefined {
+  if (perSecond === 0) return undefined;
+  return { perSecond, burst: burst ?? perSecond * 2 };
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
@@ -376,8 +398,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           }),
         ),
       },
-      rateLimitPerSecond: e.HERALD_REST_RATE_LIMIT,
     },
+    // The older HERALD_REST_RATE_LIMIT allowed N requests per one-second window: burst N.
+    keyRateLimit:
+      e.HERALD_KEY_RATE_LIMIT === undefined && e.HERALD_REST_RATE_LIMIT !== undefined
+        ? keyRateLimit(e.HERALD_REST_RATE_LIMIT, e.HERALD_KEY_RATE_BURST ?? e.HERALD_REST_RATE_LIMIT)
+        : keyRateLimit(e.HERALD_KEY_RATE_LIMIT ?? DEFAULT_KEY_RATE_LIMIT, e.HERALD_KEY_RATE_BURST),
     media: {
       dir:
         e.HERALD_MEDIA_DIR ??
@@ -390,6 +416,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       allowPrivateUrls: e.HERALD_MEDIA_ALLOW_PRIVATE_URLS,
       fetchTimeoutMs: e.HERALD_MEDIA_FETCH_TIMEOUT_MS,
       emailAttachmentMaxBytes: e.HERALD_EMAIL_ATTACHMENT_MAX_BYTES,
+      jsonUploadMaxBytes: e.HERALD_UPLOAD_JSON_MAX_BYTES,
+      uploadMemoryBytes: Math.max(e.HERALD_UPLOAD_MEMORY_BYTES, e.HERALD_UPLOAD_JSON_MAX_BYTES),
     },
   };
 }

@@ -64,6 +64,8 @@ export async function startHerald(
     HERALD_BOOTSTRAP_API_KEY: adminKey,
     LOG_LEVEL: 'info',
     HERALD_WORKERS: '0',
+    // Tests drive one key hard; the ones about the per-key limit turn it on.
+    HERALD_KEY_RATE_LIMIT: '0',
     ...(database.url ? { DATABASE_URL: database.url, DATABASE_POOL_SIZE: '5' } : {}),
     ...env,
   });
