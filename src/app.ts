@@ -9,6 +9,7 @@ import { openDatabase, type Database } from './db/client.js';
 import { deliveryHealth, metricsText } from './delivery/health.js';
 import { startDelivery, type Delivery } from './delivery/index.js';
 import type { GraphQLContext } from './graphql/context.js';
+import { isClientFacing, isClientMistake, kindOf, pathOf } from './graphql/error-levels.js';
 import { exposeDomainError } from './graphql/errors.js';
 import { createAdmission, RATE_LIMITED_MESSAGE, refuse, retryAfterHeader, type Refusal } from './http/admission.js';
 import { KeyRateLimiter } from './http/key-rate-limit.js';
@@ -136,7 +137,10 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
       debug: (...args) => log.debug({ args }, 'yoga'),
       info: (...args) => log.info({ args }, 'yoga'),
       warn: (...args) => log.warn({ args }, 'yoga'),
-      error: (...args) => log.error({ args }, 'yoga'),
+      // Yoga reports a client's refused request as an error too: debug, without its message (it
+      // may quote the input).
+      error: (...args) =>
+        args.length > 0 && args.every(isClientFacing) ? log.debug({ paths: args.map(pathOf) }, 'yoga: request refused') : log.error({ args }, 'yoga'),
     },
     maskedErrors: {
       maskError: (error, message, isDev) => {
@@ -144,7 +148,8 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
         if (exposed) return exposed;
         // Unexpected faults are logged here and reach the client only as a generic error.
         const original = (error as { originalError?: unknown }).originalError;
-        if (original) log.error({ err: original }, 'unexpected error while executing an operation');
+        if (original && isClientMistake(original)) log.debug({ kind: kindOf(original), path: pathOf(error) }, 'operation refused');
+        else if (original) log.error({ err: original }, 'unexpected error while executing an operation');
         return maskError(error, message, isDev);
       },
     },
