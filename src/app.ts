@@ -4,6 +4,7 @@ import { createFetch } from '@whatwg-node/fetch';
 import { createYoga, maskError } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { sealStoredSecrets } from './callbacks/endpoints.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
 import { deliveryHealth, metricsText } from './delivery/health.js';
@@ -92,6 +93,9 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
   // One set of providers per process: the dispatcher sends through them, webhooks verify with
   // them (an API-only process, HERALD_WORKERS=0, still ingests reports).
   const providers = createProviderDirectory(database.db, config, now);
+  // Signing secrets an earlier Herald stored in plaintext are sealed now (SQL cannot encrypt).
+  const sealed = await sealStoredSecrets(database.db, providers.secrets);
+  if (sealed > 0) log.info({ count: sealed }, 'sealed callback signing secrets stored in plaintext');
   const services = createServices(database.db, config, {
     pglite: database.kind === 'pglite',
     onError: (err) => log.error({ err }, 'background task failed'),

@@ -31,13 +31,14 @@ export async function startDelivery(
   }
   const workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const random = opts.random ? { random: opts.random } : {};
+  const providers = opts.providers ?? createProviderDirectory(database.db, config, opts.now);
   const callbacks =
     config.callbacks.workers > 0
-      ? new CallbackDispatcher({ db: database.db, config: config.callbacks, log, now: opts.now, workerId, ...random })
+      ? new CallbackDispatcher({ db: database.db, config: config.callbacks, log, now: opts.now, workerId, secrets: providers.secrets, ...random })
       : undefined;
   const dispatcher = new Dispatcher({
     database,
-    providers: opts.providers ?? createProviderDirectory(database.db, config, opts.now),
+    providers,
     limiter,
     config: config.delivery,
     log,
