@@ -128,9 +128,6 @@ const EnvSchema = z.object({
   HERALD_MEDIA_ALLOW_PRIVATE_URLS: envBoolean('HERALD_MEDIA_ALLOW_PRIVATE_URLS').default(false),
   HERALD_MEDIA_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   HERALD_EMAIL_ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(2_147_483_647).default(10 * 1024 * 1024),
-  // Base64 (JSON) uploads are held in memory while decoded: per request, and all at once.
-  HERALD_UPLOAD_JSON_MAX_BYTES: z.coerce.number().int().min(1024, 'HERALD_UPLOAD_JSON_MAX_BYTES must be at least 1024').default(16 * 1024 * 1024),
-  HERALD_UPLOAD_MEMORY_BYTES: z.coerce.number().int().min(1024, 'HERALD_UPLOAD_MEMORY_BYTES must be at least 1024').default(64 * 1024 * 1024),
 });
 
 export type DeliveryConfig = {
@@ -219,10 +216,6 @@ export type MediaConfig = {
   fetchTimeoutMs: number;
   /** Largest media an email may attach. */
   emailAttachmentMaxBytes: number;
-  /** Largest JSON body of a base64 upload (held in memory to decode); larger files: multipart or a URL. */
-  jsonUploadMaxBytes: number;
-  /** Bytes all base64 uploads in progress may hold together; past it they are refused with 503. */
-  uploadMemoryBytes: number;
 };
 
 export type RestConfig = {
@@ -416,8 +409,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       allowPrivateUrls: e.HERALD_MEDIA_ALLOW_PRIVATE_URLS,
       fetchTimeoutMs: e.HERALD_MEDIA_FETCH_TIMEOUT_MS,
       emailAttachmentMaxBytes: e.HERALD_EMAIL_ATTACHMENT_MAX_BYTES,
-      jsonUploadMaxBytes: e.HERALD_UPLOAD_JSON_MAX_BYTES,
-      uploadMemoryBytes: Math.max(e.HERALD_UPLOAD_MEMORY_BYTES, e.HERALD_UPLOAD_JSON_MAX_BYTES),
     },
   };
 }
