@@ -8,7 +8,7 @@ import { invalid, malformed } from './errors.js';
 
 /** Longest member name, and longest value of a member other than `data` (bytes of JSON). */
 const NAME_MAX = 128;
-export const VALUE_MAX = 64 * 1024;
+const VALUE_MAX = 64 * 1024;
 /** A data: URL's prefix ("data:<type>;base64,") is at most this long. */
 const DATA_URL_PREFIX_MAX = 512;
 
