@@ -20,7 +20,7 @@ const REDACT = [
 
 // Database errors carry the values of the statement that failed: drizzle puts its parameters
 // in the message ("params: ...") and in `params`, PostgreSQL's detail repeats the row ("Failing
-// row contains (...)") or the key ("Key (col)=(value)"). Those values are message content
+// row contains (...)"), the key ("Key (col)=(value)") or, in its context, a parameter. Those values are message content
 // (numbers, text, metadata) or secrets, so every error logged, wherever it sits in the log
 // object and whichever code path logs it, is scrubbed here; the SQL, the constraint and the
 // error code stay, which is what an operator needs.
@@ -31,7 +31,8 @@ export function scrubText(text: string): string {
   return text
     .replace(/params: [\s\S]*?(?=\n {4}at |\ncaused by|$)/g, 'params: [redacted]')
     .replace(/Failing row contains \([\s\S]*?\)(?=\.|\n|$)/g, 'Failing row contains [redacted]')
-    .replace(/(Key \([^)]*\))=\([\s\S]*?\)(?= already exists| is not present|\.|\n|$)/g, '$1=[redacted]');
+    .replace(/(Key \([^)]*\))=\([\s\S]*?\)(?= already exists| is not present|\.|\n|$)/g, '$1=[redacted]')
+    .replace(/(portal parameter \$\d+ = )'(?:[^']|'')*'/g, '$1[redacted]');
 }
 
 function scrub(value: unknown, depth: number): unknown {

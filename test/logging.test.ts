@@ -119,5 +119,6 @@ describe('a failed insert logs no message content', () => {
     expect(out[0]).toContain('Failed query: insert into');
     expect(JSON.parse(out[0]!).err.cause).toMatchObject({ code: '23514' });
     expect(scrubText('Key (a, b)=(1, 2) already exists.')).toBe('Key (a, b)=[redacted] already exists.');
+    expect(scrubText("unnamed portal parameter $2 = '+14155550123'")).toBe('unnamed portal parameter $2 = [redacted]');
   });
 });
