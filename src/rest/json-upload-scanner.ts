@@ -17,7 +17,7 @@ export type ScannerEvents = {
   field(name: string, value: unknown): void;
   /** `data` starts; `name` as given. */
   dataStart(name: string): void;
-  /** Decoded bytes of `data`; false asks the reader to wait (backpressure). */
+  /** Decoded bytes of `data`, in order (the caller applies backpressure to what it writes them to). */
   dataChunk(bytes: Buffer): void;
   /** `data` ended; the content type of a data: URL, if it was one. */
   dataEnd(contentType: string | undefined): void;
