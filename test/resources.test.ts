@@ -190,6 +190,25 @@ describe('per-key request rate limit (HERALD_KEY_RATE_LIMIT, HERALD_KEY_RATE_BUR
     expect(await stored()).toBe(before + 4);
   });
 
+  it('a key sent in a form body shares the same bucket (taken once the body is read)', async () => {
+    await refill();
+    const before = await storedMessages();
+    const form = (i: number) =>
+      fetch(`${limited.url}/api/sms/send-sms-api`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ apikey: keyA, mobile: '14155550100', smstext: `form ${i}` }).toString(),
+      });
+    const answers = await Promise.all(Array.from({ length: 5 }, (_, i) => form(i)));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 429, 429]);
+    const refused = answers.find((a) => a.status === 429)!;
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(await refused.json()).toMatchObject({ status: 'error', error: { code: 'RATE_LIMITED' } });
+    expect(await storedMessages()).toBe(before + 3);
+    // The header route sees the same empty bucket.
+    expect((await restSend(keyA, 99)).status).toBe(429);
+  });
+
   it('a refused 50 MB upload is answered on its headers too', async () => {
     await refill();
     for (let i = 0; i < 3; i++) expect((await upload(keyA, 100 + i)).status).toBe(200);
