@@ -6,19 +6,24 @@ import { createYoga, maskError } from 'graphql-yoga';
 import { getOperationAST } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { sealStoredSecrets } from './callbacks/endpoints.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
 import { deliveryHealth, metricsText } from './delivery/health.js';
 import { startDelivery, type Delivery } from './delivery/index.js';
 import type { GraphQLContext } from './graphql/context.js';
+import { isClientFacing, isClientMistake, kindOf, pathOf } from './graphql/error-levels.js';
 import { exposeDomainError } from './graphql/errors.js';
 import { limitsPlugins } from './graphql/limits.js';
 import { subscriptionGuard, tooManySubscriptionsError } from './graphql/subscription-guard.js';
+import { createAdmission, RATE_LIMITED_MESSAGE, refuse, retryAfterHeader, type Refusal } from './http/admission.js';
+import { KeyRateLimiter } from './http/key-rate-limit.js';
 import { schema } from './graphql/schema.js';
 import type { Logger } from './log.js';
 import { StatusHub } from './pubsub/status-hub.js';
 import { OutboundGuard, type ResolveAll } from './net/outbound.js';
 import { createProviderDirectory } from './providers/directory.js';
+import { errorBody, RestError } from './rest/errors.js';
 import { createRestHandler } from './rest/handler.js';
 import { createMediaDownloadHandler, MEDIA_DOWNLOAD_PREFIX } from './rest/media-download.js';
 import { createServices, type Services } from './services.js';
@@ -59,6 +64,24 @@ function header(req: IncomingMessage, name: string): string | undefined {
 /** Room for the GraphQL multipart fields (operations, map) around the file. */
 const GRAPHQL_MULTIPART_SLACK = 1024 * 1024;
 
+/** GraphQL's answer to a request refused on its headers. */
+function graphqlRefusal(refusal: Refusal): string {
+  if (refusal.status === 401) return UNAUTHENTICATED;
+  const seconds = refusal.retryAfterSeconds ?? 1;
+  return JSON.stringify({ errors: [{ message: RATE_LIMITED_MESSAGE(seconds), extensions: { code: 'RATE_LIMITED' } }] });
+}
+
+/** REST's (and /media/'s) answer to a request refused on its headers. */
+function restRefusal(refusal: Refusal): string {
+  if (refusal.status === 401) {
+    return JSON.stringify(errorBody(new RestError(401, 'UNAUTHENTICATED', 'invalid API key: send a valid key in the "apikey" header or as "Authorization: Bearer <key>"')));
+  }
+  return JSON.stringify(errorBody(new RestError(429, 'RATE_LIMITED', RATE_LIMITED_MESSAGE(refusal.retryAfterSeconds ?? 1))));
+}
+
+/** A query-string key worth checking early; anything else is left to the REST handler's parameter checks. */
+const plausibleKey = (value: string | null): string | undefined => (value && /^[\x21-\x7e]{24,200}$/.test(value) ? value : undefined);
+
 function sendJson(res: ServerResponse, status: number, body: string): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(body);
 }
@@ -83,6 +106,9 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
   // One guard for every tenant-supplied URL: registration checks and connections alike.
   const outbound = new OutboundGuard({ allowPrivate: config.outbound.allowPrivateTargets, resolve: opts.resolve });
   const providers = createProviderDirectory(database.db, config, now, outbound);
+  // Signing secrets an earlier Herald stored in plaintext are sealed now (SQL cannot encrypt).
+  const sealed = await sealStoredSecrets(database.db, providers.secrets);
+  if (sealed > 0) log.info({ count: sealed }, 'sealed callback signing secrets stored in plaintext');
   const services = createServices(database.db, config, {
     outbound,
     pglite: database.kind === 'pglite',
@@ -102,12 +128,9 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
           ...(opts.random ? { random: opts.random } : {}),
         })
       : undefined;
-  const rest = createRestHandler({
-    services,
-    log,
-    serviceIds: config.rest.serviceIds,
-    rateLimitPerSecond: config.rest.rateLimitPerSecond,
-  });
+  const limiter = config.keyRateLimit ? new KeyRateLimiter(config.keyRateLimit) : undefined;
+  const admit = createAdmission({ authenticator: services.authenticator, limiter });
+  const rest = createRestHandler({ services, log, serviceIds: config.rest.serviceIds, limiter });
   const webhooks = createWebhookHandler({
     db: database.db,
     providers,
@@ -137,7 +160,10 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
       debug: (...args) => log.debug({ args }, 'yoga'),
       info: (...args) => log.info({ args }, 'yoga'),
       warn: (...args) => log.warn({ args }, 'yoga'),
-      error: (...args) => log.error({ args }, 'yoga'),
+      // Yoga reports a client's refused request as an error too: debug, without its message (it
+      // may quote the input).
+      error: (...args) =>
+        args.length > 0 && args.every(isClientFacing) ? log.debug({ paths: args.map(pathOf) }, 'yoga: request refused') : log.error({ args }, 'yoga'),
     },
     maskedErrors: {
       maskError: (error, message, isDev) => {
@@ -145,9 +171,8 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
         if (exposed) return exposed;
         // Unexpected faults are logged here and reach the client only as a generic error.
         const original = (error as { originalError?: unknown }).originalError;
-        // A GraphQLError underneath is graphql-js refusing the request (variables that do not
-        // coerce): the client's mistake, shown to it as is, not a fault of Herald's.
-        if (original && !(original instanceof GraphQLError)) log.error({ err: original }, 'unexpected error while executing an operation');
+        if (original && isClientMistake(original)) log.debug({ kind: kindOf(original), path: pathOf(error) }, 'operation refused');
+        else if (original) log.error({ err: original }, 'unexpected error while executing an operation');
         return maskError(error, message, isDev);
       },
     },
@@ -182,8 +207,9 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
       // GraphiQL itself is a static page; every operation needs a key.
       const graphiql =
         req.method === 'GET' && (header(req, 'accept') ?? '').includes('text/html') && !url.searchParams.has('query');
-      const principal = graphiql ? undefined : await services.authenticator.authenticate(keyFromHeaders((n) => header(req, n)));
-      if (!graphiql && !principal) return sendJson(res, 401, UNAUTHENTICATED);
+      const admission = graphiql ? undefined : await admit(keyFromHeaders((n) => header(req, n)));
+      if (admission?.refusal) return refuse(req, res, admission.refusal.status, graphqlRefusal(admission.refusal), retryAfterHeader(admission.refusal));
+      const principal = admission?.principal;
       const declared = Number(header(req, 'content-length'));
       if (/^multipart\//i.test(header(req, 'content-type') ?? '') && declared > multipartCap) {
         res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' }).end(
@@ -199,10 +225,21 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
     // Provider reports: authenticated by the provider's signature, not an API key.
     const webhookFor = webhookProvider(url.pathname);
     if (webhookFor) return webhooks(req, res, webhookFor);
-    // Uploaded media, for the tenant's own key.
-    if (url.pathname.startsWith(MEDIA_DOWNLOAD_PREFIX)) return mediaDownload(req, res, url);
-    // The SMSMedia-compatible REST API (its own JSON errors, 404s included, under /api/).
-    if (url.pathname === '/api' || url.pathname.startsWith('/api/')) return rest.handle(req, res, url);
+    const api = url.pathname === '/api' || url.pathname.startsWith('/api/');
+    if (api || url.pathname.startsWith(MEDIA_DOWNLOAD_PREFIX)) {
+      // A key in the headers (or, on /api/, the query string) is checked before the body is
+      // read; without one, the REST handler looks for it in a (size-capped) form body.
+      const key = keyFromHeaders((n) => header(req, n)) ?? (api ? plausibleKey(url.searchParams.get('apikey')) : undefined);
+      const admission = key ? await admit(key) : undefined;
+      if (admission?.refusal) {
+        const authenticate: Record<string, string> = admission.refusal.status === 401 ? { 'www-authenticate': 'Bearer realm="herald"' } : {};
+        return refuse(req, res, admission.refusal.status, restRefusal(admission.refusal), { ...authenticate, ...retryAfterHeader(admission.refusal) });
+      }
+      // Uploaded media, for the tenant's own key.
+      if (!api) return mediaDownload(req, res, url);
+      // The SMSMedia-compatible REST API (its own JSON errors, 404s included, under /api/).
+      return rest.handle(req, res, url, admission?.principal);
+    }
     sendJson(res, 404, JSON.stringify({ error: { code: 'NOT_FOUND', message: `no route for ${req.method} ${url.pathname}` } }));
   }
 

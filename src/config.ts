@@ -120,10 +120,14 @@ const EnvSchema = z.object({
       'HERALD_SERVICE_IDS is a list like "whatsapp=18,sms=6,email=10"',
     )
     .optional(),
+  /** Older name of HERALD_KEY_RATE_LIMIT (it limited REST sends only); used when that is unset. */
   HERALD_REST_RATE_LIMIT: z.coerce.number().int().min(1).optional(),
   // Tenant-supplied outbound URLs (callbacks, provider base URLs, media URLs) may reach private
   // addresses only when this is on; HERALD_MEDIA_ALLOW_PRIVATE_URLS is its older name.
   HERALD_ALLOW_PRIVATE_TARGETS: envBoolean('HERALD_ALLOW_PRIVATE_TARGETS').optional(),
+  // Per-API-key request limit on GraphQL, REST and uploads (per process); 0 turns it off.
+  HERALD_KEY_RATE_LIMIT: z.coerce.number().int().min(0, 'HERALD_KEY_RATE_LIMIT is requests per second per key, 0 for no limit').optional(),
+  HERALD_KEY_RATE_BURST: z.coerce.number().int().min(1, 'HERALD_KEY_RATE_BURST is at least 1').optional(),
   // Media: where uploads are kept, how large they may be, and which URLs Herald fetches.
   HERALD_MEDIA_DIR: z.string().min(1).optional(),
   HERALD_MEDIA_MAX_BYTES: z.coerce
@@ -261,8 +265,6 @@ export type GraphQLLimitsConfig = {
 export type RestConfig = {
   /** The serviceid each channel's endpoint answers to (SMSMedia: 18 WhatsApp, 6 SMS, 10 email). */
   serviceIds: { WHATSAPP: number; SMS: number; EMAIL: number };
-  /** Requests per second per API key on the REST send endpoints, per process; undefined: no limit. */
-  rateLimitPerSecond: number | undefined;
 };
 
 export type SubscriptionsConfig = {
@@ -273,6 +275,9 @@ export type SubscriptionsConfig = {
   /** How often keys of open sessions are checked for revocation made by another process. */
   keyRecheckMs: number;
 };
+
+/** Requests per API key on every API route, per process: `perSecond` sustained, `burst` at once. */
+export type KeyRateLimitConfig = { perSecond: number; burst: number };
 
 export type Config = {
   port: number;
@@ -294,6 +299,8 @@ export type Config = {
   callbacks: CallbackConfig;
   providers: ProvidersConfig;
   rest: RestConfig;
+  /** Undefined: no per-key limit (HERALD_KEY_RATE_LIMIT=0). */
+  keyRateLimit: KeyRateLimitConfig | undefined;
   media: MediaConfig;
   outbound: OutboundConfig;
   graphql: GraphQLLimitsConfig;
@@ -301,6 +308,14 @@ export type Config = {
 };
 
 export class ConfigError extends Error {}
+
+/** Stripe-like: 100 requests a second per key, bursts of twice that. */
+const DEFAULT_KEY_RATE_LIMIT = 100;
+
+function keyRateLimit(perSecond: number, burst: number | undefined): KeyRateLimitConfig | undefined {
+  if (perSecond === 0) return undefined;
+  return { perSecond, burst: burst ?? perSecond * 2 };
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
@@ -442,8 +457,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           }),
         ),
       },
-      rateLimitPerSecond: e.HERALD_REST_RATE_LIMIT,
     },
+    // The older HERALD_REST_RATE_LIMIT allowed N requests per one-second window: burst N.
+    keyRateLimit:
+      e.HERALD_KEY_RATE_LIMIT === undefined && e.HERALD_REST_RATE_LIMIT !== undefined
+        ? keyRateLimit(e.HERALD_REST_RATE_LIMIT, e.HERALD_KEY_RATE_BURST ?? e.HERALD_REST_RATE_LIMIT)
+        : keyRateLimit(e.HERALD_KEY_RATE_LIMIT ?? DEFAULT_KEY_RATE_LIMIT, e.HERALD_KEY_RATE_BURST),
     media: {
       dir:
         e.HERALD_MEDIA_DIR ??

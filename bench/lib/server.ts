@@ -67,6 +67,8 @@ export async function startHerald(opts: BenchOptions, env: Record<string, string
   const childEnv: NodeJS.ProcessEnv = {
     // The fake providers and callback receivers listen on loopback.
     HERALD_ALLOW_PRIVATE_TARGETS: 'true',
+    // One key drives thousands of requests a second: the per-key limit would be what is measured.
+    HERALD_KEY_RATE_LIMIT: '0',
     ...process.env,
     ...env,
     PORT: String(port),

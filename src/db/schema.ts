@@ -189,7 +189,7 @@ export const webhookEndpoints = pgTable(
     url: text('url').notNull(),
     /** Statuses this endpoint receives; empty means every status. */
     events: messageStatusEnum('events').array().notNull().default(sql`'{}'::message_status[]`),
-    /** HMAC-SHA256 key of the Herald-Signature header; shown once, at creation. */
+    /** HMAC-SHA256 key of the Herald-Signature header, sealed (SecretBox); shown once, at creation. */
     secret: text('secret').notNull(),
     enabled: boolean('enabled').notNull().default(true),
     createdAt: ts('created_at').notNull(),
@@ -203,6 +203,7 @@ export const callbackSecrets = pgTable('callback_secrets', {
   tenantId: uuid('tenant_id')
     .primaryKey()
     .references(() => tenants.id, { onDelete: 'cascade' }),
+  /** Sealed (SecretBox), like provider secrets. */
   secret: text('secret').notNull(),
   createdAt: ts('created_at').notNull(),
 });

@@ -35,13 +35,14 @@ export async function startDelivery(
   const workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const random = opts.random ? { random: opts.random } : {};
   const outbound = opts.outbound ?? new OutboundGuard({ allowPrivate: config.outbound.allowPrivateTargets });
+  const providers = opts.providers ?? createProviderDirectory(database.db, config, opts.now, outbound);
   const callbacks =
     config.callbacks.workers > 0
-      ? new CallbackDispatcher({ db: database.db, config: config.callbacks, log, now: opts.now, workerId, outbound, ...random })
+      ? new CallbackDispatcher({ db: database.db, config: config.callbacks, log, now: opts.now, workerId, outbound, secrets: providers.secrets, ...random })
       : undefined;
   const dispatcher = new Dispatcher({
     database,
-    providers: opts.providers ?? createProviderDirectory(database.db, config, opts.now, outbound),
+    providers,
     limiter,
     config: config.delivery,
     log,

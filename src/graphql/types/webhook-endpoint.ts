@@ -172,7 +172,8 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     errors: { types: [ValidationError], directResult: true, union: { name: 'CreateWebhookEndpointResult' } },
     args: { input: t.arg({ type: CreateInput, required: true }) },
-    resolve: (_root, { input }, ctx) => createEndpoint(ctx.services.db, ctx.services.outbound, ctx.principal.tenantId, input, ctx.services.now()),
+    resolve: (_root, { input }, ctx) =>
+      createEndpoint(ctx.services.db, ctx.services.outbound, ctx.services.providers.secrets, ctx.principal.tenantId, input, ctx.services.now()),
   }),
   updateWebhookEndpoint: t.field({
     type: WebhookEndpointRef,
@@ -194,6 +195,6 @@ builder.mutationFields((t) => ({
     type: CallbackSecretRef,
     authScopes: { admin: true },
     description: "A new secret for callbacks sent to messages' own callbackUrl (endpoints have their own), shown once.",
-    resolve: (_root, _args, ctx) => rotateCallbackSecret(ctx.services.db, ctx.principal.tenantId, ctx.services.now()),
+    resolve: (_root, _args, ctx) => rotateCallbackSecret(ctx.services.db, ctx.services.providers.secrets, ctx.principal.tenantId, ctx.services.now()),
   }),
 }));
