@@ -226,6 +226,8 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
     const webhookFor = webhookProvider(url.pathname);
     if (webhookFor) return webhooks(req, res, webhookFor);
     const api = url.pathname === '/api' || url.pathname.startsWith('/api/');
+    // The OpenAPI description is public: whatever key comes with it does not matter.
+    if (url.pathname === '/api/openapi.json') return rest.handle(req, res, url, undefined);
     if (api || url.pathname.startsWith(MEDIA_DOWNLOAD_PREFIX)) {
       // A key in the headers (or, on /api/, the query string) is checked before the body is
       // read; without one, the REST handler looks for it in a (size-capped) form body.
