@@ -5,7 +5,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { media as mediaTable } from '../src/db/schema.js';
 import { nonPublicReason } from '../src/media/addresses.js';
 import { detectMedia } from '../src/media/detect.js';
@@ -437,6 +437,68 @@ describe('refusals store nothing', () => {
       const res = await fetch(`${h.url}/api/media/upload`, { headers: { apikey: h.adminKey } });
       expect(res.status).toBe(405);
     });
+  });
+});
+
+describe('malformed upload bodies are 400s, never an exit', () => {
+  // In a plain Node process an unhandled stream 'error' ends the process; under the test
+  // runner it surfaces here instead, so each case checks none was raised.
+  const uncaught: unknown[] = [];
+  const record = (err: unknown) => void uncaught.push(err);
+  beforeAll(() => void process.on('uncaughtException', record));
+  afterAll(() => void process.off('uncaughtException', record));
+  afterEach(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(uncaught.splice(0).map(String)).toEqual([]);
+  });
+
+  /** Sends `body` as it is (no framing fixed up) and reads the answer. */
+  async function rawPost(url: string, contentType: string, body: string, key = h.adminKey) {
+    const res = await fetch(url, { method: 'POST', headers: { apikey: key, 'content-type': contentType }, body });
+    return { status: res.status, body: (await res.json()) as Json };
+  }
+
+  const file = 'Content-Disposition: form-data; name="file"; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\n';
+  const ops = JSON.stringify({ query: UPLOAD, variables: { file: null } });
+  const gqlParts = `--zz\r\nContent-Disposition: form-data; name="operations"\r\n\r\n${ops}\r\n--zz\r\nContent-Disposition: form-data; name="map"\r\n\r\n{"0":["variables.file"]}\r\n`;
+
+  it('cut-short multipart bodies (REST and GraphQL) are 400s; Herald stores nothing and keeps answering', async () => {
+    const restCases: Array<[string, string, string]> = [
+      ['a file part that never ends (the reported crash)', 'multipart/form-data; boundary=zz', `--zz\r\n${file}unterminated`],
+      ['a file part cut inside its closing boundary', 'multipart/form-data; boundary=zz', `--zz\r\n${file}hello\r\n--z`],
+      ['a body cut inside the part headers', 'multipart/form-data; boundary=zz', '--zz\r\nContent-Disposition: form-da'],
+      ['a field, then a large file part that never ends', 'multipart/form-data; boundary=zz', `--zz\r\nContent-Disposition: form-data; name="mediaType"\r\n\r\ndocument\r\n--zz\r\n${file}${'x'.repeat(200_000)}`],
+      ['only a preamble', 'multipart/form-data; boundary=zz', 'no boundary anywhere'],
+      ['no boundary parameter', 'multipart/form-data', `--zz\r\n${file}x`],
+    ];
+    await expectNothingStoredBy(async () => {
+      for (const [name, contentType, body] of restCases) {
+        const answer = await rawPost(`${h.url}/api/media/upload`, contentType, body);
+        expect(answer, name).toMatchObject({ status: 400, body: { status: 'error', error: { code: 'MALFORMED_REQUEST', field: null } } });
+      }
+      const gql = await rawPost(h.graphqlUrl, 'multipart/form-data; boundary=zz', `${gqlParts}--zz\r\nContent-Disposition: form-data; name="0"; filename="a.txt"\r\n\r\nunterminated`);
+      expect(gql.status).toBe(400);
+      expect(gql.body.errors[0].message).toMatch(/multipart/);
+
+      // A client that goes away in the middle of its file.
+      await new Promise<void>((resolve) => {
+        const req = httpRequest(`${h.url}/api/media/upload`, {
+          method: 'POST',
+          headers: { apikey: h.adminKey, 'content-type': 'multipart/form-data; boundary=zz', 'content-length': '1000000' },
+        });
+        req.on('error', () => resolve());
+        req.write(`--zz\r\n${file}${'y'.repeat(100_000)}`, () =>
+          setTimeout(() => {
+            req.destroy();
+            resolve();
+          }, 100),
+        );
+      });
+      // Its partial file is removed once Herald sees the connection end.
+      await expect.poll(async () => (await stored()).files, { timeout: 5000 }).toBe((await stored()).rows);
+    });
+    expect(await (await fetch(`${h.url}/healthz`)).json()).toMatchObject({ status: 'ok' });
+    expect(h.logLines().filter((l) => JSON.parse(l).level >= 50)).toEqual([]);
   });
 });
 

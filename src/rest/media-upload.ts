@@ -261,6 +261,10 @@ async function fromMultipart(req: IncomingMessage, query: Params, tenantId: stri
       }
       const pass = new PassThrough();
       source = pass;
+      // A cut-short body destroys `pass` with the parser's error; that error reaches the store
+      // through its reader and is recorded by `fail`. Without a listener of its own, a `pass`
+      // destroyed before the store starts reading would be an unhandled 'error' event: an exit.
+      pass.on('error', () => {});
       stream.on('error', (err) => pass.destroy(err));
       stream.pipe(pass);
       staging = media.stage(pass, { field: 'file', kind });
