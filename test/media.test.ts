@@ -87,6 +87,30 @@ afterAll(async () => {
 
 type Json = Record<string, any>;
 
+/** MPEG-1 layer III frames at 128 kbit/s, 44.1 kHz (417 bytes each), with distinct payloads. */
+function mp3Frames(count: number, variant: number): Buffer {
+  return Buffer.concat(
+    Array.from({ length: count }, (_, i) => {
+      const frame = Buffer.alloc(417, (variant * 7 + i) & 0xff);
+      frame.set([0xff, 0xfb, 0x90, 0x00]);
+      return frame;
+    }),
+  );
+}
+
+/** An ID3v2.4 tag of `size` bytes after its 10-byte header (synchsafe size). */
+function id3Tag(size: number): Buffer {
+  const header = Buffer.from([0x49, 0x44, 0x33, 4, 0, 0, (size >> 21) & 0x7f, (size >> 14) & 0x7f, (size >> 7) & 0x7f, size & 0x7f]);
+  return Buffer.concat([header, Buffer.alloc(size)]);
+}
+
+/** One ADTS (AAC) frame of `length` bytes, header included. */
+function adtsFrame(length: number): Buffer {
+  const frame = Buffer.alloc(length, 0x21);
+  frame.set([0xff, 0xf1, 0x50, 0x80 | ((length >> 11) & 3), (length >> 3) & 0xff, ((length & 7) << 5) | 0x1f, 0xfc]);
+  return frame;
+}
+
 /** A Blob of the bytes (copied into a plain ArrayBuffer, as Blob's types want). */
 const blob = (bytes: Buffer, type?: string) => new Blob([new Uint8Array(bytes)], type ? { type } : {});
 
@@ -502,6 +526,29 @@ describe('malformed upload bodies are 400s, never an exit', () => {
   });
 });
 
+describe('content that cannot be identified is refused', () => {
+  it('three garbage bytes named note.txt are not MPEG audio (GraphQL, REST multipart, REST base64)', async () => {
+    const garbage = Buffer.from([0xff, 0xfb, 0x90]);
+    await expectNothingStoredBy(async () => {
+      const { result } = await gqlUpload(h, garbage, 'note.txt', 'text/plain');
+      expect(result).toMatchObject({ __typename: 'UnsupportedMediaError', code: 'UNSUPPORTED_MEDIA', field: 'file' });
+      expect(result.detectedType).not.toBe('audio/mpeg');
+
+      const form = new FormData();
+      form.set('file', blob(garbage, 'text/plain'), 'note.txt');
+      expect(await rest(h, form)).toMatchObject({ status: 415, body: { error: { code: 'UNSUPPORTED_MEDIA_TYPE', field: 'file' } } });
+      const base64 = await rest(h, { data: Buffer.from([0xff, 0xf1, 0x50, 0x80]).toString('base64'), filename: 'note.txt' });
+      expect(base64).toMatchObject({ status: 415, body: { error: { code: 'UNSUPPORTED_MEDIA_TYPE', field: 'data' } } });
+    });
+  });
+
+  it('bytes that hold MPEG audio frames are still audio', async () => {
+    const bytes = mp3Frames(4, 90);
+    const result = await uploaded(h, bytes, 'jingle.mp3', 'audio/mpeg');
+    expect(result).toMatchObject({ kind: 'AUDIO', mimeType: 'audio/mpeg', sizeBytes: bytes.length });
+  });
+});
+
 describe('reading media', () => {
   it('media(id), node(id) and mediaList are tenant-scoped; mediaList pages newest first', async () => {
     const a = await uploaded(h, png({ variant: 60 }), 'one.png');
@@ -630,6 +677,24 @@ describe('recognising the bytes', () => {
     await expect(detect(Buffer.from([0x68, 0xff, 0xfe, 0x69]), { filename: 'a.txt' })).rejects.toThrow(/not valid UTF-8/);
     await expect(detect(Buffer.from('a\u0000b'), { contentType: 'text/plain' })).rejects.toThrow(/control characters/);
     await expect(detect(Buffer.from('just text'), { kind: 'IMAGE', filename: 'a.txt' })).rejects.toBeInstanceOf(UnsupportedMediaError);
+  });
+
+  it('MPEG audio and AAC need real frames, not two bytes of frame sync', async () => {
+    // Frames chained one after the other, behind an ID3 tag or not; one frame that ends the file.
+    expect(await detect(mp3Frames(3, 1))).toMatchObject({ kind: 'AUDIO', mimeType: 'audio/mpeg' });
+    expect(await detect(Buffer.concat([id3Tag(300), mp3Frames(2, 2)]))).toMatchObject({ kind: 'AUDIO', mimeType: 'audio/mpeg' });
+    expect(await detect(mp3Frames(1, 3))).toMatchObject({ kind: 'AUDIO', mimeType: 'audio/mpeg' });
+    expect(await detect(Buffer.concat([adtsFrame(40), adtsFrame(40)]))).toMatchObject({ kind: 'AUDIO', mimeType: 'audio/aac' });
+    for (const [what, bytes] of [
+      ['sync bytes alone', Buffer.from([0xff, 0xfb, 0x90])],
+      ['a frame header followed by something else', Buffer.concat([mp3Frames(1, 4), Buffer.alloc(500, 7)])],
+      ['a frame header with a reserved bitrate', Buffer.concat([Buffer.from([0xff, 0xfb, 0xf0, 0]), Buffer.alloc(600)])],
+      ['an ID3 tag announcing more than there is', id3Tag(300).subarray(0, 100)],
+      ['an ID3 tag and nothing after it', id3Tag(300)],
+      ['ADTS sync with a broken length', Buffer.concat([Buffer.from([0xff, 0xf1, 0x50, 0x80, 0, 0, 0]), Buffer.alloc(100)])],
+    ] as const) {
+      await expect(detect(bytes), what).rejects.toBeInstanceOf(UnsupportedMediaError);
+    }
   });
 
   it('an empty file is refused', async () => {
