@@ -5,6 +5,7 @@ import { NotFoundError, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
 import { MESSAGE_STATUSES, type MessageStatus } from '../messaging/model.js';
 import { isUuid } from '../messaging/queries.js';
+import { checkText } from '../validation/input.js';
 import { generateSecret } from './signature.js';
 
 // A tenant's callback endpoints, and the tenant secret that signs per-message callbacks.
@@ -23,7 +24,7 @@ export type EndpointPatch = {
 const { secret: _secret, ...shown } = getTableColumns(webhookEndpoints);
 
 export function checkUrl(value: string, field = 'url'): string {
-  const url = value.trim();
+  const url = checkText(field, value).trim();
   if (url.length > 2048) throw new ValidationError(field, `${field} must be at most 2048 characters`);
   let parsed: URL;
   try {
