@@ -345,11 +345,11 @@ describe('refusals store nothing', () => {
       const form = new FormData();
       form.set('file', blob(big), 'huge.png');
       const multipart = await rest(h, form);
-      expect(multipart).toMatchObject({ status: 413, body: { error: { code: 'PAYLOAD_TOO_LARGE', field: 'file' } } });
+      expect(multipart).toMatchObject({ status: 413, body: { error: { code: 'MEDIA_TOO_LARGE', field: 'file' } } });
       expect(multipart.body.error.message).toMatch(/HERALD_MEDIA_MAX_BYTES/);
 
       const base64 = await rest(h, { data: big.toString('base64') });
-      expect(base64).toMatchObject({ status: 413, body: { error: { code: 'PAYLOAD_TOO_LARGE' } } });
+      expect(base64).toMatchObject({ status: 413, body: { error: { code: 'MEDIA_TOO_LARGE', field: 'data' } } });
 
       serve('huge.png', big, 'image/png');
       for (const url of [`${filesUrl}/files/huge.png`, `${filesUrl}/chunked/huge.png`]) {
@@ -381,6 +381,58 @@ describe('refusals store nothing', () => {
     });
     expect(answer.status).toBe(413);
     expect((JSON.parse(answer.body) as Json).errors[0].extensions.code).toBe('MEDIA_TOO_LARGE');
+  });
+
+  it('one upload limit, HERALD_MEDIA_MAX_BYTES, on GraphQL and REST, answered MEDIA_TOO_LARGE (streamed without a length too)', async () => {
+    // A multipart body streamed in chunks: no Content-Length for a check before reading.
+    const streamed = (head: string, size: number) => {
+      let sent = -1;
+      return new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent < 0) {
+            controller.enqueue(new TextEncoder().encode(`${head}%PDF-1.4\n`));
+            sent = 0;
+          } else if (sent < size) {
+            const n = Math.min(64 * 1024, size - sent);
+            controller.enqueue(new Uint8Array(n).fill(0x20));
+            sent += n;
+          } else {
+            controller.enqueue(new TextEncoder().encode('\r\n--zz--\r\n'));
+            controller.close();
+          }
+        },
+      });
+    };
+    const post = async (url: string, head: string, size: number) => {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { apikey: h.adminKey, 'content-type': 'multipart/form-data; boundary=zz' },
+        body: streamed(head, size),
+        duplex: 'half',
+      } as RequestInit);
+      return { status: res.status, body: (await res.json()) as Json };
+    };
+    const ops = JSON.stringify({ query: UPLOAD, variables: { file: null } });
+    const gqlHead = `--zz\r\nContent-Disposition: form-data; name="operations"\r\n\r\n${ops}\r\n--zz\r\nContent-Disposition: form-data; name="map"\r\n\r\n{"0":["variables.file"]}\r\n--zz\r\nContent-Disposition: form-data; name="0"; filename="big.pdf"\r\nContent-Type: application/pdf\r\n\r\n`;
+    const restHead = '--zz\r\nContent-Disposition: form-data; name="file"; filename="big.pdf"\r\nContent-Type: application/pdf\r\n\r\n';
+    await expectNothingStoredBy(async () => {
+      for (const size of [MAX + 2 * 1024 * 1024, 4 * MAX]) {
+        const gql = await post(h.graphqlUrl, gqlHead, size);
+        expect(gql.status).toBe(413);
+        expect(gql.body.errors[0]).toMatchObject({ extensions: { code: 'MEDIA_TOO_LARGE', field: 'file', limitBytes: MAX } });
+        expect(gql.body.errors[0].message).toMatch(/HERALD_MEDIA_MAX_BYTES/);
+        const restAnswer = await post(`${h.url}/api/media/upload`, restHead, size);
+        expect(restAnswer).toMatchObject({ status: 413, body: { status: 'error', error: { code: 'MEDIA_TOO_LARGE', field: 'file' } } });
+      }
+    });
+  });
+
+  it('GraphQL takes files past the GraphQL server\'s own 25,000,000-byte default, up to the documented cap', async () => {
+    // The default configuration: HERALD_MEDIA_MAX_BYTES 100 MiB, documents up to 100 MiB.
+    const big = Buffer.concat([pdf(77), Buffer.alloc(25_100_000, 0x20)]);
+    const { status, result, body } = await gqlUpload(strict, big, 'annual-report.pdf', 'application/pdf');
+    expect(status, JSON.stringify(body).slice(0, 300)).toBe(200);
+    expect(result).toMatchObject({ __typename: 'Media', kind: 'DOCUMENT', sizeBytes: big.length });
   });
 
   it.each([
@@ -504,20 +556,23 @@ describe('malformed upload bodies are 400s, never an exit', () => {
       expect(gql.status).toBe(400);
       expect(gql.body.errors[0].message).toMatch(/multipart/);
 
-      // A client that goes away in the middle of its file.
-      await new Promise<void>((resolve) => {
-        const req = httpRequest(`${h.url}/api/media/upload`, {
-          method: 'POST',
-          headers: { apikey: h.adminKey, 'content-type': 'multipart/form-data; boundary=zz', 'content-length': '1000000' },
+      // Clients that go away in the middle of their file: at once (while Herald still checks
+      // the key) or once Herald is reading.
+      for (const delay of [0, 100]) {
+        await new Promise<void>((resolve) => {
+          const req = httpRequest(`${h.url}/api/media/upload`, {
+            method: 'POST',
+            headers: { apikey: h.adminKey, 'content-type': 'multipart/form-data; boundary=zz', 'content-length': '1000000' },
+          });
+          req.on('error', () => resolve());
+          req.write(`--zz\r\n${file}${'y'.repeat(100_000)}`, () =>
+            setTimeout(() => {
+              req.destroy();
+              resolve();
+            }, delay),
+          );
         });
-        req.on('error', () => resolve());
-        req.write(`--zz\r\n${file}${'y'.repeat(100_000)}`, () =>
-          setTimeout(() => {
-            req.destroy();
-            resolve();
-          }, 100),
-        );
-      });
+      }
       // Its partial file is removed once Herald sees the connection end.
       await expect.poll(async () => (await stored()).files, { timeout: 5000 }).toBe((await stored()).rows);
     });

@@ -16,7 +16,7 @@ import { DEFAULT_MAX_BODY_BYTES, Params, readBody } from './params.js';
 //
 // The key is read from the headers (or the query string) before any of the body: an upload is
 // not read for a caller without a key. Answers {status: "success", mediaId, ...}; refusals are
-// 400 (INVALID_INPUT, URL_REFUSED), 413 (over the limit), 415 (not an accepted type or not the
+// 400 (INVALID_INPUT, URL_REFUSED), 413 (MEDIA_TOO_LARGE: over HERALD_MEDIA_MAX_BYTES or the kind's limit), 415 (not an accepted type or not the
 // declared one), 422 (MEDIA_FETCH_FAILED), and nothing is stored.
 
 export const MEDIA_UPLOAD_PATH = '/api/media/upload';
@@ -106,7 +106,7 @@ async function fromParams(req: IncomingMessage, query: Params, contentType: stri
       // Past the limit, at most 1 MiB more is read (so the client sees the 413), then the connection closes.
       const body = await readBody(req, limit, limit + MULTIPART_SLACK).catch((err: unknown) => {
         if (err instanceof RestError && err.status === 413) {
-          throw new RestError(413, 'PAYLOAD_TOO_LARGE', `the body is limited to ${limit} bytes (base64 of HERALD_MEDIA_MAX_BYTES); larger files: multipart/form-data or mediaUrl`, 'data', err.headers);
+          throw new RestError(413, 'MEDIA_TOO_LARGE', `data is larger than the largest upload this Herald accepts (${media.limits.maxBytes} bytes, HERALD_MEDIA_MAX_BYTES; its base64 body is limited to ${limit} bytes); larger files: multipart/form-data or mediaUrl`, 'data', err.headers);
         }
         throw err;
       });
@@ -286,6 +286,9 @@ async function fromMultipart(req: IncomingMessage, query: Params, tenantId: stri
       if (!req.complete) abort(malformed('the request body was cut short'));
     });
     req.pipe(counter).pipe(bb);
+    // A client gone while its key was being checked closed the request before these listeners
+    // existed: without this the parser would wait for the rest of the body forever.
+    if (req.destroyed && !req.complete) abort(malformed('the request body was cut short'));
   });
 
   const staged = staging ? await staging.catch(() => undefined) : undefined;
@@ -307,7 +310,7 @@ async function fromMultipart(req: IncomingMessage, query: Params, tenantId: stri
 function bodyTooLarge(media: MediaService, cap: number): RestError {
   return new RestError(
     413,
-    'PAYLOAD_TOO_LARGE',
+    'MEDIA_TOO_LARGE',
     `file is larger than the largest upload this Herald accepts (${media.limits.maxBytes} bytes, HERALD_MEDIA_MAX_BYTES; the request is limited to ${cap} bytes)`,
     'file',
     { connection: 'close' },
@@ -318,7 +321,7 @@ function bodyTooLarge(media: MediaService, cap: number): RestError {
 export function toRestError(err: unknown): unknown {
   if (err instanceof RestError) return err;
   if (err instanceof ValidationError) return new RestError(400, 'INVALID_INPUT', err.message, err.field);
-  if (err instanceof MediaTooLargeError) return new RestError(413, 'PAYLOAD_TOO_LARGE', err.message, err.field);
+  if (err instanceof MediaTooLargeError) return new RestError(413, 'MEDIA_TOO_LARGE', err.message, err.field);
   if (err instanceof UnsupportedMediaError) return new RestError(415, 'UNSUPPORTED_MEDIA_TYPE', err.message, err.field);
   if (err instanceof MediaUrlRefusedError) return new RestError(400, 'URL_REFUSED', err.message, err.field);
   if (err instanceof MediaFetchError) return new RestError(422, 'MEDIA_FETCH_FAILED', err.message, err.field);

@@ -193,5 +193,7 @@ export function readBody(req: IncomingMessage, limit: number, drainLimit = limit
     req.on('close', () => {
       if (!req.complete) settle(malformed('the request body was cut short'));
     });
+    // Closed before these listeners existed (the client left while its key was checked).
+    if (req.destroyed && !req.complete) settle(malformed('the request body was cut short'));
   });
 }
