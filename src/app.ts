@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createFetch } from '@whatwg-node/fetch';
+import { GraphQLError } from 'graphql';
 import { createYoga, maskError } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -128,7 +129,9 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
         if (exposed) return exposed;
         // Unexpected faults are logged here and reach the client only as a generic error.
         const original = (error as { originalError?: unknown }).originalError;
-        if (original) log.error({ err: original }, 'unexpected error while executing an operation');
+        // A GraphQLError underneath is graphql-js refusing the request (variables that do not
+        // coerce): the client's mistake, shown to it as is, not a fault of Herald's.
+        if (original && !(original instanceof GraphQLError)) log.error({ err: original }, 'unexpected error while executing an operation');
         return maskError(error, message, isDev);
       },
     },

@@ -544,13 +544,17 @@ describe('malformed upload bodies are 400s, never an exit', () => {
       ['a file part cut inside its closing boundary', 'multipart/form-data; boundary=zz', `--zz\r\n${file}hello\r\n--z`],
       ['a body cut inside the part headers', 'multipart/form-data; boundary=zz', '--zz\r\nContent-Disposition: form-da'],
       ['a field, then a large file part that never ends', 'multipart/form-data; boundary=zz', `--zz\r\nContent-Disposition: form-data; name="mediaType"\r\n\r\ndocument\r\n--zz\r\n${file}${'x'.repeat(200_000)}`],
+      ['a file part under another name, cut short', 'multipart/form-data; boundary=zz', '--zz\r\nContent-Disposition: form-data; name="attachment"; filename="a.txt"\r\n\r\nunterminated'],
+      ['a second file part, cut short', 'multipart/form-data; boundary=zz', `--zz\r\n${file}one\r\n--zz\r\n${file}two, unterminated`],
       ['only a preamble', 'multipart/form-data; boundary=zz', 'no boundary anywhere'],
       ['no boundary parameter', 'multipart/form-data', `--zz\r\n${file}x`],
     ];
     await expectNothingStoredBy(async () => {
       for (const [name, contentType, body] of restCases) {
         const answer = await rawPost(`${h.url}/api/media/upload`, contentType, body);
-        expect(answer, name).toMatchObject({ status: 400, body: { status: 'error', error: { code: 'MALFORMED_REQUEST', field: null } } });
+        // The first problem found answers: the cut, or a part that was wrong before it.
+        const expected = /another name/.test(name) ? { code: 'INVALID_INPUT', field: 'attachment' } : /second file/.test(name) ? { code: 'INVALID_INPUT', field: 'file' } : { code: 'MALFORMED_REQUEST', field: null };
+        expect(answer, name).toMatchObject({ status: 400, body: { status: 'error', error: expected } });
       }
       const gql = await rawPost(h.graphqlUrl, 'multipart/form-data; boundary=zz', `${gqlParts}--zz\r\nContent-Disposition: form-data; name="0"; filename="a.txt"\r\n\r\nunterminated`);
       expect(gql.status).toBe(400);

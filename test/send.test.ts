@@ -248,12 +248,15 @@ describe('hostile input is a typed ValidationError, stores nothing and logs no e
       ['2027-02-10T10:00:00+25:00', 'an offset of 25 hours'],
     ];
     const before = await h.herald.services.db.$count(messagesTable);
+    const logged = h.logLines().length;
     for (const [value, why] of refused) {
       const { body } = await raw(SMS, JSON.stringify({ in: { to: '+918800001234', text: 'later', sendAt: value } }));
       expect(body.data, why).toBeUndefined();
       expect(body.errors?.[0]?.message, why).toMatch(/"\$in".*at "in\.sendAt".*DateTime must be an ISO 8601 date-time that exists, with a time zone/);
     }
     expect(await h.herald.services.db.$count(messagesTable)).toBe(before);
+    // A value that does not coerce is the client's mistake: nothing at error level.
+    expect(h.logLines().slice(logged).filter((l) => JSON.parse(l).level >= 50)).toEqual([]);
 
     const at = new Date(Date.now() + 30 * 24 * 3600_000);
     const day = at.toISOString().slice(0, 10);

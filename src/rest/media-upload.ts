@@ -245,6 +245,9 @@ async function fromMultipart(req: IncomingMessage, query: Params, tenantId: stri
       }
     });
     bb.on('file', (name, stream, filename, _encoding, mimeType) => {
+      // A part cut short errors on its own stream as well as on the parser; the parser's
+      // 'error' is the one that answers the request. Unlistened, the part's would end Herald.
+      stream.on('error', () => {});
       if (name.toLowerCase() !== 'file' || failure) {
         if (name.toLowerCase() !== 'file') fail(invalid(name.toLowerCase(), 'is a file part; send the file in the part named "file"'));
         stream.resume();
