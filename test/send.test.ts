@@ -237,6 +237,16 @@ describe('hostile input is a typed ValidationError, stores nothing and logs no e
     expect(h.logLines().slice(logged).filter((l) => JSON.parse(l).level >= 50)).toEqual([]);
   });
 
+  it('messages(filter) with NUL or a lone surrogate in to, tag or externalRef is an INVALID_INPUT naming the filter field', async () => {
+    const query = 'query($f: MessageFilter) { messages(first: 5, filter: $f) { edges { node { id } } } }';
+    for (const key of ['to', 'tag', 'externalRef']) {
+      for (const value of ['a\\u0000b', `a${HIGH}`]) {
+        const { body } = await raw(query, `{"f":{"${key}":"${value}"}}`);
+        expect(body.errors?.[0], `${key} ${value}`).toMatchObject({ extensions: { code: 'INVALID_INPUT', field: `filter.${key}` } });
+      }
+    }
+  });
+
   it('the DateTime scalar refuses dates that do not exist and values without a zone, naming the argument path; it keeps the rest', async () => {
     const refused: Array<[string, string]> = [
       ['2027-02-30T10:00:00Z', 'a day February does not have'],
