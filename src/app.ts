@@ -1,21 +1,30 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createFetch } from '@whatwg-node/fetch';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type DocumentNode } from 'graphql';
 import { createYoga, maskError } from 'graphql-yoga';
+import { getOperationAST } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { sealStoredSecrets } from './callbacks/endpoints.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
 import { deliveryHealth, metricsText } from './delivery/health.js';
 import { startDelivery, type Delivery } from './delivery/index.js';
 import type { GraphQLContext } from './graphql/context.js';
 import { GRAPHQL_MULTIPART_SLACK, uploadTooLarge, useBodyLimits } from './graphql/body-limits.js';
+import { isClientFacing, isClientMistake, kindOf, pathOf } from './graphql/error-levels.js';
 import { exposeDomainError } from './graphql/errors.js';
+import { limitsPlugins } from './graphql/limits.js';
+import { subscriptionGuard, tooManySubscriptionsError } from './graphql/subscription-guard.js';
+import { createAdmission, RATE_LIMITED_MESSAGE, refuse, retryAfterHeader, type Refusal } from './http/admission.js';
+import { KeyRateLimiter } from './http/key-rate-limit.js';
 import { schema } from './graphql/schema.js';
 import type { Logger } from './log.js';
 import { StatusHub } from './pubsub/status-hub.js';
+import { OutboundGuard, type ResolveAll } from './net/outbound.js';
 import { createProviderDirectory } from './providers/directory.js';
+import { errorBody, RestError } from './rest/errors.js';
 import { createRestHandler } from './rest/handler.js';
 import { createMediaDownloadHandler, MEDIA_DOWNLOAD_PREFIX } from './rest/media-download.js';
 import { createServices, type Services } from './services.js';
@@ -44,10 +53,32 @@ const UNAUTHENTICATED = JSON.stringify({
   ],
 });
 
+const METRICS_FORBIDDEN = JSON.stringify({
+  errors: [{ message: '/metrics needs an ADMIN key of the operator tenant.', extensions: { code: 'FORBIDDEN' } }],
+});
+
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
 }
+
+/** GraphQL's answer to a request refused on its headers. */
+function graphqlRefusal(refusal: Refusal): string {
+  if (refusal.status === 401) return UNAUTHENTICATED;
+  const seconds = refusal.retryAfterSeconds ?? 1;
+  return JSON.stringify({ errors: [{ message: RATE_LIMITED_MESSAGE(seconds), extensions: { code: 'RATE_LIMITED' } }] });
+}
+
+/** REST's (and /media/'s) answer to a request refused on its headers. */
+function restRefusal(refusal: Refusal): string {
+  if (refusal.status === 401) {
+    return JSON.stringify(errorBody(new RestError(401, 'UNAUTHENTICATED', 'invalid API key: send a valid key in the "apikey" header or as "Authorization: Bearer <key>"')));
+  }
+  return JSON.stringify(errorBody(new RestError(429, 'RATE_LIMITED', RATE_LIMITED_MESSAGE(refusal.retryAfterSeconds ?? 1))));
+}
+
+/** A query-string key worth checking early; anything else is left to the REST handler's parameter checks. */
+const plausibleKey = (value: string | null): string | undefined => (value && /^[\x21-\x7e]{24,200}$/.test(value) ? value : undefined);
 
 function sendJson(res: ServerResponse, status: number, body: string): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(body);
@@ -58,6 +89,8 @@ export type HeraldOptions = {
   /** Injectable clock (tests move time instead of sleeping). */
   now?: () => Date;
   random?: () => number;
+  /** Resolves the host names of tenant-supplied URLs (tests answer names of their own). */
+  resolve?: ResolveAll;
 };
 
 export async function createHerald(config: Config, log: Logger, opts: HeraldOptions = {}): Promise<Herald> {
@@ -68,8 +101,14 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
   const statusHub = config.redisUrl ? await StatusHub.redis(config.redisUrl) : StatusHub.inProcess();
   // One set of providers per process: the dispatcher sends through them, webhooks verify with
   // them (an API-only process, HERALD_WORKERS=0, still ingests reports).
-  const providers = createProviderDirectory(database.db, config, now);
+  // One guard for every tenant-supplied URL: registration checks and connections alike.
+  const outbound = new OutboundGuard({ allowPrivate: config.outbound.allowPrivateTargets, resolve: opts.resolve });
+  const providers = createProviderDirectory(database.db, config, now, outbound);
+  // Signing secrets an earlier Herald stored in plaintext are sealed now (SQL cannot encrypt).
+  const sealed = await sealStoredSecrets(database.db, providers.secrets);
+  if (sealed > 0) log.info({ count: sealed }, 'sealed callback signing secrets stored in plaintext');
   const services = createServices(database.db, config, {
+    outbound,
     pglite: database.kind === 'pglite',
     onError: (err) => log.error({ err }, 'background task failed'),
     now,
@@ -83,15 +122,13 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
           now,
           onChanges: statusHub.publish,
           providers,
+          outbound,
           ...(opts.random ? { random: opts.random } : {}),
         })
       : undefined;
-  const rest = createRestHandler({
-    services,
-    log,
-    serviceIds: config.rest.serviceIds,
-    rateLimitPerSecond: config.rest.rateLimitPerSecond,
-  });
+  const limiter = config.keyRateLimit ? new KeyRateLimiter(config.keyRateLimit) : undefined;
+  const admit = createAdmission({ authenticator: services.authenticator, limiter });
+  const rest = createRestHandler({ services, log, serviceIds: config.rest.serviceIds, limiter });
   const webhooks = createWebhookHandler({
     db: database.db,
     providers,
@@ -114,14 +151,21 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
     // Body limits are useBodyLimits': Yoga's own default (25,000,000 bytes) would refuse uploads
     // below HERALD_MEDIA_MAX_BYTES with an untyped 413.
     maxRequestBodySize: false,
-    plugins: [useBodyLimits(config.media.maxBytes)],
     landingPage: false,
+    plugins: [
+      useBodyLimits(config.media.maxBytes),
+      ...limitsPlugins(config.graphql),
+      subscriptionGuard({ keyWatch: services.keyWatch, maxSsePerKey: config.subscriptions.maxSsePerKey }),
+    ],
     graphiql: { title: 'Herald', subscriptionsProtocol: 'WS' },
     logging: {
       debug: (...args) => log.debug({ args }, 'yoga'),
       info: (...args) => log.info({ args }, 'yoga'),
       warn: (...args) => log.warn({ args }, 'yoga'),
-      error: (...args) => log.error({ args }, 'yoga'),
+      // Yoga reports a client's refused request as an error too: debug, without its message (it
+      // may quote the input).
+      error: (...args) =>
+        args.length > 0 && args.every(isClientFacing) ? log.debug({ paths: args.map(pathOf) }, 'yoga: request refused') : log.error({ args }, 'yoga'),
     },
     maskedErrors: {
       maskError: (error, message, isDev) => {
@@ -129,9 +173,8 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
         if (exposed) return exposed;
         // Unexpected faults are logged here and reach the client only as a generic error.
         const original = (error as { originalError?: unknown }).originalError;
-        // A GraphQLError underneath is graphql-js refusing the request (variables that do not
-        // coerce): the client's mistake, shown to it as is, not a fault of Herald's.
-        if (original && !(original instanceof GraphQLError)) log.error({ err: original }, 'unexpected error while executing an operation');
+        if (original && isClientMistake(original)) log.debug({ kind: kindOf(original), path: pathOf(error) }, 'operation refused');
+        else if (original) log.error({ err: original }, 'unexpected error while executing an operation');
         return maskError(error, message, isDev);
       },
     },
@@ -153,9 +196,10 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
       return;
     }
     if (url.pathname === '/metrics') {
-      // Installation-wide figures: operator keys only.
+      // Installation-wide figures: admin keys of the operator tenant only.
       const principal = await services.authenticator.authenticate(keyFromHeaders((n) => header(req, n)));
-      if (!principal?.isOperator) return sendJson(res, 401, UNAUTHENTICATED);
+      if (!principal) return sendJson(res, 401, UNAUTHENTICATED);
+      if (!principal.isOperator || !principal.scopes.includes('admin')) return sendJson(res, 403, METRICS_FORBIDDEN);
       const at = now();
       const health = await deliveryHealth(database.db, null, at, config.delivery.stuckSentAfterMs);
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(metricsText(health, services.statusHub.size, at));
@@ -165,8 +209,9 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
       // GraphiQL itself is a static page; every operation needs a key.
       const graphiql =
         req.method === 'GET' && (header(req, 'accept') ?? '').includes('text/html') && !url.searchParams.has('query');
-      const principal = graphiql ? undefined : await services.authenticator.authenticate(keyFromHeaders((n) => header(req, n)));
-      if (!graphiql && !principal) return sendJson(res, 401, UNAUTHENTICATED);
+      const admission = graphiql ? undefined : await admit(keyFromHeaders((n) => header(req, n)));
+      if (admission?.refusal) return refuse(req, res, admission.refusal.status, graphqlRefusal(admission.refusal), retryAfterHeader(admission.refusal));
+      const principal = admission?.principal;
       const declared = Number(header(req, 'content-length'));
       if (/^multipart\//i.test(header(req, 'content-type') ?? '') && declared > multipartCap) {
         const { message, extensions } = uploadTooLarge(config.media.maxBytes);
@@ -180,10 +225,21 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
     // Provider reports: authenticated by the provider's signature, not an API key.
     const webhookFor = webhookProvider(url.pathname);
     if (webhookFor) return webhooks(req, res, webhookFor);
-    // Uploaded media, for the tenant's own key.
-    if (url.pathname.startsWith(MEDIA_DOWNLOAD_PREFIX)) return mediaDownload(req, res, url);
-    // The SMSMedia-compatible REST API (its own JSON errors, 404s included, under /api/).
-    if (url.pathname === '/api' || url.pathname.startsWith('/api/')) return rest.handle(req, res, url);
+    const api = url.pathname === '/api' || url.pathname.startsWith('/api/');
+    if (api || url.pathname.startsWith(MEDIA_DOWNLOAD_PREFIX)) {
+      // A key in the headers (or, on /api/, the query string) is checked before the body is
+      // read; without one, the REST handler looks for it in a (size-capped) form body.
+      const key = keyFromHeaders((n) => header(req, n)) ?? (api ? plausibleKey(url.searchParams.get('apikey')) : undefined);
+      const admission = key ? await admit(key) : undefined;
+      if (admission?.refusal) {
+        const authenticate: Record<string, string> = admission.refusal.status === 401 ? { 'www-authenticate': 'Bearer realm="herald"' } : {};
+        return refuse(req, res, admission.refusal.status, restRefusal(admission.refusal), { ...authenticate, ...retryAfterHeader(admission.refusal) });
+      }
+      // Uploaded media, for the tenant's own key.
+      if (!api) return mediaDownload(req, res, url);
+      // The SMSMedia-compatible REST API (its own JSON errors, 404s included, under /api/).
+      return rest.handle(req, res, url, admission?.principal);
+    }
     sendJson(res, 404, JSON.stringify({ error: { code: 'NOT_FOUND', message: `no route for ${req.method} ${url.pathname}` } }));
   }
 
@@ -199,6 +255,10 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
   // headers on a WebSocket.
   const wss = new WebSocketServer({ server, path: '/graphql' });
   const principals = new WeakMap<object, Principal>();
+  // Per connection: ids of its subscription operations (queries over the socket do not count).
+  const subscriptionIds = new WeakMap<object, Set<string>>();
+  const unwatchKey = new WeakMap<object, () => void>();
+  const maxPerConnection = config.subscriptions.maxPerConnection;
   useServer<Record<string, unknown> | undefined>(
     {
       onConnect: async (ctx) => {
@@ -208,9 +268,15 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
         const principal = await services.authenticator.authenticate(key);
         if (!principal) return false;
         principals.set(ctx.extra, principal);
+        // The socket is authenticated once: a revoked key closes it (queries on it included).
+        const socket = ctx.extra.socket;
+        unwatchKey.set(ctx.extra, services.keyWatch.watch(principal.keyId, () => socket.close(4403, 'API key revoked')));
         return true;
       },
-      onSubscribe: async (ctx, _id, params) => {
+      onClose: (ctx) => {
+        unwatchKey.get(ctx.extra)?.();
+      },
+      onSubscribe: async (ctx, id, params) => {
         const principal = principals.get(ctx.extra);
         const { schema: s, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
@@ -218,23 +284,46 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
           socket: ctx.extra.socket,
           params,
           principal,
+          viaWebSocket: true,
         });
+        let document: DocumentNode;
+        try {
+          document = parse(params.query);
+        } catch (err) {
+          // A syntax error or a document over the limits: an error for this operation, not a
+          // closed socket.
+          if (err instanceof GraphQLError) return [err];
+          throw err;
+        }
         const args = {
           schema: s,
           operationName: params.operationName,
-          document: parse(params.query),
+          document,
           variableValues: params.variables,
           contextValue: await contextFactory(),
           rootValue: { execute, subscribe },
         };
         const errors = validate(args.schema, args.document);
-        return errors.length ? errors : args;
+        if (errors.length) return errors;
+        if (getOperationAST(args.document, args.operationName)?.operation === 'subscription') {
+          const ids = subscriptionIds.get(ctx.extra) ?? new Set<string>();
+          subscriptionIds.set(ctx.extra, ids);
+          // graphql-ws drops an id from ctx.subscriptions however the operation ended.
+          for (const open of ids) if (!(open in ctx.subscriptions)) ids.delete(open);
+          if (ids.size >= maxPerConnection) {
+            return [tooManySubscriptionsError(maxPerConnection, 'HERALD_MAX_SUBSCRIPTIONS_PER_CONNECTION', 'connection')];
+          }
+          ids.add(id);
+        }
+        return args;
       },
       execute: (args) => (args.rootValue as { execute: typeof import('graphql').execute }).execute(args),
       subscribe: (args) => (args.rootValue as { subscribe: typeof import('graphql').subscribe }).subscribe(args),
     },
     wss,
   );
+
+  services.keyWatch.start();
 
   return {
     server,
@@ -252,6 +341,7 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
       }),
     stop: async () => {
       await delivery?.stop(config.delivery.sendTimeoutMs); // stops the providers too
+      services.keyWatch.stop();
       for (const client of wss.clients) client.close(1001, 'server shutting down');
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await new Promise<void>((resolve) => {

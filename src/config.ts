@@ -27,6 +27,10 @@ const EnvSchema = z.object({
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   REDIS_URL: z.string().url().optional(),
+  // Subscriptions (graphql-ws and SSE).
+  HERALD_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(10_000).default(100),
+  HERALD_MAX_SSE_SUBSCRIPTIONS_PER_KEY: z.coerce.number().int().min(1).max(100_000).default(100),
+  HERALD_KEY_RECHECK_MS: z.coerce.number().int().min(100).default(30_000),
   // Delivery engine.
   HERALD_WORKERS: z.coerce.number().int().min(0).max(64).default(4),
   HERALD_DISPATCH_BATCH: z.coerce.number().int().min(1).max(1000).default(100),
@@ -45,6 +49,10 @@ const EnvSchema = z.object({
     .optional(),
   HERALD_RECONCILE_AFTER_MS: z.coerce.number().int().min(100).default(60_000),
   HERALD_STUCK_SENT_AFTER_MS: z.coerce.number().int().min(1000).default(3_600_000),
+  // Provider reports parked for provider ids never recorded: providers stop redelivering after days.
+  HERALD_PARKED_REPORT_MAX_AGE_MS: z.coerce.number().int().min(1000).default(3 * 86_400_000),
+  HERALD_PARKED_REPORTS_MAX: z.coerce.number().int().min(1).default(100_000),
+  HERALD_PARKED_REPORT_SWEEP_MS: z.coerce.number().int().min(50).default(60_000),
   HERALD_ENCRYPTION_KEY: z.string().min(32, 'HERALD_ENCRYPTION_KEY must be at least 32 characters').optional(),
   HERALD_SANDBOX_DELAY_MS: z.coerce.number().int().min(0).default(200),
   // Customer callbacks (status changes POSTed to tenants' endpoints).
@@ -112,7 +120,14 @@ const EnvSchema = z.object({
       'HERALD_SERVICE_IDS is a list like "whatsapp=18,sms=6,email=10"',
     )
     .optional(),
+  /** Older name of HERALD_KEY_RATE_LIMIT (it limited REST sends only); used when that is unset. */
   HERALD_REST_RATE_LIMIT: z.coerce.number().int().min(1).optional(),
+  // Tenant-supplied outbound URLs (callbacks, provider base URLs, media URLs) may reach private
+  // addresses only when this is on; HERALD_MEDIA_ALLOW_PRIVATE_URLS is its older name.
+  HERALD_ALLOW_PRIVATE_TARGETS: envBoolean('HERALD_ALLOW_PRIVATE_TARGETS').optional(),
+  // Per-API-key request limit on GraphQL, REST and uploads (per process); 0 turns it off.
+  HERALD_KEY_RATE_LIMIT: z.coerce.number().int().min(0, 'HERALD_KEY_RATE_LIMIT is requests per second per key, 0 for no limit').optional(),
+  HERALD_KEY_RATE_BURST: z.coerce.number().int().min(1, 'HERALD_KEY_RATE_BURST is at least 1').optional(),
   // Media: where uploads are kept, how large they may be, and which URLs Herald fetches.
   HERALD_MEDIA_DIR: z.string().min(1).optional(),
   HERALD_MEDIA_MAX_BYTES: z.coerce
@@ -121,9 +136,18 @@ const EnvSchema = z.object({
     .min(1024, 'HERALD_MEDIA_MAX_BYTES must be at least 1024')
     .max(2_147_483_647, 'HERALD_MEDIA_MAX_BYTES must be below 2 GiB')
     .default(100 * 1024 * 1024),
-  HERALD_MEDIA_ALLOW_PRIVATE_URLS: envBoolean('HERALD_MEDIA_ALLOW_PRIVATE_URLS').default(false),
+  HERALD_MEDIA_ALLOW_PRIVATE_URLS: envBoolean('HERALD_MEDIA_ALLOW_PRIVATE_URLS').optional(),
   HERALD_MEDIA_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   HERALD_EMAIL_ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(2_147_483_647).default(10 * 1024 * 1024),
+  // What one GraphQL document may ask (src/graphql/limits.ts); the defaults leave every
+  // operation in schema/operations far inside them.
+  HERALD_GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).max(10_000).default(2000),
+  HERALD_GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(3).max(100).default(10),
+  HERALD_GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(15),
+  HERALD_GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).max(1000).default(20),
+  HERALD_GRAPHQL_MAX_COST: z.coerce.number().int().min(100).max(10_000_000).default(20_000),
+  HERALD_GRAPHQL_MAX_MUTATION_FIELDS: z.coerce.number().int().min(1).max(100).default(10),
+  HERALD_GRAPHQL_INTROSPECTION: envBoolean('HERALD_GRAPHQL_INTROSPECTION').default(true),
 });
 
 export type DeliveryConfig = {
@@ -139,6 +163,8 @@ export type DeliveryConfig = {
   reconcileAfterMs: number;
   /** A SENT message without a report for this long is reported as stuck. */
   stuckSentAfterMs: number;
+  /** Reports parked for provider ids not (yet) recorded: dropped after maxAgeMs, and beyond maxPerProvider. */
+  parkedReports: { maxAgeMs: number; maxPerProvider: number; sweepMs: number };
 };
 
 export type CallbackConfig = {
@@ -206,20 +232,52 @@ export type MediaConfig = {
   dir: string;
   /** Largest file stored, of any kind (WhatsApp's per-kind limits apply within it). */
   maxBytes: number;
-  /** Fetch media from loopback/private/link-local addresses too (off: SSRF protection). */
-  allowPrivateUrls: boolean;
   /** Whole-fetch timeout for media URLs (connect, redirects, body). */
   fetchTimeoutMs: number;
   /** Largest media an email may attach. */
   emailAttachmentMaxBytes: number;
 };
 
+export type OutboundConfig = {
+  /**
+   * Let tenant-supplied URLs (webhook endpoints, callbackUrl, provider base URLs and SMTP hosts,
+   * media URLs) reach loopback, private and link-local addresses: on-premise installations only.
+   */
+  allowPrivateTargets: boolean;
+};
+
+/** Limits on each GraphQL document, checked before it runs (see src/graphql/limits.ts). */
+export type GraphQLLimitsConfig = {
+  /** Lexical tokens per document. */
+  maxTokens: number;
+  /** Nested fields, fragments flattened. */
+  maxDepth: number;
+  maxAliases: number;
+  maxDirectives: number;
+  /** Estimated fields resolved: what is under a list counts once per item its `first`/`last` allows. */
+  maxCost: number;
+  /** Root fields of one mutation document. */
+  maxMutationFields: number;
+  /** Schema introspection (GraphiQL and codegen need it); suggestions are off either way. */
+  introspection: boolean;
+};
+
 export type RestConfig = {
   /** The serviceid each channel's endpoint answers to (SMSMedia: 18 WhatsApp, 6 SMS, 10 email). */
   serviceIds: { WHATSAPP: number; SMS: number; EMAIL: number };
-  /** Requests per second per API key on the REST send endpoints, per process; undefined: no limit. */
-  rateLimitPerSecond: number | undefined;
 };
+
+export type SubscriptionsConfig = {
+  /** Subscriptions one graphql-ws connection may hold open at once. */
+  maxPerConnection: number;
+  /** SSE subscriptions one API key may hold open at once, per process. */
+  maxSsePerKey: number;
+  /** How often keys of open sessions are checked for revocation made by another process. */
+  keyRecheckMs: number;
+};
+
+/** Requests per API key on every API route, per process: `perSecond` sustained, `burst` at once. */
+export type KeyRateLimitConfig = { perSecond: number; burst: number };
 
 export type Config = {
   port: number;
@@ -241,10 +299,23 @@ export type Config = {
   callbacks: CallbackConfig;
   providers: ProvidersConfig;
   rest: RestConfig;
+  /** Undefined: no per-key limit (HERALD_KEY_RATE_LIMIT=0). */
+  keyRateLimit: KeyRateLimitConfig | undefined;
   media: MediaConfig;
+  outbound: OutboundConfig;
+  graphql: GraphQLLimitsConfig;
+  subscriptions: SubscriptionsConfig;
 };
 
 export class ConfigError extends Error {}
+
+/** Stripe-like: 100 requests a second per key, bursts of twice that. */
+const DEFAULT_KEY_RATE_LIMIT = 100;
+
+function keyRateLimit(perSecond: number, burst: number | undefined): KeyRateLimitConfig | undefined {
+  if (perSecond === 0) return undefined;
+  return { perSecond, burst: burst ?? perSecond * 2 };
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
@@ -290,6 +361,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultCountry: e.HERALD_DEFAULT_COUNTRY,
     logLevel: e.LOG_LEVEL,
     redisUrl: e.REDIS_URL,
+    subscriptions: {
+      maxPerConnection: e.HERALD_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      maxSsePerKey: e.HERALD_MAX_SSE_SUBSCRIPTIONS_PER_KEY,
+      keyRecheckMs: e.HERALD_KEY_RECHECK_MS,
+    },
     encryptionKey: e.HERALD_ENCRYPTION_KEY,
     publicUrl: (e.HERALD_PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''),
     delivery: {
@@ -307,6 +383,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ),
       reconcileAfterMs: e.HERALD_RECONCILE_AFTER_MS,
       stuckSentAfterMs: e.HERALD_STUCK_SENT_AFTER_MS,
+      parkedReports: {
+        maxAgeMs: e.HERALD_PARKED_REPORT_MAX_AGE_MS,
+        maxPerProvider: e.HERALD_PARKED_REPORTS_MAX,
+        sweepMs: e.HERALD_PARKED_REPORT_SWEEP_MS,
+      },
     },
     callbacks: {
       workers: e.HERALD_CALLBACK_WORKERS,
@@ -376,8 +457,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           }),
         ),
       },
-      rateLimitPerSecond: e.HERALD_REST_RATE_LIMIT,
     },
+    // The older HERALD_REST_RATE_LIMIT allowed N requests per one-second window: burst N.
+    keyRateLimit:
+      e.HERALD_KEY_RATE_LIMIT === undefined && e.HERALD_REST_RATE_LIMIT !== undefined
+        ? keyRateLimit(e.HERALD_REST_RATE_LIMIT, e.HERALD_KEY_RATE_BURST ?? e.HERALD_REST_RATE_LIMIT)
+        : keyRateLimit(e.HERALD_KEY_RATE_LIMIT ?? DEFAULT_KEY_RATE_LIMIT, e.HERALD_KEY_RATE_BURST),
     media: {
       dir:
         e.HERALD_MEDIA_DIR ??
@@ -387,9 +472,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             ? join(tmpdir(), 'herald-media')
             : join(e.HERALD_DATA_DIR, 'media')),
       maxBytes: e.HERALD_MEDIA_MAX_BYTES,
-      allowPrivateUrls: e.HERALD_MEDIA_ALLOW_PRIVATE_URLS,
       fetchTimeoutMs: e.HERALD_MEDIA_FETCH_TIMEOUT_MS,
       emailAttachmentMaxBytes: e.HERALD_EMAIL_ATTACHMENT_MAX_BYTES,
+    },
+    outbound: { allowPrivateTargets: e.HERALD_ALLOW_PRIVATE_TARGETS ?? e.HERALD_MEDIA_ALLOW_PRIVATE_URLS ?? false },
+    graphql: {
+      maxTokens: e.HERALD_GRAPHQL_MAX_TOKENS,
+      maxDepth: e.HERALD_GRAPHQL_MAX_DEPTH,
+      maxAliases: e.HERALD_GRAPHQL_MAX_ALIASES,
+      maxDirectives: e.HERALD_GRAPHQL_MAX_DIRECTIVES,
+      maxCost: e.HERALD_GRAPHQL_MAX_COST,
+      maxMutationFields: e.HERALD_GRAPHQL_MAX_MUTATION_FIELDS,
+      introspection: e.HERALD_GRAPHQL_INTROSPECTION,
     },
   };
 }

@@ -18,6 +18,58 @@ const REDACT = [
   '*.connectionParams',
 ];
 
+// Database errors carry the values of the statement that failed: drizzle puts its parameters
+// in the message ("params: ...") and in `params`, PostgreSQL's detail repeats the row ("Failing
+// row contains (...)"), the key ("Key (col)=(value)") or, in its context, a parameter. Those values are message content
+// (numbers, text, metadata) or secrets, so every error logged, wherever it sits in the log
+// object and whichever code path logs it, is scrubbed here; the SQL, the constraint and the
+// error code stay, which is what an operator needs.
+const VALUE_KEYS = new Set(['params', 'parameters', 'args', 'values', 'variables']);
+const MAX_DEPTH = 5;
+
+export function scrubText(text: string): string {
+  return text
+    .replace(/params: [\s\S]*?(?=\n {4}at |\ncaused by|$)/g, 'params: [redacted]')
+    .replace(/Failing row contains \([\s\S]*?\)(?=\.|\n|$)/g, 'Failing row contains [redacted]')
+    .replace(/(Key \([^)]*\))=\([\s\S]*?\)(?= already exists| is not present|\.|\n|$)/g, '$1=[redacted]')
+    .replace(/(portal parameter \$\d+ = )'(?:[^']|'')*'/g, '$1[redacted]');
+}
+
+function scrub(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return scrubText(value);
+  if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return value;
+  if (value instanceof Error) return scrubError(value, depth);
+  if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
+  if (value instanceof Date || Buffer.isBuffer(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = VALUE_KEYS.has(k) && depth > 0 ? '[redacted]' : scrub(v, depth + 1);
+  return out;
+}
+
+function scrubError(err: Error, depth: number): Record<string, unknown> {
+  const serialized = pino.stdSerializers.err(err) as unknown as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(serialized)) {
+    if (k === 'raw') continue;
+    out[k] = VALUE_KEYS.has(k) ? '[redacted]' : scrub(v, depth + 1);
+  }
+  // The cause's message and stack are folded into the error's by the serializer; its fields
+  // (a database error's detail, code, constraint) are kept, scrubbed.
+  const cause = (err as { cause?: unknown }).cause;
+  if (cause instanceof Error && depth < MAX_DEPTH) {
+    const { message: _m, stack: _s, ...fields } = scrubError(cause, depth + 1);
+    if (Object.keys(fields).length > 1) out.cause = fields;
+  }
+  return out;
+}
+
 export function createLogger(level: string, destination?: DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACT, censor: '[redacted]' } }, destination);
+  return pino(
+    {
+      level,
+      redact: { paths: REDACT, censor: '[redacted]' },
+      formatters: { log: (object) => scrub(object, 0) as Record<string, unknown> },
+    },
+    destination,
+  );
 }

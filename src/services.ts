@@ -1,5 +1,6 @@
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
+import type { OutboundGuard } from './net/outbound.js';
 import { MediaService } from './media/service.js';
 import { LocalDirectoryStore } from './media/store.js';
 import { MessageWriter } from './messaging/message-writer.js';
@@ -9,6 +10,7 @@ import { createTemplateChecks } from './templates/send-checks.js';
 import type { ProviderDirectory } from './providers/directory.js';
 import type { StatusHub } from './pubsub/status-hub.js';
 import { Authenticator } from './tenancy/authenticator.js';
+import { KeyWatch } from './tenancy/key-watch.js';
 
 /** What the APIs (GraphQL, REST) need from the domain; built once per process. */
 export type Services = {
@@ -16,6 +18,8 @@ export type Services = {
   send: SendDeps;
   validators: Validators;
   authenticator: Authenticator;
+  /** Open sessions per API key, ended when the key is revoked (tenancy/key-watch.ts). */
+  keyWatch: KeyWatch;
   now: () => Date;
   /** Uploaded media: intake, storage, lookups (media/service.ts). */
   media: MediaService;
@@ -25,15 +29,24 @@ export type Services = {
   stuckSentAfterMs: number;
   /** Status changes, published after commit; subscriptions attach here. */
   statusHub: StatusHub;
+  /** Checks tenant-supplied URLs (webhook endpoints, provider base URLs) when they are registered. */
+  outbound: OutboundGuard;
 };
 
 export function createServices(
   db: Db,
-  config: Pick<Config, 'defaultCountry' | 'delivery' | 'media'>,
-  opts: { pglite: boolean; onError: (err: unknown) => void; now: () => Date; statusHub: StatusHub; providers: ProviderDirectory },
+  config: Pick<Config, 'defaultCountry' | 'delivery' | 'media' | 'subscriptions'>,
+  opts: {
+    pglite: boolean;
+    onError: (err: unknown) => void;
+    now: () => Date;
+    statusHub: StatusHub;
+    providers: ProviderDirectory;
+    outbound: OutboundGuard;
+  },
 ): Services {
   const now = opts.now;
-  const validators = createValidators(config.defaultCountry);
+  const validators = createValidators(config.defaultCountry, opts.outbound);
   // PGlite is a single connection: one batch at a time; PostgreSQL gets a few in parallel.
   const writer = new MessageWriter(db, {
     maxBatch: 500,
@@ -44,10 +57,18 @@ export function createServices(
     db,
     store: new LocalDirectoryStore(config.media.dir),
     limits: { maxBytes: config.media.maxBytes, emailAttachmentMaxBytes: config.media.emailAttachmentMaxBytes },
-    allowPrivateUrls: config.media.allowPrivateUrls,
+    outbound: opts.outbound,
     fetchTimeoutMs: config.media.fetchTimeoutMs,
     now,
   });
+  const authenticator = new Authenticator(db, { ttlMs: 5_000, onError: opts.onError });
+  const keyWatch = new KeyWatch(db, {
+    recheckMs: config.subscriptions.keyRecheckMs,
+    forget: (keyId) => authenticator.forgetKey(keyId),
+    broadcast: opts.statusHub.publishKeyRevoked,
+    onError: opts.onError,
+  });
+  opts.statusHub.onKeyRevoked((keyId) => keyWatch.heard(keyId));
   return {
     db,
     send: {
@@ -59,11 +80,13 @@ export function createServices(
       templates: createTemplateChecks(db),
     },
     validators,
-    authenticator: new Authenticator(db, { ttlMs: 5_000, onError: opts.onError }),
+    authenticator,
+    keyWatch,
     now,
     media,
     statusHub: opts.statusHub,
     providers: opts.providers,
     stuckSentAfterMs: config.delivery.stuckSentAfterMs,
+    outbound: opts.outbound,
   };
 }

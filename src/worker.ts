@@ -1,6 +1,9 @@
+import { sealStoredSecrets } from './callbacks/endpoints.js';
 import { openDatabase } from './db/client.js';
 import { startDelivery } from './delivery/index.js';
 import { createLogger } from './log.js';
+import { OutboundGuard } from './net/outbound.js';
+import { createProviderDirectory } from './providers/directory.js';
 import { configOrExit, run, stopOnSignals } from './process.js';
 import { StatusHub } from './pubsub/status-hub.js';
 
@@ -13,9 +16,16 @@ run('Herald worker', async () => {
   await database.migrate();
   // Changes made here reach subscribers of every API process through Redis.
   const statusHub = config.redisUrl ? await StatusHub.redis(config.redisUrl) : StatusHub.inProcess();
+  const outbound = new OutboundGuard({ allowPrivate: config.outbound.allowPrivateTargets });
+  const providers = createProviderDirectory(database.db, config, () => new Date(), outbound);
+  // Signing secrets an earlier Herald stored in plaintext are sealed now (SQL cannot encrypt).
+  const sealed = await sealStoredSecrets(database.db, providers.secrets);
+  if (sealed > 0) log.info({ count: sealed }, 'sealed callback signing secrets stored in plaintext');
   const delivery = await startDelivery(database, { ...config, delivery: { ...config.delivery, workers: Math.max(1, config.delivery.workers) } }, log, {
     now: () => new Date(),
     onChanges: statusHub.publish,
+    providers,
+    outbound,
   });
   log.info({ database: database.kind }, 'Herald worker is dispatching');
 

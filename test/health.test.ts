@@ -52,6 +52,6 @@ describe('delivery health', () => {
     expect(text).toContain('herald_messages_stuck{state="sent"} 1');
     expect(text).toContain('herald_messages{state="scheduled"} 1');
     const denied = await fetch(`${h.url}/metrics`, { headers: { authorization: `Bearer ${other.createTenant.key}` } });
-    expect(denied.status).toBe(401);
+    expect(denied.status).toBe(403);
   });
 });

@@ -63,11 +63,11 @@ type StatusEvent = {
   occurred_at: Date;
 };
 
-/** Every status event, per message in the order it happened. */
+/** Every status event, per message in the order it was recorded. */
 async function statusEvents(sql: Sql): Promise<Map<string, StatusEvent[]>> {
   const rows = await sql<StatusEvent[]>`
     select message_id, status::text as status, previous_status::text as previous_status, error_code, payload, occurred_at
-    from message_events where kind = 'status' order by message_id, occurred_at, id`;
+    from message_events where kind = 'status' order by message_id, seq`;
   const byMessage = new Map<string, StatusEvent[]>();
   for (const r of rows) {
     const list = byMessage.get(r.message_id);
@@ -235,6 +235,124 @@ describe.skipIf(!DATABASE_URL)('worker processes SIGKILLed mid-run', () => {
       );
     },
     120_000,
+  );
+});
+
+describe.skipIf(!DATABASE_URL)('a worker SIGKILLed twice re-sends at most the calls it had in flight', () => {
+  const ctx = useSharedDatabase();
+  const TOTAL = 2000;
+  const WORKERS = 4;
+  const BATCH = 25;
+  /** One message in SLOW_EVERY takes SLOW_MS at the provider: a batch waits for it. */
+  const SLOW_EVERY = 50;
+  const SLOW_MS = 3000;
+  /**
+   * Time allowed between a provider's answer and its outcome being on record (outcomes are
+   * recorded within milliseconds; this covers a loaded machine's event loop and a transaction).
+   */
+  const RECORD_WINDOW_MS = 1000;
+  let fake: FakeTwilio;
+
+  beforeAll(async () => {
+    fake = await startFakeTwilio();
+  });
+  afterAll(async () => {
+    await killAllWorkers();
+    await fake?.close();
+  });
+
+  it(
+    `${TOTAL} messages, two kills: duplicates at the provider are only calls in flight at a kill, none lost`,
+    async () => {
+      const { h, sql, url } = ctx;
+      const to = (i: number) => `+9188002${String(i).padStart(5, '0')}`;
+      for (let i = 0; i < TOTAL; i += SLOW_EVERY) fake.script({ to: to(i), delayMs: SLOW_MS });
+      const ids = await enqueueSms(h.sdk(), TOTAL, (i) => ({ to: to(i), text: `kill window ${i}` }));
+      expect(new Set(ids).size).toBe(TOTAL);
+
+      const env = {
+        DATABASE_URL: url,
+        HERALD_WORKERS: String(WORKERS),
+        HERALD_DISPATCH_BATCH: String(BATCH),
+        HERALD_LEASE_MS: '6000',
+        HERALD_SEND_TIMEOUT_MS: '4000',
+        HERALD_POLL_MS: '50',
+        HERALD_RECONCILE_AFTER_MS: '86400000',
+        HERALD_ROUTE_SMS: 'twilio',
+        TWILIO_ACCOUNT_SID: fake.accountSid,
+        TWILIO_AUTH_TOKEN: fake.authToken,
+        TWILIO_FROM: '+15005550006',
+        TWILIO_BASE_URL: fake.url,
+        HERALD_RATE_LIMITS: 'twilio=100000',
+        LOG_LEVEL: 'info',
+      };
+      const requests = fake.requests;
+      const left = (c: Record<string, number>) => TOTAL - (c.QUEUED ?? 0);
+      const workers: WorkerProcess[] = [];
+      const kills: Array<{ at: number; answeredBefore: Set<object>; inFlight: number; answeredInWindow: number }> = [];
+      try {
+        for (const threshold of [600, 1300]) {
+          const worker = spawnWorker(env);
+          workers.push(worker);
+          await worker.ready;
+          await waitFor(() => statusCounts(sql), (c) => left(c) >= threshold && (c.SENDING ?? 0) > 0, 60_000);
+          // Kill while a slow call has been under way for a while, so that batch-mates that
+          // returned long before it would be stranded if outcomes waited for the whole batch.
+          await waitFor(
+            async () => requests.some((r) => r.status === undefined && performance.timeOrigin + performance.now() - r.receivedAt > 200),
+            Boolean,
+            30_000,
+            5,
+          );
+          const answeredBefore = new Set<object>(requests.filter((r) => r.status !== undefined));
+          await new Promise((r) => setTimeout(r, RECORD_WINDOW_MS));
+          const at = performance.timeOrigin + performance.now();
+          const inFlight = requests.filter((r) => r.status === undefined).length;
+          const answeredInWindow = requests.filter((r) => r.status !== undefined && !answeredBefore.has(r)).length;
+          await worker.kill('SIGKILL');
+          kills.push({ at, answeredBefore, inFlight, answeredInWindow });
+        }
+        const last = spawnWorker(env);
+        workers.push(last);
+        await last.ready;
+        const final = await waitFor(() => statusCounts(sql), (c) => (c.SENT ?? 0) === TOTAL || !!c.FAILED, 90_000, 100);
+        expect(final).toEqual({ SENT: TOTAL });
+      } catch (err) {
+        for (const w of workers) console.error(`worker ${w.pid} output:\n${w.output()}`);
+        throw err;
+      } finally {
+        await killAllWorkers();
+      }
+
+      // None lost: every message reached the provider and is SENT with one of the ids it answered.
+      const byRecipient = new Map<string, typeof requests>();
+      for (const r of requests) byRecipient.set(r.to!, [...(byRecipient.get(r.to!) ?? []), r]);
+      expect(byRecipient.size).toBe(TOTAL);
+      expect(requests.every((r) => r.status === 201)).toBe(true);
+      const stored = await sql<{ recipient: string; provider_message_id: string }[]>`select recipient, provider_message_id from messages`;
+      expect(stored).toHaveLength(TOTAL);
+      expect(stored.filter((m) => !byRecipient.get(m.recipient)?.some((r) => r.sid === m.provider_message_id))).toEqual([]);
+
+      // Counted at the provider: every request but a message's last one is a duplicate, and each
+      // must have been in flight at a kill (or answered just before it, within the record window).
+      const duplicates = [...byRecipient.values()].flatMap((rs) => rs.slice(0, -1));
+      const unexplained = duplicates.filter((r) => !kills.some((k) => r.receivedAt < k.at && !k.answeredBefore.has(r)));
+      const inFlightAtKills = kills.reduce((n, k) => n + k.inFlight + k.answeredInWindow, 0);
+      expect(unexplained.map((r) => `${r.to} answered ${r.status} before a kill`)).toEqual([]);
+      expect(duplicates.length).toBeLessThanOrEqual(inFlightAtKills);
+      // Concurrent provider calls of one process are bounded by its pipelines times the batch size.
+      expect(duplicates.length).toBeLessThanOrEqual(kills.length * WORKERS * BATCH);
+      // The kills happened mid-run: something was in flight each time.
+      expect(kills.every((k) => k.inFlight > 0)).toBe(true);
+
+      console.info(
+        `[multiprocess] ${TOTAL} messages, 2 kills: ${duplicates.length} sent twice at the provider; in flight at the kills ` +
+          `${JSON.stringify(kills.map((k) => ({ inFlight: k.inFlight, answeredInWindow: k.answeredInWindow })))} ` +
+          `(answered within the last ${RECORD_WINDOW_MS} ms before the kill) ` +
+          `(bound ${WORKERS} pipelines x ${BATCH} per kill = ${kills.length * WORKERS * BATCH})`,
+      );
+    },
+    180_000,
   );
 });
 

@@ -65,6 +65,10 @@ export async function startHerald(opts: BenchOptions, env: Record<string, string
   // 12-character public prefix "hk_benchNNNN", as real keys have.
   const apiKey = `hk_bench${randomInt(10_000, 100_000)}_${randomBytes(24).toString('base64url')}`;
   const childEnv: NodeJS.ProcessEnv = {
+    // The fake providers and callback receivers listen on loopback.
+    HERALD_ALLOW_PRIVATE_TARGETS: 'true',
+    // One key drives thousands of requests a second: the per-key limit would be what is measured.
+    HERALD_KEY_RATE_LIMIT: '0',
     ...process.env,
     ...env,
     PORT: String(port),

@@ -1,12 +1,14 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
-import { Agent, request } from 'undici';
+import { request, type Agent } from 'undici';
 import type { CallbackConfig } from '../config.js';
 import type { Db } from '../db/client.js';
 import { retryDelayMs } from '../delivery/backoff.js';
+import { DESTINATION_NOT_ALLOWED, isDestinationNotAllowed, type OutboundGuard } from '../net/outbound.js';
 import type { Logger } from '../log.js';
-import { tenantCallbackSecrets } from './endpoints.js';
+import type { SecretBox } from '../providers/secrets.js';
+import { openSecret, tenantCallbackSecrets } from './endpoints.js';
 import { callbackBody, type CallbackPayload } from './payload.js';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signatureHeader } from './signature.js';
 
@@ -16,7 +18,11 @@ export type CallbackDispatcherDeps = {
   log: Logger;
   now: () => Date;
   workerId: string;
+  /** Opens the stored (sealed) signing secrets. */
+  secrets: SecretBox;
   random?: () => number;
+  /** Every callback URL is tenant input: connections go through the guard. */
+  outbound: OutboundGuard;
 };
 
 /** A delivery this worker holds under its lease. */
@@ -28,6 +34,7 @@ type Claimed = {
   payload: CallbackPayload;
   attempt: number;
   createdAt: Date;
+  /** As stored: sealed. */
   secret: string | null;
 };
 
@@ -65,7 +72,7 @@ export class CallbackDispatcher {
 
   constructor(private readonly deps: CallbackDispatcherDeps) {
     const { timeoutMs } = deps.config;
-    this.agent = new Agent({
+    this.agent = deps.outbound.agent({
       keepAliveTimeout: 30_000,
       connect: { timeout: timeoutMs },
       headersTimeout: timeoutMs,
@@ -188,7 +195,7 @@ export class CallbackDispatcher {
     // A tenant's first per-message callback creates its signing secret.
     const unsigned = claimed.filter((d) => d.secret === null);
     if (unsigned.length > 0) {
-      const secrets = await tenantCallbackSecrets(this.deps.db, [...new Set(unsigned.map((d) => d.tenantId))], now);
+      const secrets = await tenantCallbackSecrets(this.deps.db, this.deps.secrets, [...new Set(unsigned.map((d) => d.tenantId))], now);
       for (const d of unsigned) d.secret = secrets.get(d.tenantId) ?? null;
     }
     return claimed;
@@ -198,14 +205,23 @@ export class CallbackDispatcher {
   private async post(d: Claimed): Promise<Attempt> {
     const at = this.deps.now();
     const body = callbackBody(d.payload);
+    const started = performance.now();
+    const base = { id: d.id, url: d.url, at };
+    let secret: string;
+    try {
+      secret = openSecret(this.deps.secrets, d.secret ?? '');
+    } catch {
+      // Herald's own fault: sealed with another key (HERALD_ENCRYPTION_KEY differs between processes?).
+      this.deps.log.error({ deliveryId: d.id }, 'a callback signing secret cannot be unsealed; check HERALD_ENCRYPTION_KEY');
+      const error = "the signing secret cannot be unsealed with this process's HERALD_ENCRYPTION_KEY";
+      return { ...base, ok: false, statusCode: null, latencyMs: 0, error, retryAfterMs: 0 };
+    }
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       'user-agent': 'Herald-Callbacks/1',
       [EVENT_ID_HEADER]: d.payload.eventId,
-      [SIGNATURE_HEADER]: signatureHeader(d.secret ?? '', Math.floor(at.getTime() / 1000), body),
+      [SIGNATURE_HEADER]: signatureHeader(secret, Math.floor(at.getTime() / 1000), body),
     };
-    const started = performance.now();
-    const base = { id: d.id, url: d.url, at };
     try {
       const res = await request(d.url, {
         method: 'POST',
@@ -300,8 +316,12 @@ function retryAfterMs(value: string | string[] | undefined): number {
   return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0;
 }
 
-/** A short, secret-free account of a failed POST: the error code and message. */
+/**
+ * A short, secret-free account of a failed POST: the error code and message. A destination the
+ * guard refused reads the same whatever listens there, so attempts cannot map a private network.
+ */
 function describe(err: unknown): string {
+  if (isDestinationNotAllowed(err)) return DESTINATION_NOT_ALLOWED;
   const e = err as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
   const parts = [e.code ?? e.cause?.code ?? e.name, e.message ?? String(err)].filter(Boolean);
   return parts.join(': ').slice(0, MAX_ERROR_LENGTH);

@@ -1,15 +1,18 @@
-import { and, asc, eq, getTableColumns, inArray } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, like } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { callbackDeliveries, callbackSecrets, webhookEndpoints, type WebhookEndpointRow } from '../db/schema.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
 import { MESSAGE_STATUSES, type MessageStatus } from '../messaging/model.js';
 import { isUuid } from '../messaging/queries.js';
-import { checkText } from '../validation/input.js';
+import { destinationRefused, parseOutboundUrl, type OutboundGuard } from '../net/outbound.js';
+import type { SecretBox } from '../providers/secrets.js';
 import { generateSecret } from './signature.js';
 
 // A tenant's callback endpoints, and the tenant secret that signs per-message callbacks.
-// Secrets are returned once, when created; nothing else here ever reads them back.
+// Secrets are returned once, when created; nothing else here ever reads them back. They are
+// stored sealed (AES-256-GCM, the key that seals provider secrets): a copy of the database
+// does not let anyone forge Herald's callbacks. Only the dispatcher opens them, to sign.
 
 /** An endpoint as shown to its tenant: everything but the secret. */
 export type WebhookEndpoint = Omit<WebhookEndpointRow, 'secret'>;
@@ -23,22 +26,15 @@ export type EndpointPatch = {
 
 const { secret: _secret, ...shown } = getTableColumns(webhookEndpoints);
 
-export function checkUrl(value: string, field = 'url'): string {
-  const url = checkText(field, value).trim();
-  if (url.length > 2048) throw new ValidationError(field, `${field} must be at most 2048 characters`);
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new ValidationError(field, `${field} must be an absolute http(s) URL`);
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new ValidationError(field, `${field} must be an http or https URL`);
-  }
+/** An endpoint URL: http(s), no credentials, and a destination the outbound guard allows. */
+export async function checkUrl(outbound: OutboundGuard, value: string, field = 'url'): Promise<string> {
+  const parsed = parseOutboundUrl(value, field);
   if (parsed.username || parsed.password) {
     throw new ValidationError(field, `${field} must not carry credentials; receivers authenticate Herald by the Herald-Signature header`);
   }
-  return url;
+  const why = await outbound.refusal(parsed.hostname);
+  if (why) throw destinationRefused(field, why);
+  return value.trim();
 }
 
 function checkEvents(events: readonly string[], field = 'events'): MessageStatus[] {
@@ -52,11 +48,13 @@ function checkEvents(events: readonly string[], field = 'events'): MessageStatus
 
 export async function createEndpoint(
   db: Db,
+  outbound: OutboundGuard,
+  box: SecretBox,
   tenantId: string,
   input: EndpointInput,
   now: Date,
 ): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
-  const url = checkUrl(input.url);
+  const url = await checkUrl(outbound, input.url);
   const events = checkEvents(input.events ?? []);
   const secret = generateSecret();
   const [endpoint] = await carryingSecret(() =>
@@ -67,7 +65,7 @@ export async function createEndpoint(
         tenantId,
         url,
         events,
-        secret,
+        secret: box.seal(secret),
         enabled: true,
         createdAt: now,
         updatedAt: now,
@@ -81,8 +79,15 @@ export async function createEndpoint(
  * Changes apply to events from now on, and to retries still pending: they go to the new URL,
  * signed with the endpoint's secret. Disabling an endpoint gives up its pending deliveries.
  */
-export async function updateEndpoint(db: Db, tenantId: string, id: string, patch: EndpointPatch, now: Date): Promise<WebhookEndpoint> {
-  const url = patch.url != null ? checkUrl(patch.url) : undefined;
+export async function updateEndpoint(
+  db: Db,
+  outbound: OutboundGuard,
+  tenantId: string,
+  id: string,
+  patch: EndpointPatch,
+  now: Date,
+): Promise<WebhookEndpoint> {
+  const url = patch.url != null ? await checkUrl(outbound, patch.url) : undefined;
   const events = patch.events != null ? checkEvents(patch.events) : undefined;
   const enabled = patch.enabled ?? undefined;
   if (!isUuid(id)) throw new NotFoundError('WebhookEndpoint', id);
@@ -142,26 +147,28 @@ export async function getEndpoints(db: Db, tenantId: string, ids: readonly strin
  * A new secret for the callbacks sent to messages' own callbackUrl, returned this once. It
  * replaces the previous one at once, retries included.
  */
-export async function rotateCallbackSecret(db: Db, tenantId: string, now: Date): Promise<{ secret: string; createdAt: Date }> {
+export async function rotateCallbackSecret(db: Db, box: SecretBox, tenantId: string, now: Date): Promise<{ secret: string; createdAt: Date }> {
   const secret = generateSecret();
+  const sealed = box.seal(secret);
   await carryingSecret(() =>
     db
       .insert(callbackSecrets)
-      .values({ tenantId, secret, createdAt: now })
-      .onConflictDoUpdate({ target: callbackSecrets.tenantId, set: { secret, createdAt: now } }),
+      .values({ tenantId, secret: sealed, createdAt: now })
+      .onConflictDoUpdate({ target: callbackSecrets.tenantId, set: { secret: sealed, createdAt: now } }),
   );
   return { secret, createdAt: now };
 }
 
 /**
- * The per-message callback secrets of these tenants, created for those that have none yet (a
- * tenant's first callbackUrl), so every callback is signed. The dispatcher's only use.
+ * The per-message callback secrets of these tenants (sealed, as stored), created for those that
+ * have none yet (a tenant's first callbackUrl), so every callback is signed. The dispatcher's
+ * only use.
  */
-export async function tenantCallbackSecrets(db: Db, tenantIds: string[], now: Date): Promise<Map<string, string>> {
+export async function tenantCallbackSecrets(db: Db, box: SecretBox, tenantIds: string[], now: Date): Promise<Map<string, string>> {
   await carryingSecret(() =>
     db
       .insert(callbackSecrets)
-      .values(tenantIds.map((tenantId) => ({ tenantId, secret: generateSecret(), createdAt: now })))
+      .values(tenantIds.map((tenantId) => ({ tenantId, secret: box.seal(generateSecret()), createdAt: now })))
       .onConflictDoNothing(),
   );
   const rows = await db
@@ -169,6 +176,55 @@ export async function tenantCallbackSecrets(db: Db, tenantIds: string[], now: Da
     .from(callbackSecrets)
     .where(inArray(callbackSecrets.tenantId, tenantIds));
   return new Map(rows.map((r) => [r.tenantId, r.secret]));
+}
+
+/** Stored secrets written before sealing start with the generator's prefix; sealed ones never do. */
+const PLAINTEXT_PREFIX = 'whsec_';
+
+/** The signing secret from its stored form. */
+export function openSecret(box: SecretBox, stored: string): string {
+  if (stored.startsWith(PLAINTEXT_PREFIX)) return stored; // written by a Herald that did not seal yet
+  const secret = box.open(stored);
+  if (typeof secret !== 'string') throw new Error('a sealed signing secret is not a string');
+  return secret;
+}
+
+/**
+ * Seals the signing secrets stored in plaintext by earlier versions (run at start: SQL cannot
+ * encrypt with Herald's key). Idempotent; each row is updated only if it is still the
+ * plaintext read, so two processes starting together cannot seal a row twice.
+ */
+export async function sealStoredSecrets(db: Db, box: SecretBox): Promise<number> {
+  let sealed = 0;
+  const endpoints = await db
+    .select({ id: webhookEndpoints.id, secret: webhookEndpoints.secret })
+    .from(webhookEndpoints)
+    .where(like(webhookEndpoints.secret, `${PLAINTEXT_PREFIX}%`));
+  for (const row of endpoints) {
+    const done = await carryingSecret(() =>
+      db
+        .update(webhookEndpoints)
+        .set({ secret: box.seal(row.secret) })
+        .where(and(eq(webhookEndpoints.id, row.id), eq(webhookEndpoints.secret, row.secret)))
+        .returning({ id: webhookEndpoints.id }),
+    );
+    sealed += done.length;
+  }
+  const tenants = await db
+    .select({ tenantId: callbackSecrets.tenantId, secret: callbackSecrets.secret })
+    .from(callbackSecrets)
+    .where(like(callbackSecrets.secret, `${PLAINTEXT_PREFIX}%`));
+  for (const row of tenants) {
+    const done = await carryingSecret(() =>
+      db
+        .update(callbackSecrets)
+        .set({ secret: box.seal(row.secret) })
+        .where(and(eq(callbackSecrets.tenantId, row.tenantId), eq(callbackSecrets.secret, row.secret)))
+        .returning({ tenantId: callbackSecrets.tenantId }),
+    );
+    sealed += done.length;
+  }
+  return sealed;
 }
 
 /**

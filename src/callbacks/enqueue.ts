@@ -11,6 +11,7 @@ export type StatusEvent = {
   errorCode: string | null;
   errorMessage: string | null;
   occurredAt: Date;
+  reportedAt: Date | null;
 };
 
 /**
@@ -33,6 +34,7 @@ export async function enqueueCallbacks(tx: Tx, events: StatusEvent[], now: Date)
     error_code: e.errorCode,
     error_message: e.errorMessage,
     occurred_at: e.occurredAt.toISOString(),
+    reported_at: e.reportedAt?.toISOString() ?? null,
   }));
   const at = now.toISOString();
   await tx.execute(sql`
@@ -41,11 +43,11 @@ export async function enqueueCallbacks(tx: Tx, events: StatusEvent[], now: Date)
       jsonb_build_object(
         'eventId', c.event_id, 'messageId', m.id, 'status', c.status, 'previousStatus', c.previous_status,
         'errorCode', c.error_code, 'errorMessage', c.error_message, 'channel', m.channel, 'to', m.recipient,
-        'externalRef', m.external_ref, 'occurredAt', c.occurred_at),
+        'externalRef', m.external_ref, 'occurredAt', c.occurred_at, 'reportedAt', c.reported_at),
       ${at}::timestamptz, ${at}::timestamptz
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
       as c(n int, event_id uuid, message_id uuid, status message_status, previous_status message_status,
-           error_code text, error_message text, occurred_at text)
+           error_code text, error_message text, occurred_at text, reported_at text)
     join messages m on m.id = c.message_id
     cross join lateral (
       select e.id as endpoint_id, e.url

@@ -13,7 +13,10 @@ export type CallbackPayload = {
   channel: Channel;
   to: string;
   externalRef: string | null;
+  /** When Herald recorded the change; never decreases within a message. */
   occurredAt: string;
+  /** The provider's own timestamp when a provider report caused the change, else null. */
+  reportedAt: string | null;
 };
 
 /** The body as POSTed, keys in a fixed, readable order (jsonb keeps its own). */
@@ -29,5 +32,6 @@ export function callbackBody(p: CallbackPayload): string {
     to: p.to,
     externalRef: p.externalRef,
     occurredAt: p.occurredAt,
+    reportedAt: p.reportedAt ?? null,
   });
 }

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import {
+  webhookEndpoints,
   callbackAttempts,
   callbackDeliveries,
   type CallbackAttemptRow,
@@ -27,29 +28,52 @@ export async function deliveriesForMessages(db: Db, tenantId: string, messageIds
   return messageIds.map((id) => groups.get(id) ?? []);
 }
 
-/** An endpoint's most recent deliveries, newest first. */
-export function deliveriesForEndpoint(
+export type EndpointDeliveriesOptions = {
+  first?: number | null | undefined;
+  status?: CallbackDeliveryStatus | null | undefined;
+};
+
+/**
+ * Each endpoint's most recent deliveries, newest first, in one statement for all of them: a
+ * page of endpoints (or a nested selection under every delivery) costs one query, not one per
+ * endpoint. Endpoints of other tenants have none.
+ */
+export async function deliveriesForEndpoints(
   db: Db,
   tenantId: string,
-  endpointId: string,
-  opts: { first?: number | null | undefined; status?: CallbackDeliveryStatus | null | undefined },
-): Promise<CallbackDeliveryRow[]> {
+  endpointIds: readonly string[],
+  opts: EndpointDeliveriesOptions,
+): Promise<CallbackDeliveryRow[][]> {
   const first = opts.first ?? 20;
   if (!Number.isInteger(first) || first < 0 || first > MAX_DELIVERIES) {
     throw new ValidationError('first', `first must be between 0 and ${MAX_DELIVERIES}`);
   }
-  return db
-    .select()
-    .from(callbackDeliveries)
-    .where(
-      and(
-        eq(callbackDeliveries.tenantId, tenantId),
-        eq(callbackDeliveries.endpointId, endpointId),
-        opts.status ? eq(callbackDeliveries.status, opts.status) : undefined,
-      ),
-    )
-    .orderBy(desc(callbackDeliveries.id))
-    .limit(first);
+  const groups = new Map<string, CallbackDeliveryRow[]>(endpointIds.map((id) => [id, []]));
+  if (first > 0 && endpointIds.length > 0) {
+    const endpoints = db
+      .select({ id: webhookEndpoints.id })
+      .from(webhookEndpoints)
+      .where(and(eq(webhookEndpoints.tenantId, tenantId), inArray(webhookEndpoints.id, [...new Set(endpointIds)])))
+      .as('e');
+    // Per endpoint, the newest `first` rows through (endpoint_id, id): bounded by the page, not the history.
+    const recent = db
+      .select()
+      .from(callbackDeliveries)
+      .where(
+        and(
+          eq(callbackDeliveries.tenantId, tenantId),
+          eq(callbackDeliveries.endpointId, endpoints.id),
+          opts.status ? eq(callbackDeliveries.status, opts.status) : undefined,
+        ),
+      )
+      .orderBy(desc(callbackDeliveries.id))
+      .limit(first)
+      .as('d');
+    const rows = await db.select().from(endpoints).crossJoinLateral(recent);
+    for (const { e, d } of rows) groups.get(e.id)?.push(d);
+    for (const list of groups.values()) list.sort((a, b) => b.id - a.id);
+  }
+  return endpointIds.map((id) => groups.get(id) ?? []);
 }
 
 /** Each delivery's attempts, oldest first; deliveries of other tenants have none. */

@@ -122,6 +122,11 @@ export const messageEvents = pgTable(
   'message_events',
   {
     id: uuid('id').primaryKey(),
+    /**
+     * The history's order. Every writer of a message's events holds that message's row lock,
+     * so per message this follows the order in which its status changed, whatever the clocks say.
+     */
+    seq: bigint('seq', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
     messageId: uuid('message_id')
       .notNull()
       .references(() => messages.id, { onDelete: 'cascade' }),
@@ -137,11 +142,14 @@ export const messageEvents = pgTable(
     payload: jsonb('payload').$type<unknown>(),
     /** Set for provider reports so that redelivered webhooks are recorded once. */
     dedupeKey: text('dedupe_key'),
+    /** When Herald recorded it; for status events never earlier than the message's previous one. */
     occurredAt: ts('occurred_at').notNull(),
+    /** The provider's own timestamp of a report (its clock, possibly behind Herald's); null otherwise. */
+    reportedAt: ts('reported_at'),
     createdAt: ts('created_at').notNull(),
   },
   (t) => [
-    index('message_events_message_idx').on(t.messageId, t.occurredAt, t.id),
+    index('message_events_message_idx').on(t.messageId, t.seq),
     uniqueIndex('message_events_dedupe_idx').on(t.dedupeKey),
   ],
 );
@@ -162,6 +170,8 @@ export const pendingProviderEvents = pgTable(
   },
   (t) => [
     index('pending_provider_events_lookup_idx').on(t.provider, t.providerMessageId),
+    // Expiry drops the oldest first.
+    index('pending_provider_events_received_idx').on(t.receivedAt),
     uniqueIndex('pending_provider_events_dedupe_idx').on(t.dedupeKey),
   ],
 );
@@ -179,7 +189,7 @@ export const webhookEndpoints = pgTable(
     url: text('url').notNull(),
     /** Statuses this endpoint receives; empty means every status. */
     events: messageStatusEnum('events').array().notNull().default(sql`'{}'::message_status[]`),
-    /** HMAC-SHA256 key of the Herald-Signature header; shown once, at creation. */
+    /** HMAC-SHA256 key of the Herald-Signature header, sealed (SecretBox); shown once, at creation. */
     secret: text('secret').notNull(),
     enabled: boolean('enabled').notNull().default(true),
     createdAt: ts('created_at').notNull(),
@@ -193,6 +203,7 @@ export const callbackSecrets = pgTable('callback_secrets', {
   tenantId: uuid('tenant_id')
     .primaryKey()
     .references(() => tenants.id, { onDelete: 'cascade' }),
+  /** Sealed (SecretBox), like provider secrets. */
   secret: text('secret').notNull(),
   createdAt: ts('created_at').notNull(),
 });

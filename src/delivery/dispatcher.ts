@@ -24,9 +24,16 @@ import type { ProviderDirectory } from '../providers/directory.js';
 import { renderTemplateAsText } from '../messaging/render.js';
 import { layoutSms } from '../messaging/sms-encoding.js';
 import { retryDelayMs } from './backoff.js';
+import { Coalescer } from './coalescer.js';
+import { sweepParkedReports } from './parked-reports.js';
 import type { SendRateLimiter } from './rate-limit.js';
 
 const EXPIRED_MESSAGE = 'validUntil passed before the message could be sent';
+/**
+ * Outcomes returning within this long of each other are recorded in one transaction. Short, so
+ * that a worker killed at any moment leaves only its calls in flight sent but unrecorded.
+ */
+const RECORD_COALESCE_MS = 5;
 
 export type DispatcherDeps = {
   database: Database;
@@ -52,8 +59,9 @@ type Outcome = { row: MessageRow; provider: Provider; startedAt: number } & (
 /**
  * Turns queued messages into sent ones. The messages table is the queue: pipelines claim due
  * rows in batches with FOR UPDATE SKIP LOCKED under a lease, send them through the routed
- * provider under its rate limit, and record every outcome in one transaction per batch, fenced
- * by the lease (a worker that lost its lease records nothing). LISTEN/NOTIFY wakes idle
+ * provider under its rate limit, and record each outcome as soon as its call returns (outcomes
+ * returning within a few milliseconds share a transaction), fenced by the lease (a worker that
+ * lost its lease records nothing). A slow call therefore never holds finished ones unrecorded. LISTEN/NOTIFY wakes idle
  * pipelines; polling every `pollMs` is only the fallback.
  */
 export class Dispatcher {
@@ -70,7 +78,14 @@ export class Dispatcher {
   private flushingReports = false;
   private reportQueue: Array<{ events: ProviderStatusEvent[]; resolve: () => void; reject: (err: unknown) => void }> = [];
 
-  constructor(private readonly deps: DispatcherDeps) {}
+  private readonly recorder: Coalescer<Outcome>;
+
+  constructor(private readonly deps: DispatcherDeps) {
+    this.recorder = new Coalescer((outcomes) => this.recordAndPublish(outcomes), {
+      delayMs: RECORD_COALESCE_MS,
+      maxItems: Math.max(50, deps.config.batchSize),
+    });
+  }
 
   private get db(): Db {
     return this.deps.database.db;
@@ -82,6 +97,7 @@ export class Dispatcher {
     const { leaseMs, reconcileAfterMs, workers } = this.deps.config;
     this.every(Math.max(250, Math.floor(leaseMs / 4)), () => this.recoverExpiredLeases());
     this.every(Math.max(100, Math.floor(reconcileAfterMs / 2)), () => this.reconcile());
+    this.every(this.deps.config.parkedReports.sweepMs, () => this.sweepParkedReports());
     this.pipelines = Array.from({ length: workers }, () => this.pipeline());
   }
 
@@ -202,10 +218,16 @@ export class Dispatcher {
     return rows;
   }
 
+  /** Sends a claimed batch; each outcome is recorded as soon as its call returns. */
   private async process(rows: MessageRow[]): Promise<void> {
-    const outcomes = await Promise.all(rows.map((row) => this.sendOne(row)));
-    const changes = await this.record(outcomes);
-    this.publish(changes);
+    const done = await Promise.allSettled(rows.map(async (row) => this.recorder.add(await this.sendOne(row))));
+    // The next claim waits until the whole batch is on record (or left to its lease).
+    const failed = done.find((d): d is PromiseRejectedResult => d.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  private async recordAndPublish(outcomes: Outcome[]): Promise<void> {
+    this.publish(await this.record(outcomes));
   }
 
   private async sendOne(row: MessageRow): Promise<Outcome> {
@@ -322,7 +344,7 @@ export class Dispatcher {
     return (row.sender && limits[`${provider.name}:${row.sender}`]) || limits[provider.name] || provider.capabilities.maxPerSecond;
   }
 
-  /** Decides the next state of each claimed message and writes all of them in one transaction. */
+  /** Decides the next state of these outcomes' messages and writes all of them in one transaction. */
   private async record(outcomes: Outcome[]): Promise<StatusChange[]> {
     const now = this.deps.now();
     const { retry } = this.deps.config;
@@ -492,6 +514,14 @@ export class Dispatcher {
       this.publish(changes);
       this.wake();
     }
+  }
+
+  /** Drops parked reports whose provider id was never recorded: too old, or too many. */
+  private async sweepParkedReports(): Promise<void> {
+    const { expired, overCap } = await sweepParkedReports(this.db, this.deps.config.parkedReports, this.deps.now());
+    // Counts only: a report's ids and payload are the provider's and the recipient's business.
+    if (expired > 0) this.deps.log.info({ expired }, 'expired parked provider reports');
+    if (Object.keys(overCap).length > 0) this.deps.log.warn({ dropped: overCap }, 'parked provider reports over the cap dropped, oldest first');
   }
 
   /** Asks providers that support lookups about messages whose reports are overdue. */

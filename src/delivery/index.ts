@@ -6,6 +6,7 @@ import type { Database } from '../db/client.js';
 import type { Logger } from '../log.js';
 import type { StatusListener } from '../messaging/status-updates.js';
 import { LocalDirectoryStore } from '../media/store.js';
+import { OutboundGuard } from '../net/outbound.js';
 import { createProviderDirectory, type ProviderDirectory } from '../providers/directory.js';
 import { Dispatcher } from './dispatcher.js';
 import { createRateLimiter } from './rate-limit.js';
@@ -23,6 +24,8 @@ export async function startDelivery(
     random?: () => number;
     /** The process's providers when something else uses them too (webhooks); else built here. */
     providers?: ProviderDirectory;
+    /** Guards callback and tenant provider connections; else built from config.outbound. */
+    outbound?: OutboundGuard;
   },
 ): Promise<Delivery> {
   const limiter = createRateLimiter({ redis: config.redisUrl });
@@ -31,13 +34,15 @@ export async function startDelivery(
   }
   const workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const random = opts.random ? { random: opts.random } : {};
+  const outbound = opts.outbound ?? new OutboundGuard({ allowPrivate: config.outbound.allowPrivateTargets });
+  const providers = opts.providers ?? createProviderDirectory(database.db, config, opts.now, outbound);
   const callbacks =
     config.callbacks.workers > 0
-      ? new CallbackDispatcher({ db: database.db, config: config.callbacks, log, now: opts.now, workerId, ...random })
+      ? new CallbackDispatcher({ db: database.db, config: config.callbacks, log, now: opts.now, workerId, outbound, secrets: providers.secrets, ...random })
       : undefined;
   const dispatcher = new Dispatcher({
     database,
-    providers: opts.providers ?? createProviderDirectory(database.db, config, opts.now),
+    providers,
     limiter,
     config: config.delivery,
     log,

@@ -4,6 +4,7 @@ import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import type { GraphQLContext } from './context.js';
+import { nodeRefusal } from './node-scopes.js';
 
 // Plugins and options only; every type lives in its own file under types/.
 export const builder = new SchemaBuilder<{
@@ -21,6 +22,9 @@ export const builder = new SchemaBuilder<{
   plugins: [ScopeAuthPlugin, RelayPlugin, ErrorsPlugin, DataloaderPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
+    // Subscriptions are checked when subscribing, before they attach to the status hub or
+    // replay a history (by default only each event's resolve was checked).
+    authorizeOnSubscribe: true,
     authScopes: (ctx) => ({
       send: ctx.principal.scopes.includes('send'),
       read: ctx.principal.scopes.includes('read'),
@@ -28,7 +32,31 @@ export const builder = new SchemaBuilder<{
       operator: ctx.principal.isOperator && ctx.principal.scopes.includes('admin'),
     }),
   },
-  relay: { clientMutationId: 'omit', cursorType: 'String' },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    // Each id is checked against its type's scope before anything is loaded (node-scopes.ts);
+    // in nodes(ids) a refused id is an error at its own index, the others still load.
+    nodeQueryOptions: {
+      resolve: (_root, { id }, ctx, _info, resolveNode) => {
+        const refused = nodeRefusal(ctx, id.typename);
+        if (refused) throw refused;
+        return resolveNode(id);
+      },
+    },
+    nodesQueryOptions: {
+      resolve: async (_root, args, ctx, _info, resolveNodes) => {
+        const ids = args.ids;
+        const refusals = ids.map((id) => nodeRefusal(ctx, id.typename));
+        const allowed = ids.filter((_id, i) => !refusals[i]);
+        // Pothos's helper loads args.ids whatever it is handed: narrow them first.
+        args.ids = allowed;
+        const loaded = await resolveNodes(allowed);
+        let next = 0;
+        return ids.map((_id, i) => refusals[i] ?? loaded[next++]);
+      },
+    },
+  },
   errors: { defaultTypes: [] },
 });
 

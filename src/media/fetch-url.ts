@@ -1,25 +1,22 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { isIP, type LookupFunction } from 'node:net';
-import { Agent, request } from 'undici';
+import { isIP } from 'node:net';
+import { request } from 'undici';
 import { ValidationError } from '../errors.js';
-import { nonPublicReason } from './addresses.js';
+import { ALLOW_PRIVATE_SETTING, isDestinationNotAllowed, type OutboundGuard } from '../net/outbound.js';
 import { MediaFetchError, MediaUrlRefusedError } from './errors.js';
 
 // Fetching media from a URL the client names without letting the client reach what only Herald
-// can reach (SSRF): http(s) only, no credentials in the URL, and unless private addresses are
-// allowed every address the host resolves to must be public. The check runs before each hop
-// (the first request and every redirect, at most 3) and again inside the connection's own DNS
-// lookup, so a name that resolves differently the second time (DNS rebinding) still cannot
-// connect anywhere private. One timeout covers the whole fetch, body included.
+// can reach (SSRF): http(s) only, no credentials in the URL, and the outbound guard
+// (net/outbound.ts) before each hop (the first request and every redirect, at most 3) and again
+// inside the connection itself, so a name that resolves differently the second time (DNS
+// rebinding) still cannot connect anywhere private. One timeout covers the whole fetch, body
+// included.
 
 export type FetchMediaOptions = {
   /** The input being fetched, for error messages ("url", "mediaurl"). */
   field: string;
-  allowPrivate: boolean;
+  guard: OutboundGuard;
   timeoutMs: number;
   maxRedirects?: number;
-  /** Test seam: why an address is refused (default: nonPublicReason). */
-  reasonFor?: (address: string) => string | undefined;
 };
 
 export type FetchedMedia = {
@@ -38,9 +35,6 @@ export type FetchedMedia = {
 export const DEFAULT_MAX_REDIRECTS = 3;
 const MAX_URL_LENGTH = 2048;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-const REFUSED = Symbol('herald.refusedAddress');
-
-type RefusedError = Error & { [REFUSED]: true };
 
 /** A URL as it may be echoed or stored: no query string, fragment or credentials (they may hold tokens). */
 export function redactUrl(url: URL | string): string {
@@ -75,42 +69,16 @@ function checkUrl(url: URL, field: string, via = ''): void {
 
 const bareHost = (url: URL): string => url.hostname.replace(/^\[(.*)\]$/, '$1');
 
-function lookupAll(hostname: string): Promise<LookupAddress[]> {
-  return new Promise((resolve, reject) => dnsLookup(hostname, { all: true, verbatim: true }, (err, addresses) => (err ? reject(err) : resolve(addresses))));
-}
-
 export async function fetchMedia(raw: string, opts: FetchMediaOptions): Promise<FetchedMedia> {
-  const { field } = opts;
+  const { field, guard } = opts;
   const maxRedirects = opts.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
-  const reasonFor = opts.reasonFor ?? nonPublicReason;
   let url = parseUrl(raw, field);
-
-  const refused = (host: string, address: string, why: string, via: string) =>
-    new MediaUrlRefusedError(
-      field,
-      `${field}${via} ${host === address ? `is` : `host ${host} resolves to`} ${address}, a ${why} address; Herald fetches media from public addresses only` +
-        ' (HERALD_MEDIA_ALLOW_PRIVATE_URLS=true allows private ones)',
-    );
-
-  // The connection's own lookup refuses private answers too (DNS rebinding between check and connect).
-  const guardedLookup: LookupFunction = (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
-      if (err) return callback(err, '', 0);
-      const list = addresses as unknown as LookupAddress[];
-      const bad = list.find((a) => reasonFor(a.address));
-      if (bad) {
-        const e = new Error(`${hostname} resolved to ${bad.address}, a ${reasonFor(bad.address)} address`) as RefusedError;
-        e[REFUSED] = true;
-        return callback(e, '', 0);
-      }
-      if (options.all) return callback(null, list as unknown as string);
-      callback(null, list[0]!.address, list[0]!.family);
-    });
-  };
+  const publicOnly = `Herald fetches media from public addresses only (${ALLOW_PRIVATE_SETTING}=true allows private ones)`;
 
   const signal = AbortSignal.timeout(opts.timeoutMs);
-  const agent = new Agent({
-    connect: opts.allowPrivate ? { timeout: opts.timeoutMs } : { timeout: opts.timeoutMs, lookup: guardedLookup },
+  // The agent checks every connection it makes (DNS rebinding between the check below and connect).
+  const agent = guard.agent({
+    connect: { timeout: opts.timeoutMs },
     headersTimeout: opts.timeoutMs,
     bodyTimeout: opts.timeoutMs,
     connections: 1,
@@ -120,9 +88,7 @@ export async function fetchMedia(raw: string, opts: FetchMediaOptions): Promise<
   const failure = (err: unknown, via: string): Error => {
     if (err instanceof MediaUrlRefusedError || err instanceof MediaFetchError || err instanceof ValidationError) return err;
     if (signal.aborted) return new MediaFetchError(field, `${field}${via} did not answer within ${Math.round(opts.timeoutMs / 1000)} s`);
-    for (let e: unknown = err; e instanceof Error; e = e.cause) {
-      if ((e as Partial<RefusedError>)[REFUSED]) return new MediaUrlRefusedError(field, `${field}${via}: ${e.message}; Herald fetches media from public addresses only`);
-    }
+    if (isDestinationNotAllowed(err)) return new MediaUrlRefusedError(field, `${field}${via}: the destination is not allowed; ${publicOnly}`);
     const code = (err as { code?: string }).code;
     const why = code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'its host name could not be resolved' : `the request failed (${code ?? (err instanceof Error ? err.message : 'error')})`;
     return new MediaFetchError(field, `${field}${via} could not be fetched: ${why}`);
@@ -132,12 +98,14 @@ export async function fetchMedia(raw: string, opts: FetchMediaOptions): Promise<
     for (let hop = 0; ; hop++) {
       const via = hop === 0 ? '' : ` (after ${hop} redirect${hop > 1 ? 's' : ''}, at ${redactUrl(url)})`;
       const host = bareHost(url);
-      if (!opts.allowPrivate) {
-        const addresses = isIP(host) ? [host] : (await lookupAll(host).catch((err: unknown) => Promise.reject(failure(err, via)))).map((a) => a.address);
+      if (!guard.allowPrivate) {
+        const named = guard.hostRefusal(host);
+        if (named) throw new MediaUrlRefusedError(field, `${field}${via} is ${named}; ${publicOnly}`);
+        const addresses = isIP(host) ? [host] : (await guard.resolve(host).catch((err: unknown) => Promise.reject(failure(err, via)))).map((a) => a.address);
         if (addresses.length === 0) throw new MediaFetchError(field, `${field}${via} could not be fetched: its host name has no addresses`);
         for (const address of addresses) {
-          const why = reasonFor(address);
-          if (why) throw refused(host, address, why, via);
+          const why = guard.reasonFor(address);
+          if (why) throw new MediaUrlRefusedError(field, `${field}${via} host ${host} resolves to ${address}, a ${why} address; ${publicOnly}`);
         }
       }
       let res: Awaited<ReturnType<typeof request>>;

@@ -10,6 +10,7 @@ import { fetchMedia, redactUrl } from './fetch-url.js';
 import { formatBytes, kindLimit, WHATSAPP_MEDIA, type MediaKind, type MediaLimits } from './kinds.js';
 import { findMediaBySha, getMedia, isMediaUuid, listMedia, type MediaPage, type MediaPageRequest } from './queries.js';
 import type { MediaStore, StoredObject } from './store.js';
+import type { OutboundGuard } from '../net/outbound.js';
 
 // Media intake for every API (GraphQL multipart, URL, REST multipart and base64): the bytes are
 // streamed to the store under a size cap checked as they arrive, hashed on the way, then
@@ -25,7 +26,8 @@ export type MediaServiceOptions = {
   db: Db;
   store: MediaStore;
   limits: MediaLimits;
-  allowPrivateUrls: boolean;
+  /** Where URL fetches may go (net/outbound.ts). */
+  outbound: OutboundGuard;
   fetchTimeoutMs: number;
   now: () => Date;
 };
@@ -78,7 +80,7 @@ export class MediaService {
     checkText(details.field, url);
     const fetched = await fetchMedia(url, {
       field: details.field,
-      allowPrivate: this.opts.allowPrivateUrls,
+      guard: this.opts.outbound,
       timeoutMs: this.opts.fetchTimeoutMs,
     });
     let staged: Staged;

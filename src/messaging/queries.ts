@@ -20,13 +20,16 @@ export async function getMessages(db: Db, tenantId: string, ids: readonly string
   return ids.map((id) => byId.get(id.toLowerCase()));
 }
 
-/** Status history of each message, oldest first. */
+/**
+ * History of each message in the order it was recorded (the event sequence): status events chain
+ * by previousStatus and the last is the current status, whatever timestamps providers reported.
+ */
 export async function getEvents(db: Db, tenantId: string, messageIds: readonly string[]): Promise<MessageEventRow[][]> {
   const rows = await db
     .select()
     .from(messageEvents)
     .where(and(eq(messageEvents.tenantId, tenantId), inArray(messageEvents.messageId, [...messageIds])))
-    .orderBy(asc(messageEvents.occurredAt), asc(messageEvents.id));
+    .orderBy(asc(messageEvents.seq));
   const groups = new Map<string, MessageEventRow[]>(messageIds.map((id) => [id, []]));
   for (const r of rows) groups.get(r.messageId)?.push(r);
   return messageIds.map((id) => groups.get(id) ?? []);

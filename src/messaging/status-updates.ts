@@ -21,7 +21,13 @@ export type StatusChange = {
   previousStatus: MessageStatus | null;
   errorCode: string | null;
   errorMessage: string | null;
+  /**
+   * When Herald recorded the change: never earlier than the message's previous change, so the
+   * history read in change order is also in time order (appendStatusEvents raises it if needed).
+   */
   occurredAt: Date;
+  /** The provider's own timestamp when a report caused the change (its clock, not Herald's). */
+  reportedAt?: Date | null;
 };
 
 export type StatusListener = (changes: StatusChange[]) => void;
@@ -92,7 +98,11 @@ export async function applyProviderEventsInTx(tx: Tx, events: ProviderStatusEven
       .onConflictDoNothing();
   }
 
-  const known = events.filter((e) => byProviderId.has(`${e.provider}\u0000${e.providerMessageId}`));
+  // Reports arriving together are recorded (and so listed) in the order the provider says they
+  // happened; across requests the history keeps the order they arrived in.
+  const known = events
+    .filter((e) => byProviderId.has(`${e.provider}\u0000${e.providerMessageId}`))
+    .sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
   if (known.length === 0) return [];
   // Redelivered reports are recorded once: the dedupe key decides which are new.
   const recorded = await tx
@@ -111,7 +121,8 @@ export async function applyProviderEventsInTx(tx: Tx, events: ProviderStatusEven
           errorMessage: e.errorMessage ?? null,
           payload: e.raw ?? null,
           dedupeKey: e.dedupeKey,
-          occurredAt: e.occurredAt,
+          occurredAt: now,
+          reportedAt: e.occurredAt,
           createdAt: now,
         };
       }),
@@ -122,7 +133,7 @@ export async function applyProviderEventsInTx(tx: Tx, events: ProviderStatusEven
 
   // Apply in the order the provider says things happened, whatever order they arrived in.
   const changes: StatusChange[] = [];
-  const ordered = known.filter((e) => fresh.has(e.dedupeKey)).sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
+  const ordered = known.filter((e) => fresh.has(e.dedupeKey));
   for (const e of ordered) {
     const target = byProviderId.get(`${e.provider}\u0000${e.providerMessageId}`)!;
     const next = nextStatus(target.status, e.status, 'provider');
@@ -138,7 +149,10 @@ export async function applyProviderEventsInTx(tx: Tx, events: ProviderStatusEven
       previousStatus: target.status,
       errorCode: isFailure(next) ? (e.errorCode ?? null) : null,
       errorMessage: isFailure(next) ? (e.errorMessage ?? null) : null,
-      occurredAt: e.occurredAt,
+      // The provider's clock may be behind Herald's, or the report may have waited for the send's
+      // bookkeeping: its time is kept apart and never orders the history.
+      occurredAt: now,
+      reportedAt: e.occurredAt,
     });
     target.status = next;
   }
@@ -159,6 +173,7 @@ export async function appendStatusEvents(
   payload: (c: StatusChange) => Record<string, unknown> | null = () => null,
 ): Promise<void> {
   if (changes.length === 0) return;
+  await keepTimeMonotonic(tx, changes);
   const events = changes.map((c) => ({
     id: newId(),
     messageId: c.messageId,
@@ -170,11 +185,37 @@ export async function appendStatusEvents(
     errorMessage: c.errorMessage,
     payload: payload(c),
     occurredAt: c.occurredAt,
+    reportedAt: c.reportedAt ?? null,
     createdAt: now,
   }));
   await tx.insert(messageEvents).values(events);
   // Customer callbacks are queued with the change they report: both commit, or neither.
   await enqueueCallbacks(tx, events, now);
+}
+
+/**
+ * Raises each change's occurredAt (in place, so what is published is what is stored) to at least
+ * the message's previous status event: processes' clocks differ by a few milliseconds, and
+ * callbacks and subscribers must never see time go backwards within a message. The caller holds
+ * the messages' row locks, so no other change can slip in between.
+ */
+async function keepTimeMonotonic(tx: Tx, changes: StatusChange[]): Promise<void> {
+  // A first status (accept) has nothing before it: the hot accept path skips the lookup.
+  const ids = [...new Set(changes.filter((c) => c.previousStatus !== null).map((c) => c.messageId))];
+  const latest = new Map<string, number>();
+  if (ids.length > 0) {
+    const rows = await tx
+      .select({ messageId: messageEvents.messageId, ms: sql<number>`round(extract(epoch from max(${messageEvents.occurredAt})) * 1000)::float8` })
+      .from(messageEvents)
+      .where(and(inArray(messageEvents.messageId, ids), eq(messageEvents.kind, 'status')))
+      .groupBy(messageEvents.messageId);
+    for (const r of rows) latest.set(r.messageId, Number(r.ms));
+  }
+  for (const c of changes) {
+    const floor = latest.get(c.messageId);
+    if (floor !== undefined && c.occurredAt.getTime() < floor) c.occurredAt = new Date(floor);
+    latest.set(c.messageId, c.occurredAt.getTime());
+  }
 }
 
 /** Writes status changes: their events, and the final state of each message. */

@@ -1,6 +1,7 @@
 import parsePhoneNumber, { type CountryCode } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
+import { destinationRefused, type OutboundGuard } from '../net/outbound.js';
 import { jsonProblem, textProblem } from '../validation/input.js';
 import { MEDIA_TYPES, type MediaType } from './model.js';
 
@@ -201,14 +202,22 @@ function checkTiming(v: Timing, now: Date): void {
 }
 
 /** Builds the validators once per default country. */
-export function createValidators(defaultCountry?: string) {
+/**
+ * `outbound` judges callbackUrl's host here (address literals in any spelling, reserved names)
+ * without a DNS lookup on the send path; the callback's connection is guarded again when made.
+ */
+export function createValidators(defaultCountry?: string, outbound?: OutboundGuard) {
   const sms = smsSchema(defaultCountry);
   const whatsApp = whatsAppSchema(defaultCountry);
   const withTiming =
-    <T extends Timing>(fn: (input: unknown) => T) =>
+    <T extends Timing & { callbackUrl?: string | undefined }>(fn: (input: unknown) => T) =>
     (input: unknown, now: Date): T => {
       const v = fn(input);
       checkTiming(v, now);
+      if (outbound && v.callbackUrl) {
+        const why = outbound.hostRefusal(new URL(v.callbackUrl).hostname);
+        if (why) throw destinationRefused('callbackUrl', why);
+      }
       return v;
     };
   return {

@@ -5,6 +5,7 @@ import { providerConfigs, routingRules, type ProviderConfigRow, type RoutingRule
 import { NotFoundError, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Channel } from '../messaging/model.js';
+import { checkOutboundHost, checkOutboundUrl, type OutboundGuard } from '../net/outbound.js';
 import { checkJson, ownEntry } from '../validation/input.js';
 import { PROVIDER_KINDS } from './kinds.js';
 import type { ProviderRegistry } from './registry.js';
@@ -26,12 +27,26 @@ function parseOrFail(schema: z.ZodType, value: unknown, prefix: string): unknown
   throw new ValidationError(field, `${field}: ${issue.message}`);
 }
 
-export async function configureProvider(db: Db, box: SecretBox, tenantId: string, input: ProviderInput, now: Date): Promise<ProviderConfigRow> {
+export async function configureProvider(
+  db: Db,
+  box: SecretBox,
+  outbound: OutboundGuard,
+  tenantId: string,
+  input: ProviderInput,
+  now: Date,
+): Promise<ProviderConfigRow> {
   if (!NAME.test(input.name)) throw new ValidationError('name', 'name is 1 to 40 lower-case letters, digits, - or _');
   // Own entries only: "constructor" or "toString" are not provider kinds.
   const kind = ownEntry(PROVIDER_KINDS, input.kind);
   if (!kind) throw new ValidationError('kind', `kind must be one of ${Object.keys(PROVIDER_KINDS).join(', ')}`);
   const settings = parseOrFail(kind.settings, input.settings, 'settings') as Record<string, unknown>;
+  // Where the provider connects is tenant input too: the same guard as callbacks and media URLs.
+  for (const [key, type] of Object.entries(kind.targets ?? {})) {
+    const value = settings[key];
+    if (typeof value !== 'string') continue;
+    if (type === 'url') await checkOutboundUrl(outbound, value, `settings.${key}`);
+    else await checkOutboundHost(outbound, value, `settings.${key}`);
+  }
   const [existing] = await db
     .select()
     .from(providerConfigs)

@@ -7,6 +7,7 @@ import type { Provider, ProviderStatusEvent } from './provider.js';
 import type { Config } from '../config.js';
 import { createProviders, type ProviderRegistry } from './registry.js';
 import { SecretBox } from './secrets.js';
+import type { OutboundGuard } from '../net/outbound.js';
 
 // Which provider sends a tenant's message: the tenant's own route (providers it configured
 // through the API) or else the installation's (environment). Tenant providers are built on
@@ -111,10 +112,12 @@ export class ProviderDirectory {
 }
 
 /** The providers of one process: the installation's (environment) and its tenants'. */
-export function createProviderDirectory(db: Db, config: Config, now: () => Date): ProviderDirectory {
+/** `outbound` guards tenant providers' connections (their base URLs are tenant input); the environment's are trusted. */
+export function createProviderDirectory(db: Db, config: Config, now: () => Date, outbound: OutboundGuard): ProviderDirectory {
   return new ProviderDirectory(db, createProviders(config.providers, now), SecretBox.fromConfig(config.encryptionKey, config.dataDir), {
     callbackBaseUrl: config.providers.callbackBaseUrl,
     sandboxDelayMs: config.providers.sandboxDelayMs,
     now,
+    outbound,
   });
 }

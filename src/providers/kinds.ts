@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Channel } from '../messaging/model.js';
+import type { OutboundGuard } from '../net/outbound.js';
 import type { Provider } from './provider.js';
 import { createSandboxProvider } from './sandbox.js';
 import { createSmsMediaProvider } from './smsmedia.js';
@@ -17,6 +18,8 @@ export type BuildContext = {
   callbackBaseUrl: string | undefined;
   sandboxDelayMs: number;
   now: () => Date;
+  /** Tenant providers connect through it: their base URLs and hosts are tenant input. */
+  outbound: OutboundGuard;
 };
 
 type Kind<S extends z.ZodType, X extends z.ZodType> = {
@@ -24,6 +27,8 @@ type Kind<S extends z.ZodType, X extends z.ZodType> = {
   settings: S;
   secrets: X;
   build(settings: z.output<S>, secrets: z.output<X>, ctx: BuildContext): Provider;
+  /** Settings that name where Herald connects: checked by the outbound guard when configured. */
+  targets?: Partial<Record<keyof z.output<S> & string, 'url' | 'host'>>;
 };
 
 const kind = <S extends z.ZodType, X extends z.ZodType>(k: Kind<S, X>) => k as unknown as Kind<z.ZodType, z.ZodType>;
@@ -55,7 +60,9 @@ export const PROVIDER_KINDS: Record<string, Kind<z.ZodType, z.ZodType>> = {
       })
       .strict(),
     secrets: z.object({ authToken: z.string().min(16, 'authToken is required') }).strict(),
-    build: (settings, secrets, ctx) => createTwilioProvider({ ...settings, authToken: secrets.authToken, name: ctx.name, ...callbackUrl(ctx) }),
+    targets: { baseUrl: 'url' },
+    build: (settings, secrets, ctx) =>
+      createTwilioProvider({ ...settings, authToken: secrets.authToken, name: ctx.name, outbound: ctx.outbound, ...callbackUrl(ctx) }),
   }),
   'whatsapp-cloud': kind({
     channels: ['WHATSAPP'],
@@ -70,7 +77,8 @@ export const PROVIDER_KINDS: Record<string, Kind<z.ZodType, z.ZodType>> = {
     secrets: z
       .object({ accessToken: z.string().min(16, 'accessToken is required'), appSecret: z.string().optional(), verifyToken: z.string().optional() })
       .strict(),
-    build: (settings, secrets, ctx) => createWhatsAppCloudProvider({ ...settings, ...secrets, name: ctx.name }),
+    targets: { baseUrl: 'url' },
+    build: (settings, secrets, ctx) => createWhatsAppCloudProvider({ ...settings, ...secrets, name: ctx.name, outbound: ctx.outbound }),
   }),
   smsmedia: kind({
     channels: ['WHATSAPP', 'SMS', 'EMAIL'],
@@ -83,7 +91,8 @@ export const PROVIDER_KINDS: Record<string, Kind<z.ZodType, z.ZodType>> = {
       })
       .strict(),
     secrets: z.object({ apiKey: z.string().min(8, 'apiKey is required'), webhookToken: z.string().min(16).optional() }).strict(),
-    build: (settings, secrets, ctx) => createSmsMediaProvider({ ...settings, ...secrets, name: ctx.name }),
+    targets: { baseUrl: 'url' },
+    build: (settings, secrets, ctx) => createSmsMediaProvider({ ...settings, ...secrets, name: ctx.name, outbound: ctx.outbound }),
   }),
   smtp: kind({
     channels: ['EMAIL'],
@@ -99,6 +108,7 @@ export const PROVIDER_KINDS: Record<string, Kind<z.ZodType, z.ZodType>> = {
       })
       .strict(),
     secrets: z.object({ password: z.string().optional() }).strict(),
-    build: (settings, secrets, ctx) => createSmtpProvider({ ...settings, ...secrets, name: ctx.name }),
+    targets: { host: 'host' },
+    build: (settings, secrets, ctx) => createSmtpProvider({ ...settings, ...secrets, name: ctx.name, outbound: ctx.outbound }),
   }),
 };

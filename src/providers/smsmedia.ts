@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Agent, request } from 'undici';
+import { DESTINATION_NOT_ALLOWED, isDestinationNotAllowed, type OutboundGuard } from '../net/outbound.js';
 import type { Channel, MessageStatus } from '../messaging/model.js';
 import type { InboundWebhook, OutboundMessage, Provider, ProviderStatusEvent, ProviderWebhook, SendFailure, SendResult } from './provider.js';
 import { parseRetryAfter } from './twilio.js';
@@ -32,6 +33,8 @@ export type SmsMediaConfig = {
   method?: 'auto' | 'get' | 'post';
   /** Default 'smsmedia'. */
   name?: string;
+  /** Set for tenant-configured instances: their base URL is tenant input, so connections are guarded. */
+  outbound?: OutboundGuard;
   /** Default 10 sends per second per sender (the guide documents no limit). */
   maxPerSecond?: number;
   /** Open connections to the API host at most (default 64). */
@@ -81,7 +84,8 @@ export function createSmsMediaProvider(cfg: SmsMediaConfig): Provider {
   const base = (cfg.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
   const serviceIds = { ...DEFAULT_SERVICE_IDS, ...cfg.serviceIds };
   const method = cfg.method ?? 'auto';
-  const agent = new Agent({ connections: cfg.connections ?? 64, keepAliveTimeout: 30_000 });
+  const agentOptions = { connections: cfg.connections ?? 64, keepAliveTimeout: 30_000 };
+  const agent = cfg.outbound ? cfg.outbound.agent(agentOptions) : new Agent(agentOptions);
 
   // The key as it may appear anywhere: itself, and encoded in a URL either way.
   const forms = [...new Set([cfg.apiKey, encodeURIComponent(cfg.apiKey), new URLSearchParams({ k: cfg.apiKey }).toString().slice(2)])];
@@ -202,6 +206,8 @@ export function createSmsMediaProvider(cfg: SmsMediaConfig): Provider {
       if (timedOut || (opts.signal.reason as { name?: string } | undefined)?.name === 'TimeoutError')
         return fail('TIMEOUT', `SMSMedia did not answer within ${opts.timeoutMs} ms`, true);
       if (opts.signal.aborted) return fail('ABORTED', 'the send was aborted before SMSMedia answered', true);
+      // The same answer whatever is behind a refused destination: no port scanning through sends.
+      if (isDestinationNotAllowed(err)) return fail('DESTINATION_NOT_ALLOWED', DESTINATION_NOT_ALLOWED, false);
       const e = err as { code?: string; message?: string };
       return fail('NETWORK', `network error reaching SMSMedia: ${e.message ?? String(err)}${e.code ? ` (${e.code})` : ''}`, true);
     } finally {

@@ -1,7 +1,9 @@
+import type { Socket } from 'node:net';
 import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer/index.js';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import type { OutboundMessage, Provider, SendFailure, SendResult, SendSuccess } from './provider.js';
+import { DESTINATION_NOT_ALLOWED, isDestinationNotAllowed, type OutboundGuard } from '../net/outbound.js';
 
 // Email through any SMTP server (a relay, a mailbox provider's submission port, Amazon SES's
 // SMTP interface...), with nodemailer's connection pool. SENT means the server answered 250 to
@@ -32,6 +34,8 @@ export type SmtpConfig = {
   poolSize?: number;
   /** Default 'smtp'. */
   name?: string;
+  /** Set for tenant-configured instances: their host is tenant input, so connections are guarded. */
+  outbound?: OutboundGuard;
   /** Default 10 messages per second per sender (override with HERALD_RATE_LIMITS). */
   maxPerSecond?: number;
   /** TCP connect, greeting and socket inactivity limits (defaults 10 s, 10 s, 60 s). */
@@ -78,6 +82,8 @@ export function createSmtpProvider(cfg: SmtpConfig): Provider {
     socketTimeout: cfg.socketTimeoutMs ?? 60_000,
     dnsTimeout: cfg.connectionTimeoutMs ?? 10_000,
     logger: false,
+    // Tenant servers: Herald opens the TCP connection itself, through the outbound guard.
+    ...(cfg.outbound && !cfg.outbound.allowPrivate ? { getSocket: guardedSocket(cfg.outbound, cfg.connectionTimeoutMs ?? 10_000) } : {}),
     ...(cfg.user ? { auth: { user: cfg.user, pass: cfg.password ?? '' } } : {}),
   };
   const transporter = nodemailer.createTransport(options);
@@ -201,6 +207,8 @@ export function createSmtpProvider(cfg: SmtpConfig): Provider {
   }
 
   function classify(err: SmtpError): SendFailure {
+    // The same answer whatever is behind a refused destination: no port scanning through sends.
+    if (isDestinationNotAllowed(err)) return fail('DESTINATION_NOT_ALLOWED', DESTINATION_NOT_ALLOWED, false);
     const reply = err.response ? scrub(err.response) : undefined;
     const raw = {
       code: err.code,
@@ -289,4 +297,14 @@ class Slots {
     }
     this.free++;
   }
+}
+
+/** nodemailer's getSocket hook: the pool's connections, opened through the guard. */
+function guardedSocket(guard: OutboundGuard, timeoutMs: number) {
+  return (options: { host?: string; port?: number }, callback: (err: Error | null, socketOptions?: { connection: Socket }) => void): void => {
+    guard.connectSocket(options.host ?? '', options.port ?? 587, timeoutMs).then(
+      (connection) => callback(null, { connection }),
+      (err: Error) => callback(err),
+    );
+  };
 }

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Agent, request } from 'undici';
+import { DESTINATION_NOT_ALLOWED, isDestinationNotAllowed, type OutboundGuard } from '../net/outbound.js';
 import type { MessageStatus } from '../messaging/model.js';
 import type { InboundWebhook, OutboundMessage, Provider, ProviderStatusEvent, ProviderWebhook, SendFailure, SendResult } from './provider.js';
 
@@ -19,6 +20,8 @@ export type TwilioConfig = {
   statusCallbackUrl?: string;
   /** Default 'twilio'. */
   name?: string;
+  /** Set for tenant-configured instances: their base URL is tenant input, so connections are guarded. */
+  outbound?: OutboundGuard;
   /** Default 10: see DEFAULT_MAX_PER_SECOND. */
   maxPerSecond?: number;
   /** Open connections to the API host at most (default 256); further requests wait for one. */
@@ -70,7 +73,8 @@ export function createTwilioProvider(cfg: TwilioConfig): Provider {
   const base = (cfg.baseUrl ?? 'https://api.twilio.com').replace(/\/+$/, '');
   const url = `${base}/2010-04-01/Accounts/${encodeURIComponent(cfg.accountSid)}/Messages.json`;
   const authorization = `Basic ${Buffer.from(`${cfg.accountSid}:${cfg.authToken}`).toString('base64')}`;
-  const agent = new Agent({ connections: cfg.connections ?? 256, keepAliveTimeout: 30_000 });
+  const agentOptions = { connections: cfg.connections ?? 256, keepAliveTimeout: 30_000 };
+  const agent = cfg.outbound ? cfg.outbound.agent(agentOptions) : new Agent(agentOptions);
   // Nothing Twilio sends back should contain the token, but a proxy or a fake might echo it.
   const scrub = (s: string): string => s.replaceAll(cfg.authToken, '[redacted]').replaceAll(authorization, '[redacted]');
   const fail = (code: string, message: string, retryable: boolean, extra: Partial<SendFailure> = {}): SendFailure => ({
@@ -125,6 +129,8 @@ export function createTwilioProvider(cfg: TwilioConfig): Provider {
       if (timedOut || (opts.signal.reason as { name?: string } | undefined)?.name === 'TimeoutError')
         return fail('TIMEOUT', `Twilio did not answer within ${opts.timeoutMs} ms`, true);
       if (opts.signal.aborted) return fail('ABORTED', 'the send was aborted before Twilio answered', true);
+      // The same answer whatever is behind a refused destination: no port scanning through sends.
+      if (isDestinationNotAllowed(err)) return fail('DESTINATION_NOT_ALLOWED', DESTINATION_NOT_ALLOWED, false);
       const e = err as { code?: string; message?: string };
       return fail('NETWORK', `network error reaching Twilio: ${e.message ?? String(err)}${e.code ? ` (${e.code})` : ''}`, true);
     } finally {

@@ -1,5 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Agent, FormData, request } from 'undici';
+import { DESTINATION_NOT_ALLOWED, isDestinationNotAllowed, type OutboundGuard } from '../net/outbound.js';
 import { z } from 'zod';
 import type { MessageStatus } from '../messaging/model.js';
 import type {
@@ -36,6 +37,8 @@ export type WhatsAppCloudConfig = {
   apiVersion?: string;
   /** Default 'whatsapp-cloud'. */
   name?: string;
+  /** Set for tenant-configured instances: their base URL is tenant input, so connections are guarded. */
+  outbound?: OutboundGuard;
   /** Default 80: see DEFAULT_MAX_PER_SECOND. */
   maxPerSecond?: number;
   /** Open connections to the API host at most (default 256); further requests wait for one. */
@@ -183,7 +186,8 @@ export function createWhatsAppCloudProvider(cfg: WhatsAppCloudConfig): WhatsAppC
   const version = cfg.apiVersion ?? DEFAULT_API_VERSION;
   const phoneUrl = `${base}/${encodeURIComponent(version)}/${encodeURIComponent(cfg.phoneNumberId)}`;
   const authorization = `Bearer ${cfg.accessToken}`;
-  const agent = new Agent({ connections: cfg.connections ?? 256, keepAliveTimeout: 30_000 });
+  const agentOptions = { connections: cfg.connections ?? 256, keepAliveTimeout: 30_000 };
+  const agent = cfg.outbound ? cfg.outbound.agent(agentOptions) : new Agent(agentOptions);
   const secrets = [cfg.accessToken, cfg.appSecret, cfg.verifyToken].filter((s): s is string => !!s && s.length >= 4);
   // Graph errors do not echo the token, but a proxy or a fake might.
   const scrub = (s: string): string => secrets.reduce((acc, secret) => acc.replaceAll(secret, '[redacted]'), s);
@@ -257,6 +261,8 @@ export function createWhatsAppCloudProvider(cfg: WhatsAppCloudConfig): WhatsAppC
       if (timedOut || (signal?.reason as { name?: string } | undefined)?.name === 'TimeoutError')
         return fail('TIMEOUT', `WhatsApp did not answer within ${timeoutMs} ms`, true);
       if (signal?.aborted) return fail('ABORTED', `the ${what} was aborted before WhatsApp answered`, true);
+      // The same answer whatever is behind a refused destination: no port scanning through sends.
+      if (isDestinationNotAllowed(err)) return fail('DESTINATION_NOT_ALLOWED', DESTINATION_NOT_ALLOWED, false);
       const e = err as { code?: string; message?: string };
       return fail('NETWORK', `network error reaching WhatsApp: ${e.message ?? String(err)}${e.code ? ` (${e.code})` : ''}`, true);
     } finally {

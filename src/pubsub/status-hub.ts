@@ -14,6 +14,8 @@ import type { StatusChange } from '../messaging/status-updates.js';
 // grow; clients resubscribe (messageStatusChanged replays the history on subscribe).
 
 const TOPIC = 'herald:status';
+/** Ids of API keys just revoked, so every process closes their open sessions (tenancy/key-watch.ts). */
+const REVOKED_KEYS_TOPIC = 'herald:revoked-keys';
 
 export class SubscriberTooSlowError extends Error {
   constructor() {
@@ -35,6 +37,11 @@ export type StatusStream = AsyncIterableIterator<StatusChange> & {
 export class StatusHub {
   private readonly byTenant = new Map<string, Set<Subscriber>>();
   private readonly listener = (event: Event) => this.deliver((event as CustomEvent<StatusChange[]>).detail);
+  private readonly revocationListeners = new Set<(keyId: string) => void>();
+  private readonly revocationListener = (event: Event) => {
+    const keyId = (event as CustomEvent<unknown>).detail;
+    if (typeof keyId === 'string') for (const l of this.revocationListeners) l(keyId);
+  };
 
   private constructor(
     private readonly target: EventTarget,
@@ -42,6 +49,7 @@ export class StatusHub {
     private readonly closeTransport: () => Promise<void>,
   ) {
     target.addEventListener(TOPIC, this.listener);
+    target.addEventListener(REVOKED_KEYS_TOPIC, this.revocationListener);
   }
 
   static inProcess(maxQueued = 1000): StatusHub {
@@ -54,7 +62,7 @@ export class StatusHub {
     const publishClient = new Redis(url);
     const subscribeClient = new Redis(url);
     // Subscribed before the first publish can matter.
-    await subscribeClient.subscribe(TOPIC);
+    await subscribeClient.subscribe(TOPIC, REVOKED_KEYS_TOPIC);
     const target = createRedisEventTarget({ publishClient, subscribeClient }) as unknown as EventTarget;
     return new StatusHub(target, maxQueued, async () => {
       publishClient.disconnect();
@@ -66,6 +74,16 @@ export class StatusHub {
   readonly publish = (changes: StatusChange[]): void => {
     if (changes.length > 0) this.target.dispatchEvent(new CustomEvent(TOPIC, { detail: changes }));
   };
+
+  /** Tells every process (this one included) that an API key was revoked. */
+  readonly publishKeyRevoked = (keyId: string): void => {
+    this.target.dispatchEvent(new CustomEvent(REVOKED_KEYS_TOPIC, { detail: keyId }));
+  };
+
+  /** `listener` hears every key revoked by any process. */
+  onKeyRevoked(listener: (keyId: string) => void): void {
+    this.revocationListeners.add(listener);
+  }
 
   /** Live changes of one tenant that pass `accepts`, in the order they were published. */
   subscribe(tenantId: string, accepts: (change: StatusChange) => boolean): StatusStream {
@@ -137,6 +155,8 @@ export class StatusHub {
 
   async close(): Promise<void> {
     this.target.removeEventListener(TOPIC, this.listener);
+    this.target.removeEventListener(REVOKED_KEYS_TOPIC, this.revocationListener);
+    this.revocationListeners.clear();
     for (const subscribers of [...this.byTenant.values()]) for (const s of [...subscribers]) s.end();
     await this.closeTransport();
   }

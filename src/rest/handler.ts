@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { and, eq, inArray } from 'drizzle-orm';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { messages, type MessageRow } from '../db/schema.js';
 import { ValidationError } from '../errors.js';
+import { RATE_LIMITED_MESSAGE } from '../http/admission.js';
+import type { KeyRateLimiter } from '../http/key-rate-limit.js';
 import type { Logger } from '../log.js';
 import type { Channel } from '../messaging/model.js';
 import type { Services } from '../services.js';
@@ -29,12 +30,18 @@ export type RestDeps = {
   log: Logger;
   /** The serviceid each channel answers to (HERALD_SERVICE_IDS). */
   serviceIds: Record<Channel, number>;
-  /** Requests per second per API key on the send endpoints (this process); undefined: no limit. */
-  rateLimitPerSecond?: number | undefined;
+  /**
+   * The per-key request limit; taken here only for a key that came in the body (a key in the
+   * headers or query string was admitted, limit included, before the body was read).
+   */
+  limiter?: KeyRateLimiter | undefined;
   maxBodyBytes?: number;
 };
 
-export type RestHandler = { handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> };
+export type RestHandler = {
+  /** `admitted`: the key in the headers or query string was authenticated and rate-limited already. */
+  handle(req: IncomingMessage, res: ServerResponse, url: URL, admitted?: Principal): Promise<void>;
+};
 
 /** What a send answers: one entry per recipient, in the order given. */
 export type SendResponse = {
@@ -53,12 +60,11 @@ const IDEMPOTENCY_KEY_MAX = 255;
 export function createRestHandler(deps: RestDeps): RestHandler {
   const maxBody = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const { services, log } = deps;
-  const limiter =
-    deps.rateLimitPerSecond !== undefined ? new RateLimiterMemory({ keyPrefix: 'herald-rest', points: deps.rateLimitPerSecond, duration: 1 }) : undefined;
+  const limiter = deps.limiter;
   const openapi = JSON.stringify(openApiDocument({ serviceIds: deps.serviceIds, maxBodyBytes: maxBody, maxMediaBytes: services.media.limits.maxBytes }));
   const byPath = new Map(ENDPOINTS.map((e) => [e.path, e]));
 
-  async function route(req: IncomingMessage, url: URL, who: { keyId?: string }): Promise<Reply> {
+  async function route(req: IncomingMessage, url: URL, who: { keyId?: string }, admitted: Principal | undefined): Promise<Reply> {
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/$/, '') : url.pathname;
     const method = req.method ?? 'GET';
     if (path === '/api/openapi.json') {
@@ -74,7 +80,7 @@ export function createRestHandler(deps: RestDeps): RestHandler {
         const principal = await authenticate(req, query);
         who.keyId = principal.keyId;
         if (!principal.scopes.includes('send')) throw new RestError(403, 'FORBIDDEN', 'this API key lacks the "send" scope');
-        if (limiter) await consume(limiter, principal.keyId);
+        if (limiter && principal.keyId !== admitted?.keyId) consume(limiter, principal.keyId);
         return { status: 200, body: await uploadMediaRequest(req, query, principal.tenantId, services.media) };
       } catch (err) {
         // Refused before the whole body was read (no key, too large): close rather than read the rest.
@@ -94,7 +100,7 @@ export function createRestHandler(deps: RestDeps): RestHandler {
     const principal = await authenticate(req, params);
     who.keyId = principal.keyId;
     if (!principal.scopes.includes('send')) throw new RestError(403, 'FORBIDDEN', 'this API key lacks the "send" scope');
-    if (limiter) await consume(limiter, principal.keyId);
+    if (limiter && principal.keyId !== admitted?.keyId) consume(limiter, principal.keyId);
     return send(endpoint, req, params, principal);
   }
 
@@ -190,12 +196,12 @@ export function createRestHandler(deps: RestDeps): RestHandler {
   }
 
   return {
-    async handle(req, res, url) {
+    async handle(req, res, url, admitted) {
       const started = performance.now();
       const who: { keyId?: string } = {};
       let reply: Reply;
       try {
-        reply = await route(req, url, who);
+        reply = await route(req, url, who, admitted);
       } catch (err) {
         if (err instanceof RestError) reply = { status: err.status, body: errorBody(err), headers: err.headers };
         else {
@@ -226,14 +232,11 @@ function notAllowed(method: string, allow: string): RestError {
   return new RestError(405, 'METHOD_NOT_ALLOWED', `${quote(method, 20)} is not supported here; use ${allow}`, null, { allow });
 }
 
-async function consume(limiter: RateLimiterMemory, keyId: string): Promise<void> {
-  try {
-    await limiter.consume(keyId);
-  } catch (err) {
-    if (!(err instanceof RateLimiterRes)) throw err;
-    const seconds = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
-    throw new RestError(429, 'RATE_LIMITED', `too many requests for this API key; retry in ${seconds} s`, null, { 'retry-after': String(seconds) });
-  }
+function consume(limiter: KeyRateLimiter, keyId: string): void {
+  const decision = limiter.take(keyId);
+  if (decision.allowed) return;
+  const seconds = decision.retryAfterSeconds;
+  throw new RestError(429, 'RATE_LIMITED', RATE_LIMITED_MESSAGE(seconds), null, { 'retry-after': String(seconds) });
 }
 
 function checkNames(endpoint: Endpoint, params: Params): void {

@@ -6,12 +6,13 @@ import { MediaFetchError, MediaTooLargeError, MediaUrlRefusedError, UnsupportedM
 import { isMediaKind, MEDIA_KINDS, type MediaKind } from '../media/kinds.js';
 import type { MediaDetails, MediaService, Staged, UploadResult } from '../media/service.js';
 import { invalid, malformed, quote, RestError } from './errors.js';
+import { JsonUploadScanner } from './json-upload-scanner.js';
 import { DEFAULT_MAX_BODY_BYTES, Params, readBody } from './params.js';
 
 // POST /api/media/upload: the SMSMedia media upload, and two ways to send the bytes themselves.
 //
 //   JSON or form   {mediaType, mediaUrl, caption}           Herald fetches the URL (SSRF-safe)
-//   JSON           {mediaType, data: <base64>, filename, caption}
+//   JSON           {mediaType, data: <base64>, filename, caption}   decoded as it streams
 //   multipart      fields mediaType, filename, caption + a file part named "file" (streamed)
 //
 // The key is read from the headers (or the query string) before any of the body: an upload is
@@ -98,37 +99,11 @@ function details(params: Params, field: string): MediaDetails {
 async function fromParams(req: IncomingMessage, query: Params, contentType: string, tenantId: string, media: MediaService): Promise<UploadResult> {
   const params = query;
   let data: string | undefined;
+  let json: JsonData | undefined;
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
   if (hasBody) {
     if (contentType === 'application/json') {
-      // Base64 grows the bytes by 4/3: the body may be that much larger than the media cap.
-      const limit = Math.ceil(media.limits.maxBytes / 3) * 4 + FIELD_MAX;
-      // Past the limit, at most 1 MiB more is read (so the client sees the 413), then the connection closes.
-      const body = await readBody(req, limit, limit + MULTIPART_SLACK).catch((err: unknown) => {
-        if (err instanceof RestError && err.status === 413) {
-          throw new RestError(413, 'MEDIA_TOO_LARGE', `data is larger than the largest upload this Herald accepts (${media.limits.maxBytes} bytes, HERALD_MEDIA_MAX_BYTES; its base64 body is limited to ${limit} bytes); larger files: multipart/form-data or mediaUrl`, 'data', err.headers);
-        }
-        throw err;
-      });
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
-      } catch (err) {
-        throw malformed(`the body is not valid UTF-8 JSON${err instanceof SyntaxError ? `: ${err.message.slice(0, 200)}` : ''}`);
-      }
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        throw malformed('the JSON body must be an object, e.g. {"mediaType":"image","mediaUrl":"https://...","caption":"..."}');
-      }
-      for (const [name, value] of Object.entries(parsed)) {
-        if (name.toLowerCase() === 'data') {
-          if (data !== undefined || params.has('data')) throw invalid('data', 'is given more than once');
-          if (typeof value !== 'string') throw invalid('data', 'must be a base64 string');
-          data = value;
-        } else {
-          if (name.toLowerCase() === 'apikey') throw apiKeyInBody();
-          params.add(name, value);
-        }
-      }
+      json = await fromJson(req, params, media);
     } else if (contentType === 'application/x-www-form-urlencoded') {
       const body = await readBody(req, DEFAULT_MAX_BODY_BYTES);
       let text: string;
@@ -149,6 +124,18 @@ async function fromParams(req: IncomingMessage, query: Params, contentType: stri
       );
     }
   }
+  if (json) {
+    // The file is stored already (streamed while the body was read): commit it, or drop it.
+    const { staged, contentType: declared } = json;
+    try {
+      checkNames(params);
+      if (params.has('mediaurl')) throw invalid('mediaurl', 'and data are both given; send one of them');
+      return await media.commit(tenantId, staged, { ...details(params, 'data'), contentType: declared });
+    } catch (err) {
+      await media.discard(staged);
+      throw err;
+    }
+  }
   checkNames(params);
   data ??= params.has('data') ? params.raw('data') : undefined;
   const url = params.optional('mediaurl');
@@ -159,6 +146,103 @@ async function fromParams(req: IncomingMessage, query: Params, contentType: stri
     return media.upload(tenantId, chunks(bytes), { ...details(params, 'data'), contentType: declared, sizeHint: bytes.length });
   }
   throw invalid('mediaurl', 'or data (base64) is required, or send the file as multipart/form-data in a part named "file"');
+}
+
+type JsonData = { staged: Staged; contentType: string | undefined };
+
+/**
+ * A JSON body, read as it arrives: its members become parameters and its `data` (base64) is
+ * decoded into the media store while it streams, so no request holds the file in memory.
+ * Returns the staged file when there was a `data` member.
+ */
+async function fromJson(req: IncomingMessage, params: Params, media: MediaService): Promise<JsonData | undefined> {
+  // Base64 grows the bytes by 4/3: the body may be that much larger than the media cap.
+  const limit = Math.ceil(media.limits.maxBytes / 3) * 4 + FIELD_MAX;
+  const tooLarge = () =>
+    new RestError(
+      413,
+      'MEDIA_TOO_LARGE',
+      `data is larger than the largest upload this Herald accepts (${media.limits.maxBytes} bytes, HERALD_MEDIA_MAX_BYTES; its base64 body is limited to ${limit} bytes); larger files: multipart/form-data or mediaUrl`,
+      'data',
+      { connection: 'close' },
+    );
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
+
+  let source: PassThrough | undefined;
+  let staging: Promise<Staged> | undefined;
+  let contentType: string | undefined;
+  const scanner = new JsonUploadScanner({
+    field: (name, value) => {
+      if (name.toLowerCase() === 'apikey') throw apiKeyInBody();
+      params.add(name, value);
+    },
+    dataStart: () => {
+      if (source || params.has('data')) throw invalid('data', 'is given more than once');
+      const kind = kindOf(params);
+      source = new PassThrough();
+      source.on('error', () => {}); // a refused file is reported by staging
+      staging = media.stage(source, { field: 'data', kind });
+    },
+    dataChunk: (bytes) => void source!.write(bytes),
+    dataEnd: (type) => {
+      contentType = type;
+      source!.end();
+    },
+  });
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let settled = false;
+      let received = 0;
+      const settle = (err?: unknown) => {
+        if (settled) return;
+        settled = true;
+        req.off('data', onData);
+        if (err === undefined) resolve();
+        else {
+          req.pause(); // the rest is not read: the answer closes the connection
+          reject(err);
+        }
+      };
+      const onData = (chunk: Buffer) => {
+        try {
+          received += chunk.length;
+          if (received > limit) throw tooLarge();
+          const before = source;
+          scanner.write(chunk);
+          if (source && !before) staging!.catch(settle); // a refused file (too large, wrong type) stops the reading
+          if (source?.writableNeedDrain) {
+            req.pause();
+            source.once('drain', () => req.resume());
+          }
+        } catch (err) {
+          settle(err);
+        }
+      };
+      req.on('data', onData);
+      req.once('end', () => {
+        try {
+          scanner.end();
+          settle();
+        } catch (err) {
+          settle(err);
+        }
+      });
+      req.once('error', () => settle(malformed('the request body could not be read')));
+      req.once('close', () => {
+        if (!req.complete) settle(malformed('the request body was cut short'));
+      });
+      // Closed before these listeners existed (the client left while its key was checked).
+      if (req.destroyed && !req.complete) settle(malformed('the request body was cut short'));
+    });
+  } catch (err) {
+    source?.destroy();
+    const staged = await staging?.catch(() => undefined);
+    if (staged) await media.discard(staged);
+    throw err;
+  }
+  return staging ? { staged: await staging, contentType } : undefined;
 }
 
 const apiKeyInBody = () =>

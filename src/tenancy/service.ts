@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { apiKeys, tenants, type ApiKeyRow, type TenantRow } from '../db/schema.js';
 import { NotFoundError, ValidationError } from '../errors.js';
@@ -58,6 +58,20 @@ export async function createApiKey(db: Db, tenantId: string, name: string, scope
 
 export function listApiKeys(db: Db, tenantId: string): Promise<ApiKeyRow[]> {
   return db.select().from(apiKeys).where(eq(apiKeys.tenantId, tenantId)).orderBy(desc(apiKeys.createdAt));
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Loads keys by id, only those of the tenant; unknown, foreign or malformed ids yield undefined. */
+export async function getApiKeys(db: Db, tenantId: string, ids: readonly string[]): Promise<(ApiKeyRow | undefined)[]> {
+  const valid = ids.filter((id) => UUID.test(id));
+  if (valid.length === 0) return ids.map(() => undefined);
+  const rows = await db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.tenantId, tenantId), inArray(apiKeys.id, valid)));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => byId.get(id.toLowerCase()));
 }
 
 export async function revokeApiKey(db: Db, tenantId: string, keyId: string): Promise<ApiKeyRow> {

@@ -86,16 +86,27 @@ export type MessageFilter = {
   to?: string | null | undefined;
 };
 
+/** Final statuses: READ, FAILED, UNDELIVERED, EXPIRED, CANCELED. */
 export type MessageStatus =
+  /** Canceled by cancelMessage before it was sent. Final. */
   | 'CANCELED'
+  /** Delivered to the handset or mailbox. Not final: READ may follow (channels without read reports stay here). */
   | 'DELIVERED'
+  /** validUntil passed before it could be sent. Final. */
   | 'EXPIRED'
+  /** Failed permanently or out of attempts. Final; only retryMessage (back to QUEUED) or a late DELIVERED/READ report from the provider moves it again. */
   | 'FAILED'
+  /** Waiting to be sent (also after a retryable failure, and after retryMessage). */
   | 'QUEUED'
+  /** Read by the recipient. Final. */
   | 'READ'
+  /** Held until sendAt. */
   | 'SCHEDULED'
+  /** Claimed by a worker; the provider is being called. */
   | 'SENDING'
+  /** Accepted by the provider. */
   | 'SENT'
+  /** The provider could not deliver it. Final; only a late DELIVERED/READ report from the provider moves it again. */
   | 'UNDELIVERED';
 
 export type SendEmailInput = {
@@ -387,7 +398,7 @@ export type MessageQueryVariables = Exact<{
 }>;
 
 
-export type MessageQuery = { message: { id: string, messageId: string, channel: Channel, status: MessageStatus, statusAt: string, to: string, externalRef: string | null, idempotencyKey: string | null, metadata: unknown, tags: Array<string>, sendAt: string | null, validUntil: string | null, callbackUrl: string | null, createdAt: string, attempts: number, nextAttemptAt: string | null, provider: string | null, providerMessageId: string | null, events: Array<{ id: string, kind: string, status: MessageStatus | null, previousStatus: MessageStatus | null, errorCode: string | null, errorMessage: string | null, provider: string | null, occurredAt: string }>, lastError: { code: string, message: string | null, retryable: boolean | null } | null, content:
+export type MessageQuery = { message: { id: string, messageId: string, channel: Channel, status: MessageStatus, statusAt: string, to: string, externalRef: string | null, idempotencyKey: string | null, metadata: unknown, tags: Array<string>, sendAt: string | null, validUntil: string | null, callbackUrl: string | null, createdAt: string, attempts: number, nextAttemptAt: string | null, provider: string | null, providerMessageId: string | null, events: Array<{ id: string, kind: string, status: MessageStatus | null, previousStatus: MessageStatus | null, errorCode: string | null, errorMessage: string | null, provider: string | null, occurredAt: string, reportedAt: string | null }>, lastError: { code: string, message: string | null, retryable: boolean | null } | null, content:
       | { __typename: 'EmailContent', to: Array<string>, cc: Array<string>, bcc: Array<string>, from: string | null, subject: string, htmlBody: string | null, textBody: string | null, attachments: Array<string> }
       | { __typename: 'SmsContent', text: string, senderId: string | null, encoding: string, segments: number, flash: boolean, dltEntityId: string | null, dltTemplateId: string | null }
       | { __typename: 'WhatsAppContent', templateName: string, language: string, params: Array<string>, mediaType: MediaType, mediaId: string | null }
@@ -920,6 +931,7 @@ export const MessageDocument = gql`
       errorMessage
       provider
       occurredAt
+      reportedAt
     }
   }
 }

@@ -41,7 +41,8 @@ function spawnProcess(entry: string, readyLine: string, env: Record<string, stri
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !OWN.test(k)));
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: projectRoot,
-    env: { ...inherited, ...env },
+    // Fake providers and receivers listen on loopback: private targets are allowed unless the test says otherwise.
+    env: { ...inherited, HERALD_ALLOW_PRIVATE_TARGETS: 'true', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   if (child.pid === undefined) throw new Error('could not spawn the worker process');

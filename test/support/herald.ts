@@ -64,6 +64,10 @@ export async function startHerald(
     HERALD_BOOTSTRAP_API_KEY: adminKey,
     LOG_LEVEL: 'info',
     HERALD_WORKERS: '0',
+    // Fake providers and callback receivers listen on 127.0.0.1; test/ssrf.test.ts turns this off.
+    HERALD_ALLOW_PRIVATE_TARGETS: 'true',
+    // Tests drive one key hard; the ones about the per-key limit turn it on.
+    HERALD_KEY_RATE_LIMIT: '0',
     ...(database.url ? { DATABASE_URL: database.url, DATABASE_POOL_SIZE: '5' } : {}),
     ...env,
   });

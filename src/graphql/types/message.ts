@@ -9,7 +9,28 @@ import { builder } from '../builder.js';
 import { ErrorInterface } from '../errors.js';
 
 export const ChannelEnum = builder.enumType('Channel', { values: CHANNELS });
-export const MessageStatusEnum = builder.enumType('MessageStatus', { values: MESSAGE_STATUSES });
+// "Final" is messaging/status-machine.ts's isFinal: messageStatusChanged completes there.
+const STATUS_DESCRIPTIONS: Record<MessageStatus, string> = {
+  SCHEDULED: 'Held until sendAt.',
+  QUEUED: 'Waiting to be sent (also after a retryable failure, and after retryMessage).',
+  SENDING: 'Claimed by a worker; the provider is being called.',
+  SENT: 'Accepted by the provider.',
+  DELIVERED: 'Delivered to the handset or mailbox. Not final: READ may follow (channels without read reports stay here).',
+  READ: 'Read by the recipient. Final.',
+  FAILED:
+    'Failed permanently or out of attempts. Final; only retryMessage (back to QUEUED) or a late DELIVERED/READ report from the provider moves it again.',
+  UNDELIVERED: 'The provider could not deliver it. Final; only a late DELIVERED/READ report from the provider moves it again.',
+  EXPIRED: 'validUntil passed before it could be sent. Final.',
+  CANCELED: 'Canceled by cancelMessage before it was sent. Final.',
+};
+
+export const MessageStatusEnum = builder.enumType('MessageStatus', {
+  description: 'Final statuses: READ, FAILED, UNDELIVERED, EXPIRED, CANCELED.',
+  values: Object.fromEntries(MESSAGE_STATUSES.map((s) => [s, { description: STATUS_DESCRIPTIONS[s] }])) as Record<
+    MessageStatus,
+    { description: string }
+  >,
+});
 export const MediaTypeEnum = builder.enumType('MediaType', { values: MEDIA_TYPES });
 
 const option = <T>(row: MessageRow, key: string): T | null => (row.channelOptions[key] as T | undefined) ?? null;
@@ -22,7 +43,8 @@ export const MessageRef = builder.loadableNodeRef('Message', {
 });
 
 const MessageEventRef = builder.objectRef<MessageEventRow>('MessageEvent').implement({
-  description: 'One entry of a message history: a status change, a delivery attempt or a provider report.',
+  description:
+    'One entry of a message history (in the order Herald recorded them): a status change, a delivery attempt or a provider report.',
   fields: (t) => ({
     id: t.exposeID('id'),
     kind: t.exposeString('kind'),
@@ -31,7 +53,15 @@ const MessageEventRef = builder.objectRef<MessageEventRow>('MessageEvent').imple
     provider: t.exposeString('provider', { nullable: true }),
     errorCode: t.exposeString('errorCode', { nullable: true }),
     errorMessage: t.exposeString('errorMessage', { nullable: true }),
-    occurredAt: t.expose('occurredAt', { type: 'DateTime' }),
+    occurredAt: t.expose('occurredAt', {
+      type: 'DateTime',
+      description: "When Herald recorded it. Status events' times never decrease within a message.",
+    }),
+    reportedAt: t.expose('reportedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: "The provider's own timestamp of the report behind it (the provider's clock), if any.",
+    }),
   }),
 });
 
@@ -98,7 +128,9 @@ MessageRef.implement({
     status: t.expose('status', { type: MessageStatusEnum }),
     statusAt: t.expose('statusAt', { type: 'DateTime' }),
     to: t.exposeString('recipient', { description: 'E.164 phone number, or the first To address of an email.' }),
-    content: t.field({ type: MessageContent, resolve: (m) => m }),
+    // A copy: a row loaded through node(id) carries Pothos's "Message" type brand, which would
+    // win over MessageContent's resolveType (the brand is non-enumerable, so a spread drops it).
+    content: t.field({ type: MessageContent, resolve: (m) => ({ ...m }) }),
     provider: t.exposeString('provider', { nullable: true }),
     providerMessageId: t.exposeString('providerMessageId', { nullable: true }),
     attempts: t.exposeInt('attempts'),

@@ -79,7 +79,7 @@ builder.mutationFields((t) => ({
     errors: { types: [ValidationError], directResult: true, union: { name: 'ConfigureProviderResult' } },
     args: { input: t.arg({ type: ConfigureProviderInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const row = await configureProvider(ctx.services.db, ctx.services.providers.secrets, ctx.principal.tenantId, input, ctx.services.now());
+      const row = await configureProvider(ctx.services.db, ctx.services.providers.secrets, ctx.services.outbound, ctx.principal.tenantId, input, ctx.services.now());
       ctx.services.providers.invalidate(ctx.principal.tenantId);
       return row;
     },

@@ -2,7 +2,7 @@ import { decodeGlobalID } from '@pothos/plugin-relay';
 import type { ApiKeyRow, TenantRow } from '../../db/schema.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import { SCOPES, type Scope } from '../../messaging/model.js';
-import { createApiKey, createTenant, getTenant, listApiKeys, revokeApiKey } from '../../tenancy/service.js';
+import { createApiKey, createTenant, getApiKeys, getTenant, listApiKeys, revokeApiKey } from '../../tenancy/service.js';
 import { builder } from '../builder.js';
 
 const ScopeEnum = builder.enumType('ApiKeyScope', {
@@ -20,6 +20,8 @@ export const TenantRef = builder.objectRef<TenantRow>('Tenant').implement({
 
 const ApiKeyRef = builder.node(builder.objectRef<ApiKeyRow>('ApiKey'), {
   id: { resolve: (k) => k.id },
+  // node(id) on an ApiKey: the tenant's own keys only (node-scopes.ts asks for ADMIN first).
+  loadMany: (ids, ctx) => getApiKeys(ctx.services.db, ctx.principal.tenantId, ids),
   isTypeOf: (v) => typeof v === 'object' && v !== null && 'secretHash' in v,
   description: 'An API key. Only its prefix is ever shown again after creation.',
   fields: (t) => ({
@@ -101,7 +103,8 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, ctx) => {
       const row = await revokeApiKey(ctx.services.db, ctx.principal.tenantId, localId(id, 'ApiKey'));
-      ctx.services.authenticator.forgetKey(row.id);
+      // Ends the key's open subscriptions and sockets, here and in the other processes.
+      ctx.services.keyWatch.revoked(row.id);
       return row;
     },
   }),

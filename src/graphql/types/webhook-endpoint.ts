@@ -9,7 +9,7 @@ import {
   type WebhookEndpoint,
 } from '../../callbacks/endpoints.js';
 import type { CallbackPayload } from '../../callbacks/payload.js';
-import { attemptsForDeliveries, deliveriesForEndpoint, deliveriesForMessages } from '../../callbacks/queries.js';
+import { attemptsForDeliveries, deliveriesForEndpoints, deliveriesForMessages } from '../../callbacks/queries.js';
 import type { CallbackAttemptRow, CallbackDeliveryRow } from '../../db/schema.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import { isUuid } from '../../messaging/queries.js';
@@ -89,12 +89,16 @@ WebhookEndpointRef.implement({
     enabled: t.exposeBoolean('enabled'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
-    deliveries: t.field({
-      type: [CallbackDeliveryRef],
+    deliveries: t.loadableList({
+      type: CallbackDeliveryRef,
       authScopes: { read: true },
       description: 'Most recent first (at most 100).',
       args: { first: t.arg.int({ defaultValue: 20 }), status: t.arg({ type: DeliveryStatusEnum }) },
-      resolve: (e, args, ctx) => deliveriesForEndpoint(ctx.services.db, ctx.principal.tenantId, e.id, args),
+      // One loader per place in the document (its arguments are the same at every endpoint
+      // there): every endpoint at that place loads in one query.
+      byPath: true,
+      load: (ids: string[], ctx, args) => deliveriesForEndpoints(ctx.services.db, ctx.principal.tenantId, ids, args),
+      resolve: (e) => e.id,
     }),
   }),
 });
@@ -168,7 +172,8 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     errors: { types: [ValidationError], directResult: true, union: { name: 'CreateWebhookEndpointResult' } },
     args: { input: t.arg({ type: CreateInput, required: true }) },
-    resolve: (_root, { input }, ctx) => createEndpoint(ctx.services.db, ctx.principal.tenantId, input, ctx.services.now()),
+    resolve: (_root, { input }, ctx) =>
+      createEndpoint(ctx.services.db, ctx.services.outbound, ctx.services.providers.secrets, ctx.principal.tenantId, input, ctx.services.now()),
   }),
   updateWebhookEndpoint: t.field({
     type: WebhookEndpointRef,
@@ -176,7 +181,7 @@ builder.mutationFields((t) => ({
     errors: { types: [ValidationError, NotFoundError], directResult: true, union: { name: 'UpdateWebhookEndpointResult' } },
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateInput, required: true }) },
     resolve: (_root, { id, input }, ctx) =>
-      updateEndpoint(ctx.services.db, ctx.principal.tenantId, endpointIdFrom(id), input, ctx.services.now()),
+      updateEndpoint(ctx.services.db, ctx.services.outbound, ctx.principal.tenantId, endpointIdFrom(id), input, ctx.services.now()),
   }),
   deleteWebhookEndpoint: t.field({
     type: WebhookEndpointRef,
@@ -190,6 +195,6 @@ builder.mutationFields((t) => ({
     type: CallbackSecretRef,
     authScopes: { admin: true },
     description: "A new secret for callbacks sent to messages' own callbackUrl (endpoints have their own), shown once.",
-    resolve: (_root, _args, ctx) => rotateCallbackSecret(ctx.services.db, ctx.principal.tenantId, ctx.services.now()),
+    resolve: (_root, _args, ctx) => rotateCallbackSecret(ctx.services.db, ctx.services.providers.secrets, ctx.principal.tenantId, ctx.services.now()),
   }),
 }));

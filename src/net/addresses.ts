@@ -1,6 +1,6 @@
 import { BlockList, isIP } from 'node:net';
 
-// Addresses a media URL may not reach unless HERALD_MEDIA_ALLOW_PRIVATE_URLS is on: loopback,
+// Addresses no tenant-supplied URL may reach unless HERALD_ALLOW_PRIVATE_TARGETS is on: loopback,
 // private, link-local (cloud metadata at 169.254.169.254), unique-local, shared (CGNAT),
 // multicast, documentation and reserved ranges. IPv6 forms that carry an IPv4 address
 // (mapped ::ffff:a.b.c.d, NAT64 64:ff9b::a.b.c.d) are judged by that IPv4 address.
