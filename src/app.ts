@@ -12,6 +12,7 @@ import { openDatabase, type Database } from './db/client.js';
 import { deliveryHealth, metricsText } from './delivery/health.js';
 import { startDelivery, type Delivery } from './delivery/index.js';
 import type { GraphQLContext } from './graphql/context.js';
+import { GRAPHQL_MULTIPART_SLACK, uploadTooLarge, useBodyLimits } from './graphql/body-limits.js';
 import { isClientFacing, isClientMistake, kindOf, pathOf } from './graphql/error-levels.js';
 import { exposeDomainError } from './graphql/errors.js';
 import { limitsPlugins } from './graphql/limits.js';
@@ -60,9 +61,6 @@ function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
 }
-
-/** Room for the GraphQL multipart fields (operations, map) around the file. */
-const GRAPHQL_MULTIPART_SLACK = 1024 * 1024;
 
 /** GraphQL's answer to a request refused on its headers. */
 function graphqlRefusal(refusal: Refusal): string {
@@ -150,8 +148,12 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
     schema,
     graphqlEndpoint: '/graphql',
     fetchAPI: createFetch({ formDataLimits: { fileSize: multipartCap, files: 1, fields: 20, fieldSize: 1024 * 1024 } }),
+    // Body limits are useBodyLimits': Yoga's own default (25,000,000 bytes) would refuse uploads
+    // below HERALD_MEDIA_MAX_BYTES with an untyped 413.
+    maxRequestBodySize: false,
     landingPage: false,
     plugins: [
+      useBodyLimits(config.media.maxBytes),
       ...limitsPlugins(config.graphql),
       subscriptionGuard({ keyWatch: services.keyWatch, maxSsePerKey: config.subscriptions.maxSsePerKey }),
     ],
@@ -212,11 +214,9 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
       const principal = admission?.principal;
       const declared = Number(header(req, 'content-length'));
       if (/^multipart\//i.test(header(req, 'content-type') ?? '') && declared > multipartCap) {
-        res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' }).end(
-          JSON.stringify({
-            errors: [{ message: `the upload is larger than ${config.media.maxBytes} bytes (HERALD_MEDIA_MAX_BYTES)`, extensions: { code: 'MEDIA_TOO_LARGE' } }],
-          }),
-        );
+        const { message, extensions } = uploadTooLarge(config.media.maxBytes);
+        const { http: _http, ...shown } = extensions;
+        res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' }).end(JSON.stringify({ errors: [{ message, extensions: shown }] }));
         return;
       }
       await yoga.handle(req, res, { principal: principal ?? undefined });

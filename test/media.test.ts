@@ -5,7 +5,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { media as mediaTable } from '../src/db/schema.js';
 import { nonPublicReason } from '../src/net/addresses.js';
 import { OutboundGuard } from '../src/net/outbound.js';
@@ -87,6 +87,30 @@ afterAll(async () => {
 });
 
 type Json = Record<string, any>;
+
+/** MPEG-1 layer III frames at 128 kbit/s, 44.1 kHz (417 bytes each), with distinct payloads. */
+function mp3Frames(count: number, variant: number): Buffer {
+  return Buffer.concat(
+    Array.from({ length: count }, (_, i) => {
+      const frame = Buffer.alloc(417, (variant * 7 + i) & 0xff);
+      frame.set([0xff, 0xfb, 0x90, 0x00]);
+      return frame;
+    }),
+  );
+}
+
+/** An ID3v2.4 tag of `size` bytes after its 10-byte header (synchsafe size). */
+function id3Tag(size: number): Buffer {
+  const header = Buffer.from([0x49, 0x44, 0x33, 4, 0, 0, (size >> 21) & 0x7f, (size >> 14) & 0x7f, (size >> 7) & 0x7f, size & 0x7f]);
+  return Buffer.concat([header, Buffer.alloc(size)]);
+}
+
+/** One ADTS (AAC) frame of `length` bytes, header included. */
+function adtsFrame(length: number): Buffer {
+  const frame = Buffer.alloc(length, 0x21);
+  frame.set([0xff, 0xf1, 0x50, 0x80 | ((length >> 11) & 3), (length >> 3) & 0xff, ((length & 7) << 5) | 0x1f, 0xfc]);
+  return frame;
+}
 
 /** A Blob of the bytes (copied into a plain ArrayBuffer, as Blob's types want). */
 const blob = (bytes: Buffer, type?: string) => new Blob([new Uint8Array(bytes)], type ? { type } : {});
@@ -322,11 +346,11 @@ describe('refusals store nothing', () => {
       const form = new FormData();
       form.set('file', blob(big), 'huge.png');
       const multipart = await rest(h, form);
-      expect(multipart).toMatchObject({ status: 413, body: { error: { code: 'PAYLOAD_TOO_LARGE', field: 'file' } } });
+      expect(multipart).toMatchObject({ status: 413, body: { error: { code: 'MEDIA_TOO_LARGE', field: 'file' } } });
       expect(multipart.body.error.message).toMatch(/HERALD_MEDIA_MAX_BYTES/);
 
       const base64 = await rest(h, { data: big.toString('base64') });
-      expect(base64).toMatchObject({ status: 413, body: { error: { code: 'PAYLOAD_TOO_LARGE' } } });
+      expect(base64).toMatchObject({ status: 413, body: { error: { code: 'MEDIA_TOO_LARGE', field: 'data' } } });
 
       serve('huge.png', big, 'image/png');
       for (const url of [`${filesUrl}/files/huge.png`, `${filesUrl}/chunked/huge.png`]) {
@@ -358,6 +382,58 @@ describe('refusals store nothing', () => {
     });
     expect(answer.status).toBe(413);
     expect((JSON.parse(answer.body) as Json).errors[0].extensions.code).toBe('MEDIA_TOO_LARGE');
+  });
+
+  it('one upload limit, HERALD_MEDIA_MAX_BYTES, on GraphQL and REST, answered MEDIA_TOO_LARGE (streamed without a length too)', async () => {
+    // A multipart body streamed in chunks: no Content-Length for a check before reading.
+    const streamed = (head: string, size: number) => {
+      let sent = -1;
+      return new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent < 0) {
+            controller.enqueue(new TextEncoder().encode(`${head}%PDF-1.4\n`));
+            sent = 0;
+          } else if (sent < size) {
+            const n = Math.min(64 * 1024, size - sent);
+            controller.enqueue(new Uint8Array(n).fill(0x20));
+            sent += n;
+          } else {
+            controller.enqueue(new TextEncoder().encode('\r\n--zz--\r\n'));
+            controller.close();
+          }
+        },
+      });
+    };
+    const post = async (url: string, head: string, size: number) => {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { apikey: h.adminKey, 'content-type': 'multipart/form-data; boundary=zz' },
+        body: streamed(head, size),
+        duplex: 'half',
+      } as RequestInit);
+      return { status: res.status, body: (await res.json()) as Json };
+    };
+    const ops = JSON.stringify({ query: UPLOAD, variables: { file: null } });
+    const gqlHead = `--zz\r\nContent-Disposition: form-data; name="operations"\r\n\r\n${ops}\r\n--zz\r\nContent-Disposition: form-data; name="map"\r\n\r\n{"0":["variables.file"]}\r\n--zz\r\nContent-Disposition: form-data; name="0"; filename="big.pdf"\r\nContent-Type: application/pdf\r\n\r\n`;
+    const restHead = '--zz\r\nContent-Disposition: form-data; name="file"; filename="big.pdf"\r\nContent-Type: application/pdf\r\n\r\n';
+    await expectNothingStoredBy(async () => {
+      for (const size of [MAX + 2 * 1024 * 1024, 4 * MAX]) {
+        const gql = await post(h.graphqlUrl, gqlHead, size);
+        expect(gql.status).toBe(413);
+        expect(gql.body.errors[0]).toMatchObject({ extensions: { code: 'MEDIA_TOO_LARGE', field: 'file', limitBytes: MAX } });
+        expect(gql.body.errors[0].message).toMatch(/HERALD_MEDIA_MAX_BYTES/);
+        const restAnswer = await post(`${h.url}/api/media/upload`, restHead, size);
+        expect(restAnswer).toMatchObject({ status: 413, body: { status: 'error', error: { code: 'MEDIA_TOO_LARGE', field: 'file' } } });
+      }
+    });
+  });
+
+  it('GraphQL takes files past the GraphQL server\'s own 25,000,000-byte default, up to the documented cap', async () => {
+    // The default configuration: HERALD_MEDIA_MAX_BYTES 100 MiB, documents up to 100 MiB.
+    const big = Buffer.concat([pdf(77), Buffer.alloc(25_100_000, 0x20)]);
+    const { status, result, body } = await gqlUpload(strict, big, 'annual-report.pdf', 'application/pdf');
+    expect(status, JSON.stringify(body).slice(0, 300)).toBe(200);
+    expect(result).toMatchObject({ __typename: 'Media', kind: 'DOCUMENT', sizeBytes: big.length });
   });
 
   it.each([
@@ -438,6 +514,98 @@ describe('refusals store nothing', () => {
       const res = await fetch(`${h.url}/api/media/upload`, { headers: { apikey: h.adminKey } });
       expect(res.status).toBe(405);
     });
+  });
+});
+
+describe('malformed upload bodies are 400s, never an exit', () => {
+  // In a plain Node process an unhandled stream 'error' ends the process; under the test
+  // runner it surfaces here instead, so each case checks none was raised.
+  const uncaught: unknown[] = [];
+  const record = (err: unknown) => void uncaught.push(err);
+  beforeAll(() => void process.on('uncaughtException', record));
+  afterAll(() => void process.off('uncaughtException', record));
+  afterEach(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(uncaught.splice(0).map(String)).toEqual([]);
+  });
+
+  /** Sends `body` as it is (no framing fixed up) and reads the answer. */
+  async function rawPost(url: string, contentType: string, body: string, key = h.adminKey) {
+    const res = await fetch(url, { method: 'POST', headers: { apikey: key, 'content-type': contentType }, body });
+    return { status: res.status, body: (await res.json()) as Json };
+  }
+
+  const file = 'Content-Disposition: form-data; name="file"; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\n';
+  const ops = JSON.stringify({ query: UPLOAD, variables: { file: null } });
+  const gqlParts = `--zz\r\nContent-Disposition: form-data; name="operations"\r\n\r\n${ops}\r\n--zz\r\nContent-Disposition: form-data; name="map"\r\n\r\n{"0":["variables.file"]}\r\n`;
+
+  it('cut-short multipart bodies (REST and GraphQL) are 400s; Herald stores nothing and keeps answering', async () => {
+    const restCases: Array<[string, string, string]> = [
+      ['a file part that never ends (the reported crash)', 'multipart/form-data; boundary=zz', `--zz\r\n${file}unterminated`],
+      ['a file part cut inside its closing boundary', 'multipart/form-data; boundary=zz', `--zz\r\n${file}hello\r\n--z`],
+      ['a body cut inside the part headers', 'multipart/form-data; boundary=zz', '--zz\r\nContent-Disposition: form-da'],
+      ['a field, then a large file part that never ends', 'multipart/form-data; boundary=zz', `--zz\r\nContent-Disposition: form-data; name="mediaType"\r\n\r\ndocument\r\n--zz\r\n${file}${'x'.repeat(200_000)}`],
+      ['a file part under another name, cut short', 'multipart/form-data; boundary=zz', '--zz\r\nContent-Disposition: form-data; name="attachment"; filename="a.txt"\r\n\r\nunterminated'],
+      ['a second file part, cut short', 'multipart/form-data; boundary=zz', `--zz\r\n${file}one\r\n--zz\r\n${file}two, unterminated`],
+      ['only a preamble', 'multipart/form-data; boundary=zz', 'no boundary anywhere'],
+      ['no boundary parameter', 'multipart/form-data', `--zz\r\n${file}x`],
+    ];
+    await expectNothingStoredBy(async () => {
+      for (const [name, contentType, body] of restCases) {
+        const answer = await rawPost(`${h.url}/api/media/upload`, contentType, body);
+        // The first problem found answers: the cut, or a part that was wrong before it.
+        const expected = /another name/.test(name) ? { code: 'INVALID_INPUT', field: 'attachment' } : /second file/.test(name) ? { code: 'INVALID_INPUT', field: 'file' } : { code: 'MALFORMED_REQUEST', field: null };
+        expect(answer, name).toMatchObject({ status: 400, body: { status: 'error', error: expected } });
+      }
+      const gql = await rawPost(h.graphqlUrl, 'multipart/form-data; boundary=zz', `${gqlParts}--zz\r\nContent-Disposition: form-data; name="0"; filename="a.txt"\r\n\r\nunterminated`);
+      expect(gql.status).toBe(400);
+      expect(gql.body.errors[0].message).toMatch(/multipart/);
+
+      // Clients that go away in the middle of their file: at once (while Herald still checks
+      // the key) or once Herald is reading.
+      for (const delay of [0, 100]) {
+        await new Promise<void>((resolve) => {
+          const req = httpRequest(`${h.url}/api/media/upload`, {
+            method: 'POST',
+            headers: { apikey: h.adminKey, 'content-type': 'multipart/form-data; boundary=zz', 'content-length': '1000000' },
+          });
+          req.on('error', () => resolve());
+          req.write(`--zz\r\n${file}${'y'.repeat(100_000)}`, () =>
+            setTimeout(() => {
+              req.destroy();
+              resolve();
+            }, delay),
+          );
+        });
+      }
+      // Its partial file is removed once Herald sees the connection end.
+      await expect.poll(async () => (await stored()).files, { timeout: 5000 }).toBe((await stored()).rows);
+    });
+    expect(await (await fetch(`${h.url}/healthz`)).json()).toMatchObject({ status: 'ok' });
+    expect(h.logLines().filter((l) => JSON.parse(l).level >= 50)).toEqual([]);
+  });
+});
+
+describe('content that cannot be identified is refused', () => {
+  it('three garbage bytes named note.txt are not MPEG audio (GraphQL, REST multipart, REST base64)', async () => {
+    const garbage = Buffer.from([0xff, 0xfb, 0x90]);
+    await expectNothingStoredBy(async () => {
+      const { result } = await gqlUpload(h, garbage, 'note.txt', 'text/plain');
+      expect(result).toMatchObject({ __typename: 'UnsupportedMediaError', code: 'UNSUPPORTED_MEDIA', field: 'file' });
+      expect(result.detectedType).not.toBe('audio/mpeg');
+
+      const form = new FormData();
+      form.set('file', blob(garbage, 'text/plain'), 'note.txt');
+      expect(await rest(h, form)).toMatchObject({ status: 415, body: { error: { code: 'UNSUPPORTED_MEDIA_TYPE', field: 'file' } } });
+      const base64 = await rest(h, { data: Buffer.from([0xff, 0xf1, 0x50, 0x80]).toString('base64'), filename: 'note.txt' });
+      expect(base64).toMatchObject({ status: 415, body: { error: { code: 'UNSUPPORTED_MEDIA_TYPE', field: 'data' } } });
+    });
+  });
+
+  it('bytes that hold MPEG audio frames are still audio', async () => {
+    const bytes = mp3Frames(4, 90);
+    const result = await uploaded(h, bytes, 'jingle.mp3', 'audio/mpeg');
+    expect(result).toMatchObject({ kind: 'AUDIO', mimeType: 'audio/mpeg', sizeBytes: bytes.length });
   });
 });
 
@@ -569,6 +737,24 @@ describe('recognising the bytes', () => {
     await expect(detect(Buffer.from([0x68, 0xff, 0xfe, 0x69]), { filename: 'a.txt' })).rejects.toThrow(/not valid UTF-8/);
     await expect(detect(Buffer.from('a\u0000b'), { contentType: 'text/plain' })).rejects.toThrow(/control characters/);
     await expect(detect(Buffer.from('just text'), { kind: 'IMAGE', filename: 'a.txt' })).rejects.toBeInstanceOf(UnsupportedMediaError);
+  });
+
+  it('MPEG audio and AAC need real frames, not two bytes of frame sync', async () => {
+    // Frames chained one after the other, behind an ID3 tag or not; one frame that ends the file.
+    expect(await detect(mp3Frames(3, 1))).toMatchObject({ kind: 'AUDIO', mimeType: 'audio/mpeg' });
+    expect(await detect(Buffer.concat([id3Tag(300), mp3Frames(2, 2)]))).toMatchObject({ kind: 'AUDIO', mimeType: 'audio/mpeg' });
+    expect(await detect(mp3Frames(1, 3))).toMatchObject({ kind: 'AUDIO', mimeType: 'audio/mpeg' });
+    expect(await detect(Buffer.concat([adtsFrame(40), adtsFrame(40)]))).toMatchObject({ kind: 'AUDIO', mimeType: 'audio/aac' });
+    for (const [what, bytes] of [
+      ['sync bytes alone', Buffer.from([0xff, 0xfb, 0x90])],
+      ['a frame header followed by something else', Buffer.concat([mp3Frames(1, 4), Buffer.alloc(500, 7)])],
+      ['a frame header with a reserved bitrate', Buffer.concat([Buffer.from([0xff, 0xfb, 0xf0, 0]), Buffer.alloc(600)])],
+      ['an ID3 tag announcing more than there is', id3Tag(300).subarray(0, 100)],
+      ['an ID3 tag and nothing after it', id3Tag(300)],
+      ['ADTS sync with a broken length', Buffer.concat([Buffer.from([0xff, 0xf1, 0x50, 0x80, 0, 0, 0]), Buffer.alloc(100)])],
+    ] as const) {
+      await expect(detect(bytes), what).rejects.toBeInstanceOf(UnsupportedMediaError);
+    }
   });
 
   it('an empty file is refused', async () => {

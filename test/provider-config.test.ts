@@ -72,6 +72,37 @@ describe('tenant providers', () => {
     expect((await gql('{ providers { name } }')).providers).toEqual([]);
   });
 
+  it('kinds named like Object.prototype members, and hostile settings or secrets, are typed refusals naming the field', async () => {
+    const logged = h.logLines().length;
+    for (const kind of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
+      const result = (await gql(CONFIGURE, { input: { name: 'mine', kind, settings: {} } })).configureProvider;
+      expect(result, kind).toMatchObject({ __typename: 'ValidationError', field: 'kind', message: expect.stringMatching(/^kind must be one of sandbox, /) });
+    }
+    const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
+    const cases: Array<[string, string, RegExp]> = [
+      [`{"name":"mine","kind":"sandbox","settings":${deep}}`, 'settings', /nested deeper than 32 levels/],
+      ['{"name":"mine","kind":"sandbox","settings":{},"secrets":{"webhookSecret":"0123456789abcdef\\ud800"}}', 'secrets', /lone UTF-16 surrogate/],
+      ['{"name":"mine","kind":"sandbox","settings":{},"secrets":{"webhookSecret":"0123456789abcdef\\u0000"}}', 'secrets', /NUL/],
+      ['{"name":"mine","kind":"sandbox","settings":{"__proto__":{"polluted":true}}}', 'settings', /key "__proto__"/],
+    ];
+    for (const [input, field, message] of cases) {
+      const res = await fetch(h.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${tenantKey}` },
+        body: `{"query":${JSON.stringify(CONFIGURE)},"variables":{"input":${input}}}`,
+      });
+      const result = ((await res.json()) as { data: { configureProvider: { field: string; message: string } } }).data.configureProvider;
+      expect(result, input.slice(0, 80)).toMatchObject({ __typename: 'ValidationError', field });
+      expect(result.message).toMatch(message);
+      // The secret's value is never echoed back.
+      expect(result.message).not.toMatch(/0123456789abcdef/);
+    }
+    const disabled = await gql('mutation { setProviderEnabled(name: "x\\u0000y", enabled: false) { __typename } }');
+    expect(disabled.setProviderEnabled.__typename).toBe('NotFoundError');
+    expect((await gql('{ providers { name } }')).providers).toEqual([]);
+    expect(h.logLines().slice(logged).filter((l) => JSON.parse(l).level >= 50)).toEqual([]);
+  });
+
   it('configures Twilio, never returns the secret, and routes SMS through it', async () => {
     const ok = await gql(CONFIGURE, {
       input: { name: 'mine', kind: 'twilio', settings: { accountSid: fake.accountSid, baseUrl: fake.url, from: '+15005550006' }, secrets: { authToken: fake.authToken } },

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SendSmsMutation } from './client/sdk.js';
 import { startHerald, type Sdk, type TestHerald } from './support/herald.js';
 import { pdf } from './support/media-fixtures.js';
+import { messages as messagesTable } from '../src/db/schema.js';
 
 let h: TestHerald;
 let admin: Sdk;
@@ -177,6 +178,107 @@ describe('invalid input', () => {
     const body = (await res.json()) as { errors: Array<{ message: string }> };
     expect(body.errors[0]?.message).toMatch(/AUDIO.*MediaType/);
     expect(await countMessages(admin)).toBe(before);
+  });
+});
+
+describe('hostile input is a typed ValidationError, stores nothing and logs no error', () => {
+  /** JSON nested `depth` deep, written out as text: JSON.stringify itself would overflow on it. */
+  const nested = (depth: number, open: string, close: string) => `${open.repeat(depth)}1${close.repeat(depth)}`;
+
+  /** A mutation sent as raw JSON text (variables spliced in as written). */
+  async function raw(query: string, variablesJson: string) {
+    const res = await fetch(h.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${h.adminKey}` },
+      body: `{"query":${JSON.stringify(query)},"variables":${variablesJson}}`,
+    });
+    return { status: res.status, body: (await res.json()) as { data?: Record<string, any>; errors?: Array<{ message: string; extensions?: { code?: string } }> } };
+  }
+
+  const R = '__typename ... on ValidationError { field message }';
+  const SMS = `mutation($in: SendSmsInput!) { sendSms(input: $in) { ${R} } }`;
+  const WA = `mutation($in: SendWhatsAppInput!) { sendWhatsApp(input: $in) { ${R} } }`;
+  const EMAIL = `mutation($in: SendEmailInput!) { sendEmail(input: $in) { ${R} } }`;
+  const sms = '"to":"+918800001234","text":"hello"';
+  const wa = '"to":"+918800001234","templateName":"invoice_due"';
+  const email = '"to":["a@example.com"],"subject":"s","text":"t"';
+  // JSON escapes: a lone surrogate cannot be written any other way in a request body.
+  const HIGH = '\\ud800';
+  const LOW = '\\udc00';
+
+  const cases: Array<[string, string, string, string, RegExp]> = [
+    ['metadata nested 5,000 objects deep', SMS, `{"in":{${sms},"metadata":${nested(5000, '{"a":', '}')}}}`, 'metadata', /nested deeper than 32 levels/],
+    ['metadata nested 20,000 arrays deep', SMS, `{"in":{${sms},"metadata":${nested(20000, '[', ']')}}}`, 'metadata', /nested deeper than 32 levels/],
+    ['a lone surrogate in a metadata value', SMS, `{"in":{${sms},"metadata":{"note":"a${HIGH}b"}}}`, 'metadata', /lone UTF-16 surrogate.*metadata\.note/],
+    ['a lone surrogate in a metadata key', SMS, `{"in":{${sms},"metadata":{"k${LOW}":1}}}`, 'metadata', /key .*lone UTF-16 surrogate/],
+    ['__proto__ as a metadata key', SMS, `{"in":{${sms},"metadata":{"x":{"__proto__":{"admin":true}}}}}`, 'metadata', /key "__proto__"/],
+    ['constructor as a metadata key', SMS, `{"in":{${sms},"metadata":{"constructor":1}}}`, 'metadata', /key "constructor"/],
+    ['a lone surrogate in SMS text', SMS, `{"in":{"to":"+918800001234","text":"hi ${HIGH}"}}`, 'text', /lone UTF-16 surrogate/],
+    ['a lone surrogate in externalRef', SMS, `{"in":{${sms},"externalRef":"ref-${LOW}"}}`, 'externalRef', /lone UTF-16 surrogate/],
+    ['a lone surrogate in idempotencyKey', SMS, `{"in":{${sms},"idempotencyKey":"k-${HIGH}"}}`, 'idempotencyKey', /lone UTF-16 surrogate/],
+    ['a lone surrogate in callbackUrl', SMS, `{"in":{${sms},"callbackUrl":"https://example.com/${HIGH}"}}`, 'callbackUrl', /lone UTF-16 surrogate/],
+    ['a lone surrogate in a template parameter', WA, `{"in":{${wa},"params":["John","${LOW}"]}}`, 'params.1', /lone UTF-16 surrogate/],
+    ['metadata nested deep on WhatsApp', WA, `{"in":{${wa},"metadata":${nested(3000, '{"a":', '}')}}}`, 'metadata', /nested deeper/],
+    ['a lone surrogate in email html', EMAIL, `{"in":{"to":["a@example.com"],"subject":"s","html":"<p>${HIGH}</p>"}}`, 'html', /lone UTF-16 surrogate/],
+    ['a lone surrogate in email subject', EMAIL, `{"in":{"to":["a@example.com"],"subject":"s${LOW}","text":"t"}}`, 'subject', /lone UTF-16 surrogate/],
+    ['a lone surrogate in email text', EMAIL, `{"in":{${email.replace('"text":"t"', `"text":"${HIGH}"`)}}}`, 'text', /lone UTF-16 surrogate/],
+  ];
+
+  it.each(cases)('%s', async (_name, query, variables, field, message) => {
+    const before = await h.herald.services.db.$count(messagesTable);
+    const logged = h.logLines().length;
+    const { status, body } = await raw(query, variables);
+    expect(status).toBe(200);
+    const result = Object.values(body.data ?? {})[0];
+    expect(result, JSON.stringify(body)).toMatchObject({ __typename: 'ValidationError', field });
+    expect(result.message).toMatch(new RegExp(`^${field.replace('.', '\\.')} `));
+    expect(result.message).toMatch(message);
+    expect(await h.herald.services.db.$count(messagesTable)).toBe(before);
+    expect(h.logLines().slice(logged).filter((l) => JSON.parse(l).level >= 50)).toEqual([]);
+  });
+
+  it('messages(filter) with NUL or a lone surrogate in to, tag or externalRef is an INVALID_INPUT naming the filter field', async () => {
+    const query = 'query($f: MessageFilter) { messages(first: 5, filter: $f) { edges { node { id } } } }';
+    for (const key of ['to', 'tag', 'externalRef']) {
+      for (const value of ['a\\u0000b', `a${HIGH}`]) {
+        const { body } = await raw(query, `{"f":{"${key}":"${value}"}}`);
+        expect(body.errors?.[0], `${key} ${value}`).toMatchObject({ extensions: { code: 'INVALID_INPUT', field: `filter.${key}` } });
+      }
+    }
+  });
+
+  it('the DateTime scalar refuses dates that do not exist and values without a zone, naming the argument path; it keeps the rest', async () => {
+    const refused: Array<[string, string]> = [
+      ['2027-02-30T10:00:00Z', 'a day February does not have'],
+      ['2027-04-31T10:00:00Z', 'a day April does not have'],
+      ['2027-02-10T24:00:00Z', 'hour 24'],
+      ['2027-02-10T10:60:00Z', 'minute 60'],
+      ['2027-02-10T10:00:00', 'no time zone'],
+      ['2027-02-10', 'a date without a time'],
+      ['2027-02-10T10:00:00+25:00', 'an offset of 25 hours'],
+    ];
+    const before = await h.herald.services.db.$count(messagesTable);
+    const logged = h.logLines().length;
+    for (const [value, why] of refused) {
+      const { body } = await raw(SMS, JSON.stringify({ in: { to: '+918800001234', text: 'later', sendAt: value } }));
+      expect(body.data, why).toBeUndefined();
+      expect(body.errors?.[0]?.message, why).toMatch(/"\$in".*at "in\.sendAt".*DateTime must be an ISO 8601 date-time that exists, with a time zone/);
+    }
+    expect(await h.herald.services.db.$count(messagesTable)).toBe(before);
+    // A value that does not coerce is the client's mistake: nothing at error level.
+    expect(h.logLines().slice(logged).filter((l) => JSON.parse(l).level >= 50)).toEqual([]);
+
+    const at = new Date(Date.now() + 30 * 24 * 3600_000);
+    const day = at.toISOString().slice(0, 10);
+    const validUntil = new Date(at.getTime() + 24 * 3600_000).toISOString();
+    for (const [sendAt, expected] of [
+      [`${day}T10:00:00Z`, `${day}T10:00:00.000Z`],
+      [`${day}T10:00:00.123Z`, `${day}T10:00:00.123Z`],
+      [`${day}T15:30:00+05:30`, `${day}T10:00:00.000Z`],
+    ]) {
+      const sent = asMessage((await admin.SendSms({ input: { to: '+918800001234', text: 'later', sendAt, validUntil } })).sendSms);
+      expect(sent.sendAt).toBe(expected);
+    }
   });
 });
 

@@ -134,6 +134,37 @@ describe('registry', () => {
   });
 });
 
+describe('hostile template input', () => {
+  const CREATE = 'mutation($in: CreateTemplateInput!) { createTemplate(input: $in) { __typename ... on ValidationError { field message } } }';
+  async function createRaw(inputJson: string) {
+    const res = await fetch(h.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${h.adminKey}` },
+      body: `{"query":${JSON.stringify(CREATE)},"variables":{"in":${inputJson}}}`,
+    });
+    return ((await res.json()) as { data: { createTemplate: { __typename: string; field?: string; message?: string } } }).data.createTemplate;
+  }
+
+  it.each([
+    ['buttons nested 5,000 deep', `{"channel":"WHATSAPP","name":"deep_buttons","body":"hi","buttons":[${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}]}`, 'buttons.0', /nested deeper than 32 levels/],
+    ['a lone surrogate in a button', '{"channel":"WHATSAPP","name":"sur_button","body":"hi","buttons":[{"type":"QUICK_REPLY","text":"\\udc00"}]}', 'buttons.0', /lone UTF-16 surrogate/],
+    ['__proto__ in a button', '{"channel":"WHATSAPP","name":"proto_button","body":"hi","buttons":[{"__proto__":{"x":1}}]}', 'buttons.0', /key "__proto__"/],
+    ['a lone surrogate in the body', '{"channel":"WHATSAPP","name":"sur_body","body":"hi \\ud800"}', 'body', /lone UTF-16 surrogate/],
+    ['a lone surrogate in the email html', '{"channel":"EMAIL","name":"sur_html","body":"hi","subject":"s","html":"<p>\\ud800</p>"}', 'html', /lone UTF-16 surrogate/],
+    ['a lone surrogate in the subject', '{"channel":"EMAIL","name":"sur_subject","body":"hi","subject":"s\\udfff"}', 'subject', /lone UTF-16 surrogate/],
+    ['a lone surrogate in the header text', '{"channel":"WHATSAPP","name":"sur_header","body":"hi","headerKind":"TEXT","headerText":"\\ud800"}', 'headerText', /lone UTF-16 surrogate/],
+    ['a lone surrogate in the category', '{"channel":"WHATSAPP","name":"sur_category","body":"hi","category":"\\ud800"}', 'category', /lone UTF-16 surrogate/],
+  ])('%s is a ValidationError naming the field; nothing is stored, no error is logged', async (_name, input, field, message) => {
+    const before = (await admin.Templates({})).templates.length;
+    const logged = h.logLines().length;
+    const result = await createRaw(input);
+    expect(result).toMatchObject({ __typename: 'ValidationError', field });
+    expect(result.message).toMatch(message);
+    expect((await admin.Templates({})).templates.length).toBe(before);
+    expect(h.logLines().slice(logged).filter((l) => JSON.parse(l).level >= 50)).toEqual([]);
+  });
+});
+
 describe('preview', () => {
   it('fills in the placeholders, or names what the template expects', async () => {
     const ok = (await admin.PreviewTemplate({ channel: 'WHATSAPP', name: 'invoice_due', language: 'en', params: ['John', 'INV-1', '1 May', '250.00'] })).previewTemplate;

@@ -1,12 +1,12 @@
 import { GraphQLError, Kind } from 'graphql';
+import { parseDateTime } from '../validation/input.js';
 import { builder } from './builder.js';
 
+// The same rule as the REST parameters: a zone is required and the date must exist.
 function parseDate(value: unknown): Date {
-  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value)) {
-    const d = new Date(value);
-    if (!Number.isNaN(d.getTime())) return d;
-  }
-  throw new GraphQLError('DateTime must be an ISO 8601 string such as 2026-01-31T09:30:00Z');
+  const parsed = typeof value === 'string' ? parseDateTime(value) : null;
+  if (parsed) return parsed;
+  throw new GraphQLError('DateTime must be an ISO 8601 date-time that exists, with a time zone, such as 2026-01-31T09:30:00Z or 2026-01-31T15:00:00+05:30');
 }
 
 builder.scalarType('DateTime', {

@@ -103,7 +103,12 @@ export async function kindFromHead(head: Uint8Array): Promise<{ kind: MediaKind;
  */
 export async function detectMedia(open: () => Promise<Readable>, size: number, claims: Claims, field: string): Promise<Detected> {
   if (size === 0) throw new ValidationError(field, `${field} is empty`);
-  const type = await withStream(open, (s) => fileTypeFromStream(s));
+  let type = await withStream(open, (s) => fileTypeFromStream(s));
+  // file-type calls any two bytes starting 0xFF 0xE0..0xFF MPEG audio or AAC: such a verdict
+  // stands only when the bytes hold real frames. Otherwise they are not recognised at all.
+  if (type && (type.mime === MIME.mpeg || type.mime === MIME.aac) && !(await withStream(open, (s) => holdsAudioFrames(s, size)))) {
+    type = undefined;
+  }
   let found = type ? RECOGNISED[type.mime] : undefined;
 
   if (!found && type?.mime === 'application/x-cfb') {
@@ -164,6 +169,77 @@ async function readHead(stream: Readable, n: number): Promise<Uint8Array> {
     if (length >= n) break;
   }
   return Buffer.concat(chunks).subarray(0, n);
+}
+
+/** How many bytes of an ID3v2 tag (header included) the bytes start with; 0 when none. */
+function id3Length(head: Uint8Array): number {
+  if (head.length < 10 || head[0] !== 0x49 || head[1] !== 0x44 || head[2] !== 0x33) return 0;
+  // A synchsafe size: 7 bits per byte; a footer adds 10 bytes.
+  const size = ((head[6]! & 0x7f) << 21) | ((head[7]! & 0x7f) << 14) | ((head[8]! & 0x7f) << 7) | (head[9]! & 0x7f);
+  return 10 + size + ((head[5]! & 0x10) !== 0 ? 10 : 0);
+}
+
+const MPEG_BITRATES_KBPS: Readonly<Record<string, readonly number[]>> = {
+  // MPEG-1 layers I, II, III; MPEG-2 and 2.5 layer I, layers II and III. Index 0 (free) and 15 are not used.
+  '1-1': [0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448],
+  '1-2': [0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384],
+  '1-3': [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320],
+  '2-1': [0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256],
+  '2-2': [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
+  '2-3': [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
+};
+const MPEG_SAMPLE_RATES: Readonly<Record<number, readonly number[]>> = { 3: [44100, 48000, 32000], 2: [22050, 24000, 16000], 0: [11025, 12000, 8000] };
+
+/** The length of the MPEG audio or ADTS frame whose header starts at `at`, or 0 when there is none. */
+function frameLength(b: Uint8Array, at: number): number {
+  if (at + 7 > b.length || b[at] !== 0xff || (b[at + 1]! & 0xe0) !== 0xe0) return 0;
+  const version = (b[at + 1]! >> 3) & 3;
+  const layer = (b[at + 1]! >> 1) & 3;
+  if (layer === 0) {
+    // ADTS (AAC): 12 sync bits, a sampling index up to 12, a 13-bit frame length including the header.
+    if ((b[at + 1]! & 0xf0) !== 0xf0 || ((b[at + 2]! >> 2) & 0xf) > 12) return 0;
+    const length = ((b[at + 3]! & 3) << 11) | (b[at + 4]! << 3) | (b[at + 5]! >> 5);
+    return length >= ((b[at + 1]! & 1) === 0 ? 9 : 7) ? length : 0;
+  }
+  const rates = MPEG_SAMPLE_RATES[version];
+  const bitrateIndex = b[at + 2]! >> 4;
+  const rateIndex = (b[at + 2]! >> 2) & 3;
+  if (!rates || bitrateIndex === 0 || bitrateIndex === 15 || rateIndex === 3) return 0;
+  const layerNumber = 4 - layer;
+  const kbps = MPEG_BITRATES_KBPS[`${version === 3 ? 1 : 2}-${layerNumber}`]![bitrateIndex]!;
+  const rate = rates[rateIndex]!;
+  const padding = (b[at + 2]! >> 1) & 1;
+  if (layerNumber === 1) return (Math.floor((12 * kbps * 1000) / rate) + padding) * 4;
+  const perSample = layerNumber === 3 && version !== 3 ? 72 : 144;
+  return Math.floor((perSample * kbps * 1000) / rate) + padding;
+}
+
+/** Longest MPEG audio frame (layer II, 384 kbit/s at 8 kHz would be longer, but does not exist). */
+const MAX_FRAME = 8192;
+
+/**
+ * MPEG audio or ADTS: after an optional ID3v2 tag, a frame header whose frame either ends the
+ * file or is followed by another frame header. Two bytes of sync alone are not audio.
+ */
+async function holdsAudioFrames(stream: Readable, size: number): Promise<boolean> {
+  // Keep only the bytes from the first frame on: an ID3 tag may carry megabytes of cover art.
+  let kept: Buffer = Buffer.alloc(0);
+  let from = 0; // offset of kept[0] in the file
+  let tag: number | undefined;
+  for await (const chunk of stream) {
+    kept = Buffer.concat([kept, chunk as Buffer]);
+    if (tag === undefined && from + kept.length >= Math.min(10, size)) tag = id3Length(kept);
+    if (tag !== undefined && tag > from) {
+      const drop = Math.min(tag - from, kept.length);
+      kept = kept.subarray(drop);
+      from += drop;
+    }
+    if (tag !== undefined && from === tag && kept.length >= 2 * MAX_FRAME) break;
+  }
+  if (tag === undefined || tag >= size || from !== tag) return false;
+  const length = frameLength(kept, 0);
+  if (length === 0) return false;
+  return tag + length === size || frameLength(kept, length) > 0;
 }
 
 /** Control characters other than tab, line feed, form feed and carriage return. */

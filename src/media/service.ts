@@ -3,6 +3,7 @@ import type { Db } from '../db/client.js';
 import { media, type MediaRow } from '../db/schema.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
+import { checkOptionalText, checkText } from '../validation/input.js';
 import { detectMedia, kindFromHead, type Claims } from './detect.js';
 import { MediaTooLargeError } from './errors.js';
 import { fetchMedia, redactUrl } from './fetch-url.js';
@@ -76,6 +77,7 @@ export class MediaService {
   /** Fetches a URL (SSRF-safe) and uploads what it answers. */
   async fromUrl(tenantId: string, url: string, details: MediaDetails): Promise<UploadResult> {
     checkDetails(details);
+    checkText(details.field, url);
     const fetched = await fetchMedia(url, {
       field: details.field,
       guard: this.opts.outbound,
@@ -209,11 +211,11 @@ export class MediaService {
 
 /** Caption and filename, normalised; a ValidationError names the one at fault. */
 export function checkDetails(details: Pick<MediaDetails, 'caption' | 'filename'>): { caption: string | undefined; filename: string | undefined } {
-  const caption = details.caption?.trim() || undefined;
-  if (caption !== undefined) {
-    if (caption.length > MAX_CAPTION) throw new ValidationError('caption', `caption must be at most ${MAX_CAPTION} characters`);
-    if (caption.includes('\u0000')) throw new ValidationError('caption', 'caption must not contain NUL characters');
+  const caption = checkOptionalText('caption', details.caption)?.trim() || undefined;
+  if (caption !== undefined && caption.length > MAX_CAPTION) {
+    throw new ValidationError('caption', `caption must be at most ${MAX_CAPTION} characters`);
   }
+  checkOptionalText('filename', details.filename);
   // Only the last path segment, printable: a filename is shown to recipients, never used as a path.
   const filename =
     details.filename

@@ -2,6 +2,7 @@ import { and, arrayContains, asc, desc, eq, gt, gte, inArray, lt, or, type SQL }
 import type { Db } from '../db/client.js';
 import { messageEvents, messages, type MessageEventRow, type MessageRow } from '../db/schema.js';
 import { ValidationError } from '../errors.js';
+import { checkOptionalText } from '../validation/input.js';
 import type { Channel, MessageStatus } from './model.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -97,6 +98,10 @@ export async function listMessages(db: Db, tenantId: string, filter: MessageFilt
   const after = page.after ? decodeCursor(page.after, 'after') : undefined;
   const before = page.before ? decodeCursor(page.before, 'before') : undefined;
 
+  // Text PostgreSQL cannot compare (NUL) is refused, not sent to the database.
+  checkOptionalText('filter.to', filter.to);
+  checkOptionalText('filter.tag', filter.tag);
+  checkOptionalText('filter.externalRef', filter.externalRef);
   const conditions: SQL[] = [eq(messages.tenantId, tenantId)];
   if (filter.channel) conditions.push(eq(messages.channel, filter.channel));
   if (filter.status) conditions.push(eq(messages.status, filter.status));

@@ -2,6 +2,7 @@ import parsePhoneNumber, { type CountryCode } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import { destinationRefused, type OutboundGuard } from '../net/outbound.js';
+import { jsonProblem, textProblem } from '../validation/input.js';
 import { MEDIA_TYPES, type MediaType } from './model.js';
 
 // Send-input rules shared by every API. Each schema both checks and normalises (E.164 phone
@@ -13,12 +14,15 @@ const MAX_SCHEDULE_AHEAD_MS = 400 * 24 * 3600 * 1000;
 /** Files one email may attach at most (their total size is HERALD_EMAIL_ATTACHMENT_MAX_BYTES at most). */
 export const MAX_EMAIL_ATTACHMENTS = 10;
 
-/** PostgreSQL text cannot hold NUL; refusing it here keeps such input a 400, not a 500. */
+/** Free text: no NUL (PostgreSQL refuses it) and no lone surrogate (stored as U+FFFD otherwise). */
 const text = (max: number) =>
   z
     .string()
     .max(max, `must be at most ${max} characters`)
-    .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters');
+    .superRefine((s, ctx) => {
+      const problem = textProblem(s);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
 
 const requiredText = (max: number) =>
   text(max)
@@ -73,10 +77,12 @@ const common = {
   externalRef: optional(requiredText(255)),
   metadata: optional(
     z.unknown().superRefine((value, ctx) => {
+      // Shape first: stringifying JSON nested thousands deep would exhaust the stack.
+      const found = jsonProblem(value);
+      if (found) return ctx.addIssue({ code: 'custom', message: found.path ? `${found.problem} (at metadata.${found.path.slice(0, 120)})` : found.problem });
       const json = JSON.stringify(value);
       if (json === undefined) ctx.addIssue({ code: 'custom', message: 'must be JSON' });
       else if (json.length > 16_384) ctx.addIssue({ code: 'custom', message: 'must be at most 16 KB of JSON' });
-      else if (json.includes('\\u0000')) ctx.addIssue({ code: 'custom', message: 'must not contain NUL characters' });
     }),
   ),
   tags: optional(

@@ -2,6 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { connect as netConnect, isIP, type LookupFunction, type Socket } from 'node:net';
 import { Agent, buildConnector } from 'undici';
 import { ValidationError } from '../errors.js';
+import { checkText } from '../validation/input.js';
 import { nonPublicReason } from './addresses.js';
 
 // The one guard for every URL a tenant chooses and Herald connects to: webhook endpoints, a
@@ -59,7 +60,8 @@ export const destinationRefused = (field: string, why: string): ValidationError 
 
 /** A tenant-supplied http(s) URL, parsed, or a ValidationError naming `field` (guard aside). */
 export function parseOutboundUrl(raw: string, field: string): URL {
-  const value = raw.trim();
+  // NUL or a lone surrogate: refused as such, not parsed into something else.
+  const value = checkText(field, raw).trim();
   if (value.length > MAX_URL_LENGTH) throw new ValidationError(field, `${field} must be at most ${MAX_URL_LENGTH} characters`);
   let url: URL;
   try {

@@ -6,6 +6,7 @@ import { NotFoundError, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Channel } from '../messaging/model.js';
 import { checkOutboundHost, checkOutboundUrl, type OutboundGuard } from '../net/outbound.js';
+import { checkJson, ownEntry } from '../validation/input.js';
 import { PROVIDER_KINDS } from './kinds.js';
 import type { ProviderRegistry } from './registry.js';
 import type { SecretBox } from './secrets.js';
@@ -18,7 +19,7 @@ export type ProviderInput = { name: string; kind: string; settings?: unknown; se
 const NAME = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 
 function parseOrFail(schema: z.ZodType, value: unknown, prefix: string): unknown {
-  const result = schema.safeParse(value ?? {});
+  const result = schema.safeParse(checkJson(prefix, value ?? {}));
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const field = [prefix, ...issue.path.map(String)].join('.');
@@ -35,7 +36,8 @@ export async function configureProvider(
   now: Date,
 ): Promise<ProviderConfigRow> {
   if (!NAME.test(input.name)) throw new ValidationError('name', 'name is 1 to 40 lower-case letters, digits, - or _');
-  const kind = PROVIDER_KINDS[input.kind];
+  // Own entries only: "constructor" or "toString" are not provider kinds.
+  const kind = ownEntry(PROVIDER_KINDS, input.kind);
   if (!kind) throw new ValidationError('kind', `kind must be one of ${Object.keys(PROVIDER_KINDS).join(', ')}`);
   const settings = parseOrFail(kind.settings, input.settings, 'settings') as Record<string, unknown>;
   // Where the provider connects is tenant input too: the same guard as callbacks and media URLs.
@@ -76,6 +78,8 @@ export function listProviderConfigs(db: Db, tenantId: string): Promise<ProviderC
 }
 
 export async function setProviderEnabled(db: Db, tenantId: string, name: string, enabled: boolean, now: Date): Promise<ProviderConfigRow> {
+  // No provider can have another name (a NUL would not even reach the database).
+  if (!NAME.test(name)) throw new NotFoundError('Provider', name.replace(/[^\x20-\x7e]/g, '?').slice(0, 40));
   const [row] = await db
     .update(providerConfigs)
     .set({ enabled, updatedAt: now })

@@ -17,7 +17,7 @@ import { DEFAULT_MAX_BODY_BYTES, Params, readBody } from './params.js';
 //
 // The key is read from the headers (or the query string) before any of the body: an upload is
 // not read for a caller without a key. Answers {status: "success", mediaId, ...}; refusals are
-// 400 (INVALID_INPUT, URL_REFUSED), 413 (over the limit), 415 (not an accepted type or not the
+// 400 (INVALID_INPUT, URL_REFUSED), 413 (MEDIA_TOO_LARGE: over HERALD_MEDIA_MAX_BYTES or the kind's limit), 415 (not an accepted type or not the
 // declared one), 422 (MEDIA_FETCH_FAILED), and nothing is stored.
 
 export const MEDIA_UPLOAD_PATH = '/api/media/upload';
@@ -159,9 +159,13 @@ async function fromJson(req: IncomingMessage, params: Params, media: MediaServic
   // Base64 grows the bytes by 4/3: the body may be that much larger than the media cap.
   const limit = Math.ceil(media.limits.maxBytes / 3) * 4 + FIELD_MAX;
   const tooLarge = () =>
-    new RestError(413, 'PAYLOAD_TOO_LARGE', `the body is limited to ${limit} bytes (base64 of HERALD_MEDIA_MAX_BYTES); larger files: multipart/form-data or mediaUrl`, 'data', {
-      connection: 'close',
-    });
+    new RestError(
+      413,
+      'MEDIA_TOO_LARGE',
+      `data is larger than the largest upload this Herald accepts (${media.limits.maxBytes} bytes, HERALD_MEDIA_MAX_BYTES; its base64 body is limited to ${limit} bytes); larger files: multipart/form-data or mediaUrl`,
+      'data',
+      { connection: 'close' },
+    );
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) throw tooLarge();
 
@@ -229,6 +233,8 @@ async function fromJson(req: IncomingMessage, params: Params, media: MediaServic
       req.once('close', () => {
         if (!req.complete) settle(malformed('the request body was cut short'));
       });
+      // Closed before these listeners existed (the client left while its key was checked).
+      if (req.destroyed && !req.complete) settle(malformed('the request body was cut short'));
     });
   } catch (err) {
     source?.destroy();
@@ -323,6 +329,9 @@ async function fromMultipart(req: IncomingMessage, query: Params, tenantId: stri
       }
     });
     bb.on('file', (name, stream, filename, _encoding, mimeType) => {
+      // A part cut short errors on its own stream as well as on the parser; the parser's
+      // 'error' is the one that answers the request. Unlistened, the part's would end Herald.
+      stream.on('error', () => {});
       if (name.toLowerCase() !== 'file' || failure) {
         if (name.toLowerCase() !== 'file') fail(invalid(name.toLowerCase(), 'is a file part; send the file in the part named "file"'));
         stream.resume();
@@ -339,6 +348,10 @@ async function fromMultipart(req: IncomingMessage, query: Params, tenantId: stri
       }
       const pass = new PassThrough();
       source = pass;
+      // A cut-short body destroys `pass` with the parser's error; that error reaches the store
+      // through its reader and is recorded by `fail`. Without a listener of its own, a `pass`
+      // destroyed before the store starts reading would be an unhandled 'error' event: an exit.
+      pass.on('error', () => {});
       stream.on('error', (err) => pass.destroy(err));
       stream.pipe(pass);
       staging = media.stage(pass, { field: 'file', kind });
@@ -360,6 +373,9 @@ async function fromMultipart(req: IncomingMessage, query: Params, tenantId: stri
       if (!req.complete) abort(malformed('the request body was cut short'));
     });
     req.pipe(counter).pipe(bb);
+    // A client gone while its key was being checked closed the request before these listeners
+    // existed: without this the parser would wait for the rest of the body forever.
+    if (req.destroyed && !req.complete) abort(malformed('the request body was cut short'));
   });
 
   const staged = staging ? await staging.catch(() => undefined) : undefined;
@@ -381,7 +397,7 @@ async function fromMultipart(req: IncomingMessage, query: Params, tenantId: stri
 function bodyTooLarge(media: MediaService, cap: number): RestError {
   return new RestError(
     413,
-    'PAYLOAD_TOO_LARGE',
+    'MEDIA_TOO_LARGE',
     `file is larger than the largest upload this Herald accepts (${media.limits.maxBytes} bytes, HERALD_MEDIA_MAX_BYTES; the request is limited to ${cap} bytes)`,
     'file',
     { connection: 'close' },
@@ -392,7 +408,7 @@ function bodyTooLarge(media: MediaService, cap: number): RestError {
 export function toRestError(err: unknown): unknown {
   if (err instanceof RestError) return err;
   if (err instanceof ValidationError) return new RestError(400, 'INVALID_INPUT', err.message, err.field);
-  if (err instanceof MediaTooLargeError) return new RestError(413, 'PAYLOAD_TOO_LARGE', err.message, err.field);
+  if (err instanceof MediaTooLargeError) return new RestError(413, 'MEDIA_TOO_LARGE', err.message, err.field);
   if (err instanceof UnsupportedMediaError) return new RestError(415, 'UNSUPPORTED_MEDIA_TYPE', err.message, err.field);
   if (err instanceof MediaUrlRefusedError) return new RestError(400, 'URL_REFUSED', err.message, err.field);
   if (err instanceof MediaFetchError) return new RestError(422, 'MEDIA_FETCH_FAILED', err.message, err.field);

@@ -272,7 +272,7 @@ function mediaUpload(maxMediaBytes: number): PathItem {
         '401': ref('responses', 'Unauthorized'),
         '403': ref('responses', 'Forbidden'),
         '405': ref('responses', 'MethodNotAllowed'),
-        '413': errorResponse('The file is over the limit of its kind or the overall limit.', 'PAYLOAD_TOO_LARGE', 'file is larger than 5 MiB, the largest image WhatsApp accepts'),
+        '413': errorResponse('The file is over the limit of its kind or the overall limit (HERALD_MEDIA_MAX_BYTES, the same for GraphQL uploads).', 'MEDIA_TOO_LARGE', 'file is larger than 5 MiB, the largest image WhatsApp accepts'),
         '415': errorResponse('The bytes are not an accepted type, or not the declared mediaType.', 'UNSUPPORTED_MEDIA_TYPE', 'file is an ELF executable (application/x-elf), not a document'),
         '422': errorResponse('mediaUrl could not be fetched (DNS, timeout, redirects, HTTP status).', 'MEDIA_FETCH_FAILED', 'mediaurl answered HTTP 404'),
         '429': ref('responses', 'RateLimited'),

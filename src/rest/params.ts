@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { parseDateTime, textProblem } from '../validation/input.js';
 import { invalid, malformed, quote, RestError } from './errors.js';
 
 // Request parameters of the SMSMedia-compatible endpoints, from the query string (GET and POST)
@@ -14,7 +15,6 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** Bodies up to this many times the limit are drained so the client reads the 413. */
 const DRAIN_FACTOR = 8;
 
-const BROKEN_UNICODE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
 export class Params {
@@ -75,24 +75,11 @@ export class Params {
     if (v === undefined) return undefined;
     // An unencoded "+05:30" in a query string arrives as " 05:30".
     v = v.replace(/ (\d{2}:\d{2})$/, '+$1');
-    const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/i.exec(v);
-    const ms = m ? Date.parse(v) : Number.NaN;
-    // Date.parse rolls 2025-02-30 over to March; a date that does not exist is refused instead.
-    const [, y, mo, d, h, mi, sec = '0', oh = '0', om = '0'] = m ?? [];
-    const exists =
-      m !== null &&
-      new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d))).getUTCDate() === Number(d) &&
-      Number(mo) >= 1 &&
-      Number(mo) <= 12 &&
-      Number(h) <= 23 &&
-      Number(mi) <= 59 &&
-      Number(sec) <= 59 &&
-      Number(oh) <= 23 &&
-      Number(om) <= 59;
-    if (!exists || !Number.isFinite(ms)) {
+    const parsed = parseDateTime(v);
+    if (!parsed) {
       throw invalid(name, 'must be an ISO 8601 date-time with a time zone, e.g. 2025-04-15T10:00:00Z or 2025-04-15T15:30:00+05:30 (in a URL, write + as %2B)');
     }
-    return new Date(ms);
+    return parsed;
   }
 }
 
@@ -101,8 +88,8 @@ function sanitizedName(name: string): string {
 }
 
 function checkText(name: string, s: string): string {
-  if (s.includes('\u0000')) throw invalid(name, 'must not contain NUL characters');
-  if (BROKEN_UNICODE.test(s)) throw invalid(name, 'is not valid Unicode text');
+  const problem = textProblem(s);
+  if (problem) throw invalid(name, problem);
   return s;
 }
 
@@ -206,5 +193,7 @@ export function readBody(req: IncomingMessage, limit: number, drainLimit = limit
     req.on('close', () => {
       if (!req.complete) settle(malformed('the request body was cut short'));
     });
+    // Closed before these listeners existed (the client left while its key was checked).
+    if (req.destroyed && !req.complete) settle(malformed('the request body was cut short'));
   });
 }

@@ -5,6 +5,7 @@ import { NotFoundError, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
 import { CHANNELS, type Channel } from '../messaging/model.js';
 import { isUuid } from '../messaging/queries.js';
+import { checkJson, checkOptionalText, checkText } from '../validation/input.js';
 import { fillPlaceholders, paramCountOf, placeholderProblem } from './placeholders.js';
 
 // A tenant's template registry: WhatsApp templates (as approved upstream), SMS templates with
@@ -54,19 +55,14 @@ export type TemplateFilter = {
 
 type Fields = Omit<TemplateRow, 'id' | 'tenantId' | 'createdAt' | 'updatedAt'>;
 
-const noNul = (field: string, value: string): string => {
-  if (value.includes('\u0000')) throw new ValidationError(field, `${field} must not contain NUL characters`);
-  return value;
-};
-
 function text(field: string, value: Opt<string>, max: number, required = false): string | null {
-  const v = value?.trim() ?? '';
+  const v = checkOptionalText(field, value)?.trim() ?? '';
   if (v.length === 0) {
     if (required) throw new ValidationError(field, `${field} must not be empty`);
     return null;
   }
   if (v.length > max) throw new ValidationError(field, `${field} must be at most ${max} characters`);
-  return noNul(field, v);
+  return v;
 }
 
 function oneOf<T extends string>(field: string, value: string, allowed: readonly T[]): T {
@@ -82,7 +78,7 @@ function checkPlaceholders(field: string, value: string | null): void {
 /** Checks and normalises a complete template; returns the row's fields with paramCount. */
 function checkTemplate(input: TemplateInput): Fields {
   const channel = oneOf('channel', input.channel, CHANNELS);
-  const name = input.name.trim();
+  const name = checkText('name', input.name).trim();
   if (!TEMPLATE_NAME.test(name)) throw new ValidationError('name', 'name must be 1 to 512 lower-case letters, digits and underscores');
   const language = (input.language ?? 'en').trim();
   if (!TEMPLATE_LANGUAGE.test(language)) throw new ValidationError('language', 'language must be a language code such as en or en_US');
@@ -92,6 +88,8 @@ function checkTemplate(input: TemplateInput): Fields {
   const headerKind = oneOf('headerKind', input.headerKind ?? 'NONE', HEADER_KINDS);
   const headerText = text('headerText', input.headerText, 60);
   const buttons = [...(input.buttons ?? [])];
+  // Shape before anything stringifies them: nested thousands deep they would exhaust the stack.
+  buttons.forEach((b, i) => checkJson(`buttons.${i}`, b));
   const dltEntityId = text('dltEntityId', input.dltEntityId, 30);
   const dltTemplateId = text('dltTemplateId', input.dltTemplateId, 30);
   const subject = text('subject', input.subject, 998);
@@ -120,7 +118,6 @@ function checkTemplate(input: TemplateInput): Fields {
   });
   const json = JSON.stringify(buttons);
   if (json.length > 16_384) throw new ValidationError('buttons', 'buttons must be at most 16 KB of JSON');
-  if (json.includes('\\u0000')) throw new ValidationError('buttons', 'buttons must not contain NUL characters');
 
   checkPlaceholders('body', body);
   checkPlaceholders('subject', subject);
@@ -260,6 +257,9 @@ export async function getTemplates(db: Db, tenantId: string, ids: readonly strin
 /** By channel, name and language; at most 500. */
 export function listTemplates(db: Db, tenantId: string, filter: TemplateFilter = {}): Promise<TemplateRow[]> {
   const conds: SQL[] = [eq(templates.tenantId, tenantId)];
+  checkOptionalText('name', filter.name);
+  checkOptionalText('language', filter.language);
+  checkOptionalText('status', filter.status);
   if (filter.channel) conds.push(eq(templates.channel, oneOf('channel', filter.channel, CHANNELS)));
   if (filter.name) conds.push(eq(templates.name, filter.name.trim()));
   if (filter.language) conds.push(eq(templates.language, filter.language.trim()));
@@ -299,8 +299,10 @@ export async function previewTemplate(
   args: { channel: string; name: string; language?: Opt<string>; params?: Opt<readonly string[]> },
 ): Promise<TemplatePreview> {
   const channel = oneOf('channel', args.channel, CHANNELS);
-  const language = args.language?.trim() || 'en';
+  checkText('name', args.name);
+  const language = checkOptionalText('language', args.language)?.trim() || 'en';
   const params = [...(args.params ?? [])];
+  params.forEach((p, i) => checkText(`params.${i}`, p));
   const rows = await db
     .select()
     .from(templates)

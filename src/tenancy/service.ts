@@ -4,6 +4,7 @@ import { apiKeys, tenants, type ApiKeyRow, type TenantRow } from '../db/schema.j
 import { NotFoundError, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
 import { SCOPES, type Scope } from '../messaging/model.js';
+import { checkText } from '../validation/input.js';
 import { generateApiKey, hashKey, hashMatches, keyPrefix } from './keys.js';
 
 /** Who is calling: resolved from an API key on every request. */
@@ -18,7 +19,7 @@ export type Principal = {
 export type IssuedKey = { key: string; row: ApiKeyRow };
 
 function checkName(field: string, name: string): string {
-  const trimmed = name.trim();
+  const trimmed = checkText(field, name).trim();
   if (trimmed.length === 0 || trimmed.length > 100) {
     throw new ValidationError(field, `${field} must be 1 to 100 characters`);
   }
