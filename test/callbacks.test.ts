@@ -1,3 +1,4 @@
+import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageCallbacksQuery, MessageStatus } from './client/sdk.js';
 import { startCallbackReceiver, type CallbackBody, type CallbackReceiver } from './support/callback-receiver.js';
@@ -319,6 +320,34 @@ describe('endpoint management', () => {
     expect((await sdk.DeleteWebhookEndpoint({ id: ep.id })).deleteWebhookEndpoint.__typename).toBe('NotFoundError');
 
     expect(h.logLines().join('\n')).not.toContain(secret);
+  });
+});
+
+describe('an endpoint deleted while a status change is being recorded', () => {
+  // Only PostgreSQL has a second connection to hold the deletion open with.
+  it.skipIf(!process.env.DATABASE_URL)('the change commits and the deleted endpoint gets no delivery', async () => {
+    const sdk = await tenant('deleted-endpoint');
+    const r = await receiver();
+    const url = `${r.url}/deleted-${Date.now()}`;
+    await endpoint(sdk, url);
+    const id = await send(sdk, '+14155550188', { sendAt: new Date(clock.now().getTime() + 3_600_000).toISOString() });
+    const sql = postgres(h.databaseUrl!, { max: 1, onnotice: () => {} });
+    try {
+      let canceling: ReturnType<Sdk['CancelMessage']> | undefined;
+      await sql.begin(async (tx) => {
+        await tx`delete from webhook_endpoints where url = ${url}`;
+        // The cancel's callbacks are queued while the deletion is not yet committed.
+        canceling = sdk.CancelMessage({ id });
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      });
+      const { cancelMessage } = await canceling!;
+      expect(cancelMessage).toMatchObject({ __typename: 'Message', status: 'CANCELED' });
+      const [{ count }] = await sql`select count(*)::int as count from callback_deliveries where url = ${url} and message_id = ${id}`;
+      expect(count).toBe(0); // earlier deliveries went with the endpoint; none was queued after
+      expect(h.logLines().filter((l) => l.includes('"level":50'))).toEqual([]);
+    } finally {
+      await sql.end();
+    }
   });
 });
 

@@ -38,6 +38,19 @@ export async function enqueueCallbacks(tx: Tx, events: StatusEvent[], now: Date)
   }));
   const at = now.toISOString();
   await tx.execute(sql`
+    with c as (
+      select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+        as c(n int, event_id uuid, message_id uuid, status message_status, previous_status message_status,
+             error_code text, error_message text, occurred_at text, reported_at text)
+    ),
+    -- Key-share locks hold off an endpoint's deletion until this commits; an endpoint deleted
+    -- meanwhile is skipped instead of failing the whole status change on its foreign key.
+    endpoints as (
+      select e.id, e.url, e.tenant_id, e.events
+      from webhook_endpoints e
+      where e.enabled and e.tenant_id in (select m.tenant_id from messages m join c on m.id = c.message_id)
+      for key share
+    )
     insert into callback_deliveries (tenant_id, endpoint_id, url, message_id, event_id, payload, next_attempt_at, created_at)
     select m.tenant_id, target.endpoint_id, target.url, m.id, c.event_id,
       jsonb_build_object(
@@ -45,14 +58,12 @@ export async function enqueueCallbacks(tx: Tx, events: StatusEvent[], now: Date)
         'errorCode', c.error_code, 'errorMessage', c.error_message, 'channel', m.channel, 'to', m.recipient,
         'externalRef', m.external_ref, 'occurredAt', c.occurred_at, 'reportedAt', c.reported_at),
       ${at}::timestamptz, ${at}::timestamptz
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-      as c(n int, event_id uuid, message_id uuid, status message_status, previous_status message_status,
-           error_code text, error_message text, occurred_at text, reported_at text)
+    from c
     join messages m on m.id = c.message_id
     cross join lateral (
       select e.id as endpoint_id, e.url
-      from webhook_endpoints e
-      where e.tenant_id = m.tenant_id and e.enabled and (cardinality(e.events) = 0 or c.status = any(e.events))
+      from endpoints e
+      where e.tenant_id = m.tenant_id and (cardinality(e.events) = 0 or c.status = any(e.events))
       union all
       select null, m.callback_url where m.callback_url is not null
     ) as target
