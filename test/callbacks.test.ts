@@ -342,8 +342,8 @@ describe('an endpoint deleted while a status change is being recorded', () => {
       });
       const { cancelMessage } = await canceling!;
       expect(cancelMessage).toMatchObject({ __typename: 'Message', status: 'CANCELED' });
-      const [{ count }] = await sql`select count(*)::int as count from callback_deliveries where url = ${url} and message_id = ${id}`;
-      expect(count).toBe(0); // earlier deliveries went with the endpoint; none was queued after
+      const [row] = await sql<{ count: number }[]>`select count(*)::int as count from callback_deliveries where url = ${url} and message_id = ${id}`;
+      expect(row?.count).toBe(0); // earlier deliveries went with the endpoint; none was queued after
       expect(h.logLines().filter((l) => l.includes('"level":50'))).toEqual([]);
     } finally {
       await sql.end();
