@@ -10,19 +10,22 @@ import { afterAll, describe, expect, it } from 'vitest';
 const dataDir = mkdtempSync(join(tmpdir(), 'herald-start-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-function start(port: number): { child: ChildProcess; output: () => string; ready: Promise<void> } {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', HERALD_DATA_DIR: dataDir };
+/** Starts `npm start`'s entry point on a port the system picks; `ready` gives its GraphQL URL. */
+function start(): { child: ChildProcess; output: () => string; ready: Promise<string> } {
+  // A port picked here could be taken by another test's connection before Herald binds it.
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', HERALD_DATA_DIR: dataDir };
   delete env.DATABASE_URL;
   delete env.HERALD_BOOTSTRAP_API_KEY;
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
-  const ready = new Promise<void>((resolve, reject) => {
+  const ready = new Promise<string>((resolve, reject) => {
     const timer = setInterval(() => {
-      if (out.includes('Herald is listening')) {
+      const url = /"url":"([^"]+)"[^\n]*Herald is listening/.exec(out)?.[1];
+      if (url) {
         clearInterval(timer);
-        resolve();
+        resolve(url);
       }
     }, 50);
     child.once('exit', (code) => {
@@ -37,12 +40,11 @@ const stopped = (child: ChildProcess) => new Promise<number | null>((resolve) =>
 
 describe('npm start', () => {
   it('serves GraphQL on the embedded database, prints the bootstrap key once, persists it', async () => {
-    const port = 40_000 + Math.floor(Math.random() * 10_000);
-    const first = start(port);
-    await first.ready;
+    const first = start();
+    const url = await first.ready;
     const key = /(hk_\S+)/.exec(first.output())?.[1];
     expect(key).toBeDefined();
-    const viewer = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    const viewer = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
       body: JSON.stringify({ query: '{ viewer { tenant { name } } }' }),
@@ -51,10 +53,10 @@ describe('npm start', () => {
     first.child.kill('SIGTERM');
     expect(await stopped(first.child)).toBe(0);
 
-    const second = start(port);
-    await second.ready;
+    const second = start();
+    const secondUrl = await second.ready;
     expect(second.output()).not.toMatch(/hk_/);
-    const again = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    const again = await fetch(secondUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', apikey: key! },
       body: JSON.stringify({ query: '{ viewer { scopes } }' }),

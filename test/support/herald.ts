@@ -34,6 +34,12 @@ export type StartHeraldOptions = {
    * owner drops it, `stop()` does not.
    */
   database?: TestDatabase;
+  /**
+   * Error-level log lines this test provokes on purpose (a fault of Herald's it simulates),
+   * matched on the line's `msg`. Any other error-level line fails `stop()`: client mistakes and
+   * hostile input are never logged as Herald's faults.
+   */
+  expectedErrorLogs?: RegExp[];
 };
 
 /**
@@ -43,7 +49,7 @@ export type StartHeraldOptions = {
 export async function startHerald(
   env: Record<string, string> = {},
   opts: HeraldOptions = {},
-  { database: shared }: StartHeraldOptions = {},
+  { database: shared, expectedErrorLogs = [] }: StartHeraldOptions = {},
 ): Promise<TestHerald> {
   const database = shared ?? (await createTestDatabase());
   const adminKey = randomKey();
@@ -86,6 +92,20 @@ export async function startHerald(
       await herald.stop();
       if (!shared) await database.drop();
       if (mediaDir) await rm(mediaDir, { recursive: true, force: true });
+      const unexpected = errorMessages(lines).filter((msg) => !expectedErrorLogs.some((re) => re.test(msg)));
+      if (unexpected.length > 0) throw new Error(`Herald logged at error level: ${JSON.stringify(unexpected.slice(0, 10))}`);
     },
   };
+}
+
+/** The `msg` of every line logged at error level or above. */
+function errorMessages(lines: string[]): string[] {
+  return lines.flatMap((line) => {
+    try {
+      const entry = JSON.parse(line) as { level?: number; msg?: string };
+      return (entry.level ?? 0) >= 50 ? [entry.msg ?? ''] : [];
+    } catch {
+      return [];
+    }
+  });
 }
