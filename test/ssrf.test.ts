@@ -248,8 +248,26 @@ describe('at connection time: a name that resolved to a public address when regi
     expect(connections).toBe(before);
   });
 
-  it('tenant provider base URL: the message fails with DESTINATION_NOT_ALLOWED, not retried', async () => {
+  /** Routes `channel` to the tenant provider `input`, sends one message and expects it refused where Herald connects. */
+  async function expectRefusedAtConnection(channel: 'SMS' | 'EMAIL', input: { name: string }, send: () => Promise<{ __typename: string; messageId?: string }>) {
     const before = connections;
+    expect((await gql(guarded, key, CONFIGURE, { input })).configureProvider.__typename).toBe('ProviderConfig');
+    expect((await gql(guarded, key, SET_ROUTE, { input: { channel, provider: input.name } })).setRoute.__typename).toBe('Route');
+    try {
+      const sent = await send();
+      if (sent.__typename !== 'Message') throw new Error(JSON.stringify(sent));
+      const m = await eventually(
+        async () => (await gql(guarded, key, MESSAGE, { id: sent.messageId })).message,
+        (x: Json) => x.status === 'FAILED',
+      );
+      expect(m.lastError).toEqual({ code: 'DESTINATION_NOT_ALLOWED', message: 'destination not allowed', retryable: false });
+      expect(connections).toBe(before);
+    } finally {
+      await gql(guarded, key, SET_ROUTE, { input: { channel, provider: 'sandbox' } });
+    }
+  }
+
+  it('tenant provider base URL: the message fails with DESTINATION_NOT_ALLOWED, not retried', async () => {
     const host = dnsName('rebind-twilio', [PUBLIC], ['127.0.0.1']);
     const input = {
       name: 'rebound',
@@ -257,40 +275,13 @@ describe('at connection time: a name that resolved to a public address when regi
       settings: { accountSid: `AC${'0'.repeat(32)}`, from: '+15005550006', baseUrl: urlAt(host, '') },
       secrets: { authToken: 'x'.repeat(32) },
     };
-    expect((await gql(guarded, key, CONFIGURE, { input })).configureProvider.__typename).toBe('ProviderConfig');
-    expect((await gql(guarded, key, SET_ROUTE, { input: { channel: 'SMS', provider: 'rebound' } })).setRoute.__typename).toBe('Route');
-    try {
-      const sent = (await sdk.SendSms({ input: { to: '+918800001234', text: 'via a rebound Twilio' } })).sendSms;
-      if (sent.__typename !== 'Message') throw new Error(JSON.stringify(sent));
-      const m = await eventually(
-        async () => (await gql(guarded, key, MESSAGE, { id: sent.messageId })).message,
-        (x: Json) => x.status === 'FAILED',
-      );
-      expect(m.lastError).toEqual({ code: 'DESTINATION_NOT_ALLOWED', message: 'destination not allowed', retryable: false });
-      expect(connections).toBe(before);
-    } finally {
-      await gql(guarded, key, SET_ROUTE, { input: { channel: 'SMS', provider: 'sandbox' } });
-    }
+    await expectRefusedAtConnection('SMS', input, async () => (await sdk.SendSms({ input: { to: '+918800001234', text: 'via a rebound Twilio' } })).sendSms);
   });
 
   it('tenant SMTP host: the email fails with DESTINATION_NOT_ALLOWED', async () => {
-    const before = connections;
     const host = dnsName('rebind-smtp', [PUBLIC], ['127.0.0.1']);
     const input = { name: 'mail', kind: 'smtp', settings: { host, port, from: 'herald@example.com' } };
-    expect((await gql(guarded, key, CONFIGURE, { input })).configureProvider.__typename).toBe('ProviderConfig');
-    expect((await gql(guarded, key, SET_ROUTE, { input: { channel: 'EMAIL', provider: 'mail' } })).setRoute.__typename).toBe('Route');
-    try {
-      const sent = (await sdk.SendEmail({ input: { to: ['ann@example.com'], subject: 'Hi', text: 'hi' } })).sendEmail;
-      if (sent.__typename !== 'Message') throw new Error(JSON.stringify(sent));
-      const m = await eventually(
-        async () => (await gql(guarded, key, MESSAGE, { id: sent.messageId })).message,
-        (x: Json) => x.status === 'FAILED',
-      );
-      expect(m.lastError).toEqual({ code: 'DESTINATION_NOT_ALLOWED', message: 'destination not allowed', retryable: false });
-      expect(connections).toBe(before);
-    } finally {
-      await gql(guarded, key, SET_ROUTE, { input: { channel: 'EMAIL', provider: 'sandbox' } });
-    }
+    await expectRefusedAtConnection('EMAIL', input, async () => (await sdk.SendEmail({ input: { to: ['ann@example.com'], subject: 'Hi', text: 'hi' } })).sendEmail);
   });
 
   it('media URL: the check before the request passes, the connection itself is refused', async () => {
