@@ -61,8 +61,8 @@ type Outcome = { row: MessageRow; provider: Provider; startedAt: number } & (
  * rows in batches with FOR UPDATE SKIP LOCKED under a lease, send them through the routed
  * provider under its rate limit, and record each outcome as soon as its call returns (outcomes
  * returning within a few milliseconds share a transaction), fenced by the lease (a worker that
- * lost its lease records nothing). A slow call therefore never holds finished ones unrecorded. LISTEN/NOTIFY wakes idle
- * pipelines; polling every `pollMs` is only the fallback.
+ * lost its lease records nothing). A slow call therefore never holds finished ones unrecorded.
+ * LISTEN/NOTIFY wakes idle pipelines; polling every `pollMs` is only the fallback.
  */
 export class Dispatcher {
   private stopping = false;
