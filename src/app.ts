@@ -19,6 +19,7 @@ import { limitsPlugins } from './graphql/limits.js';
 import { subscriptionGuard, tooManySubscriptionsError } from './graphql/subscription-guard.js';
 import { createAdmission, RATE_LIMITED_MESSAGE, refuse, retryAfterHeader, type Refusal } from './http/admission.js';
 import { KeyRateLimiter } from './http/key-rate-limit.js';
+import { MemoryBudget } from './http/memory-budget.js';
 import { schema } from './graphql/schema.js';
 import type { Logger } from './log.js';
 import { StatusHub } from './pubsub/status-hub.js';
@@ -63,6 +64,15 @@ function header(req: IncomingMessage, name: string): string | undefined {
 }
 
 /** GraphQL's answer to a request refused on its headers. */
+const UPLOADS_BUSY = JSON.stringify({
+  errors: [
+    {
+      message: 'Herald is holding as many uploads in memory as HERALD_UPLOAD_MEMORY_BYTES allows; retry in a second',
+      extensions: { code: 'UPLOADS_BUSY' },
+    },
+  ],
+});
+
 function graphqlRefusal(refusal: Refusal): string {
   if (refusal.status === 401) return UNAUTHENTICATED;
   const seconds = refusal.retryAfterSeconds ?? 1;
@@ -143,6 +153,8 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
   // GraphQL multipart uploads (uploadMedia) are parsed by Yoga, which holds a file in memory
   // until the resolver streams it to the media store: cap it, and the form around it.
   const multipartCap = config.media.maxBytes + GRAPHQL_MULTIPART_SLACK;
+  // Room for at least one upload of the largest size, whatever the setting says.
+  const uploadMemory = new MemoryBudget(Math.max(config.media.uploadMemoryBytes, multipartCap));
 
   const yoga = createYoga<{ principal?: Principal }, GraphQLContext>({
     schema,
@@ -213,11 +225,16 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
       if (admission?.refusal) return refuse(req, res, admission.refusal.status, graphqlRefusal(admission.refusal), retryAfterHeader(admission.refusal));
       const principal = admission?.principal;
       const declared = Number(header(req, 'content-length'));
-      if (/^multipart\//i.test(header(req, 'content-type') ?? '') && declared > multipartCap) {
-        const { message, extensions } = uploadTooLarge(config.media.maxBytes);
-        const { http: _http, ...shown } = extensions;
-        res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' }).end(JSON.stringify({ errors: [{ message, extensions: shown }] }));
-        return;
+      if (/^multipart\//i.test(header(req, 'content-type') ?? '')) {
+        if (declared > multipartCap) {
+          const { message, extensions } = uploadTooLarge(config.media.maxBytes);
+          const { http: _http, ...shown } = extensions;
+          return refuse(req, res, 413, JSON.stringify({ errors: [{ message, extensions: shown }] }));
+        }
+        // A body without a length may grow to the cap: it reserves the cap.
+        const release = uploadMemory.tryTake(declared > 0 ? declared : multipartCap);
+        if (!release) return refuse(req, res, 503, UPLOADS_BUSY, { 'retry-after': '1' });
+        res.once('close', release);
       }
       await yoga.handle(req, res, { principal: principal ?? undefined });
       return;

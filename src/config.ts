@@ -138,6 +138,8 @@ const EnvSchema = z.object({
     .default(100 * 1024 * 1024),
   HERALD_MEDIA_ALLOW_PRIVATE_URLS: envBoolean('HERALD_MEDIA_ALLOW_PRIVATE_URLS').optional(),
   HERALD_MEDIA_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  // GraphQL multipart files are held in memory while parsed: all of them together at most this.
+  HERALD_UPLOAD_MEMORY_BYTES: z.coerce.number().int().min(1024).max(2 ** 40).default(256 * 1024 * 1024),
   HERALD_EMAIL_ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(2_147_483_647).default(10 * 1024 * 1024),
   // What one GraphQL document may ask (src/graphql/limits.ts); the defaults leave every
   // operation in schema/operations far inside them.
@@ -236,6 +238,8 @@ export type MediaConfig = {
   fetchTimeoutMs: number;
   /** Largest media an email may attach. */
   emailAttachmentMaxBytes: number;
+  /** GraphQL multipart uploads held in memory at once, in bytes (at least one whole upload). */
+  uploadMemoryBytes: number;
 };
 
 export type OutboundConfig = {
@@ -474,6 +478,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxBytes: e.HERALD_MEDIA_MAX_BYTES,
       fetchTimeoutMs: e.HERALD_MEDIA_FETCH_TIMEOUT_MS,
       emailAttachmentMaxBytes: e.HERALD_EMAIL_ATTACHMENT_MAX_BYTES,
+      uploadMemoryBytes: e.HERALD_UPLOAD_MEMORY_BYTES,
     },
     outbound: { allowPrivateTargets: e.HERALD_ALLOW_PRIVATE_TARGETS ?? e.HERALD_MEDIA_ALLOW_PRIVATE_URLS ?? false },
     graphql: {

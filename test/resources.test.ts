@@ -362,3 +362,40 @@ describe('base64 JSON uploads are decoded as they stream', () => {
     }).toThrow(message);
   });
 });
+
+describe('GraphQL multipart uploads share one memory budget (HERALD_UPLOAD_MEMORY_BYTES)', () => {
+  let small: TestHerald;
+  beforeAll(async () => {
+    // One upload may take 1 MiB + 1 MiB of form: 2 MiB reserved per request, 3 MiB in all.
+    small = await startHerald({ HERALD_MEDIA_MAX_BYTES: String(MB), HERALD_UPLOAD_MEMORY_BYTES: String(3 * MB) });
+  });
+  afterAll(() => small?.stop());
+
+  it('an upload that does not fit beside those in flight is refused at once, and fits once they end', async () => {
+    const headers = { authorization: `Bearer ${small.adminKey}`, 'content-type': 'multipart/form-data; boundary=zz' };
+    // A slow upload: its headers and a few bytes, then nothing for now.
+    const { port } = new URL(small.url);
+    const slow = connect(Number(port), '127.0.0.1');
+    await new Promise<void>((resolve) => slow.once('connect', () => resolve()));
+    slow.on('error', () => {});
+    slow.write(
+      `POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: ${2 * MB}\r\n` +
+        Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('') +
+        '\r\n--zz\r\n',
+    );
+    await new Promise((r) => setTimeout(r, 300));
+
+    const refused = await rawPost(small, '/graphql', headers, 2 * MB);
+    expect(refused.status).toBe(503);
+    expect(refused.headers['retry-after']).toBe('1');
+    expect(JSON.parse(refused.body).errors[0].extensions.code).toBe('UPLOADS_BUSY');
+    expect(refused.serverRead).toBeLessThan(MB); // refused on its headers
+
+    slow.destroy();
+    await new Promise((r) => setTimeout(r, 300));
+    // The slow one's reservation is back: the same request is read now (and refused for its
+    // garbage body, a 400, which is the parser's business).
+    const admitted = await rawPost(small, '/graphql', { ...headers, connection: 'close' }, 2 * MB);
+    expect(admitted.status).toBe(400);
+  });
+});
