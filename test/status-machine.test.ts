@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MESSAGE_STATUSES, type MessageStatus } from '../src/messaging/model.js';
+import { MESSAGE_STATUSES, type MessageStatus } from '../src/vocabulary.js';
 import { nextStatus, type StatusCause } from '../src/messaging/status-machine.js';
 
 // The status rule as a table: (current, requested, cause) -> resulting status, where '-' means

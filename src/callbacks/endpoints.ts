@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 import { callbackDeliveries, callbackSecrets, webhookEndpoints, type WebhookEndpointRow } from '../db/schema.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
-import { MESSAGE_STATUSES, type MessageStatus } from '../messaging/model.js';
+import { MESSAGE_STATUSES, type MessageStatus } from '../vocabulary.js';
 import { isUuid } from '../messaging/queries.js';
 import { destinationRefused, parseOutboundUrl, type OutboundGuard } from '../net/outbound.js';
 import type { SecretBox } from '../providers/secrets.js';

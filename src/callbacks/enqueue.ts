@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import type { MessageStatus } from '../messaging/model.js';
-import type { Tx } from '../messaging/status-updates.js';
+import type { Tx } from '../db/client.js';
+import type { MessageStatus } from '../vocabulary.js';
 
 /** One status event as stored in message_events: what a callback reports. */
 export type StatusEvent = {

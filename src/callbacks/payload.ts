@@ -1,4 +1,4 @@
-import type { Channel, MessageStatus } from '../messaging/model.js';
+import type { Channel, MessageStatus } from '../vocabulary.js';
 
 /** The JSON body of a callback (built in SQL by enqueueCallbacks, stored with the delivery). */
 export type CallbackPayload = {

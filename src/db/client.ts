@@ -15,6 +15,11 @@ export const QUEUE_CHANNEL = 'herald_queue';
 export type Schema = typeof schema;
 /** The drizzle database, whichever driver is underneath. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+/**
+ * The transaction handle `db.transaction` passes its callback. It lives here, beside Db, so every
+ * module that writes inside a caller's transaction can take one without importing another's.
+ */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 export type Database = {
   db: Db;

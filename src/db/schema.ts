@@ -13,7 +13,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { CHANNELS, MESSAGE_STATUSES } from '../messaging/model.js';
+import { CHANNELS, MESSAGE_STATUSES } from '../vocabulary.js';
 
 // Timestamps are written by Herald (millisecond precision) so that keyset cursors built from
 // JavaScript Dates compare exactly with the stored values.

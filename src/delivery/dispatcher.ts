@@ -5,7 +5,7 @@ import { QUEUE_CHANNEL, type Database, type Db } from '../db/client.js';
 import { messages, type MessageRow } from '../db/schema.js';
 import { NotFoundError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { MessageStatus } from '../messaging/model.js';
+import type { MessageStatus } from '../vocabulary.js';
 import {
   appendStatusEvents,
   applyProviderEvents,

@@ -1,5 +1,5 @@
 import { ForbiddenError } from '../errors.js';
-import type { Scope } from '../messaging/model.js';
+import type { Scope } from '../vocabulary.js';
 import type { GraphQLContext } from './context.js';
 
 // node(id) and nodes(ids) reach every Node type, so they must ask for the same scope as the

@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { QUEUE_CHANNEL, type Db } from '../db/client.js';
 import { messages, type MessageRow } from '../db/schema.js';
 import { InvalidStateError, NotFoundError } from '../errors.js';
-import type { MessageStatus } from './model.js';
+import type { MessageStatus } from '../vocabulary.js';
 import { isUuid } from './queries.js';
 import { nextStatus } from './status-machine.js';
 import { recordChanges, type StatusChange } from './status-updates.js';

@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 import { messageEvents, messages, type MessageEventRow, type MessageRow } from '../db/schema.js';
 import { ValidationError } from '../errors.js';
 import { checkOptionalText } from '../validation/input.js';
-import type { Channel, MessageStatus } from './model.js';
+import type { Channel, MessageStatus } from '../vocabulary.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (s: string): boolean => UUID.test(s);

@@ -1,4 +1,4 @@
-import type { MessageStatus } from './model.js';
+import type { MessageStatus } from '../vocabulary.js';
 
 // The one rule for every status change. Who asks matters:
 // - provider:   reports from upstream (webhooks, lookups). Forward only; DELIVERED and READ

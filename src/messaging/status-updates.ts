@@ -1,10 +1,10 @@
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import { enqueueCallbacks } from '../callbacks/enqueue.js';
-import type { Db } from '../db/client.js';
+import type { Db, Tx } from '../db/client.js';
 import { messageEvents, messages, pendingProviderEvents } from '../db/schema.js';
 import { newId } from '../ids.js';
 import type { ProviderStatusEvent } from '../providers/provider.js';
-import type { Channel, MessageStatus } from './model.js';
+import type { Channel, MessageStatus } from '../vocabulary.js';
 import { isFailure, nextStatus } from './status-machine.js';
 
 /** A status change, as published (after commit) to subscribers and callbacks. */
@@ -31,8 +31,6 @@ export type StatusChange = {
 };
 
 export type StatusListener = (changes: StatusChange[]) => void;
-
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 type Target = {
   id: string;

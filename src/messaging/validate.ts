@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import { destinationRefused, type OutboundGuard } from '../net/outbound.js';
 import { jsonProblem, textProblem } from '../validation/input.js';
-import { MEDIA_TYPES, type MediaType } from './model.js';
+import { MEDIA_TYPES, type MediaType } from '../vocabulary.js';
 
 // Send-input rules shared by every API. Each schema both checks and normalises (E.164 phone
 // numbers, lower-cased addresses, trimmed strings); the first problem becomes a ValidationError

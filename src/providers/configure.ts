@@ -4,7 +4,7 @@ import type { Db } from '../db/client.js';
 import { providerConfigs, routingRules, type ProviderConfigRow, type RoutingRuleRow } from '../db/schema.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
-import type { Channel } from '../messaging/model.js';
+import type { Channel } from '../vocabulary.js';
 import { checkOutboundHost, checkOutboundUrl, type OutboundGuard } from '../net/outbound.js';
 import { checkJson, ownEntry } from '../validation/input.js';
 import { PROVIDER_KINDS } from './kinds.js';

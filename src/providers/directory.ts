@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { providerConfigs, routingRules, type ProviderConfigRow, type RoutingRuleRow } from '../db/schema.js';
-import type { Channel } from '../messaging/model.js';
+import type { Channel } from '../vocabulary.js';
 import { PROVIDER_KINDS, type BuildContext } from './kinds.js';
 import type { Provider, ProviderStatusEvent } from './provider.js';
 import type { Config } from '../config.js';

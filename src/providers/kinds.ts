@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Channel } from '../messaging/model.js';
+import type { Channel } from '../vocabulary.js';
 import type { OutboundGuard } from '../net/outbound.js';
 import type { Provider } from './provider.js';
 import { createSandboxProvider } from './sandbox.js';

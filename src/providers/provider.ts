@@ -1,5 +1,5 @@
 import type { MessageRow } from '../db/schema.js';
-import type { Channel, MessageStatus } from '../messaging/model.js';
+import type { Channel, MessageStatus } from '../vocabulary.js';
 
 // The one interface every upstream implements. Only the dispatcher calls `send`; only the
 // status path consumes the events a provider reports.

@@ -1,5 +1,5 @@
 import type { ProvidersConfig } from '../config.js';
-import type { Channel } from '../messaging/model.js';
+import type { Channel } from '../vocabulary.js';
 import type { Provider } from './provider.js';
 import { createSandboxProvider } from './sandbox.js';
 import { createSmsMediaProvider } from './smsmedia.js';

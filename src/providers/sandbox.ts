@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import type { MessageStatus } from '../messaging/model.js';
+import type { MessageStatus } from '../vocabulary.js';
 import type { OutboundMessage, Provider, ProviderStatusEvent, ProviderWebhook, SendResult } from './provider.js';
 
 // The default provider of a fresh installation. It accepts messages and reports

@@ -2,7 +2,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Agent, FormData, request } from 'undici';
 import { DESTINATION_NOT_ALLOWED, isDestinationNotAllowed, type OutboundGuard } from '../net/outbound.js';
 import { z } from 'zod';
-import type { MessageStatus } from '../messaging/model.js';
+import type { MessageStatus } from '../vocabulary.js';
 import type {
   InboundUserMessage,
   InboundWebhook,

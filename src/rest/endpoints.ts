@@ -1,5 +1,5 @@
 import type { MessageRow } from '../db/schema.js';
-import { MEDIA_TYPES, type Channel, type MediaType } from '../messaging/model.js';
+import { MEDIA_TYPES, type Channel, type MediaType } from '../vocabulary.js';
 import { sendEmail, sendSms, sendWhatsApp, type SendDeps } from '../messaging/send.js';
 import type { Validators } from '../messaging/validate.js';
 import { invalid, quote } from './errors.js';

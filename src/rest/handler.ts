@@ -5,7 +5,7 @@ import { ValidationError } from '../errors.js';
 import { RATE_LIMITED_MESSAGE } from '../http/admission.js';
 import type { KeyRateLimiter } from '../http/key-rate-limit.js';
 import type { Logger } from '../log.js';
-import type { Channel } from '../messaging/model.js';
+import type { Channel } from '../vocabulary.js';
 import type { Services } from '../services.js';
 import type { Principal } from '../tenancy/service.js';
 import { ENDPOINTS, knownNames, parameterFor, restateMessage, type Endpoint } from './endpoints.js';

@@ -1,4 +1,4 @@
-import type { Channel } from '../messaging/model.js';
+import type { Channel } from '../vocabulary.js';
 import { ENDPOINTS, MAX_TEMPLATE_PARAMS, type Endpoint, type ParamSpec } from './endpoints.js';
 
 // OpenAPI 3.1 description of the REST API, served at GET /api/openapi.json. Built from the same

@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 import { templates, tenants, type TemplateRow, type TenantRow } from '../db/schema.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
-import { CHANNELS, type Channel } from '../messaging/model.js';
+import { CHANNELS, type Channel } from '../vocabulary.js';
 import { isUuid } from '../messaging/queries.js';
 import { checkJson, checkOptionalText, checkText } from '../validation/input.js';
 import { fillPlaceholders, paramCountOf, placeholderProblem } from './placeholders.js';

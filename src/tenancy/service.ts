@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 import { apiKeys, tenants, type ApiKeyRow, type TenantRow } from '../db/schema.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
-import { SCOPES, type Scope } from '../messaging/model.js';
+import { SCOPES, type Scope } from '../vocabulary.js';
 import { checkText } from '../validation/input.js';
 import { generateApiKey, hashKey, hashMatches, keyPrefix } from './keys.js';
 

@@ -1,7 +1,7 @@
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import type { MessageEventRow, MessageRow } from '../../db/schema.js';
 import { InvalidStateError, NotFoundError, ValidationError } from '../../errors.js';
-import { CHANNELS, MEDIA_TYPES, MESSAGE_STATUSES, type MessageStatus } from '../../messaging/model.js';
+import { CHANNELS, MEDIA_TYPES, MESSAGE_STATUSES, type MessageStatus } from '../../vocabulary.js';
 import { getEvents, getMessages, isUuid, listMessages } from '../../messaging/queries.js';
 import { cancelMessage, retryMessage } from '../../messaging/operator.js';
 import { sendEmail, sendSms, sendWhatsApp } from '../../messaging/send.js';

@@ -1,7 +1,7 @@
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import type { ApiKeyRow, TenantRow } from '../../db/schema.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
-import { SCOPES, type Scope } from '../../messaging/model.js';
+import { SCOPES, type Scope } from '../../vocabulary.js';
 import { createApiKey, createTenant, getApiKeys, getTenant, listApiKeys, revokeApiKey } from '../../tenancy/service.js';
 import { builder } from '../builder.js';
 

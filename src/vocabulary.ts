@@ -1,4 +1,6 @@
-// Vocabulary of the messaging domain, shared by the database, the service layer and the APIs.
+// Vocabulary of the messaging domain, shared by the database, the providers, the service layer and
+// the APIs. It imports nothing, so db/ and providers/ can name a channel or a status without
+// depending on the domain (test/package-boundaries.test.ts).
 
 export const CHANNELS = ['WHATSAPP', 'SMS', 'EMAIL'] as const;
 export type Channel = (typeof CHANNELS)[number];
