@@ -32,6 +32,7 @@ import { createServices, type Services } from './services.js';
 import { keyFromHeaders } from './tenancy/authenticator.js';
 import { bootstrap, type BootstrapResult, type Principal } from './tenancy/service.js';
 import { createWebhookHandler, webhookProvider } from './webhooks/inbound.js';
+import { requestHeader } from './net/http-headers.js';
 
 export type Herald = {
   server: Server;
@@ -57,11 +58,6 @@ const UNAUTHENTICATED = JSON.stringify({
 const METRICS_FORBIDDEN = JSON.stringify({
   errors: [{ message: '/metrics needs an ADMIN key of the operator tenant.', extensions: { code: 'FORBIDDEN' } }],
 });
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
 
 /** GraphQL's answer to a request refused on its headers. */
 const UPLOADS_BUSY = JSON.stringify({
@@ -209,7 +205,7 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
     }
     if (url.pathname === '/metrics') {
       // Installation-wide figures: admin keys of the operator tenant only.
-      const principal = await services.authenticator.authenticate(keyFromHeaders((n) => header(req, n)));
+      const principal = await services.authenticator.authenticate(keyFromHeaders((n) => requestHeader(req, n)));
       if (!principal) return sendJson(res, 401, UNAUTHENTICATED);
       if (!principal.isOperator || !principal.scopes.includes('admin')) return sendJson(res, 403, METRICS_FORBIDDEN);
       const at = now();
@@ -220,12 +216,12 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
     if (url.pathname === '/graphql') {
       // GraphiQL itself is a static page; every operation needs a key.
       const graphiql =
-        req.method === 'GET' && (header(req, 'accept') ?? '').includes('text/html') && !url.searchParams.has('query');
-      const admission = graphiql ? undefined : await admit(keyFromHeaders((n) => header(req, n)));
+        req.method === 'GET' && (requestHeader(req, 'accept') ?? '').includes('text/html') && !url.searchParams.has('query');
+      const admission = graphiql ? undefined : await admit(keyFromHeaders((n) => requestHeader(req, n)));
       if (admission?.refusal) return refuse(req, res, admission.refusal.status, graphqlRefusal(admission.refusal), retryAfterHeader(admission.refusal));
       const principal = admission?.principal;
-      const declared = Number(header(req, 'content-length'));
-      if (/^multipart\//i.test(header(req, 'content-type') ?? '')) {
+      const declared = Number(requestHeader(req, 'content-length'));
+      if (/^multipart\//i.test(requestHeader(req, 'content-type') ?? '')) {
         if (declared > multipartCap) {
           const { message, extensions } = uploadTooLarge(config.media.maxBytes);
           const { http: _http, ...shown } = extensions;
@@ -248,7 +244,7 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
     if (api || url.pathname.startsWith(MEDIA_DOWNLOAD_PREFIX)) {
       // A key in the headers (or, on /api/, the query string) is checked before the body is
       // read; without one, the REST handler looks for it in a (size-capped) form body.
-      const key = keyFromHeaders((n) => header(req, n)) ?? (api ? plausibleKey(url.searchParams.get('apikey')) : undefined);
+      const key = keyFromHeaders((n) => requestHeader(req, n)) ?? (api ? plausibleKey(url.searchParams.get('apikey')) : undefined);
       const admission = key ? await admit(key) : undefined;
       if (admission?.refusal) {
         const authenticate: Record<string, string> = admission.refusal.status === 401 ? { 'www-authenticate': 'Bearer realm="herald"' } : {};

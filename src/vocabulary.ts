@@ -22,5 +22,8 @@ export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 export const MEDIA_TYPES = ['NONE', 'IMAGE', 'VIDEO', 'DOCUMENT'] as const;
 export type MediaType = (typeof MEDIA_TYPES)[number];
 
+/** A message's media reference is a public link (sent as is) rather than an uploaded media id. */
+export const isMediaLink = (mediaId: string): boolean => /^https?:\/\//i.test(mediaId);
+
 export const SCOPES = ['send', 'read', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];

@@ -1,7 +1,8 @@
 import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OutboundMessage, Provider, SendFailure, SendResult } from '../src/providers/provider.js';
-import { createTwilioProvider, mapTwilioStatus, parseRetryAfter, type TwilioConfig } from '../src/providers/twilio.js';
+import { createTwilioProvider, mapTwilioStatus, type TwilioConfig } from '../src/providers/twilio.js';
+import { parseRetryAfter } from '../src/net/http-headers.js';
 import { startFakeTwilio, type FakeTwilio } from './support/fake-twilio.js';
 
 // The Twilio adapter against a real local HTTP server speaking Twilio's wire format.

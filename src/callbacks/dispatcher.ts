@@ -11,6 +11,7 @@ import type { SecretBox } from '../providers/secrets.js';
 import { openSecret, tenantCallbackSecrets } from './endpoints.js';
 import { callbackBody, type CallbackPayload } from './payload.js';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signatureHeader } from './signature.js';
+import { parseRetryAfter } from '../net/http-headers.js';
 
 export type CallbackDispatcherDeps = {
   db: Db;
@@ -239,7 +240,7 @@ export class CallbackDispatcher {
         statusCode: res.statusCode,
         latencyMs,
         error: ok ? null : `HTTP ${res.statusCode}`,
-        retryAfterMs: ok ? 0 : retryAfterMs(res.headers['retry-after']),
+        retryAfterMs: ok ? 0 : (parseRetryAfter(res.headers['retry-after']) ?? 0),
       };
     } catch (err) {
       return { ...base, ok: false, statusCode: null, latencyMs: Math.round(performance.now() - started), error: describe(err), retryAfterMs: 0 };
@@ -308,12 +309,6 @@ export class CallbackDispatcher {
 function sameDestination(a: string, b: string) {
   const [x, y] = [sql.raw(a), sql.raw(b)];
   return sql`${x}.endpoint_id is not distinct from ${y}.endpoint_id and (${y}.endpoint_id is not null or ${x}.url = ${y}.url)`;
-}
-
-/** Retry-After in seconds (HTTP-dates are rare from receivers and ignored). */
-function retryAfterMs(value: string | string[] | undefined): number {
-  const seconds = Number(Array.isArray(value) ? value[0] : value);
-  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0;
 }
 
 /**

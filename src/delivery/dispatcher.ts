@@ -5,7 +5,7 @@ import { QUEUE_CHANNEL, type Database, type Db } from '../db/client.js';
 import { messages, type MessageRow } from '../db/schema.js';
 import { NotFoundError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { MessageStatus } from '../vocabulary.js';
+import { isMediaLink, type MessageStatus } from '../vocabulary.js';
 import {
   appendStatusEvents,
   applyProviderEvents,
@@ -18,7 +18,6 @@ import {
 import { mediaFilename, providerMediaId } from '../media/provider-uploads.js';
 import { getMedia } from '../media/queries.js';
 import { readAll, type MediaStore } from '../media/store.js';
-import { isMediaLink } from '../media/template-media.js';
 import type { EmailAttachment, Provider, ProviderStatusEvent, SendFailure, SendResult } from '../providers/provider.js';
 import type { ProviderDirectory } from '../providers/directory.js';
 import { renderTemplateAsText } from '../messaging/render.js';

@@ -3,6 +3,7 @@ import { request } from 'undici';
 import { ValidationError } from '../errors.js';
 import { ALLOW_PRIVATE_SETTING, isDestinationNotAllowed, type OutboundGuard } from '../net/outbound.js';
 import { MediaFetchError, MediaUrlRefusedError } from './errors.js';
+import { firstValue } from '../net/http-headers.js';
 
 // Fetching media from a URL the client names without letting the client reach what only Herald
 // can reach (SSRF): http(s) only, no credentials in the URL, and the outbound guard
@@ -152,8 +153,8 @@ export async function fetchMedia(raw: string, opts: FetchMediaOptions): Promise<
           }
         })(),
         contentLength: Number.isSafeInteger(length) && length >= 0 ? length : undefined,
-        contentType: header(res.headers['content-type']),
-        filename: filenameFrom(header(res.headers['content-disposition']), finalUrl),
+        contentType: firstValue(res.headers['content-type']),
+        filename: filenameFrom(firstValue(res.headers['content-disposition']), finalUrl),
         finalUrl,
         abort: () => {
           discard(body);
@@ -173,7 +174,6 @@ function discard(body: { on(event: 'error', fn: () => void): unknown; destroy():
   if (!body.destroyed) body.destroy();
 }
 
-const header = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
 
 function filenameFrom(disposition: string | undefined, url: URL): string | undefined {
   if (disposition) {

@@ -1,5 +1,6 @@
 import { ValidationError } from '../errors.js';
 import { isMediaUuid } from './queries.js';
+import { isMediaLink } from '../vocabulary.js';
 
 // The media of a WhatsApp template header, checked when the message is accepted: a media id
 // must be one of the tenant's uploads, of the kind the header names. An http(s) URL instead of
@@ -8,8 +9,6 @@ import { isMediaUuid } from './queries.js';
 
 /** Finds a tenant's media by id (undefined when unknown or another tenant's). */
 export type MediaLookup = (tenantId: string, mediaId: string) => Promise<{ id: string; kind: string; sizeBytes: number } | undefined>;
-
-export const isMediaLink = (mediaId: string): boolean => /^https?:\/\//i.test(mediaId);
 
 const article = (kind: string): string => `${/^[AEIOU]/.test(kind) ? 'an' : 'a'} ${kind.toLowerCase()}`;
 

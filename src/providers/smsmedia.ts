@@ -3,7 +3,7 @@ import { Agent, request } from 'undici';
 import { DESTINATION_NOT_ALLOWED, isDestinationNotAllowed, type OutboundGuard } from '../net/outbound.js';
 import type { Channel, MessageStatus } from '../vocabulary.js';
 import type { InboundWebhook, OutboundMessage, Provider, ProviderStatusEvent, ProviderWebhook, SendFailure, SendResult } from './provider.js';
-import { parseRetryAfter } from './twilio.js';
+import { parseRetryAfter } from '../net/http-headers.js';
 
 // SMSMedia's HTTP API as an upstream, for users who hold an SMSMedia account: WhatsApp
 // templates, SMS and email through the three send endpoints of its integration guide, and the
@@ -252,7 +252,7 @@ export function createSmsMediaProvider(cfg: SmsMediaConfig): Provider {
 
     const code = upstreamCode ?? `HTTP_${status}`;
     if (status === 429) {
-      const retryAfterMs = parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
+      const retryAfterMs = parseRetryAfter(retryAfter);
       return fail(code, `SMSMedia rate limit reached, retrying later: ${detail}`, true, { raw, ...(retryAfterMs !== undefined && { retryAfterMs }) });
     }
     if (status >= 500 || status === 408) return fail(code, `SMSMedia is unavailable (HTTP ${status}): ${detail}`, true, { raw });

@@ -3,6 +3,7 @@ import { Agent, request } from 'undici';
 import { DESTINATION_NOT_ALLOWED, isDestinationNotAllowed, type OutboundGuard } from '../net/outbound.js';
 import type { MessageStatus } from '../vocabulary.js';
 import type { InboundWebhook, OutboundMessage, Provider, ProviderStatusEvent, ProviderWebhook, SendFailure, SendResult } from './provider.js';
+import { parseRetryAfter } from '../net/http-headers.js';
 
 // Twilio Programmable Messaging (and the many SMS APIs that copy its shape): the send path and
 // the StatusCallback webhook. One keep-alive connection pool per provider; every failure is
@@ -157,7 +158,7 @@ export function createTwilioProvider(cfg: TwilioConfig): Provider {
     const code = twilioCode ?? `HTTP_${status}`;
     const detail = typeof body?.message === 'string' ? body.message : `HTTP ${status}`;
     if (status === 429 || code === '20429') {
-      const retryAfterMs = parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
+      const retryAfterMs = parseRetryAfter(retryAfter);
       return fail(code, `Twilio rate limit reached, retrying later: ${detail}`, true, { raw, ...(retryAfterMs !== undefined && { retryAfterMs }) });
     }
     if (status >= 500) return fail(code, `Twilio is unavailable (HTTP ${status}): ${detail}`, true, { raw });
@@ -254,13 +255,4 @@ function follow(signal: AbortSignal, controller: AbortController): () => void {
   }
   sends.add(controller);
   return () => sends.delete(controller);
-}
-
-/** Retry-After as delta-seconds or an HTTP-date, in milliseconds from now. */
-export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }

@@ -2,7 +2,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Agent, FormData, request } from 'undici';
 import { DESTINATION_NOT_ALLOWED, isDestinationNotAllowed, type OutboundGuard } from '../net/outbound.js';
 import { z } from 'zod';
-import type { MessageStatus } from '../vocabulary.js';
+import { isMediaLink, type MessageStatus } from '../vocabulary.js';
 import type {
   InboundUserMessage,
   InboundWebhook,
@@ -15,7 +15,7 @@ import type {
   SendFailure,
   SendResult,
 } from './provider.js';
-import { parseRetryAfter } from './twilio.js';
+import { parseRetryAfter } from '../net/http-headers.js';
 
 // Meta's WhatsApp Business Cloud API (Graph API): template sends, media uploads, and the
 // webhook (GET verification handshake, POST notifications signed with the app secret). One
@@ -177,7 +177,6 @@ export type WhatsAppCloudProvider = Provider & {
 };
 
 const E164 = /^\+?([1-9]\d{6,14})$/;
-const isLink = (mediaId: string) => /^https?:\/\//i.test(mediaId);
 
 export function createWhatsAppCloudProvider(cfg: WhatsAppCloudConfig): WhatsAppCloudProvider {
   if (!cfg.accessToken || !cfg.phoneNumberId) throw new Error('whatsapp-cloud provider: accessToken and phoneNumberId are required');
@@ -209,7 +208,7 @@ export function createWhatsAppCloudProvider(cfg: WhatsAppCloudConfig): WhatsAppC
       const kind = mediaType.toLowerCase();
       if (!['image', 'video', 'document'].includes(kind)) return fail('INVALID_MESSAGE', `media type ${mediaType} cannot be a template header`, false);
       if (!message.mediaId) return fail('INVALID_MESSAGE', `a ${kind} header needs a media id or link`, false);
-      const media = isLink(message.mediaId) ? { link: message.mediaId } : { id: message.mediaId };
+      const media = isMediaLink(message.mediaId) ? { link: message.mediaId } : { id: message.mediaId };
       components.push({ type: 'header', parameters: [{ type: kind, [kind]: media }] });
     }
     const params = message.templateParams ?? [];

@@ -13,6 +13,7 @@ import { errorBody, invalid, quote, RestError } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { MEDIA_UPLOAD_PATH, uploadMediaRequest } from './media-upload.js';
 import { DEFAULT_MAX_BODY_BYTES, Params, readParams } from './params.js';
+import { requestHeader } from '../net/http-headers.js';
 
 // The SMSMedia-compatible REST surface under /api/. Thin, like the GraphQL resolvers: it reads
 // parameters, authenticates, and hands the same send input to the same service functions
@@ -106,9 +107,9 @@ export function createRestHandler(deps: RestDeps): RestHandler {
 
   async function authenticate(req: IncomingMessage, params: Params): Promise<Principal> {
     const presented = new Set<string>();
-    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header(req, 'authorization') ?? '')?.[1];
+    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(requestHeader(req, 'authorization') ?? '')?.[1];
     if (bearer) presented.add(bearer);
-    const fromHeader = header(req, 'apikey');
+    const fromHeader = requestHeader(req, 'apikey');
     if (fromHeader) presented.add(fromHeader.trim());
     const fromParam = params.optional('apikey');
     if (fromParam) presented.add(fromParam);
@@ -223,11 +224,6 @@ export function createRestHandler(deps: RestDeps): RestHandler {
   };
 }
 
-function header(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
-
 function notAllowed(method: string, allow: string): RestError {
   return new RestError(405, 'METHOD_NOT_ALLOWED', `${quote(method, 20)} is not supported here; use ${allow}`, null, { allow });
 }
@@ -256,7 +252,7 @@ function checkNames(endpoint: Endpoint, params: Params): void {
 }
 
 function idempotencyKeyOf(req: IncomingMessage, params: Params): { key: string | undefined; param: string } {
-  const fromHeader = header(req, 'idempotency-key')?.trim() || undefined;
+  const fromHeader = requestHeader(req, 'idempotency-key')?.trim() || undefined;
   const fromParam = params.optional('idempotencykey');
   if (fromHeader && fromParam && fromHeader !== fromParam) {
     throw invalid('idempotencykey', 'differs from the Idempotency-Key header; send one');

@@ -6,6 +6,7 @@ import { isMediaUuid } from '../media/queries.js';
 import type { Services } from '../services.js';
 import { keyFromHeaders } from '../tenancy/authenticator.js';
 import { errorBody, RestError } from './errors.js';
+import { requestHeader } from '../net/http-headers.js';
 
 // GET /media/<mediaId>: the tenant's stored bytes, with the content type detected at upload.
 // Authenticated like the API (apikey header or Bearer; the key needs the read scope); another
@@ -22,10 +23,7 @@ export function createMediaDownloadHandler(deps: { services: Services; log: Logg
     if (method !== 'GET' && method !== 'HEAD') {
       throw new RestError(405, 'METHOD_NOT_ALLOWED', `${method.slice(0, 20)} is not supported here; use GET`, null, { allow: 'GET, HEAD' });
     }
-    const header = (n: string) => {
-      const v = req.headers[n];
-      return Array.isArray(v) ? v[0] : v;
-    };
+    const header = (n: string) => requestHeader(req, n);
     const principal = await services.authenticator.authenticate(keyFromHeaders(header));
     if (!principal) {
       throw new RestError(401, 'UNAUTHENTICATED', 'missing or invalid API key: send it in the "apikey" header or as "Authorization: Bearer <key>"', null, {
