@@ -4,6 +4,7 @@ import { DESTINATION_NOT_ALLOWED, isDestinationNotAllowed, type OutboundGuard } 
 import type { Channel, MessageStatus } from '../vocabulary.js';
 import type { InboundWebhook, OutboundMessage, Provider, ProviderStatusEvent, ProviderWebhook, SendFailure, SendResult } from './provider.js';
 import { parseRetryAfter } from '../net/http-headers.js';
+import { redactor } from './redact.js';
 
 // SMSMedia's HTTP API as an upstream, for users who hold an SMSMedia account: WhatsApp
 // templates, SMS and email through the three send endpoints of its integration guide, and the
@@ -89,8 +90,7 @@ export function createSmsMediaProvider(cfg: SmsMediaConfig): Provider {
 
   // The key as it may appear anywhere: itself, and encoded in a URL either way.
   const forms = [...new Set([cfg.apiKey, encodeURIComponent(cfg.apiKey), new URLSearchParams({ k: cfg.apiKey }).toString().slice(2)])];
-  const scrub = (s: string): string => forms.reduce((out, f) => out.replaceAll(f, '[redacted]'), s);
-  const scrubRaw = (raw: unknown): unknown => (raw === undefined ? undefined : (JSON.parse(scrub(JSON.stringify(raw))) as unknown));
+  const { text: scrub, json: scrubRaw } = redactor(forms);
   const fail = (code: string, message: string, retryable: boolean, extra: Partial<SendFailure> = {}): SendFailure => ({
     ok: false,
     code: scrub(code),

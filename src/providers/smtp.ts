@@ -4,6 +4,7 @@ import type Mail from 'nodemailer/lib/mailer/index.js';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import type { OutboundMessage, Provider, SendFailure, SendResult, SendSuccess } from './provider.js';
 import { DESTINATION_NOT_ALLOWED, isDestinationNotAllowed, type OutboundGuard } from '../net/outbound.js';
+import { redactor } from './redact.js';
 
 // Email through any SMTP server (a relay, a mailbox provider's submission port, Amazon SES's
 // SMTP interface...), with nodemailer's connection pool. SENT means the server answered 250 to
@@ -96,15 +97,15 @@ export function createSmtpProvider(cfg: SmtpConfig): Provider {
         cfg.password,
         Buffer.from(cfg.password).toString('base64'),
         Buffer.from(`\u0000${cfg.user ?? ''}\u0000${cfg.password}`).toString('base64'),
-      ].filter((s) => s.length >= 3)
+      ]
     : [];
-  const scrub = (s: string): string => secrets.reduce((out, secret) => out.replaceAll(secret, '[redacted]'), s);
+  const { text: scrub, json: scrubRaw } = redactor(secrets);
   const fail = (code: string, message: string, retryable: boolean, raw?: unknown): SendFailure => ({
     ok: false,
     code,
     message: scrub(message),
     retryable,
-    ...(raw !== undefined ? { raw: JSON.parse(scrub(JSON.stringify(raw))) as unknown } : {}),
+    ...(raw !== undefined ? { raw: scrubRaw(raw) } : {}),
   });
 
   // nodemailer queues sends beyond its connections and sends them whenever one frees up, even

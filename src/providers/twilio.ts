@@ -4,6 +4,7 @@ import { DESTINATION_NOT_ALLOWED, isDestinationNotAllowed, type OutboundGuard } 
 import type { MessageStatus } from '../vocabulary.js';
 import type { InboundWebhook, OutboundMessage, Provider, ProviderStatusEvent, ProviderWebhook, SendFailure, SendResult } from './provider.js';
 import { parseRetryAfter } from '../net/http-headers.js';
+import { redactor } from './redact.js';
 
 // Twilio Programmable Messaging (and the many SMS APIs that copy its shape): the send path and
 // the StatusCallback webhook. One keep-alive connection pool per provider; every failure is
@@ -77,7 +78,7 @@ export function createTwilioProvider(cfg: TwilioConfig): Provider {
   const agentOptions = { connections: cfg.connections ?? 256, keepAliveTimeout: 30_000 };
   const agent = cfg.outbound ? cfg.outbound.agent(agentOptions) : new Agent(agentOptions);
   // Nothing Twilio sends back should contain the token, but a proxy or a fake might echo it.
-  const scrub = (s: string): string => s.replaceAll(cfg.authToken, '[redacted]').replaceAll(authorization, '[redacted]');
+  const scrub = redactor([cfg.authToken, authorization]).text;
   const fail = (code: string, message: string, retryable: boolean, extra: Partial<SendFailure> = {}): SendFailure => ({
     ok: false,
     code,

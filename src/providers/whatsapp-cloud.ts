@@ -16,6 +16,7 @@ import type {
   SendResult,
 } from './provider.js';
 import { parseRetryAfter } from '../net/http-headers.js';
+import { redactor } from './redact.js';
 
 // Meta's WhatsApp Business Cloud API (Graph API): template sends, media uploads, and the
 // webhook (GET verification handshake, POST notifications signed with the app secret). One
@@ -187,9 +188,8 @@ export function createWhatsAppCloudProvider(cfg: WhatsAppCloudConfig): WhatsAppC
   const authorization = `Bearer ${cfg.accessToken}`;
   const agentOptions = { connections: cfg.connections ?? 256, keepAliveTimeout: 30_000 };
   const agent = cfg.outbound ? cfg.outbound.agent(agentOptions) : new Agent(agentOptions);
-  const secrets = [cfg.accessToken, cfg.appSecret, cfg.verifyToken].filter((s): s is string => !!s && s.length >= 4);
   // Graph errors do not echo the token, but a proxy or a fake might.
-  const scrub = (s: string): string => secrets.reduce((acc, secret) => acc.replaceAll(secret, '[redacted]'), s);
+  const scrub = redactor([cfg.accessToken, cfg.appSecret, cfg.verifyToken]).text;
   const fail = (code: string, message: string, retryable: boolean, extra: Partial<SendFailure> = {}): SendFailure => ({
     ok: false,
     code,
