@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_SERVICE_IDS } from './vocabulary.js';
 
 // Every environment variable Herald reads, parsed and validated in one place.
 // The README's configuration table mirrors this schema.
@@ -13,6 +14,13 @@ const envBoolean = (name: string) =>
     .toLowerCase()
     .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no'], `${name} is true or false`))
     .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** A "whatsapp=18,sms=6,email=10" list of SMSMedia service ids; unnamed channels keep the defaults. */
+const serviceIdList = (name: string) =>
+  z
+    .string()
+    .regex(/^(?:whatsapp|sms|email)=\d{1,9}(?:,(?:whatsapp|sms|email)=\d{1,9})*$/i, `${name} is a list like "whatsapp=18,sms=6,email=10"`)
+    .optional();
 
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
@@ -96,13 +104,7 @@ const EnvSchema = z.object({
   SMSMEDIA_API_KEY: z.string().optional(),
   SMSMEDIA_BASE_URL: z.string().url().default('https://smsmediaapi.patronservices.in'),
   SMSMEDIA_SENDER_ID: z.string().optional(),
-  SMSMEDIA_SERVICE_IDS: z
-    .string()
-    .regex(
-      /^(?:whatsapp|sms|email)=\d{1,9}(?:,(?:whatsapp|sms|email)=\d{1,9})*$/i,
-      'SMSMEDIA_SERVICE_IDS is a list like "whatsapp=18,sms=6,email=10"',
-    )
-    .optional(),
+  SMSMEDIA_SERVICE_IDS: serviceIdList('SMSMEDIA_SERVICE_IDS'),
   SMSMEDIA_WEBHOOK_TOKEN: z.string().min(16, 'SMSMEDIA_WEBHOOK_TOKEN must be at least 16 characters').optional(),
   SMSMEDIA_METHOD: z.enum(['auto', 'get', 'post'], 'SMSMEDIA_METHOD is auto, get or post').default('auto'),
   // Webhooks: the address providers call, and the sandbox's signing secret.
@@ -113,13 +115,7 @@ const EnvSchema = z.object({
     .optional(),
   HERALD_SANDBOX_WEBHOOK_SECRET: z.string().min(16, 'HERALD_SANDBOX_WEBHOOK_SECRET must be at least 16 characters').optional(),
   // REST (SMSMedia-compatible) API: the serviceid of each channel, and a per-key request limit.
-  HERALD_SERVICE_IDS: z
-    .string()
-    .regex(
-      /^(?:whatsapp|sms|email)=\d{1,9}(?:,(?:whatsapp|sms|email)=\d{1,9})*$/i,
-      'HERALD_SERVICE_IDS is a list like "whatsapp=18,sms=6,email=10"',
-    )
-    .optional(),
+  HERALD_SERVICE_IDS: serviceIdList('HERALD_SERVICE_IDS'),
   /** Older name of HERALD_KEY_RATE_LIMIT (it limited REST sends only); used when that is unset. */
   HERALD_REST_RATE_LIMIT: z.coerce.number().int().min(1).optional(),
   // Tenant-supplied outbound URLs (callbacks, provider base URLs, media URLs) may reach private
@@ -345,9 +341,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('Invalid configuration:\n  SMTP_PASSWORD: required with SMTP_USER');
   }
   const serviceIds = (list: string | undefined) => ({
-    WHATSAPP: 18,
-    SMS: 6,
-    EMAIL: 10,
+    ...DEFAULT_SERVICE_IDS,
     ...Object.fromEntries(
       (list?.split(',') ?? []).map((pair) => {
         const [channel, id] = pair.split('=');
@@ -450,17 +444,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       sandboxWebhookSecret: e.HERALD_SANDBOX_WEBHOOK_SECRET,
     },
     rest: {
-      serviceIds: {
-        WHATSAPP: 18,
-        SMS: 6,
-        EMAIL: 10,
-        ...Object.fromEntries(
-          (e.HERALD_SERVICE_IDS?.split(',') ?? []).map((pair) => {
-            const [channel, id] = pair.split('=');
-            return [channel!.toUpperCase(), Number(id)];
-          }),
-        ),
-      },
+      serviceIds: serviceIds(e.HERALD_SERVICE_IDS),
     },
     // The older HERALD_REST_RATE_LIMIT allowed N requests per one-second window: burst N.
     keyRateLimit:

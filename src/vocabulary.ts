@@ -25,5 +25,8 @@ export type MediaType = (typeof MEDIA_TYPES)[number];
 /** A message's media reference is a public link (sent as is) rather than an uploaded media id. */
 export const isMediaLink = (mediaId: string): boolean => /^https?:\/\//i.test(mediaId);
 
+/** SMSMedia's service id of each channel (its guide's values): Herald's REST API answers to them, its SMSMedia provider sends them. */
+export const DEFAULT_SERVICE_IDS: Readonly<Record<Channel, number>> = { WHATSAPP: 18, SMS: 6, EMAIL: 10 };
+
 export const SCOPES = ['send', 'read', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];

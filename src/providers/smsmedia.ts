@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { DESTINATION_NOT_ALLOWED, isDestinationNotAllowed, type OutboundGuard } from '../net/outbound.js';
-import type { Channel, MessageStatus } from '../vocabulary.js';
+import { DEFAULT_SERVICE_IDS, type Channel, type MessageStatus } from '../vocabulary.js';
 import type { InboundWebhook, OutboundMessage, Provider, ProviderStatusEvent, ProviderWebhook, SendFailure, SendResult } from './provider.js';
 import { parseRetryAfter } from '../net/http-headers.js';
 import { redactor } from './redact.js';
@@ -43,7 +43,6 @@ export type SmsMediaConfig = {
 };
 
 export const DEFAULT_BASE_URL = 'https://smsmediaapi.patronservices.in';
-export const DEFAULT_SERVICE_IDS: Record<Channel, number> = { WHATSAPP: 18, SMS: 6, EMAIL: 10 };
 export const DEFAULT_MAX_PER_SECOND = 10;
 /** Longest GET URL sent before switching to POST (the guide: "~2KB (URL limit)"). */
 export const MAX_GET_URL = 2000;
