@@ -97,11 +97,18 @@ export type HeraldOptions = {
   random?: () => number;
   /** Resolves the host names of tenant-supplied URLs (tests answer names of their own). */
   resolve?: ResolveAll;
+  /** PGlite only: a dump of a data directory to start from (tests pass an already migrated one). */
+  loadDataDir?: Blob;
 };
 
 export async function createHerald(config: Config, log: Logger, opts: HeraldOptions = {}): Promise<Herald> {
   const now = opts.now ?? (() => new Date());
-  const database = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
+  const database = openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.databasePoolSize,
+    loadDataDir: opts.loadDataDir,
+  });
   await database.migrate();
   const boot = await bootstrap(database.db, config.bootstrapApiKey);
   const statusHub = config.redisUrl ? await StatusHub.redis(config.redisUrl) : StatusHub.inProcess();

@@ -384,7 +384,11 @@ describe('through Herald', () => {
     if (gone.sendEmail.__typename !== 'Message' || busy.sendEmail.__typename !== 'Message') throw new Error('not accepted');
     const failed = await eventually(() => load((gone.sendEmail as { messageId: string }).messageId), (m) => m.status === 'FAILED');
     expect(failed).toMatchObject({ attempts: 1, lastError: { code: 'SMTP_550', retryable: false } });
-    const retrying = await eventually(() => load((busy.sendEmail as { messageId: string }).messageId), (m) => m.lastError !== null);
+    // Between attempts, not during one: on a slow machine the first look may catch the retry's SENDING.
+    const retrying = await eventually(
+      () => load((busy.sendEmail as { messageId: string }).messageId),
+      (m) => m.lastError !== null && m.status !== 'SENDING',
+    );
     expect(retrying).toMatchObject({ status: 'QUEUED', lastError: { code: 'SMTP_450', retryable: true } });
   });
 

@@ -35,7 +35,13 @@ export type Database = {
 
 const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
 
-export type DatabaseOptions = { url?: string | undefined; dataDir: string; poolSize?: number };
+export type DatabaseOptions = {
+  url?: string | undefined;
+  dataDir: string;
+  poolSize?: number;
+  /** PGlite only: start from this dump of a data directory (`dumpDataDir()`); tests clone a migrated one. */
+  loadDataDir?: Blob | undefined;
+};
 
 export function openDatabase(opts: DatabaseOptions): Database {
   if (opts.url) {
@@ -58,7 +64,7 @@ export function openDatabase(opts: DatabaseOptions): Database {
     };
   }
   if (!opts.dataDir.startsWith('memory://')) mkdirSync(opts.dataDir, { recursive: true });
-  const client = new PGlite(opts.dataDir);
+  const client = new PGlite(opts.dataDir, opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {});
   const db = drizzlePglite(client, { schema });
   return {
     db: db as unknown as Db,

@@ -77,7 +77,10 @@ export async function startHerald(
     ...(database.url ? { DATABASE_URL: database.url, DATABASE_POOL_SIZE: '5' } : {}),
     ...env,
   });
-  const herald = await createHerald(config, createLogger(config.logLevel, sink), opts);
+  const herald = await createHerald(config, createLogger(config.logLevel, sink), {
+    ...(database.loadDataDir ? { loadDataDir: database.loadDataDir } : {}),
+    ...opts,
+  });
   const url = await herald.listen();
   const graphqlUrl = `${url}/graphql`;
   return {
