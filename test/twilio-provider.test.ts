@@ -148,7 +148,7 @@ describe('error mapping', () => {
   });
 
   it('a slow answer is a retryable TIMEOUT within the deadline', async () => {
-    fake.script({ delayMs: 2_000, times: 1 });
+    fake.script({ delayMs: 2_000 }); // every request until reset: a late one of an earlier test cannot use it up
     const started = performance.now();
     const result = failure(await send(provider(), sms(), 200));
     expect(performance.now() - started).toBeLessThan(1_000);
@@ -156,7 +156,7 @@ describe('error mapping', () => {
   });
 
   it("the caller's abort resolves at once as a retryable failure", async () => {
-    fake.script({ delayMs: 2_000, times: 1 });
+    fake.script({ delayMs: 2_000 }); // every request until reset: a late one of an earlier test cannot use it up
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
     const result = failure(await send(provider(), sms(), 5_000, controller.signal));
@@ -164,7 +164,7 @@ describe('error mapping', () => {
   });
 
   it("a deadline on the caller's signal is a TIMEOUT too", async () => {
-    fake.script({ delayMs: 2_000, times: 1 });
+    fake.script({ delayMs: 2_000 }); // every request until reset: a late one of an earlier test cannot use it up
     const result = failure(await send(provider(), sms(), 5_000, AbortSignal.timeout(100)));
     expect(result).toMatchObject({ code: 'TIMEOUT', retryable: true });
   });
