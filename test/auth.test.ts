@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHerald, type TestHerald } from './support/herald.js';
+import { eventually } from './support/clock.js';
 
 let h: TestHerald;
 const issuedKeys: string[] = [];
@@ -60,7 +61,11 @@ describe('api keys', () => {
     const viewer = await h.sdk(key).Viewer();
     expect(viewer.viewer.scopes).toEqual(['SEND', 'READ']);
 
-    const listed = (await h.sdk().ApiKeys()).apiKeys.find((k) => k.id === id);
+    // Last use is written after the request is answered, off its path.
+    const listed = await eventually(
+      async () => (await h.sdk().ApiKeys()).apiKeys.find((k) => k.id === id),
+      (k) => k?.lastUsedAt != null,
+    );
     expect(listed).toMatchObject({ name: 'billing app', prefix: key.slice(0, 12), scopes: ['SEND', 'READ'], revokedAt: null });
     expect(listed?.lastUsedAt).not.toBeNull();
     // The listing never contains the secret.

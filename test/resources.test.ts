@@ -354,6 +354,7 @@ describe('base64 JSON uploads are decoded as they stream', () => {
     ['{"a":1} x', /more after the object/],
     ['["data"]', /must be an object/],
     ['{"a":tru', /ends before|not valid/],
+    [`{"":"${'a'.repeat(70_000)}"}`, /a member name is empty/],
   ])('refuses %s', (text, message) => {
     const scanner = new JsonUploadScanner({ field: () => {}, dataStart: () => {}, dataChunk: () => {}, dataEnd: () => {} });
     expect(() => {

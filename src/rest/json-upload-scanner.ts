@@ -163,6 +163,8 @@ export class JsonUploadScanner {
       this.keep(chunk.subarray(from, i), NAME_MAX, () => malformed(`a member name is longer than ${NAME_MAX} bytes`));
       if (i < chunk.length) {
         this.name = parseJson(Buffer.concat(this.parts, this.size), true) as string;
+        // A parameter without a name cannot be named in an error: the body is malformed.
+        if (this.name === '') throw malformed('a member name is empty');
         this.state = S.AfterKey;
         return i + 1;
       }
