@@ -45,7 +45,7 @@ const MESSAGE = `query($id: ID!) { message(id: $id) { status channel provider at
 
 function twilioCallback(path: string, sid: string, status: string, to: string, token = fake.authToken) {
   const params: Record<string, string> = { AccountSid: fake.accountSid, MessageSid: sid, MessageStatus: status, To: to };
-  const signed = `${PUBLIC_URL}${path}` + Object.keys(params).sort().map((k) => k + params[k]).join('');
+  const signed = `${PUBLIC_URL}${path}${Object.keys(params).sort().map((k) => k + params[k]).join('')}`;
   return fetch(`${h.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': createHmac('sha1', token).update(signed).digest('base64') },

@@ -256,7 +256,7 @@ describe('the limiter itself', () => {
 /** POSTs a JSON upload whose base64 `data` is generated while it is sent (the client holds a chunk). */
 function streamJsonUpload(h: TestHerald, key: string, line: string, fileBytes: number): Promise<{ status: number; body: Record<string, any> }> {
   // Whole lines of a length divisible by 3 encode to base64 that concatenates.
-  const unit = line.padEnd(Math.ceil((line.length + 1) / 3) * 3 - 1, '.') + '\n';
+  const unit = `${line.padEnd(Math.ceil((line.length + 1) / 3) * 3 - 1, '.')}\n`;
   const block = Buffer.from(unit.repeat(Math.floor((48 * 1024) / unit.length))).toString('base64');
   const blockBytes = (block.length / 4) * 3;
   const blocks = Math.max(1, Math.floor(fileBytes / blockBytes));
@@ -323,10 +323,14 @@ describe('base64 JSON uploads are decoded as they stream', () => {
           const out: Buffer[] = [];
           let type: string | undefined;
           const scanner = new JsonUploadScanner({
-            field: (name, value) => void (fields[name] = value),
+            field: (name, value) => {
+              fields[name] = value;
+            },
             dataStart: () => {},
             dataChunk: (b) => void out.push(b),
-            dataEnd: (t) => void (type = t),
+            dataEnd: (t) => {
+              type = t;
+            },
           });
           let at = 0;
           for (const cut of cuts) {

@@ -134,7 +134,7 @@ async function graphql(key: string, query: string, variables: Record<string, unk
     const form = new FormData();
     form.set('operations', JSON.stringify({ query, variables }));
     form.set('map', JSON.stringify(Object.fromEntries(files.map((v, i) => [String(i), [`variables.${v}`]]))));
-    files.forEach((_v, i) => form.set(String(i), new Blob(['matrix\n'], { type: 'text/plain' }), 'matrix.txt'));
+    for (const i of files.keys()) form.set(String(i), new Blob(['matrix\n'], { type: 'text/plain' }), 'matrix.txt');
     init = { method: 'POST', headers: { authorization: `Bearer ${key}`, 'graphql-require-preflight': '1' }, body: form };
   }
   const res = await fetch(h.graphqlUrl, init);

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { InboundWebhook, OutboundMessage, Provider, SendFailure, SendResult, SendSuccess } from '../src/providers/provider.js';
+import type { InboundWebhook, OutboundMessage, Provider, SendFailure, SendResult, } from '../src/providers/provider.js';
 import { createSmsMediaProvider, mapSmsMediaStatus, type SmsMediaConfig } from '../src/providers/smsmedia.js';
 import { eventually } from './support/clock.js';
 import { startFakeSmsMedia, type FakeSmsMedia } from './support/fake-smsmedia.js';

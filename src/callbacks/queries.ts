@@ -6,7 +6,7 @@ import {
   callbackDeliveries,
   type CallbackAttemptRow,
   type CallbackDeliveryRow,
-  CALLBACK_DELIVERY_STATUSES,
+  type CALLBACK_DELIVERY_STATUSES,
 } from '../db/schema.js';
 import { ValidationError } from '../errors.js';
 

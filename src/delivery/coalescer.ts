@@ -30,8 +30,12 @@ export class Coalescer<T> {
     const group = this.pending.splice(0, this.opts.maxItems);
     this.flush(group.map((g) => g.item))
       .then(
-        () => group.forEach((g) => g.resolve()),
-        (err: unknown) => group.forEach((g) => g.reject(err)),
+        () => {
+          for (const g of group) g.resolve();
+        },
+        (err: unknown) => {
+          for (const g of group) g.reject(err);
+        },
       )
       .finally(() => {
         this.flushing = false;

@@ -294,7 +294,10 @@ export class Dispatcher {
         provider.name,
         async (bytes, mimeType, filename) => {
           const r = await upload({ bytes, mimeType, filename }, { timeoutMs: this.deps.config.sendTimeoutMs, signal });
-          if (!r.ok) throw (failure = r);
+          if (!r.ok) {
+            failure = r;
+            throw r;
+          }
           return { id: r.id };
         },
         this.deps.now(),

@@ -243,6 +243,7 @@ async function holdsAudioFrames(stream: Readable, size: number): Promise<boolean
 }
 
 /** Control characters other than tab, line feed, form feed and carriage return. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const CONTROL = /[\u0000-\u0008\u000B\u000E-\u001F\u007F]/;
 
 /** Plain text: valid UTF-8 without control characters, checked chunk by chunk. */

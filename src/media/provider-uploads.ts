@@ -57,7 +57,10 @@ export async function providerMediaId(
   opts: { ttlMs?: number } = {},
 ): Promise<string> {
   let pending = inFlight.get(db);
-  if (!pending) inFlight.set(db, (pending = new Map()));
+  if (!pending) {
+    pending = new Map();
+    inFlight.set(db, pending);
+  }
   const key = `${provider}\u0000${mediaId}`;
   const running = pending.get(key);
   if (running) return running;

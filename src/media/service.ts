@@ -221,6 +221,7 @@ export function checkDetails(details: Pick<MediaDetails, 'caption' | 'filename'>
     details.filename
       ?.split(/[/\\]/)
       .pop()
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
       ?.replace(/[\u0000-\u001f\u007f]/g, '')
       .trim() || undefined;
   if (filename !== undefined && filename.length > MAX_FILENAME) {

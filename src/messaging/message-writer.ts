@@ -61,7 +61,7 @@ export class MessageWriter {
     try {
       const { stored, accepted } = await this.write(batch.map((p) => p.row));
       this.opts.onAccepted(accepted);
-      batch.forEach((p, i) => p.resolve(stored[i]!));
+      for (const [i, p] of batch.entries()) p.resolve(stored[i]!);
     } catch (err) {
       if (batch.length === 1) {
         batch[0]!.reject(err);

@@ -1,5 +1,5 @@
 import { and, asc, eq } from 'drizzle-orm';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Db } from '../db/client.js';
 import { providerConfigs, routingRules, type ProviderConfigRow, type RoutingRuleRow } from '../db/schema.js';
 import { NotFoundError, ValidationError } from '../errors.js';

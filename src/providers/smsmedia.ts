@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { DESTINATION_NOT_ALLOWED, isDestinationNotAllowed, type OutboundGuard } from '../net/outbound.js';
 import { DEFAULT_SERVICE_IDS, type Channel, type MessageStatus } from '../vocabulary.js';
-import type { InboundWebhook, OutboundMessage, Provider, ProviderStatusEvent, ProviderWebhook, SendFailure, SendResult } from './provider.js';
+import type { OutboundMessage, Provider, ProviderStatusEvent, ProviderWebhook, SendFailure, SendResult } from './provider.js';
 import { parseRetryAfter } from '../net/http-headers.js';
 import { redactor } from './redact.js';
 
@@ -121,7 +121,7 @@ export function createSmsMediaProvider(cfg: SmsMediaConfig): Provider {
           params.push(['mediaid', message.mediaId]);
         }
         params.push(['serviceid', serviceIds.WHATSAPP]);
-        (message.templateParams ?? []).forEach((value, i) => params.push([`param${i + 1}`, value]));
+        for (const [i, value] of (message.templateParams ?? []).entries()) params.push([`param${i + 1}`, value]);
         return { path: PATHS.WHATSAPP, params };
       }
       case 'SMS': {

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { DESTINATION_NOT_ALLOWED, isDestinationNotAllowed, type OutboundGuard } from '../net/outbound.js';
+import { followSignal } from '../net/follow-signal.js';
 import type { MessageStatus } from '../vocabulary.js';
 import type { InboundWebhook, OutboundMessage, Provider, ProviderStatusEvent, ProviderWebhook, SendFailure, SendResult } from './provider.js';
 import { parseRetryAfter } from '../net/http-headers.js';
@@ -116,7 +117,7 @@ export function createTwilioProvider(cfg: TwilioConfig): Provider {
       timedOut = true;
       controller.abort();
     }, opts.timeoutMs);
-    const unfollow = follow(opts.signal, controller);
+    const unfollow = followSignal(opts.signal, controller);
     try {
       const res = await request(url, {
         method: 'POST',
@@ -241,19 +242,4 @@ function twilioWebhook(name: string, authToken: string): ProviderWebhook {
 
     acknowledgement: { contentType: 'text/xml; charset=utf-8', body: EMPTY_TWIML },
   };
-}
-
-// Sends that follow each caller signal. One listener per signal however many sends share it:
-// a dispatcher's shutdown signal would otherwise collect hundreds (Node warns past 10).
-const following = new WeakMap<AbortSignal, Set<AbortController>>();
-
-function follow(signal: AbortSignal, controller: AbortController): () => void {
-  let sends = following.get(signal);
-  if (!sends) {
-    const set = new Set<AbortController>();
-    signal.addEventListener('abort', () => set.forEach((c) => c.abort()), { once: true });
-    following.set(signal, (sends = set));
-  }
-  sends.add(controller);
-  return () => sends.delete(controller);
 }

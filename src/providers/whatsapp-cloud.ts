@@ -1,6 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Agent, FormData, request } from 'undici';
 import { DESTINATION_NOT_ALLOWED, isDestinationNotAllowed, type OutboundGuard } from '../net/outbound.js';
+import { followSignal } from '../net/follow-signal.js';
 import { z } from 'zod';
 import { isMediaLink, type MessageStatus } from '../vocabulary.js';
 import type {
@@ -244,7 +245,7 @@ export function createWhatsAppCloudProvider(cfg: WhatsAppCloudConfig): WhatsAppC
       timedOut = true;
       controller.abort();
     }, timeoutMs);
-    const unfollow = signal ? follow(signal, controller) : () => {};
+    const unfollow = signal ? followSignal(signal, controller) : () => {};
     try {
       const res = await request(url, {
         method: 'POST',
@@ -530,19 +531,4 @@ export function whatsAppWebhook(opts: { name: string; appSecret: string; verifyT
       return { ok: true, events, ...(inbound.length > 0 ? { inbound } : {}) };
     },
   };
-}
-
-// Calls that follow each caller signal. One listener per signal however many calls share it:
-// a dispatcher's shutdown signal would otherwise collect hundreds (Node warns past 10).
-const following = new WeakMap<AbortSignal, Set<AbortController>>();
-
-function follow(signal: AbortSignal, controller: AbortController): () => void {
-  let calls = following.get(signal);
-  if (!calls) {
-    const set = new Set<AbortController>();
-    signal.addEventListener('abort', () => set.forEach((c) => c.abort()), { once: true });
-    following.set(signal, (calls = set));
-  }
-  calls.add(controller);
-  return () => calls.delete(controller);
 }

@@ -23,7 +23,7 @@ export type ScannerEvents = {
   dataEnd(contentType: string | undefined): void;
 };
 
-const enum S {
+enum S {
   Start,
   BeforeKey,
   Key,
@@ -96,7 +96,10 @@ export class JsonUploadScanner {
         this.state = S.BeforeKey;
         return;
       case S.BeforeKey:
-        if (b === 0x7d && this.first) return void (this.state = S.End);
+        if (b === 0x7d && this.first) {
+          this.state = S.End;
+          return;
+        }
         if (b !== QUOTE) throw unexpected(b);
         this.start(S.Key);
         return;
@@ -119,7 +122,10 @@ export class JsonUploadScanner {
           this.state = S.BeforeKey;
           return;
         }
-        if (b === 0x7d) return void (this.state = S.End);
+        if (b === 0x7d) {
+          this.state = S.End;
+          return;
+        }
         throw unexpected(b);
       case S.End:
         throw malformed('the body is not valid JSON: there is more after the object');
@@ -204,7 +210,7 @@ export class JsonUploadScanner {
     if (this.pendingEscape) {
       while (i < chunk.length && !escapeComplete(this.pendingEscape)) this.pendingEscape += String.fromCharCode(chunk[i++]!);
       if (!escapeComplete(this.pendingEscape)) return i;
-      this.emit(decoder.push(unescape(this.pendingEscape)));
+      this.emit(decoder.push(unescapeJson(this.pendingEscape)));
       this.pendingEscape = '';
     }
     while (i < chunk.length) {
@@ -226,7 +232,7 @@ export class JsonUploadScanner {
       i = stop + 1;
       while (i < chunk.length && !escapeComplete(this.pendingEscape)) this.pendingEscape += String.fromCharCode(chunk[i++]!);
       if (!escapeComplete(this.pendingEscape)) return i;
-      this.emit(decoder.push(unescape(this.pendingEscape)));
+      this.emit(decoder.push(unescapeJson(this.pendingEscape)));
       this.pendingEscape = '';
     }
     return i;
@@ -239,7 +245,7 @@ export class JsonUploadScanner {
 
 const escapeComplete = (e: string) => (e.length >= 2 && e[1] !== 'u') || e.length >= 6;
 
-function unescape(e: string): string {
+function unescapeJson(e: string): string {
   try {
     return JSON.parse(`"${e}"`) as string;
   } catch {

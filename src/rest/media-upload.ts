@@ -7,7 +7,7 @@ import { isMediaKind, MEDIA_KINDS, type MediaKind } from '../media/kinds.js';
 import type { MediaDetails, MediaService, Staged, UploadResult } from '../media/service.js';
 import { invalid, malformed, quote, RestError } from './errors.js';
 import { JsonUploadScanner } from './json-upload-scanner.js';
-import { DEFAULT_MAX_BODY_BYTES, Params, readBody } from './params.js';
+import { DEFAULT_MAX_BODY_BYTES, type Params, readBody } from './params.js';
 
 // POST /api/media/upload: the SMSMedia media upload, and two ways to send the bytes themselves.
 //

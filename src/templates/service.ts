@@ -89,7 +89,7 @@ function checkTemplate(input: TemplateInput): Fields {
   const headerText = text('headerText', input.headerText, 60);
   const buttons = [...(input.buttons ?? [])];
   // Shape before anything stringifies them: nested thousands deep they would exhaust the stack.
-  buttons.forEach((b, i) => checkJson(`buttons.${i}`, b));
+  for (const [i, b] of buttons.entries()) checkJson(`buttons.${i}`, b);
   const dltEntityId = text('dltEntityId', input.dltEntityId, 30);
   const dltTemplateId = text('dltTemplateId', input.dltTemplateId, 30);
   const subject = text('subject', input.subject, 998);
@@ -302,7 +302,7 @@ export async function previewTemplate(
   checkText('name', args.name);
   const language = checkOptionalText('language', args.language)?.trim() || 'en';
   const params = [...(args.params ?? [])];
-  params.forEach((p, i) => checkText(`params.${i}`, p));
+  for (const [i, p] of params.entries()) checkText(`params.${i}`, p);
   const rows = await db
     .select()
     .from(templates)

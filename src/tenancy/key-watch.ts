@@ -32,7 +32,10 @@ export class KeyWatch {
   /** Calls `onRevoked` once if the key is revoked while watched; returns the unwatch function. */
   watch(keyId: string, onRevoked: () => void): () => void {
     let set = this.sessions.get(keyId);
-    if (!set) this.sessions.set(keyId, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      this.sessions.set(keyId, set);
+    }
     set.add(onRevoked);
     return () => {
       set.delete(onRevoked);

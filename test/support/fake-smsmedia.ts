@@ -165,14 +165,14 @@ export async function startFakeSmsMedia(opts: FakeSmsMediaOptions = {}): Promise
 
   function control(req: IncomingMessage, res: ServerResponse, raw: string): void {
     const path = req.url!.split('?')[0];
-    if (path === '/__fake/requests' && req.method === 'GET') return send(res, 200, json(requests));
+    if (path === '/__fake/requests' && req.method === 'GET') return void send(res, 200, json(requests));
     if (path === '/__fake/script' && req.method === 'POST') {
       script(JSON.parse(raw) as FakeSmsMediaRule);
-      return send(res, 204, '');
+      return void send(res, 204, '');
     }
     if (path === '/__fake/reset' && req.method === 'POST') {
       reset();
-      return send(res, 204, '');
+      return void send(res, 204, '');
     }
     send(res, 404, json({ error: 'unknown control route' }));
   }
@@ -200,23 +200,23 @@ export async function startFakeSmsMedia(opts: FakeSmsMediaOptions = {}): Promise
       send(res, status, body, headers);
     };
 
-    if (target.length > maxUrl) return reply(414, errorBody('URI too long'));
-    if (!endpoint) return reply(404, errorBody(`no endpoint ${url.pathname}`));
-    if (req.method !== 'GET' && req.method !== 'POST') return reply(405, errorBody('use GET or POST'), { allow: 'GET, POST' });
+    if (target.length > maxUrl) return void reply(414, errorBody('URI too long'));
+    if (!endpoint) return void reply(404, errorBody(`no endpoint ${url.pathname}`));
+    if (req.method !== 'GET' && req.method !== 'POST') return void reply(405, errorBody('use GET or POST'), { allow: 'GET, POST' });
 
     const params: Record<string, string> = Object.fromEntries(url.searchParams);
     if (req.method === 'POST' && raw.length > 0) {
-      if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return reply(415, errorBody('POST bodies are JSON'));
+      if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return void reply(415, errorBody('POST bodies are JSON'));
       let body: unknown;
       try {
         body = JSON.parse(raw);
       } catch {
-        return reply(400, errorBody('the body is not valid JSON'));
+        return void reply(400, errorBody('the body is not valid JSON'));
       }
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) return reply(400, errorBody('the body is a JSON object'));
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) return void reply(400, errorBody('the body is a JSON object'));
       entry.body = body as Record<string, unknown>;
       for (const [k, v] of Object.entries(entry.body)) {
-        if (typeof v === 'object' && v !== null) return reply(400, errorBody(`${k} must be a string, number or boolean`));
+        if (typeof v === 'object' && v !== null) return void reply(400, errorBody(`${k} must be a string, number or boolean`));
         if (v !== null && v !== undefined) params[k] = String(v);
       }
     }
@@ -226,7 +226,7 @@ export async function startFakeSmsMedia(opts: FakeSmsMediaOptions = {}): Promise
     const headerKey = Array.isArray(header) ? header[0] : header;
     entry.apikeyIn = url.searchParams.has('apikey') ? 'query' : entry.body && 'apikey' in entry.body ? 'body' : headerKey ? 'header' : undefined;
     const keys = [params.apikey, headerKey].filter((k): k is string => k !== undefined);
-    if (keys.length === 0 || keys.some((k) => k !== apiKey)) return reply(401, errorBody('Invalid API key', 'AUTH_FAILED'));
+    if (keys.length === 0 || keys.some((k) => k !== apiKey)) return void reply(401, errorBody('Invalid API key', 'AUTH_FAILED'));
 
     const to = endpoint.channel === 'EMAIL' ? params.emailids?.split(',')[0]?.trim() : params.mobile;
     const rule = rules.size > 0 ? takeRule(to) : undefined;
@@ -240,11 +240,11 @@ export async function startFakeSmsMedia(opts: FakeSmsMediaOptions = {}): Promise
       }
       if (rule?.status !== undefined) {
         const headers: Record<string, string> = rule.retryAfter !== undefined ? { 'retry-after': String(rule.retryAfter) } : {};
-        return reply(rule.status, errorBody(rule.message ?? `Scripted error ${rule.status}`, rule.errorCode), headers);
+        return void reply(rule.status, errorBody(rule.message ?? `Scripted error ${rule.status}`, rule.errorCode), headers);
       }
       const invalid = validate(endpoint.channel, endpoint.serviceId, params);
-      if (invalid) return reply(400, errorBody(invalid, 'INVALID_PARAMETER'));
-      if (rule?.json !== undefined) return reply(200, json(rule.json));
+      if (invalid) return void reply(400, errorBody(invalid, 'INVALID_PARAMETER'));
+      if (rule?.json !== undefined) return void reply(200, json(rule.json));
       const messageId = rule?.messageId ?? randomUUID();
       entry.messageId = messageId;
       reply(200, json({ status: 'success', messageId }));

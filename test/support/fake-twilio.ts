@@ -150,10 +150,10 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
         const code = rule.code ?? (status === 429 ? 20429 : status >= 500 ? 20500 : 21211);
         const headers: Record<string, string> = rule.retryAfter !== undefined ? { 'retry-after': String(rule.retryAfter) } : {};
         if (rule.rawBody !== undefined) headers['content-type'] = 'text/html';
-        return reply(status, rule.rawBody ?? errorBody(status, code, rule.message ?? `Scripted error ${code}`), headers);
+        return void reply(status, rule.rawBody ?? errorBody(status, code, rule.message ?? `Scripted error ${code}`), headers);
       }
       const invalid = validate(p);
-      if (invalid) return reply(400, errorBody(400, invalid[0], invalid[1]));
+      if (invalid) return void reply(400, errorBody(400, invalid[0], invalid[1]));
       const sid = rule?.sid ?? `SM${randomUUID().replaceAll('-', '')}`;
       if (entry) entry.sid = sid;
       const now = new Date().toUTCString().replace('GMT', '+0000');
@@ -196,14 +196,14 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
 
   function control(req: IncomingMessage, res: ServerResponse, raw: string): void {
     const path = req.url!.split('?')[0];
-    if (path === '/__fake/requests' && req.method === 'GET') return send(res, 200, JSON.stringify(requests));
+    if (path === '/__fake/requests' && req.method === 'GET') return void send(res, 200, JSON.stringify(requests));
     if (path === '/__fake/script' && req.method === 'POST') {
       script(JSON.parse(raw) as FakeTwilioRule);
-      return send(res, 204, '');
+      return void send(res, 204, '');
     }
     if (path === '/__fake/reset' && req.method === 'POST') {
       reset();
-      return send(res, 204, '');
+      return void send(res, 204, '');
     }
     send(res, 404, JSON.stringify({ error: 'unknown control route' }));
   }

@@ -259,7 +259,7 @@ export async function startFakeWhatsApp(opts: FakeWhatsAppOptions = {}): Promise
   }
 
   function later(rule: FakeWhatsAppRule | undefined, run: () => void): void {
-    if (!rule?.delayMs) return run();
+    if (!rule?.delayMs) return void run();
     const timer = setTimeout(() => {
       timers.delete(timer);
       run();
@@ -288,9 +288,9 @@ export async function startFakeWhatsApp(opts: FakeWhatsAppOptions = {}): Promise
     later(rule, () => {
       if (rule?.drop) return void res.socket?.destroy();
       if (rule && scripted(rule, reply)) return;
-      if (!contentType?.startsWith('application/json') || !json) return reply(400, graphError(100, '(#100) Invalid parameter', 'the body must be a JSON object'));
+      if (!contentType?.startsWith('application/json') || !json) return void reply(400, graphError(100, '(#100) Invalid parameter', 'the body must be a JSON object'));
       const invalid = validateSend(json);
-      if (invalid) return reply(400, graphError(...invalid));
+      if (invalid) return void reply(400, graphError(...invalid));
       const wamid = rule?.wamid ?? `wamid.${randomBytes(30).toString('base64url')}`;
       sent.set(wamid, { to: to!.replace(/^\+/, ''), bizOpaque: typeof json.biz_opaque_callback_data === 'string' ? json.biz_opaque_callback_data : undefined });
       if (entry) entry.wamid = wamid;
@@ -319,12 +319,12 @@ export async function startFakeWhatsApp(opts: FakeWhatsAppOptions = {}): Promise
     later(rule, () => {
       if (rule?.drop) return void res.socket?.destroy();
       if (rule && scripted(rule, reply)) return;
-      if (!form) return reply(400, graphError(100, '(#100) Invalid parameter', 'the upload must be multipart/form-data'));
-      if (form.get('messaging_product') !== 'whatsapp') return reply(400, graphError(100, '(#100) The parameter messaging_product is required.'));
-      if (!file || typeof file === 'string' || !bytes) return reply(400, graphError(100, '(#100) The parameter file is required.'));
-      if (typeof type !== 'string' || !type) return reply(400, graphError(100, '(#100) The parameter type is required.'));
+      if (!form) return void reply(400, graphError(100, '(#100) Invalid parameter', 'the upload must be multipart/form-data'));
+      if (form.get('messaging_product') !== 'whatsapp') return void reply(400, graphError(100, '(#100) The parameter messaging_product is required.'));
+      if (!file || typeof file === 'string' || !bytes) return void reply(400, graphError(100, '(#100) The parameter file is required.'));
+      if (typeof type !== 'string' || !type) return void reply(400, graphError(100, '(#100) The parameter type is required.'));
       if (!MEDIA_TYPES.has(type) || (file.type && file.type !== type))
-        return reply(400, graphError(100, '(#100) Param file must be a file with one of the following types: ' + [...MEDIA_TYPES].join(', ')));
+        return void reply(400, graphError(100, `(#100) Param file must be a file with one of the following types: ${[...MEDIA_TYPES].join(', ')}`));
       const id = digits(16);
       media.set(id, { bytes, mimeType: type, filename: file.name, uploadedAt: Date.now() });
       if (entry) entry.mediaId = id;
@@ -334,14 +334,14 @@ export async function startFakeWhatsApp(opts: FakeWhatsAppOptions = {}): Promise
 
   function control(req: IncomingMessage, res: ServerResponse, raw: Buffer): void {
     const path = req.url!.split('?')[0];
-    if (path === '/__fake/requests' && req.method === 'GET') return send(res, 200, JSON.stringify(requests));
+    if (path === '/__fake/requests' && req.method === 'GET') return void send(res, 200, JSON.stringify(requests));
     if (path === '/__fake/script' && req.method === 'POST') {
       script(JSON.parse(raw.toString('utf8')) as FakeWhatsAppRule);
-      return send(res, 204, '');
+      return void send(res, 204, '');
     }
     if (path === '/__fake/reset' && req.method === 'POST') {
       reset();
-      return send(res, 204, '');
+      return void send(res, 204, '');
     }
     send(res, 404, JSON.stringify({ error: 'unknown control route' }));
   }
