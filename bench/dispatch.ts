@@ -1,4 +1,13 @@
-import { cpuMeter, heraldSql, nowMs, sleep, startFakeTwilio, startWorker, type Child, type FakeTwilioProcess } from './lib/children.js';
+import {
+  cpuMeter,
+  heraldSql,
+  nowMs,
+  sleep,
+  startFakeTwilio,
+  startWorker,
+  type Child,
+  type FakeTwilioProcess,
+} from './lib/children.js';
 import { benchPhone, enqueueSms } from './lib/enqueue.js';
 import { GraphQLClient } from './lib/graphql-client.js';
 import type { LoadResult } from './lib/load.js';
@@ -25,8 +34,15 @@ import { startHerald } from './lib/server.js';
 const MESSAGES = Number(process.env.BENCH_DISPATCH_MESSAGES ?? 50_000);
 const CONFIGS = (process.env.BENCH_DISPATCH_CONFIGS ?? '4x100x10x2').split(',').map((c) => {
   const [workers, batch, pool, processes = 1] = c.split('x').map(Number);
-  if (!workers || !batch || !pool || !processes) throw new Error(`BENCH_DISPATCH_CONFIGS: "${c}" is not WORKERSxBATCHxPOOL[xPROCESSES]`);
-  return { workers, batch, pool, processes, name: `${processes > 1 ? `${processes} workers x ` : ''}${workers}x${batch} pool ${pool}` };
+  if (!workers || !batch || !pool || !processes)
+    throw new Error(`BENCH_DISPATCH_CONFIGS: "${c}" is not WORKERSxBATCHxPOOL[xPROCESSES]`);
+  return {
+    workers,
+    batch,
+    pool,
+    processes,
+    name: `${processes > 1 ? `${processes} workers x ` : ''}${workers}x${batch} pool ${pool}`,
+  };
 });
 type Config = (typeof CONFIGS)[number];
 
@@ -48,8 +64,17 @@ function heraldEnv(fake: FakeTwilioProcess, c: Config, workers: number): Record<
 }
 
 const result = (r: Partial<LoadResult>): LoadResult => ({
-  ok: 0, errors: 0, seconds: NaN, rps: NaN, p50: NaN, p99: NaN, max: NaN,
-  failures: new Map(), serverCpu: undefined, clientCpu: NaN, ...r,
+  ok: 0,
+  errors: 0,
+  seconds: NaN,
+  rps: NaN,
+  p50: NaN,
+  p99: NaN,
+  max: NaN,
+  failures: new Map(),
+  serverCpu: undefined,
+  clientCpu: NaN,
+  ...r,
 });
 
 async function throughput(opts: BenchOptions, c: Config, notes: string[]): Promise<ResultRow> {
@@ -59,7 +84,8 @@ async function throughput(opts: BenchOptions, c: Config, notes: string[]): Promi
   const workers: Child[] = [];
   try {
     const enqueueSeconds = await enqueueSms(herald, MESSAGES, 'Herald bench dispatch: your one-time code is 123456.');
-    for (let i = 0; i < c.processes; i++) workers.push(startWorker(opts, herald, { HERALD_WORKERS: String(c.workers) }));
+    for (let i = 0; i < c.processes; i++)
+      workers.push(startWorker(opts, herald, { HERALD_WORKERS: String(c.workers) }));
     const pids = Object.fromEntries(workers.map((w, i) => [`worker${c.processes > 1 ? ` ${i + 1}` : ''}`, w.pid]));
     let meter: ReturnType<typeof cpuMeter> | undefined; // from the first claim on
     let count = { sent: 0, failed: 0, queued: MESSAGES };
@@ -101,13 +127,26 @@ async function throughput(opts: BenchOptions, c: Config, notes: string[]): Promi
   }
 }
 
-async function latency(opts: BenchOptions, c: Config, rate: number, separateWorker: boolean, notes: string[]): Promise<ResultRow> {
+async function latency(
+  opts: BenchOptions,
+  c: Config,
+  rate: number,
+  separateWorker: boolean,
+  notes: string[],
+): Promise<ResultRow> {
   const fake = await startFakeTwilio(opts, true);
   const herald = await startHerald(opts, heraldEnv(fake, c, separateWorker ? 0 : c.workers));
-  const workers = Array.from({ length: separateWorker ? c.processes : 0 }, () => startWorker(opts, herald, { HERALD_WORKERS: String(c.workers) }));
+  const workers = Array.from({ length: separateWorker ? c.processes : 0 }, () =>
+    startWorker(opts, herald, { HERALD_WORKERS: String(c.workers) }),
+  );
   const client = new GraphQLClient(herald.url, herald.apiKey, MAX_IN_FLIGHT);
   const sql = heraldSql(herald);
-  const commits = async () => (await sql<{ n: number }[]>`select xact_commit::float8 as n from pg_stat_database where datname = current_database()`)[0]!.n;
+  const commits = async () =>
+    (
+      await sql<
+        { n: number }[]
+      >`select xact_commit::float8 as n from pg_stat_database where datname = current_database()`
+    )[0]!.n;
   const mode = separateWorker ? `${c.processes} worker process${c.processes > 1 ? 'es' : ''}` : 'in-process dispatch';
   try {
     await sleep(2_000); // the workers' start-up
@@ -115,7 +154,12 @@ async function latency(opts: BenchOptions, c: Config, rate: number, separateWork
     const failures = new Map<string, number>();
     const windowStart = nowMs() + opts.warmupMs;
     let meter: ReturnType<typeof cpuMeter> | undefined;
-    const pids = { Herald: herald.pid, ...Object.fromEntries(workers.map((w, i) => [`worker ${i + 1}`, w.pid])), 'fake Twilio': fake.pid, 'bench client': process.pid };
+    const pids = {
+      Herald: herald.pid,
+      ...Object.fromEntries(workers.map((w, i) => [`worker ${i + 1}`, w.pid])),
+      'fake Twilio': fake.pid,
+      'bench client': process.pid,
+    };
     let commitsBefore: Promise<number> | undefined;
     const warm = setTimeout(() => {
       meter = cpuMeter(pids);
@@ -126,7 +170,8 @@ async function latency(opts: BenchOptions, c: Config, rate: number, separateWork
       const input = { to: benchPhone(seq), text: `Herald bench #${seq}: your one-time code is 123456.` };
       try {
         const res = await client.post(SEND_SMS, { input });
-        if ((res.body?.data?.sendSms as { __typename?: string } | undefined)?.__typename !== 'Message') throw new Error(`HTTP ${res.status}`);
+        if ((res.body?.data?.sendSms as { __typename?: string } | undefined)?.__typename !== 'Message')
+          throw new Error(`HTTP ${res.status}`);
         sent[seq] = { at, answered: nowMs() };
       } catch (err) {
         const why = err instanceof Error ? err.message : String(err);
@@ -184,7 +229,12 @@ async function latency(opts: BenchOptions, c: Config, rate: number, separateWork
         p50: a.p50,
         p99: a.p99,
         max: a.max,
-        serverCpu: cpu ? Object.entries(cpu.each).reduce((sum, [name, v]) => sum + (name === 'Herald' || name.startsWith('worker') ? v : 0), 0) : undefined,
+        serverCpu: cpu
+          ? Object.entries(cpu.each).reduce(
+              (sum, [name, v]) => sum + (name === 'Herald' || name.startsWith('worker') ? v : 0),
+              0,
+            )
+          : undefined,
       }),
     };
   } finally {
@@ -198,7 +248,9 @@ async function latency(opts: BenchOptions, c: Config, rate: number, separateWork
 
 export async function dispatch(opts: BenchOptions): Promise<ScenarioReport> {
   if (opts.db !== 'postgres') throw new Error('dispatch runs on PostgreSQL only (worker processes share the database)');
-  const notes = [`${MESSAGES} messages per throughput run; Herald, its workers, the fake Twilio, PostgreSQL and this client share the machine`];
+  const notes = [
+    `${MESSAGES} messages per throughput run; Herald, its workers, the fake Twilio, PostgreSQL and this client share the machine`,
+  ];
   const rows: ResultRow[] = [];
   for (const c of CONFIGS) rows.push(await throughput(opts, c, notes));
   const best = rows.reduce((a, b) => (b.result.rps > a.result.rps ? b : a));

@@ -55,18 +55,30 @@ async function grow(herald: HeraldProcess, children: Child[], total: number): Pr
   const before = await subscribers(herald);
   const started = nowMs();
   const answers = await Promise.all(
-    children.map((c, i) => ask<{ opened: number; failed: number }>(c, { open: Math.floor(total / children.length) + (i < total % children.length ? 1 : 0) })),
+    children.map((c, i) =>
+      ask<{ opened: number; failed: number }>(c, {
+        open: Math.floor(total / children.length) + (i < total % children.length ? 1 : 0),
+      }),
+    ),
   );
   const failed = answers.reduce((n, a) => n + a.failed, 0);
   let count = await subscribers(herald);
-  for (const deadline = Date.now() + 30_000; count < before + total - failed && Date.now() < deadline; count = await subscribers(herald)) await sleep(100);
+  for (
+    const deadline = Date.now() + 30_000;
+    count < before + total - failed && Date.now() < deadline;
+    count = await subscribers(herald)
+  )
+    await sleep(100);
   return `${count} subscribers (${total} opened in ${((nowMs() - started) / 1000).toFixed(1)} s${failed ? `, ${failed} failed to connect` : ''})`;
 }
 
-async function collect(children: Child[]): Promise<{ byMessage: Map<string, number[]>; cpu: number[]; errors: number }> {
+async function collect(
+  children: Child[],
+): Promise<{ byMessage: Map<string, number[]>; cpu: number[]; errors: number }> {
   const answers = await Promise.all(children.map((c) => ask<Receipts>(c, { collect: true })));
   const byMessage = new Map<string, number[]>();
-  for (const a of answers) for (const [id, times] of Object.entries(a.receipts)) byMessage.set(id, [...(byMessage.get(id) ?? []), ...times]);
+  for (const a of answers)
+    for (const [id, times] of Object.entries(a.receipts)) byMessage.set(id, [...(byMessage.get(id) ?? []), ...times]);
   return { byMessage, cpu: answers.map((a) => a.cpu), errors: answers.reduce((n, a) => n + a.errors, 0) };
 }
 
@@ -77,7 +89,9 @@ export async function fanout(opts: BenchOptions): Promise<ScenarioReport> {
   const client = new GraphQLClient(herald.url, herald.apiKey, 64);
   const entry = fileURLToPath(new URL('./lib/subscribers.ts', import.meta.url));
   const wsUrl = `${herald.url.replace(/^http/, 'ws')}/graphql`;
-  const children = Array.from({ length: PROCESSES }, () => spawnTsx(opts, entry, [wsUrl, herald.apiKey], process.env, true));
+  const children = Array.from({ length: PROCESSES }, () =>
+    spawnTsx(opts, entry, [wsUrl, herald.apiKey], process.env, true),
+  );
   const notes: string[] = [];
   const rows: ResultRow[] = [];
   const trigger = async (seq: number) => {
@@ -91,17 +105,29 @@ export async function fanout(opts: BenchOptions): Promise<ScenarioReport> {
     const idle: number[] = []; // sendSms round trips without subscribers, after a warm-up
     for (let i = 0; i < 40; i++) idle.push(await trigger(i).then((s) => s.answeredAt - s.sentAt));
     const alone = summarize(idle.slice(20));
-    notes.push(`Herald RSS with 0 subscribers: ${rss(herald)}; sendSms round trip without subscribers p50 ${alone.p50.toFixed(1)} ms, max ${alone.max.toFixed(1)} ms`);
+    notes.push(
+      `Herald RSS with 0 subscribers: ${rss(herald)}; sendSms round trip without subscribers p50 ${alone.p50.toFixed(1)} ms, max ${alone.max.toFixed(1)} ms`,
+    );
 
     // 1. Latency with CLIENTS subscribers.
     notes.push(`${await grow(herald, children, CLIENTS)}; Herald RSS ${rss(herald)}`);
     const sends: Array<{ id: string; sentAt: number; answeredAt: number }> = [];
     let failures = 0;
     let meter: ReturnType<typeof cpuMeter> | undefined;
-    const window = setTimeout(() => (meter = cpuMeter({ Herald: herald.pid, ...Object.fromEntries(children.map((c, i) => [`clients ${i + 1}`, c.pid])) })), opts.warmupMs);
+    const window = setTimeout(
+      () =>
+        (meter = cpuMeter({
+          Herald: herald.pid,
+          ...Object.fromEntries(children.map((c, i) => [`clients ${i + 1}`, c.pid])),
+        })),
+      opts.warmupMs,
+    );
     const windowStart = nowMs() + opts.warmupMs;
     await paced(RATE, opts.warmupMs + opts.durationMs, 64, (seq) =>
-      trigger(1000 + seq).then((s) => void (s.sentAt >= windowStart && sends.push(s)), () => void failures++),
+      trigger(1000 + seq).then(
+        (s) => void (s.sentAt >= windowStart && sends.push(s)),
+        () => void failures++,
+      ),
     );
     clearTimeout(window);
     const cpu = meter?.read();
@@ -112,10 +138,24 @@ export async function fanout(opts: BenchOptions): Promise<ScenarioReport> {
     const answer = summarize(sends.map((s) => s.answeredAt - s.sentAt));
     const expected = sends.length * CLIENTS;
     const result: LoadResult = {
-      ok: l.n, errors: expected - l.n + failures, seconds: opts.durationMs / 1000, rps: l.n / (opts.durationMs / 1000),
-      p50: l.p50, p99: l.p99, max: l.max, failures: new Map(), serverCpu: cpu?.each.Herald, clientCpu: NaN,
+      ok: l.n,
+      errors: expected - l.n + failures,
+      seconds: opts.durationMs / 1000,
+      rps: l.n / (opts.durationMs / 1000),
+      p50: l.p50,
+      p99: l.p99,
+      max: l.max,
+      failures: new Map(),
+      serverCpu: cpu?.each.Herald,
+      clientCpu: NaN,
     };
-    rows.push({ scenario: 'fanout', case: `request->client, ${CLIENTS} subscribers, ${RATE} events/s`, database: herald.database, concurrency: CLIENTS, result });
+    rows.push({
+      scenario: 'fanout',
+      case: `request->client, ${CLIENTS} subscribers, ${RATE} events/s`,
+      database: herald.database,
+      concurrency: CLIENTS,
+      result,
+    });
     notes.push(
       `${CLIENTS} subscribers, ${sends.length} events in the window: ${l.n} of ${expected} deliveries received ` +
         `(${got.errors} subscription errors, ${failures} failed sends)`,
@@ -155,9 +195,22 @@ export async function fanout(opts: BenchOptions): Promise<ScenarioReport> {
       database: herald.database,
       concurrency: BROADCAST_CLIENTS,
       // req/s here: deliveries per second of the median broadcast.
-      result: { ok: BROADCASTS, errors: 0, seconds: NaN, rps: BROADCAST_CLIENTS / (b.p50 / 1000), p50: b.p50, p99: b.p99, max: b.max, failures: new Map(), serverCpu: undefined, clientCpu: NaN },
+      result: {
+        ok: BROADCASTS,
+        errors: 0,
+        seconds: NaN,
+        rps: BROADCAST_CLIENTS / (b.p50 / 1000),
+        p50: b.p50,
+        p99: b.p99,
+        max: b.max,
+        failures: new Map(),
+        serverCpu: undefined,
+        clientCpu: NaN,
+      },
     });
-    notes.push(`Herald RSS with ${BROADCAST_CLIENTS} subscribers after the broadcasts: ${rss(herald)} (peak ${((memoryKb(herald.pid)?.peak ?? NaN) / 1024).toFixed(0)} MiB)`);
+    notes.push(
+      `Herald RSS with ${BROADCAST_CLIENTS} subscribers after the broadcasts: ${rss(herald)} (peak ${((memoryKb(herald.pid)?.peak ?? NaN) / 1024).toFixed(0)} MiB)`,
+    );
     const output = herald.output().trim();
     if (output) notes.push(`Herald printed (tail):\n${output.split('\n').slice(-8).join('\n')}`);
     return { rows, notes };

@@ -15,9 +15,15 @@ type Scenario = (opts: BenchOptions) => Promise<ScenarioReport>;
 
 const scenarios: Record<string, { describe: string; run: Scenario }> = {
   send: { describe: 'sendSms mutation vs a bare { __typename } query', run: send },
-  dispatch: { describe: 'QUEUED->SENT msg/s through Twilio to a fake server; accept->provider latency at half load', run: dispatch },
+  dispatch: {
+    describe: 'QUEUED->SENT msg/s through Twilio to a fake server; accept->provider latency at half load',
+    run: dispatch,
+  },
   webhooks: { describe: 'signed sandbox status webhooks: events/s, ack latency, durability check', run: webhooks },
-  fanout: { describe: 'graphql-ws messageEvents fan-out: latency at 1,000 subscribers, broadcast to 10,000, RSS', run: fanout },
+  fanout: {
+    describe: 'graphql-ws messageEvents fan-out: latency at 1,000 subscribers, broadcast to 10,000, RSS',
+    run: fanout,
+  },
 };
 
 async function main(): Promise<void> {
@@ -25,7 +31,9 @@ async function main(): Promise<void> {
   const unknown = names.filter((n) => !(n in scenarios));
   if (unknown.length > 0 || process.argv.includes('--help')) {
     const list = Object.entries(scenarios).map(([n, s]) => `  ${n.padEnd(12)} ${s.describe}`);
-    console.error(`${unknown.length ? `unknown scenario: ${unknown.join(', ')}\n` : ''}usage: npm run bench [-- scenario...]\n${list.join('\n')}`);
+    console.error(
+      `${unknown.length ? `unknown scenario: ${unknown.join(', ')}\n` : ''}usage: npm run bench [-- scenario...]\n${list.join('\n')}`,
+    );
     process.exit(unknown.length ? 2 : 0);
   }
   const selected = names.length ? names : Object.keys(scenarios);

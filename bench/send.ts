@@ -24,7 +24,9 @@ const SEND_SMS = `mutation Send($input: SendSmsInput!) {
 function failure(res: GraphQLResponse): string {
   const first = res.body?.errors?.[0] as { message?: string } | undefined;
   if (first?.message) return `HTTP ${res.status}: ${first.message}`;
-  return res.body ? `HTTP ${res.status}: unexpected data ${JSON.stringify(res.body.data)?.slice(0, 120)}` : `HTTP ${res.status}: not JSON`;
+  return res.body
+    ? `HTTP ${res.status}: unexpected data ${JSON.stringify(res.body.data)?.slice(0, 120)}`
+    : `HTTP ${res.status}: not JSON`;
 }
 
 async function bare(client: GraphQLClient): Promise<void> {
@@ -41,7 +43,8 @@ async function sendSms(client: GraphQLClient, seq: number): Promise<void> {
   const res = await client.post(SEND_SMS, { input });
   const result = res.body?.data?.sendSms as { __typename?: string; field?: string; message?: string } | undefined;
   if (res.status === 200 && result?.__typename === 'Message') return;
-  if (result?.__typename === 'ValidationError') throw new Error(`ValidationError on ${result.field}: ${result.message}`);
+  if (result?.__typename === 'ValidationError')
+    throw new Error(`ValidationError on ${result.field}: ${result.message}`);
   throw new Error(failure(res));
 }
 
@@ -54,7 +57,12 @@ export async function send(opts: BenchOptions): Promise<ScenarioReport> {
     await bare(client);
     await sendSms(client, 0);
 
-    const load = { concurrency: opts.concurrency, warmupMs: opts.warmupMs, durationMs: opts.durationMs, serverPid: herald.pid };
+    const load = {
+      concurrency: opts.concurrency,
+      warmupMs: opts.warmupMs,
+      durationMs: opts.durationMs,
+      serverPid: herald.pid,
+    };
     const row = (name: string, result: ResultRow['result']): ResultRow => ({
       scenario: 'send',
       case: name,
@@ -71,7 +79,10 @@ export async function send(opts: BenchOptions): Promise<ScenarioReport> {
         `(${sms.result.rps.toFixed(0)} vs ${baseline.result.rps.toFixed(0)} req/s)`,
     ];
     const mem = memoryKb(herald.pid);
-    if (mem) notes.push(`server RSS after the run: ${(mem.rss / 1024).toFixed(0)} MiB (peak ${(mem.peak / 1024).toFixed(0)} MiB)`);
+    if (mem)
+      notes.push(
+        `server RSS after the run: ${(mem.rss / 1024).toFixed(0)} MiB (peak ${(mem.peak / 1024).toFixed(0)} MiB)`,
+      );
     for (const r of [baseline, sms]) {
       for (const [reason, count] of r.result.failures) notes.push(`${r.case} failed ${count}x: ${reason}`);
     }

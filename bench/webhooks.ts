@@ -41,12 +41,15 @@ export async function webhooks(opts: BenchOptions): Promise<ScenarioReport> {
   try {
     await enqueueSms(herald, MESSAGES, 'Herald bench webhooks');
     const deadline = Date.now() + 120_000;
-    const sent = async () => (await sql<{ n: number }[]>`select count(*)::int as n from messages where status = 'SENT'`)[0]!.n;
+    const sent = async () =>
+      (await sql<{ n: number }[]>`select count(*)::int as n from messages where status = 'SENT'`)[0]!.n;
     while ((await sent()) < MESSAGES) {
       if (Date.now() > deadline) throw new Error(`the sandbox did not send ${MESSAGES} messages within 120 s`);
       await sleep(250);
     }
-    const ids = (await sql<{ id: string }[]>`select provider_message_id as id from messages order by id`).map((r) => r.id);
+    const ids = (await sql<{ id: string }[]>`select provider_message_id as id from messages order by id`).map(
+      (r) => r.id,
+    );
 
     const rows: ResultRow[] = [];
     const notes: string[] = [`${MESSAGES} SENT messages; ${opts.concurrency} clients, one request in flight each`];
@@ -54,16 +57,23 @@ export async function webhooks(opts: BenchOptions): Promise<ScenarioReport> {
     const timestamp = Math.floor(Date.now() / 1000);
     for (const perRequest of [1, 50]) {
       const count = async () =>
-        (await sql<{ provider: number; status: number; pending: number }[]>`
+        (
+          await sql<{ provider: number; status: number; pending: number }[]>`
           select (select count(*)::int from message_events where kind = 'provider') as provider,
                  (select count(*)::int from message_events where kind = 'status') as status,
-                 (select count(*)::int from pending_provider_events) as pending`)[0]!;
+                 (select count(*)::int from pending_provider_events) as pending`
+        )[0]!;
       const before = await count();
       let acked = 0;
       const post = async () => {
         const events = Array.from({ length: perRequest }, () => {
           const i = k++;
-          return { id: `bench-${i}`, providerMessageId: ids[i % MESSAGES]!, status: i < MESSAGES ? 'delivered' : 'read', timestamp };
+          return {
+            id: `bench-${i}`,
+            providerMessageId: ids[i % MESSAGES]!,
+            status: i < MESSAGES ? 'delivered' : 'read',
+            timestamp,
+          };
         });
         const body = JSON.stringify({ events });
         const res = await pool.request({ path: '/webhooks/sandbox', method: 'POST', headers: signed(body), body });
@@ -71,9 +81,17 @@ export async function webhooks(opts: BenchOptions): Promise<ScenarioReport> {
         if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}: ${text.slice(0, 120)}`);
         acked += perRequest;
       };
-      const load = { concurrency: opts.concurrency, warmupMs: opts.warmupMs, durationMs: opts.durationMs, serverPid: herald.pid };
+      const load = {
+        concurrency: opts.concurrency,
+        warmupMs: opts.warmupMs,
+        durationMs: opts.durationMs,
+        serverPid: herald.pid,
+      };
       let meter: ReturnType<typeof cpuMeter> | undefined; // over the measured window only
-      const window = setTimeout(() => (meter = cpuMeter({ Herald: herald.pid, 'bench client': process.pid })), opts.warmupMs);
+      const window = setTimeout(
+        () => (meter = cpuMeter({ Herald: herald.pid, 'bench client': process.pid })),
+        opts.warmupMs,
+      );
       let cpu = '';
       const end = setTimeout(() => (cpu = meter?.read().text ?? ''), opts.warmupMs + opts.durationMs);
       const result = await runLoad(load, post);
@@ -81,7 +99,13 @@ export async function webhooks(opts: BenchOptions): Promise<ScenarioReport> {
       clearTimeout(end);
       const after = await count();
       const stored = after.provider - before.provider;
-      rows.push({ scenario: 'webhooks', case: `${perRequest} event${perRequest > 1 ? 's' : ''}/request`, database: herald.database, concurrency: opts.concurrency, result });
+      rows.push({
+        scenario: 'webhooks',
+        case: `${perRequest} event${perRequest > 1 ? 's' : ''}/request`,
+        database: herald.database,
+        concurrency: opts.concurrency,
+        result,
+      });
       notes.push(
         `${perRequest}/request: ${(result.rps * perRequest).toFixed(0)} events/s acknowledged in the window (${result.rps.toFixed(0)} requests/s); ` +
           `durability: ${acked} events acknowledged over the whole case, ${stored} provider rows stored ` +
@@ -92,7 +116,10 @@ export async function webhooks(opts: BenchOptions): Promise<ScenarioReport> {
       for (const [reason, n] of result.failures) notes.push(`${perRequest}/request failed ${n}x: ${reason}`);
     }
     const mem = memoryKb(herald.pid);
-    if (mem) notes.push(`server RSS after the run: ${(mem.rss / 1024).toFixed(0)} MiB (peak ${(mem.peak / 1024).toFixed(0)} MiB)`);
+    if (mem)
+      notes.push(
+        `server RSS after the run: ${(mem.rss / 1024).toFixed(0)} MiB (peak ${(mem.peak / 1024).toFixed(0)} MiB)`,
+      );
     return { rows, notes };
   } finally {
     await pool.close();

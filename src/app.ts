@@ -78,13 +78,24 @@ function graphqlRefusal(refusal: Refusal): string {
 /** REST's (and /media/'s) answer to a request refused on its headers. */
 function restRefusal(refusal: Refusal): string {
   if (refusal.status === 401) {
-    return JSON.stringify(errorBody(new RestError(401, 'UNAUTHENTICATED', 'invalid API key: send a valid key in the "apikey" header or as "Authorization: Bearer <key>"')));
+    return JSON.stringify(
+      errorBody(
+        new RestError(
+          401,
+          'UNAUTHENTICATED',
+          'invalid API key: send a valid key in the "apikey" header or as "Authorization: Bearer <key>"',
+        ),
+      ),
+    );
   }
-  return JSON.stringify(errorBody(new RestError(429, 'RATE_LIMITED', RATE_LIMITED_MESSAGE(refusal.retryAfterSeconds ?? 1))));
+  return JSON.stringify(
+    errorBody(new RestError(429, 'RATE_LIMITED', RATE_LIMITED_MESSAGE(refusal.retryAfterSeconds ?? 1))),
+  );
 }
 
 /** A query-string key worth checking early; anything else is left to the REST handler's parameter checks. */
-const plausibleKey = (value: string | null): string | undefined => (value && /^[\x21-\x7e]{24,200}$/.test(value) ? value : undefined);
+const plausibleKey = (value: string | null): string | undefined =>
+  value && /^[\x21-\x7e]{24,200}$/.test(value) ? value : undefined;
 
 function sendJson(res: ServerResponse, status: number, body: string): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(body);
@@ -180,7 +191,9 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
       // Yoga reports a client's refused request as an error too: debug, without its message (it
       // may quote the input).
       error: (...args) =>
-        args.length > 0 && args.every(isClientFacing) ? log.debug({ paths: args.map(pathOf) }, 'yoga: request refused') : log.error({ args }, 'yoga'),
+        args.length > 0 && args.every(isClientFacing)
+          ? log.debug({ paths: args.map(pathOf) }, 'yoga: request refused')
+          : log.error({ args }, 'yoga'),
     },
     maskedErrors: {
       maskError: (error, message, isDev) => {
@@ -188,7 +201,8 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
         if (exposed) return exposed;
         // Unexpected faults are logged here and reach the client only as a generic error.
         const original = (error as { originalError?: unknown }).originalError;
-        if (original && isClientMistake(original)) log.debug({ kind: kindOf(original), path: pathOf(error) }, 'operation refused');
+        if (original && isClientMistake(original))
+          log.debug({ kind: kindOf(original), path: pathOf(error) }, 'operation refused');
         else if (original) log.error({ err: original }, 'unexpected error while executing an operation');
         return maskError(error, message, isDev);
       },
@@ -217,15 +231,26 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
       if (!principal.isOperator || !principal.scopes.includes('admin')) return sendJson(res, 403, METRICS_FORBIDDEN);
       const at = now();
       const health = await deliveryHealth(database.db, null, at, config.delivery.stuckSentAfterMs);
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(metricsText(health, services.statusHub.size, at));
+      res
+        .writeHead(200, { 'content-type': 'text/plain; version=0.0.4' })
+        .end(metricsText(health, services.statusHub.size, at));
       return;
     }
     if (url.pathname === '/graphql') {
       // GraphiQL itself is a static page; every operation needs a key.
       const graphiql =
-        req.method === 'GET' && (requestHeader(req, 'accept') ?? '').includes('text/html') && !url.searchParams.has('query');
+        req.method === 'GET' &&
+        (requestHeader(req, 'accept') ?? '').includes('text/html') &&
+        !url.searchParams.has('query');
       const admission = graphiql ? undefined : await admit(keyFromHeaders((n) => requestHeader(req, n)));
-      if (admission?.refusal) return refuse(req, res, admission.refusal.status, graphqlRefusal(admission.refusal), retryAfterHeader(admission.refusal));
+      if (admission?.refusal)
+        return refuse(
+          req,
+          res,
+          admission.refusal.status,
+          graphqlRefusal(admission.refusal),
+          retryAfterHeader(admission.refusal),
+        );
       const principal = admission?.principal;
       const declared = Number(requestHeader(req, 'content-length'));
       if (/^multipart\//i.test(requestHeader(req, 'content-type') ?? '')) {
@@ -251,24 +276,35 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
     if (api || url.pathname.startsWith(MEDIA_DOWNLOAD_PREFIX)) {
       // A key in the headers (or, on /api/, the query string) is checked before the body is
       // read; without one, the REST handler looks for it in a (size-capped) form body.
-      const key = keyFromHeaders((n) => requestHeader(req, n)) ?? (api ? plausibleKey(url.searchParams.get('apikey')) : undefined);
+      const key =
+        keyFromHeaders((n) => requestHeader(req, n)) ??
+        (api ? plausibleKey(url.searchParams.get('apikey')) : undefined);
       const admission = key ? await admit(key) : undefined;
       if (admission?.refusal) {
-        const authenticate: Record<string, string> = admission.refusal.status === 401 ? { 'www-authenticate': 'Bearer realm="herald"' } : {};
-        return refuse(req, res, admission.refusal.status, restRefusal(admission.refusal), { ...authenticate, ...retryAfterHeader(admission.refusal) });
+        const authenticate: Record<string, string> =
+          admission.refusal.status === 401 ? { 'www-authenticate': 'Bearer realm="herald"' } : {};
+        return refuse(req, res, admission.refusal.status, restRefusal(admission.refusal), {
+          ...authenticate,
+          ...retryAfterHeader(admission.refusal),
+        });
       }
       // Uploaded media, for the tenant's own key.
       if (!api) return mediaDownload(req, res, url);
       // The SMSMedia-compatible REST API (its own JSON errors, 404s included, under /api/).
       return rest.handle(req, res, url, admission?.principal);
     }
-    sendJson(res, 404, JSON.stringify({ error: { code: 'NOT_FOUND', message: `no route for ${req.method} ${url.pathname}` } }));
+    sendJson(
+      res,
+      404,
+      JSON.stringify({ error: { code: 'NOT_FOUND', message: `no route for ${req.method} ${url.pathname}` } }),
+    );
   }
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err) => {
       log.error({ err, method: req.method, path: req.url?.split('?')[0] }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, JSON.stringify({ error: { code: 'INTERNAL', message: 'internal error' } }));
+      if (!res.headersSent)
+        sendJson(res, 500, JSON.stringify({ error: { code: 'INTERNAL', message: 'internal error' } }));
       else res.end();
     });
   });
@@ -292,7 +328,10 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
         principals.set(ctx.extra, principal);
         // The socket is authenticated once: a revoked key closes it (queries on it included).
         const socket = ctx.extra.socket;
-        unwatchKey.set(ctx.extra, services.keyWatch.watch(principal.keyId, () => socket.close(4403, 'API key revoked')));
+        unwatchKey.set(
+          ctx.extra,
+          services.keyWatch.watch(principal.keyId, () => socket.close(4403, 'API key revoked')),
+        );
         return true;
       },
       onClose: (ctx) => {
@@ -300,7 +339,14 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
       },
       onSubscribe: async (ctx, id, params) => {
         const principal = principals.get(ctx.extra);
-        const { schema: s, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+        const {
+          schema: s,
+          execute,
+          subscribe,
+          contextFactory,
+          parse,
+          validate,
+        } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
           socket: ctx.extra.socket,
@@ -333,7 +379,9 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
           // graphql-ws drops an id from ctx.subscriptions however the operation ended.
           for (const open of ids) if (!(open in ctx.subscriptions)) ids.delete(open);
           if (ids.size >= maxPerConnection) {
-            return [tooManySubscriptionsError(maxPerConnection, 'HERALD_MAX_SUBSCRIPTIONS_PER_CONNECTION', 'connection')];
+            return [
+              tooManySubscriptionsError(maxPerConnection, 'HERALD_MAX_SUBSCRIPTIONS_PER_CONNECTION', 'connection'),
+            ];
           }
           ids.add(id);
         }

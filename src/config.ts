@@ -19,7 +19,10 @@ const envBoolean = (name: string) =>
 const serviceIdList = (name: string) =>
   z
     .string()
-    .regex(/^(?:whatsapp|sms|email)=\d{1,9}(?:,(?:whatsapp|sms|email)=\d{1,9})*$/i, `${name} is a list like "whatsapp=18,sms=6,email=10"`)
+    .regex(
+      /^(?:whatsapp|sms|email)=\d{1,9}(?:,(?:whatsapp|sms|email)=\d{1,9})*$/i,
+      `${name} is a list like "whatsapp=18,sms=6,email=10"`,
+    )
     .optional();
 
 const EnvSchema = z.object({
@@ -58,7 +61,11 @@ const EnvSchema = z.object({
   HERALD_RECONCILE_AFTER_MS: z.coerce.number().int().min(100).default(60_000),
   HERALD_STUCK_SENT_AFTER_MS: z.coerce.number().int().min(1000).default(3_600_000),
   // Provider reports parked for provider ids never recorded: providers stop redelivering after days.
-  HERALD_PARKED_REPORT_MAX_AGE_MS: z.coerce.number().int().min(1000).default(3 * 86_400_000),
+  HERALD_PARKED_REPORT_MAX_AGE_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(3 * 86_400_000),
   HERALD_PARKED_REPORTS_MAX: z.coerce.number().int().min(1).default(100_000),
   HERALD_PARKED_REPORT_SWEEP_MS: z.coerce.number().int().min(50).default(60_000),
   HERALD_ENCRYPTION_KEY: z.string().min(32, 'HERALD_ENCRYPTION_KEY must be at least 32 characters').optional(),
@@ -83,13 +90,19 @@ const EnvSchema = z.object({
   WHATSAPP_ACCESS_TOKEN: z.string().optional(),
   WHATSAPP_PHONE_NUMBER_ID: z
     .string()
-    .regex(/^\d{1,32}$/, "WHATSAPP_PHONE_NUMBER_ID is the numeric id of the business phone number (WhatsApp Manager > API Setup), not the number itself")
+    .regex(
+      /^\d{1,32}$/,
+      'WHATSAPP_PHONE_NUMBER_ID is the numeric id of the business phone number (WhatsApp Manager > API Setup), not the number itself',
+    )
     .or(z.literal(''))
     .optional(),
   WHATSAPP_APP_SECRET: z.string().optional(),
   WHATSAPP_VERIFY_TOKEN: z.string().optional(),
   WHATSAPP_BASE_URL: z.string().url().default('https://graph.facebook.com'),
-  WHATSAPP_API_VERSION: z.string().regex(/^v\d{1,3}\.\d{1,2}$/, 'WHATSAPP_API_VERSION is a Graph API version such as v23.0').default('v23.0'),
+  WHATSAPP_API_VERSION: z
+    .string()
+    .regex(/^v\d{1,3}\.\d{1,2}$/, 'WHATSAPP_API_VERSION is a Graph API version such as v23.0')
+    .default('v23.0'),
   // Email over SMTP: the `smtp` provider, when SMTP_HOST is set.
   SMTP_HOST: z.string().optional(),
   SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
@@ -111,9 +124,15 @@ const EnvSchema = z.object({
   HERALD_PUBLIC_URL: z
     .string()
     .url()
-    .regex(/^https?:\/\/[^?#]*$/, 'HERALD_PUBLIC_URL is the http(s) base URL providers call, without query or fragment, e.g. https://herald.example.com')
+    .regex(
+      /^https?:\/\/[^?#]*$/,
+      'HERALD_PUBLIC_URL is the http(s) base URL providers call, without query or fragment, e.g. https://herald.example.com',
+    )
     .optional(),
-  HERALD_SANDBOX_WEBHOOK_SECRET: z.string().min(16, 'HERALD_SANDBOX_WEBHOOK_SECRET must be at least 16 characters').optional(),
+  HERALD_SANDBOX_WEBHOOK_SECRET: z
+    .string()
+    .min(16, 'HERALD_SANDBOX_WEBHOOK_SECRET must be at least 16 characters')
+    .optional(),
   // REST (SMSMedia-compatible) API: the serviceid of each channel, and a per-key request limit.
   HERALD_SERVICE_IDS: serviceIdList('HERALD_SERVICE_IDS'),
   /** Older name of HERALD_KEY_RATE_LIMIT (it limited REST sends only); used when that is unset. */
@@ -122,7 +141,11 @@ const EnvSchema = z.object({
   // addresses only when this is on; HERALD_MEDIA_ALLOW_PRIVATE_URLS is its older name.
   HERALD_ALLOW_PRIVATE_TARGETS: envBoolean('HERALD_ALLOW_PRIVATE_TARGETS').optional(),
   // Per-API-key request limit on GraphQL, REST and uploads (per process); 0 turns it off.
-  HERALD_KEY_RATE_LIMIT: z.coerce.number().int().min(0, 'HERALD_KEY_RATE_LIMIT is requests per second per key, 0 for no limit').optional(),
+  HERALD_KEY_RATE_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(0, 'HERALD_KEY_RATE_LIMIT is requests per second per key, 0 for no limit')
+    .optional(),
   HERALD_KEY_RATE_BURST: z.coerce.number().int().min(1, 'HERALD_KEY_RATE_BURST is at least 1').optional(),
   // Media: where uploads are kept, how large they may be, and which URLs Herald fetches.
   HERALD_MEDIA_DIR: z.string().min(1).optional(),
@@ -135,8 +158,18 @@ const EnvSchema = z.object({
   HERALD_MEDIA_ALLOW_PRIVATE_URLS: envBoolean('HERALD_MEDIA_ALLOW_PRIVATE_URLS').optional(),
   HERALD_MEDIA_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   // GraphQL multipart files are held in memory while parsed: all of them together at most this.
-  HERALD_UPLOAD_MEMORY_BYTES: z.coerce.number().int().min(1024).max(2 ** 40).default(256 * 1024 * 1024),
-  HERALD_EMAIL_ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(2_147_483_647).default(10 * 1024 * 1024),
+  HERALD_UPLOAD_MEMORY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(2 ** 40)
+    .default(256 * 1024 * 1024),
+  HERALD_EMAIL_ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(2_147_483_647)
+    .default(10 * 1024 * 1024),
   // What one GraphQL document may ask (src/graphql/limits.ts); the defaults leave every
   // operation in schema/operations far inside them.
   HERALD_GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).max(10_000).default(2000),
@@ -399,7 +432,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       routes: { SMS: e.HERALD_ROUTE_SMS, WHATSAPP: e.HERALD_ROUTE_WHATSAPP, EMAIL: e.HERALD_ROUTE_EMAIL },
       sandboxDelayMs: e.HERALD_SANDBOX_DELAY_MS,
       ...(e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN
-        ? { twilio: { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, from: e.TWILIO_FROM, baseUrl: e.TWILIO_BASE_URL } }
+        ? {
+            twilio: {
+              accountSid: e.TWILIO_ACCOUNT_SID,
+              authToken: e.TWILIO_AUTH_TOKEN,
+              from: e.TWILIO_FROM,
+              baseUrl: e.TWILIO_BASE_URL,
+            },
+          }
         : {}),
       ...(e.WHATSAPP_ACCESS_TOKEN && e.WHATSAPP_PHONE_NUMBER_ID
         ? {

@@ -42,7 +42,8 @@ function scrub(value: unknown, depth: number): unknown {
   if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
   if (value instanceof Date || Buffer.isBuffer(value)) return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = VALUE_KEYS.has(k) && depth > 0 ? '[redacted]' : scrub(v, depth + 1);
+  for (const [k, v] of Object.entries(value))
+    out[k] = VALUE_KEYS.has(k) && depth > 0 ? '[redacted]' : scrub(v, depth + 1);
   return out;
 }
 

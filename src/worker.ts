@@ -12,7 +12,11 @@ import { StatusHub } from './pubsub/status-hub.js';
 run('Herald worker', async () => {
   const config = configOrExit();
   const log = createLogger(config.logLevel);
-  const database = openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize });
+  const database = openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.databasePoolSize,
+  });
   await database.migrate();
   // Changes made here reach subscribers of every API process through Redis.
   const statusHub = config.redisUrl ? await StatusHub.redis(config.redisUrl) : StatusHub.inProcess();
@@ -21,12 +25,17 @@ run('Herald worker', async () => {
   // Signing secrets an earlier Herald stored in plaintext are sealed now (SQL cannot encrypt).
   const sealed = await sealStoredSecrets(database.db, providers.secrets);
   if (sealed > 0) log.info({ count: sealed }, 'sealed callback signing secrets stored in plaintext');
-  const delivery = await startDelivery(database, { ...config, delivery: { ...config.delivery, workers: Math.max(1, config.delivery.workers) } }, log, {
-    now: () => new Date(),
-    onChanges: statusHub.publish,
-    providers,
-    outbound,
-  });
+  const delivery = await startDelivery(
+    database,
+    { ...config, delivery: { ...config.delivery, workers: Math.max(1, config.delivery.workers) } },
+    log,
+    {
+      now: () => new Date(),
+      onChanges: statusHub.publish,
+      providers,
+      outbound,
+    },
+  );
   log.info({ database: database.kind }, 'Herald worker is dispatching');
 
   stopOnSignals(log, async () => {

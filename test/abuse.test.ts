@@ -15,7 +15,14 @@ import { startHerald, type TestHerald } from './support/herald.js';
 // storing anything and without an error-level log line. Herald runs in this process, so its
 // memory is this process's.
 
-const LIMIT_CODES = ['QUERY_TOO_LARGE', 'QUERY_TOO_DEEP', 'TOO_MANY_ALIASES', 'TOO_MANY_DIRECTIVES', 'QUERY_TOO_COMPLEX', 'TOO_MANY_MUTATIONS'];
+const LIMIT_CODES = [
+  'QUERY_TOO_LARGE',
+  'QUERY_TOO_DEEP',
+  'TOO_MANY_ALIASES',
+  'TOO_MANY_DIRECTIVES',
+  'QUERY_TOO_COMPLEX',
+  'TOO_MANY_MUTATIONS',
+];
 /** Each hostile answer must come within this. */
 const ANSWER_MS = 5_000;
 /** The server's resident memory may grow by this much while serving a hostile document. */
@@ -24,9 +31,19 @@ const RSS_GROWTH_BYTES = 100 * 1024 * 1024;
 let h: TestHerald;
 let endpointId: string;
 
-type Answer = { status: number; body: { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] }; ms: number; rssGrowth: number };
+type Answer = {
+  status: number;
+  body: { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] };
+  ms: number;
+  rssGrowth: number;
+};
 
-async function post(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}, target: TestHerald = h): Promise<Answer> {
+async function post(
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+  target: TestHerald = h,
+): Promise<Answer> {
   const rssBefore = process.memoryUsage().rss;
   let rssPeak = rssBefore;
   const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 10);
@@ -91,15 +108,22 @@ describe('the limits leave legitimate documents alone', () => {
     for (const operation of operations) {
       const document = parse([operation, ...fragments].map((d) => print(d)).join('\n'));
       const errors = checkLimits(limits, schema, document);
-      expect(errors.map((e) => e.message), operation.name?.value).toEqual([]);
+      expect(
+        errors.map((e) => e.message),
+        operation.name?.value,
+      ).toEqual([]);
     }
-    expect(checkLimits(limits, schema, parse(getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true })))).toEqual([]);
+    expect(
+      checkLimits(limits, schema, parse(getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true }))),
+    ).toEqual([]);
   });
 
   it('answers a normal page of deliveries', async () => {
     const a = await post(`{ webhookEndpoints { deliveries(first: 100) { id endpoint { id } } } }`);
     expect(a.status).toBe(200);
-    expect((a.body.data as { webhookEndpoints: { deliveries: unknown[] }[] }).webhookEndpoints[0]!.deliveries).toHaveLength(20);
+    expect(
+      (a.body.data as { webhookEndpoints: { deliveries: unknown[] }[] }).webhookEndpoints[0]!.deliveries,
+    ).toHaveLength(20);
   });
 });
 
@@ -112,12 +136,16 @@ describe('hostile documents are refused before they run', () => {
 
   it('a query deeper than the depth limit but short', async () => {
     // 11 levels, few tokens: the depth rule, not the token limit, refuses it.
-    const query = '{ webhookEndpoints { deliveries(first: 1) { endpoint { deliveries(first: 1) { endpoint { deliveries(first: 1) { endpoint { deliveries(first: 1) { endpoint { deliveries(first: 1) { id } } } } } } } } } } }';
+    const query =
+      '{ webhookEndpoints { deliveries(first: 1) { endpoint { deliveries(first: 1) { endpoint { deliveries(first: 1) { endpoint { deliveries(first: 1) { endpoint { deliveries(first: 1) { id } } } } } } } } } } }';
     expect(expectRefused(await post(query))).toBe('QUERY_TOO_DEEP');
   });
 
   it('1,000 aliases of a page of messages with their events and callbacks', async () => {
-    const fields = Array.from({ length: 1000 }, (_, i) => `m${i}: messages(first: 100) { edges { node { events { status } callbackDeliveries { id } } } }`);
+    const fields = Array.from(
+      { length: 1000 },
+      (_, i) => `m${i}: messages(first: 100) { edges { node { events { status } callbackDeliveries { id } } } }`,
+    );
     expectRefused(await post(`{ ${fields.join(' ')} }`));
   });
 
@@ -153,7 +181,7 @@ describe('hostile documents are refused before they run', () => {
     expect(expectRefused(await post(`{ ${query} }`))).toBe('QUERY_TOO_LARGE');
   });
 
-  it('documents nested past the parser\'s stack, with the token limit raised to its maximum', async () => {
+  it("documents nested past the parser's stack, with the token limit raised to its maximum", async () => {
     const roomy = await startHerald({ HERALD_GRAPHQL_MAX_TOKENS: '10000', HERALD_GRAPHQL_MAX_DEPTH: '100' });
     try {
       // graphql-js parses recursively: thousands of levels overflow its stack (a RangeError,
@@ -163,7 +191,9 @@ describe('hostile documents are refused before they run', () => {
       expectRefused(await post(`{ ${fragments} }`, undefined, {}, roomy), ['QUERY_TOO_DEEP', 'QUERY_TOO_LARGE']);
       let fields = 'id';
       for (let i = 0; i < 3300; i++) fields = `deliveries { ${fields} }`;
-      expect(expectRefused(await post(`{ webhookEndpoints { ${fields} } }`, undefined, {}, roomy))).toBe('QUERY_TOO_DEEP');
+      expect(expectRefused(await post(`{ webhookEndpoints { ${fields} } }`, undefined, {}, roomy))).toBe(
+        'QUERY_TOO_DEEP',
+      );
       expect(roomy.logLines().filter((l) => (JSON.parse(l) as { level: number }).level >= 50)).toEqual([]);
     } finally {
       await roomy.stop();
@@ -236,11 +266,15 @@ describe('no field suggestions', () => {
 
   it('a mistyped input field or enum value in variables is refused without a suggestion', async () => {
     const messagesOf = (a: Answer) => (a.body.errors ?? []).map((e) => e.message).join('\n');
-    const a = await post('mutation($in: SendSmsInput!) { sendSms(input: $in) { __typename } }', { in: { too: '+61491570001', text: 'x' } });
+    const a = await post('mutation($in: SendSmsInput!) { sendSms(input: $in) { __typename } }', {
+      in: { too: '+61491570001', text: 'x' },
+    });
     expect(a.body.data).toBeUndefined();
     expect(messagesOf(a)).toMatch(/Field "too" is not defined/);
     expect(messagesOf(a)).not.toMatch(/Did you mean/);
-    const b = await post('query($s: CallbackDeliveryStatus) { webhookEndpoints { deliveries(status: $s) { id } } }', { s: 'DELIVERD' });
+    const b = await post('query($s: CallbackDeliveryStatus) { webhookEndpoints { deliveries(status: $s) { id } } }', {
+      s: 'DELIVERD',
+    });
     expect(messagesOf(b)).toMatch(/DELIVERD/);
     expect(messagesOf(b)).not.toMatch(/Did you mean/);
   });
@@ -279,10 +313,14 @@ describe('WebhookEndpoint.deliveries', () => {
         .slice(0, n)
         .map((d) => String(d.id));
 
-    const a = await post(`{ webhookEndpoints { id three: deliveries(first: 3) { id } delivered: deliveries(status: DELIVERED) { id } pending: deliveries(first: 100, status: PENDING) { id } } }`);
+    const a = await post(
+      `{ webhookEndpoints { id three: deliveries(first: 3) { id } delivered: deliveries(status: DELIVERED) { id } pending: deliveries(first: 100, status: PENDING) { id } } }`,
+    );
     expect(a.status).toBe(200);
     type Page = { id: string }[];
-    const endpoints = (a.body.data as { webhookEndpoints: { id: string; three: Page; delivered: Page; pending: Page }[] }).webhookEndpoints;
+    const endpoints = (
+      a.body.data as { webhookEndpoints: { id: string; three: Page; delivered: Page; pending: Page }[] }
+    ).webhookEndpoints;
     const byRaw = new Map(endpoints.map((e) => [Buffer.from(e.id, 'base64').toString().split(':')[1], e]));
     for (const id of [endpointId, secondId].map((g) => Buffer.from(g, 'base64').toString().split(':')[1]!)) {
       const e = byRaw.get(id)!;

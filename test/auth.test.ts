@@ -16,7 +16,10 @@ async function post(headers: Record<string, string>, query: string, variables?: 
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: res.status, body: (await res.json()) as { data?: any; errors?: Array<{ message: string; extensions?: { code?: string } }> } };
+  return {
+    status: res.status,
+    body: (await res.json()) as { data?: any; errors?: Array<{ message: string; extensions?: { code?: string } }> },
+  };
 }
 
 async function issue(scopes: Array<'SEND' | 'READ' | 'ADMIN'>, name = 'k'): Promise<{ key: string; id: string }> {
@@ -40,10 +43,16 @@ describe('authentication', () => {
   });
 
   it('accepts the key as a Bearer token or in the apikey header', async () => {
-    for (const headers of [{ authorization: `Bearer ${h.adminKey}` }, { apikey: h.adminKey }] as Record<string, string>[]) {
+    for (const headers of [{ authorization: `Bearer ${h.adminKey}` }, { apikey: h.adminKey }] as Record<
+      string,
+      string
+    >[]) {
       const r = await post(headers, '{ viewer { tenant { name isOperator } scopes } }');
       expect(r.status).toBe(200);
-      expect(r.body.data.viewer).toEqual({ tenant: { name: 'default', isOperator: true }, scopes: ['SEND', 'READ', 'ADMIN'] });
+      expect(r.body.data.viewer).toEqual({
+        tenant: { name: 'default', isOperator: true },
+        scopes: ['SEND', 'READ', 'ADMIN'],
+      });
     }
   });
 
@@ -66,7 +75,12 @@ describe('api keys', () => {
       async () => (await h.sdk().ApiKeys()).apiKeys.find((k) => k.id === id),
       (k) => k?.lastUsedAt != null,
     );
-    expect(listed).toMatchObject({ name: 'billing app', prefix: key.slice(0, 12), scopes: ['SEND', 'READ'], revokedAt: null });
+    expect(listed).toMatchObject({
+      name: 'billing app',
+      prefix: key.slice(0, 12),
+      scopes: ['SEND', 'READ'],
+      revokedAt: null,
+    });
     expect(listed?.lastUsedAt).not.toBeNull();
     // The listing never contains the secret.
     expect(JSON.stringify(await h.sdk().ApiKeys())).not.toContain(key.slice(12));
@@ -90,7 +104,10 @@ describe('api keys', () => {
 
   it('enforces scopes', async () => {
     const reader = await issue(['READ']);
-    const send = await post({ authorization: `Bearer ${reader.key}` }, 'mutation { sendSms(input: {to: "+918800001234", text: "x"}) { __typename } }');
+    const send = await post(
+      { authorization: `Bearer ${reader.key}` },
+      'mutation { sendSms(input: {to: "+918800001234", text: "x"}) { __typename } }',
+    );
     expect(send.body.errors?.[0]?.message).toMatch(/authorized/i);
     expect(send.body.data).toBeNull();
 
@@ -112,7 +129,10 @@ describe('api keys', () => {
     // Its key list holds only its own key.
     expect((await h.sdk(tenantKey).ApiKeys()).apiKeys).toHaveLength(1);
 
-    const nested = await post({ authorization: `Bearer ${tenantKey}` }, 'mutation { createTenant(name: "sub") { __typename } }');
+    const nested = await post(
+      { authorization: `Bearer ${tenantKey}` },
+      'mutation { createTenant(name: "sub") { __typename } }',
+    );
     expect(nested.body.errors?.[0]?.message).toMatch(/authorized/i);
 
     // Keys of another tenant cannot be revoked from here.

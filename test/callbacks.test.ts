@@ -51,7 +51,8 @@ async function tenant(name: string): Promise<Sdk> {
 
 async function endpoint(sdk: Sdk, url: string, events?: MessageStatus[]): Promise<{ id: string; secret: string }> {
   const r = await sdk.CreateWebhookEndpoint({ input: { url, ...(events ? { events } : {}) } });
-  if (r.createWebhookEndpoint.__typename !== 'CreatedWebhookEndpoint') throw new Error(JSON.stringify(r.createWebhookEndpoint));
+  if (r.createWebhookEndpoint.__typename !== 'CreatedWebhookEndpoint')
+    throw new Error(JSON.stringify(r.createWebhookEndpoint));
   return { id: r.createWebhookEndpoint.endpoint.id, secret: r.createWebhookEndpoint.secret };
 }
 
@@ -72,7 +73,8 @@ async function finalHistory(sdk: Sdk, id: string): Promise<string[]> {
   return m.events.filter((e) => e.kind === 'status').map((e) => e.status!);
 }
 
-const deliveriesOf = async (sdk: Sdk, id: string): Promise<Deliveries> => (await sdk.MessageCallbacks({ id })).message!.callbackDeliveries;
+const deliveriesOf = async (sdk: Sdk, id: string): Promise<Deliveries> =>
+  (await sdk.MessageCallbacks({ id })).message!.callbackDeliveries;
 
 /** Waits until every delivery of the message is settled (none pending) and returns them. */
 const settled = (sdk: Sdk, id: string, count: number) =>
@@ -114,11 +116,20 @@ describe('callbacks to endpoints', () => {
       return { messageId, status, errorCode };
     };
     expect(last(read)).toEqual({ messageId: read, status: 'READ', errorCode: null });
-    expect(last(undelivered)).toEqual({ messageId: undelivered, status: 'UNDELIVERED', errorCode: 'SANDBOX_UNREACHABLE' });
+    expect(last(undelivered)).toEqual({
+      messageId: undelivered,
+      status: 'UNDELIVERED',
+      errorCode: 'SANDBOX_UNREACHABLE',
+    });
     expect(last(failed)).toEqual({ messageId: failed, status: 'FAILED', errorCode: 'SANDBOX_REJECTED' });
 
     const first = rx.received.find((c) => c.body.messageId === read)!;
-    expect(first.body).toMatchObject({ channel: 'SMS', to: '+918800001234', externalRef: 'INV-1001', status: 'QUEUED' });
+    expect(first.body).toMatchObject({
+      channel: 'SMS',
+      to: '+918800001234',
+      externalRef: 'INV-1001',
+      status: 'QUEUED',
+    });
     expect(Date.parse(first.body.occurredAt)).not.toBeNaN();
     expect(first.headers['content-type']).toBe('application/json');
     expect(first.headers['herald-event-id']).toBe(first.body.eventId);
@@ -129,13 +140,21 @@ describe('callbacks to endpoints', () => {
     const ds = await deliveriesOf(sdk, read);
     expect(ds.map((d) => d.eventStatus)).toEqual(expected[read]);
     for (const d of ds) {
-      expect(d).toMatchObject({ status: 'DELIVERED', attemptCount: 1, lastStatusCode: 204, url: rx.url, endpoint: { id: ep.id } });
+      expect(d).toMatchObject({
+        status: 'DELIVERED',
+        attemptCount: 1,
+        lastStatusCode: 204,
+        url: rx.url,
+        endpoint: { id: ep.id },
+      });
       expect(d.attempts).toEqual([expect.objectContaining({ number: 1, statusCode: 204, error: null, url: rx.url })]);
     }
     const byEndpoint = await sdk.WebhookEndpointDeliveries({ id: ep.id, first: 100 });
     if (byEndpoint.node?.__typename !== 'WebhookEndpoint') throw new Error('endpoint not found');
     expect(byEndpoint.node.deliveries).toHaveLength(Object.values(expected).flat().length);
-    expect(byEndpoint.node.deliveries.every((d) => d.status === 'DELIVERED' && d.attempts[0]?.statusCode === 204)).toBe(true);
+    expect(byEndpoint.node.deliveries.every((d) => d.status === 'DELIVERED' && d.attempts[0]?.statusCode === 204)).toBe(
+      true,
+    );
   });
 
   it('sends only the statuses an endpoint subscribes to, and nothing once it is disabled', async () => {
@@ -240,7 +259,17 @@ describe('a receiver that is down for a while', () => {
     for (const [id, history] of histories) {
       expect(bodiesFor(rx, id).map((b) => b.status)).toEqual(history);
     }
-    expect(histories.get(ids[3]!)).toEqual(['QUEUED', 'SENDING', 'QUEUED', 'SENDING', 'QUEUED', 'SENDING', 'SENT', 'DELIVERED', 'READ']);
+    expect(histories.get(ids[3]!)).toEqual([
+      'QUEUED',
+      'SENDING',
+      'QUEUED',
+      'SENDING',
+      'QUEUED',
+      'SENDING',
+      'SENT',
+      'DELIVERED',
+      'READ',
+    ]);
     expect(rx.rejected).toEqual([]);
     expect(new Set(rx.received.map((c) => c.body.eventId)).size).toBe(total); // once each
 
@@ -274,14 +303,24 @@ describe('endpoint management', () => {
 
     for (const url of ['ftp://example.com/hook', 'not a url', 'https://user:pw@example.com/hook']) {
       const bad = await sdk.CreateWebhookEndpoint({ input: { url } });
-      expect(bad.createWebhookEndpoint).toMatchObject({ __typename: 'ValidationError', code: 'INVALID_INPUT', field: 'url' });
+      expect(bad.createWebhookEndpoint).toMatchObject({
+        __typename: 'ValidationError',
+        code: 'INVALID_INPUT',
+        field: 'url',
+      });
     }
 
-    const created = await sdk.CreateWebhookEndpoint({ input: { url: 'https://example.com/hooks/herald', events: ['DELIVERED', 'FAILED'] } });
+    const created = await sdk.CreateWebhookEndpoint({
+      input: { url: 'https://example.com/hooks/herald', events: ['DELIVERED', 'FAILED'] },
+    });
     if (created.createWebhookEndpoint.__typename !== 'CreatedWebhookEndpoint') throw new Error('not created');
     const { endpoint: ep, secret } = created.createWebhookEndpoint;
     expect(secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
-    expect(ep).toMatchObject({ url: 'https://example.com/hooks/herald', events: ['DELIVERED', 'FAILED'], enabled: true });
+    expect(ep).toMatchObject({
+      url: 'https://example.com/hooks/herald',
+      events: ['DELIVERED', 'FAILED'],
+      enabled: true,
+    });
 
     const listed = await sdk.WebhookEndpoints();
     expect(listed.webhookEndpoints.map((e) => e.id)).toEqual([ep.id]);
@@ -291,7 +330,12 @@ describe('endpoint management', () => {
     expect(JSON.stringify(node)).not.toContain(secret);
 
     const updated = await sdk.UpdateWebhookEndpoint({ id: ep.id, input: { url: 'http://example.com/v2', events: [] } });
-    expect(updated.updateWebhookEndpoint).toMatchObject({ __typename: 'WebhookEndpoint', url: 'http://example.com/v2', events: [], enabled: true });
+    expect(updated.updateWebhookEndpoint).toMatchObject({
+      __typename: 'WebhookEndpoint',
+      url: 'http://example.com/v2',
+      events: [],
+      enabled: true,
+    });
     const invalid = await sdk.UpdateWebhookEndpoint({ id: ep.id, input: { url: 'mailto:ops@example.com' } });
     expect(invalid.updateWebhookEndpoint).toMatchObject({ __typename: 'ValidationError', field: 'url' });
     for (const id of ['01900000-0000-7000-8000-000000000000', 'garbage']) {
@@ -302,7 +346,9 @@ describe('endpoint management', () => {
     // Another tenant can neither see nor touch it.
     expect((await other.WebhookEndpoints()).webhookEndpoints).toEqual([]);
     expect((await other.WebhookEndpointDeliveries({ id: ep.id })).node).toBeNull();
-    expect((await other.UpdateWebhookEndpoint({ id: ep.id, input: { enabled: false } })).updateWebhookEndpoint.__typename).toBe('NotFoundError');
+    expect(
+      (await other.UpdateWebhookEndpoint({ id: ep.id, input: { enabled: false } })).updateWebhookEndpoint.__typename,
+    ).toBe('NotFoundError');
     expect((await other.DeleteWebhookEndpoint({ id: ep.id })).deleteWebhookEndpoint.__typename).toBe('NotFoundError');
     expect((await sdk.WebhookEndpoints()).webhookEndpoints).toMatchObject([{ id: ep.id, enabled: true }]);
 
@@ -342,7 +388,9 @@ describe('an endpoint deleted while a status change is being recorded', () => {
       });
       const { cancelMessage } = await canceling!;
       expect(cancelMessage).toMatchObject({ __typename: 'Message', status: 'CANCELED' });
-      const [row] = await sql<{ count: number }[]>`select count(*)::int as count from callback_deliveries where url = ${url} and message_id = ${id}`;
+      const [row] = await sql<
+        { count: number }[]
+      >`select count(*)::int as count from callback_deliveries where url = ${url} and message_id = ${id}`;
       expect(row?.count).toBe(0); // earlier deliveries went with the endpoint; none was queued after
       expect(h.logLines().filter((l) => l.includes('"level":50'))).toEqual([]);
     } finally {

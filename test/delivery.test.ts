@@ -46,7 +46,9 @@ const statusesOf = (m: Message) => m.events.filter((e) => e.kind === 'status').m
 describe('backoff', () => {
   it('full jitter under an exponential ceiling, capped, with Retry-After as a floor', () => {
     const policy = { baseMs: 1000, capMs: 10_000, maxAttempts: 8 };
-    expect([1, 2, 3, 4, 5, 6].map((n) => retryDelayMs(policy, n, 0, () => 0.999999))).toEqual([999, 1999, 3999, 7999, 9999, 9999]);
+    expect([1, 2, 3, 4, 5, 6].map((n) => retryDelayMs(policy, n, 0, () => 0.999999))).toEqual([
+      999, 1999, 3999, 7999, 9999, 9999,
+    ]);
     expect(retryDelayMs(policy, 3, 0, () => 0)).toBe(0);
     expect(retryDelayMs(policy, 1, 5000, () => 0.5)).toBe(5000);
   });
@@ -96,7 +98,17 @@ describe('sandbox delivery', () => {
     const done = await until(id, (x) => x.status === 'READ');
     expect(done.attempts).toBe(3);
     expect(done.lastError).toBeNull();
-    expect(statusesOf(done)).toEqual(['QUEUED', 'SENDING', 'QUEUED', 'SENDING', 'QUEUED', 'SENDING', 'SENT', 'DELIVERED', 'READ']);
+    expect(statusesOf(done)).toEqual([
+      'QUEUED',
+      'SENDING',
+      'QUEUED',
+      'SENDING',
+      'QUEUED',
+      'SENDING',
+      'SENT',
+      'DELIVERED',
+      'READ',
+    ]);
   });
 
   it('honours Retry-After over a shorter backoff', async () => {
@@ -141,7 +153,10 @@ describe('scheduling, expiry, cancel and retry', () => {
 
   it('expires a message whose validUntil passes before it could be sent', async () => {
     const t = clock.now().getTime();
-    const id = await sendSms('+918800001234', { sendAt: new Date(t + 60_000).toISOString(), validUntil: new Date(t + 120_000).toISOString() });
+    const id = await sendSms('+918800001234', {
+      sendAt: new Date(t + 60_000).toISOString(),
+      validUntil: new Date(t + 120_000).toISOString(),
+    });
     clock.advance(180_000);
     const m = await until(id, (x) => x.status === 'EXPIRED');
     expect(m.attempts).toBe(0);
@@ -159,7 +174,11 @@ describe('scheduling, expiry, cancel and retry', () => {
     const canceled = await sdk.CancelMessage({ id });
     expect(canceled.cancelMessage).toMatchObject({ __typename: 'Message', status: 'CANCELED' });
     const again = await sdk.CancelMessage({ id });
-    expect(again.cancelMessage).toMatchObject({ __typename: 'InvalidStateError', code: 'INVALID_STATE', status: 'CANCELED' });
+    expect(again.cancelMessage).toMatchObject({
+      __typename: 'InvalidStateError',
+      code: 'INVALID_STATE',
+      status: 'CANCELED',
+    });
     clock.advance(600_000);
     await new Promise((r) => setTimeout(r, 100));
     expect((await load(id)).status).toBe('CANCELED');

@@ -74,11 +74,13 @@ async function upload(bytes: Buffer, filename: string, mediaType: string, key = 
     body: JSON.stringify({ mediaType, data: bytes.toString('base64'), filename }),
   });
   const body = (await res.json()) as Json;
-  if (res.status !== 200 || typeof body.mediaId !== 'string') throw new Error(`upload failed: ${res.status} ${JSON.stringify(body)}`);
+  if (res.status !== 200 || typeof body.mediaId !== 'string')
+    throw new Error(`upload failed: ${res.status} ${JSON.stringify(body)}`);
   return body.mediaId;
 }
 
-const messageCount = async () => (await h.herald.services.db.select({ id: messagesTable.id }).from(messagesTable)).length;
+const messageCount = async () =>
+  (await h.herald.services.db.select({ id: messagesTable.id }).from(messagesTable)).length;
 
 const load = async (id: string) => (await admin.Message({ id })).message!;
 
@@ -100,13 +102,21 @@ describe('sendEmail with attachments', () => {
     const bytes = pdf(11);
     const mediaId = await upload(bytes, 'invoice.pdf', 'document');
     const r = await admin.SendEmail({
-      input: { to: ['ana@example.com'], subject: 'Invoice INV-1001', text: 'Your invoice is attached.', attachments: [mediaId.toUpperCase()] },
+      input: {
+        to: ['ana@example.com'],
+        subject: 'Invoice INV-1001',
+        text: 'Your invoice is attached.',
+        attachments: [mediaId.toUpperCase()],
+      },
     });
     if (r.sendEmail.__typename !== 'Message') throw new Error(JSON.stringify(r.sendEmail));
     const id = r.sendEmail.messageId;
     expect(r.sendEmail.content).toMatchObject({ __typename: 'EmailContent', attachments: [mediaId] });
 
-    const m = await eventually(() => load(id), (m) => m.status === 'SENT' || m.status === 'FAILED');
+    const m = await eventually(
+      () => load(id),
+      (m) => m.status === 'SENT' || m.status === 'FAILED',
+    );
     expect(m).toMatchObject({ status: 'SENT', provider: 'smtp', lastError: null });
     const mail = received.find((x) => x.raw.includes(`<${id}@herald>`));
     expect(mail).toBeDefined();
@@ -114,11 +124,17 @@ describe('sendEmail with attachments', () => {
     expect(pdfParts).toHaveLength(1);
     const part = pdfParts[0]!;
     // nodemailer writes the parameter as a token (filename=invoice.pdf); a quoted string is the same value.
-    expect(part.headers).toMatch(/content-disposition: attachment; filename=(?:"invoice\.pdf"|invoice\.pdf)(?:;|\r\n|$)/i);
+    expect(part.headers).toMatch(
+      /content-disposition: attachment; filename=(?:"invoice\.pdf"|invoice\.pdf)(?:;|\r\n|$)/i,
+    );
     expect(part.headers).toMatch(/content-transfer-encoding: base64/i);
     expect(Buffer.from(part.body.replace(/\s+/g, ''), 'base64').equals(bytes)).toBe(true);
     // The text is still there, as its own part.
-    expect(parts(mail!.raw).some((p) => /content-type: text\/plain/i.test(p.headers) && p.body.includes('Your invoice is attached.'))).toBe(true);
+    expect(
+      parts(mail!.raw).some(
+        (p) => /content-type: text\/plain/i.test(p.headers) && p.body.includes('Your invoice is attached.'),
+      ),
+    ).toBe(true);
   });
 
   it('an email without attachments has an empty list and no attachment part', async () => {
@@ -126,7 +142,10 @@ describe('sendEmail with attachments', () => {
     if (r.sendEmail.__typename !== 'Message') throw new Error(JSON.stringify(r.sendEmail));
     expect(r.sendEmail.content).toMatchObject({ attachments: [] });
     const id = r.sendEmail.messageId;
-    await eventually(() => load(id), (m) => m.status === 'SENT');
+    await eventually(
+      () => load(id),
+      (m) => m.status === 'SENT',
+    );
     const mail = received.find((x) => x.raw.includes(`<${id}@herald>`))!;
     expect(mail.raw).not.toMatch(/content-disposition: attachment/i);
   });
@@ -144,10 +163,13 @@ describe('sendEmail with attachments', () => {
     for (const [attachments, field] of cases) {
       const r = await admin.SendEmail({ input: { to: ['ana@example.com'], subject: 'Hi', text: 'x', attachments } });
       expect(r.sendEmail).toMatchObject({ __typename: 'ValidationError', field });
-      if (r.sendEmail.__typename === 'ValidationError') expect(r.sendEmail.message).toMatch(/is not a media id of this tenant/);
+      if (r.sendEmail.__typename === 'ValidationError')
+        expect(r.sendEmail.message).toMatch(/is not a media id of this tenant/);
     }
     // The other tenant may attach its own media.
-    const ok = await h.sdk(otherKey).SendEmail({ input: { to: ['ana@example.com'], subject: 'Hi', text: 'x', attachments: [theirs] } });
+    const ok = await h
+      .sdk(otherKey)
+      .SendEmail({ input: { to: ['ana@example.com'], subject: 'Hi', text: 'x', attachments: [theirs] } });
     expect(ok.sendEmail.__typename).toBe('Message');
     expect(await messageCount()).toBe(before + 1);
   });
@@ -156,26 +178,43 @@ describe('sendEmail with attachments', () => {
     const a = await upload(png({ width: 20, height: 20, noise: true, variant: 1 }), 'a.png', 'image');
     const b = await upload(png({ width: 20, height: 20, noise: true, variant: 2 }), 'b.png', 'image');
     const before = await messageCount();
-    const big = await admin.SendEmail({ input: { to: ['ana@example.com'], subject: 'Hi', text: 'x', attachments: [a, b] } });
+    const big = await admin.SendEmail({
+      input: { to: ['ana@example.com'], subject: 'Hi', text: 'x', attachments: [a, b] },
+    });
     expect(big.sendEmail).toMatchObject({ __typename: 'ValidationError', field: 'attachments' });
-    if (big.sendEmail.__typename === 'ValidationError') expect(big.sendEmail.message).toMatch(/more than the 2 KiB an email may attach/);
-    const many = await admin.SendEmail({ input: { to: ['ana@example.com'], subject: 'Hi', text: 'x', attachments: Array.from({ length: 11 }, () => a) } });
+    if (big.sendEmail.__typename === 'ValidationError')
+      expect(big.sendEmail.message).toMatch(/more than the 2 KiB an email may attach/);
+    const many = await admin.SendEmail({
+      input: { to: ['ana@example.com'], subject: 'Hi', text: 'x', attachments: Array.from({ length: 11 }, () => a) },
+    });
     expect(many.sendEmail).toMatchObject({ __typename: 'ValidationError', field: 'attachments' });
-    if (many.sendEmail.__typename === 'ValidationError') expect(many.sendEmail.message).toMatch(/at most 10 attachments/);
+    if (many.sendEmail.__typename === 'ValidationError')
+      expect(many.sendEmail.message).toMatch(/at most 10 attachments/);
     expect(await messageCount()).toBe(before);
     // One of them alone fits.
-    const one = await admin.SendEmail({ input: { to: ['ana@example.com'], subject: 'Hi', text: 'x', attachments: [a] } });
+    const one = await admin.SendEmail({
+      input: { to: ['ana@example.com'], subject: 'Hi', text: 'x', attachments: [a] },
+    });
     expect(one.sendEmail.__typename).toBe('Message');
   });
 
   it('media deleted after accept fails the message for good with MEDIA_UNAVAILABLE', async () => {
     const mediaId = await upload(pdf(14), 'gone.pdf', 'document');
     const r = await admin.SendEmail({
-      input: { to: ['ana@example.com'], subject: 'Hi', text: 'x', attachments: [mediaId], sendAt: new Date(Date.now() + 1_500).toISOString() },
+      input: {
+        to: ['ana@example.com'],
+        subject: 'Hi',
+        text: 'x',
+        attachments: [mediaId],
+        sendAt: new Date(Date.now() + 1_500).toISOString(),
+      },
     });
     if (r.sendEmail.__typename !== 'Message') throw new Error(JSON.stringify(r.sendEmail));
     await h.herald.services.db.delete(mediaTable).where(eq(mediaTable.id, mediaId));
-    const m = await eventually(() => load((r.sendEmail as { messageId: string }).messageId), (m) => m.status === 'FAILED');
+    const m = await eventually(
+      () => load((r.sendEmail as { messageId: string }).messageId),
+      (m) => m.status === 'FAILED',
+    );
     expect(m).toMatchObject({ attempts: 1, lastError: { code: 'MEDIA_UNAVAILABLE', retryable: false } });
   });
 });
@@ -193,18 +232,35 @@ describe('REST send-email-api', () => {
   it('attachments (comma-separated media ids) are attached like GraphQL ones', async () => {
     const x = await upload(pdf(21), 'x.pdf', 'document');
     const y = await upload(pdf(22), 'y.pdf', 'document');
-    const a = await sendRest({ emailids: 'carla@example.com', emailsubject: 'Docs', emailbody: 'Two files', attachments: `${x}, ${y}` });
+    const a = await sendRest({
+      emailids: 'carla@example.com',
+      emailsubject: 'Docs',
+      emailbody: 'Two files',
+      attachments: `${x}, ${y}`,
+    });
     expect(a.status).toBe(200);
     const id = a.body.messages[0].messageId as string;
     expect((await load(id)).content).toMatchObject({ attachments: [x, y] });
-    await eventually(() => load(id), (m) => m.status === 'SENT');
+    await eventually(
+      () => load(id),
+      (m) => m.status === 'SENT',
+    );
     const mail = received.find((r) => r.raw.includes(`<${id}@herald>`))!;
-    expect(parts(mail.raw).filter((p) => /content-disposition: attachment/i.test(p.headers)).map((p) => /filename="?([^";]+)"?/.exec(p.headers)?.[1])).toEqual(['x.pdf', 'y.pdf']);
+    expect(
+      parts(mail.raw)
+        .filter((p) => /content-disposition: attachment/i.test(p.headers))
+        .map((p) => /filename="?([^";]+)"?/.exec(p.headers)?.[1]),
+    ).toEqual(['x.pdf', 'y.pdf']);
   });
 
   it('an unknown media id is a 400 naming the attachments parameter; nothing is stored', async () => {
     const before = await messageCount();
-    const a = await sendRest({ emailids: 'carla@example.com', emailsubject: 'Docs', emailbody: 'x', attachments: randomUUID() });
+    const a = await sendRest({
+      emailids: 'carla@example.com',
+      emailsubject: 'Docs',
+      emailbody: 'x',
+      attachments: randomUUID(),
+    });
     expect(a.status).toBe(400);
     expect(JSON.stringify(a.body)).toMatch(/attachments/);
     expect(JSON.stringify(a.body)).toMatch(/is not a media id of this tenant/);

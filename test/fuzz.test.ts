@@ -74,7 +74,35 @@ const nested = (depth: number, open: string, close: string) => new Raw(`${open.r
 // Values.
 
 const LONE = ['\uD800', '\uDBFF', '\uDC00', '\uDFFF'];
-const NASTY = ['\u0000', ...LONE, '\r\n', '\n', '\t', '\u2028', '\u202E', '\uFEFF', '\u0085', '"', "'", '\\', '<', '>', '&', '%00', '%', '{{1}}', '{{', '😀', 'é', 'ß', '\u0301', '../', ';', ',', '='];
+const NASTY = [
+  '\u0000',
+  ...LONE,
+  '\r\n',
+  '\n',
+  '\t',
+  '\u2028',
+  '\u202E',
+  '\uFEFF',
+  '\u0085',
+  '"',
+  "'",
+  '\\',
+  '<',
+  '>',
+  '&',
+  '%00',
+  '%',
+  '{{1}}',
+  '{{',
+  '😀',
+  'é',
+  'ß',
+  '\u0301',
+  '../',
+  ';',
+  ',',
+  '=',
+];
 const PLAUSIBLE = [
   '918800001234',
   '+918800001234',
@@ -110,11 +138,19 @@ const PLAUSIBLE = [
 const PROTO_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf'];
 
 const nastyChar = fc.constantFrom(...NASTY);
-const unit = fc.oneof({ arbitrary: fc.string({ unit: 'binary', maxLength: 1 }), weight: 3 }, { arbitrary: nastyChar, weight: 1 });
+const unit = fc.oneof(
+  { arbitrary: fc.string({ unit: 'binary', maxLength: 1 }), weight: 3 },
+  { arbitrary: nastyChar, weight: 1 },
+);
 const hostileString: fc.Arbitrary<string> = fc.oneof(
   { arbitrary: fc.constantFrom(...PLAUSIBLE), weight: 6 },
   { arbitrary: fc.string({ unit, maxLength: 40 }), weight: 4 },
-  { arbitrary: fc.tuple(fc.constantFrom(...PLAUSIBLE), nastyChar, fc.constantFrom(...PLAUSIBLE)).map(([a, b, c]) => a + b + c), weight: 4 },
+  {
+    arbitrary: fc
+      .tuple(fc.constantFrom(...PLAUSIBLE), nastyChar, fc.constantFrom(...PLAUSIBLE))
+      .map(([a, b, c]) => a + b + c),
+    weight: 4,
+  },
   { arbitrary: fc.constantFrom(...PROTO_KEYS, ...LONE, '\u0000'), weight: 1 },
   { arbitrary: fc.constantFrom('x'.repeat(2_000), 'é'.repeat(1_100), '😀'.repeat(700), 'a'.repeat(70_000)), weight: 1 },
 );
@@ -134,7 +170,13 @@ const hostileJson: fc.Arbitrary<unknown> = fc.letrec<{ json: unknown }>((tie) =>
     { arbitrary: fc.array(tie('json'), { maxLength: 4 }), weight: 2 },
     {
       arbitrary: fc
-        .array(fc.tuple(fc.oneof({ arbitrary: hostileString, weight: 4 }, { arbitrary: fc.constantFrom(...PROTO_KEYS), weight: 1 }), tie('json')), { maxLength: 4 })
+        .array(
+          fc.tuple(
+            fc.oneof({ arbitrary: hostileString, weight: 4 }, { arbitrary: fc.constantFrom(...PROTO_KEYS), weight: 1 }),
+            tie('json'),
+          ),
+          { maxLength: 4 },
+        )
         .map((entries) => new Obj(entries)),
       weight: 2,
     },
@@ -145,12 +187,29 @@ const hostileJson: fc.Arbitrary<unknown> = fc.letrec<{ json: unknown }>((tie) =>
 
 const dateTime = fc.oneof(
   fc.integer({ min: -5, max: 500 }).map((days) => new Date(Date.now() + days * 86_400_000).toISOString()),
-  fc.constantFrom('2027-02-30T10:00:00Z', '2027-02-10T24:00:00Z', '2027-02-10T10:00:00', '2027-13-01T00:00:00Z', '2027-02-10T10:00:00+25:00', '1970-01-01T00:00:00Z', '+275760-09-13T00:00:00Z', 'now', ''),
+  fc.constantFrom(
+    '2027-02-30T10:00:00Z',
+    '2027-02-10T24:00:00Z',
+    '2027-02-10T10:00:00',
+    '2027-13-01T00:00:00Z',
+    '2027-02-10T10:00:00+25:00',
+    '1970-01-01T00:00:00Z',
+    '+275760-09-13T00:00:00Z',
+    'now',
+    '',
+  ),
   hostileString,
 );
 
 /** Any JSON value of another type than expected, to stand in for a field now and then. */
-const wrongType: fc.Arbitrary<unknown> = fc.oneof(fc.integer(), fc.boolean(), fc.constant(new Obj([['a', 1]])), fc.constant([1, 'x']), hostileString, fc.double());
+const wrongType: fc.Arbitrary<unknown> = fc.oneof(
+  fc.integer(),
+  fc.boolean(),
+  fc.constant(new Obj([['a', 1]])),
+  fc.constant([1, 'x']),
+  hostileString,
+  fc.double(),
+);
 
 function scalarArb(type: GraphQLScalarType): fc.Arbitrary<unknown> {
   switch (type.name) {
@@ -175,11 +234,19 @@ function inputArb(type: GraphQLInputType, depth = 0): fc.Arbitrary<unknown> {
     if (type instanceof GraphQLList) {
       return fc.oneof(
         { arbitrary: fc.array(inputArb(type.ofType, depth + 1), { maxLength: 4 }), weight: 6 },
-        { arbitrary: fc.integer({ min: 101, max: 1200 }).chain((n) => fc.array(inputArb(type.ofType, depth + 1), { minLength: n, maxLength: n })), weight: 1 },
+        {
+          arbitrary: fc
+            .integer({ min: 101, max: 1200 })
+            .chain((n) => fc.array(inputArb(type.ofType, depth + 1), { minLength: n, maxLength: n })),
+          weight: 1,
+        },
       );
     }
     if (type instanceof GraphQLEnumType) {
-      return fc.oneof({ arbitrary: fc.constantFrom(...type.getValues().map((v) => v.name)), weight: 5 }, { arbitrary: hostileString, weight: 1 });
+      return fc.oneof(
+        { arbitrary: fc.constantFrom(...type.getValues().map((v) => v.name)), weight: 5 },
+        { arbitrary: hostileString, weight: 1 },
+      );
     }
     if (type instanceof GraphQLInputObjectType) {
       const fields = Object.values(type.getFields());
@@ -197,7 +264,9 @@ function inputArb(type: GraphQLInputType, depth = 0): fc.Arbitrary<unknown> {
         )
         .map((parts) => {
           const extra = parts.pop() as [string, unknown] | null;
-          const entries = (parts as Array<readonly [string, unknown] | undefined>).filter((e): e is readonly [string, unknown] => e !== undefined);
+          const entries = (parts as Array<readonly [string, unknown] | undefined>).filter(
+            (e): e is readonly [string, unknown] => e !== undefined,
+          );
           return new Obj(extra ? [...entries, extra] : entries);
         });
     }
@@ -214,7 +283,8 @@ type GraphqlCase = { kind: 'graphql'; mutation: string; body: string; contentTyp
 /** The selection of a mutation's result: the type, errors' field, and ids of what was stored. */
 function selection(type: GraphQLOutputType): string {
   const named = getNamedType(type);
-  const members = named instanceof GraphQLUnionType ? named.getTypes() : named instanceof GraphQLObjectType ? [named] : [];
+  const members =
+    named instanceof GraphQLUnionType ? named.getTypes() : named instanceof GraphQLObjectType ? [named] : [];
   const parts = members.map((m) => {
     const fields = m.getFields();
     const isError = m.getInterfaces().some((i) => i.name === 'Error');
@@ -224,7 +294,8 @@ function selection(type: GraphQLOutputType): string {
       picked.push('code', 'message');
       if (fields.field) picked.push('field');
     } else {
-      for (const name of ['messageId', 'templateId', 'mediaId', 'name']) if (fields[name] && !fields[name]!.args.length) picked.push(name);
+      for (const name of ['messageId', 'templateId', 'mediaId', 'name'])
+        if (fields[name] && !fields[name]!.args.length) picked.push(name);
       if (fields.endpoint) picked.push('endpoint { id }');
     }
     return picked.length ? `... on ${m.name} { ${picked.join(' ')} }` : '';
@@ -250,21 +321,39 @@ function graphqlArb(m: GraphQLField<unknown, unknown>): fc.Arbitrary<GraphqlCase
     )
     .map((entries) => new Obj(entries.filter((e): e is readonly [string, unknown] => e !== undefined)));
   if (FILE_ARGS(m).length === 0) {
-    return variables.map((v) => ({ kind: 'graphql', mutation: m.name, body: `{"query":${JSON.stringify(query)},"variables":${toJson(v)}}`, contentType: 'application/json', note: '' }));
+    return variables.map((v) => ({
+      kind: 'graphql',
+      mutation: m.name,
+      body: `{"query":${JSON.stringify(query)},"variables":${toJson(v)}}`,
+      contentType: 'application/json',
+      note: '',
+    }));
   }
   // Uploads: a GraphQL multipart request, whole or broken.
   const fileArg = FILE_ARGS(m)[0]!.name;
-  return fc.tuple(variables, fileArb, fc.constantFrom('whole', 'whole', 'whole', 'cut', 'no-map', 'bad-map', 'two-files', 'no-file')).map(([v, file, shape]) => {
-    const ops = `{"query":${JSON.stringify(query)},"variables":${toJson(new Obj([...v.entries, [fileArg, null]]))}}`;
-    const map = shape === 'bad-map' ? '{"0":["variables.nothing.here"]}' : `{"0":["variables.${fileArg}"]}`;
-    const parts = [field('operations', ops)];
-    if (shape !== 'no-map') parts.push(field('map', map));
-    if (shape !== 'no-file') parts.push(filePart('0', file));
-    if (shape === 'two-files') parts.push(filePart('1', file));
-    let body = multipart(parts);
-    if (shape === 'cut') body = body.subarray(0, Math.floor(body.length * 0.8));
-    return { kind: 'graphql', mutation: m.name, body: body.toString('latin1'), contentType: `multipart/form-data; boundary=${BOUNDARY}`, note: shape };
-  });
+  return fc
+    .tuple(
+      variables,
+      fileArb,
+      fc.constantFrom('whole', 'whole', 'whole', 'cut', 'no-map', 'bad-map', 'two-files', 'no-file'),
+    )
+    .map(([v, file, shape]) => {
+      const ops = `{"query":${JSON.stringify(query)},"variables":${toJson(new Obj([...v.entries, [fileArg, null]]))}}`;
+      const map = shape === 'bad-map' ? '{"0":["variables.nothing.here"]}' : `{"0":["variables.${fileArg}"]}`;
+      const parts = [field('operations', ops)];
+      if (shape !== 'no-map') parts.push(field('map', map));
+      if (shape !== 'no-file') parts.push(filePart('0', file));
+      if (shape === 'two-files') parts.push(filePart('1', file));
+      let body = multipart(parts);
+      if (shape === 'cut') body = body.subarray(0, Math.floor(body.length * 0.8));
+      return {
+        kind: 'graphql',
+        mutation: m.name,
+        body: body.toString('latin1'),
+        contentType: `multipart/form-data; boundary=${BOUNDARY}`,
+        note: shape,
+      };
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -275,12 +364,19 @@ type Part = Buffer;
 type FileSpec = { name: string; type: string; bytes: Buffer };
 
 const field = (name: string, value: string): Part =>
-  Buffer.concat([Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n`), Buffer.from(value, 'utf8'), Buffer.from('\r\n')]);
+  Buffer.concat([
+    Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n`),
+    Buffer.from(value, 'utf8'),
+    Buffer.from('\r\n'),
+  ]);
 
 /** The filename goes in raw: quotes, CRLF and NUL in it are part of the attack. */
 const filePart = (name: string, f: FileSpec): Part =>
   Buffer.concat([
-    Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"; filename="${f.name}"\r\nContent-Type: ${f.type}\r\n\r\n`, 'utf8'),
+    Buffer.from(
+      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"; filename="${f.name}"\r\nContent-Type: ${f.type}\r\n\r\n`,
+      'utf8',
+    ),
     f.bytes,
     Buffer.from('\r\n'),
   ]);
@@ -289,8 +385,29 @@ const multipart = (parts: Part[]): Buffer => Buffer.concat([...parts, Buffer.fro
 
 const PNG_HEAD = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
 const fileArb: fc.Arbitrary<FileSpec> = fc.record({
-  name: fc.oneof(fc.constantFrom('note.txt', 'a.png', 'invoice.pdf', 'x.mp3', '', '../../etc/passwd', 'a"b.txt', 'a\r\nX-Evil: 1.txt', 'a\u0000.txt', `${'n'.repeat(300)}.txt`), hostileString),
-  type: fc.constantFrom('text/plain', 'image/png', 'application/pdf', 'application/octet-stream', 'audio/mpeg', 'garbage'),
+  name: fc.oneof(
+    fc.constantFrom(
+      'note.txt',
+      'a.png',
+      'invoice.pdf',
+      'x.mp3',
+      '',
+      '../../etc/passwd',
+      'a"b.txt',
+      'a\r\nX-Evil: 1.txt',
+      'a\u0000.txt',
+      `${'n'.repeat(300)}.txt`,
+    ),
+    hostileString,
+  ),
+  type: fc.constantFrom(
+    'text/plain',
+    'image/png',
+    'application/pdf',
+    'application/octet-stream',
+    'audio/mpeg',
+    'garbage',
+  ),
   bytes: fc.oneof(
     fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b)),
     fc.constantFrom(
@@ -308,10 +425,27 @@ const fileArb: fc.Arbitrary<FileSpec> = fc.record({
 // ---------------------------------------------------------------------------------------------
 // REST requests.
 
-type RestCase = { kind: 'rest'; method: string; path: string; headers: Record<string, string>; body: Buffer | undefined; note: string };
+type RestCase = {
+  kind: 'rest';
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: Buffer | undefined;
+  note: string;
+};
 
 const SEND_ROUTES: Record<string, readonly string[]> = {
-  '/api/whatsapp-cloud-api/send-message-api': ['mobile', 'templatename', 'mediatype', 'mediaid', 'param1', 'param2', 'param3', 'language', 'serviceid'],
+  '/api/whatsapp-cloud-api/send-message-api': [
+    'mobile',
+    'templatename',
+    'mediatype',
+    'mediaid',
+    'param1',
+    'param2',
+    'param3',
+    'language',
+    'serviceid',
+  ],
   '/api/sms/send-sms-api': ['mobile', 'smstext', 'senderid', 'nonenglish', 'flash', 'peid', 'templateid', 'serviceid'],
   '/api/email/send-email-api': ['emailids', 'emailsubject', 'emailbody', 'emailfrom', 'attachments', 'serviceid'],
 };
@@ -327,7 +461,8 @@ function pct(s: string): string {
     if (pair) {
       out += encodeURIComponent(s.slice(i, i + 2));
       i++;
-    } else if (c >= 0xd800 && c <= 0xdfff) out += `%${(0xe0 | (c >> 12)).toString(16)}%${(0x80 | ((c >> 6) & 0x3f)).toString(16)}%${(0x80 | (c & 0x3f)).toString(16)}`;
+    } else if (c >= 0xd800 && c <= 0xdfff)
+      out += `%${(0xe0 | (c >> 12)).toString(16)}%${(0x80 | ((c >> 6) & 0x3f)).toString(16)}%${(0x80 | (c & 0x3f)).toString(16)}`;
     else out += encodeURIComponent(s[i]!);
   }
   return out;
@@ -361,7 +496,18 @@ const restArb: fc.Arbitrary<RestCase> = fc
   .tuple(
     fc.oneof(
       { arbitrary: fc.constantFrom(...Object.keys(SEND_ROUTES), '/api/media/upload'), weight: 12 },
-      { arbitrary: fc.constantFrom('/api/openapi.json', '/api/nope', '/api/sms/send-sms-api/..%2f', '/api//sms', '/webhooks/sandbox', '/webhooks/twilio', '/webhooks/nope'), weight: 2 },
+      {
+        arbitrary: fc.constantFrom(
+          '/api/openapi.json',
+          '/api/nope',
+          '/api/sms/send-sms-api/..%2f',
+          '/api//sms',
+          '/webhooks/sandbox',
+          '/webhooks/twilio',
+          '/webhooks/nope',
+        ),
+        weight: 2,
+      },
       { arbitrary: hostileString.map((id) => `/media/${pct(id)}`), weight: 1 },
     ),
     fc.constantFrom('GET', 'POST', 'POST', 'POST', 'PUT'),
@@ -371,27 +517,65 @@ const restArb: fc.Arbitrary<RestCase> = fc
   )
   .chain(([path, method, encoding, idem, pick]) => {
     const known = path === '/api/media/upload' ? MEDIA_PARAMS : (SEND_ROUTES[path] ?? ['mobile']);
-    return fc.tuple(paramsArb(known), fileArb, fc.constantFrom(...GARBAGE_BODIES)).map(([params, file, garbage]): RestCase => {
-      const headers: Record<string, string> = { apikey: h.adminKey };
-      if (idem !== null) headers['idempotency-key'] = idem;
-      const text = (v: unknown) => (typeof v === 'string' ? v : v instanceof Raw || v instanceof Obj ? toJson(v) : Array.isArray(v) ? v.map(String).join(',') : String(v));
-      const query = params.map(([k, v]) => `${pct(k)}=${pct(text(v))}`).join('&');
-      if (method === 'GET' || encoding === 'query') return { kind: 'rest', method, path: `${path}?${query}`, headers, body: undefined, note: 'query' };
-      if (encoding === 'json') {
-        return { kind: 'rest', method, path, headers: { ...headers, 'content-type': 'application/json' }, body: Buffer.from(toJson(new Obj(params))), note: 'json' };
-      }
-      if (encoding === 'form') {
-        return { kind: 'rest', method, path, headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, body: Buffer.from(query), note: 'form' };
-      }
-      if (encoding === 'multipart') {
-        const parts = params.map(([k, v]) => field(k.replace(/["\r\n]/g, ''), text(v)));
-        if (path === '/api/media/upload' || pick % 3 === 0) parts.push(filePart('file', file));
-        let body = multipart(parts);
-        if (pick % 5 === 0) body = body.subarray(0, Math.floor(body.length * 0.7));
-        return { kind: 'rest', method, path, headers: { ...headers, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }, body, note: pick % 5 === 0 ? 'multipart cut' : 'multipart' };
-      }
-      return { kind: 'rest', method, path, headers: { ...headers, 'content-type': garbage.type }, body: garbage.body, note: `garbage ${garbage.type}` };
-    });
+    return fc
+      .tuple(paramsArb(known), fileArb, fc.constantFrom(...GARBAGE_BODIES))
+      .map(([params, file, garbage]): RestCase => {
+        const headers: Record<string, string> = { apikey: h.adminKey };
+        if (idem !== null) headers['idempotency-key'] = idem;
+        const text = (v: unknown) =>
+          typeof v === 'string'
+            ? v
+            : v instanceof Raw || v instanceof Obj
+              ? toJson(v)
+              : Array.isArray(v)
+                ? v.map(String).join(',')
+                : String(v);
+        const query = params.map(([k, v]) => `${pct(k)}=${pct(text(v))}`).join('&');
+        if (method === 'GET' || encoding === 'query')
+          return { kind: 'rest', method, path: `${path}?${query}`, headers, body: undefined, note: 'query' };
+        if (encoding === 'json') {
+          return {
+            kind: 'rest',
+            method,
+            path,
+            headers: { ...headers, 'content-type': 'application/json' },
+            body: Buffer.from(toJson(new Obj(params))),
+            note: 'json',
+          };
+        }
+        if (encoding === 'form') {
+          return {
+            kind: 'rest',
+            method,
+            path,
+            headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+            body: Buffer.from(query),
+            note: 'form',
+          };
+        }
+        if (encoding === 'multipart') {
+          const parts = params.map(([k, v]) => field(k.replace(/["\r\n]/g, ''), text(v)));
+          if (path === '/api/media/upload' || pick % 3 === 0) parts.push(filePart('file', file));
+          let body = multipart(parts);
+          if (pick % 5 === 0) body = body.subarray(0, Math.floor(body.length * 0.7));
+          return {
+            kind: 'rest',
+            method,
+            path,
+            headers: { ...headers, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+            body,
+            note: pick % 5 === 0 ? 'multipart cut' : 'multipart',
+          };
+        }
+        return {
+          kind: 'rest',
+          method,
+          path,
+          headers: { ...headers, 'content-type': garbage.type },
+          body: garbage.body,
+          note: `garbage ${garbage.type}`,
+        };
+      });
   });
 
 const GARBAGE_BODIES: Array<{ type: string; body: Buffer }> = [
@@ -405,7 +589,10 @@ const GARBAGE_BODIES: Array<{ type: string; body: Buffer }> = [
   { type: 'text/plain', body: Buffer.from('mobile=918800001234') },
   { type: 'application/xml', body: Buffer.from('<a/>') },
   { type: 'multipart/form-data', body: Buffer.from('--x\r\n') },
-  { type: 'multipart/form-data; boundary=zz', body: Buffer.from('--zz\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nunterminated') },
+  {
+    type: 'multipart/form-data; boundary=zz',
+    body: Buffer.from('--zz\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nunterminated'),
+  },
   { type: 'application/x-www-form-urlencoded', body: Buffer.from('mobile=%ZZ&smstext=%E0%A4') },
   { type: 'application/x-www-form-urlencoded', body: Buffer.from([0x6d, 0x3d, 0xc3, 0x28]) },
 ];
@@ -414,7 +601,13 @@ const GARBAGE_BODIES: Array<{ type: string; body: Buffer }> = [
 // Running and judging.
 
 type Outcome = { status: number; body: any; text: string };
-type Accepted = { messages: Set<string>; templates: Set<string>; media: Set<string>; endpoints: Set<string>; providers: Set<string> };
+type Accepted = {
+  messages: Set<string>;
+  templates: Set<string>;
+  media: Set<string>;
+  endpoints: Set<string>;
+  providers: Set<string>;
+};
 
 /** A Buffer as fetch's types want it. */
 const bytes = (b: Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength) as Uint8Array<ArrayBuffer>;
@@ -422,8 +615,16 @@ const bytes = (b: Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength
 async function send(c: GraphqlCase | RestCase): Promise<Outcome> {
   const res =
     c.kind === 'graphql'
-      ? await fetch(h.graphqlUrl, { method: 'POST', headers: { apikey: h.adminKey, 'content-type': c.contentType }, body: bytes(Buffer.from(c.body, c.contentType.startsWith('multipart') ? 'latin1' : 'utf8')) })
-      : await fetch(`${h.url}${c.path}`, { method: c.method, headers: c.headers, ...(c.body ? { body: bytes(c.body) } : {}) });
+      ? await fetch(h.graphqlUrl, {
+          method: 'POST',
+          headers: { apikey: h.adminKey, 'content-type': c.contentType },
+          body: bytes(Buffer.from(c.body, c.contentType.startsWith('multipart') ? 'latin1' : 'utf8')),
+        })
+      : await fetch(`${h.url}${c.path}`, {
+          method: c.method,
+          headers: c.headers,
+          ...(c.body ? { body: bytes(c.body) } : {}),
+        });
   const text = await res.text();
   let body: any;
   try {
@@ -464,8 +665,10 @@ function judge(c: GraphqlCase | RestCase, o: Outcome, accepted: Accepted): strin
       return null;
     }
     const err = o.body.error;
-    if (o.body.status !== 'error' || typeof err?.code !== 'string' || typeof err.message !== 'string') return 'not a typed REST error';
-    if (typeof err.field === 'string' && err.field.length > 0) return err.message.includes(err.field) ? null : `message does not name its field ${err.field}`;
+    if (o.body.status !== 'error' || typeof err?.code !== 'string' || typeof err.message !== 'string')
+      return 'not a typed REST error';
+    if (typeof err.field === 'string' && err.field.length > 0)
+      return err.message.includes(err.field) ? null : `message does not name its field ${err.field}`;
     return REST_WHOLE_REQUEST[err.code] === o.status ? null : `no field for ${o.status} ${err.code}`;
   }
   if (!o.body) return `not JSON: ${o.text.slice(0, 120)}`;
@@ -477,7 +680,11 @@ function judge(c: GraphqlCase | RestCase, o: Outcome, accepted: Accepted): strin
       // Coercion and validation errors name the variable (and the path inside it).
       if (variables.some((v) => e.message.includes(v))) continue;
       // graphql-js stops after 50 of those with one more error that names nothing.
-      if (e.message.startsWith('Too many errors processing variables') && errors.some((x) => variables.some((v) => x.message.includes(v)))) continue;
+      if (
+        e.message.startsWith('Too many errors processing variables') &&
+        errors.some((x) => variables.some((v) => x.message.includes(v)))
+      )
+        continue;
       // Malformed or oversized request bodies (uploads): typed by their code.
       if (o.status === 400 && code === 'BAD_REQUEST') continue;
       if (o.status === 413 && code === 'MEDIA_TOO_LARGE') continue;
@@ -515,7 +722,9 @@ async function ids() {
 
 const added = <T>(after: Set<T>, before: Set<T>) => new Set([...after].filter((x) => !before.has(x)));
 
-it(`${GRAPHQL_REQUESTS + REST_REQUESTS} hostile requests: no 5xx, typed refusals naming the field, nothing stored for them, no error logged`, { timeout: 240_000 }, async () => {
+it(`${GRAPHQL_REQUESTS + REST_REQUESTS} hostile requests: no 5xx, typed refusals naming the field, nothing stored for them, no error logged`, {
+  timeout: 240_000,
+}, async () => {
   console.log(`fuzz seed: ${SEED}`);
   const graphql = fc.oneof(...MUTATIONS.map(graphqlArb));
   const cases: Array<GraphqlCase | RestCase> = [
@@ -528,7 +737,13 @@ it(`${GRAPHQL_REQUESTS + REST_REQUESTS} hostile requests: no 5xx, typed refusals
 
   const before = await ids();
   const logged = h.logLines().length;
-  const accepted: Accepted = { messages: new Set(), templates: new Set(), media: new Set(), endpoints: new Set(), providers: new Set() };
+  const accepted: Accepted = {
+    messages: new Set(),
+    templates: new Set(),
+    media: new Set(),
+    endpoints: new Set(),
+    providers: new Set(),
+  };
   const problems: string[] = [];
   const timings = new Map<string, number>();
   let next = 0;
@@ -536,23 +751,37 @@ it(`${GRAPHQL_REQUESTS + REST_REQUESTS} hostile requests: no 5xx, typed refusals
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < cases.length) {
         const c = cases[next++]!;
-        const what = c.kind === 'graphql' ? `${c.mutation} ${c.note} ${c.body.slice(0, 300)}` : `${c.method} ${c.path.slice(0, 200)} ${c.note} ${c.body?.subarray(0, 200).toString('utf8') ?? ''}`;
+        const what =
+          c.kind === 'graphql'
+            ? `${c.mutation} ${c.note} ${c.body.slice(0, 300)}`
+            : `${c.method} ${c.path.slice(0, 200)} ${c.note} ${c.body?.subarray(0, 200).toString('utf8') ?? ''}`;
         const started = performance.now();
         try {
           const outcome = await send(c);
           const key = c.kind === 'graphql' ? c.mutation : `${c.method} ${c.note}`;
           timings.set(key, (timings.get(key) ?? 0) + performance.now() - started);
           const problem = judge(c, outcome, accepted);
-          if (problem) problems.push(`${problem}\n    request: ${JSON.stringify(what)}\n    answer: ${outcome.status} ${outcome.text.slice(0, 300)}`);
+          if (problem)
+            problems.push(
+              `${problem}\n    request: ${JSON.stringify(what)}\n    answer: ${outcome.status} ${outcome.text.slice(0, 300)}`,
+            );
         } catch (err) {
           problems.push(`request failed: ${String(err)}\n    request: ${JSON.stringify(what)}`);
         }
       }
     }),
   );
-  if (process.env.FUZZ_TIMINGS) console.log([...timings].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([k, v]) => `${k}: ${Math.round(v)} ms`).join('\n'));
+  if (process.env.FUZZ_TIMINGS)
+    console.log(
+      [...timings]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 15)
+        .map(([k, v]) => `${k}: ${Math.round(v)} ms`)
+        .join('\n'),
+    );
   const kinds = new Map<string, number>();
-  for (const p of problems) kinds.set(p.split('\n')[0]!.slice(0, 90), (kinds.get(p.split('\n')[0]!.slice(0, 90)) ?? 0) + 1);
+  for (const p of problems)
+    kinds.set(p.split('\n')[0]!.slice(0, 90), (kinds.get(p.split('\n')[0]!.slice(0, 90)) ?? 0) + 1);
   expect(problems.slice(0, 10), `seed ${SEED}: ${problems.length} problems: ${JSON.stringify([...kinds])}`).toEqual([]);
 
   // Rows appeared only for accepted requests.
@@ -563,6 +792,11 @@ it(`${GRAPHQL_REQUESTS + REST_REQUESTS} hostile requests: no 5xx, typed refusals
   expect(after.endpoints - before.endpoints).toBe(accepted.endpoints.size);
   expect(added(after.providers, before.providers)).toEqual(accepted.providers);
 
-  expect(h.logLines().slice(logged).filter((l) => JSON.parse(l).level >= 50)).toEqual([]);
+  expect(
+    h
+      .logLines()
+      .slice(logged)
+      .filter((l) => JSON.parse(l).level >= 50),
+  ).toEqual([]);
   expect(await (await fetch(`${h.url}/healthz`)).json()).toMatchObject({ status: 'ok' });
 });

@@ -28,16 +28,30 @@ describe('delivery health', () => {
     const sent = await sdk.SendSms({ input: { to: '+918800001234', text: 'will go quiet' } });
     if (sent.sendSms.__typename !== 'Message') throw new Error('not sent');
     const id = sent.sendSms.messageId;
-    await sdk.SendSms({ input: { to: '+918800001234', text: 'later', sendAt: new Date(clock.now().getTime() + 3_600_000).toISOString() } });
-    await eventually(() => sdk.Message({ id }), (r) => r.message?.status === 'SENT');
+    await sdk.SendSms({
+      input: { to: '+918800001234', text: 'later', sendAt: new Date(clock.now().getTime() + 3_600_000).toISOString() },
+    });
+    await eventually(
+      () => sdk.Message({ id }),
+      (r) => r.message?.status === 'SENT',
+    );
 
     const fresh = await sdk.DeliveryHealth({});
-    expect(fresh.deliveryHealth).toMatchObject({ scheduled: 1, queued: 0, sending: 0, stuckSending: 0, stuckSent: 0, stuckMessages: [] });
+    expect(fresh.deliveryHealth).toMatchObject({
+      scheduled: 1,
+      queued: 0,
+      sending: 0,
+      stuckSending: 0,
+      stuckSent: 0,
+      stuckMessages: [],
+    });
 
     clock.advance(60_001);
     const later = await sdk.DeliveryHealth({});
     expect(later.deliveryHealth.stuckSent).toBe(1);
-    expect(later.deliveryHealth.stuckMessages).toEqual([{ messageId: id, status: 'SENT', providerMessageId: expect.stringMatching(/^sbx_/) }]);
+    expect(later.deliveryHealth.stuckMessages).toEqual([
+      { messageId: id, status: 'SENT', providerMessageId: expect.stringMatching(/^sbx_/) },
+    ]);
 
     // Another tenant's view holds none of it.
     const other = await sdk.CreateTenant({ name: 'Quiet Co' });

@@ -38,7 +38,8 @@ beforeAll(async () => {
   sdk = h.sdk();
   rx = await startCallbackReceiver({ now: clock.now });
   const ep = await sdk.CreateWebhookEndpoint({ input: { url: rx.url } });
-  if (ep.createWebhookEndpoint.__typename !== 'CreatedWebhookEndpoint') throw new Error(JSON.stringify(ep.createWebhookEndpoint));
+  if (ep.createWebhookEndpoint.__typename !== 'CreatedWebhookEndpoint')
+    throw new Error(JSON.stringify(ep.createWebhookEndpoint));
   rx.secret = ep.createWebhookEndpoint.secret;
 });
 afterAll(async () => {
@@ -71,7 +72,12 @@ function expectChangeOrder(steps: Step[], current: string) {
 
 /** What a new messageStatusChanged subscriber is replayed (the history, as many events as it has). */
 async function replay(messageId: string, count: number): Promise<Step[]> {
-  const client = createClient({ url: h.graphqlUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { apiKey: h.adminKey } });
+  const client = createClient({
+    url: h.graphqlUrl.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    connectionParams: { apiKey: h.adminKey },
+  });
   try {
     const iter = client.iterate<{ messageStatusChanged: Step }>({
       query: 'subscription($id: ID!) { messageStatusChanged(id: $id) { status previousStatus occurredAt reportedAt } }',
@@ -108,7 +114,14 @@ async function checkEverywhere(messageId: string, providerTime: number) {
   ]);
 
   const replayed = await replay(messageId, statusEvents.length);
-  expect(replayed).toEqual(statusEvents.map(({ status, previousStatus, occurredAt, reportedAt }) => ({ status, previousStatus, occurredAt, reportedAt })));
+  expect(replayed).toEqual(
+    statusEvents.map(({ status, previousStatus, occurredAt, reportedAt }) => ({
+      status,
+      previousStatus,
+      occurredAt,
+      reportedAt,
+    })),
+  );
 
   const bodies = await eventually(
     async () => rx.received.map((c) => c.body as Body).filter((b) => b.messageId === messageId),
@@ -126,18 +139,32 @@ describe('history in change order, with the provider time apart', () => {
     const r = await sdk.SendEmail({ input: { to: ['behind@example.com'], subject: 'Invoice', text: 'due' } });
     if (r.sendEmail.__typename !== 'Message') throw new Error(JSON.stringify(r.sendEmail));
     const id = r.sendEmail.messageId;
-    const sent = await eventually(() => load(id), (m) => m.status === 'SENT');
+    const sent = await eventually(
+      () => load(id),
+      (m) => m.status === 'SENT',
+    );
     const sentAt = Date.parse(sent.events.find((e) => e.status === 'SENT')!.occurredAt);
     const providerTime = (Math.floor(sentAt / 1000) - 10) * 1000;
     clock.advance(1000);
-    expect((await report([{ providerMessageId: sent.providerMessageId!, status: 'delivered', timestamp: providerTime / 1000 }])).status).toBe(200);
-    await eventually(() => load(id), (m) => m.status === 'DELIVERED');
+    expect(
+      (
+        await report([
+          { providerMessageId: sent.providerMessageId!, status: 'delivered', timestamp: providerTime / 1000 },
+        ])
+      ).status,
+    ).toBe(200);
+    await eventually(
+      () => load(id),
+      (m) => m.status === 'DELIVERED',
+    );
     await checkEverywhere(id, providerTime);
   });
 
   it('a report that arrived before the send recorded the provider id, stamped before the send', async () => {
     const sendAt = clock.now().getTime() + 60_000;
-    const r = await sdk.SendEmail({ input: { to: ['early@example.com'], subject: 'Later', text: 'x', sendAt: new Date(sendAt).toISOString() } });
+    const r = await sdk.SendEmail({
+      input: { to: ['early@example.com'], subject: 'Later', text: 'x', sendAt: new Date(sendAt).toISOString() },
+    });
     if (r.sendEmail.__typename !== 'Message') throw new Error(JSON.stringify(r.sendEmail));
     const id = r.sendEmail.messageId;
     // The sandbox's ids are derived from the send time and the message id: known in advance.
@@ -147,7 +174,10 @@ describe('history in change order, with the provider time apart', () => {
     expect((await load(id)).status).toBe('SCHEDULED');
 
     clock.advance(60_000);
-    await eventually(() => load(id), (m) => m.status === 'DELIVERED');
+    await eventually(
+      () => load(id),
+      (m) => m.status === 'DELIVERED',
+    );
     await checkEverywhere(id, providerTime);
   });
 });

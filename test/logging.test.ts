@@ -10,7 +10,11 @@ let h: TestHerald;
 let readOnlyKey: string;
 beforeAll(async () => {
   // The constraint-violation test below makes inserts fail inside Herald, a fault of its own.
-  h = await startHerald({ LOG_LEVEL: 'debug' }, {}, { expectedErrorLogs: [/^unexpected error while executing an operation$/, /^yoga$/, /^REST request failed$/] });
+  h = await startHerald(
+    { LOG_LEVEL: 'debug' },
+    {},
+    { expectedErrorLogs: [/^unexpected error while executing an operation$/, /^yoga$/, /^REST request failed$/] },
+  );
   const r = await h.sdk().CreateApiKey({ input: { name: 'reader', scopes: ['READ'] } });
   if (r.createApiKey.__typename !== 'IssuedApiKey') throw new Error(JSON.stringify(r));
   readOnlyKey = r.createApiKey.key;
@@ -31,7 +35,11 @@ async function graphql(query: string, variables: Record<string, unknown> = {}, k
 }
 
 async function rest(path: string, body: unknown, key = h.adminKey): Promise<number> {
-  const res = await fetch(`${h.url}${path}`, { method: 'POST', headers: { apikey: key, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${h.url}${path}`, {
+    method: 'POST',
+    headers: { apikey: key, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   await res.arrayBuffer();
   return res.status;
 }
@@ -42,13 +50,31 @@ describe('client mistakes are not errors', () => {
     const mistakes: Array<() => Promise<number>> = [
       // Variable coercion: a custom scalar, an enum, a missing required field, a wrong type.
       () => graphql('query($first: Int) { messages(first: $first) { edges { node { id } } } }', { first: 'ten' }),
-      () => graphql('query($f: MessageFilter) { messages(first: 1, filter: $f) { edges { node { id } } } }', { f: { createdAfter: 'yesterday' } }),
-      () => graphql('query($f: MessageFilter) { messages(first: 1, filter: $f) { edges { node { id } } } }', { f: { channel: 'PIGEON' } }),
-      () => graphql('mutation($input: SendSmsInput!) { sendSms(input: $input) { __typename } }', { input: { to: '+14155550100' } }),
-      () => graphql('mutation($input: SendSmsInput!) { sendSms(input: $input) { __typename } }', { input: { to: '+14155550100', text: 'hi', sendAt: 'soon' } }),
+      () =>
+        graphql('query($f: MessageFilter) { messages(first: 1, filter: $f) { edges { node { id } } } }', {
+          f: { createdAfter: 'yesterday' },
+        }),
+      () =>
+        graphql('query($f: MessageFilter) { messages(first: 1, filter: $f) { edges { node { id } } } }', {
+          f: { channel: 'PIGEON' },
+        }),
+      () =>
+        graphql('mutation($input: SendSmsInput!) { sendSms(input: $input) { __typename } }', {
+          input: { to: '+14155550100' },
+        }),
+      () =>
+        graphql('mutation($input: SendSmsInput!) { sendSms(input: $input) { __typename } }', {
+          input: { to: '+14155550100', text: 'hi', sendAt: 'soon' },
+        }),
       // The input is quoted in the client's answer, never in a log line.
-      () => graphql('mutation($input: SendSmsInput!) { sendSms(input: $input) { __typename } }', { input: { to: '+14155550177', text: 731946285 } }),
-      () => graphql('mutation($input: SendSmsInput!) { sendSms(input: $input) { __typename } }', { input: { to: '+1415555017', text: 'Your code is 731946285' } }),
+      () =>
+        graphql('mutation($input: SendSmsInput!) { sendSms(input: $input) { __typename } }', {
+          input: { to: '+14155550177', text: 731946285 },
+        }),
+      () =>
+        graphql('mutation($input: SendSmsInput!) { sendSms(input: $input) { __typename } }', {
+          input: { to: '+1415555017', text: 'Your code is 731946285' },
+        }),
       // Validation (typed errors) and literals.
       () => graphql('mutation { sendSms(input: { to: "not a number", text: "hi" }) { __typename } }'),
       () => graphql('{ messages(first: -5) { edges { node { id } } } }'),
@@ -65,7 +91,11 @@ describe('client mistakes are not errors', () => {
       () => rest('/api/sms/send-sms-api', { mobile: '14155550100' }),
       () => rest('/api/nowhere', {}),
       () => rest('/api/media/upload', { data: '***' }),
-      () => rest('/api/media/upload', { mediaType: 'image', data: Buffer.from('plain text, not an image').toString('base64') }),
+      () =>
+        rest('/api/media/upload', {
+          mediaType: 'image',
+          data: Buffer.from('plain text, not an image').toString('base64'),
+        }),
     ];
     for (let round = 0; round < 3; round++) for (const mistake of mistakes) expect((await mistake()) < 500).toBe(true);
     const written = lines().slice(before);
@@ -81,7 +111,9 @@ describe('a failed insert logs no message content', () => {
   it('a constraint violation on messages: logged at error, without the number, text or metadata', async () => {
     const db = h.herald.database.db;
     // A constraint every new row violates: the insert fails inside Herald, as a fault would.
-    await db.execute(sql`alter table messages add constraint logging_test_refuse check (recipient <> '+14155550123') not valid`);
+    await db.execute(
+      sql`alter table messages add constraint logging_test_refuse check (recipient <> '+14155550123') not valid`,
+    );
     try {
       const before = lines().length;
       const text = 'Private note 5F2Q: the door code is 8812';
@@ -105,13 +137,27 @@ describe('a failed insert logs no message content', () => {
   it('the scrubbing holds for any error logged under any key', () => {
     const out: string[] = [];
     const log = createLogger('info', { write: (line: string) => void out.push(line) });
-    const failed = Object.assign(new Error('Failed query: insert into "messages" ("recipient", "text") values ($1, $2)\nparams: +14155550123,hello there\nsecond line'), {
-      params: ['+14155550123', 'hello there'],
-      cause: Object.assign(new Error('new row violates check constraint "x"'), { detail: 'Failing row contains (+14155550123, hello there).', code: '23514' }),
-    });
+    const failed = Object.assign(
+      new Error(
+        'Failed query: insert into "messages" ("recipient", "text") values ($1, $2)\nparams: +14155550123,hello there\nsecond line',
+      ),
+      {
+        params: ['+14155550123', 'hello there'],
+        cause: Object.assign(new Error('new row violates check constraint "x"'), {
+          detail: 'Failing row contains (+14155550123, hello there).',
+          code: '23514',
+        }),
+      },
+    );
     log.error({ err: failed }, 'a');
     log.error({ nested: { errors: [failed] } }, 'b');
-    log.warn({ error: new Error('duplicate key value violates unique constraint "k"'), detail: 'Key (tenant_id, idempotency_key)=(t1, order-77 for +14155550123) already exists.' }, 'c');
+    log.warn(
+      {
+        error: new Error('duplicate key value violates unique constraint "k"'),
+        detail: 'Key (tenant_id, idempotency_key)=(t1, order-77 for +14155550123) already exists.',
+      },
+      'c',
+    );
     expect(out).toHaveLength(3);
     for (const line of out) {
       expect(line).not.toContain('14155550123');

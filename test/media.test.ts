@@ -44,7 +44,9 @@ beforeAll(async () => {
     const redirect = /^\/redirect\/(\d+)\/(.+)$/.exec(path);
     if (redirect) {
       const left = Number(redirect[1]);
-      res.writeHead(302, { location: left > 1 ? `/redirect/${left - 1}/${redirect[2]}` : `/files/${redirect[2]}` }).end();
+      res
+        .writeHead(302, { location: left > 1 ? `/redirect/${left - 1}/${redirect[2]}` : `/files/${redirect[2]}` })
+        .end();
       return;
     }
     if (path === '/hang') return; // never answers: the fetch times out
@@ -101,7 +103,18 @@ function mp3Frames(count: number, variant: number): Buffer {
 
 /** An ID3v2.4 tag of `size` bytes after its 10-byte header (synchsafe size). */
 function id3Tag(size: number): Buffer {
-  const header = Buffer.from([0x49, 0x44, 0x33, 4, 0, 0, (size >> 21) & 0x7f, (size >> 14) & 0x7f, (size >> 7) & 0x7f, size & 0x7f]);
+  const header = Buffer.from([
+    0x49,
+    0x44,
+    0x33,
+    4,
+    0,
+    0,
+    (size >> 21) & 0x7f,
+    (size >> 14) & 0x7f,
+    (size >> 7) & 0x7f,
+    size & 0x7f,
+  ]);
   return Buffer.concat([header, Buffer.alloc(size)]);
 }
 
@@ -129,12 +142,22 @@ const UPLOAD = `mutation($file: File!, $caption: String) {
 }`;
 
 /** A GraphQL multipart request (operations, map, then the file part), as the spec lays it out. */
-async function gqlUpload(t: TestHerald, bytes: Buffer, filename: string, type = 'application/octet-stream', opts: { key?: string; caption?: string } = {}) {
+async function gqlUpload(
+  t: TestHerald,
+  bytes: Buffer,
+  filename: string,
+  type = 'application/octet-stream',
+  opts: { key?: string; caption?: string } = {},
+) {
   const form = new FormData();
   form.set('operations', JSON.stringify({ query: UPLOAD, variables: { file: null, caption: opts.caption ?? null } }));
   form.set('map', JSON.stringify({ 0: ['variables.file'] }));
   form.set('0', blob(bytes, type), filename);
-  const res = await fetch(t.graphqlUrl, { method: 'POST', headers: { authorization: `Bearer ${opts.key ?? t.adminKey}` }, body: form });
+  const res = await fetch(t.graphqlUrl, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${opts.key ?? t.adminKey}` },
+    body: form,
+  });
   const body = (await res.json()) as Json;
   return { status: res.status, body, result: body.data?.uploadMedia as Json };
 }
@@ -145,11 +168,19 @@ async function uploaded(t: TestHerald, bytes: Buffer, filename: string, type?: s
   return result;
 }
 
-async function rest(t: TestHerald, body: unknown, opts: { key?: string | null; headers?: Record<string, string>; query?: string } = {}) {
+async function rest(
+  t: TestHerald,
+  body: unknown,
+  opts: { key?: string | null; headers?: Record<string, string>; query?: string } = {},
+) {
   const form = body instanceof FormData;
   const res = await fetch(`${t.url}/api/media/upload${opts.query ?? ''}`, {
     method: 'POST',
-    headers: { ...(opts.key === null ? {} : { apikey: opts.key ?? t.adminKey }), ...(form ? {} : { 'content-type': 'application/json' }), ...opts.headers },
+    headers: {
+      ...(opts.key === null ? {} : { apikey: opts.key ?? t.adminKey }),
+      ...(form ? {} : { 'content-type': 'application/json' }),
+      ...opts.headers,
+    },
     body: form ? body : JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as Json };
@@ -187,7 +218,15 @@ describe('uploads answer a mediaId', () => {
   ])('GraphQL multipart: %s', async (_what, bytes, filename, type, kind, mimeType) => {
     const { status, result } = await gqlUpload(h, bytes, filename, type, { caption: 'Your invoice' });
     expect(status).toBe(200);
-    expect(result).toMatchObject({ __typename: 'Media', kind, mimeType, sizeBytes: bytes.length, sha256: sha(bytes), filename, caption: 'Your invoice' });
+    expect(result).toMatchObject({
+      __typename: 'Media',
+      kind,
+      mimeType,
+      sizeBytes: bytes.length,
+      sha256: sha(bytes),
+      filename,
+      caption: 'Your invoice',
+    });
     expect(result.mediaId).toMatch(/^[0-9a-f-]{36}$/);
     expect((await admin.Media({ id: result.mediaId })).media?.id).toBe(result.id);
     expect((await admin.Node({ id: result.id })).node).toMatchObject({ __typename: 'Media' });
@@ -205,8 +244,18 @@ describe('uploads answer a mediaId', () => {
     ['a video', mp4(3), 'promo.mp4', 'VIDEO'],
   ])('by URL (createMediaFromUrl): %s', async (_what, bytes, name, kind) => {
     const url = serve(name, bytes);
-    const { createMediaFromUrl: result } = await admin.CreateMediaFromUrl({ url: `${url}?token=secret`, caption: 'from the CDN' });
-    expect(result).toMatchObject({ __typename: 'Media', kind, sizeBytes: bytes.length, sha256: sha(bytes), filename: name, caption: 'from the CDN' });
+    const { createMediaFromUrl: result } = await admin.CreateMediaFromUrl({
+      url: `${url}?token=secret`,
+      caption: 'from the CDN',
+    });
+    expect(result).toMatchObject({
+      __typename: 'Media',
+      kind,
+      sizeBytes: bytes.length,
+      sha256: sha(bytes),
+      filename: name,
+      caption: 'from the CDN',
+    });
     if (result.__typename !== 'Media') return;
     // The query string (tokens of pre-signed URLs) is not kept.
     expect(result.sourceUrl).toBe(url);
@@ -215,15 +264,25 @@ describe('uploads answer a mediaId', () => {
   it('by URL through redirects (3 at most) and without a Content-Length', async () => {
     const bytes = pdf(4);
     serve('redirected.pdf', bytes);
-    const redirected = (await admin.CreateMediaFromUrl({ url: `${filesUrl}/redirect/3/redirected.pdf` })).createMediaFromUrl;
-    expect(redirected).toMatchObject({ __typename: 'Media', kind: 'DOCUMENT', sourceUrl: `${filesUrl}/files/redirected.pdf` });
+    const redirected = (await admin.CreateMediaFromUrl({ url: `${filesUrl}/redirect/3/redirected.pdf` }))
+      .createMediaFromUrl;
+    expect(redirected).toMatchObject({
+      __typename: 'Media',
+      kind: 'DOCUMENT',
+      sourceUrl: `${filesUrl}/files/redirected.pdf`,
+    });
     const chunked = (await admin.CreateMediaFromUrl({ url: `${filesUrl}/chunked/redirected.pdf` })).createMediaFromUrl;
     expect(chunked).toMatchObject({ __typename: 'Media', mediaId: (redirected as Json).mediaId });
   });
 
   it('REST base64 (JSON): {mediaType, data, filename, caption}', async () => {
     const bytes = png({ variant: 5 });
-    const a = await rest(h, { mediaType: 'image', data: bytes.toString('base64'), filename: 'banner.png', caption: 'Spring offer' });
+    const a = await rest(h, {
+      mediaType: 'image',
+      data: bytes.toString('base64'),
+      filename: 'banner.png',
+      caption: 'Spring offer',
+    });
     expect(a.status, JSON.stringify(a.body)).toBe(200);
     expect(a.body).toEqual({
       status: 'success',
@@ -238,7 +297,10 @@ describe('uploads answer a mediaId', () => {
     });
     // A data: URL works too.
     const pdfBytes = pdf(5);
-    const b = await rest(h, { mediatype: 'DOCUMENT', data: `data:application/pdf;base64,${pdfBytes.toString('base64')}` });
+    const b = await rest(h, {
+      mediatype: 'DOCUMENT',
+      data: `data:application/pdf;base64,${pdfBytes.toString('base64')}`,
+    });
     expect(b.body).toMatchObject({ status: 'success', mediaType: 'document', size: pdfBytes.length });
   });
 
@@ -246,8 +308,17 @@ describe('uploads answer a mediaId', () => {
     const url = serve('invoice-seed.pdf', pdf(6), 'application/pdf');
     const a = await rest(h, { mediaType: 'document', mediaUrl: url, caption: 'Your invoice is attached' });
     expect(a.status, JSON.stringify(a.body)).toBe(200);
-    expect(a.body).toMatchObject({ status: 'success', mediaId: expect.any(String), mediaType: 'document', caption: 'Your invoice is attached', filename: 'invoice-seed.pdf' });
-    expect((await admin.Media({ id: a.body.mediaId })).media).toMatchObject({ kind: 'DOCUMENT', caption: 'Your invoice is attached' });
+    expect(a.body).toMatchObject({
+      status: 'success',
+      mediaId: expect.any(String),
+      mediaType: 'document',
+      caption: 'Your invoice is attached',
+      filename: 'invoice-seed.pdf',
+    });
+    expect((await admin.Media({ id: a.body.mediaId })).media).toMatchObject({
+      kind: 'DOCUMENT',
+      caption: 'Your invoice is attached',
+    });
   });
 
   it('REST multipart: a part named "file" and fields before or after it', async () => {
@@ -258,7 +329,14 @@ describe('uploads answer a mediaId', () => {
     form.set('caption', 'Launch video');
     const a = await rest(h, form);
     expect(a.status, JSON.stringify(a.body)).toBe(200);
-    expect(a.body).toMatchObject({ status: 'success', mediaType: 'video', mimeType: 'video/mp4', filename: 'launch.mp4', caption: 'Launch video', size: bytes.length });
+    expect(a.body).toMatchObject({
+      status: 'success',
+      mediaType: 'video',
+      mimeType: 'video/mp4',
+      filename: 'launch.mp4',
+      caption: 'Launch video',
+      size: bytes.length,
+    });
   });
 
   it('plain text is a document when the client says it is text and the bytes are UTF-8 text', async () => {
@@ -289,7 +367,11 @@ describe('the same bytes are one media per tenant', () => {
     const form = new FormData();
     form.set('file', blob(bytes), 'contract-copy.pdf');
     const byMultipart = await rest(h, form);
-    expect([byUrl.mediaId, byBase64.body.mediaId, byMultipart.body.mediaId]).toEqual([byGraphql.mediaId, byGraphql.mediaId, byGraphql.mediaId]);
+    expect([byUrl.mediaId, byBase64.body.mediaId, byMultipart.body.mediaId]).toEqual([
+      byGraphql.mediaId,
+      byGraphql.mediaId,
+      byGraphql.mediaId,
+    ]);
     expect(byBase64.body.duplicate).toBe(true);
     expect(await stored()).toEqual(before);
   });
@@ -307,22 +389,38 @@ describe('refusals store nothing', () => {
   it('a renamed ELF executable claiming to be a PDF (GraphQL, REST base64, REST multipart, URL)', async () => {
     await expectNothingStoredBy(async () => {
       const { result } = await gqlUpload(h, elf(), 'invoice.pdf', 'application/pdf');
-      expect(result).toMatchObject({ __typename: 'UnsupportedMediaError', code: 'UNSUPPORTED_MEDIA', field: 'file', detectedType: 'application/x-elf' });
+      expect(result).toMatchObject({
+        __typename: 'UnsupportedMediaError',
+        code: 'UNSUPPORTED_MEDIA',
+        field: 'file',
+        detectedType: 'application/x-elf',
+      });
       expect(result.message).toMatch(/^file is an ELF executable/);
 
       const base64 = await rest(h, { mediaType: 'document', data: elf().toString('base64'), filename: 'invoice.pdf' });
-      expect(base64).toMatchObject({ status: 415, body: { status: 'error', error: { code: 'UNSUPPORTED_MEDIA_TYPE', field: 'data' } } });
+      expect(base64).toMatchObject({
+        status: 415,
+        body: { status: 'error', error: { code: 'UNSUPPORTED_MEDIA_TYPE', field: 'data' } },
+      });
       expect(base64.body.error.message).toMatch(/application\/x-elf/);
 
       const form = new FormData();
       form.set('mediatype', 'document');
       form.set('file', blob(mz(), 'application/pdf'), 'invoice.pdf');
       const multipart = await rest(h, form);
-      expect(multipart).toMatchObject({ status: 415, body: { error: { code: 'UNSUPPORTED_MEDIA_TYPE', field: 'file' } } });
+      expect(multipart).toMatchObject({
+        status: 415,
+        body: { error: { code: 'UNSUPPORTED_MEDIA_TYPE', field: 'file' } },
+      });
       expect(multipart.body.error.message).toMatch(/Windows executable/);
 
-      const byUrl = (await admin.CreateMediaFromUrl({ url: serve('setup.pdf', mz(), 'application/pdf') })).createMediaFromUrl;
-      expect(byUrl).toMatchObject({ __typename: 'UnsupportedMediaError', detectedType: 'application/x-msdownload', field: 'url' });
+      const byUrl = (await admin.CreateMediaFromUrl({ url: serve('setup.pdf', mz(), 'application/pdf') }))
+        .createMediaFromUrl;
+      expect(byUrl).toMatchObject({
+        __typename: 'UnsupportedMediaError',
+        detectedType: 'application/x-msdownload',
+        field: 'url',
+      });
     });
   });
 
@@ -341,7 +439,12 @@ describe('refusals store nothing', () => {
     expect(big.length).toBeGreaterThan(MAX);
     await expectNothingStoredBy(async () => {
       const { result } = await gqlUpload(h, big, 'huge.png', 'image/png');
-      expect(result).toMatchObject({ __typename: 'MediaTooLargeError', code: 'MEDIA_TOO_LARGE', field: 'file', limitBytes: MAX });
+      expect(result).toMatchObject({
+        __typename: 'MediaTooLargeError',
+        code: 'MEDIA_TOO_LARGE',
+        field: 'file',
+        limitBytes: MAX,
+      });
 
       const form = new FormData();
       form.set('file', blob(big), 'huge.png');
@@ -369,7 +472,11 @@ describe('refusals store nothing', () => {
     const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = httpRequest(h.graphqlUrl, {
         method: 'POST',
-        headers: { authorization: `Bearer ${h.adminKey}`, 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(3 * MAX) },
+        headers: {
+          authorization: `Bearer ${h.adminKey}`,
+          'content-type': 'multipart/form-data; boundary=x',
+          'content-length': String(3 * MAX),
+        },
       });
       req.on('response', (res) => {
         let body = '';
@@ -415,20 +522,26 @@ describe('refusals store nothing', () => {
     };
     const ops = JSON.stringify({ query: UPLOAD, variables: { file: null } });
     const gqlHead = `--zz\r\nContent-Disposition: form-data; name="operations"\r\n\r\n${ops}\r\n--zz\r\nContent-Disposition: form-data; name="map"\r\n\r\n{"0":["variables.file"]}\r\n--zz\r\nContent-Disposition: form-data; name="0"; filename="big.pdf"\r\nContent-Type: application/pdf\r\n\r\n`;
-    const restHead = '--zz\r\nContent-Disposition: form-data; name="file"; filename="big.pdf"\r\nContent-Type: application/pdf\r\n\r\n';
+    const restHead =
+      '--zz\r\nContent-Disposition: form-data; name="file"; filename="big.pdf"\r\nContent-Type: application/pdf\r\n\r\n';
     await expectNothingStoredBy(async () => {
       for (const size of [MAX + 2 * 1024 * 1024, 4 * MAX]) {
         const gql = await post(h.graphqlUrl, gqlHead, size);
         expect(gql.status).toBe(413);
-        expect(gql.body.errors[0]).toMatchObject({ extensions: { code: 'MEDIA_TOO_LARGE', field: 'file', limitBytes: MAX } });
+        expect(gql.body.errors[0]).toMatchObject({
+          extensions: { code: 'MEDIA_TOO_LARGE', field: 'file', limitBytes: MAX },
+        });
         expect(gql.body.errors[0].message).toMatch(/HERALD_MEDIA_MAX_BYTES/);
         const restAnswer = await post(`${h.url}/api/media/upload`, restHead, size);
-        expect(restAnswer).toMatchObject({ status: 413, body: { status: 'error', error: { code: 'MEDIA_TOO_LARGE', field: 'file' } } });
+        expect(restAnswer).toMatchObject({
+          status: 413,
+          body: { status: 'error', error: { code: 'MEDIA_TOO_LARGE', field: 'file' } },
+        });
       }
     });
   });
 
-  it('GraphQL takes files past the GraphQL server\'s own 25,000,000-byte default, up to the documented cap', async () => {
+  it("GraphQL takes files past the GraphQL server's own 25,000,000-byte default, up to the documented cap", async () => {
     // The default configuration: HERALD_MEDIA_MAX_BYTES 100 MiB, documents up to 100 MiB.
     const big = Buffer.concat([pdf(77), Buffer.alloc(25_100_000, 0x20)]);
     const { status, result, body } = await gqlUpload(strict, big, 'annual-report.pdf', 'application/pdf');
@@ -438,11 +551,19 @@ describe('refusals store nothing', () => {
 
   it.each([
     ['127.0.0.1', () => `${filesUrl}/files/private.png`, /127\.0\.0\.1, a loopback address/],
-    ['localhost (a name resolving to loopback)', () => `${filesUrl.replace('127.0.0.1', 'localhost')}/files/private.png`, /localhost, a loopback name/],
+    [
+      'localhost (a name resolving to loopback)',
+      () => `${filesUrl.replace('127.0.0.1', 'localhost')}/files/private.png`,
+      /localhost, a loopback name/,
+    ],
     ['10.x', () => 'http://10.0.0.7/private.png', /10\.0\.0\.7, a private address/],
     ['169.254.169.254 (cloud metadata)', () => 'http://169.254.169.254/latest/meta-data/', /link-local/],
     ['[::1]', () => `http://[::1]:${new URL(filesUrl).port}/files/private.png`, /::1, a loopback address/],
-    ['an IPv4-mapped IPv6 loopback', () => `http://[::ffff:127.0.0.1]:${new URL(filesUrl).port}/files/private.png`, /loopback/],
+    [
+      'an IPv4-mapped IPv6 loopback',
+      () => `http://[::ffff:127.0.0.1]:${new URL(filesUrl).port}/files/private.png`,
+      /loopback/,
+    ],
     ['a decimal IPv4 (2130706433)', () => `http://2130706433:${new URL(filesUrl).port}/files/private.png`, /loopback/],
   ])('a private-address URL with the default configuration: %s', async (_name, url, message) => {
     serve('private.png', png({ variant: 30 }));
@@ -459,19 +580,26 @@ describe('refusals store nothing', () => {
   it('REST mediaUrl to a private address: 400 URL_REFUSED; other schemes are refused too', async () => {
     await expectNothingStoredBy(async () => {
       const a = await rest(strict, { mediaType: 'image', mediaUrl: 'http://127.0.0.1/x.png' });
-      expect(a).toMatchObject({ status: 400, body: { status: 'error', error: { code: 'URL_REFUSED', field: 'mediaurl' } } });
+      expect(a).toMatchObject({
+        status: 400,
+        body: { status: 'error', error: { code: 'URL_REFUSED', field: 'mediaurl' } },
+      });
       expect(a.body.error.message).toMatch(/^mediaurl /);
       for (const url of ['ftp://example.com/x.png', 'file:///etc/passwd', 'http://user:pass@example.com/x.png']) {
         const refused = (await strict.sdk().CreateMediaFromUrl({ url })).createMediaFromUrl;
         expect(refused, url).toMatchObject({ __typename: 'MediaUrlRefusedError' });
       }
-      expect((await strict.sdk().CreateMediaFromUrl({ url: 'not a url' })).createMediaFromUrl).toMatchObject({ __typename: 'ValidationError', field: 'url' });
+      expect((await strict.sdk().CreateMediaFromUrl({ url: 'not a url' })).createMediaFromUrl).toMatchObject({
+        __typename: 'ValidationError',
+        field: 'url',
+      });
     }, strict);
   });
 
   it('URLs that cannot be fetched: HTTP errors, too many redirects, a timeout', async () => {
     await expectNothingStoredBy(async () => {
-      const missing = (await admin.CreateMediaFromUrl({ url: `${filesUrl}/files/nothing-here.png` })).createMediaFromUrl;
+      const missing = (await admin.CreateMediaFromUrl({ url: `${filesUrl}/files/nothing-here.png` }))
+        .createMediaFromUrl;
       expect(missing).toMatchObject({ __typename: 'MediaFetchError', code: 'MEDIA_FETCH_FAILED', httpStatus: 404 });
       serve('far.pdf', pdf(40));
       const far = (await admin.CreateMediaFromUrl({ url: `${filesUrl}/redirect/4/far.pdf` })).createMediaFromUrl;
@@ -492,7 +620,11 @@ describe('refusals store nothing', () => {
       const port = (redirector.address() as AddressInfo).port;
       // Loopback is allowed for the first hop only by this test's policy; the rest is the default.
       const reasonFor = (a: string) => (a === '127.0.0.1' ? undefined : nonPublicReason(a));
-      const err = await fetchMedia(`http://127.0.0.1:${port}/start`, { field: 'url', guard: new OutboundGuard({ allowPrivate: false, reasonFor }), timeoutMs: 2000 }).catch((e: unknown) => e);
+      const err = await fetchMedia(`http://127.0.0.1:${port}/start`, {
+        field: 'url',
+        guard: new OutboundGuard({ allowPrivate: false, reasonFor }),
+        timeoutMs: 2000,
+      }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(MediaUrlRefusedError);
       expect((err as Error).message).toMatch(/after 1 redirect.*10\.0\.0\.1, a private address/);
     } finally {
@@ -502,15 +634,38 @@ describe('refusals store nothing', () => {
 
   it('REST request problems: no source, two sources, unknown parameters, a key in the body, no key', async () => {
     await expectNothingStoredBy(async () => {
-      expect(await rest(h, { mediaType: 'image' })).toMatchObject({ status: 400, body: { error: { code: 'INVALID_INPUT', field: 'mediaurl' } } });
-      expect(await rest(h, { mediaUrl: 'https://example.com/a.png', data: 'AAAA' })).toMatchObject({ status: 400, body: { error: { field: 'mediaurl' } } });
-      expect(await rest(h, { mediaUrl: 'https://example.com/a.png', colour: 'red' })).toMatchObject({ status: 400, body: { error: { field: 'colour' } } });
-      expect(await rest(h, { mediaType: 'gif', data: 'AAAA' })).toMatchObject({ status: 400, body: { error: { field: 'mediatype' } } });
-      expect(await rest(h, { data: '***' })).toMatchObject({ status: 400, body: { error: { field: 'data', message: 'data is not valid base64' } } });
-      expect(await rest(h, { caption: 'x'.repeat(1025), data: png({ variant: 50 }).toString('base64') })).toMatchObject({ status: 400, body: { error: { field: 'caption' } } });
+      expect(await rest(h, { mediaType: 'image' })).toMatchObject({
+        status: 400,
+        body: { error: { code: 'INVALID_INPUT', field: 'mediaurl' } },
+      });
+      expect(await rest(h, { mediaUrl: 'https://example.com/a.png', data: 'AAAA' })).toMatchObject({
+        status: 400,
+        body: { error: { field: 'mediaurl' } },
+      });
+      expect(await rest(h, { mediaUrl: 'https://example.com/a.png', colour: 'red' })).toMatchObject({
+        status: 400,
+        body: { error: { field: 'colour' } },
+      });
+      expect(await rest(h, { mediaType: 'gif', data: 'AAAA' })).toMatchObject({
+        status: 400,
+        body: { error: { field: 'mediatype' } },
+      });
+      expect(await rest(h, { data: '***' })).toMatchObject({
+        status: 400,
+        body: { error: { field: 'data', message: 'data is not valid base64' } },
+      });
+      expect(await rest(h, { caption: 'x'.repeat(1025), data: png({ variant: 50 }).toString('base64') })).toMatchObject(
+        { status: 400, body: { error: { field: 'caption' } } },
+      );
       expect(await rest(h, { apikey: h.adminKey, data: 'AAAA' }, { key: null })).toMatchObject({ status: 401 });
-      expect(await rest(h, { data: 'AAAA' }, { key: null })).toMatchObject({ status: 401, body: { error: { code: 'UNAUTHENTICATED' } } });
-      expect(await rest(h, { apikey: h.adminKey, data: 'AAAA' })).toMatchObject({ status: 400, body: { error: { field: 'apikey' } } });
+      expect(await rest(h, { data: 'AAAA' }, { key: null })).toMatchObject({
+        status: 401,
+        body: { error: { code: 'UNAUTHENTICATED' } },
+      });
+      expect(await rest(h, { apikey: h.adminKey, data: 'AAAA' })).toMatchObject({
+        status: 400,
+        body: { error: { field: 'apikey' } },
+      });
       const res = await fetch(`${h.url}/api/media/upload`, { headers: { apikey: h.adminKey } });
       expect(res.status).toBe(405);
     });
@@ -541,12 +696,36 @@ describe('malformed upload bodies are 400s, never an exit', () => {
 
   it('cut-short multipart bodies (REST and GraphQL) are 400s; Herald stores nothing and keeps answering', async () => {
     const restCases: Array<[string, string, string]> = [
-      ['a file part that never ends (the reported crash)', 'multipart/form-data; boundary=zz', `--zz\r\n${file}unterminated`],
-      ['a file part cut inside its closing boundary', 'multipart/form-data; boundary=zz', `--zz\r\n${file}hello\r\n--z`],
-      ['a body cut inside the part headers', 'multipart/form-data; boundary=zz', '--zz\r\nContent-Disposition: form-da'],
-      ['a field, then a large file part that never ends', 'multipart/form-data; boundary=zz', `--zz\r\nContent-Disposition: form-data; name="mediaType"\r\n\r\ndocument\r\n--zz\r\n${file}${'x'.repeat(200_000)}`],
-      ['a file part under another name, cut short', 'multipart/form-data; boundary=zz', '--zz\r\nContent-Disposition: form-data; name="attachment"; filename="a.txt"\r\n\r\nunterminated'],
-      ['a second file part, cut short', 'multipart/form-data; boundary=zz', `--zz\r\n${file}one\r\n--zz\r\n${file}two, unterminated`],
+      [
+        'a file part that never ends (the reported crash)',
+        'multipart/form-data; boundary=zz',
+        `--zz\r\n${file}unterminated`,
+      ],
+      [
+        'a file part cut inside its closing boundary',
+        'multipart/form-data; boundary=zz',
+        `--zz\r\n${file}hello\r\n--z`,
+      ],
+      [
+        'a body cut inside the part headers',
+        'multipart/form-data; boundary=zz',
+        '--zz\r\nContent-Disposition: form-da',
+      ],
+      [
+        'a field, then a large file part that never ends',
+        'multipart/form-data; boundary=zz',
+        `--zz\r\nContent-Disposition: form-data; name="mediaType"\r\n\r\ndocument\r\n--zz\r\n${file}${'x'.repeat(200_000)}`,
+      ],
+      [
+        'a file part under another name, cut short',
+        'multipart/form-data; boundary=zz',
+        '--zz\r\nContent-Disposition: form-data; name="attachment"; filename="a.txt"\r\n\r\nunterminated',
+      ],
+      [
+        'a second file part, cut short',
+        'multipart/form-data; boundary=zz',
+        `--zz\r\n${file}one\r\n--zz\r\n${file}two, unterminated`,
+      ],
       ['only a preamble', 'multipart/form-data; boundary=zz', 'no boundary anywhere'],
       ['no boundary parameter', 'multipart/form-data', `--zz\r\n${file}x`],
     ];
@@ -554,10 +733,18 @@ describe('malformed upload bodies are 400s, never an exit', () => {
       for (const [name, contentType, body] of restCases) {
         const answer = await rawPost(`${h.url}/api/media/upload`, contentType, body);
         // The first problem found answers: the cut, or a part that was wrong before it.
-        const expected = /another name/.test(name) ? { code: 'INVALID_INPUT', field: 'attachment' } : /second file/.test(name) ? { code: 'INVALID_INPUT', field: 'file' } : { code: 'MALFORMED_REQUEST', field: null };
+        const expected = /another name/.test(name)
+          ? { code: 'INVALID_INPUT', field: 'attachment' }
+          : /second file/.test(name)
+            ? { code: 'INVALID_INPUT', field: 'file' }
+            : { code: 'MALFORMED_REQUEST', field: null };
         expect(answer, name).toMatchObject({ status: 400, body: { status: 'error', error: expected } });
       }
-      const gql = await rawPost(h.graphqlUrl, 'multipart/form-data; boundary=zz', `${gqlParts}--zz\r\nContent-Disposition: form-data; name="0"; filename="a.txt"\r\n\r\nunterminated`);
+      const gql = await rawPost(
+        h.graphqlUrl,
+        'multipart/form-data; boundary=zz',
+        `${gqlParts}--zz\r\nContent-Disposition: form-data; name="0"; filename="a.txt"\r\n\r\nunterminated`,
+      );
       expect(gql.status).toBe(400);
       expect(gql.body.errors[0].message).toMatch(/multipart/);
 
@@ -567,7 +754,11 @@ describe('malformed upload bodies are 400s, never an exit', () => {
         await new Promise<void>((resolve) => {
           const req = httpRequest(`${h.url}/api/media/upload`, {
             method: 'POST',
-            headers: { apikey: h.adminKey, 'content-type': 'multipart/form-data; boundary=zz', 'content-length': '1000000' },
+            headers: {
+              apikey: h.adminKey,
+              'content-type': 'multipart/form-data; boundary=zz',
+              'content-length': '1000000',
+            },
           });
           req.on('error', () => resolve());
           req.write(`--zz\r\n${file}${'y'.repeat(100_000)}`, () =>
@@ -596,8 +787,14 @@ describe('content that cannot be identified is refused', () => {
 
       const form = new FormData();
       form.set('file', blob(garbage, 'text/plain'), 'note.txt');
-      expect(await rest(h, form)).toMatchObject({ status: 415, body: { error: { code: 'UNSUPPORTED_MEDIA_TYPE', field: 'file' } } });
-      const base64 = await rest(h, { data: Buffer.from([0xff, 0xf1, 0x50, 0x80]).toString('base64'), filename: 'note.txt' });
+      expect(await rest(h, form)).toMatchObject({
+        status: 415,
+        body: { error: { code: 'UNSUPPORTED_MEDIA_TYPE', field: 'file' } },
+      });
+      const base64 = await rest(h, {
+        data: Buffer.from([0xff, 0xf1, 0x50, 0x80]).toString('base64'),
+        filename: 'note.txt',
+      });
       expect(base64).toMatchObject({ status: 415, body: { error: { code: 'UNSUPPORTED_MEDIA_TYPE', field: 'data' } } });
     });
   });
@@ -633,10 +830,14 @@ describe('reading media', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/pdf');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(res.headers.get('content-disposition')).toMatch(/^attachment; .*filename\*=UTF-8''Rechnung%20M%C3%A4rz\.pdf/);
+    expect(res.headers.get('content-disposition')).toMatch(
+      /^attachment; .*filename\*=UTF-8''Rechnung%20M%C3%A4rz\.pdf/,
+    );
     expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).toBe(true);
 
-    const again = await fetch(`${h.url}/media/${m.mediaId}`, { headers: { authorization: `Bearer ${h.adminKey}`, 'if-none-match': res.headers.get('etag')! } });
+    const again = await fetch(`${h.url}/media/${m.mediaId}`, {
+      headers: { authorization: `Bearer ${h.adminKey}`, 'if-none-match': res.headers.get('etag')! },
+    });
     expect(again.status).toBe(304);
     expect((await fetch(`${h.url}/media/${m.mediaId}`, { headers: { apikey: otherKey } })).status).toBe(404);
     expect((await fetch(`${h.url}/media/${m.mediaId}`)).status).toBe(401);
@@ -649,40 +850,67 @@ describe('media in WhatsApp sends', () => {
 
   it('a media id of the right kind is accepted; link mode takes an http(s) URL without lookup', async () => {
     const doc = await uploaded(h, pdf(70), 'invoice.pdf');
-    const sent = (await admin.SendWhatsApp({ input: { to, templateName: 'invoice_due', mediaType: 'DOCUMENT', mediaId: doc.mediaId } })).sendWhatsApp;
+    const sent = (
+      await admin.SendWhatsApp({
+        input: { to, templateName: 'invoice_due', mediaType: 'DOCUMENT', mediaId: doc.mediaId },
+      })
+    ).sendWhatsApp;
     expect(sent).toMatchObject({ __typename: 'Message', content: { mediaType: 'DOCUMENT', mediaId: doc.mediaId } });
-    const link = (await admin.SendWhatsApp({ input: { to, templateName: 'promo', mediaType: 'IMAGE', mediaId: 'https://cdn.example.com/banner.png' } })).sendWhatsApp;
+    const link = (
+      await admin.SendWhatsApp({
+        input: { to, templateName: 'promo', mediaType: 'IMAGE', mediaId: 'https://cdn.example.com/banner.png' },
+      })
+    ).sendWhatsApp;
     expect(link).toMatchObject({ __typename: 'Message', content: { mediaId: 'https://cdn.example.com/banner.png' } });
   });
 
-  const idOf = async (bytes: Buffer, name: string): Promise<string> => (await uploaded(h, bytes, name)).mediaId as string;
+  const idOf = async (bytes: Buffer, name: string): Promise<string> =>
+    (await uploaded(h, bytes, name)).mediaId as string;
   const cases: Array<[string, () => Promise<string>, 'IMAGE' | 'VIDEO' | 'DOCUMENT', RegExp]> = [
     ['a document sent as an image', () => idOf(pdf(71), 'x.pdf'), 'IMAGE', /is a document, not an image/],
     ['an image sent as a video', () => idOf(png({ variant: 71 }), 'x.png'), 'VIDEO', /is an image, not a video/],
-    ['an unknown media id', async () => '01968a2e-5b7c-7d21-9f3a-2c4b6d8e0f12', 'IMAGE', /is not a media id of this tenant/],
+    [
+      'an unknown media id',
+      async () => '01968a2e-5b7c-7d21-9f3a-2c4b6d8e0f12',
+      'IMAGE',
+      /is not a media id of this tenant/,
+    ],
     ['an id that is not Herald media', async () => 'doc_invoice_123', 'DOCUMENT', /is not a media id of this tenant/],
   ];
 
-  it.each(cases)('%s is a typed ValidationError naming mediaId, and stores no message', async (_name, id, mediaType, message) => {
-    const mediaId = await id();
-    const before = (await admin.Messages({ first: 100 })).messages.edges.length;
-    const result = (await admin.SendWhatsApp({ input: { to, templateName: 'invoice_due', mediaType, mediaId } })).sendWhatsApp;
-    expect(result).toMatchObject({ __typename: 'ValidationError', field: 'mediaId' });
-    expect((result as Json).message).toMatch(/^mediaId /);
-    expect((result as Json).message).toMatch(message);
-    expect((await admin.Messages({ first: 100 })).messages.edges.length).toBe(before);
-  });
+  it.each(cases)(
+    '%s is a typed ValidationError naming mediaId, and stores no message',
+    async (_name, id, mediaType, message) => {
+      const mediaId = await id();
+      const before = (await admin.Messages({ first: 100 })).messages.edges.length;
+      const result = (await admin.SendWhatsApp({ input: { to, templateName: 'invoice_due', mediaType, mediaId } }))
+        .sendWhatsApp;
+      expect(result).toMatchObject({ __typename: 'ValidationError', field: 'mediaId' });
+      expect((result as Json).message).toMatch(/^mediaId /);
+      expect((result as Json).message).toMatch(message);
+      expect((await admin.Messages({ first: 100 })).messages.edges.length).toBe(before);
+    },
+  );
 
   it("another tenant cannot send with a tenant's media id (GraphQL and REST)", async () => {
     const mine = await uploaded(h, png({ variant: 72 }), 'mine.png');
-    const result = (await other.SendWhatsApp({ input: { to, templateName: 'promo', mediaType: 'IMAGE', mediaId: mine.mediaId } })).sendWhatsApp;
+    const result = (
+      await other.SendWhatsApp({ input: { to, templateName: 'promo', mediaType: 'IMAGE', mediaId: mine.mediaId } })
+    ).sendWhatsApp;
     expect(result).toMatchObject({ __typename: 'ValidationError', field: 'mediaId' });
-    const res = await fetch(`${h.url}/api/whatsapp-cloud-api/send-message-api?mobile=918800001234&templatename=promo&mediatype=image&mediaid=${mine.mediaId}`, {
-      headers: { apikey: otherKey },
-    });
+    const res = await fetch(
+      `${h.url}/api/whatsapp-cloud-api/send-message-api?mobile=918800001234&templatename=promo&mediatype=image&mediaid=${mine.mediaId}`,
+      {
+        headers: { apikey: otherKey },
+      },
+    );
     const body = (await res.json()) as Json;
     expect(res.status).toBe(400);
-    expect(body.error).toMatchObject({ code: 'INVALID_INPUT', field: 'mediaid', message: expect.stringMatching(/^mediaid .*not a media id of this tenant/) });
+    expect(body.error).toMatchObject({
+      code: 'INVALID_INPUT',
+      field: 'mediaid',
+      message: expect.stringMatching(/^mediaid .*not a media id of this tenant/),
+    });
   });
 });
 
@@ -697,15 +925,22 @@ describe('provider media ids (providerMediaId)', () => {
       return { id: `wa-media-${calls.length}` };
     };
     const now = new Date('2026-03-01T00:00:00Z');
-    const concurrent = await Promise.all(Array.from({ length: 100 }, () => providerMediaId(db, media.store, m.mediaId, 'whatsapp-cloud', upload, now)));
+    const concurrent = await Promise.all(
+      Array.from({ length: 100 }, () => providerMediaId(db, media.store, m.mediaId, 'whatsapp-cloud', upload, now)),
+    );
     expect(new Set(concurrent)).toEqual(new Set(['wa-media-1']));
-    for (let i = 0; i < 100; i++) expect(await providerMediaId(db, media.store, m.mediaId, 'whatsapp-cloud', upload, now)).toBe('wa-media-1');
+    for (let i = 0; i < 100; i++)
+      expect(await providerMediaId(db, media.store, m.mediaId, 'whatsapp-cloud', upload, now)).toBe('wa-media-1');
     expect(calls).toEqual([{ size: m.sizeBytes, mime: 'image/png', filename: 'header.png' }]);
 
     // Meta keeps media 30 days: the cached id is used until a margin before that.
     const day = 24 * 3600 * 1000;
-    expect(await providerMediaId(db, media.store, m.mediaId, 'whatsapp-cloud', upload, new Date(now.getTime() + 27 * day))).toBe('wa-media-1');
-    expect(await providerMediaId(db, media.store, m.mediaId, 'whatsapp-cloud', upload, new Date(now.getTime() + 30 * day))).toBe('wa-media-2');
+    expect(
+      await providerMediaId(db, media.store, m.mediaId, 'whatsapp-cloud', upload, new Date(now.getTime() + 27 * day)),
+    ).toBe('wa-media-1');
+    expect(
+      await providerMediaId(db, media.store, m.mediaId, 'whatsapp-cloud', upload, new Date(now.getTime() + 30 * day)),
+    ).toBe('wa-media-2');
     expect(calls).toHaveLength(2);
     // Another provider has its own cache entry.
     expect(await providerMediaId(db, media.store, m.mediaId, 'other-provider', upload, now)).toBe('wa-media-3');
@@ -718,40 +953,64 @@ describe('recognising the bytes', () => {
     s.end(bytes);
     return s;
   };
-  const detect = (bytes: Buffer, claims: Parameters<typeof detectMedia>[2] = {}) => detectMedia(open(bytes), bytes.length, claims, 'file');
+  const detect = (bytes: Buffer, claims: Parameters<typeof detectMedia>[2] = {}) =>
+    detectMedia(open(bytes), bytes.length, claims, 'file');
 
   it('maps file-type answers to the kinds and MIME types Herald stores', async () => {
-    const box = (type: string, payload: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, 8 + payload.length]), Buffer.from(type, 'latin1'), payload]);
+    const box = (type: string, payload: Buffer) =>
+      Buffer.concat([Buffer.from([0, 0, 0, 8 + payload.length]), Buffer.from(type, 'latin1'), payload]);
     const m4a = box('ftyp', Buffer.from('M4A \0\0\0\0M4A mp42isom', 'latin1'));
     expect(await detect(m4a)).toEqual({ kind: 'AUDIO', mimeType: 'audio/mp4', animated: false });
     expect(await detect(mp4(90), { kind: 'AUDIO' })).toMatchObject({ kind: 'AUDIO', mimeType: 'audio/mp4' });
     expect(await detect(Buffer.from('#!AMR\n'))).toMatchObject({ kind: 'AUDIO', mimeType: 'audio/amr' });
     expect(await detect(webp(64))).toEqual({ kind: 'STICKER', mimeType: 'image/webp', animated: false });
     const cfb = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(600)]);
-    expect(await detect(cfb, { filename: 'budget.xls' })).toMatchObject({ kind: 'DOCUMENT', mimeType: 'application/vnd.ms-excel' });
+    expect(await detect(cfb, { filename: 'budget.xls' })).toMatchObject({
+      kind: 'DOCUMENT',
+      mimeType: 'application/vnd.ms-excel',
+    });
     await expect(detect(cfb)).rejects.toThrow(/\.doc, \.xls or \.ppt/);
   });
 
   it('plain text must be valid UTF-8 without control characters', async () => {
-    expect(await detect(Buffer.from('héllo\r\n\tworld'), { filename: 'a.txt' })).toMatchObject({ mimeType: 'text/plain', kind: 'DOCUMENT' });
-    await expect(detect(Buffer.from([0x68, 0xff, 0xfe, 0x69]), { filename: 'a.txt' })).rejects.toThrow(/not valid UTF-8/);
+    expect(await detect(Buffer.from('héllo\r\n\tworld'), { filename: 'a.txt' })).toMatchObject({
+      mimeType: 'text/plain',
+      kind: 'DOCUMENT',
+    });
+    await expect(detect(Buffer.from([0x68, 0xff, 0xfe, 0x69]), { filename: 'a.txt' })).rejects.toThrow(
+      /not valid UTF-8/,
+    );
     await expect(detect(Buffer.from('a\u0000b'), { contentType: 'text/plain' })).rejects.toThrow(/control characters/);
-    await expect(detect(Buffer.from('just text'), { kind: 'IMAGE', filename: 'a.txt' })).rejects.toBeInstanceOf(UnsupportedMediaError);
+    await expect(detect(Buffer.from('just text'), { kind: 'IMAGE', filename: 'a.txt' })).rejects.toBeInstanceOf(
+      UnsupportedMediaError,
+    );
   });
 
   it('MPEG audio and AAC need real frames, not two bytes of frame sync', async () => {
     // Frames chained one after the other, behind an ID3 tag or not; one frame that ends the file.
     expect(await detect(mp3Frames(3, 1))).toMatchObject({ kind: 'AUDIO', mimeType: 'audio/mpeg' });
-    expect(await detect(Buffer.concat([id3Tag(300), mp3Frames(2, 2)]))).toMatchObject({ kind: 'AUDIO', mimeType: 'audio/mpeg' });
+    expect(await detect(Buffer.concat([id3Tag(300), mp3Frames(2, 2)]))).toMatchObject({
+      kind: 'AUDIO',
+      mimeType: 'audio/mpeg',
+    });
     expect(await detect(mp3Frames(1, 3))).toMatchObject({ kind: 'AUDIO', mimeType: 'audio/mpeg' });
-    expect(await detect(Buffer.concat([adtsFrame(40), adtsFrame(40)]))).toMatchObject({ kind: 'AUDIO', mimeType: 'audio/aac' });
+    expect(await detect(Buffer.concat([adtsFrame(40), adtsFrame(40)]))).toMatchObject({
+      kind: 'AUDIO',
+      mimeType: 'audio/aac',
+    });
     for (const [what, bytes] of [
       ['sync bytes alone', Buffer.from([0xff, 0xfb, 0x90])],
       ['a frame header followed by something else', Buffer.concat([mp3Frames(1, 4), Buffer.alloc(500, 7)])],
-      ['a frame header with a reserved bitrate', Buffer.concat([Buffer.from([0xff, 0xfb, 0xf0, 0]), Buffer.alloc(600)])],
+      [
+        'a frame header with a reserved bitrate',
+        Buffer.concat([Buffer.from([0xff, 0xfb, 0xf0, 0]), Buffer.alloc(600)]),
+      ],
       ['an ID3 tag announcing more than there is', id3Tag(300).subarray(0, 100)],
       ['an ID3 tag and nothing after it', id3Tag(300)],
-      ['ADTS sync with a broken length', Buffer.concat([Buffer.from([0xff, 0xf1, 0x50, 0x80, 0, 0, 0]), Buffer.alloc(100)])],
+      [
+        'ADTS sync with a broken length',
+        Buffer.concat([Buffer.from([0xff, 0xf1, 0x50, 0x80, 0, 0, 0]), Buffer.alloc(100)]),
+      ],
     ] as const) {
       await expect(detect(bytes), what).rejects.toBeInstanceOf(UnsupportedMediaError);
     }
@@ -762,6 +1021,12 @@ describe('recognising the bytes', () => {
   });
 
   it('fetch errors are typed', async () => {
-    await expect(fetchMedia('http://example.invalid/x.png', { field: 'url', guard: new OutboundGuard({ allowPrivate: false }), timeoutMs: 3000 })).rejects.toBeInstanceOf(MediaFetchError);
+    await expect(
+      fetchMedia('http://example.invalid/x.png', {
+        field: 'url',
+        guard: new OutboundGuard({ allowPrivate: false }),
+        timeoutMs: 3000,
+      }),
+    ).rejects.toBeInstanceOf(MediaFetchError);
   });
 });

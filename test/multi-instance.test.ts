@@ -49,35 +49,68 @@ describe.skipIf(!process.env.DATABASE_URL || !process.env.REDIS_URL)('several He
     await b.ready;
 
     // B's subscriber, tenant-wide.
-    const client = createClient({ url: `ws://127.0.0.1:${portB}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { apiKey: key } });
+    const client = createClient({
+      url: `ws://127.0.0.1:${portB}/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { apiKey: key },
+    });
     const events: Array<{ messageId: string; status: string }> = [];
     const subscription = (async () => {
-      for await (const r of client.iterate<{ messageEvents: { messageId: string; status: string } }>({ query: 'subscription { messageEvents { messageId status } }' })) {
+      for await (const r of client.iterate<{ messageEvents: { messageId: string; status: string } }>({
+        query: 'subscription { messageEvents { messageId status } }',
+      })) {
         events.push(r.data!.messageEvents);
       }
     })();
     await new Promise((r) => setTimeout(r, 300));
 
     // Accepted by A.
-    const sdkA = getSdk(new GraphQLClient(`http://127.0.0.1:${portA}/graphql`, { headers: { authorization: `Bearer ${key}` } }));
+    const sdkA = getSdk(
+      new GraphQLClient(`http://127.0.0.1:${portA}/graphql`, { headers: { authorization: `Bearer ${key}` } }),
+    );
     const sent = await sdkA.SendSms({ input: { to: '+918800001234', text: 'across instances' } });
     if (sent.sendSms.__typename !== 'Message') throw new Error(JSON.stringify(sent.sendSms));
     const id = sent.sendSms.messageId;
 
     // Dispatched by a worker-only process; its sandbox reports are far off, so only the
     // webhook below moves the message past SENT.
-    const worker = spawnWorker({ ...common, HERALD_WORKERS: '1', HERALD_POLL_MS: '50', HERALD_SANDBOX_DELAY_MS: '3600000' });
+    const worker = spawnWorker({
+      ...common,
+      HERALD_WORKERS: '1',
+      HERALD_POLL_MS: '50',
+      HERALD_SANDBOX_DELAY_MS: '3600000',
+    });
     await worker.ready;
-    const sentState = await eventually(() => sdkA.Message({ id }), (r) => r.message?.status === 'SENT', 20_000);
+    const sentState = await eventually(
+      () => sdkA.Message({ id }),
+      (r) => r.message?.status === 'SENT',
+      20_000,
+    );
     const providerMessageId = sentState.message!.providerMessageId!;
 
     // The provider's report arrives at A.
-    const body = JSON.stringify({ events: [{ providerMessageId, status: 'delivered', timestamp: Math.floor(Date.now() / 1000) }] });
-    const hook = await fetch(`http://127.0.0.1:${portA}/webhooks/sandbox`, { method: 'POST', headers: signedSandboxReport(body), body });
+    const body = JSON.stringify({
+      events: [{ providerMessageId, status: 'delivered', timestamp: Math.floor(Date.now() / 1000) }],
+    });
+    const hook = await fetch(`http://127.0.0.1:${portA}/webhooks/sandbox`, {
+      method: 'POST',
+      headers: signedSandboxReport(body),
+      body,
+    });
     expect(hook.status).toBe(200);
 
-    await eventually(async () => events.filter((e) => e.messageId === id).map((e) => e.status), (s) => s.includes('DELIVERED'), 20_000);
-    expect(events.filter((e) => e.messageId === id).map((e) => e.status)).toEqual(['QUEUED', 'SENDING', 'SENT', 'DELIVERED']);
+    await eventually(
+      async () => events.filter((e) => e.messageId === id).map((e) => e.status),
+      (s) => s.includes('DELIVERED'),
+      20_000,
+    );
+    expect(events.filter((e) => e.messageId === id).map((e) => e.status)).toEqual([
+      'QUEUED',
+      'SENDING',
+      'SENT',
+      'DELIVERED',
+    ]);
 
     await client.dispose();
     await subscription.catch(() => {});

@@ -14,7 +14,9 @@ beforeAll(async () => {
   for (let start = 0; start < TOTAL; start += 50) {
     const batch = await Promise.all(
       Array.from({ length: Math.min(50, TOTAL - start) }, (_, i) =>
-        sdk.SendSms({ input: { to: '+14155550100', text: `message ${start + i}`, tags: [(start + i) % 2 ? 'odd' : 'even'] } }),
+        sdk.SendSms({
+          input: { to: '+14155550100', text: `message ${start + i}`, tags: [(start + i) % 2 ? 'odd' : 'even'] },
+        }),
       ),
     );
     ids.push(batch.map((r) => (r.sendSms.__typename === 'Message' ? r.sendSms.messageId : 'failed')));
@@ -76,7 +78,11 @@ describe('messages connection over 10,000 messages', () => {
     const odd: string[] = [];
     let after: string | null | undefined;
     for (;;) {
-      const { messages } = await sdk.Messages({ first: 100, after, filter: { tag: 'odd', channel: 'SMS', status: 'QUEUED' } });
+      const { messages } = await sdk.Messages({
+        first: 100,
+        after,
+        filter: { tag: 'odd', channel: 'SMS', status: 'QUEUED' },
+      });
       odd.push(...messages.edges.map((e) => e.node.messageId));
       if (!messages.pageInfo.hasNextPage) break;
       after = messages.pageInfo.endCursor;

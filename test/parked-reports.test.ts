@@ -52,20 +52,32 @@ function park(providerMessageId: string): Promise<Response> {
 
 /** A scheduled email and the sandbox id it will get when sent at `sendAt`. */
 async function scheduled(sendAt: number, to: string): Promise<{ id: string; pmid: string }> {
-  const r = await sdk.SendEmail({ input: { to: [to], subject: 'Later', text: 'x', sendAt: new Date(sendAt).toISOString() } });
+  const r = await sdk.SendEmail({
+    input: { to: [to], subject: 'Later', text: 'x', sendAt: new Date(sendAt).toISOString() },
+  });
   if (r.sendEmail.__typename !== 'Message') throw new Error(JSON.stringify(r.sendEmail));
   return { id: r.sendEmail.messageId, pmid: `sbx_n_${sendAt}_${r.sendEmail.messageId}` };
 }
 
 type LogLine = { level: number; msg: string; expired?: number; dropped?: Record<string, number> };
 const logs = async (msg: string): Promise<LogLine[]> =>
-  h.logLines().map((l) => JSON.parse(l) as LogLine).filter((l) => l.msg === msg);
+  h
+    .logLines()
+    .map((l) => JSON.parse(l) as LogLine)
+    .filter((l) => l.msg === msg);
 
 const WAITING = ['SCHEDULED', 'QUEUED', 'SENDING'];
 
 /** Once all are sent: the status of each (DELIVERED when a parked report was applied). */
 async function outcomes(ids: string[]): Promise<Record<string, string>> {
-  const done = await Promise.all(ids.map((id) => eventually(() => load(id), (m) => !WAITING.includes(m.status))));
+  const done = await Promise.all(
+    ids.map((id) =>
+      eventually(
+        () => load(id),
+        (m) => !WAITING.includes(m.status),
+      ),
+    ),
+  );
   return Object.fromEntries(done.map((m) => [m.messageId, m.status]));
 }
 
@@ -78,7 +90,10 @@ describe('parked provider reports', () => {
 
     clock.advance(HOUR + 1000);
     expect((await park(young.pmid)).status).toBe(200);
-    const expired = await eventually(() => logs('expired parked provider reports'), (ls) => ls.length > 0);
+    const expired = await eventually(
+      () => logs('expired parked provider reports'),
+      (ls) => ls.length > 0,
+    );
     expect(expired.reduce((n, l) => n + (l.expired ?? 0), 0)).toBe(1);
 
     clock.advance(sendAt - clock.now().getTime()); // sent exactly at sendAt: the id parked for

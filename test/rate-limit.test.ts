@@ -23,7 +23,9 @@ function maxInSlidingWindow(timestamps: readonly number[], windowMs = 1000): num
 /** `count` concurrent acquires; the time each one resolved. */
 async function acquireAll(limiter: SendRateLimiter, key: string, perSecond: number, count: number): Promise<number[]> {
   const stamps: number[] = [];
-  await Promise.all(Array.from({ length: count }, () => limiter.acquire(key, perSecond).then(() => stamps.push(now()))));
+  await Promise.all(
+    Array.from({ length: count }, () => limiter.acquire(key, perSecond).then(() => stamps.push(now()))),
+  );
   return stamps;
 }
 
@@ -69,7 +71,11 @@ describe('send rate limiter', () => {
     try {
       const start = now();
       // Each fits in one window (4 or 7 per 100 ms); shared counters would make one wait 100 ms.
-      await Promise.all([acquireAll(limiter, 'a', 50, 4), acquireAll(limiter, 'b', 50, 4), acquireAll(limiter, 'a', 80, 7)]);
+      await Promise.all([
+        acquireAll(limiter, 'a', 50, 4),
+        acquireAll(limiter, 'b', 50, 4),
+        acquireAll(limiter, 'a', 80, 7),
+      ]);
       expect(now() - start).toBeLessThan(90);
     } finally {
       await limiter.close();

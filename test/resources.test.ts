@@ -15,14 +15,26 @@ import { startHerald, type TestHerald } from './support/herald.js';
 
 const MB = 1024 * 1024;
 
-type RawAnswer = { status: number; headers: Record<string, string>; body: string; sent: number; ms: number; serverRead: number };
+type RawAnswer = {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  sent: number;
+  ms: number;
+  serverRead: number;
+};
 
 /**
  * POSTs `total` bytes over a raw socket, writing as fast as the socket accepts, and stops
  * writing once an answer arrives or the connection ends. `sent` is what the client managed to
  * write; `serverRead` is what Herald's socket read (request line and headers included).
  */
-async function rawPost(h: TestHerald, path: string, headers: Record<string, string>, total: number): Promise<RawAnswer> {
+async function rawPost(
+  h: TestHerald,
+  path: string,
+  headers: Record<string, string>,
+  total: number,
+): Promise<RawAnswer> {
   let serverSocket: Socket | undefined;
   const onConnection = (s: Socket) => (serverSocket ??= s);
   h.herald.server.once('connection', onConnection);
@@ -69,10 +81,19 @@ async function rawPost(h: TestHerald, path: string, headers: Record<string, stri
   await new Promise((r) => setTimeout(r, 50));
   const at = received.indexOf('\r\n\r\n');
   const [statusLine = '', ...lines] = received.slice(0, at).split('\r\n');
-  const parsed = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+  const parsed = Object.fromEntries(
+    lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+  );
   let body = received.slice(at + 4);
   if (parsed['transfer-encoding'] === 'chunked') body = dechunk(body);
-  return { status: Number(statusLine.split(' ')[1]), headers: parsed, body, sent, ms, serverRead: serverSocket?.bytesRead ?? -1 };
+  return {
+    status: Number(statusLine.split(' ')[1]),
+    headers: parsed,
+    body,
+    sent,
+    ms,
+    serverRead: serverSocket?.bytesRead ?? -1,
+  };
 }
 
 function dechunk(text: string): string {
@@ -97,12 +118,32 @@ describe('a request without a valid key is refused on its headers', () => {
   const total = 50 * MB;
   const cases: Array<[string, string, Record<string, string>]> = [
     ['GraphQL, no key', '/graphql', { 'content-type': 'application/json' }],
-    ['GraphQL, wrong key', '/graphql', { 'content-type': 'application/json', authorization: 'Bearer hk_wrong_0000000000000000000000' }],
-    ['REST send, wrong key', '/api/sms/send-sms-api', { 'content-type': 'application/json', apikey: 'hk_wrong_0000000000000000000000' }],
+    [
+      'GraphQL, wrong key',
+      '/graphql',
+      { 'content-type': 'application/json', authorization: 'Bearer hk_wrong_0000000000000000000000' },
+    ],
+    [
+      'REST send, wrong key',
+      '/api/sms/send-sms-api',
+      { 'content-type': 'application/json', apikey: 'hk_wrong_0000000000000000000000' },
+    ],
     ['REST upload, no key', '/api/media/upload', { 'content-type': 'application/json' }],
-    ['REST upload, wrong key', '/api/media/upload', { 'content-type': 'application/json', apikey: 'hk_wrong_0000000000000000000000' }],
-    ['multipart upload, wrong key', '/api/media/upload', { 'content-type': 'multipart/form-data; boundary=x', apikey: 'hk_wrong_0000000000000000000000' }],
-    ['media route, wrong key', '/media/0190a0b4-0000-7000-8000-000000000000', { apikey: 'hk_wrong_0000000000000000000000' }],
+    [
+      'REST upload, wrong key',
+      '/api/media/upload',
+      { 'content-type': 'application/json', apikey: 'hk_wrong_0000000000000000000000' },
+    ],
+    [
+      'multipart upload, wrong key',
+      '/api/media/upload',
+      { 'content-type': 'multipart/form-data; boundary=x', apikey: 'hk_wrong_0000000000000000000000' },
+    ],
+    [
+      'media route, wrong key',
+      '/media/0190a0b4-0000-7000-8000-000000000000',
+      { apikey: 'hk_wrong_0000000000000000000000' },
+    ],
   ];
   it.each(cases)('%s: 50 MB body, 401 long before it is read', async (_name, path, headers) => {
     const rssBefore = process.memoryUsage().rss;
@@ -125,7 +166,8 @@ describe('per-key request rate limit (HERALD_KEY_RATE_LIMIT, HERALD_KEY_RATE_BUR
   let limited: TestHerald;
   let keyA: string;
   let keyB: string;
-  const storedMessages = async () => (await limited.herald.database.db.select({ id: messages.id }).from(messages)).length;
+  const storedMessages = async () =>
+    (await limited.herald.database.db.select({ id: messages.id }).from(messages)).length;
   const storedMedia = async () => (await limited.herald.database.db.select({ id: media.id }).from(media)).length;
   const refill = () => new Promise((r) => setTimeout(r, 3100)); // 3 tokens at 1 a second
 
@@ -145,7 +187,10 @@ describe('per-key request rate limit (HERALD_KEY_RATE_LIMIT, HERALD_KEY_RATE_BUR
     fetch(`${limited.url}/graphql`, {
       method: 'POST',
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ query: 'mutation($input: SendSmsInput!) { sendSms(input: $input) { __typename } }', variables: { input: { to: '+14155550100', text: `burst ${i}` } } }),
+      body: JSON.stringify({
+        query: 'mutation($input: SendSmsInput!) { sendSms(input: $input) { __typename } }',
+        variables: { input: { to: '+14155550100', text: `burst ${i}` } },
+      }),
     });
   const restSend = (key: string, i: number) =>
     fetch(`${limited.url}/api/sms/send-sms-api`, {
@@ -157,38 +202,47 @@ describe('per-key request rate limit (HERALD_KEY_RATE_LIMIT, HERALD_KEY_RATE_BUR
     fetch(`${limited.url}/api/media/upload`, {
       method: 'POST',
       headers: { apikey: key, 'content-type': 'application/json' },
-      body: JSON.stringify({ mediaType: 'document', filename: `n${i}.txt`, data: Buffer.from(`note number ${i} ${Math.random()}`).toString('base64') }),
+      body: JSON.stringify({
+        mediaType: 'document',
+        filename: `n${i}.txt`,
+        data: Buffer.from(`note number ${i} ${Math.random()}`).toString('base64'),
+      }),
     });
 
   it.each([
     ['GraphQL', graphqlSend, storedMessages],
     ['REST', restSend, storedMessages],
     ['upload', upload, storedMedia],
-  ] as const)('%s: past the burst 429 with Retry-After, nothing stored for it; another key is unaffected', async (route, call, stored) => {
-    await refill();
-    const before = await stored();
-    const answers = await Promise.all(Array.from({ length: 5 }, (_, i) => call(keyA, i)));
-    const statuses = answers.map((a) => a.status).sort();
-    expect(statuses).toEqual([200, 200, 200, 429, 429]);
-    for (const refused of answers.filter((a) => a.status === 429)) {
-      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-      const body = (await refused.json()) as Record<string, any>;
-      if (route === 'GraphQL') {
-        expect(body).toEqual({ errors: [{ message: expect.stringMatching(/too many requests/), extensions: { code: 'RATE_LIMITED' } }] });
-      } else {
-        expect(body).toMatchObject({ status: 'error', error: { code: 'RATE_LIMITED', field: null } });
+  ] as const)(
+    '%s: past the burst 429 with Retry-After, nothing stored for it; another key is unaffected',
+    async (route, call, stored) => {
+      await refill();
+      const before = await stored();
+      const answers = await Promise.all(Array.from({ length: 5 }, (_, i) => call(keyA, i)));
+      const statuses = answers.map((a) => a.status).sort();
+      expect(statuses).toEqual([200, 200, 200, 429, 429]);
+      for (const refused of answers.filter((a) => a.status === 429)) {
+        expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+        const body = (await refused.json()) as Record<string, any>;
+        if (route === 'GraphQL') {
+          expect(body).toEqual({
+            errors: [{ message: expect.stringMatching(/too many requests/), extensions: { code: 'RATE_LIMITED' } }],
+          });
+        } else {
+          expect(body).toMatchObject({ status: 'error', error: { code: 'RATE_LIMITED', field: null } });
+        }
       }
-    }
-    await Promise.all(answers.map((a) => a.body?.cancel().catch(() => {})));
-    expect(await stored()).toBe(before + 3);
-    // The other key has its own bucket.
-    const other = await call(keyB, 9);
-    expect(other.status).toBe(200);
-    await other.body?.cancel();
-    // The limit is shared by the routes: key A is still out of tokens on every one of them.
-    for (const next of [graphqlSend, restSend, upload]) expect((await next(keyA, 10)).status).toBe(429);
-    expect(await stored()).toBe(before + 4);
-  });
+      await Promise.all(answers.map((a) => a.body?.cancel().catch(() => {})));
+      expect(await stored()).toBe(before + 3);
+      // The other key has its own bucket.
+      const other = await call(keyB, 9);
+      expect(other.status).toBe(200);
+      await other.body?.cancel();
+      // The limit is shared by the routes: key A is still out of tokens on every one of them.
+      for (const next of [graphqlSend, restSend, upload]) expect((await next(keyA, 10)).status).toBe(429);
+      expect(await stored()).toBe(before + 4);
+    },
+  );
 
   it('a key sent in a form body shares the same bucket (taken once the body is read)', async () => {
     await refill();
@@ -212,7 +266,12 @@ describe('per-key request rate limit (HERALD_KEY_RATE_LIMIT, HERALD_KEY_RATE_BUR
   it('a refused 50 MB upload is answered on its headers too', async () => {
     await refill();
     for (let i = 0; i < 3; i++) expect((await upload(keyA, 100 + i)).status).toBe(200);
-    const answer = await rawPost(limited, '/api/media/upload', { 'content-type': 'application/json', apikey: keyA }, 50 * MB);
+    const answer = await rawPost(
+      limited,
+      '/api/media/upload',
+      { 'content-type': 'application/json', apikey: keyA },
+      50 * MB,
+    );
     expect(answer.status).toBe(429);
     expect(Number(answer.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect(answer.serverRead).toBeLessThan(4 * MB);
@@ -248,13 +307,21 @@ describe('the limiter itself', () => {
   it('is on by default (100 a second, bursts of 200) and off with 0', () => {
     expect(loadConfig({}).keyRateLimit).toEqual({ perSecond: 100, burst: 200 });
     expect(loadConfig({ HERALD_KEY_RATE_LIMIT: '0' }).keyRateLimit).toBeUndefined();
-    expect(loadConfig({ HERALD_KEY_RATE_LIMIT: '5', HERALD_KEY_RATE_BURST: '7' }).keyRateLimit).toEqual({ perSecond: 5, burst: 7 });
+    expect(loadConfig({ HERALD_KEY_RATE_LIMIT: '5', HERALD_KEY_RATE_BURST: '7' }).keyRateLimit).toEqual({
+      perSecond: 5,
+      burst: 7,
+    });
     expect(loadConfig({ HERALD_REST_RATE_LIMIT: '3' }).keyRateLimit).toEqual({ perSecond: 3, burst: 3 });
   });
 });
 
 /** POSTs a JSON upload whose base64 `data` is generated while it is sent (the client holds a chunk). */
-function streamJsonUpload(h: TestHerald, key: string, line: string, fileBytes: number): Promise<{ status: number; body: Record<string, any> }> {
+function streamJsonUpload(
+  h: TestHerald,
+  key: string,
+  line: string,
+  fileBytes: number,
+): Promise<{ status: number; body: Record<string, any> }> {
   // Whole lines of a length divisible by 3 encode to base64 that concatenates.
   const unit = `${line.padEnd(Math.ceil((line.length + 1) / 3) * 3 - 1, '.')}\n`;
   const block = Buffer.from(unit.repeat(Math.floor((48 * 1024) / unit.length))).toString('base64');
@@ -264,11 +331,20 @@ function streamJsonUpload(h: TestHerald, key: string, line: string, fileBytes: n
   const tail = Buffer.from('"}');
   const total = head.length + blocks * block.length + tail.length;
   return new Promise((resolve, reject) => {
-    const req = request(`${h.url}/api/media/upload`, { method: 'POST', headers: { apikey: key, 'content-type': 'application/json', 'content-length': String(total) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, any> }));
-    });
+    const req = request(
+      `${h.url}/api/media/upload`,
+      { method: 'POST', headers: { apikey: key, 'content-type': 'application/json', 'content-length': String(total) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, any>,
+          }),
+        );
+      },
+    );
     req.on('error', reject);
     const chunk = Buffer.from(block);
     let sent = 0;
@@ -292,10 +368,18 @@ describe('base64 JSON uploads are decoded as they stream', () => {
     let peak = before;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
     try {
-      const answers = await Promise.all([0, 1, 2, 3].map((i) => streamJsonUpload(h, h.adminKey, `upload ${i} of Herald's streaming test`, fileBytes)));
+      const answers = await Promise.all(
+        [0, 1, 2, 3].map((i) => streamJsonUpload(h, h.adminKey, `upload ${i} of Herald's streaming test`, fileBytes)),
+      );
       for (const a of answers) {
         expect(a.status, JSON.stringify(a.body)).toBe(200);
-        expect(a.body).toMatchObject({ status: 'success', mediaType: 'document', mimeType: 'text/plain', filename: 'big.txt', caption: 'load test' });
+        expect(a.body).toMatchObject({
+          status: 'success',
+          mediaType: 'document',
+          mimeType: 'text/plain',
+          filename: 'big.txt',
+          caption: 'load test',
+        });
         expect(a.body.size).toBeGreaterThan(fileBytes * 0.95);
       }
       expect(new Set(answers.map((a) => a.body.mediaId)).size).toBe(4);
@@ -315,7 +399,9 @@ describe('base64 JSON uploads are decoded as they stream', () => {
         fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 30 }),
         fc.constantFrom('', ' ', '\n  '),
         (bytes, caption, dataUrl, cuts, space) => {
-          const base64 = Buffer.from(bytes).toString('base64').replace(/(.{7})/g, dataUrl ? '$1' : '$1\\n');
+          const base64 = Buffer.from(bytes)
+            .toString('base64')
+            .replace(/(.{7})/g, dataUrl ? '$1' : '$1\\n');
           const body = Buffer.from(
             `${space}{${space}"caption"${space}:${space}${JSON.stringify(caption)},"meta":{"a":[1,"}",{"b":null}]},${space}"Data":${space}"${dataUrl ? 'data:image/png;base64,' : ''}${base64.replace(/\//g, '\\/')}"${space},"n":-1.5e3}${space}`,
           );
@@ -360,7 +446,12 @@ describe('base64 JSON uploads are decoded as they stream', () => {
     ['{"a":tru', /ends before|not valid/],
     [`{"":"${'a'.repeat(70_000)}"}`, /a member name is empty/],
   ])('refuses %s', (text, message) => {
-    const scanner = new JsonUploadScanner({ field: () => {}, dataStart: () => {}, dataChunk: () => {}, dataEnd: () => {} });
+    const scanner = new JsonUploadScanner({
+      field: () => {},
+      dataStart: () => {},
+      dataChunk: () => {},
+      dataEnd: () => {},
+    });
     expect(() => {
       scanner.write(Buffer.from(text));
       scanner.end();
@@ -385,7 +476,9 @@ describe('GraphQL multipart uploads share one memory budget (HERALD_UPLOAD_MEMOR
     slow.on('error', () => {});
     slow.write(
       `POST /graphql HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: ${2 * MB}\r\n` +
-        Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('') +
+        Object.entries(headers)
+          .map(([k, v]) => `${k}: ${v}\r\n`)
+          .join('') +
         '\r\n--zz\r\n',
     );
     await new Promise((r) => setTimeout(r, 300));

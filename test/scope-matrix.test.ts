@@ -93,8 +93,22 @@ beforeAll(async () => {
     { name: 'send-only', key: send.key, scopes: ['SEND'], operator: true, revoked: false, ownTenant: true },
     { name: 'read-only', key: read.key, scopes: ['READ'], operator: true, revoked: false, ownTenant: true },
     { name: 'admin-only', key: adminOnly.key, scopes: ['ADMIN'], operator: true, revoked: false, ownTenant: true },
-    { name: 'revoked', key: revoked.key, scopes: ['SEND', 'READ', 'ADMIN'], operator: true, revoked: true, ownTenant: true },
-    { name: 'other tenant', key: other.createTenant.key, scopes: ['SEND', 'READ', 'ADMIN'], operator: false, revoked: false, ownTenant: false },
+    {
+      name: 'revoked',
+      key: revoked.key,
+      scopes: ['SEND', 'READ', 'ADMIN'],
+      operator: true,
+      revoked: true,
+      ownTenant: true,
+    },
+    {
+      name: 'other tenant',
+      key: other.createTenant.key,
+      scopes: ['SEND', 'READ', 'ADMIN'],
+      operator: false,
+      revoked: false,
+      ownTenant: false,
+    },
   ];
 
   // One node of every type, owned by the operator tenant.
@@ -123,19 +137,35 @@ afterAll(() => h?.stop());
 
 // --- GraphQL over HTTP ---------------------------------------------------------------------------
 
-type GraphQLAnswer = { status: number; body: { data?: any; errors?: Array<{ message: string; path?: unknown[]; extensions?: { code?: string } }> } };
+type GraphQLAnswer = {
+  status: number;
+  body: { data?: any; errors?: Array<{ message: string; path?: unknown[]; extensions?: { code?: string } }> };
+};
 
-async function graphql(key: string, query: string, variables: Record<string, unknown> = {}, files: string[] = []): Promise<GraphQLAnswer> {
+async function graphql(
+  key: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  files: string[] = [],
+): Promise<GraphQLAnswer> {
   let init: RequestInit;
   if (files.length === 0) {
-    init = { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query, variables }) };
+    init = {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ query, variables }),
+    };
   } else {
     // GraphQL multipart request: each File variable gets a small text file.
     const form = new FormData();
     form.set('operations', JSON.stringify({ query, variables }));
     form.set('map', JSON.stringify(Object.fromEntries(files.map((v, i) => [String(i), [`variables.${v}`]]))));
     for (const i of files.keys()) form.set(String(i), new Blob(['matrix\n'], { type: 'text/plain' }), 'matrix.txt');
-    init = { method: 'POST', headers: { authorization: `Bearer ${key}`, 'graphql-require-preflight': '1' }, body: form };
+    init = {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'graphql-require-preflight': '1' },
+      body: form,
+    };
   }
   const res = await fetch(h.graphqlUrl, init);
   return { status: res.status, body: (await res.json()) as GraphQLAnswer['body'] };
@@ -156,7 +186,11 @@ function sample(type: GraphQLInputType): unknown {
   if (isListType(type)) return [sample(type.ofType)];
   if (isEnumType(type)) return type.getValues()[0]!.name;
   if (isInputObjectType(type)) {
-    return Object.fromEntries(Object.values(type.getFields()).filter((f) => isNonNullType(f.type)).map((f) => [f.name, sample(f.type)]));
+    return Object.fromEntries(
+      Object.values(type.getFields())
+        .filter((f) => isNonNullType(f.type))
+        .map((f) => [f.name, sample(f.type)]),
+    );
   }
   const scalars: Record<string, unknown> = {
     ID: 'matrix-unknown-id',
@@ -194,7 +228,8 @@ const nodeTypes = schema.getPossibleTypes(schema.getType('Node') as GraphQLInter
 
 describe('the README scope table', () => {
   it('has a row for every root field and node type, and none for fields that do not exist', () => {
-    for (const name of rootFieldNames) expect(table.has(name), `${name} needs a row in the README scope table`).toBe(true);
+    for (const name of rootFieldNames)
+      expect(table.has(name), `${name} needs a row in the README scope table`).toBe(true);
     for (const t of nodeTypes) expect(table.has(`node → ${t}`), `node → ${t} needs a row`).toBe(true);
     const known = new Set([...rootFieldNames, ...nodeTypes.map((t) => `node → ${t}`)]);
     const graphqlRows = [...table.keys()].filter((k) => /^(Query|Mutation|Subscription)\.|^node → /.test(k));
@@ -205,18 +240,23 @@ describe('the README scope table', () => {
 describe('root fields over HTTP', () => {
   const fields = roots
     .filter(([kind]) => kind !== 'subscription')
-    .flatMap(([kind, type]) => Object.values((type as GraphQLObjectType).getFields()).map((f) => [kind, type.name, f] as const));
+    .flatMap(([kind, type]) =>
+      Object.values((type as GraphQLObjectType).getFields()).map((f) => [kind, type.name, f] as const),
+    );
 
-  it.each(fields.map(([kind, typeName, f]) => [`${typeName}.${f.name}`, kind, f] as const))('%s', async (name, kind, field) => {
-    const need = needOf(name);
-    const { query, variables, files } = operationFor(kind, field);
-    for (const c of callers) {
-      const outcome = classify(await graphql(c.key, query, variables, files));
-      // node/nodes: any valid key reaches the field; the type of each id decides (tried below).
-      const want = need === 'per-type' ? expected('any', c) : expected(need, c);
-      expect(`${c.name}: ${outcome}`).toBe(`${c.name}: ${want}`);
-    }
-  });
+  it.each(fields.map(([kind, typeName, f]) => [`${typeName}.${f.name}`, kind, f] as const))(
+    '%s',
+    async (name, kind, field) => {
+      const need = needOf(name);
+      const { query, variables, files } = operationFor(kind, field);
+      for (const c of callers) {
+        const outcome = classify(await graphql(c.key, query, variables, files));
+        // node/nodes: any valid key reaches the field; the type of each id decides (tried below).
+        const want = need === 'per-type' ? expected('any', c) : expected(need, c);
+        expect(`${c.name}: ${outcome}`).toBe(`${c.name}: ${want}`);
+      }
+    },
+  );
 });
 
 describe('node and nodes on every node type', () => {
@@ -270,19 +310,31 @@ describe('node and nodes on every node type', () => {
 describe('node and nodes, the defects fixed', () => {
   it('node on an ApiKey id loads the key for an admin key', async () => {
     const id = nodeIds.get('ApiKey')!;
-    const answer = await graphql(h.adminKey, 'query($id: ID!) { node(id: $id) { __typename id ... on ApiKey { scopes revokedAt } } }', { id });
+    const answer = await graphql(
+      h.adminKey,
+      'query($id: ID!) { node(id: $id) { __typename id ... on ApiKey { scopes revokedAt } } }',
+      { id },
+    );
     expect(answer.body).toEqual({ data: { node: { __typename: 'ApiKey', id, scopes: ['SEND'], revokedAt: null } } });
   });
 
   it('nodes with an ApiKey id among others answers every index', async () => {
     const ids = [nodeIds.get('ApiKey')!, nodeIds.get('Message')!];
     const answer = await graphql(h.adminKey, 'query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }', { ids });
-    expect(answer.body).toEqual({ data: { nodes: [{ __typename: 'ApiKey', id: ids[0] }, { __typename: 'Message', id: ids[1] }] } });
+    expect(answer.body).toEqual({
+      data: {
+        nodes: [
+          { __typename: 'ApiKey', id: ids[0] },
+          { __typename: 'Message', id: ids[1] },
+        ],
+      },
+    });
   });
 
   it('node(id) { ... on Message { content } } resolves the content union for a READ key', async () => {
     const read = callers.find((c) => c.name === 'read-only')!;
-    const query = 'query($id: ID!) { node(id: $id) { ... on Message { content { __typename ... on SmsContent { text } } } } }';
+    const query =
+      'query($id: ID!) { node(id: $id) { ... on Message { content { __typename ... on SmsContent { text } } } } }';
     const answer = await graphql(read.key, query, { id: nodeIds.get('Message')! });
     expect(answer.body).toEqual({ data: { node: { content: { __typename: 'SmsContent', text: messageText } } } });
   });
@@ -290,8 +342,16 @@ describe('node and nodes, the defects fixed', () => {
   it('a send-only key cannot read message content through node or nodes', async () => {
     const send = callers.find((c) => c.name === 'send-only')!;
     const id = nodeIds.get('Message')!;
-    const one = await graphql(send.key, 'query($id: ID!) { node(id: $id) { ... on Message { content { ... on SmsContent { text } } } } }', { id });
-    const many = await graphql(send.key, 'query($ids: [ID!]!) { nodes(ids: $ids) { ... on Message { content { ... on SmsContent { text } } } } }', { ids: [id] });
+    const one = await graphql(
+      send.key,
+      'query($id: ID!) { node(id: $id) { ... on Message { content { ... on SmsContent { text } } } } }',
+      { id },
+    );
+    const many = await graphql(
+      send.key,
+      'query($ids: [ID!]!) { nodes(ids: $ids) { ... on Message { content { ... on SmsContent { text } } } } }',
+      { ids: [id] },
+    );
     for (const answer of [one, many]) {
       expect(JSON.stringify(answer.body)).not.toContain(messageText);
       expect(answer.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
@@ -305,7 +365,12 @@ const FIRST_ANSWER_MS = 1_500;
 
 /** The first answer of a subscription over graphql-ws; still open after a while counts as allowed. */
 async function overWebSocket(key: string, query: string, variables: Record<string, unknown>): Promise<Outcome> {
-  const client = createClient({ url: h.graphqlUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { apiKey: key } });
+  const client = createClient({
+    url: h.graphqlUrl.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    connectionParams: { apiKey: key },
+  });
   try {
     const first = client.iterate({ query, variables }).next();
     const outcome = await Promise.race([
@@ -313,7 +378,8 @@ async function overWebSocket(key: string, query: string, variables: Record<strin
         // A refusal at subscribe time arrives as a result with errors (then complete).
         (r) => refusedIn((r.value as { errors?: GraphQLAnswer['body']['errors'] } | undefined)?.errors),
         (err: unknown) => {
-          if (typeof (err as { code?: unknown }).code === 'number') return (err as { code: number }).code === 4403 ? ('unauthenticated' as const) : ('allowed' as const);
+          if (typeof (err as { code?: unknown }).code === 'number')
+            return (err as { code: number }).code === 4403 ? ('unauthenticated' as const) : ('allowed' as const);
           return refusedIn(err as GraphQLAnswer['body']['errors']);
         },
       ),
@@ -348,7 +414,9 @@ async function overSse(key: string, query: string, variables: Record<string, unk
       return 'allowed'; // still open when the wait ended
     }
     const data = /event: next\ndata: (.*)\n\n/.exec(text)?.[1];
-    const payload = data ? (JSON.parse(data) as { errors?: Array<{ message: string; extensions?: { code?: string } }> }) : {};
+    const payload = data
+      ? (JSON.parse(data) as { errors?: Array<{ message: string; extensions?: { code?: string } }> })
+      : {};
     return refusedIn(payload.errors);
   } finally {
     clearTimeout(timer);
@@ -376,9 +444,19 @@ describe('subscriptions over graphql-ws and SSE', () => {
 describe('HTTP routes', () => {
   /** The /api/ routes from the OpenAPI document, and the routes outside /api/. */
   async function routes(): Promise<Array<{ path: string; method: 'GET' | 'POST' }>> {
-    const doc = (await (await fetch(`${h.url}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
-    const api = Object.entries(doc.paths).map(([path, item]) => ({ path, method: 'post' in item ? ('POST' as const) : ('GET' as const) }));
-    return [...api, { path: '/media/<mediaId>', method: 'GET' }, { path: '/metrics', method: 'GET' }, { path: '/healthz', method: 'GET' }];
+    const doc = (await (await fetch(`${h.url}/api/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const api = Object.entries(doc.paths).map(([path, item]) => ({
+      path,
+      method: 'post' in item ? ('POST' as const) : ('GET' as const),
+    }));
+    return [
+      ...api,
+      { path: '/media/<mediaId>', method: 'GET' },
+      { path: '/metrics', method: 'GET' },
+      { path: '/healthz', method: 'GET' },
+    ];
   }
 
   it('every route has a row in the README scope table', async () => {
@@ -398,7 +476,9 @@ describe('HTTP routes', () => {
         });
         await res.arrayBuffer();
         const outcome: Outcome = res.status === 401 ? 'unauthenticated' : res.status === 403 ? 'forbidden' : 'allowed';
-        expect(`${route.method} ${route.path} ${c.name}: ${outcome}`).toBe(`${route.method} ${route.path} ${c.name}: ${expected(need, c)}`);
+        expect(`${route.method} ${route.path} ${c.name}: ${outcome}`).toBe(
+          `${route.method} ${route.path} ${c.name}: ${expected(need, c)}`,
+        );
         expect(res.status, `${route.path} ${c.name}`).toBeLessThan(500);
         // Media of one tenant is not found for another.
         if (route.path.startsWith('/media/') && outcome === 'allowed') expect(res.status).toBe(c.ownTenant ? 200 : 404);

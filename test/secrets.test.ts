@@ -56,9 +56,19 @@ async function sendAndWait(sdk: Sdk, rx: CallbackReceiver[], extra: Record<strin
 /** The row id behind a GraphQL global id ("WebhookEndpoint:<uuid>", base64). */
 const rowId = (globalId: string) => Buffer.from(globalId, 'base64').toString('utf8').split(':')[1]!;
 const storedEndpointSecret = async (id: string) =>
-  (await h.herald.database.db.select({ secret: webhookEndpoints.secret }).from(webhookEndpoints).where(eq(webhookEndpoints.id, rowId(id))))[0]!.secret;
+  (
+    await h.herald.database.db
+      .select({ secret: webhookEndpoints.secret })
+      .from(webhookEndpoints)
+      .where(eq(webhookEndpoints.id, rowId(id)))
+  )[0]!.secret;
 const storedTenantSecret = async (tenantId: string) =>
-  (await h.herald.database.db.select({ secret: callbackSecrets.secret }).from(callbackSecrets).where(eq(callbackSecrets.tenantId, tenantId)))[0]?.secret;
+  (
+    await h.herald.database.db
+      .select({ secret: callbackSecrets.secret })
+      .from(callbackSecrets)
+      .where(eq(callbackSecrets.tenantId, tenantId))
+  )[0]?.secret;
 
 describe('signing secrets are sealed at rest', () => {
   it('an endpoint secret and the callback secret: not readable in the database, still verifying callbacks', async () => {
@@ -84,7 +94,13 @@ describe('signing secrets are sealed at rest', () => {
     const id = await sendAndWait(sdk, [hooks, own], { callbackUrl: own.url });
     for (const rx of [hooks, own]) {
       expect(rx.rejected).toEqual([]);
-      expect(rx.received.filter((c) => c.body.messageId === id).map((c) => c.body.status)).toEqual(['QUEUED', 'SENDING', 'SENT', 'DELIVERED', 'READ']);
+      expect(rx.received.filter((c) => c.body.messageId === id).map((c) => c.body.status)).toEqual([
+        'QUEUED',
+        'SENDING',
+        'SENT',
+        'DELIVERED',
+        'READ',
+      ]);
     }
   });
 
@@ -107,11 +123,24 @@ describe('signing secrets are sealed at rest', () => {
     const legacyEndpoint = generateSecret();
     const legacyTenant = generateSecret();
     const db = h.herald.database.db;
-    await db.update(webhookEndpoints).set({ secret: legacyEndpoint }).where(eq(webhookEndpoints.id, rowId(endpointId)));
+    await db
+      .update(webhookEndpoints)
+      .set({ secret: legacyEndpoint })
+      .where(eq(webhookEndpoints.id, rowId(endpointId)));
     await db.insert(callbackSecrets).values({ tenantId, secret: legacyTenant, createdAt: new Date() });
     const plaintextRows = async () =>
-      (await db.select({ id: webhookEndpoints.id }).from(webhookEndpoints).where(like(webhookEndpoints.secret, 'whsec_%'))).length +
-      (await db.select({ id: callbackSecrets.tenantId }).from(callbackSecrets).where(like(callbackSecrets.secret, 'whsec_%'))).length;
+      (
+        await db
+          .select({ id: webhookEndpoints.id })
+          .from(webhookEndpoints)
+          .where(like(webhookEndpoints.secret, 'whsec_%'))
+      ).length +
+      (
+        await db
+          .select({ id: callbackSecrets.tenantId })
+          .from(callbackSecrets)
+          .where(like(callbackSecrets.secret, 'whsec_%'))
+      ).length;
     expect(await plaintextRows()).toBe(2);
 
     // What a start runs after the migrations.

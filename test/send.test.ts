@@ -38,13 +38,28 @@ describe('sending on each channel', () => {
     const sent = asMessage(
       (
         await admin.SendSms({
-          input: { to: '918800001234', text: 'Your OTP is 1234', senderId: 'HERALD', dltEntityId: '1101456789012345678', dltTemplateId: '1107161234567890123', externalRef: 'inv-1', tags: ['otp'], metadata: { customer: 42 } },
+          input: {
+            to: '918800001234',
+            text: 'Your OTP is 1234',
+            senderId: 'HERALD',
+            dltEntityId: '1101456789012345678',
+            dltTemplateId: '1107161234567890123',
+            externalRef: 'inv-1',
+            tags: ['otp'],
+            metadata: { customer: 42 },
+          },
         })
       ).sendSms,
     );
     expect(sent.status).toBe('QUEUED');
     expect(sent.to).toBe('+918800001234');
-    expect(sent.content).toMatchObject({ __typename: 'SmsContent', encoding: 'GSM7', segments: 1, senderId: 'HERALD', dltEntityId: '1101456789012345678' });
+    expect(sent.content).toMatchObject({
+      __typename: 'SmsContent',
+      encoding: 'GSM7',
+      segments: 1,
+      senderId: 'HERALD',
+      dltEntityId: '1101456789012345678',
+    });
     expect(sent.metadata).toEqual({ customer: 42 });
 
     const byId = await admin.Message({ id: sent.id });
@@ -65,11 +80,15 @@ describe('sending on each channel', () => {
   });
 
   it('computes UCS-2 segments for non-GSM text and multipart GSM-7', async () => {
-    const hindi = asMessage((await admin.SendSms({ input: { to: '+918800001234', text: 'नमस्ते '.repeat(12) } })).sendSms);
+    const hindi = asMessage(
+      (await admin.SendSms({ input: { to: '+918800001234', text: 'नमस्ते '.repeat(12) } })).sendSms,
+    );
     expect(hindi.content).toMatchObject({ encoding: 'UCS2', segments: 2 });
     const long = asMessage((await admin.SendSms({ input: { to: '+918800001234', text: 'a'.repeat(161) } })).sendSms);
     expect(long.content).toMatchObject({ encoding: 'GSM7', segments: 2 });
-    const forced = asMessage((await admin.SendSms({ input: { to: '+918800001234', text: 'plain', unicode: true, flash: true } })).sendSms);
+    const forced = asMessage(
+      (await admin.SendSms({ input: { to: '+918800001234', text: 'plain', unicode: true, flash: true } })).sendSms,
+    );
     expect(forced.content).toMatchObject({ encoding: 'UCS2', segments: 1, flash: true });
   });
 
@@ -89,7 +108,14 @@ describe('sending on each channel', () => {
     const sent = asMessage(
       (
         await admin.SendWhatsApp({
-          input: { to: '+918800001234', templateName: 'invoice_due', language: 'en_US', params: ['John Doe', 'INV-1001', '2025-04-15', '250.00'], mediaType: 'DOCUMENT', mediaId },
+          input: {
+            to: '+918800001234',
+            templateName: 'invoice_due',
+            language: 'en_US',
+            params: ['John Doe', 'INV-1001', '2025-04-15', '250.00'],
+            mediaType: 'DOCUMENT',
+            mediaId,
+          },
         })
       ).sendWhatsApp,
     );
@@ -111,12 +137,25 @@ describe('sending on each channel', () => {
     const sent = asMessage(
       (
         await admin.SendEmail({
-          input: { to: ['Billing@Example.com', 'b@example.org'], cc: ['c@example.net'], subject: 'Invoice INV-1001', html: '<p>Due</p>', text: 'Due' },
+          input: {
+            to: ['Billing@Example.com', 'b@example.org'],
+            cc: ['c@example.net'],
+            subject: 'Invoice INV-1001',
+            html: '<p>Due</p>',
+            text: 'Due',
+          },
         })
       ).sendEmail,
     );
     expect(sent.to).toBe('billing@example.com');
-    expect(sent.content).toMatchObject({ __typename: 'EmailContent', to: ['billing@example.com', 'b@example.org'], cc: ['c@example.net'], subject: 'Invoice INV-1001', htmlBody: '<p>Due</p>', textBody: 'Due' });
+    expect(sent.content).toMatchObject({
+      __typename: 'EmailContent',
+      to: ['billing@example.com', 'b@example.org'],
+      cc: ['c@example.net'],
+      subject: 'Invoice INV-1001',
+      htmlBody: '<p>Due</p>',
+      textBody: 'Due',
+    });
     const found = await admin.Messages({ first: 5, filter: { channel: 'EMAIL', to: 'BILLING@example.com' } });
     expect(found.messages.edges.map((e) => e.node.messageId)).toEqual([sent.messageId]);
     expect((await other.Message({ id: sent.id })).message).toBeNull();
@@ -125,7 +164,9 @@ describe('sending on each channel', () => {
   it('holds a message with a future sendAt as SCHEDULED', async () => {
     const sendAt = new Date(Date.now() + 3600_000).toISOString();
     const validUntil = new Date(Date.now() + 7200_000).toISOString();
-    const sent = asMessage((await admin.SendSms({ input: { to: '+918800001234', text: 'later', sendAt, validUntil } })).sendSms);
+    const sent = asMessage(
+      (await admin.SendSms({ input: { to: '+918800001234', text: 'later', sendAt, validUntil } })).sendSms,
+    );
     expect(sent.status).toBe('SCHEDULED');
     expect(sent.sendAt).toBe(sendAt);
     expect(sent.validUntil).toBe(validUntil);
@@ -138,22 +179,83 @@ describe('invalid input', () => {
     ['bad phone', async () => (await admin.SendSms({ input: { ...sms, to: '12345' } })).sendSms, 'to'],
     ['letters for a phone', async () => (await admin.SendSms({ input: { ...sms, to: 'call me' } })).sendSms, 'to'],
     ['empty text', async () => (await admin.SendSms({ input: { ...sms, text: '   ' } })).sendSms, 'text'],
-    ['oversize SMS text', async () => (await admin.SendSms({ input: { ...sms, text: 'x'.repeat(1601) } })).sendSms, 'text'],
+    [
+      'oversize SMS text',
+      async () => (await admin.SendSms({ input: { ...sms, text: 'x'.repeat(1601) } })).sendSms,
+      'text',
+    ],
     ['NUL in text', async () => (await admin.SendSms({ input: { ...sms, text: 'a\u0000b' } })).sendSms, 'text'],
-    ['bad sender id', async () => (await admin.SendSms({ input: { ...sms, senderId: 'WAY-TOO-LONG-SENDER' } })).sendSms, 'senderId'],
-    ['bad DLT id', async () => (await admin.SendSms({ input: { ...sms, dltTemplateId: 'abc' } })).sendSms, 'dltTemplateId'],
-    ['oversize idempotency key', async () => (await admin.SendSms({ input: { ...sms, idempotencyKey: 'k'.repeat(256) } })).sendSms, 'idempotencyKey'],
+    [
+      'bad sender id',
+      async () => (await admin.SendSms({ input: { ...sms, senderId: 'WAY-TOO-LONG-SENDER' } })).sendSms,
+      'senderId',
+    ],
+    [
+      'bad DLT id',
+      async () => (await admin.SendSms({ input: { ...sms, dltTemplateId: 'abc' } })).sendSms,
+      'dltTemplateId',
+    ],
+    [
+      'oversize idempotency key',
+      async () => (await admin.SendSms({ input: { ...sms, idempotencyKey: 'k'.repeat(256) } })).sendSms,
+      'idempotencyKey',
+    ],
     ['bad tag', async () => (await admin.SendSms({ input: { ...sms, tags: ['has space'] } })).sendSms, 'tags.0'],
-    ['oversize metadata', async () => (await admin.SendSms({ input: { ...sms, metadata: { blob: 'x'.repeat(20_000) } } })).sendSms, 'metadata'],
-    ['bad callback URL', async () => (await admin.SendSms({ input: { ...sms, callbackUrl: 'ftp://example.com' } })).sendSms, 'callbackUrl'],
-    ['validUntil in the past', async () => (await admin.SendSms({ input: { ...sms, validUntil: '2020-01-01T00:00:00Z' } })).sendSms, 'validUntil'],
-    ['bad template name', async () => (await admin.SendWhatsApp({ input: { to: sms.to, templateName: 'Invoice Due!' } })).sendWhatsApp, 'templateName'],
-    ['media type without id', async () => (await admin.SendWhatsApp({ input: { to: sms.to, templateName: 'welcome_media', mediaType: 'IMAGE' } })).sendWhatsApp, 'mediaId'],
-    ['empty template parameter', async () => (await admin.SendWhatsApp({ input: { to: sms.to, templateName: 'invoice_due', params: ['ok', ''] } })).sendWhatsApp, 'params.1'],
-    ['bad email', async () => (await admin.SendEmail({ input: { to: ['not-an-email'], subject: 's', text: 't' } })).sendEmail, 'to.0'],
-    ['no email recipients', async () => (await admin.SendEmail({ input: { to: [], subject: 's', text: 't' } })).sendEmail, 'to'],
-    ['email without body', async () => (await admin.SendEmail({ input: { to: ['a@example.com'], subject: 's' } })).sendEmail, 'text'],
-    ['oversize subject', async () => (await admin.SendEmail({ input: { to: ['a@example.com'], subject: 's'.repeat(999), text: 't' } })).sendEmail, 'subject'],
+    [
+      'oversize metadata',
+      async () => (await admin.SendSms({ input: { ...sms, metadata: { blob: 'x'.repeat(20_000) } } })).sendSms,
+      'metadata',
+    ],
+    [
+      'bad callback URL',
+      async () => (await admin.SendSms({ input: { ...sms, callbackUrl: 'ftp://example.com' } })).sendSms,
+      'callbackUrl',
+    ],
+    [
+      'validUntil in the past',
+      async () => (await admin.SendSms({ input: { ...sms, validUntil: '2020-01-01T00:00:00Z' } })).sendSms,
+      'validUntil',
+    ],
+    [
+      'bad template name',
+      async () => (await admin.SendWhatsApp({ input: { to: sms.to, templateName: 'Invoice Due!' } })).sendWhatsApp,
+      'templateName',
+    ],
+    [
+      'media type without id',
+      async () =>
+        (await admin.SendWhatsApp({ input: { to: sms.to, templateName: 'welcome_media', mediaType: 'IMAGE' } }))
+          .sendWhatsApp,
+      'mediaId',
+    ],
+    [
+      'empty template parameter',
+      async () =>
+        (await admin.SendWhatsApp({ input: { to: sms.to, templateName: 'invoice_due', params: ['ok', ''] } }))
+          .sendWhatsApp,
+      'params.1',
+    ],
+    [
+      'bad email',
+      async () => (await admin.SendEmail({ input: { to: ['not-an-email'], subject: 's', text: 't' } })).sendEmail,
+      'to.0',
+    ],
+    [
+      'no email recipients',
+      async () => (await admin.SendEmail({ input: { to: [], subject: 's', text: 't' } })).sendEmail,
+      'to',
+    ],
+    [
+      'email without body',
+      async () => (await admin.SendEmail({ input: { to: ['a@example.com'], subject: 's' } })).sendEmail,
+      'text',
+    ],
+    [
+      'oversize subject',
+      async () =>
+        (await admin.SendEmail({ input: { to: ['a@example.com'], subject: 's'.repeat(999), text: 't' } })).sendEmail,
+      'subject',
+    ],
   ];
 
   it.each(cases)('%s is a typed ValidationError naming the field, and stores nothing', async (_name, call, field) => {
@@ -192,7 +294,13 @@ describe('hostile input is a typed ValidationError, stores nothing and logs no e
       headers: { 'content-type': 'application/json', authorization: `Bearer ${h.adminKey}` },
       body: `{"query":${JSON.stringify(query)},"variables":${variablesJson}}`,
     });
-    return { status: res.status, body: (await res.json()) as { data?: Record<string, any>; errors?: Array<{ message: string; extensions?: { code?: string } }> } };
+    return {
+      status: res.status,
+      body: (await res.json()) as {
+        data?: Record<string, any>;
+        errors?: Array<{ message: string; extensions?: { code?: string } }>;
+      },
+    };
   }
 
   const R = '__typename ... on ValidationError { field message }';
@@ -207,21 +315,111 @@ describe('hostile input is a typed ValidationError, stores nothing and logs no e
   const LOW = '\\udc00';
 
   const cases: Array<[string, string, string, string, RegExp]> = [
-    ['metadata nested 5,000 objects deep', SMS, `{"in":{${sms},"metadata":${nested(5000, '{"a":', '}')}}}`, 'metadata', /nested deeper than 32 levels/],
-    ['metadata nested 20,000 arrays deep', SMS, `{"in":{${sms},"metadata":${nested(20000, '[', ']')}}}`, 'metadata', /nested deeper than 32 levels/],
-    ['a lone surrogate in a metadata value', SMS, `{"in":{${sms},"metadata":{"note":"a${HIGH}b"}}}`, 'metadata', /lone UTF-16 surrogate.*metadata\.note/],
-    ['a lone surrogate in a metadata key', SMS, `{"in":{${sms},"metadata":{"k${LOW}":1}}}`, 'metadata', /key .*lone UTF-16 surrogate/],
-    ['__proto__ as a metadata key', SMS, `{"in":{${sms},"metadata":{"x":{"__proto__":{"admin":true}}}}}`, 'metadata', /key "__proto__"/],
-    ['constructor as a metadata key', SMS, `{"in":{${sms},"metadata":{"constructor":1}}}`, 'metadata', /key "constructor"/],
-    ['a lone surrogate in SMS text', SMS, `{"in":{"to":"+918800001234","text":"hi ${HIGH}"}}`, 'text', /lone UTF-16 surrogate/],
-    ['a lone surrogate in externalRef', SMS, `{"in":{${sms},"externalRef":"ref-${LOW}"}}`, 'externalRef', /lone UTF-16 surrogate/],
-    ['a lone surrogate in idempotencyKey', SMS, `{"in":{${sms},"idempotencyKey":"k-${HIGH}"}}`, 'idempotencyKey', /lone UTF-16 surrogate/],
-    ['a lone surrogate in callbackUrl', SMS, `{"in":{${sms},"callbackUrl":"https://example.com/${HIGH}"}}`, 'callbackUrl', /lone UTF-16 surrogate/],
-    ['a lone surrogate in a template parameter', WA, `{"in":{${wa},"params":["John","${LOW}"]}}`, 'params.1', /lone UTF-16 surrogate/],
-    ['metadata nested deep on WhatsApp', WA, `{"in":{${wa},"metadata":${nested(3000, '{"a":', '}')}}}`, 'metadata', /nested deeper/],
-    ['a lone surrogate in email html', EMAIL, `{"in":{"to":["a@example.com"],"subject":"s","html":"<p>${HIGH}</p>"}}`, 'html', /lone UTF-16 surrogate/],
-    ['a lone surrogate in email subject', EMAIL, `{"in":{"to":["a@example.com"],"subject":"s${LOW}","text":"t"}}`, 'subject', /lone UTF-16 surrogate/],
-    ['a lone surrogate in email text', EMAIL, `{"in":{${email.replace('"text":"t"', `"text":"${HIGH}"`)}}}`, 'text', /lone UTF-16 surrogate/],
+    [
+      'metadata nested 5,000 objects deep',
+      SMS,
+      `{"in":{${sms},"metadata":${nested(5000, '{"a":', '}')}}}`,
+      'metadata',
+      /nested deeper than 32 levels/,
+    ],
+    [
+      'metadata nested 20,000 arrays deep',
+      SMS,
+      `{"in":{${sms},"metadata":${nested(20000, '[', ']')}}}`,
+      'metadata',
+      /nested deeper than 32 levels/,
+    ],
+    [
+      'a lone surrogate in a metadata value',
+      SMS,
+      `{"in":{${sms},"metadata":{"note":"a${HIGH}b"}}}`,
+      'metadata',
+      /lone UTF-16 surrogate.*metadata\.note/,
+    ],
+    [
+      'a lone surrogate in a metadata key',
+      SMS,
+      `{"in":{${sms},"metadata":{"k${LOW}":1}}}`,
+      'metadata',
+      /key .*lone UTF-16 surrogate/,
+    ],
+    [
+      '__proto__ as a metadata key',
+      SMS,
+      `{"in":{${sms},"metadata":{"x":{"__proto__":{"admin":true}}}}}`,
+      'metadata',
+      /key "__proto__"/,
+    ],
+    [
+      'constructor as a metadata key',
+      SMS,
+      `{"in":{${sms},"metadata":{"constructor":1}}}`,
+      'metadata',
+      /key "constructor"/,
+    ],
+    [
+      'a lone surrogate in SMS text',
+      SMS,
+      `{"in":{"to":"+918800001234","text":"hi ${HIGH}"}}`,
+      'text',
+      /lone UTF-16 surrogate/,
+    ],
+    [
+      'a lone surrogate in externalRef',
+      SMS,
+      `{"in":{${sms},"externalRef":"ref-${LOW}"}}`,
+      'externalRef',
+      /lone UTF-16 surrogate/,
+    ],
+    [
+      'a lone surrogate in idempotencyKey',
+      SMS,
+      `{"in":{${sms},"idempotencyKey":"k-${HIGH}"}}`,
+      'idempotencyKey',
+      /lone UTF-16 surrogate/,
+    ],
+    [
+      'a lone surrogate in callbackUrl',
+      SMS,
+      `{"in":{${sms},"callbackUrl":"https://example.com/${HIGH}"}}`,
+      'callbackUrl',
+      /lone UTF-16 surrogate/,
+    ],
+    [
+      'a lone surrogate in a template parameter',
+      WA,
+      `{"in":{${wa},"params":["John","${LOW}"]}}`,
+      'params.1',
+      /lone UTF-16 surrogate/,
+    ],
+    [
+      'metadata nested deep on WhatsApp',
+      WA,
+      `{"in":{${wa},"metadata":${nested(3000, '{"a":', '}')}}}`,
+      'metadata',
+      /nested deeper/,
+    ],
+    [
+      'a lone surrogate in email html',
+      EMAIL,
+      `{"in":{"to":["a@example.com"],"subject":"s","html":"<p>${HIGH}</p>"}}`,
+      'html',
+      /lone UTF-16 surrogate/,
+    ],
+    [
+      'a lone surrogate in email subject',
+      EMAIL,
+      `{"in":{"to":["a@example.com"],"subject":"s${LOW}","text":"t"}}`,
+      'subject',
+      /lone UTF-16 surrogate/,
+    ],
+    [
+      'a lone surrogate in email text',
+      EMAIL,
+      `{"in":{${email.replace('"text":"t"', `"text":"${HIGH}"`)}}}`,
+      'text',
+      /lone UTF-16 surrogate/,
+    ],
   ];
 
   it.each(cases)('%s', async (_name, query, variables, field, message) => {
@@ -234,7 +432,12 @@ describe('hostile input is a typed ValidationError, stores nothing and logs no e
     expect(result.message).toMatch(new RegExp(`^${field.replace('.', '\\.')} `));
     expect(result.message).toMatch(message);
     expect(await h.herald.services.db.$count(messagesTable)).toBe(before);
-    expect(h.logLines().slice(logged).filter((l) => JSON.parse(l).level >= 50)).toEqual([]);
+    expect(
+      h
+        .logLines()
+        .slice(logged)
+        .filter((l) => JSON.parse(l).level >= 50),
+    ).toEqual([]);
   });
 
   it('messages(filter) with NUL or a lone surrogate in to, tag or externalRef is an INVALID_INPUT naming the filter field', async () => {
@@ -242,7 +445,9 @@ describe('hostile input is a typed ValidationError, stores nothing and logs no e
     for (const key of ['to', 'tag', 'externalRef']) {
       for (const value of ['a\\u0000b', `a${HIGH}`]) {
         const { body } = await raw(query, `{"f":{"${key}":"${value}"}}`);
-        expect(body.errors?.[0], `${key} ${value}`).toMatchObject({ extensions: { code: 'INVALID_INPUT', field: `filter.${key}` } });
+        expect(body.errors?.[0], `${key} ${value}`).toMatchObject({
+          extensions: { code: 'INVALID_INPUT', field: `filter.${key}` },
+        });
       }
     }
   });
@@ -262,11 +467,18 @@ describe('hostile input is a typed ValidationError, stores nothing and logs no e
     for (const [value, why] of refused) {
       const { body } = await raw(SMS, JSON.stringify({ in: { to: '+918800001234', text: 'later', sendAt: value } }));
       expect(body.data, why).toBeUndefined();
-      expect(body.errors?.[0]?.message, why).toMatch(/"\$in".*at "in\.sendAt".*DateTime must be an ISO 8601 date-time that exists, with a time zone/);
+      expect(body.errors?.[0]?.message, why).toMatch(
+        /"\$in".*at "in\.sendAt".*DateTime must be an ISO 8601 date-time that exists, with a time zone/,
+      );
     }
     expect(await h.herald.services.db.$count(messagesTable)).toBe(before);
     // A value that does not coerce is the client's mistake: nothing at error level.
-    expect(h.logLines().slice(logged).filter((l) => JSON.parse(l).level >= 50)).toEqual([]);
+    expect(
+      h
+        .logLines()
+        .slice(logged)
+        .filter((l) => JSON.parse(l).level >= 50),
+    ).toEqual([]);
 
     const at = new Date(Date.now() + 30 * 24 * 3600_000);
     const day = at.toISOString().slice(0, 10);
@@ -276,7 +488,9 @@ describe('hostile input is a typed ValidationError, stores nothing and logs no e
       [`${day}T10:00:00.123Z`, `${day}T10:00:00.123Z`],
       [`${day}T15:30:00+05:30`, `${day}T10:00:00.000Z`],
     ]) {
-      const sent = asMessage((await admin.SendSms({ input: { to: '+918800001234', text: 'later', sendAt, validUntil } })).sendSms);
+      const sent = asMessage(
+        (await admin.SendSms({ input: { to: '+918800001234', text: 'later', sendAt, validUntil } })).sendSms,
+      );
       expect(sent.sendAt).toBe(expected);
     }
   });

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { InboundWebhook, OutboundMessage, Provider, SendFailure, SendResult, } from '../src/providers/provider.js';
+import type { InboundWebhook, OutboundMessage, Provider, SendFailure, SendResult } from '../src/providers/provider.js';
 import { createSmsMediaProvider, mapSmsMediaStatus, type SmsMediaConfig } from '../src/providers/smsmedia.js';
 import { eventually } from './support/clock.js';
 import { startFakeSmsMedia, type FakeSmsMedia } from './support/fake-smsmedia.js';
@@ -72,8 +72,12 @@ const email = (o: Partial<OutboundMessage> = {}): OutboundMessage => ({
   ...o,
 });
 
-const send = (p: Provider, message: OutboundMessage, timeoutMs = 5_000, signal = new AbortController().signal): Promise<SendResult> =>
-  p.send(message, { timeoutMs, signal });
+const send = (
+  p: Provider,
+  message: OutboundMessage,
+  timeoutMs = 5_000,
+  signal = new AbortController().signal,
+): Promise<SendResult> => p.send(message, { timeoutMs, signal });
 
 const failure = (result: SendResult): SendFailure => {
   expect(result.ok).toBe(false);
@@ -85,7 +89,12 @@ describe('request shape (the guide: GET with query parameters)', () => {
     const result = await send(provider(), whatsApp());
     expect(fake.requests).toHaveLength(1);
     const req = fake.requests[0]!;
-    expect(req).toMatchObject({ method: 'GET', path: '/api/whatsapp-cloud-api/send-message-api', apikeyIn: 'query', status: 200 });
+    expect(req).toMatchObject({
+      method: 'GET',
+      path: '/api/whatsapp-cloud-api/send-message-api',
+      apikeyIn: 'query',
+      status: 200,
+    });
     expect(req.query).toEqual([
       ['apikey', fake.apiKey],
       ['mobile', '918800001234'],
@@ -97,7 +106,11 @@ describe('request shape (the guide: GET with query parameters)', () => {
       ['param3', '2025-04-15'],
       ['param4', '250.00'],
     ]);
-    expect(result).toEqual({ ok: true, providerMessageId: req.messageId, raw: { status: 'success', messageId: req.messageId } });
+    expect(result).toEqual({
+      ok: true,
+      providerMessageId: req.messageId,
+      raw: { status: 'success', messageId: req.messageId },
+    });
   });
 
   it('WhatsApp with header media: mediatype and mediaid', async () => {
@@ -121,7 +134,13 @@ describe('request shape (the guide: GET with query parameters)', () => {
       sms({
         sender: 'ACMEIN',
         body: 'आपका कोड 123456 है',
-        channelOptions: { encoding: 'UCS2', segments: 1, flash: true, dltEntityId: '1101456789012345678', dltTemplateId: '1107161234567890123' },
+        channelOptions: {
+          encoding: 'UCS2',
+          segments: 1,
+          flash: true,
+          dltEntityId: '1101456789012345678',
+          dltTemplateId: '1107161234567890123',
+        },
       }),
     );
     expect(fake.requests.map((r) => r.status)).toEqual([200, 200]);
@@ -176,7 +195,13 @@ describe('request shape (the guide: GET with query parameters)', () => {
     expect(result.ok).toBe(true);
     const req = fake.requests[0]!;
     expect(req).toMatchObject({ method: 'POST', path: '/api/email/send-email-api', query: [], status: 200 });
-    expect(req.body).toEqual({ apikey: fake.apiKey, emailids: 'ana@example.com', emailbody: html, emailsubject: 'Greetings', serviceid: 10 });
+    expect(req.body).toEqual({
+      apikey: fake.apiKey,
+      emailids: 'ana@example.com',
+      emailbody: html,
+      emailsubject: 'Greetings',
+      serviceid: 10,
+    });
 
     await send(provider({ method: 'post' }), sms());
     expect(fake.requests[1]!).toMatchObject({ method: 'POST', query: [], status: 200 });
@@ -193,7 +218,9 @@ describe('request shape (the guide: GET with query parameters)', () => {
 
   it('forced GET of a too-long request: a permanent failure pointing at SMSMEDIA_METHOD', async () => {
     const html = `<p>${'x'.repeat(10_000)}</p>`;
-    const result = failure(await send(provider({ method: 'get' }), email({ channelOptions: { to: ['ana@example.com'], html } })));
+    const result = failure(
+      await send(provider({ method: 'get' }), email({ channelOptions: { to: ['ana@example.com'], html } })),
+    );
     expect(result).toMatchObject({ code: 'HTTP_414', retryable: false });
     expect(result.message).toMatch(/SMSMEDIA_METHOD/);
     expect(JSON.stringify(result)).not.toContain(fake.apiKey);
@@ -202,12 +229,20 @@ describe('request shape (the guide: GET with query parameters)', () => {
   it('refuses what the API cannot carry, without calling it', async () => {
     const p = provider({ senderId: undefined });
     expect(failure(await send(p, sms()))).toMatchObject({ code: 'NO_SENDER', retryable: false });
-    expect(failure(await send(p, email({ channelOptions: { to: ['ana@example.com'], bcc: ['audit@example.com'] } })))).toMatchObject({
+    expect(
+      failure(await send(p, email({ channelOptions: { to: ['ana@example.com'], bcc: ['audit@example.com'] } }))),
+    ).toMatchObject({
       code: 'UNSUPPORTED_OPTION',
       retryable: false,
     });
-    expect(failure(await send(p, whatsApp({ templateName: null })))).toMatchObject({ code: 'NO_TEMPLATE', retryable: false });
-    expect(failure(await send(p, sms({ sender: 'X', validUntil: new Date(Date.now() - 1) })))).toMatchObject({ code: 'EXPIRED', retryable: false });
+    expect(failure(await send(p, whatsApp({ templateName: null })))).toMatchObject({
+      code: 'NO_TEMPLATE',
+      retryable: false,
+    });
+    expect(failure(await send(p, sms({ sender: 'X', validUntil: new Date(Date.now() - 1) })))).toMatchObject({
+      code: 'EXPIRED',
+      retryable: false,
+    });
     expect(fake.requests).toHaveLength(0);
   });
 });
@@ -229,7 +264,11 @@ describe('answers', () => {
 
     fake.script({ rawBody: 'Message submitted successfully', contentType: 'text/plain', times: 1 });
     const noted = await send(provider(), sms());
-    expect(noted).toMatchObject({ ok: true, providerMessageId: `herald-${base.id}`, raw: { status: 200, syntheticId: true } });
+    expect(noted).toMatchObject({
+      ok: true,
+      providerMessageId: `herald-${base.id}`,
+      raw: { status: 200, syntheticId: true },
+    });
 
     fake.script({ json: { status: 'success' }, times: 1 });
     expect(await send(provider(), sms())).toMatchObject({ ok: true, providerMessageId: `herald-${base.id}` });
@@ -238,7 +277,11 @@ describe('answers', () => {
   it('a 200 that says it failed is a permanent failure with the upstream message', async () => {
     fake.script({ json: { status: 'error', message: 'Insufficient balance', errorCode: 'E102' }, times: 1 });
     const result = failure(await send(provider(), sms()));
-    expect(result).toMatchObject({ code: 'E102', retryable: false, message: 'SMSMedia refused the message: Insufficient balance' });
+    expect(result).toMatchObject({
+      code: 'E102',
+      retryable: false,
+      message: 'SMSMedia refused the message: Insufficient balance',
+    });
   });
 
   it('an HTML page with 200 is not SMSMedia answering: retryable', async () => {
@@ -255,10 +298,15 @@ describe('error mapping', () => {
     expect(result).toMatchObject({ code: 'AUTH_FAILED', retryable: false });
     expect(result.message).toMatch(/^SMSMedia authentication failed: check SMSMEDIA_API_KEY/);
     const serialized = JSON.stringify(result);
-    for (const form of [wrong, encodeURIComponent(wrong), new URLSearchParams({ k: wrong }).toString().slice(2)]) expect(serialized).not.toContain(form);
+    for (const form of [wrong, encodeURIComponent(wrong), new URLSearchParams({ k: wrong }).toString().slice(2)])
+      expect(serialized).not.toContain(form);
 
     fake.script({ status: 403, times: 1 });
-    expect(failure(await send(provider(), sms()))).toMatchObject({ code: 'HTTP_403', retryable: false, message: expect.stringMatching(/authentication failed/) });
+    expect(failure(await send(provider(), sms()))).toMatchObject({
+      code: 'HTTP_403',
+      retryable: false,
+      message: expect.stringMatching(/authentication failed/),
+    });
   });
 
   it('the key is redacted even when the upstream echoes it', async () => {
@@ -271,7 +319,12 @@ describe('error mapping', () => {
   it('400 is permanent with the upstream message (the fake validates like the guide)', async () => {
     const result = failure(await send(provider(), sms({ recipient: '+1234' })));
     expect(result).toMatchObject({ code: 'INVALID_RECIPIENT', retryable: false });
-    fake.script({ status: 400, message: 'Template invoice_due is not approved', errorCode: 'TEMPLATE_NOT_APPROVED', times: 1 });
+    fake.script({
+      status: 400,
+      message: 'Template invoice_due is not approved',
+      errorCode: 'TEMPLATE_NOT_APPROVED',
+      times: 1,
+    });
     const template = failure(await send(provider(), whatsApp()));
     expect(template).toMatchObject({
       code: 'TEMPLATE_NOT_APPROVED',
@@ -290,9 +343,17 @@ describe('error mapping', () => {
 
   it('5xx is retryable, with or without a JSON body', async () => {
     fake.script({ status: 503, message: 'Maintenance', times: 1 });
-    expect(failure(await send(provider(), sms()))).toMatchObject({ code: 'HTTP_503', retryable: true, message: 'SMSMedia is unavailable (HTTP 503): Maintenance' });
+    expect(failure(await send(provider(), sms()))).toMatchObject({
+      code: 'HTTP_503',
+      retryable: true,
+      message: 'SMSMedia is unavailable (HTTP 503): Maintenance',
+    });
     fake.script({ status: 502, rawBody: '<html>Bad Gateway</html>', times: 1 });
-    expect(failure(await send(provider(), sms()))).toMatchObject({ code: 'HTTP_502', retryable: true, message: 'SMSMedia is unavailable (HTTP 502): HTTP 502' });
+    expect(failure(await send(provider(), sms()))).toMatchObject({
+      code: 'HTTP_502',
+      retryable: true,
+      message: 'SMSMedia is unavailable (HTTP 502): HTTP 502',
+    });
   });
 
   it('timeouts, aborts and network errors are retryable', async () => {
@@ -302,12 +363,18 @@ describe('error mapping', () => {
     expect(performance.now() - started).toBeLessThan(1_000);
 
     fake.script({ delayMs: 2_000, times: 1 });
-    expect(failure(await send(provider(), sms(), 5_000, AbortSignal.timeout(100)))).toMatchObject({ code: 'TIMEOUT', retryable: true });
+    expect(failure(await send(provider(), sms(), 5_000, AbortSignal.timeout(100)))).toMatchObject({
+      code: 'TIMEOUT',
+      retryable: true,
+    });
 
     fake.script({ delayMs: 2_000, times: 1 });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
-    expect(failure(await send(provider(), sms(), 5_000, controller.signal))).toMatchObject({ code: 'ABORTED', retryable: true });
+    expect(failure(await send(provider(), sms(), 5_000, controller.signal))).toMatchObject({
+      code: 'ABORTED',
+      retryable: true,
+    });
 
     const port = await new Promise<number>((resolve) => {
       const s = createServer().listen(0, '127.0.0.1', () => {
@@ -342,7 +409,10 @@ describe('delivery-report webhook', () => {
   it('requires ?token= to match', () => {
     const w = hook(TOKEN)!;
     expect(w.verify(inbound({}))).toEqual({ ok: true });
-    expect(w.verify(inbound({}, `?token=${TOKEN}x`))).toMatchObject({ ok: false, reason: expect.stringMatching(/does not match/) });
+    expect(w.verify(inbound({}, `?token=${TOKEN}x`))).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/does not match/),
+    });
     expect(w.verify(inbound({}, ''))).toMatchObject({ ok: false, reason: expect.stringMatching(/missing token/) });
     expect(w.verify(inbound({}, '?token='))).toMatchObject({ ok: false });
   });
@@ -353,7 +423,12 @@ describe('delivery-report webhook', () => {
       inbound([
         { messageId: 'm1', status: 'DELIVERED', errorCode: null },
         { messageId: 'm1', status: 'Read', errorCode: null },
-        { messageId: 'm2', status: 'undelivered', errorCode: 'ABSENT_SUBSCRIBER', errorMessage: 'Handset switched off' },
+        {
+          messageId: 'm2',
+          status: 'undelivered',
+          errorCode: 'ABSENT_SUBSCRIBER',
+          errorMessage: 'Handset switched off',
+        },
         { messageId: 'm3', status: 'failed', errorCode: 'E31' },
         { messageId: 'm4', status: 'sent' },
         { messageId: 'm5', status: 'something-new' },
@@ -361,25 +436,41 @@ describe('delivery-report webhook', () => {
     );
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
-    expect(parsed.events.map((e) => [e.providerMessageId, e.status, e.dedupeKey, e.errorCode, e.errorMessage])).toEqual([
-      ['m1', 'DELIVERED', 'smsmedia:m1:delivered', undefined, undefined],
-      ['m1', 'READ', 'smsmedia:m1:read', undefined, undefined],
-      ['m2', 'UNDELIVERED', 'smsmedia:m2:undelivered', 'ABSENT_SUBSCRIBER', 'Handset switched off'],
-      ['m3', 'FAILED', 'smsmedia:m3:failed', 'E31', 'SMSMedia error E31'],
-      ['m4', 'SENT', 'smsmedia:m4:sent', undefined, undefined],
-    ]);
-    expect(parsed.events.every((e) => e.provider === 'smsmedia' && e.occurredAt.toISOString() === '2025-04-15T10:00:00.000Z')).toBe(true);
+    expect(parsed.events.map((e) => [e.providerMessageId, e.status, e.dedupeKey, e.errorCode, e.errorMessage])).toEqual(
+      [
+        ['m1', 'DELIVERED', 'smsmedia:m1:delivered', undefined, undefined],
+        ['m1', 'READ', 'smsmedia:m1:read', undefined, undefined],
+        ['m2', 'UNDELIVERED', 'smsmedia:m2:undelivered', 'ABSENT_SUBSCRIBER', 'Handset switched off'],
+        ['m3', 'FAILED', 'smsmedia:m3:failed', 'E31', 'SMSMedia error E31'],
+        ['m4', 'SENT', 'smsmedia:m4:sent', undefined, undefined],
+      ],
+    );
+    expect(
+      parsed.events.every(
+        (e) => e.provider === 'smsmedia' && e.occurredAt.toISOString() === '2025-04-15T10:00:00.000Z',
+      ),
+    ).toBe(true);
   });
 
   it('refuses what it cannot read', () => {
     const w = hook(TOKEN)!;
     expect(w.parse(inbound('not json'))).toMatchObject({ ok: false });
-    expect(w.parse(inbound({ status: 'delivered' }))).toMatchObject({ ok: false, reason: expect.stringMatching(/messageId and status/) });
+    expect(w.parse(inbound({ status: 'delivered' }))).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/messageId and status/),
+    });
     expect(w.parse(inbound(['x']))).toMatchObject({ ok: false });
   });
 
   it('maps the documented statuses', () => {
-    expect(['delivered', 'READ', 'Failed', 'sent', 'UNDELIVERED', 'bogus'].map(mapSmsMediaStatus)).toEqual(['DELIVERED', 'READ', 'FAILED', 'SENT', 'UNDELIVERED', undefined]);
+    expect(['delivered', 'READ', 'Failed', 'sent', 'UNDELIVERED', 'bogus'].map(mapSmsMediaStatus)).toEqual([
+      'DELIVERED',
+      'READ',
+      'FAILED',
+      'SENT',
+      'UNDELIVERED',
+      undefined,
+    ]);
   });
 });
 
@@ -406,13 +497,20 @@ describe('through Herald', () => {
 
   const load = async (id: string) => (await h.sdk().Message({ id })).message!;
   const report = (body: unknown, query = `?token=${TOKEN}`) =>
-    fetch(`${h.url}/webhooks/smsmedia${query}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${h.url}/webhooks/smsmedia${query}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   it('sendSms -> SENT with the SMSMedia id -> a delivery report -> DELIVERED; a wrong token changes nothing', async () => {
     const r = await h.sdk().SendSms({ input: { to: '+91 88000 01234', text: 'Your code is 123456' } });
     if (r.sendSms.__typename !== 'Message') throw new Error(JSON.stringify(r.sendSms));
     const id = r.sendSms.messageId;
-    const sent = await eventually(() => load(id), (m) => m.status === 'SENT');
+    const sent = await eventually(
+      () => load(id),
+      (m) => m.status === 'SENT',
+    );
     const req = fake.requests.find((q) => q.params.smstext === 'Your code is 123456')!;
     expect(req.query).toEqual([
       ['apikey', fake.apiKey],
@@ -443,14 +541,24 @@ describe('through Herald', () => {
 
     const delivered = await load(id);
     expect(delivered.status).toBe('DELIVERED');
-    expect(delivered.events.filter((e) => e.kind === 'status').map((e) => e.status)).toEqual(['QUEUED', 'SENDING', 'SENT', 'DELIVERED']);
-    expect(delivered.events.filter((e) => e.kind === 'provider')).toMatchObject([{ status: 'DELIVERED', provider: 'smsmedia' }]);
+    expect(delivered.events.filter((e) => e.kind === 'status').map((e) => e.status)).toEqual([
+      'QUEUED',
+      'SENDING',
+      'SENT',
+      'DELIVERED',
+    ]);
+    expect(delivered.events.filter((e) => e.kind === 'provider')).toMatchObject([
+      { status: 'DELIVERED', provider: 'smsmedia' },
+    ]);
   });
 
   it('an undelivered report keeps its error code', async () => {
     const r = await h.sdk().SendSms({ input: { to: '+918800001235', text: 'Your code is 654321' } });
     if (r.sendSms.__typename !== 'Message') throw new Error(JSON.stringify(r.sendSms));
-    const m = await eventually(() => load((r.sendSms as { messageId: string }).messageId), (m) => m.status === 'SENT');
+    const m = await eventually(
+      () => load((r.sendSms as { messageId: string }).messageId),
+      (m) => m.status === 'SENT',
+    );
     const res = await report({ messageId: m.providerMessageId, status: 'UNDELIVERED', errorCode: 'DND_BLOCKED' });
     expect(res.status).toBe(200);
     const after = await load(m.messageId);
@@ -461,8 +569,15 @@ describe('through Herald', () => {
     fake.script({ to: '918800001236', status: 400, message: `bad request for apikey ${fake.apiKey}` });
     const r = await h.sdk().SendSms({ input: { to: '+918800001236', text: 'Hello' } });
     if (r.sendSms.__typename !== 'Message') throw new Error(JSON.stringify(r.sendSms));
-    const m = await eventually(() => load((r.sendSms as { messageId: string }).messageId), (m) => m.status === 'FAILED');
-    expect(m.lastError).toMatchObject({ code: 'HTTP_400', retryable: false, message: 'SMSMedia refused the message (HTTP 400): bad request for apikey [redacted]' });
+    const m = await eventually(
+      () => load((r.sendSms as { messageId: string }).messageId),
+      (m) => m.status === 'FAILED',
+    );
+    expect(m.lastError).toMatchObject({
+      code: 'HTTP_400',
+      retryable: false,
+      message: 'SMSMedia refused the message (HTTP 400): bad request for apikey [redacted]',
+    });
     expect(JSON.stringify(m)).not.toContain(fake.apiKey);
   });
 

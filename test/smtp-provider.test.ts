@@ -18,7 +18,14 @@ import { startHerald, type TestHerald } from './support/herald.js';
 const USER = 'herald-relay';
 const PASSWORD = 'sm7p-p4ss-w0rd-9f3c2a';
 
-type Received = { from: string; rcptTo: string[]; user: string | undefined; raw: string; headers: Record<string, string>; body: string };
+type Received = {
+  from: string;
+  rcptTo: string[];
+  user: string | undefined;
+  raw: string;
+  headers: Record<string, string>;
+  body: string;
+};
 
 type FakeSmtp = { port: number; received: Received[]; connections(): number; close(): Promise<void> };
 
@@ -64,7 +71,14 @@ async function startSmtp(options: Partial<SMTPServerOptions> = {}): Promise<Fake
         }
         const mailFrom = session.envelope.mailFrom;
         const accept = () => {
-          received.push({ from: mailFrom ? mailFrom.address : '', rcptTo, user: session.user, raw, headers, body: rest.join('\r\n\r\n') });
+          received.push({
+            from: mailFrom ? mailFrom.address : '',
+            rcptTo,
+            user: session.user,
+            raw,
+            headers,
+            body: rest.join('\r\n\r\n'),
+          });
           callback(null, `2.0.0 Ok: queued as Q${++queued}X`);
         };
         if (locals.includes('slow')) setTimeout(accept, 1_500);
@@ -78,7 +92,12 @@ async function startSmtp(options: Partial<SMTPServerOptions> = {}): Promise<Fake
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const { port } = server.server.address() as { port: number };
-  return { port, received, connections: () => connections, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    port,
+    received,
+    connections: () => connections,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 let smtp: FakeSmtp;
@@ -128,8 +147,12 @@ const email = (overrides: Partial<OutboundMessage> = {}): OutboundMessage => ({
   ...overrides,
 });
 
-const send = (p: Provider, message = email(), timeoutMs = 5_000, signal = new AbortController().signal): Promise<SendResult> =>
-  p.send(message, { timeoutMs, signal });
+const send = (
+  p: Provider,
+  message = email(),
+  timeoutMs = 5_000,
+  signal = new AbortController().signal,
+): Promise<SendResult> => p.send(message, { timeoutMs, signal });
 
 const failure = (result: SendResult): SendFailure => {
   expect(result.ok).toBe(false);
@@ -197,15 +220,25 @@ describe('request shape', () => {
 
   it('without any sender it is a permanent NO_SENDER, and nothing is sent', async () => {
     expect(failure(await send(provider({ from: undefined })))).toMatchObject({ code: 'NO_SENDER', retryable: false });
-    expect(failure(await send(provider(), email({ channel: 'SMS' })))).toMatchObject({ code: 'UNSUPPORTED_CHANNEL', retryable: false });
-    expect(failure(await send(provider(), email({ validUntil: new Date(Date.now() - 1000) })))).toMatchObject({ code: 'EXPIRED', retryable: false });
+    expect(failure(await send(provider(), email({ channel: 'SMS' })))).toMatchObject({
+      code: 'UNSUPPORTED_CHANNEL',
+      retryable: false,
+    });
+    expect(failure(await send(provider(), email({ validUntil: new Date(Date.now() - 1000) })))).toMatchObject({
+      code: 'EXPIRED',
+      retryable: false,
+    });
     expect(smtp.received).toHaveLength(0);
   });
 
   it('pools connections: 40 messages over at most SMTP_POOL_SIZE connections', async () => {
     const before = smtp.connections();
     const p = provider({ poolSize: 3 });
-    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => send(p, email({ id: `0190c5e0-0000-7000-8000-0000000010${String(i).padStart(2, '0')}` }))));
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        send(p, email({ id: `0190c5e0-0000-7000-8000-0000000010${String(i).padStart(2, '0')}` })),
+      ),
+    );
     expect(results.every((r) => r.ok)).toBe(true);
     expect(new Set(results.map((r) => r.ok && r.providerMessageId)).size).toBe(40);
     expect(smtp.received).toHaveLength(40);
@@ -258,7 +291,9 @@ describe('error mapping', () => {
   });
 
   it('5xx (550 mailbox unavailable) is permanent with the server reply', async () => {
-    const result = failure(await send(provider(), email({ recipient: 'gone@example.com', channelOptions: { to: ['gone@example.com'] } })));
+    const result = failure(
+      await send(provider(), email({ recipient: 'gone@example.com', channelOptions: { to: ['gone@example.com'] } })),
+    );
     expect(result).toMatchObject({ code: 'SMTP_550', retryable: false });
     expect(result.message).toBe('the SMTP server refused the recipients (server said: 550 5.1.1 Mailbox unavailable)');
     expect(result.raw).toMatchObject({ responseCode: 550, command: 'RCPT TO', rejected: ['gone@example.com'] });
@@ -267,12 +302,17 @@ describe('error mapping', () => {
   it('one refused recipient among accepted ones: sent to the others, the refusal kept in raw', async () => {
     const result = await send(provider(), email({ channelOptions: { to: ['ana@example.com', 'gone@example.com'] } }));
     expect(result.ok).toBe(true);
-    expect((result as SendSuccess).raw).toMatchObject({ accepted: ['ana@example.com'], rejected: ['gone@example.com'] });
+    expect((result as SendSuccess).raw).toMatchObject({
+      accepted: ['ana@example.com'],
+      rejected: ['gone@example.com'],
+    });
     expect(smtp.received[0]!.rcptTo).toEqual(['ana@example.com']);
   });
 
   it('all recipients refused, one of them temporarily: retryable', async () => {
-    const result = failure(await send(provider(), email({ channelOptions: { to: ['gone@example.com', 'busy@example.com'] } })));
+    const result = failure(
+      await send(provider(), email({ channelOptions: { to: ['gone@example.com', 'busy@example.com'] } })),
+    );
     expect(result.retryable).toBe(true);
   });
 
@@ -292,7 +332,13 @@ describe('error mapping', () => {
   // their own mails by Message-ID.
   it('a slow server is a retryable TIMEOUT within the deadline', async () => {
     const started = performance.now();
-    const result = failure(await send(provider(), email({ recipient: 'slow@example.com', channelOptions: { to: ['slow@example.com'] } }), 300));
+    const result = failure(
+      await send(
+        provider(),
+        email({ recipient: 'slow@example.com', channelOptions: { to: ['slow@example.com'] } }),
+        300,
+      ),
+    );
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(result).toMatchObject({ code: 'TIMEOUT', retryable: true });
     expect(result.message).toMatch(/did not accept the message within 300 ms/);
@@ -307,7 +353,9 @@ describe('error mapping', () => {
     expect(waited.message).toMatch(/no SMTP connection became free/);
     expect((await slow).ok).toBe(true);
     await new Promise((r) => setTimeout(r, 300));
-    expect(smtp.received.filter((m) => m.headers['message-id'] === '<0190c5e0-0000-7000-8000-00000000e0ff@herald>')).toEqual([]);
+    expect(
+      smtp.received.filter((m) => m.headers['message-id'] === '<0190c5e0-0000-7000-8000-00000000e0ff@herald>'),
+    ).toEqual([]);
     // The slot went to the next send: the pool still works.
     expect((await send(p)).ok).toBe(true);
   });
@@ -316,8 +364,14 @@ describe('error mapping', () => {
     const slow = email({ recipient: 'slow@example.com', channelOptions: { to: ['slow@example.com'] } });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
-    expect(failure(await send(provider(), slow, 5_000, controller.signal))).toMatchObject({ code: 'ABORTED', retryable: true });
-    expect(failure(await send(provider(), slow, 5_000, AbortSignal.timeout(100)))).toMatchObject({ code: 'TIMEOUT', retryable: true });
+    expect(failure(await send(provider(), slow, 5_000, controller.signal))).toMatchObject({
+      code: 'ABORTED',
+      retryable: true,
+    });
+    expect(failure(await send(provider(), slow, 5_000, AbortSignal.timeout(100)))).toMatchObject({
+      code: 'TIMEOUT',
+      retryable: true,
+    });
   });
 
   it('declares EMAIL with a default rate', () => {
@@ -364,7 +418,10 @@ describe('through Herald', () => {
     });
     if (r.sendEmail.__typename !== 'Message') throw new Error(JSON.stringify(r.sendEmail));
     const id = r.sendEmail.messageId;
-    const m = await eventually(() => load(id), (m) => m.status === 'SENT');
+    const m = await eventually(
+      () => load(id),
+      (m) => m.status === 'SENT',
+    );
     expect(m).toMatchObject({ provider: 'smtp', providerMessageId: `<${id}@herald>`, lastError: null });
     expect(m.events.filter((e) => e.kind === 'status').map((e) => e.status)).toEqual(['QUEUED', 'SENDING', 'SENT']);
 
@@ -373,7 +430,11 @@ describe('through Herald', () => {
     const mail = mails[0]!;
     expect(mail.from).toBe('billing@herald.example');
     expect(mail.rcptTo).toEqual(['ana@example.com', 'carla@example.com', 'audit@example.com']);
-    expect(mail.headers).toMatchObject({ subject: 'Invoice INV-1001', 'message-id': `<${id}@herald>`, cc: 'carla@example.com' });
+    expect(mail.headers).toMatchObject({
+      subject: 'Invoice INV-1001',
+      'message-id': `<${id}@herald>`,
+      cc: 'carla@example.com',
+    });
     expect(mail.headers).not.toHaveProperty('bcc');
     expect(mail.body).toContain('<p>Invoice <b>INV-1001</b> is due.</p>');
   });
@@ -381,8 +442,12 @@ describe('through Herald', () => {
   it('a refused mailbox ends FAILED after one attempt; a busy one is retried', async () => {
     const gone = await h.sdk().SendEmail({ input: { to: ['gone@example.com'], subject: 'Hello', text: 'Hi' } });
     const busy = await h.sdk().SendEmail({ input: { to: ['busy@example.com'], subject: 'Hello', text: 'Hi' } });
-    if (gone.sendEmail.__typename !== 'Message' || busy.sendEmail.__typename !== 'Message') throw new Error('not accepted');
-    const failed = await eventually(() => load((gone.sendEmail as { messageId: string }).messageId), (m) => m.status === 'FAILED');
+    if (gone.sendEmail.__typename !== 'Message' || busy.sendEmail.__typename !== 'Message')
+      throw new Error('not accepted');
+    const failed = await eventually(
+      () => load((gone.sendEmail as { messageId: string }).messageId),
+      (m) => m.status === 'FAILED',
+    );
     expect(failed).toMatchObject({ attempts: 1, lastError: { code: 'SMTP_550', retryable: false } });
     // Between attempts, not during one: on a slow machine the first look may catch the retry's SENDING.
     const retrying = await eventually(
@@ -395,7 +460,11 @@ describe('through Herald', () => {
   it('the password appears in no log line', () => {
     const lines = h.logLines();
     expect(lines.length).toBeGreaterThan(0);
-    for (const secret of [PASSWORD, Buffer.from(PASSWORD).toString('base64'), Buffer.from(`\u0000${USER}\u0000${PASSWORD}`).toString('base64')]) {
+    for (const secret of [
+      PASSWORD,
+      Buffer.from(PASSWORD).toString('base64'),
+      Buffer.from(`\u0000${USER}\u0000${PASSWORD}`).toString('base64'),
+    ]) {
       expect(lines.filter((l) => l.includes(secret))).toEqual([]);
     }
   });

@@ -101,7 +101,12 @@ afterAll(async () => {
   await new Promise<void>((r) => (target ? target.close(() => r()) : r()));
 });
 
-async function gql(h: TestHerald, apiKey: string, query: string, variables: Record<string, unknown> = {}): Promise<Json> {
+async function gql(
+  h: TestHerald,
+  apiKey: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<Json> {
   const res = await fetch(h.graphqlUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
@@ -121,7 +126,9 @@ const messageCount = async () => (await sdk.Messages({ first: 100 })).messages.e
 
 function expectRefused(result: Json, field: string, spelling: string): void {
   expect(result, spelling).toMatchObject({ __typename: 'ValidationError', field });
-  expect(result.message, spelling).toMatch(new RegExp(`^${field.replace('.', '\\.')} is .*HERALD_ALLOW_PRIVATE_TARGETS`));
+  expect(result.message, spelling).toMatch(
+    new RegExp(`^${field.replace('.', '\\.')} is .*HERALD_ALLOW_PRIVATE_TARGETS`),
+  );
 }
 
 describe('registration refuses every spelling of a private destination, storing nothing', () => {
@@ -138,7 +145,8 @@ describe('registration refuses every spelling of a private destination, storing 
     const created = (await sdk.CreateWebhookEndpoint({ input: { url } })).createWebhookEndpoint;
     if (created.__typename !== 'CreatedWebhookEndpoint') throw new Error(JSON.stringify(created));
     for (const host of RESOLVED_SPELLINGS) {
-      const r = (await sdk.UpdateWebhookEndpoint({ id: created.endpoint.id, input: { url: urlAt(host) } })).updateWebhookEndpoint;
+      const r = (await sdk.UpdateWebhookEndpoint({ id: created.endpoint.id, input: { url: urlAt(host) } }))
+        .updateWebhookEndpoint;
       expectRefused(r, 'url', host);
     }
     expect((await sdk.WebhookEndpoints()).webhookEndpoints.map((e) => e.url)).toEqual([url]);
@@ -148,9 +156,21 @@ describe('registration refuses every spelling of a private destination, storing 
   it('callbackUrl of sendSms, sendWhatsApp and sendEmail', async () => {
     for (const host of SPELLINGS) {
       const callbackUrl = urlAt(host, '/cb');
-      expectRefused((await sdk.SendSms({ input: { to: '+918800001234', text: 'hi', callbackUrl } })).sendSms, 'callbackUrl', host);
-      expectRefused((await sdk.SendWhatsApp({ input: { to: '+918800001234', templateName: 'hello', callbackUrl } })).sendWhatsApp, 'callbackUrl', host);
-      expectRefused((await sdk.SendEmail({ input: { to: ['ann@example.com'], subject: 'Hi', text: 'hi', callbackUrl } })).sendEmail, 'callbackUrl', host);
+      expectRefused(
+        (await sdk.SendSms({ input: { to: '+918800001234', text: 'hi', callbackUrl } })).sendSms,
+        'callbackUrl',
+        host,
+      );
+      expectRefused(
+        (await sdk.SendWhatsApp({ input: { to: '+918800001234', templateName: 'hello', callbackUrl } })).sendWhatsApp,
+        'callbackUrl',
+        host,
+      );
+      expectRefused(
+        (await sdk.SendEmail({ input: { to: ['ann@example.com'], subject: 'Hi', text: 'hi', callbackUrl } })).sendEmail,
+        'callbackUrl',
+        host,
+      );
     }
     expect(await messageCount()).toBe(0);
   });
@@ -160,7 +180,12 @@ describe('registration refuses every spelling of a private destination, storing 
       const res = await fetch(`${guarded.url}/api/sms/send-sms-api`, {
         method: 'POST',
         headers: { apikey: key, 'content-type': 'application/json' },
-        body: JSON.stringify({ mobile: '918800001234', smstext: 'hi', senderid: 'HERALD', callbackurl: urlAt(host, '/cb') }),
+        body: JSON.stringify({
+          mobile: '918800001234',
+          smstext: 'hi',
+          senderid: 'HERALD',
+          callbackurl: urlAt(host, '/cb'),
+        }),
       });
       const body = (await res.json()) as Json;
       expect(res.status, host).toBe(400);
@@ -172,18 +197,35 @@ describe('registration refuses every spelling of a private destination, storing 
 
   it('configureProvider settings.baseUrl (twilio, whatsapp-cloud, smsmedia) and settings.host (smtp)', async () => {
     const kinds = [
-      { kind: 'twilio', settings: { accountSid: `AC${'0'.repeat(32)}`, from: '+15005550006' }, secrets: { authToken: 'x'.repeat(32) } },
+      {
+        kind: 'twilio',
+        settings: { accountSid: `AC${'0'.repeat(32)}`, from: '+15005550006' },
+        secrets: { authToken: 'x'.repeat(32) },
+      },
       { kind: 'whatsapp-cloud', settings: { phoneNumberId: '1234567890' }, secrets: { accessToken: 'x'.repeat(32) } },
       { kind: 'smsmedia', settings: {}, secrets: { apiKey: 'x'.repeat(32) } },
     ];
     for (const host of RESOLVED_SPELLINGS) {
       for (const k of kinds) {
-        const input = { name: 'mine', kind: k.kind, settings: { ...k.settings, baseUrl: urlAt(host, '') }, secrets: k.secrets };
-        expectRefused((await gql(guarded, key, CONFIGURE, { input })).configureProvider, 'settings.baseUrl', `${k.kind} ${host}`);
+        const input = {
+          name: 'mine',
+          kind: k.kind,
+          settings: { ...k.settings, baseUrl: urlAt(host, '') },
+          secrets: k.secrets,
+        };
+        expectRefused(
+          (await gql(guarded, key, CONFIGURE, { input })).configureProvider,
+          'settings.baseUrl',
+          `${k.kind} ${host}`,
+        );
       }
       const smtpHost = host.replace(/^\[(.*)\]$/, '$1');
       const input = { name: 'mail', kind: 'smtp', settings: { host: smtpHost, port } };
-      expectRefused((await gql(guarded, key, CONFIGURE, { input })).configureProvider, 'settings.host', `smtp ${smtpHost}`);
+      expectRefused(
+        (await gql(guarded, key, CONFIGURE, { input })).configureProvider,
+        'settings.host',
+        `smtp ${smtpHost}`,
+      );
     }
     expect((await gql(guarded, key, '{ providers { name } }')).providers).toEqual([]);
   });
@@ -198,7 +240,10 @@ describe('registration refuses every spelling of a private destination, storing 
         body: JSON.stringify({ mediaType: 'image', mediaUrl: urlAt(host, '/banner.png') }),
       });
       expect(res.status, host).toBe(400);
-      expect(await res.json(), host).toMatchObject({ status: 'error', error: { code: 'URL_REFUSED', field: 'mediaurl' } });
+      expect(await res.json(), host).toMatchObject({
+        status: 'error',
+        error: { code: 'URL_REFUSED', field: 'mediaurl' },
+      });
     }
     expect((await sdk.MediaList({ first: 10 })).mediaList.edges).toEqual([]);
   });
@@ -249,10 +294,16 @@ describe('at connection time: a name that resolved to a public address when regi
   });
 
   /** Routes `channel` to the tenant provider `input`, sends one message and expects it refused where Herald connects. */
-  async function expectRefusedAtConnection(channel: 'SMS' | 'EMAIL', input: { name: string }, send: () => Promise<{ __typename: string; messageId?: string }>) {
+  async function expectRefusedAtConnection(
+    channel: 'SMS' | 'EMAIL',
+    input: { name: string },
+    send: () => Promise<{ __typename: string; messageId?: string }>,
+  ) {
     const before = connections;
     expect((await gql(guarded, key, CONFIGURE, { input })).configureProvider.__typename).toBe('ProviderConfig');
-    expect((await gql(guarded, key, SET_ROUTE, { input: { channel, provider: input.name } })).setRoute.__typename).toBe('Route');
+    expect((await gql(guarded, key, SET_ROUTE, { input: { channel, provider: input.name } })).setRoute.__typename).toBe(
+      'Route',
+    );
     try {
       const sent = await send();
       if (sent.__typename !== 'Message') throw new Error(JSON.stringify(sent));
@@ -260,7 +311,11 @@ describe('at connection time: a name that resolved to a public address when regi
         async () => (await gql(guarded, key, MESSAGE, { id: sent.messageId })).message,
         (x: Json) => x.status === 'FAILED',
       );
-      expect(m.lastError).toEqual({ code: 'DESTINATION_NOT_ALLOWED', message: 'destination not allowed', retryable: false });
+      expect(m.lastError).toEqual({
+        code: 'DESTINATION_NOT_ALLOWED',
+        message: 'destination not allowed',
+        retryable: false,
+      });
       expect(connections).toBe(before);
     } finally {
       await gql(guarded, key, SET_ROUTE, { input: { channel, provider: 'sandbox' } });
@@ -275,13 +330,21 @@ describe('at connection time: a name that resolved to a public address when regi
       settings: { accountSid: `AC${'0'.repeat(32)}`, from: '+15005550006', baseUrl: urlAt(host, '') },
       secrets: { authToken: 'x'.repeat(32) },
     };
-    await expectRefusedAtConnection('SMS', input, async () => (await sdk.SendSms({ input: { to: '+918800001234', text: 'via a rebound Twilio' } })).sendSms);
+    await expectRefusedAtConnection(
+      'SMS',
+      input,
+      async () => (await sdk.SendSms({ input: { to: '+918800001234', text: 'via a rebound Twilio' } })).sendSms,
+    );
   });
 
   it('tenant SMTP host: the email fails with DESTINATION_NOT_ALLOWED', async () => {
     const host = dnsName('rebind-smtp', [PUBLIC], ['127.0.0.1']);
     const input = { name: 'mail', kind: 'smtp', settings: { host, port, from: 'herald@example.com' } };
-    await expectRefusedAtConnection('EMAIL', input, async () => (await sdk.SendEmail({ input: { to: ['ann@example.com'], subject: 'Hi', text: 'hi' } })).sendEmail);
+    await expectRefusedAtConnection(
+      'EMAIL',
+      input,
+      async () => (await sdk.SendEmail({ input: { to: ['ann@example.com'], subject: 'Hi', text: 'hi' } })).sendEmail,
+    );
   });
 
   it('media URL: the check before the request passes, the connection itself is refused', async () => {
@@ -351,12 +414,20 @@ describe('the guarded agent, for destinations it allows', () => {
 
 describe('HERALD_ALLOW_PRIVATE_TARGETS', () => {
   it('on (the harness default), local receivers are registered and reached', async () => {
-    open = await startHerald({ HERALD_WORKERS: '1', HERALD_POLL_MS: '20', HERALD_CALLBACK_WORKERS: '1', HERALD_CALLBACK_POLL_MS: '20' });
+    open = await startHerald({
+      HERALD_WORKERS: '1',
+      HERALD_POLL_MS: '20',
+      HERALD_CALLBACK_WORKERS: '1',
+      HERALD_CALLBACK_POLL_MS: '20',
+    });
     const admin = open.sdk();
     const before = requests;
-    const created = (await admin.CreateWebhookEndpoint({ input: { url: urlAt('localhost'), events: ['QUEUED'] } })).createWebhookEndpoint;
+    const created = (await admin.CreateWebhookEndpoint({ input: { url: urlAt('localhost'), events: ['QUEUED'] } }))
+      .createWebhookEndpoint;
     expect(created.__typename).toBe('CreatedWebhookEndpoint');
-    const sent = (await admin.SendSms({ input: { to: '+918800001234', text: 'on premise', callbackUrl: urlAt('127.1', '/cb') } })).sendSms;
+    const sent = (
+      await admin.SendSms({ input: { to: '+918800001234', text: 'on premise', callbackUrl: urlAt('127.1', '/cb') } })
+    ).sendSms;
     expect(sent.__typename).toBe('Message');
     await eventually(
       async () => requests,
@@ -368,6 +439,9 @@ describe('HERALD_ALLOW_PRIVATE_TARGETS', () => {
     expect(loadConfig({}).outbound.allowPrivateTargets).toBe(false);
     expect(loadConfig({ HERALD_ALLOW_PRIVATE_TARGETS: 'true' }).outbound.allowPrivateTargets).toBe(true);
     expect(loadConfig({ HERALD_MEDIA_ALLOW_PRIVATE_URLS: 'true' }).outbound.allowPrivateTargets).toBe(true);
-    expect(loadConfig({ HERALD_MEDIA_ALLOW_PRIVATE_URLS: 'true', HERALD_ALLOW_PRIVATE_TARGETS: 'false' }).outbound.allowPrivateTargets).toBe(false);
+    expect(
+      loadConfig({ HERALD_MEDIA_ALLOW_PRIVATE_URLS: 'true', HERALD_ALLOW_PRIVATE_TARGETS: 'false' }).outbound
+        .allowPrivateTargets,
+    ).toBe(false);
   });
 });

@@ -36,7 +36,8 @@ function start(): { child: ChildProcess; output: () => string; ready: Promise<st
   return { child, output: () => out, ready };
 }
 
-const stopped = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+const stopped = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
 describe('npm start', () => {
   it('serves GraphQL on the embedded database, prints the bootstrap key once, persists it', async () => {

@@ -38,13 +38,23 @@ afterAll(async () => {
 });
 
 function ws(key: string): Client {
-  const client = createClient({ url: h.graphqlUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { apiKey: key } });
+  const client = createClient({
+    url: h.graphqlUrl.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    connectionParams: { apiKey: key },
+  });
   clients.push(client);
   return client;
 }
 
 /** Collects events of a subscription until `done` says so (or the bound passes). */
-async function collect(iter: AsyncIterableIterator<{ data?: any; errors?: unknown }>, field: string, done: (events: Event[]) => boolean, timeoutMs = 10_000): Promise<Event[]> {
+async function collect(
+  iter: AsyncIterableIterator<{ data?: any; errors?: unknown }>,
+  field: string,
+  done: (events: Event[]) => boolean,
+  timeoutMs = 10_000,
+): Promise<Event[]> {
   const events: Event[] = [];
   const timer = setTimeout(() => void iter.return?.(), timeoutMs);
   for await (const result of iter) {
@@ -67,7 +77,12 @@ const LIFECYCLE = ['QUEUED', 'SENDING', 'SENT', 'DELIVERED', 'READ'];
 const reachedRead = (events: Event[]) => events.some((e) => e.status === 'READ');
 
 /** Reads a GraphQL-over-SSE response and yields each `next` payload. */
-async function* sse(query: string, variables: Record<string, unknown>, key: string, stop?: AbortSignal): AsyncGenerator<{ data?: any; errors?: unknown }> {
+async function* sse(
+  query: string,
+  variables: Record<string, unknown>,
+  key: string,
+  stop?: AbortSignal,
+): AsyncGenerator<{ data?: any; errors?: unknown }> {
   const controller = new AbortController();
   stop?.addEventListener('abort', () => controller.abort());
   const res = await fetch(h.graphqlUrl, {
@@ -109,11 +124,15 @@ function sseInBackground(query: string, key: string) {
 describe('graphql-ws', () => {
   it('messageEvents streams a message from QUEUED to READ, in order, each change once', async () => {
     const before = hubSize();
-    const iter = ws(h.adminKey).iterate({ query: `subscription { messageEvents(filter: { tag: "live" }) { ${EVENT_FIELDS} } }` });
+    const iter = ws(h.adminKey).iterate({
+      query: `subscription { messageEvents(filter: { tag: "live" }) { ${EVENT_FIELDS} } }`,
+    });
     // Let the subscription attach before sending (graphql-ws clients subscribe at iterate()).
     expect(await eventually(() => hubSize() === before + 1, 5_000)).toBe(true);
     const id = await send(admin);
-    const events = await collect(iter, 'messageEvents', (es) => es.some((e) => e.messageId === id && e.status === 'READ'));
+    const events = await collect(iter, 'messageEvents', (es) =>
+      es.some((e) => e.messageId === id && e.status === 'READ'),
+    );
     const mine = events.filter((e) => e.messageId === id);
     expect(mine.map((e) => e.status)).toEqual(LIFECYCLE);
     expect(mine.map((e) => e.previousStatus)).toEqual([null, 'QUEUED', 'SENDING', 'SENT', 'DELIVERED']);
@@ -121,16 +140,22 @@ describe('graphql-ws', () => {
 
   it('messageStatusChanged replays what happened before subscribing, then goes live', async () => {
     const id = await send(admin);
-    const iter = ws(h.adminKey).iterate({ query: `subscription($id: ID!) { messageStatusChanged(id: $id) { ${EVENT_FIELDS} message { status } } }`, variables: { id } });
+    const iter = ws(h.adminKey).iterate({
+      query: `subscription($id: ID!) { messageStatusChanged(id: $id) { ${EVENT_FIELDS} message { status } } }`,
+      variables: { id },
+    });
     const events = await collect(iter, 'messageStatusChanged', reachedRead);
     expect(events.map((e) => e.status)).toEqual(LIFECYCLE);
   });
 
-  it("another tenant sees nothing of it, and cannot watch it by id", async () => {
+  it('another tenant sees nothing of it, and cannot watch it by id', async () => {
     const theirs = ws(otherKey).iterate({ query: `subscription { messageEvents { ${EVENT_FIELDS} } }` });
     await new Promise((r) => setTimeout(r, 100));
     const mine = await send(admin);
-    const byId = ws(otherKey).iterate({ query: `subscription($id: ID!) { messageStatusChanged(id: $id) { status } }`, variables: { id: mine } });
+    const byId = ws(otherKey).iterate({
+      query: `subscription($id: ID!) { messageStatusChanged(id: $id) { status } }`,
+      variables: { id: mine },
+    });
     const refusal = await byId.next().then(
       () => 'no error',
       (errors: unknown) => JSON.stringify(errors),
@@ -139,7 +164,9 @@ describe('graphql-ws', () => {
     // Their own message arrives; ours never does.
     await new Promise((r) => setTimeout(r, 300));
     const own = await send(h.sdk(otherKey));
-    const seen = await collect(theirs, 'messageEvents', (es) => es.some((e) => e.messageId === own && e.status === 'READ'));
+    const seen = await collect(theirs, 'messageEvents', (es) =>
+      es.some((e) => e.messageId === own && e.status === 'READ'),
+    );
     expect(seen.every((e) => e.messageId === own)).toBe(true);
   });
 });
@@ -148,7 +175,11 @@ describe('Server-Sent Events', () => {
   it('messageStatusChanged over SSE with the key in a header: QUEUED to READ, each once', async () => {
     const id = await send(admin);
     const events: Event[] = [];
-    for await (const r of sse(`subscription($id: ID!) { messageStatusChanged(id: $id) { ${EVENT_FIELDS} } }`, { id }, h.adminKey)) {
+    for await (const r of sse(
+      `subscription($id: ID!) { messageStatusChanged(id: $id) { ${EVENT_FIELDS} } }`,
+      { id },
+      h.adminKey,
+    )) {
       events.push(r.data.messageStatusChanged);
       if (reachedRead(events)) break;
     }
@@ -194,7 +225,9 @@ const hubSize = () => h.herald.services.statusHub.size;
 
 /** A message that stays SCHEDULED (nothing happens to it unless the test acts). */
 async function scheduled(sdk: Sdk = admin): Promise<string> {
-  const r = await sdk.SendSms({ input: { to: '+918800001234', text: 'later', sendAt: new Date(Date.now() + 86_400_000).toISOString() } });
+  const r = await sdk.SendSms({
+    input: { to: '+918800001234', text: 'later', sendAt: new Date(Date.now() + 86_400_000).toISOString() },
+  });
   if (r.sendSms.__typename !== 'Message') throw new Error(JSON.stringify(r.sendSms));
   return r.sendSms.messageId;
 }
@@ -216,7 +249,9 @@ describe('subscription lifecycle', () => {
     const before = hubSize();
     const client = ws(h.adminKey);
     const a = client.iterate({ query: WATCH, variables: { id: await scheduled() } });
-    const b = client.iterate({ query: `subscription { messageEvents(filter: { tag: "nothing-has-this-tag" }) { status } }` });
+    const b = client.iterate({
+      query: `subscription { messageEvents(filter: { tag: "nothing-has-this-tag" }) { status } }`,
+    });
     await a.next();
     expect(await eventually(() => hubSize() === before + 2)).toBe(true);
     void b;
@@ -238,7 +273,11 @@ describe('subscription lifecycle', () => {
     const id = await scheduled();
     const wsEvents: Event[] = [];
     const wsDone = (async () => {
-      for await (const r of ws(h.adminKey).iterate<{ messageStatusChanged: Event }>({ query: WATCH, variables: { id } })) wsEvents.push(r.data!.messageStatusChanged);
+      for await (const r of ws(h.adminKey).iterate<{ messageStatusChanged: Event }>({
+        query: WATCH,
+        variables: { id },
+      }))
+        wsEvents.push(r.data!.messageStatusChanged);
     })();
     const sseEvents: Event[] = [];
     const sseDone = (async () => {
@@ -259,7 +298,8 @@ describe('subscription lifecycle', () => {
     await collect(iter, 'messageStatusChanged', reachedRead);
     const before = hubSize();
     const replay: Event[] = [];
-    for await (const r of ws(h.adminKey).iterate<{ messageStatusChanged: Event }>({ query: WATCH, variables: { id } })) replay.push(r.data!.messageStatusChanged);
+    for await (const r of ws(h.adminKey).iterate<{ messageStatusChanged: Event }>({ query: WATCH, variables: { id } }))
+      replay.push(r.data!.messageStatusChanged);
     expect(replay.map((e) => e.status)).toEqual(LIFECYCLE);
     expect(await eventually(() => hubSize() === before)).toBe(true);
   }, 15_000);
@@ -274,11 +314,13 @@ async function issue(scopes: Array<'SEND' | 'READ' | 'ADMIN'>, sdk: Sdk = admin)
 const EVENTS = `subscription { messageEvents { ${EVENT_FIELDS} } }`;
 
 describe('revoked keys', () => {
-  it("graphql-ws: revoking the key closes its open socket at once (4403), and the hub forgets it", async () => {
+  it('graphql-ws: revoking the key closes its open socket at once (4403), and the hub forgets it', async () => {
     const { key, id } = await issue(['READ']);
     const before = hubSize();
     const client = ws(key);
-    const closed = new Promise<{ code: number; reason: string }>((resolve) => client.on('closed', (e) => resolve(e as { code: number; reason: string })));
+    const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+      client.on('closed', (e) => resolve(e as { code: number; reason: string })),
+    );
     const iter = client.iterate({ query: EVENTS });
     const ended = iter.next().then(
       (r) => (r.done ? 'completed' : 'got an event'),
@@ -311,8 +353,13 @@ describe('revoked keys', () => {
     const { key, id } = await issue(['READ']);
     const before = hubSize();
     const client = ws(key);
-    const closed = new Promise<{ code: number }>((resolve) => client.on('closed', (e) => resolve(e as { code: number })));
-    void client.iterate({ query: EVENTS }).next().catch(() => {});
+    const closed = new Promise<{ code: number }>((resolve) =>
+      client.on('closed', (e) => resolve(e as { code: number })),
+    );
+    void client
+      .iterate({ query: EVENTS })
+      .next()
+      .catch(() => {});
     const sseDone = (async () => {
       for await (const _ of sse(EVENTS, {}, key)) void _;
     })();
@@ -389,43 +436,60 @@ describe('subscription caps', () => {
   }, 15_000);
 });
 
-describe.skipIf(!process.env.DATABASE_URL || !process.env.REDIS_URL)('revocation across processes (PostgreSQL + Redis)', () => {
-  let shared: TestDatabase;
-  let a: TestHerald;
-  let b: TestHerald;
-  beforeAll(async () => {
-    shared = await createTestDatabase();
-    // The default re-check (30 s) is far beyond the bound asserted: only the Redis notice can pass.
-    const env = { REDIS_URL: process.env.REDIS_URL! };
-    a = await startHerald(env, {}, { database: shared });
-    b = await startHerald({ ...env, HERALD_BOOTSTRAP_API_KEY: a.adminKey }, {}, { database: shared });
-  });
-  afterAll(async () => {
-    await b?.stop();
-    await a?.stop();
-    await shared?.drop();
-  });
+describe.skipIf(!process.env.DATABASE_URL || !process.env.REDIS_URL)(
+  'revocation across processes (PostgreSQL + Redis)',
+  () => {
+    let shared: TestDatabase;
+    let a: TestHerald;
+    let b: TestHerald;
+    beforeAll(async () => {
+      shared = await createTestDatabase();
+      // The default re-check (30 s) is far beyond the bound asserted: only the Redis notice can pass.
+      const env = { REDIS_URL: process.env.REDIS_URL! };
+      a = await startHerald(env, {}, { database: shared });
+      b = await startHerald({ ...env, HERALD_BOOTSTRAP_API_KEY: a.adminKey }, {}, { database: shared });
+    });
+    afterAll(async () => {
+      await b?.stop();
+      await a?.stop();
+      await shared?.drop();
+    });
 
-  it('a key revoked through one process closes its streams on another at once', async () => {
-    const issued = await a.sdk().CreateApiKey({ input: { name: 'elsewhere', scopes: ['READ'] } });
-    if (issued.createApiKey.__typename !== 'IssuedApiKey') throw new Error('no key');
-    const { key, apiKey } = issued.createApiKey;
-    const client = createClient({ url: b.graphqlUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { apiKey: key } });
-    clients.push(client);
-    const closed = new Promise<{ code: number }>((resolve) => client.on('closed', (e) => resolve(e as { code: number })));
-    void client.iterate({ query: EVENTS }).next().catch(() => {});
-    const onB = () => b.herald.services.statusHub.size;
-    expect(await eventually(() => onB() === 1)).toBe(true);
-    const startedAt = Date.now();
-    expect((await a.sdk().RevokeApiKey({ id: apiKey.id })).revokeApiKey.__typename).toBe('ApiKey');
-    expect((await closed).code).toBe(4403);
-    expect(Date.now() - startedAt).toBeLessThan(2_000);
-    expect(await eventually(() => onB() === 0)).toBe(true);
-    // B no longer accepts the key either (its cache was dropped by the notice).
-    const res = await fetch(b.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', apikey: key }, body: '{"query":"{ viewer { scopes } }"}' });
-    expect(res.status).toBe(401);
-  });
-});
+    it('a key revoked through one process closes its streams on another at once', async () => {
+      const issued = await a.sdk().CreateApiKey({ input: { name: 'elsewhere', scopes: ['READ'] } });
+      if (issued.createApiKey.__typename !== 'IssuedApiKey') throw new Error('no key');
+      const { key, apiKey } = issued.createApiKey;
+      const client = createClient({
+        url: b.graphqlUrl.replace(/^http/, 'ws'),
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        connectionParams: { apiKey: key },
+      });
+      clients.push(client);
+      const closed = new Promise<{ code: number }>((resolve) =>
+        client.on('closed', (e) => resolve(e as { code: number })),
+      );
+      void client
+        .iterate({ query: EVENTS })
+        .next()
+        .catch(() => {});
+      const onB = () => b.herald.services.statusHub.size;
+      expect(await eventually(() => onB() === 1)).toBe(true);
+      const startedAt = Date.now();
+      expect((await a.sdk().RevokeApiKey({ id: apiKey.id })).revokeApiKey.__typename).toBe('ApiKey');
+      expect((await closed).code).toBe(4403);
+      expect(Date.now() - startedAt).toBeLessThan(2_000);
+      expect(await eventually(() => onB() === 0)).toBe(true);
+      // B no longer accepts the key either (its cache was dropped by the notice).
+      const res = await fetch(b.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', apikey: key },
+        body: '{"query":"{ viewer { scopes } }"}',
+      });
+      expect(res.status).toBe(401);
+    });
+  },
+);
 
 describe('slow subscribers', () => {
   it('are dropped once their queue is full instead of growing memory', async () => {

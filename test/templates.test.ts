@@ -49,7 +49,11 @@ async function countMessages(sdk: Sdk): Promise<number> {
 }
 
 /** Runs a send that must be refused: a ValidationError on `field`, and nothing stored. */
-async function refused(sdk: Sdk, send: () => Promise<{ __typename: string; field?: string; message?: string }>, field: string) {
+async function refused(
+  sdk: Sdk,
+  send: () => Promise<{ __typename: string; field?: string; message?: string }>,
+  field: string,
+) {
   const before = await countMessages(sdk);
   const result = await send();
   expect(result).toMatchObject({ __typename: 'ValidationError', field });
@@ -69,7 +73,15 @@ const invoice: CreateTemplateInput = {
 describe('registry', () => {
   it('creates, reads, lists, updates and deletes a template; paramCount comes from the body', async () => {
     const t = await create(admin, invoice);
-    expect(t).toMatchObject({ channel: 'WHATSAPP', name: 'invoice_due', language: 'en', paramCount: 4, headerKind: 'NONE', status: 'APPROVED', category: 'UTILITY' });
+    expect(t).toMatchObject({
+      channel: 'WHATSAPP',
+      name: 'invoice_due',
+      language: 'en',
+      paramCount: 4,
+      headerKind: 'NONE',
+      status: 'APPROVED',
+      category: 'UTILITY',
+    });
     expect(t.buttons).toEqual(invoice.buttons);
     expect((await admin.Template({ id: t.id })).template?.templateId).toBe(t.templateId);
     expect((await admin.Template({ id: t.templateId })).template?.id).toBe(t.id);
@@ -77,11 +89,16 @@ describe('registry', () => {
     const listed = await admin.Templates({ filter: { channel: 'WHATSAPP', name: 'invoice_due' } });
     expect(listed.templates.map((x) => x.templateId)).toEqual([t.templateId]);
 
-    const updated = (await admin.UpdateTemplate({ id: t.id, input: { body: 'Hi {{1}}, {{2}} is due.', category: null } })).updateTemplate;
+    const updated = (
+      await admin.UpdateTemplate({ id: t.id, input: { body: 'Hi {{1}}, {{2}} is due.', category: null } })
+    ).updateTemplate;
     expect(updated).toMatchObject({ __typename: 'Template', paramCount: 2, category: null, name: 'invoice_due' });
 
     const temp = await create(admin, { channel: 'WHATSAPP', name: 'to_delete', body: 'bye' });
-    expect((await admin.DeleteTemplate({ id: temp.id })).deleteTemplate).toMatchObject({ __typename: 'Template', name: 'to_delete' });
+    expect((await admin.DeleteTemplate({ id: temp.id })).deleteTemplate).toMatchObject({
+      __typename: 'Template',
+      name: 'to_delete',
+    });
     expect((await admin.Template({ id: temp.id })).template).toBeNull();
     expect((await admin.DeleteTemplate({ id: temp.id })).deleteTemplate.__typename).toBe('NotFoundError');
     // Back to the four-parameter body for the send tests below.
@@ -93,7 +110,11 @@ describe('registry', () => {
       [{ channel: 'WHATSAPP', name: 'gappy', body: 'Hi {{1}}, see {{3}}' }, 'body', /\{\{2\}\} is missing/],
       [{ channel: 'WHATSAPP', name: 'from_two', body: 'Hi {{2}}' }, 'body', /\{\{1\}\} is missing/],
       [{ channel: 'WHATSAPP', name: 'named', body: 'Hi {{name}}' }, 'body', /numbered/],
-      [{ channel: 'EMAIL', name: 'mail_gap', body: 'Hi {{1}}', subject: 'Invoice {{3}}' }, 'body', /\{\{2\}\} is missing/],
+      [
+        { channel: 'EMAIL', name: 'mail_gap', body: 'Hi {{1}}', subject: 'Invoice {{3}}' },
+        'body',
+        /\{\{2\}\} is missing/,
+      ],
       [{ channel: 'WHATSAPP', name: 'Bad Name', body: 'x' }, 'name', /lower-case/],
       [{ ...invoice }, 'name', /already exists/],
       [{ channel: 'WHATSAPP', name: 'text_head', body: 'x', headerKind: 'TEXT' }, 'headerText', /required/],
@@ -106,7 +127,9 @@ describe('registry', () => {
       expect(result.__typename === 'ValidationError' && result.message).toMatch(message);
     }
     // The same name in another language or channel is a different template.
-    expect((await create(admin, { ...invoice, language: 'hi', body: 'नमस्ते {{1}} {{2}} {{3}} {{4}}' })).language).toBe('hi');
+    expect((await create(admin, { ...invoice, language: 'hi', body: 'नमस्ते {{1}} {{2}} {{3}} {{4}}' })).language).toBe(
+      'hi',
+    );
     // Renaming onto an existing template is refused the same way.
     const spare = await create(admin, { channel: 'WHATSAPP', name: 'spare', body: 'x' });
     const clash = (await admin.UpdateTemplate({ id: spare.id, input: { name: 'invoice_due' } })).updateTemplate;
@@ -117,7 +140,9 @@ describe('registry', () => {
   it('needs the admin scope to change the registry', async () => {
     const issued = (await admin.CreateApiKey({ input: { name: 'sender', scopes: ['SEND', 'READ'] } })).createApiKey;
     if (issued.__typename !== 'IssuedApiKey') throw new Error('no key');
-    await expect(h.sdk(issued.key).CreateTemplate({ input: { channel: 'SMS', name: 'nope', body: 'x' } })).rejects.toThrow(/authoriz|scope|permission/i);
+    await expect(
+      h.sdk(issued.key).CreateTemplate({ input: { channel: 'SMS', name: 'nope', body: 'x' } }),
+    ).rejects.toThrow(/authoriz|scope|permission/i);
     expect((await h.sdk(issued.key).Templates({})).templates.length).toBeGreaterThan(0);
   });
 
@@ -125,9 +150,14 @@ describe('registry', () => {
     const [t] = (await admin.Templates({ filter: { name: 'invoice_due', language: 'en' } })).templates;
     expect((await other.Template({ id: t!.id })).template).toBeNull();
     expect((await other.Templates({})).templates).toEqual([]);
-    expect((await other.UpdateTemplate({ id: t!.id, input: { body: 'stolen' } })).updateTemplate.__typename).toBe('NotFoundError');
+    expect((await other.UpdateTemplate({ id: t!.id, input: { body: 'stolen' } })).updateTemplate.__typename).toBe(
+      'NotFoundError',
+    );
     expect((await other.DeleteTemplate({ id: t!.id })).deleteTemplate.__typename).toBe('NotFoundError');
-    expect((await other.PreviewTemplate({ channel: 'WHATSAPP', name: 'invoice_due', params: [] })).previewTemplate.__typename).toBe('NotFoundError');
+    expect(
+      (await other.PreviewTemplate({ channel: 'WHATSAPP', name: 'invoice_due', params: [] })).previewTemplate
+        .__typename,
+    ).toBe('NotFoundError');
     expect((await admin.Template({ id: t!.id })).template?.body).toBe(invoice.body);
     // The other tenant may register the same name for itself.
     expect((await create(other, { ...invoice, body: 'Just {{1}}' })).paramCount).toBe(1);
@@ -135,53 +165,135 @@ describe('registry', () => {
 });
 
 describe('hostile template input', () => {
-  const CREATE = 'mutation($in: CreateTemplateInput!) { createTemplate(input: $in) { __typename ... on ValidationError { field message } } }';
+  const CREATE =
+    'mutation($in: CreateTemplateInput!) { createTemplate(input: $in) { __typename ... on ValidationError { field message } } }';
   async function createRaw(inputJson: string) {
     const res = await fetch(h.graphqlUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${h.adminKey}` },
       body: `{"query":${JSON.stringify(CREATE)},"variables":{"in":${inputJson}}}`,
     });
-    return ((await res.json()) as { data: { createTemplate: { __typename: string; field?: string; message?: string } } }).data.createTemplate;
+    return (
+      (await res.json()) as { data: { createTemplate: { __typename: string; field?: string; message?: string } } }
+    ).data.createTemplate;
   }
 
   it.each([
-    ['buttons nested 5,000 deep', `{"channel":"WHATSAPP","name":"deep_buttons","body":"hi","buttons":[${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}]}`, 'buttons.0', /nested deeper than 32 levels/],
-    ['a lone surrogate in a button', '{"channel":"WHATSAPP","name":"sur_button","body":"hi","buttons":[{"type":"QUICK_REPLY","text":"\\udc00"}]}', 'buttons.0', /lone UTF-16 surrogate/],
-    ['__proto__ in a button', '{"channel":"WHATSAPP","name":"proto_button","body":"hi","buttons":[{"__proto__":{"x":1}}]}', 'buttons.0', /key "__proto__"/],
-    ['a lone surrogate in the body', '{"channel":"WHATSAPP","name":"sur_body","body":"hi \\ud800"}', 'body', /lone UTF-16 surrogate/],
-    ['a lone surrogate in the email html', '{"channel":"EMAIL","name":"sur_html","body":"hi","subject":"s","html":"<p>\\ud800</p>"}', 'html', /lone UTF-16 surrogate/],
-    ['a lone surrogate in the subject', '{"channel":"EMAIL","name":"sur_subject","body":"hi","subject":"s\\udfff"}', 'subject', /lone UTF-16 surrogate/],
-    ['a lone surrogate in the header text', '{"channel":"WHATSAPP","name":"sur_header","body":"hi","headerKind":"TEXT","headerText":"\\ud800"}', 'headerText', /lone UTF-16 surrogate/],
-    ['a lone surrogate in the category', '{"channel":"WHATSAPP","name":"sur_category","body":"hi","category":"\\ud800"}', 'category', /lone UTF-16 surrogate/],
-  ])('%s is a ValidationError naming the field; nothing is stored, no error is logged', async (_name, input, field, message) => {
-    const before = (await admin.Templates({})).templates.length;
-    const logged = h.logLines().length;
-    const result = await createRaw(input);
-    expect(result).toMatchObject({ __typename: 'ValidationError', field });
-    expect(result.message).toMatch(message);
-    expect((await admin.Templates({})).templates.length).toBe(before);
-    expect(h.logLines().slice(logged).filter((l) => JSON.parse(l).level >= 50)).toEqual([]);
-  });
+    [
+      'buttons nested 5,000 deep',
+      `{"channel":"WHATSAPP","name":"deep_buttons","body":"hi","buttons":[${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}]}`,
+      'buttons.0',
+      /nested deeper than 32 levels/,
+    ],
+    [
+      'a lone surrogate in a button',
+      '{"channel":"WHATSAPP","name":"sur_button","body":"hi","buttons":[{"type":"QUICK_REPLY","text":"\\udc00"}]}',
+      'buttons.0',
+      /lone UTF-16 surrogate/,
+    ],
+    [
+      '__proto__ in a button',
+      '{"channel":"WHATSAPP","name":"proto_button","body":"hi","buttons":[{"__proto__":{"x":1}}]}',
+      'buttons.0',
+      /key "__proto__"/,
+    ],
+    [
+      'a lone surrogate in the body',
+      '{"channel":"WHATSAPP","name":"sur_body","body":"hi \\ud800"}',
+      'body',
+      /lone UTF-16 surrogate/,
+    ],
+    [
+      'a lone surrogate in the email html',
+      '{"channel":"EMAIL","name":"sur_html","body":"hi","subject":"s","html":"<p>\\ud800</p>"}',
+      'html',
+      /lone UTF-16 surrogate/,
+    ],
+    [
+      'a lone surrogate in the subject',
+      '{"channel":"EMAIL","name":"sur_subject","body":"hi","subject":"s\\udfff"}',
+      'subject',
+      /lone UTF-16 surrogate/,
+    ],
+    [
+      'a lone surrogate in the header text',
+      '{"channel":"WHATSAPP","name":"sur_header","body":"hi","headerKind":"TEXT","headerText":"\\ud800"}',
+      'headerText',
+      /lone UTF-16 surrogate/,
+    ],
+    [
+      'a lone surrogate in the category',
+      '{"channel":"WHATSAPP","name":"sur_category","body":"hi","category":"\\ud800"}',
+      'category',
+      /lone UTF-16 surrogate/,
+    ],
+  ])(
+    '%s is a ValidationError naming the field; nothing is stored, no error is logged',
+    async (_name, input, field, message) => {
+      const before = (await admin.Templates({})).templates.length;
+      const logged = h.logLines().length;
+      const result = await createRaw(input);
+      expect(result).toMatchObject({ __typename: 'ValidationError', field });
+      expect(result.message).toMatch(message);
+      expect((await admin.Templates({})).templates.length).toBe(before);
+      expect(
+        h
+          .logLines()
+          .slice(logged)
+          .filter((l) => JSON.parse(l).level >= 50),
+      ).toEqual([]);
+    },
+  );
 });
 
 describe('preview', () => {
   it('fills in the placeholders, or names what the template expects', async () => {
-    const ok = (await admin.PreviewTemplate({ channel: 'WHATSAPP', name: 'invoice_due', language: 'en', params: ['John', 'INV-1', '1 May', '250.00'] })).previewTemplate;
-    expect(ok).toMatchObject({ __typename: 'TemplatePreview', text: 'Hi John, invoice INV-1 is due on 1 May: 250.00.', template: { paramCount: 4 } });
+    const ok = (
+      await admin.PreviewTemplate({
+        channel: 'WHATSAPP',
+        name: 'invoice_due',
+        language: 'en',
+        params: ['John', 'INV-1', '1 May', '250.00'],
+      })
+    ).previewTemplate;
+    expect(ok).toMatchObject({
+      __typename: 'TemplatePreview',
+      text: 'Hi John, invoice INV-1 is due on 1 May: 250.00.',
+      template: { paramCount: 4 },
+    });
 
-    const short = (await admin.PreviewTemplate({ channel: 'WHATSAPP', name: 'invoice_due', params: ['John'] })).previewTemplate;
-    expect(short).toMatchObject({ __typename: 'ValidationError', field: 'params', message: 'template invoice_due (en) expects 4 parameters, got 1' });
+    const short = (await admin.PreviewTemplate({ channel: 'WHATSAPP', name: 'invoice_due', params: ['John'] }))
+      .previewTemplate;
+    expect(short).toMatchObject({
+      __typename: 'ValidationError',
+      field: 'params',
+      message: 'template invoice_due (en) expects 4 parameters, got 1',
+    });
 
-    const lang = (await admin.PreviewTemplate({ channel: 'WHATSAPP', name: 'invoice_due', language: 'fr', params: [] })).previewTemplate;
+    const lang = (await admin.PreviewTemplate({ channel: 'WHATSAPP', name: 'invoice_due', language: 'fr', params: [] }))
+      .previewTemplate;
     expect(lang).toMatchObject({ __typename: 'ValidationError', field: 'language' });
     expect(lang.__typename === 'ValidationError' && lang.message).toMatch(/en, hi/);
 
-    await create(admin, { channel: 'EMAIL', name: 'receipt', body: 'Thanks {{1}}', subject: 'Receipt {{2}}', html: '<p>Thanks <b>{{1}}</b> for {{2}}</p>' });
-    const mail = (await admin.PreviewTemplate({ channel: 'EMAIL', name: 'receipt', params: ['Ann', 'R-9'] })).previewTemplate;
-    expect(mail).toMatchObject({ __typename: 'TemplatePreview', text: 'Thanks Ann', subject: 'Receipt R-9', html: '<p>Thanks <b>Ann</b> for R-9</p>' });
+    await create(admin, {
+      channel: 'EMAIL',
+      name: 'receipt',
+      body: 'Thanks {{1}}',
+      subject: 'Receipt {{2}}',
+      html: '<p>Thanks <b>{{1}}</b> for {{2}}</p>',
+    });
+    const mail = (await admin.PreviewTemplate({ channel: 'EMAIL', name: 'receipt', params: ['Ann', 'R-9'] }))
+      .previewTemplate;
+    expect(mail).toMatchObject({
+      __typename: 'TemplatePreview',
+      text: 'Thanks Ann',
+      subject: 'Receipt R-9',
+      html: '<p>Thanks <b>Ann</b> for R-9</p>',
+    });
 
-    expect((await admin.PreviewTemplate({ channel: 'SMS', name: 'missing' })).previewTemplate.__typename).toBe('NotFoundError');
+    expect((await admin.PreviewTemplate({ channel: 'SMS', name: 'missing' })).previewTemplate.__typename).toBe(
+      'NotFoundError',
+    );
   });
 });
 
@@ -189,66 +301,133 @@ describe('sending with registered templates', () => {
   const params4 = ['John', 'INV-1', '1 May', '250.00'];
 
   it('refuses a wrong parameter count, naming what the template expects, and stores nothing', async () => {
-    const message = await refused(admin, async () => (await admin.SendWhatsApp({ input: { to, templateName: 'invoice_due', params: ['John', 'INV-1'] } })).sendWhatsApp, 'params');
+    const message = await refused(
+      admin,
+      async () =>
+        (await admin.SendWhatsApp({ input: { to, templateName: 'invoice_due', params: ['John', 'INV-1'] } }))
+          .sendWhatsApp,
+      'params',
+    );
     expect(message).toBe('template invoice_due (en) expects 4 parameters, got 2');
   });
 
   it('accepts the right count', async () => {
-    const sent = (await admin.SendWhatsApp({ input: { to, templateName: 'invoice_due', params: params4 } })).sendWhatsApp;
+    const sent = (await admin.SendWhatsApp({ input: { to, templateName: 'invoice_due', params: params4 } }))
+      .sendWhatsApp;
     expect(sent).toMatchObject({ __typename: 'Message', status: 'QUEUED' });
   });
 
   it('refuses a language the name is not registered in, naming the registered ones', async () => {
-    const message = await refused(admin, async () => (await admin.SendWhatsApp({ input: { to, templateName: 'invoice_due', language: 'fr', params: params4 } })).sendWhatsApp, 'language');
+    const message = await refused(
+      admin,
+      async () =>
+        (await admin.SendWhatsApp({ input: { to, templateName: 'invoice_due', language: 'fr', params: params4 } }))
+          .sendWhatsApp,
+      'language',
+    );
     expect(message).toMatch(/invoice_due.*fr.*en, hi/);
   });
 
   it('checks header media against the template header', async () => {
     await create(admin, { channel: 'WHATSAPP', name: 'promo_image', body: 'New in {{1}}', headerKind: 'IMAGE' });
-    const none = await refused(admin, async () => (await admin.SendWhatsApp({ input: { to, templateName: 'promo_image', params: ['May'] } })).sendWhatsApp, 'mediaType');
+    const none = await refused(
+      admin,
+      async () =>
+        (await admin.SendWhatsApp({ input: { to, templateName: 'promo_image', params: ['May'] } })).sendWhatsApp,
+      'mediaType',
+    );
     expect(none).toMatch(/template promo_image \(en\) has an IMAGE header; mediaType must be IMAGE/);
     const wrong = await refused(
       admin,
-      async () => (await admin.SendWhatsApp({ input: { to, templateName: 'promo_image', params: ['May'], mediaType: 'VIDEO', mediaId: 'https://cdn.example.com/a.mp4' } })).sendWhatsApp,
+      async () =>
+        (
+          await admin.SendWhatsApp({
+            input: {
+              to,
+              templateName: 'promo_image',
+              params: ['May'],
+              mediaType: 'VIDEO',
+              mediaId: 'https://cdn.example.com/a.mp4',
+            },
+          })
+        ).sendWhatsApp,
       'mediaType',
     );
     expect(wrong).toMatch(/mediaType must be IMAGE/);
     const extra = await refused(
       admin,
-      async () => (await admin.SendWhatsApp({ input: { to, templateName: 'invoice_due', params: params4, mediaType: 'IMAGE', mediaId: imageId } })).sendWhatsApp,
+      async () =>
+        (
+          await admin.SendWhatsApp({
+            input: { to, templateName: 'invoice_due', params: params4, mediaType: 'IMAGE', mediaId: imageId },
+          })
+        ).sendWhatsApp,
       'mediaType',
     );
     expect(extra).toMatch(/has no media header.*mediaType must be NONE/);
-    const ok = (await admin.SendWhatsApp({ input: { to, templateName: 'promo_image', params: ['May'], mediaType: 'IMAGE', mediaId: imageId } })).sendWhatsApp;
+    const ok = (
+      await admin.SendWhatsApp({
+        input: { to, templateName: 'promo_image', params: ['May'], mediaType: 'IMAGE', mediaId: imageId },
+      })
+    ).sendWhatsApp;
     expect(ok).toMatchObject({ __typename: 'Message', status: 'QUEUED' });
   });
 
   it('refuses PENDING and REJECTED templates', async () => {
     const t = await create(admin, { channel: 'WHATSAPP', name: 'not_yet', body: 'Hello {{1}}', status: 'PENDING' });
-    const message = await refused(admin, async () => (await admin.SendWhatsApp({ input: { to, templateName: 'not_yet', params: ['x'] } })).sendWhatsApp, 'templateName');
+    const message = await refused(
+      admin,
+      async () => (await admin.SendWhatsApp({ input: { to, templateName: 'not_yet', params: ['x'] } })).sendWhatsApp,
+      'templateName',
+    );
     expect(message).toMatch(/not_yet \(en\) is PENDING/);
     await admin.UpdateTemplate({ id: t.id, input: { status: 'REJECTED' } });
-    expect(await refused(admin, async () => (await admin.SendWhatsApp({ input: { to, templateName: 'not_yet', params: ['x'] } })).sendWhatsApp, 'templateName')).toMatch(/REJECTED/);
+    expect(
+      await refused(
+        admin,
+        async () => (await admin.SendWhatsApp({ input: { to, templateName: 'not_yet', params: ['x'] } })).sendWhatsApp,
+        'templateName',
+      ),
+    ).toMatch(/REJECTED/);
     await admin.UpdateTemplate({ id: t.id, input: { status: 'APPROVED' } });
-    expect((await admin.SendWhatsApp({ input: { to, templateName: 'not_yet', params: ['x'] } })).sendWhatsApp.__typename).toBe('Message');
+    expect(
+      (await admin.SendWhatsApp({ input: { to, templateName: 'not_yet', params: ['x'] } })).sendWhatsApp.__typename,
+    ).toBe('Message');
   });
 
   it("does not check another tenant's sends against this tenant's templates", async () => {
     // The other tenant registered invoice_due with one parameter; this tenant's four do not apply.
-    expect((await other.SendWhatsApp({ input: { to, templateName: 'invoice_due', params: ['only'] } })).sendWhatsApp.__typename).toBe('Message');
-    expect((await other.SendWhatsApp({ input: { to, templateName: 'promo_image', params: [] } })).sendWhatsApp.__typename).toBe('Message');
+    expect(
+      (await other.SendWhatsApp({ input: { to, templateName: 'invoice_due', params: ['only'] } })).sendWhatsApp
+        .__typename,
+    ).toBe('Message');
+    expect(
+      (await other.SendWhatsApp({ input: { to, templateName: 'promo_image', params: [] } })).sendWhatsApp.__typename,
+    ).toBe('Message');
   });
 
   it('passes an unregistered template on unless the tenant is strict', async () => {
-    expect((await admin.SendWhatsApp({ input: { to, templateName: 'unknown_one', params: ['a'] } })).sendWhatsApp.__typename).toBe('Message');
+    expect(
+      (await admin.SendWhatsApp({ input: { to, templateName: 'unknown_one', params: ['a'] } })).sendWhatsApp.__typename,
+    ).toBe('Message');
     expect((await admin.SetStrictTemplates({ enabled: true })).setStrictTemplates.strictTemplates).toBe(true);
     expect((await admin.ViewerTemplates()).viewer.tenant.strictTemplates).toBe(true);
     try {
-      const message = await refused(admin, async () => (await admin.SendWhatsApp({ input: { to, templateName: 'unknown_one', params: ['a'] } })).sendWhatsApp, 'templateName');
+      const message = await refused(
+        admin,
+        async () =>
+          (await admin.SendWhatsApp({ input: { to, templateName: 'unknown_one', params: ['a'] } })).sendWhatsApp,
+        'templateName',
+      );
       expect(message).toMatch(/unknown_one is not a registered WhatsApp template.*strict/);
       // Registered templates still go; another tenant is not strict.
-      expect((await admin.SendWhatsApp({ input: { to, templateName: 'invoice_due', params: params4 } })).sendWhatsApp.__typename).toBe('Message');
-      expect((await other.SendWhatsApp({ input: { to, templateName: 'unknown_one' } })).sendWhatsApp.__typename).toBe('Message');
+      expect(
+        (await admin.SendWhatsApp({ input: { to, templateName: 'invoice_due', params: params4 } })).sendWhatsApp
+          .__typename,
+      ).toBe('Message');
+      expect((await other.SendWhatsApp({ input: { to, templateName: 'unknown_one' } })).sendWhatsApp.__typename).toBe(
+        'Message',
+      );
       expect((await other.ViewerTemplates()).viewer.tenant.strictTemplates).toBe(false);
     } finally {
       await admin.SetStrictTemplates({ enabled: false });
@@ -256,24 +435,53 @@ describe('sending with registered templates', () => {
   });
 
   it('checks an SMS naming a registered DLT template: text and entity id', async () => {
-    await create(admin, { channel: 'SMS', name: 'otp', body: 'Your OTP is {{1}}. Do not share it.', dltEntityId: '1101456789012345678', dltTemplateId: '1107161234567890123' });
+    await create(admin, {
+      channel: 'SMS',
+      name: 'otp',
+      body: 'Your OTP is {{1}}. Do not share it.',
+      dltEntityId: '1101456789012345678',
+      dltTemplateId: '1107161234567890123',
+    });
     const dlt = { dltTemplateId: '1107161234567890123' };
-    const ok = (await admin.SendSms({ input: { to, text: 'Your OTP is 4242. Do not share it.', ...dlt, dltEntityId: '1101456789012345678' } })).sendSms;
+    const ok = (
+      await admin.SendSms({
+        input: { to, text: 'Your OTP is 4242. Do not share it.', ...dlt, dltEntityId: '1101456789012345678' },
+      })
+    ).sendSms;
     expect(ok).toMatchObject({ __typename: 'Message', status: 'QUEUED' });
-    expect(await refused(admin, async () => (await admin.SendSms({ input: { to, text: 'Your code: 4242', ...dlt } })).sendSms, 'text')).toMatch(/does not match SMS template otp/);
     expect(
-      await refused(admin, async () => (await admin.SendSms({ input: { to, text: 'Your OTP is 1. Do not share it.', ...dlt, dltEntityId: '999' } })).sendSms, 'dltEntityId'),
+      await refused(
+        admin,
+        async () => (await admin.SendSms({ input: { to, text: 'Your code: 4242', ...dlt } })).sendSms,
+        'text',
+      ),
+    ).toMatch(/does not match SMS template otp/);
+    expect(
+      await refused(
+        admin,
+        async () =>
+          (await admin.SendSms({ input: { to, text: 'Your OTP is 1. Do not share it.', ...dlt, dltEntityId: '999' } }))
+            .sendSms,
+        'dltEntityId',
+      ),
     ).toMatch(/1101456789012345678/);
     // Free text and unregistered DLT ids are not checked.
-    expect((await admin.SendSms({ input: { to, text: 'anything', dltTemplateId: '42' } })).sendSms.__typename).toBe('Message');
+    expect((await admin.SendSms({ input: { to, text: 'anything', dltTemplateId: '42' } })).sendSms.__typename).toBe(
+      'Message',
+    );
   });
 });
 
 describe('REST', () => {
   const WA = '/api/whatsapp-cloud-api/send-message-api';
   const get = async (query: Record<string, string>) => {
-    const res = await fetch(`${h.url}${WA}?${new URLSearchParams({ apikey: h.adminKey, mobile: '918800001234', ...query })}`);
-    return { status: res.status, body: (await res.json()) as { status: string; error?: { code: string; field: string; message: string } } };
+    const res = await fetch(
+      `${h.url}${WA}?${new URLSearchParams({ apikey: h.adminKey, mobile: '918800001234', ...query })}`,
+    );
+    return {
+      status: res.status,
+      body: (await res.json()) as { status: string; error?: { code: string; field: string; message: string } },
+    };
   };
 
   it('refuses a registered template sent with the wrong parameters with a 400 naming the parameter', async () => {
@@ -296,7 +504,13 @@ describe('REST', () => {
     expect(image.body.error).toMatchObject({ field: 'mediatype' });
     expect(await countMessages(admin)).toBe(before);
 
-    const ok = await get({ templatename: 'invoice_due', param1: 'John', param2: 'INV-1', param3: '1 May', param4: '250.00' });
+    const ok = await get({
+      templatename: 'invoice_due',
+      param1: 'John',
+      param2: 'INV-1',
+      param3: '1 May',
+      param4: '250.00',
+    });
     expect(ok.status).toBe(200);
     expect(await countMessages(admin)).toBe(before + 1);
   });

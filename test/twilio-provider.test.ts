@@ -20,7 +20,13 @@ afterAll(async () => {
 });
 
 const provider = (cfg: Partial<TwilioConfig> = {}): Provider => {
-  const p = createTwilioProvider({ accountSid: fake.accountSid, authToken: fake.authToken, baseUrl: fake.url, from: '+15005550006', ...cfg });
+  const p = createTwilioProvider({
+    accountSid: fake.accountSid,
+    authToken: fake.authToken,
+    baseUrl: fake.url,
+    from: '+15005550006',
+    ...cfg,
+  });
   providers.push(p);
   return p;
 };
@@ -44,8 +50,12 @@ const sms = (overrides: Partial<OutboundMessage> = {}): OutboundMessage => ({
   ...overrides,
 });
 
-const send = (p: Provider, message = sms(), timeoutMs = 5_000, signal = new AbortController().signal): Promise<SendResult> =>
-  p.send(message, { timeoutMs, signal });
+const send = (
+  p: Provider,
+  message = sms(),
+  timeoutMs = 5_000,
+  signal = new AbortController().signal,
+): Promise<SendResult> => p.send(message, { timeoutMs, signal });
 
 const failure = (result: SendResult): SendFailure => {
   expect(result.ok).toBe(false);
@@ -81,7 +91,11 @@ describe('request shape', () => {
     const p = provider();
     await send(p, sms({ body: 'a & b = c + d, ünïcode 🙂' }));
     await send(p, sms({ validUntil: new Date(Date.now() + 48 * 3600_000) }));
-    expect(fake.requests[0]!.params).toEqual({ To: '+14155550100', From: '+15005550006', Body: 'a & b = c + d, ünïcode 🙂' });
+    expect(fake.requests[0]!.params).toEqual({
+      To: '+14155550100',
+      From: '+15005550006',
+      Body: 'a & b = c + d, ünïcode 🙂',
+    });
     expect(fake.requests[1]!.params.ValidityPeriod).toBe('36000');
   });
 
@@ -187,14 +201,22 @@ describe('error mapping', () => {
   it('bad credentials are permanent, clearly worded, and never leak the token', async () => {
     const token = 'f'.repeat(32);
     const result = failure(await send(provider({ authToken: token })));
-    expect(result).toMatchObject({ code: '20003', retryable: false, message: 'authentication failed: check the account SID and auth token' });
+    expect(result).toMatchObject({
+      code: '20003',
+      retryable: false,
+      message: 'authentication failed: check the account SID and auth token',
+    });
     expect(fake.requests[0]!.status).toBe(401);
     const serialized = JSON.stringify(result);
     expect(serialized).not.toContain(token);
     expect(serialized).not.toContain(Buffer.from(`${fake.accountSid}:${token}`).toString('base64'));
 
     fake.script({ status: 403, rawBody: 'Forbidden', times: 1 });
-    expect(failure(await send(provider()))).toMatchObject({ code: 'HTTP_403', retryable: false, message: expect.stringMatching(/authentication failed/) });
+    expect(failure(await send(provider()))).toMatchObject({
+      code: 'HTTP_403',
+      retryable: false,
+      message: expect.stringMatching(/authentication failed/),
+    });
   });
 
   it('redacts the token even when the upstream echoes it', async () => {
@@ -207,8 +229,13 @@ describe('error mapping', () => {
   it('21211 invalid To (validated by the fake like Twilio) is permanent', async () => {
     const result = failure(await send(provider(), sms({ recipient: '4155550100' })));
     expect(result).toMatchObject({ code: '21211', retryable: false });
-    expect(result.message).toBe("the recipient is not a valid phone number: The 'To' number 4155550100 is not a valid phone number.");
-    expect(result.raw).toMatchObject({ status: 400, body: { code: 21211, more_info: 'https://www.twilio.com/docs/errors/21211' } });
+    expect(result.message).toBe(
+      "the recipient is not a valid phone number: The 'To' number 4155550100 is not a valid phone number.",
+    );
+    expect(result.raw).toMatchObject({
+      status: 400,
+      body: { code: 21211, more_info: 'https://www.twilio.com/docs/errors/21211' },
+    });
   });
 
   it.each([
@@ -236,9 +263,19 @@ describe('error mapping', () => {
 describe('helpers', () => {
   it('maps every Twilio status to Herald', () => {
     const table = Object.fromEntries(
-      ['queued', 'accepted', 'scheduled', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'read', 'canceled', 'received'].map(
-        (s) => [s, mapTwilioStatus(s)],
-      ),
+      [
+        'queued',
+        'accepted',
+        'scheduled',
+        'sending',
+        'sent',
+        'delivered',
+        'undelivered',
+        'failed',
+        'read',
+        'canceled',
+        'received',
+      ].map((s) => [s, mapTwilioStatus(s)]),
     );
     expect(table).toEqual({
       queued: 'SENT',

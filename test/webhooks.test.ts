@@ -64,7 +64,10 @@ const unixNow = () => Math.floor(clock.now().getTime() / 1000);
 async function sentEmail(): Promise<Message> {
   const r = await sdk.SendEmail({ input: { to: ['someone@example.com'], subject: 'Invoice INV-1001', text: 'due' } });
   if (r.sendEmail.__typename !== 'Message') throw new Error(JSON.stringify(r.sendEmail));
-  return eventually(() => load(r.sendEmail.__typename === 'Message' ? r.sendEmail.messageId : ''), (m) => m.status === 'SENT');
+  return eventually(
+    () => load(r.sendEmail.__typename === 'Message' ? r.sendEmail.messageId : ''),
+    (m) => m.status === 'SENT',
+  );
 }
 
 /** An SMS through the fake Twilio, once it is SENT with the Twilio sid. */
@@ -72,12 +75,21 @@ async function sentSms(): Promise<Message> {
   const r = await sdk.SendSms({ input: { to: SMS_TO, text: 'Your code is 123456' } });
   if (r.sendSms.__typename !== 'Message') throw new Error(JSON.stringify(r.sendSms));
   const id = r.sendSms.messageId;
-  return eventually(() => load(id), (m) => m.status === 'SENT');
+  return eventually(
+    () => load(id),
+    (m) => m.status === 'SENT',
+  );
 }
 
 // --- the sandbox's signed webhook ---------------------------------------------------------
 
-type Report = { providerMessageId: string; status: string; timestamp?: number | string; id?: string; errorCode?: string };
+type Report = {
+  providerMessageId: string;
+  status: string;
+  timestamp?: number | string;
+  id?: string;
+  errorCode?: string;
+};
 
 function sandboxSignature(body: string, t = unixNow(), secret = SECRET): string {
   return `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
@@ -86,7 +98,10 @@ function sandboxSignature(body: string, t = unixNow(), secret = SECRET): string 
 function postSandbox(body: string, signature: string | null, path = '/webhooks/sandbox'): Promise<Response> {
   return fetch(`${h.url}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(signature === null ? {} : { 'herald-sandbox-signature': signature }) },
+    headers: {
+      'content-type': 'application/json',
+      ...(signature === null ? {} : { 'herald-sandbox-signature': signature }),
+    },
     body,
   });
 }
@@ -100,7 +115,12 @@ function report(events: Report[]): Promise<Response> {
 
 /** Twilio's scheme: base64 HMAC-SHA1(auth token, URL + each param name and value, sorted by name). */
 function twilioSign(url: string, params: Record<string, string>, token = fake.authToken): string {
-  const signed = url + Object.keys(params).sort().map((k) => k + params[k]).join('');
+  const signed =
+    url +
+    Object.keys(params)
+      .sort()
+      .map((k) => k + params[k])
+      .join('');
   return createHmac('sha1', token).update(signed).digest('base64');
 }
 
@@ -121,10 +141,14 @@ function postTwilio(
   opts: { signature?: string | null; signedUrl?: string; path?: string; body?: string } = {},
 ): Promise<Response> {
   const path = opts.path ?? '/webhooks/twilio';
-  const signature = opts.signature === undefined ? twilioSign(opts.signedUrl ?? `${PUBLIC_URL}${path}`, params) : opts.signature;
+  const signature =
+    opts.signature === undefined ? twilioSign(opts.signedUrl ?? `${PUBLIC_URL}${path}`, params) : opts.signature;
   return fetch(`${h.url}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(signature === null ? {} : { 'x-twilio-signature': signature }) },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      ...(signature === null ? {} : { 'x-twilio-signature': signature }),
+    },
     body: opts.body ?? new URLSearchParams(params).toString(),
   });
 }
@@ -140,22 +164,81 @@ describe('out-of-order, duplicated and replayed reports end in the documented st
   // `reports` is every report recorded, in the order Herald recorded them (reports of one request
   // in the provider's time order), `history` the status changes applied.
   const rows: Row[] = [
-    { name: 'delivered, then read', requests: [[['delivered', 1]], [['read', 2]]], status: 'READ', history: [...SENT, 'DELIVERED', 'READ'], reports: ['DELIVERED', 'READ'] },
-    { name: 'read before delivered', requests: [[['read', 2]], [['delivered', 1]]], status: 'READ', history: [...SENT, 'READ'], reports: ['READ', 'DELIVERED'] },
     {
-      name: 'read and delivered in one request, out of order (applied in the order they happened)',
-      requests: [[['read', 2], ['delivered', 1]]],
+      name: 'delivered, then read',
+      requests: [[['delivered', 1]], [['read', 2]]],
       status: 'READ',
       history: [...SENT, 'DELIVERED', 'READ'],
       reports: ['DELIVERED', 'READ'],
     },
-    { name: 'read without delivered', requests: [[['read', 1]]], status: 'READ', history: [...SENT, 'READ'], reports: ['READ'] },
-    { name: 'delivered after failed', requests: [[['failed', 1]], [['delivered', 2]]], status: 'DELIVERED', history: [...SENT, 'FAILED', 'DELIVERED'], reports: ['FAILED', 'DELIVERED'] },
-    { name: 'failed after delivered', requests: [[['delivered', 1]], [['failed', 2]]], status: 'DELIVERED', history: [...SENT, 'DELIVERED'], reports: ['DELIVERED', 'FAILED'] },
-    { name: 'read after undelivered', requests: [[['undelivered', 1]], [['read', 2]]], status: 'READ', history: [...SENT, 'UNDELIVERED', 'READ'], reports: ['UNDELIVERED', 'READ'] },
-    { name: 'failed after undelivered', requests: [[['undelivered', 1]], [['failed', 2]]], status: 'UNDELIVERED', history: [...SENT, 'UNDELIVERED'], reports: ['UNDELIVERED', 'FAILED'] },
-    { name: 'sent after delivered', requests: [[['delivered', 1]], [['sent', 2]]], status: 'DELIVERED', history: [...SENT, 'DELIVERED'], reports: ['DELIVERED', 'SENT'] },
-    { name: 'delivered twice (redelivered)', requests: [[['delivered', 1]], [['delivered', 1]]], status: 'DELIVERED', history: [...SENT, 'DELIVERED'], reports: ['DELIVERED'] },
+    {
+      name: 'read before delivered',
+      requests: [[['read', 2]], [['delivered', 1]]],
+      status: 'READ',
+      history: [...SENT, 'READ'],
+      reports: ['READ', 'DELIVERED'],
+    },
+    {
+      name: 'read and delivered in one request, out of order (applied in the order they happened)',
+      requests: [
+        [
+          ['read', 2],
+          ['delivered', 1],
+        ],
+      ],
+      status: 'READ',
+      history: [...SENT, 'DELIVERED', 'READ'],
+      reports: ['DELIVERED', 'READ'],
+    },
+    {
+      name: 'read without delivered',
+      requests: [[['read', 1]]],
+      status: 'READ',
+      history: [...SENT, 'READ'],
+      reports: ['READ'],
+    },
+    {
+      name: 'delivered after failed',
+      requests: [[['failed', 1]], [['delivered', 2]]],
+      status: 'DELIVERED',
+      history: [...SENT, 'FAILED', 'DELIVERED'],
+      reports: ['FAILED', 'DELIVERED'],
+    },
+    {
+      name: 'failed after delivered',
+      requests: [[['delivered', 1]], [['failed', 2]]],
+      status: 'DELIVERED',
+      history: [...SENT, 'DELIVERED'],
+      reports: ['DELIVERED', 'FAILED'],
+    },
+    {
+      name: 'read after undelivered',
+      requests: [[['undelivered', 1]], [['read', 2]]],
+      status: 'READ',
+      history: [...SENT, 'UNDELIVERED', 'READ'],
+      reports: ['UNDELIVERED', 'READ'],
+    },
+    {
+      name: 'failed after undelivered',
+      requests: [[['undelivered', 1]], [['failed', 2]]],
+      status: 'UNDELIVERED',
+      history: [...SENT, 'UNDELIVERED'],
+      reports: ['UNDELIVERED', 'FAILED'],
+    },
+    {
+      name: 'sent after delivered',
+      requests: [[['delivered', 1]], [['sent', 2]]],
+      status: 'DELIVERED',
+      history: [...SENT, 'DELIVERED'],
+      reports: ['DELIVERED', 'SENT'],
+    },
+    {
+      name: 'delivered twice (redelivered)',
+      requests: [[['delivered', 1]], [['delivered', 1]]],
+      status: 'DELIVERED',
+      history: [...SENT, 'DELIVERED'],
+      reports: ['DELIVERED'],
+    },
     {
       name: 'the same report id twice, even with another timestamp',
       requests: [[['delivered', 1, { id: 'dlr-1' }]], [['delivered', 3, { id: 'dlr-1' }]]],
@@ -165,7 +248,13 @@ describe('out-of-order, duplicated and replayed reports end in the documented st
     },
     {
       name: 'a duplicate inside one request',
-      requests: [[['delivered', 1], ['delivered', 1], ['read', 2]]],
+      requests: [
+        [
+          ['delivered', 1],
+          ['delivered', 1],
+          ['read', 2],
+        ],
+      ],
       status: 'READ',
       history: [...SENT, 'DELIVERED', 'READ'],
       reports: ['DELIVERED', 'READ'],
@@ -176,7 +265,14 @@ describe('out-of-order, duplicated and replayed reports end in the documented st
     const m = await sentEmail();
     const base = unixNow() + 10;
     for (const request of row.requests) {
-      const res = await report(request.map(([status, afterS, extra]) => ({ providerMessageId: m.providerMessageId!, status, timestamp: base + afterS, ...extra })));
+      const res = await report(
+        request.map(([status, afterS, extra]) => ({
+          providerMessageId: m.providerMessageId!,
+          status,
+          timestamp: base + afterS,
+          ...extra,
+        })),
+      );
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ ok: true });
     }
@@ -190,17 +286,29 @@ describe('out-of-order, duplicated and replayed reports end in the documented st
 
   it('a failure report keeps its error code and message', async () => {
     const m = await sentEmail();
-    const res = await report([{ providerMessageId: m.providerMessageId!, status: 'undelivered', timestamp: new Date(clock.now().getTime() + 5000).toISOString(), errorCode: 'HANDSET_OFF' }]);
+    const res = await report([
+      {
+        providerMessageId: m.providerMessageId!,
+        status: 'undelivered',
+        timestamp: new Date(clock.now().getTime() + 5000).toISOString(),
+        errorCode: 'HANDSET_OFF',
+      },
+    ]);
     expect(res.status).toBe(200);
     const after = await load(m.messageId);
     expect(after.status).toBe('UNDELIVERED');
     expect(after.lastError?.code).toBe('HANDSET_OFF');
-    expect(after.events.find((e) => e.kind === 'provider')).toMatchObject({ status: 'UNDELIVERED', errorCode: 'HANDSET_OFF' });
+    expect(after.events.find((e) => e.kind === 'provider')).toMatchObject({
+      status: 'UNDELIVERED',
+      errorCode: 'HANDSET_OFF',
+    });
   });
 
   it('a replayed request (same body, same signature) is acknowledged and changes nothing', async () => {
     const m = await sentEmail();
-    const body = JSON.stringify({ events: [{ providerMessageId: m.providerMessageId, status: 'delivered', timestamp: unixNow() + 1 }] });
+    const body = JSON.stringify({
+      events: [{ providerMessageId: m.providerMessageId, status: 'delivered', timestamp: unixNow() + 1 }],
+    });
     const signature = sandboxSignature(body);
     expect((await postSandbox(body, signature)).status).toBe(200);
     const first = await load(m.messageId);
@@ -232,7 +340,9 @@ describe('out-of-order, duplicated and replayed reports end in the documented st
 
   it('a report for a provider id not stored yet is kept, and applied once the send records the id', async () => {
     const sendAt = clock.now().getTime() + 60_000;
-    const r = await sdk.SendEmail({ input: { to: ['later@example.com'], subject: 'Later', text: 'x', sendAt: new Date(sendAt).toISOString() } });
+    const r = await sdk.SendEmail({
+      input: { to: ['later@example.com'], subject: 'Later', text: 'x', sendAt: new Date(sendAt).toISOString() },
+    });
     if (r.sendEmail.__typename !== 'Message') throw new Error(JSON.stringify(r.sendEmail));
     const id = r.sendEmail.messageId;
     // The sandbox's ids are derived from the send time and the message id: known in advance.
@@ -245,7 +355,10 @@ describe('out-of-order, duplicated and replayed reports end in the documented st
     expect(reportsOf(waiting)).toEqual([]);
 
     clock.advance(60_000);
-    const m = await eventually(() => load(id), (x) => x.status === 'DELIVERED');
+    const m = await eventually(
+      () => load(id),
+      (x) => x.status === 'DELIVERED',
+    );
     expect(m.providerMessageId).toBe(pmid);
     expect(statusesOf(m)).toEqual(['SCHEDULED', 'SENDING', 'SENT', 'DELIVERED']);
     expect(reportsOf(m)).toEqual(['DELIVERED']);
@@ -253,7 +366,12 @@ describe('out-of-order, duplicated and replayed reports end in the documented st
 
   it('changes made by webhooks reach subscribers', async () => {
     const m = await sentEmail();
-    const client = createClient({ url: h.graphqlUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { apiKey: h.adminKey } });
+    const client = createClient({
+      url: h.graphqlUrl.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { apiKey: h.adminKey },
+    });
     try {
       const iter = client.iterate<{ messageStatusChanged: { status: string } }>({
         query: 'subscription($id: ID!) { messageStatusChanged(id: $id) { status } }',
@@ -263,7 +381,8 @@ describe('out-of-order, duplicated and replayed reports end in the documented st
       for await (const next of iter) {
         seen.push(next.data!.messageStatusChanged.status);
         // History first; once it is replayed, the webhook's change arrives live.
-        if (seen.length === 3) expect((await report([{ providerMessageId: m.providerMessageId!, status: 'delivered' }])).status).toBe(200);
+        if (seen.length === 3)
+          expect((await report([{ providerMessageId: m.providerMessageId!, status: 'delivered' }])).status).toBe(200);
         if (seen.includes('DELIVERED')) break;
       }
       expect(seen).toEqual(['QUEUED', 'SENDING', 'SENT', 'DELIVERED']);
@@ -278,7 +397,9 @@ describe('forged and stale sandbox signatures are rejected and change nothing', 
   let body: string;
   beforeAll(async () => {
     m = await sentEmail();
-    body = JSON.stringify({ events: [{ providerMessageId: m.providerMessageId, status: 'delivered', timestamp: unixNow() + 1 }] });
+    body = JSON.stringify({
+      events: [{ providerMessageId: m.providerMessageId, status: 'delivered', timestamp: unixNow() + 1 }],
+    });
   });
 
   const forged: Array<[string, (body: string) => string | null]> = [
@@ -289,7 +410,10 @@ describe('forged and stale sandbox signatures are rejected and change nothing', 
     ['a stale signature (301 s old)', (b) => sandboxSignature(b, unixNow() - 301)],
     ['a signature 301 s in the future', (b) => sandboxSignature(b, unixNow() + 301)],
     ['a signature over another body', (b) => sandboxSignature(b.replace('delivered', 'read'))],
-    ['a valid signature moved to a fresh timestamp', (b) => sandboxSignature(b, unixNow() - 400).replace(/^t=\d+/, `t=${unixNow()}`)],
+    [
+      'a valid signature moved to a fresh timestamp',
+      (b) => sandboxSignature(b, unixNow() - 400).replace(/^t=\d+/, `t=${unixNow()}`),
+    ],
   ];
 
   it.each(forged)('%s -> 401', async (_name, sign) => {
@@ -321,7 +445,10 @@ describe('the endpoint', () => {
 
   it('refuses bodies over 1 MiB with 413', async () => {
     const m = await sentEmail();
-    const big = JSON.stringify({ events: [{ providerMessageId: m.providerMessageId, status: 'delivered' }], pad: 'x'.repeat(1024 * 1024) });
+    const big = JSON.stringify({
+      events: [{ providerMessageId: m.providerMessageId, status: 'delivered' }],
+      pad: 'x'.repeat(1024 * 1024),
+    });
     const res = await postSandbox(big, sandboxSignature(big));
     expect(res.status).toBe(413);
     expect(await errorCode(res)).toBe('PAYLOAD_TOO_LARGE');
@@ -331,8 +458,16 @@ describe('the endpoint', () => {
   const malformed: Array<[string, string, RegExp]> = [
     ['not JSON', '{"events": [', /not JSON/],
     ['no events', '{"events": []}', /events/],
-    ['an unknown status', '{"events": [{"providerMessageId": "sbx_n_1_x", "status": "exploded"}]}', /events\.0\.status/],
-    ['a bad timestamp', '{"events": [{"providerMessageId": "sbx_n_1_x", "status": "read", "timestamp": "yesterday"}]}', /events\.0\.timestamp/],
+    [
+      'an unknown status',
+      '{"events": [{"providerMessageId": "sbx_n_1_x", "status": "exploded"}]}',
+      /events\.0\.status/,
+    ],
+    [
+      'a bad timestamp',
+      '{"events": [{"providerMessageId": "sbx_n_1_x", "status": "read", "timestamp": "yesterday"}]}',
+      /events\.0\.timestamp/,
+    ],
     ['a string instead of an object', '"delivered"', /body|expected object/],
   ];
 
@@ -370,7 +505,9 @@ describe('Twilio StatusCallback', () => {
     expect(sent.headers.get('content-type')).toMatch(/^text\/xml/);
     expect(await sent.text()).toContain('<Response></Response>');
     for (const status of ['delivered', 'delivered', 'failed', 'read', 'delivered']) {
-      expect((await postTwilio(callback(sid, status, status === 'failed' ? { ErrorCode: '30003' } : {}))).status).toBe(200);
+      expect((await postTwilio(callback(sid, status, status === 'failed' ? { ErrorCode: '30003' } : {}))).status).toBe(
+        200,
+      );
     }
     const after = await load(m.messageId);
     expect(after.status).toBe('READ');
@@ -389,7 +526,9 @@ describe('Twilio StatusCallback', () => {
 
   it('the URL Twilio signs includes the query string', async () => {
     const m = await sentSms();
-    const res = await postTwilio(callback(m.providerMessageId!, 'delivered'), { path: '/webhooks/twilio?source=dlr&n=1' });
+    const res = await postTwilio(callback(m.providerMessageId!, 'delivered'), {
+      path: '/webhooks/twilio?source=dlr&n=1',
+    });
     expect(res.status).toBe(200);
     expect((await load(m.messageId)).status).toBe('DELIVERED');
   });
@@ -401,7 +540,10 @@ describe('Twilio StatusCallback', () => {
     const r = await sdk.SendSms({ input: { to: '+14155550111', text: 'fast callback' } });
     if (r.sendSms.__typename !== 'Message') throw new Error(JSON.stringify(r.sendSms));
     const id = r.sendSms.messageId;
-    const m = await eventually(() => load(id), (x) => x.status === 'DELIVERED');
+    const m = await eventually(
+      () => load(id),
+      (x) => x.status === 'DELIVERED',
+    );
     expect(m.providerMessageId).toBe(sid);
     expect(statusesOf(m)).toEqual(['QUEUED', 'SENDING', 'SENT', 'DELIVERED']);
     expect(reportsOf(m)).toEqual(['DELIVERED']);
@@ -428,10 +570,28 @@ describe('Twilio StatusCallback', () => {
     const forged: Array<[string, (params: Record<string, string>) => Parameters<typeof postTwilio>[1]]> = [
       ['no signature', () => ({ signature: null })],
       ['signed with another auth token', (p) => ({ signature: twilioSign(TWILIO_CALLBACK, p, 'f'.repeat(32)) })],
-      ['signed over the address Herald listens on, not the public URL', () => ({ signedUrl: `${h.url}/webhooks/twilio` })],
-      ['signed over the public URL without its path prefix', () => ({ signedUrl: 'https://hooks.example.com/webhooks/twilio' })],
-      ['a parameter changed after signing', (p) => ({ signature: twilioSign(TWILIO_CALLBACK, p), body: new URLSearchParams({ ...p, MessageStatus: 'read' }).toString() })],
-      ['a parameter added after signing', (p) => ({ signature: twilioSign(TWILIO_CALLBACK, p), body: `${new URLSearchParams(p).toString()}&ErrorCode=30007` })],
+      [
+        'signed over the address Herald listens on, not the public URL',
+        () => ({ signedUrl: `${h.url}/webhooks/twilio` }),
+      ],
+      [
+        'signed over the public URL without its path prefix',
+        () => ({ signedUrl: 'https://hooks.example.com/webhooks/twilio' }),
+      ],
+      [
+        'a parameter changed after signing',
+        (p) => ({
+          signature: twilioSign(TWILIO_CALLBACK, p),
+          body: new URLSearchParams({ ...p, MessageStatus: 'read' }).toString(),
+        }),
+      ],
+      [
+        'a parameter added after signing',
+        (p) => ({
+          signature: twilioSign(TWILIO_CALLBACK, p),
+          body: `${new URLSearchParams(p).toString()}&ErrorCode=30007`,
+        }),
+      ],
       ['a signature of the wrong length', () => ({ signature: 'abc=' })],
     ];
 
@@ -446,13 +606,22 @@ describe('Twilio StatusCallback', () => {
 
     it('nothing is kept for later either: a forged report for an id not stored yet is never applied', async () => {
       const sid = `SM${'f'.repeat(32)}`;
-      expect((await postTwilio(callback(sid, 'delivered'), { signature: twilioSign(TWILIO_CALLBACK, callback(sid, 'delivered'), 'a'.repeat(32)) })).status).toBe(401);
+      expect(
+        (
+          await postTwilio(callback(sid, 'delivered'), {
+            signature: twilioSign(TWILIO_CALLBACK, callback(sid, 'delivered'), 'a'.repeat(32)),
+          })
+        ).status,
+      ).toBe(401);
       fake.script({ to: '+14155550122', sid, times: 1 });
       const r = await sdk.SendSms({ input: { to: '+14155550122', text: 'no forged callback' } });
       if (r.sendSms.__typename !== 'Message') throw new Error(JSON.stringify(r.sendSms));
       const id = r.sendSms.messageId;
       // A parked report is applied in the transaction that records the sid: SENT is final here.
-      const sent = await eventually(() => load(id), (x) => x.status !== 'QUEUED' && x.status !== 'SENDING');
+      const sent = await eventually(
+        () => load(id),
+        (x) => x.status !== 'QUEUED' && x.status !== 'SENDING',
+      );
       expect(sent.status).toBe('SENT');
       expect(sent.providerMessageId).toBe(sid);
       expect(reportsOf(sent)).toEqual([]);
@@ -462,7 +631,13 @@ describe('Twilio StatusCallback', () => {
   it("agrees with Twilio's documented signature example", async () => {
     const p = createTwilioProvider({ accountSid: 'AC00000000000000000000000000000000', authToken: '12345' });
     try {
-      const params = { CallSid: 'CA1234567890ABCDE', Caller: '+14158675310', Digits: '1234', From: '+14158675310', To: '+18005551212' };
+      const params = {
+        CallSid: 'CA1234567890ABCDE',
+        Caller: '+14158675310',
+        Digits: '1234',
+        From: '+14158675310',
+        To: '+18005551212',
+      };
       const request = (signature: string, body = new URLSearchParams(params).toString()) => ({
         method: 'POST',
         publicUrl: 'https://mycompany.com/myapp.php?foo=1&bar=2',
@@ -471,7 +646,11 @@ describe('Twilio StatusCallback', () => {
         receivedAt: new Date(),
       });
       expect(p.webhook!.verify(request('GvWf1cFY/Q7PnoempGyD5oXAezc='))).toEqual({ ok: true });
-      expect(p.webhook!.verify(request('GvWf1cFY/Q7PnoempGyD5oXAezc=', new URLSearchParams({ ...params, Digits: '1235' }).toString())).ok).toBe(false);
+      expect(
+        p.webhook!.verify(
+          request('GvWf1cFY/Q7PnoempGyD5oXAezc=', new URLSearchParams({ ...params, Digits: '1235' }).toString()),
+        ).ok,
+      ).toBe(false);
     } finally {
       await p.stop?.();
     }
@@ -482,7 +661,11 @@ describe('an API-only process (HERALD_WORKERS=0)', () => {
   it('ingests reports without a dispatcher; the sandbox webhook is off without a secret', async () => {
     const api = await startHerald(twilioEnv(), { now: clock.now });
     try {
-      const sandbox = await fetch(`${api.url}/webhooks/sandbox`, { method: 'POST', headers: { 'herald-sandbox-signature': 't=1,v1=00' }, body: '{}' });
+      const sandbox = await fetch(`${api.url}/webhooks/sandbox`, {
+        method: 'POST',
+        headers: { 'herald-sandbox-signature': 't=1,v1=00' },
+        body: '{}',
+      });
       expect(sandbox.status).toBe(404);
       const params = callback(`SM${'1'.repeat(32)}`, 'delivered');
       const post = (signature: string) =>

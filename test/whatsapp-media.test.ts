@@ -33,7 +33,12 @@ describe('WhatsApp template with an image header, by mediaId', () => {
     const upload = await fetch(`${h.url}/api/media/upload`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', apikey: h.adminKey },
-      body: JSON.stringify({ mediaType: 'image', data: png().toString('base64'), filename: 'offer.png', caption: 'Spring offer' }),
+      body: JSON.stringify({
+        mediaType: 'image',
+        data: png().toString('base64'),
+        filename: 'offer.png',
+        caption: 'Spring offer',
+      }),
     });
     expect(upload.status).toBe(200);
     const { mediaId } = (await upload.json()) as { mediaId: string };
@@ -44,7 +49,13 @@ describe('WhatsApp template with an image header, by mediaId', () => {
       const sent = await Promise.all(
         Array.from({ length: Math.min(25, 101 - batch) }, (_, i) =>
           sdk.SendWhatsApp({
-            input: { to: `+9188000${String(10000 + batch + i)}`, templateName: 'promo_image', params: [`Customer ${batch + i}`], mediaType: 'IMAGE', mediaId },
+            input: {
+              to: `+9188000${String(10000 + batch + i)}`,
+              templateName: 'promo_image',
+              params: [`Customer ${batch + i}`],
+              mediaType: 'IMAGE',
+              mediaId,
+            },
           }),
         ),
       );
@@ -52,7 +63,11 @@ describe('WhatsApp template with an image header, by mediaId', () => {
     }
     expect(ids).not.toContain('refused');
 
-    await eventually(async () => fake.requests.filter((r) => r.wamid).length, (n) => n === 101, 30_000);
+    await eventually(
+      async () => fake.requests.filter((r) => r.wamid).length,
+      (n) => n === 101,
+      30_000,
+    );
     const uploads = fake.requests.filter((r) => r.mediaId);
     expect(uploads).toHaveLength(1);
     const whatsappMediaId = uploads[0]!.mediaId!;
@@ -61,7 +76,10 @@ describe('WhatsApp template with an image header, by mediaId', () => {
     const sends = fake.requests.filter((r) => r.wamid);
     for (const send of sends) {
       const template = (send.json as any).template;
-      expect(template.components[0]).toEqual({ type: 'header', parameters: [{ type: 'image', image: { id: whatsappMediaId } }] });
+      expect(template.components[0]).toEqual({
+        type: 'header',
+        parameters: [{ type: 'image', image: { id: whatsappMediaId } }],
+      });
     }
     // Herald keeps its own id on the message.
     const stored = await sdk.Message({ id: ids[0]! });

@@ -74,8 +74,12 @@ const template = (overrides: Partial<OutboundMessage> = {}): OutboundMessage => 
   ...overrides,
 });
 
-const send = (p: Provider, message = template(), timeoutMs = 5_000, signal = new AbortController().signal): Promise<SendResult> =>
-  p.send(message, { timeoutMs, signal });
+const send = (
+  p: Provider,
+  message = template(),
+  timeoutMs = 5_000,
+  signal = new AbortController().signal,
+): Promise<SendResult> => p.send(message, { timeoutMs, signal });
 
 const failure = (result: { ok: boolean }): SendFailure => {
   expect(result.ok).toBe(false);
@@ -113,22 +117,51 @@ describe('request shape', () => {
     });
     expect(req.status).toBe(200);
     expect(req.wamid).toMatch(/^wamid\.[A-Za-z0-9_-]{20,}$/);
-    expect(result).toMatchObject({ ok: true, providerMessageId: req.wamid, raw: { messaging_product: 'whatsapp', contacts: [{ wa_id: '14155550100' }] } });
+    expect(result).toMatchObject({
+      ok: true,
+      providerMessageId: req.wamid,
+      raw: { messaging_product: 'whatsapp', contacts: [{ wa_id: '14155550100' }] },
+    });
   });
 
   it('omits components when there are neither media nor parameters, and passes the language through', async () => {
-    const result = await send(provider(), template({ templateName: 'hello_world', templateLanguage: 'en_US', templateParams: [] }));
+    const result = await send(
+      provider(),
+      template({ templateName: 'hello_world', templateLanguage: 'en_US', templateParams: [] }),
+    );
     expect(result.ok).toBe(true);
     expect(fake.requests[0]!.json!.template).toEqual({ name: 'hello_world', language: { code: 'en_US' } });
   });
 
   it('puts header media by id, and by link when the media id is an http(s) URL', async () => {
     const p = provider();
-    const byId = await send(p, template({ templateName: 'invoice_ready', templateParams: ['INV-7'], mediaType: 'DOCUMENT', mediaId: '1037543291543636' }));
-    const image = await send(p, template({ templateName: 'promo_image', templateParams: [], mediaType: 'IMAGE', mediaId: 'https://cdn.example.com/a.png' }));
+    const byId = await send(
+      p,
+      template({
+        templateName: 'invoice_ready',
+        templateParams: ['INV-7'],
+        mediaType: 'DOCUMENT',
+        mediaId: '1037543291543636',
+      }),
+    );
+    const image = await send(
+      p,
+      template({
+        templateName: 'promo_image',
+        templateParams: [],
+        mediaType: 'IMAGE',
+        mediaId: 'https://cdn.example.com/a.png',
+      }),
+    );
     const video = await send(
       p,
-      template({ templateName: 'promo_video', templateLanguage: 'en_US', templateParams: ['50%'], mediaType: 'VIDEO', mediaId: 'HTTP://cdn.example.com/v.mp4' }),
+      template({
+        templateName: 'promo_video',
+        templateLanguage: 'en_US',
+        templateParams: ['50%'],
+        mediaType: 'VIDEO',
+        mediaId: 'HTTP://cdn.example.com/v.mp4',
+      }),
     );
     expect([byId.ok, image.ok, video.ok]).toEqual([true, true, true]);
     const components = fake.requests.map((r) => (r.json!.template as { components: unknown }).components);
@@ -147,30 +180,57 @@ describe('request shape', () => {
 
   it('refuses what cannot be a WhatsApp template send without calling Meta', async () => {
     const p = provider();
-    expect(failure(await send(p, template({ channel: 'SMS' })))).toMatchObject({ code: 'UNSUPPORTED_CHANNEL', retryable: false });
-    expect(failure(await send(p, template({ templateName: null })))).toMatchObject({ code: 'INVALID_MESSAGE', retryable: false });
-    expect(failure(await send(p, template({ mediaType: 'IMAGE', mediaId: null })))).toMatchObject({ code: 'INVALID_MESSAGE', retryable: false });
-    expect(failure(await send(p, template({ recipient: 'someone@example.com' })))).toMatchObject({ code: 'INVALID_RECIPIENT', retryable: false });
-    expect(failure(await send(p, template({ validUntil: new Date(Date.now() - 1000) })))).toMatchObject({ code: 'EXPIRED', retryable: false });
+    expect(failure(await send(p, template({ channel: 'SMS' })))).toMatchObject({
+      code: 'UNSUPPORTED_CHANNEL',
+      retryable: false,
+    });
+    expect(failure(await send(p, template({ templateName: null })))).toMatchObject({
+      code: 'INVALID_MESSAGE',
+      retryable: false,
+    });
+    expect(failure(await send(p, template({ mediaType: 'IMAGE', mediaId: null })))).toMatchObject({
+      code: 'INVALID_MESSAGE',
+      retryable: false,
+    });
+    expect(failure(await send(p, template({ recipient: 'someone@example.com' })))).toMatchObject({
+      code: 'INVALID_RECIPIENT',
+      retryable: false,
+    });
+    expect(failure(await send(p, template({ validUntil: new Date(Date.now() - 1000) })))).toMatchObject({
+      code: 'EXPIRED',
+      retryable: false,
+    });
     expect(fake.requests).toHaveLength(0);
   });
 
   it('reuses keep-alive connections under concurrency', async () => {
     const p = provider({ connections: 8 });
     const before = fake.connections();
-    const results = await Promise.all(Array.from({ length: 300 }, (_, i) => send(p, template({ templateParams: ['Ada', `#${i}`] }))));
+    const results = await Promise.all(
+      Array.from({ length: 300 }, (_, i) => send(p, template({ templateParams: ['Ada', `#${i}`] }))),
+    );
     expect(results.every((r) => r.ok)).toBe(true);
     expect(new Set(results.map((r) => r.ok && r.providerMessageId)).size).toBe(300);
     expect(fake.connections() - before).toBeLessThanOrEqual(8);
   });
 
   it('declares WhatsApp with header media and 80 messages/s per phone number', () => {
-    expect(provider().capabilities).toEqual({ channels: ['WHATSAPP'], media: ['IMAGE', 'VIDEO', 'DOCUMENT'], maxPerSecond: 80 });
+    expect(provider().capabilities).toEqual({
+      channels: ['WHATSAPP'],
+      media: ['IMAGE', 'VIDEO', 'DOCUMENT'],
+      maxPerSecond: 80,
+    });
   });
 });
 
 describe('error mapping', () => {
-  type Row = [name: string, setup: () => void, message: Partial<OutboundMessage>, expected: Partial<SendFailure>, text: RegExp];
+  type Row = [
+    name: string,
+    setup: () => void,
+    message: Partial<OutboundMessage>,
+    expected: Partial<SendFailure>,
+    text: RegExp,
+  ];
   const rows: Row[] = [
     [
       '130429 throughput: retryable, exponential backoff',
@@ -181,7 +241,13 @@ describe('error mapping', () => {
     ],
     [
       '131056 pair rate limit: retryable after ~6 s',
-      () => fake.script({ to: '14155550100', code: 131056, message: '(#131056) (Business Account, Consumer Account) pair rate limit hit', times: 1 }),
+      () =>
+        fake.script({
+          to: '14155550100',
+          code: 131056,
+          message: '(#131056) (Business Account, Consumer Account) pair rate limit hit',
+          times: 1,
+        }),
       {},
       { code: '131056', retryable: true, retryAfterMs: 6000 },
       /pair rate limit/,
@@ -195,7 +261,13 @@ describe('error mapping', () => {
     ],
     [
       '131047 outside the 24 h window: permanent',
-      () => fake.script({ code: 131047, message: '(#131047) Re-engagement message', details: 'Message failed to send because more than 24 hours have passed', times: 1 }),
+      () =>
+        fake.script({
+          code: 131047,
+          message: '(#131047) Re-engagement message',
+          details: 'Message failed to send because more than 24 hours have passed',
+          times: 1,
+        }),
       {},
       { code: '131047', retryable: false },
       /outside the customer service window\): Message failed to send because more than 24 hours have passed$/,
@@ -223,7 +295,12 @@ describe('error mapping', () => {
     ],
     [
       '131049 marketing cap: permanent, retry much later by hand',
-      () => fake.script({ code: 131049, message: '(#131049) This message was not delivered to maintain healthy ecosystem engagement.', times: 1 }),
+      () =>
+        fake.script({
+          code: 131049,
+          message: '(#131049) This message was not delivered to maintain healthy ecosystem engagement.',
+          times: 1,
+        }),
       {},
       { code: '131049', retryable: false },
       /marketing message limit\); retry it a day or more later/,
@@ -265,7 +342,14 @@ describe('error mapping', () => {
     ],
     [
       '429 with Retry-After: retryable after it',
-      () => fake.script({ status: 429, code: 4, message: '(#4) Application request limit reached', retryAfter: 3, times: 1 }),
+      () =>
+        fake.script({
+          status: 429,
+          code: 4,
+          message: '(#4) Application request limit reached',
+          retryAfter: 3,
+          times: 1,
+        }),
       {},
       { code: '4', retryable: true, retryAfterMs: 3000 },
       /call rate limit/,
@@ -285,20 +369,30 @@ describe('error mapping', () => {
   it('keeps the Graph error (with fbtrace_id) in raw for support cases', async () => {
     fake.script({ code: 131026, message: '(#131026) Message Undeliverable.', times: 1 });
     const result = failure(await send(provider()));
-    expect(result.raw).toMatchObject({ status: 400, body: { error: { code: 131026, type: 'OAuthException', fbtrace_id: expect.any(String) } } });
+    expect(result.raw).toMatchObject({
+      status: 400,
+      body: { error: { code: 131026, type: 'OAuthException', fbtrace_id: expect.any(String) } },
+    });
   });
 
   it('an invalid or expired token is permanent, clearly worded, and never leaks the token', async () => {
     const token = `EAAwrong${'x'.repeat(40)}`;
     const result = failure(await send(provider({ accessToken: token })));
     expect(result).toMatchObject({ code: '190', retryable: false });
-    expect(result.message).toBe('the access token is invalid or expired: Invalid OAuth access token - Cannot parse access token');
+    expect(result.message).toBe(
+      'the access token is invalid or expired: Invalid OAuth access token - Cannot parse access token',
+    );
     expect(fake.requests[0]!.status).toBe(401);
     expect(JSON.stringify(result)).not.toContain(token);
   });
 
   it('redacts the token even when the upstream echoes it', async () => {
-    fake.script({ code: 100, message: `(#100) bad token ${fake.accessToken}`, details: `Bearer ${fake.accessToken}`, times: 1 });
+    fake.script({
+      code: 100,
+      message: `(#100) bad token ${fake.accessToken}`,
+      details: `Bearer ${fake.accessToken}`,
+      times: 1,
+    });
     const result = failure(await send(provider()));
     expect(JSON.stringify(result)).not.toContain(fake.accessToken);
     expect(result.message).toContain('[redacted]');
@@ -311,7 +405,10 @@ describe('error mapping', () => {
     expect(performance.now() - started).toBeLessThan(1_000);
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
-    expect(failure(await send(provider(), template(), 5_000, controller.signal))).toMatchObject({ code: 'ABORTED', retryable: true });
+    expect(failure(await send(provider(), template(), 5_000, controller.signal))).toMatchObject({
+      code: 'ABORTED',
+      retryable: true,
+    });
   });
 
   it('network errors are retryable', async () => {
@@ -334,9 +431,18 @@ describe('error mapping', () => {
   });
 
   it('classifies by code first, then by HTTP status', () => {
-    expect(classifyWhatsAppError(190, 400)).toMatchObject({ retryable: false, text: 'the access token is invalid or expired' });
-    expect(classifyWhatsAppError(undefined, 401)).toMatchObject({ retryable: false, text: 'the access token is invalid or expired' });
-    expect(classifyWhatsAppError(230, 403)).toMatchObject({ retryable: false, text: expect.stringMatching(/permission/) });
+    expect(classifyWhatsAppError(190, 400)).toMatchObject({
+      retryable: false,
+      text: 'the access token is invalid or expired',
+    });
+    expect(classifyWhatsAppError(undefined, 401)).toMatchObject({
+      retryable: false,
+      text: 'the access token is invalid or expired',
+    });
+    expect(classifyWhatsAppError(230, 403)).toMatchObject({
+      retryable: false,
+      text: expect.stringMatching(/permission/),
+    });
     expect(classifyWhatsAppError(130429, 400)).toMatchObject({ retryable: true });
     expect(classifyWhatsAppError(131056, 400)).toMatchObject({ retryable: true, retryAfterMs: 6000 });
     expect(classifyWhatsAppError(99999, 503)).toMatchObject({ retryable: true });
@@ -346,7 +452,11 @@ describe('error mapping', () => {
 });
 
 describe('media upload', () => {
-  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(2048, 7), Buffer.from([0, 255, 13, 10])]);
+  const png = Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    Buffer.alloc(2048, 7),
+    Buffer.from([0, 255, 13, 10]),
+  ]);
 
   it('POSTs multipart file, type and messaging_product to /{phone-number-id}/media; the id is usable as a header', async () => {
     const p = provider();
@@ -357,40 +467,68 @@ describe('media upload', () => {
     expect(req.path).toBe(`/${fake.apiVersion}/${fake.phoneNumberId}/media`);
     expect(req.authorization).toBe(`Bearer ${fake.accessToken}`);
     expect(req.contentType).toMatch(/^multipart\/form-data; boundary=/);
-    expect(req.form).toEqual({ messaging_product: 'whatsapp', type: 'image/png', file: { filename: 'banner ü.png', type: 'image/png', size: png.length } });
+    expect(req.form).toEqual({
+      messaging_product: 'whatsapp',
+      type: 'image/png',
+      file: { filename: 'banner ü.png', type: 'image/png', size: png.length },
+    });
     const stored = fake.media.get(id)!;
     expect(stored.mimeType).toBe('image/png');
     expect(stored.filename).toBe('banner ü.png');
     expect(Buffer.compare(stored.bytes, png)).toBe(0);
 
-    const sent = await send(p, template({ templateName: 'promo_image', templateParams: [], mediaType: 'IMAGE', mediaId: id }));
+    const sent = await send(
+      p,
+      template({ templateName: 'promo_image', templateParams: [], mediaType: 'IMAGE', mediaId: id }),
+    );
     expect(sent.ok).toBe(true);
-    expect(fake.requests[1]!.json!.template).toMatchObject({ components: [{ type: 'header', parameters: [{ type: 'image', image: { id } }] }] });
+    expect(fake.requests[1]!.json!.template).toMatchObject({
+      components: [{ type: 'header', parameters: [{ type: 'image', image: { id } }] }],
+    });
   });
 
   it('refuses types and sizes WhatsApp does not take, before uploading', async () => {
     const p = provider();
-    expect(failure(await p.uploadMedia({ bytes: png, mimeType: 'image/gif', filename: 'a.gif' }))).toMatchObject({ code: 'MEDIA_TYPE_UNSUPPORTED', retryable: false });
-    const big = failure(await p.uploadMedia({ bytes: Buffer.alloc(5 * 1024 * 1024 + 1), mimeType: 'image/jpeg', filename: 'big.jpg' }));
+    expect(failure(await p.uploadMedia({ bytes: png, mimeType: 'image/gif', filename: 'a.gif' }))).toMatchObject({
+      code: 'MEDIA_TYPE_UNSUPPORTED',
+      retryable: false,
+    });
+    const big = failure(
+      await p.uploadMedia({ bytes: Buffer.alloc(5 * 1024 * 1024 + 1), mimeType: 'image/jpeg', filename: 'big.jpg' }),
+    );
     expect(big).toMatchObject({ code: 'MEDIA_TOO_LARGE', retryable: false });
     expect(big.message).toMatch(/up to 5 MB/);
-    expect(failure(await p.uploadMedia({ bytes: Buffer.alloc(0), mimeType: 'application/pdf', filename: 'x.pdf' }))).toMatchObject({ code: 'MEDIA_EMPTY' });
+    expect(
+      failure(await p.uploadMedia({ bytes: Buffer.alloc(0), mimeType: 'application/pdf', filename: 'x.pdf' })),
+    ).toMatchObject({ code: 'MEDIA_EMPTY' });
     expect(fake.requests).toHaveLength(0);
   });
 
   it('classifies upload failures like sends, without the token', async () => {
     fake.script({ endpoint: 'media', status: 503, code: 2, message: 'Service temporarily unavailable', times: 1 });
-    expect(failure(await provider().uploadMedia({ bytes: png, mimeType: 'image/png', filename: 'a.png' }))).toMatchObject({ code: '2', retryable: true });
+    expect(
+      failure(await provider().uploadMedia({ bytes: png, mimeType: 'image/png', filename: 'a.png' })),
+    ).toMatchObject({ code: '2', retryable: true });
     const token = `EAAwrong${'y'.repeat(40)}`;
-    const denied = failure(await provider({ accessToken: token }).uploadMedia({ bytes: png, mimeType: 'image/png', filename: 'a.png' }));
-    expect(denied).toMatchObject({ code: '190', retryable: false, message: expect.stringMatching(/^the access token is invalid or expired/) });
+    const denied = failure(
+      await provider({ accessToken: token }).uploadMedia({ bytes: png, mimeType: 'image/png', filename: 'a.png' }),
+    );
+    expect(denied).toMatchObject({
+      code: '190',
+      retryable: false,
+      message: expect.stringMatching(/^the access token is invalid or expired/),
+    });
     expect(JSON.stringify(denied)).not.toContain(token);
     expect(fake.media.size).toBe(0);
   });
 });
 
 describe('webhook (the adapter)', () => {
-  const inbound = (body: string, headers: Record<string, string> = {}, publicUrl = 'https://herald.example.com/webhooks/whatsapp-cloud'): InboundWebhook => ({
+  const inbound = (
+    body: string,
+    headers: Record<string, string> = {},
+    publicUrl = 'https://herald.example.com/webhooks/whatsapp-cloud',
+  ): InboundWebhook => ({
     method: 'POST',
     publicUrl,
     headers,
@@ -404,10 +542,18 @@ describe('webhook (the adapter)', () => {
     expect(hook().verify(inbound(body, headers))).toEqual({ ok: true });
     // Computed independently of both the fake and the adapter.
     const mine = `sha256=${createHmac('sha256', fake.appSecret).update(body).digest('hex')}`;
-    expect(hook().verify(inbound(body, { 'x-hub-signature-256': mine.toUpperCase().replace('SHA256=', 'sha256=') }))).toEqual({ ok: true });
+    expect(
+      hook().verify(inbound(body, { 'x-hub-signature-256': mine.toUpperCase().replace('SHA256=', 'sha256=') })),
+    ).toEqual({ ok: true });
     expect(hook().verify(inbound(body, {}))).toMatchObject({ ok: false, reason: /missing/ });
-    expect(hook().verify(inbound(body, { 'x-hub-signature-256': 'sha1=abc' }))).toMatchObject({ ok: false, reason: /sha256=/ });
-    expect(hook().verify(inbound(body, { 'x-hub-signature-256': fake.sign(body, 'another-secret') }))).toMatchObject({ ok: false, reason: /does not match/ });
+    expect(hook().verify(inbound(body, { 'x-hub-signature-256': 'sha1=abc' }))).toMatchObject({
+      ok: false,
+      reason: /sha256=/,
+    });
+    expect(hook().verify(inbound(body, { 'x-hub-signature-256': fake.sign(body, 'another-secret') }))).toMatchObject({
+      ok: false,
+      reason: /does not match/,
+    });
     expect(hook().verify(inbound(body.replace('delivered', 'read'), headers))).toMatchObject({ ok: false });
     // No app secret, no webhook at all (404): reports could not be authenticated.
     expect(provider({ appSecret: undefined }).webhook).toBeUndefined();
@@ -431,9 +577,33 @@ describe('webhook (the adapter)', () => {
     if (!parsed.ok) return;
     expect(parsed.inbound).toBeUndefined();
     expect(parsed.events.map(({ raw: _raw, ...e }) => e)).toEqual([
-      { provider: 'whatsapp-cloud', providerMessageId: 'wamid.S', status: 'SENT', occurredAt: new Date(1_700_000_000_999), errorCode: undefined, errorMessage: undefined, dedupeKey: 'whatsapp-cloud:wamid.S:sent' },
-      { provider: 'whatsapp-cloud', providerMessageId: 'wamid.S', status: 'DELIVERED', occurredAt: new Date(1_700_000_001_999), errorCode: undefined, errorMessage: undefined, dedupeKey: 'whatsapp-cloud:wamid.S:delivered' },
-      { provider: 'whatsapp-cloud', providerMessageId: 'wamid.S', status: 'READ', occurredAt: new Date(1_700_000_002_999), errorCode: undefined, errorMessage: undefined, dedupeKey: 'whatsapp-cloud:wamid.S:read' },
+      {
+        provider: 'whatsapp-cloud',
+        providerMessageId: 'wamid.S',
+        status: 'SENT',
+        occurredAt: new Date(1_700_000_000_999),
+        errorCode: undefined,
+        errorMessage: undefined,
+        dedupeKey: 'whatsapp-cloud:wamid.S:sent',
+      },
+      {
+        provider: 'whatsapp-cloud',
+        providerMessageId: 'wamid.S',
+        status: 'DELIVERED',
+        occurredAt: new Date(1_700_000_001_999),
+        errorCode: undefined,
+        errorMessage: undefined,
+        dedupeKey: 'whatsapp-cloud:wamid.S:delivered',
+      },
+      {
+        provider: 'whatsapp-cloud',
+        providerMessageId: 'wamid.S',
+        status: 'READ',
+        occurredAt: new Date(1_700_000_002_999),
+        errorCode: undefined,
+        errorMessage: undefined,
+        dedupeKey: 'whatsapp-cloud:wamid.S:read',
+      },
       {
         provider: 'whatsapp-cloud',
         providerMessageId: 'wamid.F',
@@ -447,19 +617,36 @@ describe('webhook (the adapter)', () => {
     expect(parsed.events[0]!.raw).toMatchObject({ id: 'wamid.S', status: 'sent', pricing: { category: 'utility' } });
     // Whole seconds from Meta: the latest moment of that second not after Herald received it.
     const at = (timestamp: number, received: string) =>
-      (hook().parse({ ...inbound(fake.statusNotification({ wamid: 'wamid.T', status: 'read', timestamp }).body), receivedAt: new Date(received) }) as {
-        events: Array<{ occurredAt: Date }>;
-      }).events[0]!.occurredAt.toISOString();
+      (
+        hook().parse({
+          ...inbound(fake.statusNotification({ wamid: 'wamid.T', status: 'read', timestamp }).body),
+          receivedAt: new Date(received),
+        }) as {
+          events: Array<{ occurredAt: Date }>;
+        }
+      ).events[0]!.occurredAt.toISOString();
     expect(at(1_700_000_000, '2023-11-14T22:13:20.250Z')).toBe('2023-11-14T22:13:20.250Z');
     expect(at(1_700_000_000, '2023-11-14T22:13:25.000Z')).toBe('2023-11-14T22:13:20.999Z');
     expect(at(1_700_000_000, '2023-11-14T22:13:19.000Z')).toBe('2023-11-14T22:13:20.000Z');
-    expect(['sent', 'delivered', 'read', 'failed', 'deleted', 'warning'].map(mapWhatsAppStatus)).toEqual(['SENT', 'DELIVERED', 'READ', 'FAILED', undefined, undefined]);
+    expect(['sent', 'delivered', 'read', 'failed', 'deleted', 'warning'].map(mapWhatsAppStatus)).toEqual([
+      'SENT',
+      'DELIVERED',
+      'READ',
+      'FAILED',
+      undefined,
+      undefined,
+    ]);
   });
 
   it('parses messages users sent (for opt-out handling) and reports no status for them', () => {
     const { body } = fake.inboundNotification([
       { from: '14155550100', text: 'STOP', id: 'wamid.IN1', timestamp: 1_700_000_010 },
-      { from: '14155550101', button: { text: 'Stop promotions', payload: 'OPT_OUT' }, id: 'wamid.IN2', contextId: 'wamid.OURS' },
+      {
+        from: '14155550101',
+        button: { text: 'Stop promotions', payload: 'OPT_OUT' },
+        id: 'wamid.IN2',
+        contextId: 'wamid.OURS',
+      },
     ]);
     const parsed = hook().parse(inbound(body));
     expect(parsed).toMatchObject({ ok: true, events: [] });
@@ -495,23 +682,43 @@ describe('webhook (the adapter)', () => {
   it("ignores other phone numbers' notifications, other fields and other objects; refuses what it cannot read", () => {
     const other = fake.statusNotification({ wamid: 'wamid.O', status: 'delivered' }, { phoneNumberId: '999999999' });
     expect(hook().parse(inbound(other.body))).toEqual({ ok: true, events: [] });
-    const template = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'message_template_status_update', value: { event: 'APPROVED' } }] }] });
+    const template = JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [{ id: '1', changes: [{ field: 'message_template_status_update', value: { event: 'APPROVED' } }] }],
+    });
     expect(hook().parse(inbound(template))).toEqual({ ok: true, events: [] });
     expect(hook().parse(inbound(JSON.stringify({ object: 'page', entry: [] })))).toEqual({ ok: true, events: [] });
 
     expect(hook().parse(inbound('{"object":'))).toMatchObject({ ok: false, reason: 'the body is not JSON' });
     expect(hook().parse(inbound('{"entry":[]}'))).toMatchObject({ ok: false, reason: /object/ });
-    const noId = JSON.stringify({ object: 'whatsapp_business_account', entry: [{ changes: [{ field: 'messages', value: { statuses: [{ status: 'read' }] } }] }] });
-    expect(hook().parse(inbound(noId))).toMatchObject({ ok: false, reason: /entry\.0\.changes\.0\.value\.statuses\.0\.id/ });
+    const noId = JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [{ changes: [{ field: 'messages', value: { statuses: [{ status: 'read' }] } }] }],
+    });
+    expect(hook().parse(inbound(noId))).toMatchObject({
+      ok: false,
+      reason: /entry\.0\.changes\.0\.value\.statuses\.0\.id/,
+    });
     const badTime = JSON.stringify({
       object: 'whatsapp_business_account',
-      entry: [{ changes: [{ field: 'messages', value: { statuses: [{ id: 'wamid.T', status: 'read', timestamp: 'yesterday' }] } }] }],
+      entry: [
+        {
+          changes: [
+            { field: 'messages', value: { statuses: [{ id: 'wamid.T', status: 'read', timestamp: 'yesterday' }] } },
+          ],
+        },
+      ],
     });
     expect(hook().parse(inbound(badTime))).toMatchObject({ ok: false, reason: /timestamp/ });
   });
 
   it('answers the verification handshake only with the verify token', () => {
-    const get = (query: string) => hook().handshake!({ ...inbound(''), method: 'GET', publicUrl: `https://herald.example.com/webhooks/whatsapp-cloud?${query}` });
+    const get = (query: string) =>
+      hook().handshake!({
+        ...inbound(''),
+        method: 'GET',
+        publicUrl: `https://herald.example.com/webhooks/whatsapp-cloud?${query}`,
+      });
     expect(get(`hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=1158201444`)).toEqual({
       status: 200,
       contentType: 'text/plain; charset=utf-8',
@@ -521,7 +728,13 @@ describe('webhook (the adapter)', () => {
     expect(get(`hub.mode=unsubscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=1`)).toBeNull();
     expect(get(`hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}`)).toBeNull();
     const noToken = provider({ verifyToken: undefined }).webhook!;
-    expect(noToken.handshake!({ ...inbound(''), method: 'GET', publicUrl: 'https://h.example.com/webhooks/whatsapp-cloud?hub.mode=subscribe&hub.verify_token=&hub.challenge=1' })).toBeNull();
+    expect(
+      noToken.handshake!({
+        ...inbound(''),
+        method: 'GET',
+        publicUrl: 'https://h.example.com/webhooks/whatsapp-cloud?hub.mode=subscribe&hub.verify_token=&hub.challenge=1',
+      }),
+    ).toBeNull();
   });
 });
 
@@ -586,7 +799,10 @@ describe('through Herald', () => {
       mediaType: 'DOCUMENT',
       mediaId: 'https://files.example.com/INV-1001.pdf',
     });
-    const sent = await eventually(() => load(id), (m) => m.status === 'SENT');
+    const sent = await eventually(
+      () => load(id),
+      (m) => m.status === 'SENT',
+    );
     expect(fake.requests).toHaveLength(1);
     const req = fake.requests[0]!;
     expect(req.path).toBe(`/${fake.apiVersion}/${fake.phoneNumberId}/messages`);
@@ -600,7 +816,10 @@ describe('through Herald', () => {
         name: 'invoice_ready',
         language: { code: 'en' },
         components: [
-          { type: 'header', parameters: [{ type: 'document', document: { link: 'https://files.example.com/INV-1001.pdf' } }] },
+          {
+            type: 'header',
+            parameters: [{ type: 'document', document: { link: 'https://files.example.com/INV-1001.pdf' } }],
+          },
           { type: 'body', parameters: [{ type: 'text', text: 'INV-1001' }] },
         ],
       },
@@ -619,7 +838,16 @@ describe('through Herald', () => {
 
     // Meta redelivers; then read arrives, and a late "sent" changes nothing.
     expect((await post(fake.statusNotification({ wamid: req.wamid!, status: 'delivered' }))).status).toBe(200);
-    expect((await post(fake.statusNotification([{ wamid: req.wamid!, status: 'read' }, { wamid: req.wamid!, status: 'sent', timestamp: 1 }]))).status).toBe(200);
+    expect(
+      (
+        await post(
+          fake.statusNotification([
+            { wamid: req.wamid!, status: 'read' },
+            { wamid: req.wamid!, status: 'sent', timestamp: 1 },
+          ]),
+        )
+      ).status,
+    ).toBe(200);
     const read = await load(id);
     expect(read.status).toBe('READ');
     expect(reportsOf(read).sort()).toEqual(['DELIVERED', 'READ', 'SENT']);
@@ -627,9 +855,16 @@ describe('through Herald', () => {
 
   it('a failed notification ends the message FAILED with the code and title', async () => {
     const id = await sendWhatsApp({ to: TO, templateName: 'hello_world', language: 'en_US' });
-    const m = await eventually(() => load(id), (x) => x.status === 'SENT');
+    const m = await eventually(
+      () => load(id),
+      (x) => x.status === 'SENT',
+    );
     const res = await post(
-      fake.statusNotification({ wamid: m.providerMessageId!, status: 'failed', errors: [{ code: 131026, title: 'Message undeliverable' }] }),
+      fake.statusNotification({
+        wamid: m.providerMessageId!,
+        status: 'failed',
+        errors: [{ code: 131026, title: 'Message undeliverable' }],
+      }),
     );
     expect(res.status).toBe(200);
     const failed = await load(id);
@@ -639,7 +874,10 @@ describe('through Herald', () => {
 
   it('a forged signature is a 401 and changes nothing', async () => {
     const id = await sendWhatsApp({ to: TO, templateName: 'hello_world', language: 'en_US' });
-    const m = await eventually(() => load(id), (x) => x.status === 'SENT');
+    const m = await eventually(
+      () => load(id),
+      (x) => x.status === 'SENT',
+    );
     const before = await load(id);
     const genuine = fake.statusNotification({ wamid: m.providerMessageId!, status: 'read' });
     const forged = [
@@ -660,7 +898,9 @@ describe('through Herald', () => {
 
   it('answers the GET verification handshake with the challenge, only for the verify token', async () => {
     const get = (token: string) =>
-      fetch(`${h.url}/webhooks/whatsapp-cloud?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(token)}&hub.challenge=1158201444`);
+      fetch(
+        `${h.url}/webhooks/whatsapp-cloud?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(token)}&hub.challenge=1158201444`,
+      );
     const ok = await get(VERIFY_TOKEN);
     expect(ok.status).toBe(200);
     expect(await ok.text()).toBe('1158201444');
@@ -671,8 +911,15 @@ describe('through Herald', () => {
 
   it('acknowledges messages users send, and changes no message', async () => {
     const id = await sendWhatsApp({ to: TO, templateName: 'hello_world', language: 'en_US' });
-    const m = await eventually(() => load(id), (x) => x.status === 'SENT');
-    const notification = fake.inboundNotification({ from: TO, text: 'STOP-PLEASE-do-not-log-me', contextId: m.providerMessageId! });
+    const m = await eventually(
+      () => load(id),
+      (x) => x.status === 'SENT',
+    );
+    const notification = fake.inboundNotification({
+      from: TO,
+      text: 'STOP-PLEASE-do-not-log-me',
+      contextId: m.providerMessageId!,
+    });
     const res = await post(notification);
     expect(res.status).toBe(200);
     expect((await post(notification)).status).toBe(200); // redelivered: recorded once
@@ -693,11 +940,16 @@ describe('through Herald', () => {
 
   it('a misconfigured token fails the message permanently, clearly, after exactly one attempt', async () => {
     const wrong = `EAAwrongtoken${'z'.repeat(60)}`;
-    const other = await startHerald(env({ WHATSAPP_ACCESS_TOKEN: wrong, HERALD_RETRY_BASE_MS: '10', HERALD_RETRY_CAP_MS: '20' }));
+    const other = await startHerald(
+      env({ WHATSAPP_ACCESS_TOKEN: wrong, HERALD_RETRY_BASE_MS: '10', HERALD_RETRY_CAP_MS: '20' }),
+    );
     try {
       const osdk = other.sdk();
       const id = await sendWhatsApp({ to: '+14155550123', templateName: 'hello_world', language: 'en_US' }, osdk);
-      const failed = await eventually(() => load(id, osdk), (x) => x.status === 'FAILED');
+      const failed = await eventually(
+        () => load(id, osdk),
+        (x) => x.status === 'FAILED',
+      );
       // Nothing else happens later: no retry storm.
       await new Promise((r) => setTimeout(r, 300));
       const after = await load(id, osdk);
@@ -736,11 +988,20 @@ describe('through Herald', () => {
 describe('configuration', () => {
   it('needs the token and the phone number id together; routes WhatsApp to whatsapp-cloud', async () => {
     const { loadConfig } = await import('../src/config.js');
-    expect(() => loadConfig({ WHATSAPP_ACCESS_TOKEN: 'EAAx' })).toThrow(/WHATSAPP_PHONE_NUMBER_ID: required with WHATSAPP_ACCESS_TOKEN/);
+    expect(() => loadConfig({ WHATSAPP_ACCESS_TOKEN: 'EAAx' })).toThrow(
+      /WHATSAPP_PHONE_NUMBER_ID: required with WHATSAPP_ACCESS_TOKEN/,
+    );
     expect(() => loadConfig({ WHATSAPP_PHONE_NUMBER_ID: '123' })).toThrow(/WHATSAPP_ACCESS_TOKEN: required/);
-    expect(() => loadConfig({ WHATSAPP_ACCESS_TOKEN: 'EAAx', WHATSAPP_PHONE_NUMBER_ID: '+14155550100' })).toThrow(/numeric id/);
+    expect(() => loadConfig({ WHATSAPP_ACCESS_TOKEN: 'EAAx', WHATSAPP_PHONE_NUMBER_ID: '+14155550100' })).toThrow(
+      /numeric id/,
+    );
     expect(() => loadConfig({ WHATSAPP_API_VERSION: '23' })).toThrow(/WHATSAPP_API_VERSION/);
-    const config = loadConfig({ WHATSAPP_ACCESS_TOKEN: 'EAAx', WHATSAPP_PHONE_NUMBER_ID: '123', HERALD_ROUTE_WHATSAPP: 'whatsapp-cloud', WHATSAPP_APP_SECRET: '' });
+    const config = loadConfig({
+      WHATSAPP_ACCESS_TOKEN: 'EAAx',
+      WHATSAPP_PHONE_NUMBER_ID: '123',
+      HERALD_ROUTE_WHATSAPP: 'whatsapp-cloud',
+      WHATSAPP_APP_SECRET: '',
+    });
     expect(config.providers.whatsappCloud).toEqual({
       accessToken: 'EAAx',
       phoneNumberId: '123',

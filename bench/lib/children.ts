@@ -27,7 +27,13 @@ process.on('exit', () => {
 });
 
 /** `node --import tsx <entry> ...args` in the Herald checkout (the pid is the program itself). */
-export function spawnTsx(opts: BenchOptions, entry: string, args: string[], env: NodeJS.ProcessEnv, ipc = false): Child {
+export function spawnTsx(
+  opts: BenchOptions,
+  entry: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ipc = false,
+): Child {
   const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
     cwd: opts.heraldDir,
     env,
@@ -70,13 +76,19 @@ export function spawnTsx(opts: BenchOptions, entry: string, args: string[], env:
  */
 export function heraldEnv(herald: HeraldProcess): Record<string, string> {
   const raw = readFileSync(`/proc/${herald.pid}/environ`, 'utf8');
-  return Object.fromEntries(raw.split('\0').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+  return Object.fromEntries(
+    raw
+      .split('\0')
+      .filter(Boolean)
+      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+  );
 }
 
 /** A client on Herald's own database (PostgreSQL only), for set-up reads and checks. */
 export function heraldSql(herald: HeraldProcess): postgres.Sql {
   const url = heraldEnv(herald).DATABASE_URL;
-  if (!url) throw new Error('this scenario reads Herald\'s database directly and needs PostgreSQL (unset BENCH_DB=pglite)');
+  if (!url)
+    throw new Error("this scenario reads Herald's database directly and needs PostgreSQL (unset BENCH_DB=pglite)");
   return postgres(url, { max: 2, onnotice: () => {} });
 }
 
@@ -89,7 +101,12 @@ export type FakeTwilioProcess = Child & { url: string; accountSid: string; authT
 
 /** test/support/fake-twilio.ts as its own process; `record: false` keeps no request log. */
 export async function startFakeTwilio(opts: BenchOptions, record: boolean): Promise<FakeTwilioProcess> {
-  const child = spawnTsx(opts, 'test/support/fake-twilio.ts', ['--port', '0', ...(record ? [] : ['--no-record'])], process.env);
+  const child = spawnTsx(
+    opts,
+    'test/support/fake-twilio.ts',
+    ['--port', '0', ...(record ? [] : ['--no-record'])],
+    process.env,
+  );
   const ready = JSON.parse(await child.firstLine) as { url: string; accountSid: string; authToken: string };
   return { ...child, ...ready };
 }
@@ -104,9 +121,13 @@ function machineTicks(): { total: number; idle: number } {
  * CPU use from now until `read()`: of the named processes and of PostgreSQL (all its processes),
  * as fractions of one core, and of the whole machine as a fraction of all its cores.
  */
-export function cpuMeter(pids: Record<string, number>): { read(): { machine: number; each: Record<string, number>; text: string } } {
+export function cpuMeter(pids: Record<string, number>): {
+  read(): { machine: number; each: Record<string, number>; text: string };
+} {
   const sample = () => {
-    const each: Record<string, number> = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid) ?? NaN]));
+    const each: Record<string, number> = Object.fromEntries(
+      Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid) ?? NaN]),
+    );
     each.PostgreSQL = postgresCpuSeconds();
     return { at: performance.now(), machine: machineTicks(), each };
   };
@@ -116,13 +137,17 @@ export function cpuMeter(pids: Record<string, number>): { read(): { machine: num
       const end = sample();
       const seconds = (end.at - start.at) / 1000;
       const machine = 1 - (end.machine.idle - start.machine.idle) / (end.machine.total - start.machine.total);
-      const each = Object.fromEntries(Object.entries(end.each).map(([name, v]) => [name, (v - start.each[name]!) / seconds]));
+      const each = Object.fromEntries(
+        Object.entries(end.each).map(([name, v]) => [name, (v - start.each[name]!) / seconds]),
+      );
       // Whatever the named processes and PostgreSQL do not account for: other processes on the
       // machine (a test suite running meanwhile skews the figures) and kernel work.
       const other = machine * cpus().length - Object.values(each).reduce((a, b) => a + b, 0);
       const text =
         `CPU: machine ${Math.round(machine * 100)}% of ${cpus().length} cores; ` +
-        [...Object.entries(each), ['everything else', other] as const].map(([name, v]) => `${name} ${Math.round(v * 100)}%`).join(', ') +
+        [...Object.entries(each), ['everything else', other] as const]
+          .map(([name, v]) => `${name} ${Math.round(v * 100)}%`)
+          .join(', ') +
         ' (of one core)';
       return { machine, each, text };
     },

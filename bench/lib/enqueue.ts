@@ -7,7 +7,13 @@ import type { HeraldProcess } from './server.js';
 export const benchPhone = (seq: number) => `+9188000${String(seq % 100_000).padStart(5, '0')}`;
 
 /** Accepts `count` SMS (recipients numbered from `first`); resolves with the seconds it took. */
-export async function enqueueSms(herald: HeraldProcess, count: number, text: string, first = 0, concurrency = 8): Promise<number> {
+export async function enqueueSms(
+  herald: HeraldProcess,
+  count: number,
+  text: string,
+  first = 0,
+  concurrency = 8,
+): Promise<number> {
   const pool = new Pool(herald.url, { connections: concurrency });
   const started = performance.now();
   let next = 0;

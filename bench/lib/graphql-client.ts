@@ -1,6 +1,9 @@
 import { Pool } from 'undici';
 
-export type GraphQLResponse = { status: number; body: { data?: Record<string, unknown> | null; errors?: unknown[] } | undefined };
+export type GraphQLResponse = {
+  status: number;
+  body: { data?: Record<string, unknown> | null; errors?: unknown[] } | undefined;
+};
 
 /**
  * Raw JSON-over-POST GraphQL client on a keep-alive undici pool, one connection per concurrent
@@ -18,7 +21,11 @@ export class GraphQLClient {
       headersTimeout: 30_000,
       bodyTimeout: 30_000,
     });
-    this.headers = { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${apiKey}` };
+    this.headers = {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      authorization: `Bearer ${apiKey}`,
+    };
   }
 
   async post(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse> {

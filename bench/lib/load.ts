@@ -63,7 +63,9 @@ export async function runLoad(opts: LoadOptions, attempt: Attempt): Promise<Load
     };
   };
   const readings: Reading[] = [];
-  const timers = [opts.warmupMs, opts.warmupMs + opts.durationMs].map((ms) => setTimeout(() => readings.push(read()), ms));
+  const timers = [opts.warmupMs, opts.warmupMs + opts.durationMs].map((ms) =>
+    setTimeout(() => readings.push(read()), ms),
+  );
 
   async function client(): Promise<void> {
     for (;;) {

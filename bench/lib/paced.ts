@@ -33,5 +33,11 @@ export async function paced(
 /** Nearest-rank percentiles of unsorted numbers. */
 export function summarize(values: number[]): { n: number; p50: number; p99: number; max: number; min: number } {
   const s = Float64Array.from(values).sort();
-  return { n: s.length, p50: percentile(s, 50), p99: percentile(s, 99), max: percentile(s, 100), min: percentile(s, 0) };
+  return {
+    n: s.length,
+    p50: percentile(s, 50),
+    p99: percentile(s, 99),
+    max: percentile(s, 100),
+    min: percentile(s, 0),
+  };
 }

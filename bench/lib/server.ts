@@ -40,7 +40,12 @@ function exitOf(child: ChildProcess): Promise<void> {
   });
 }
 
-async function waitForHealth(url: string, child: ChildProcess, output: () => string, timeoutMs = 60_000): Promise<void> {
+async function waitForHealth(
+  url: string,
+  child: ChildProcess,
+  output: () => string,
+  timeoutMs = 60_000,
+): Promise<void> {
   let exited = false;
   void exitOf(child).then(() => (exited = true));
   const deadline = Date.now() + timeoutMs;

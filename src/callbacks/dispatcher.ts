@@ -95,7 +95,10 @@ export class CallbackDispatcher {
   async stop(graceMs: number): Promise<void> {
     this.stopping = true;
     this.wake();
-    const abortLater = setTimeout(() => this.abortPosts.abort(new Error('Herald shut down during the attempt')), graceMs);
+    const abortLater = setTimeout(
+      () => this.abortPosts.abort(new Error('Herald shut down during the attempt')),
+      graceMs,
+    );
     await Promise.allSettled(this.pipelines);
     clearTimeout(abortLater);
     await this.agent.close().catch(() => {});
@@ -196,7 +199,12 @@ export class CallbackDispatcher {
     // A tenant's first per-message callback creates its signing secret.
     const unsigned = claimed.filter((d) => d.secret === null);
     if (unsigned.length > 0) {
-      const secrets = await tenantCallbackSecrets(this.deps.db, this.deps.secrets, [...new Set(unsigned.map((d) => d.tenantId))], now);
+      const secrets = await tenantCallbackSecrets(
+        this.deps.db,
+        this.deps.secrets,
+        [...new Set(unsigned.map((d) => d.tenantId))],
+        now,
+      );
       for (const d of unsigned) d.secret = secrets.get(d.tenantId) ?? null;
     }
     return claimed;
@@ -213,7 +221,10 @@ export class CallbackDispatcher {
       secret = openSecret(this.deps.secrets, d.secret ?? '');
     } catch {
       // Herald's own fault: sealed with another key (HERALD_ENCRYPTION_KEY differs between processes?).
-      this.deps.log.error({ deliveryId: d.id }, 'a callback signing secret cannot be unsealed; check HERALD_ENCRYPTION_KEY');
+      this.deps.log.error(
+        { deliveryId: d.id },
+        'a callback signing secret cannot be unsealed; check HERALD_ENCRYPTION_KEY',
+      );
       const error = "the signing secret cannot be unsealed with this process's HERALD_ENCRYPTION_KEY";
       return { ...base, ok: false, statusCode: null, latencyMs: 0, error, retryAfterMs: 0 };
     }
@@ -243,7 +254,14 @@ export class CallbackDispatcher {
         retryAfterMs: ok ? 0 : (parseRetryAfter(res.headers['retry-after']) ?? 0),
       };
     } catch (err) {
-      return { ...base, ok: false, statusCode: null, latencyMs: Math.round(performance.now() - started), error: describe(err), retryAfterMs: 0 };
+      return {
+        ...base,
+        ok: false,
+        statusCode: null,
+        latencyMs: Math.round(performance.now() - started),
+        error: describe(err),
+        retryAfterMs: 0,
+      };
     }
   }
 
@@ -257,7 +275,12 @@ export class CallbackDispatcher {
     const { retry, maxAgeMs } = this.deps.config;
     const rows = attempts.map((a, i) => {
       const d = claimed[i]!;
-      const delay = retryDelayMs({ ...retry, maxAttempts: Infinity }, d.attempt, Math.min(a.retryAfterMs, retry.capMs), this.deps.random);
+      const delay = retryDelayMs(
+        { ...retry, maxAttempts: Infinity },
+        d.attempt,
+        Math.min(a.retryAfterMs, retry.capMs),
+        this.deps.random,
+      );
       const nextAt = now.getTime() + delay;
       const giveUp = !a.ok && nextAt >= d.createdAt.getTime() + maxAgeMs;
       return {

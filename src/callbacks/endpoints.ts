@@ -30,7 +30,10 @@ const { secret: _secret, ...shown } = getTableColumns(webhookEndpoints);
 export async function checkUrl(outbound: OutboundGuard, value: string, field = 'url'): Promise<string> {
   const parsed = parseOutboundUrl(value, field);
   if (parsed.username || parsed.password) {
-    throw new ValidationError(field, `${field} must not carry credentials; receivers authenticate Herald by the Herald-Signature header`);
+    throw new ValidationError(
+      field,
+      `${field} must not carry credentials; receivers authenticate Herald by the Herald-Signature header`,
+    );
   }
   const why = await outbound.refusal(parsed.hostname);
   if (why) throw destinationRefused(field, why);
@@ -132,7 +135,11 @@ export function listEndpoints(db: Db, tenantId: string): Promise<WebhookEndpoint
 }
 
 /** Loads endpoints by id, only the tenant's; unknown or foreign ids yield undefined. */
-export async function getEndpoints(db: Db, tenantId: string, ids: readonly string[]): Promise<(WebhookEndpoint | undefined)[]> {
+export async function getEndpoints(
+  db: Db,
+  tenantId: string,
+  ids: readonly string[],
+): Promise<(WebhookEndpoint | undefined)[]> {
   const valid = ids.filter(isUuid);
   if (valid.length === 0) return ids.map(() => undefined);
   const rows = await db
@@ -147,7 +154,12 @@ export async function getEndpoints(db: Db, tenantId: string, ids: readonly strin
  * A new secret for the callbacks sent to messages' own callbackUrl, returned this once. It
  * replaces the previous one at once, retries included.
  */
-export async function rotateCallbackSecret(db: Db, box: SecretBox, tenantId: string, now: Date): Promise<{ secret: string; createdAt: Date }> {
+export async function rotateCallbackSecret(
+  db: Db,
+  box: SecretBox,
+  tenantId: string,
+  now: Date,
+): Promise<{ secret: string; createdAt: Date }> {
   const secret = generateSecret();
   const sealed = box.seal(secret);
   await carryingSecret(() =>
@@ -164,7 +176,12 @@ export async function rotateCallbackSecret(db: Db, box: SecretBox, tenantId: str
  * have none yet (a tenant's first callbackUrl), so every callback is signed. The dispatcher's
  * only use.
  */
-export async function tenantCallbackSecrets(db: Db, box: SecretBox, tenantIds: string[], now: Date): Promise<Map<string, string>> {
+export async function tenantCallbackSecrets(
+  db: Db,
+  box: SecretBox,
+  tenantIds: string[],
+  now: Date,
+): Promise<Map<string, string>> {
   await carryingSecret(() =>
     db
       .insert(callbackSecrets)

@@ -17,7 +17,11 @@ export type CallbackDeliveryStatus = (typeof CALLBACK_DELIVERY_STATUSES)[number]
 const MAX_DELIVERIES = 100;
 
 /** Each message's deliveries, in event order. */
-export async function deliveriesForMessages(db: Db, tenantId: string, messageIds: readonly string[]): Promise<CallbackDeliveryRow[][]> {
+export async function deliveriesForMessages(
+  db: Db,
+  tenantId: string,
+  messageIds: readonly string[],
+): Promise<CallbackDeliveryRow[][]> {
   const rows = await db
     .select()
     .from(callbackDeliveries)
@@ -77,7 +81,11 @@ export async function deliveriesForEndpoints(
 }
 
 /** Each delivery's attempts, oldest first; deliveries of other tenants have none. */
-export async function attemptsForDeliveries(db: Db, tenantId: string, deliveryIds: readonly number[]): Promise<CallbackAttemptRow[][]> {
+export async function attemptsForDeliveries(
+  db: Db,
+  tenantId: string,
+  deliveryIds: readonly number[],
+): Promise<CallbackAttemptRow[][]> {
   const rows = await db
     .select({
       deliveryId: callbackAttempts.deliveryId,

@@ -99,13 +99,9 @@ export const messages = pgTable(
   },
   (t) => [
     // Dispatcher claim: due messages still waiting to be sent.
-    index('messages_due_idx')
-      .on(t.nextAttemptAt)
-      .where(sql`${t.status} in ('QUEUED', 'SCHEDULED')`),
+    index('messages_due_idx').on(t.nextAttemptAt).where(sql`${t.status} in ('QUEUED', 'SCHEDULED')`),
     // Lease recovery: sends whose worker vanished.
-    index('messages_lease_idx')
-      .on(t.lockedUntil)
-      .where(sql`${t.status} = 'SENDING'`),
+    index('messages_lease_idx').on(t.lockedUntil).where(sql`${t.status} = 'SENDING'`),
     // Tenant listing, newest first, keyset on (created_at, id).
     index('messages_tenant_created_idx').on(t.tenantId, t.createdAt.desc(), t.id.desc()),
     index('messages_tenant_recipient_idx').on(t.tenantId, t.recipient),
@@ -241,9 +237,7 @@ export const callbackDeliveries = pgTable(
   },
   (t) => [
     // Claim: pending deliveries by due time.
-    index('callback_deliveries_due_idx')
-      .on(t.nextAttemptAt)
-      .where(sql`${t.status} = 'pending'`),
+    index('callback_deliveries_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
     // Per message: listing, and "is an earlier event still undelivered" for ordering.
     index('callback_deliveries_message_idx').on(t.messageId, t.id),
     // Per endpoint listing, newest first.
@@ -289,7 +283,10 @@ export const media = pgTable(
     sourceUrl: text('source_url'),
     createdAt: ts('created_at').notNull(),
   },
-  (t) => [uniqueIndex('media_tenant_sha_idx').on(t.tenantId, t.sha256), index('media_tenant_created_idx').on(t.tenantId, t.createdAt.desc(), t.id.desc())],
+  (t) => [
+    uniqueIndex('media_tenant_sha_idx').on(t.tenantId, t.sha256),
+    index('media_tenant_created_idx').on(t.tenantId, t.createdAt.desc(), t.id.desc()),
+  ],
 );
 
 /** A provider's own id for a media item (WhatsApp media ids), reused until it expires. */
@@ -403,7 +400,10 @@ export const inboundMessages = pgTable(
     occurredAt: ts('occurred_at').notNull(),
     receivedAt: ts('received_at').notNull(),
   },
-  (t) => [uniqueIndex('inbound_messages_dedupe_idx').on(t.dedupeKey), index('inbound_messages_tenant_idx').on(t.tenantId, t.receivedAt.desc())],
+  (t) => [
+    uniqueIndex('inbound_messages_dedupe_idx').on(t.dedupeKey),
+    index('inbound_messages_tenant_idx').on(t.tenantId, t.receivedAt.desc()),
+  ],
 );
 
 export type TenantRow = typeof tenants.$inferSelect;

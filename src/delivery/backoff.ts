@@ -4,7 +4,12 @@
 
 export type RetryPolicy = { baseMs: number; capMs: number; maxAttempts: number };
 
-export function retryDelayMs(policy: RetryPolicy, attempt: number, retryAfterMs = 0, random: () => number = Math.random): number {
+export function retryDelayMs(
+  policy: RetryPolicy,
+  attempt: number,
+  retryAfterMs = 0,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.max(retryAfterMs, Math.floor(random() * ceiling));
 }

@@ -75,7 +75,8 @@ export class Dispatcher {
   private timers: NodeJS.Timeout[] = [];
   private unlisten: (() => Promise<void>) | undefined;
   private flushingReports = false;
-  private reportQueue: Array<{ events: ProviderStatusEvent[]; resolve: () => void; reject: (err: unknown) => void }> = [];
+  private reportQueue: Array<{ events: ProviderStatusEvent[]; resolve: () => void; reject: (err: unknown) => void }> =
+    [];
 
   private readonly recorder: Coalescer<Outcome>;
 
@@ -210,7 +211,10 @@ export class Dispatcher {
         errorMessage: m.status === 'EXPIRED' ? EXPIRED_MESSAGE : null,
         occurredAt: now,
       }));
-      await appendStatusEvents(tx, changes, now, (c) => ({ attempt: byId.get(c.messageId)?.attempts, worker: this.deps.workerId }));
+      await appendStatusEvents(tx, changes, now, (c) => ({
+        attempt: byId.get(c.messageId)?.attempts,
+        worker: this.deps.workerId,
+      }));
       return { rows: claimed.filter((m) => m.status === 'SENDING').map(({ previous: _, ...row }) => row), changes };
     });
     this.publish(changes);
@@ -230,11 +234,17 @@ export class Dispatcher {
   }
 
   private async sendOne(row: MessageRow): Promise<Outcome> {
-    const { provider } = await this.deps.providers.route(row.tenantId, row.channel, row.fallbackStep, Boolean(row.channelOptions.fallbackFrom));
+    const { provider } = await this.deps.providers.route(
+      row.tenantId,
+      row.channel,
+      row.fallbackStep,
+      Boolean(row.channelOptions.fallbackFrom),
+    );
     const startedAt = Date.now();
     // Waiting for the rate limit must end well before the lease does, or another worker could
     // claim the message while we still hold it.
-    const leaseLeft = (row.lockedUntil?.getTime() ?? 0) - this.deps.now().getTime() - this.deps.config.sendTimeoutMs - 1000;
+    const leaseLeft =
+      (row.lockedUntil?.getTime() ?? 0) - this.deps.now().getTime() - this.deps.config.sendTimeoutMs - 1000;
     const waitSignal = AbortSignal.any([this.releaseWaiting.signal, AbortSignal.timeout(Math.max(0, leaseLeft))]);
     try {
       await this.deps.limiter.acquire(this.rateKey(provider, row), this.rateFor(provider, row), waitSignal);
@@ -272,9 +282,16 @@ export class Dispatcher {
       );
     } catch (err) {
       // Adapters classify their own errors; anything that escapes is treated as transient.
-      result = { ok: false, code: 'PROVIDER_ERROR', message: err instanceof Error ? err.message : String(err), retryable: true };
+      result = {
+        ok: false,
+        code: 'PROVIDER_ERROR',
+        message: err instanceof Error ? err.message : String(err),
+        retryable: true,
+      };
     }
-    return result.ok ? { kind: 'sent', row, provider, startedAt, result } : { kind: 'failed', row, provider, startedAt, result };
+    return result.ok
+      ? { kind: 'sent', row, provider, startedAt, result }
+      : { kind: 'failed', row, provider, startedAt, result };
   }
 
   /**
@@ -282,9 +299,14 @@ export class Dispatcher {
    * keeps media (WhatsApp Cloud API), uploaded once and reused until it expires; links and
    * providers without a media store get the message's id as it is.
    */
-  private async providerMedia(row: MessageRow, provider: Provider, signal: AbortSignal): Promise<{ ok: true; mediaId: string | null } | SendFailure> {
+  private async providerMedia(
+    row: MessageRow,
+    provider: Provider,
+    signal: AbortSignal,
+  ): Promise<{ ok: true; mediaId: string | null } | SendFailure> {
     const upload = provider.uploadMedia?.bind(provider);
-    if (!row.mediaId || row.mediaType === 'NONE' || !upload || isMediaLink(row.mediaId)) return { ok: true, mediaId: row.mediaId };
+    if (!row.mediaId || row.mediaType === 'NONE' || !upload || isMediaLink(row.mediaId))
+      return { ok: true, mediaId: row.mediaId };
     let failure: SendFailure | undefined;
     try {
       const mediaId = await providerMediaId(
@@ -304,7 +326,14 @@ export class Dispatcher {
       );
       return { ok: true, mediaId };
     } catch (err) {
-      return failure ?? { ok: false, code: 'MEDIA_UNAVAILABLE', message: `media ${row.mediaId} could not be read: ${err instanceof Error ? err.message : err}`, retryable: false };
+      return (
+        failure ?? {
+          ok: false,
+          code: 'MEDIA_UNAVAILABLE',
+          message: `media ${row.mediaId} could not be read: ${err instanceof Error ? err.message : err}`,
+          retryable: false,
+        }
+      );
     }
   }
 
@@ -312,7 +341,9 @@ export class Dispatcher {
    * An email's attachments (channelOptions.attachments, media ids checked on accept), read from
    * the media store. A media item gone since (row deleted, file missing) fails the message for good.
    */
-  private async emailAttachments(row: MessageRow): Promise<{ ok: true; files: EmailAttachment[] | undefined } | SendFailure> {
+  private async emailAttachments(
+    row: MessageRow,
+  ): Promise<{ ok: true; files: EmailAttachment[] | undefined } | SendFailure> {
     const ids = row.channel === 'EMAIL' ? row.channelOptions.attachments : undefined;
     if (!Array.isArray(ids) || ids.length === 0) return { ok: true, files: undefined };
     const wanted = ids.map(String);
@@ -320,7 +351,12 @@ export class Dispatcher {
       const rows = await getMedia(this.db, row.tenantId, wanted);
       const missing = wanted.filter((_, i) => !rows[i]);
       if (missing.length > 0) {
-        return { ok: false, code: 'MEDIA_UNAVAILABLE', message: `attached media ${missing.join(', ')} no longer exists`, retryable: false };
+        return {
+          ok: false,
+          code: 'MEDIA_UNAVAILABLE',
+          message: `attached media ${missing.join(', ')} no longer exists`,
+          retryable: false,
+        };
       }
       const files = await Promise.all(
         rows.map(async (m) => ({
@@ -333,7 +369,12 @@ export class Dispatcher {
     } catch (err) {
       // A file gone from the store is for good; a database or disk hiccup is worth another try.
       const gone = err instanceof NotFoundError;
-      return { ok: false, code: 'MEDIA_UNAVAILABLE', message: `attached media could not be read: ${err instanceof Error ? err.message : err}`, retryable: !gone };
+      return {
+        ok: false,
+        code: 'MEDIA_UNAVAILABLE',
+        message: `attached media could not be read: ${err instanceof Error ? err.message : err}`,
+        retryable: !gone,
+      };
     }
   }
 
@@ -343,42 +384,85 @@ export class Dispatcher {
 
   private rateFor(provider: Provider, row: MessageRow): number {
     const limits = this.deps.config.rateLimits;
-    return (row.sender && limits[`${provider.name}:${row.sender}`]) || limits[provider.name] || provider.capabilities.maxPerSecond;
+    return (
+      (row.sender && limits[`${provider.name}:${row.sender}`]) ||
+      limits[provider.name] ||
+      provider.capabilities.maxPerSecond
+    );
   }
 
   /** Decides the next state of these outcomes' messages and writes all of them in one transaction. */
   private async record(outcomes: Outcome[]): Promise<StatusChange[]> {
     const now = this.deps.now();
     const { retry } = this.deps.config;
-    const updates = await Promise.all(outcomes.map(async (o) => {
-      // The claim's own lease end identifies it: a later claim of the same row has another.
-      const base = { id: o.row.id, lease: o.row.lockedUntil?.toISOString(), provider: o.provider.name, attempts: o.row.attempts };
-      if (o.kind === 'sent') {
-        return { ...base, status: 'SENT' as MessageStatus, pmid: o.result.providerMessageId, next_at: null, code: null, message: null, retryable: null };
-      }
-      if (o.kind === 'released') {
-        return { ...base, status: 'QUEUED' as MessageStatus, attempts: o.row.attempts - 1, pmid: null, next_at: now.toISOString(), code: null, message: null, retryable: null };
-      }
-      const { code, message, retryable, retryAfterMs } = o.result;
-      const nextAt = new Date(now.getTime() + retryDelayMs(retry, o.row.attempts, retryAfterMs, this.deps.random));
-      const exhausted = o.row.attempts >= retry.maxAttempts;
-      const tooLate = o.row.validUntil !== null && nextAt >= o.row.validUntil;
-      const status: MessageStatus =
-        code === 'EXPIRED' || (retryable && !exhausted && tooLate) ? 'EXPIRED' : !retryable || exhausted ? 'FAILED' : 'QUEUED';
-      const why = retryable && exhausted ? `gave up after ${o.row.attempts} attempts: ${message}` : message;
-      if (status === 'FAILED' && !retryable) {
-        const rerouted = await this.fallback(o.row, now);
-        if (rerouted) return { ...base, ...rerouted, status: 'QUEUED' as MessageStatus, pmid: null, code, message, retryable };
-      }
-      return { ...base, status, pmid: null, next_at: status === 'QUEUED' ? nextAt.toISOString() : null, code, message: why, retryable };
-    }));
+    const updates = await Promise.all(
+      outcomes.map(async (o) => {
+        // The claim's own lease end identifies it: a later claim of the same row has another.
+        const base = {
+          id: o.row.id,
+          lease: o.row.lockedUntil?.toISOString(),
+          provider: o.provider.name,
+          attempts: o.row.attempts,
+        };
+        if (o.kind === 'sent') {
+          return {
+            ...base,
+            status: 'SENT' as MessageStatus,
+            pmid: o.result.providerMessageId,
+            next_at: null,
+            code: null,
+            message: null,
+            retryable: null,
+          };
+        }
+        if (o.kind === 'released') {
+          return {
+            ...base,
+            status: 'QUEUED' as MessageStatus,
+            attempts: o.row.attempts - 1,
+            pmid: null,
+            next_at: now.toISOString(),
+            code: null,
+            message: null,
+            retryable: null,
+          };
+        }
+        const { code, message, retryable, retryAfterMs } = o.result;
+        const nextAt = new Date(now.getTime() + retryDelayMs(retry, o.row.attempts, retryAfterMs, this.deps.random));
+        const exhausted = o.row.attempts >= retry.maxAttempts;
+        const tooLate = o.row.validUntil !== null && nextAt >= o.row.validUntil;
+        const status: MessageStatus =
+          code === 'EXPIRED' || (retryable && !exhausted && tooLate)
+            ? 'EXPIRED'
+            : !retryable || exhausted
+              ? 'FAILED'
+              : 'QUEUED';
+        const why = retryable && exhausted ? `gave up after ${o.row.attempts} attempts: ${message}` : message;
+        if (status === 'FAILED' && !retryable) {
+          const rerouted = await this.fallback(o.row, now);
+          if (rerouted)
+            return { ...base, ...rerouted, status: 'QUEUED' as MessageStatus, pmid: null, code, message, retryable };
+        }
+        return {
+          ...base,
+          status,
+          pmid: null,
+          next_at: status === 'QUEUED' ? nextAt.toISOString() : null,
+          code,
+          message: why,
+          retryable,
+        };
+      }),
+    );
 
     const outcomeOf = new Map(outcomes.map((o) => [o.row.id, o]));
     const updateOf = new Map(updates.map((u) => [u.id, u]));
     const result = await this.db.transaction(async (tx) => {
       await lockProviderIds(
         tx,
-        outcomes.flatMap((o) => (o.kind === 'sent' ? [[o.provider.name, o.result.providerMessageId] as [string, string]] : [])),
+        outcomes.flatMap((o) =>
+          o.kind === 'sent' ? [[o.provider.name, o.result.providerMessageId] as [string, string]] : [],
+        ),
       );
       // Fenced by the lease: if it expired and the message was claimed again (by anyone), this
       // outcome is stale and records nothing.
@@ -440,7 +524,10 @@ export class Dispatcher {
       const sentByProvider = new Map<string, string[]>();
       for (const o of outcomes) {
         if (o.kind === 'sent' && kept.has(o.row.id)) {
-          sentByProvider.set(o.provider.name, [...(sentByProvider.get(o.provider.name) ?? []), o.result.providerMessageId]);
+          sentByProvider.set(o.provider.name, [
+            ...(sentByProvider.get(o.provider.name) ?? []),
+            o.result.providerMessageId,
+          ]);
         }
       }
       for (const [provider, ids] of sentByProvider) {
@@ -471,7 +558,12 @@ export class Dispatcher {
       fallback: { channel: rule.channel },
       channel: rule.channel,
       body,
-      channel_options: { encoding: layout.encoding, segments: layout.segments, flash: false, fallbackFrom: row.channel },
+      channel_options: {
+        encoding: layout.encoding,
+        segments: layout.segments,
+        flash: false,
+        fallbackFrom: row.channel,
+      },
     };
   }
 
@@ -523,7 +615,8 @@ export class Dispatcher {
     const { expired, overCap } = await sweepParkedReports(this.db, this.deps.config.parkedReports, this.deps.now());
     // Counts only: a report's ids and payload are the provider's and the recipient's business.
     if (expired > 0) this.deps.log.info({ expired }, 'expired parked provider reports');
-    if (Object.keys(overCap).length > 0) this.deps.log.warn({ dropped: overCap }, 'parked provider reports over the cap dropped, oldest first');
+    if (Object.keys(overCap).length > 0)
+      this.deps.log.warn({ dropped: overCap }, 'parked provider reports over the cap dropped, oldest first');
   }
 
   /** Asks providers that support lookups about messages whose reports are overdue. */
@@ -538,7 +631,10 @@ export class Dispatcher {
       .where(
         and(
           inArray(messages.status, ['SENT', 'DELIVERED']),
-          inArray(messages.provider, lookups.map((p) => p.name)),
+          inArray(
+            messages.provider,
+            lookups.map((p) => p.name),
+          ),
           lt(messages.updatedAt, overdue),
         ),
       )
@@ -547,12 +643,22 @@ export class Dispatcher {
     if (rows.length === 0) return;
     const events = (
       await Promise.all(
-        rows.map(async (r) => (await this.deps.providers.byName(r.provider!))?.lookupStatus?.(r.providerMessageId!, now) ?? []),
+        rows.map(
+          async (r) => (await this.deps.providers.byName(r.provider!))?.lookupStatus?.(r.providerMessageId!, now) ?? [],
+        ),
       )
     ).flat();
     await this.applyReports(events);
     // Checked now: not again before reconcileAfterMs, whatever the answer.
-    await this.db.update(messages).set({ updatedAt: now }).where(inArray(messages.id, rows.map((r) => r.id)));
+    await this.db
+      .update(messages)
+      .set({ updatedAt: now })
+      .where(
+        inArray(
+          messages.id,
+          rows.map((r) => r.id),
+        ),
+      );
   }
 
   /**
@@ -575,7 +681,13 @@ export class Dispatcher {
     while (this.reportQueue.length > 0) {
       const batch = this.reportQueue.splice(0, this.reportQueue.length);
       try {
-        this.publish(await applyProviderEvents(this.db, batch.flatMap((b) => b.events), this.deps.now()));
+        this.publish(
+          await applyProviderEvents(
+            this.db,
+            batch.flatMap((b) => b.events),
+            this.deps.now(),
+          ),
+        );
         for (const b of batch) b.resolve();
       } catch (err) {
         this.deps.log.warn({ err }, 'applying provider reports failed');

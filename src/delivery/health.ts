@@ -24,7 +24,12 @@ function stuckCondition(now: Date, stuckSentAfterMs: number): SQL {
 }
 
 /** Health of one tenant's messages, or of the whole installation when `tenantId` is null. */
-export async function deliveryHealth(db: Db, tenantId: string | null, now: Date, stuckSentAfterMs: number): Promise<DeliveryHealth> {
+export async function deliveryHealth(
+  db: Db,
+  tenantId: string | null,
+  now: Date,
+  stuckSentAfterMs: number,
+): Promise<DeliveryHealth> {
   const scope = (cond: SQL) => (tenantId ? and(eq(messages.tenantId, tenantId), cond)! : cond);
   const countWhere = async (cond: SQL) => (await db.select({ n: count() }).from(messages).where(scope(cond)))[0]!.n;
   const staleSent = new Date(now.getTime() - stuckSentAfterMs);
@@ -43,7 +48,13 @@ export async function deliveryHealth(db: Db, tenantId: string | null, now: Date,
 }
 
 /** The tenant's stuck messages, longest stuck first. */
-export function stuckMessages(db: Db, tenantId: string, now: Date, stuckSentAfterMs: number, limit: number): Promise<MessageRow[]> {
+export function stuckMessages(
+  db: Db,
+  tenantId: string,
+  now: Date,
+  stuckSentAfterMs: number,
+  limit: number,
+): Promise<MessageRow[]> {
   return db
     .select()
     .from(messages)
@@ -54,7 +65,11 @@ export function stuckMessages(db: Db, tenantId: string, now: Date, stuckSentAfte
 
 /** Prometheus text exposition of the installation's delivery health. */
 export function metricsText(h: DeliveryHealth, subscribers: number, now: Date): string {
-  const gauge = (name: string, help: string, lines: string[]) => [`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, ...lines];
+  const gauge = (name: string, help: string, lines: string[]) => [
+    `# HELP ${name} ${help}`,
+    `# TYPE ${name} gauge`,
+    ...lines,
+  ];
   const lag = h.oldestDueAt ? Math.max(0, (now.getTime() - h.oldestDueAt.getTime()) / 1000) : 0;
   return [
     ...gauge('herald_messages', 'Messages by delivery state.', [
@@ -66,8 +81,12 @@ export function metricsText(h: DeliveryHealth, subscribers: number, now: Date): 
       `herald_messages_stuck{state="sending"} ${h.stuckSending}`,
       `herald_messages_stuck{state="sent"} ${h.stuckSent}`,
     ]),
-    ...gauge('herald_dispatch_lag_seconds', 'Age of the longest-waiting due message.', [`herald_dispatch_lag_seconds ${lag.toFixed(3)}`]),
-    ...gauge('herald_subscribers', 'Live subscriptions attached to this process.', [`herald_subscribers ${subscribers}`]),
+    ...gauge('herald_dispatch_lag_seconds', 'Age of the longest-waiting due message.', [
+      `herald_dispatch_lag_seconds ${lag.toFixed(3)}`,
+    ]),
+    ...gauge('herald_subscribers', 'Live subscriptions attached to this process.', [
+      `herald_subscribers ${subscribers}`,
+    ]),
     '',
   ].join('\n');
 }

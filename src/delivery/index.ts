@@ -11,7 +11,11 @@ import { createProviderDirectory, type ProviderDirectory } from '../providers/di
 import { Dispatcher } from './dispatcher.js';
 import { createRateLimiter } from './rate-limit.js';
 
-export type Delivery = { dispatcher: Dispatcher; callbacks: CallbackDispatcher | undefined; stop(graceMs: number): Promise<void> };
+export type Delivery = {
+  dispatcher: Dispatcher;
+  callbacks: CallbackDispatcher | undefined;
+  stop(graceMs: number): Promise<void>;
+};
 
 /** The delivery engine of one process: providers, shared rate limits, the dispatcher and customer callbacks. */
 export async function startDelivery(
@@ -38,7 +42,16 @@ export async function startDelivery(
   const providers = opts.providers ?? createProviderDirectory(database.db, config, opts.now, outbound);
   const callbacks =
     config.callbacks.workers > 0
-      ? new CallbackDispatcher({ db: database.db, config: config.callbacks, log, now: opts.now, workerId, outbound, secrets: providers.secrets, ...random })
+      ? new CallbackDispatcher({
+          db: database.db,
+          config: config.callbacks,
+          log,
+          now: opts.now,
+          workerId,
+          outbound,
+          secrets: providers.secrets,
+          ...random,
+        })
       : undefined;
   const dispatcher = new Dispatcher({
     database,

@@ -38,7 +38,10 @@ export async function sweepParkedReports(db: Db, limits: ParkedReportLimits, now
       )
       select provider, count(*)::int as n from gone group by provider`),
   );
-  return { expired: Number(expired[0]?.n ?? 0), overCap: Object.fromEntries(overCap.map((r) => [r.provider, Number(r.n)])) };
+  return {
+    expired: Number(expired[0]?.n ?? 0),
+    overCap: Object.fromEntries(overCap.map((r) => [r.provider, Number(r.n)])),
+  };
 }
 
 /** postgres.js returns an array of rows, PGlite an object with `rows`. */

@@ -18,9 +18,17 @@ const isMultipart = (contentType: string | null | undefined): boolean => /^multi
 
 /** The error of an upload over the limit: the same code and message whichever check saw it. */
 export function uploadTooLarge(maxBytes: number) {
-  return createGraphQLError(`file is larger than the largest upload this Herald accepts (${maxBytes} bytes, HERALD_MEDIA_MAX_BYTES)`, {
-    extensions: { code: 'MEDIA_TOO_LARGE', field: 'file', limitBytes: maxBytes, http: { status: 413, headers: { connection: 'close' } } },
-  });
+  return createGraphQLError(
+    `file is larger than the largest upload this Herald accepts (${maxBytes} bytes, HERALD_MEDIA_MAX_BYTES)`,
+    {
+      extensions: {
+        code: 'MEDIA_TOO_LARGE',
+        field: 'file',
+        limitBytes: maxBytes,
+        http: { status: 413, headers: { connection: 'close' } },
+      },
+    },
+  );
 }
 
 const bodyTooLarge = (limit: number) =>
@@ -64,7 +72,13 @@ export function useBodyLimits(maxBytes: number, jsonLimit = GRAPHQL_MAX_BODY_BYT
             },
           }),
         );
-        const limited = new fetchAPI.Request(req.url, { method: req.method, headers: req.headers, signal: req.signal, body: counted, duplex: 'half' } as RequestInit);
+        const limited = new fetchAPI.Request(req.url, {
+          method: req.method,
+          headers: req.headers,
+          signal: req.signal,
+          body: counted,
+          duplex: 'half',
+        } as RequestInit);
         try {
           return await parse(limited);
         } catch (err) {

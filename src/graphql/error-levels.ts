@@ -9,7 +9,9 @@ import { HeraldError } from '../errors.js';
 // executing is a fault.
 
 export function isClientMistake(original: unknown): boolean {
-  return original instanceof GraphQLError || original instanceof PothosValidationError || original instanceof HeraldError;
+  return (
+    original instanceof GraphQLError || original instanceof PothosValidationError || original instanceof HeraldError
+  );
 }
 
 /** An error Yoga hands its logger: a client-facing GraphQLError unless it wraps a fault. */
@@ -21,7 +23,8 @@ export function isClientFacing(value: unknown): boolean {
 /** What a refusal is, for a debug line: its class and code, never its message (it may quote input). */
 export function kindOf(error: unknown): string {
   const name = error instanceof Error ? error.constructor.name : typeof error;
-  const code = error instanceof HeraldError ? error.code : error instanceof GraphQLError ? error.extensions?.code : undefined;
+  const code =
+    error instanceof HeraldError ? error.code : error instanceof GraphQLError ? error.extensions?.code : undefined;
   return typeof code === 'string' ? `${name}:${code}` : name;
 }
 

@@ -47,7 +47,10 @@ export class LimitError extends GraphQLError {
 
 /** An Armor rule's refusal, reported with Herald's code (Armor's own error has none). */
 function refuse(code: string) {
-  return [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(new LimitError(code, error.message.replace(/^Syntax Error: /, '')))];
+  return [
+    (context: ValidationContext | null, error: GraphQLError) =>
+      context?.reportError(new LimitError(code, error.message.replace(/^Syntax Error: /, ''))),
+  ];
 }
 
 function pageArgument(node: FieldNode, name: string): number | 'absent' {
@@ -105,18 +108,25 @@ export function operationCost(context: ValidationContext, operation: OperationDe
     return cost;
   };
 
-  const selectionCost = (set: SelectionSetNode, parent: GraphQLNamedType | null | undefined, inConnection: boolean): number => {
+  const selectionCost = (
+    set: SelectionSetNode,
+    parent: GraphQLNamedType | null | undefined,
+    inConnection: boolean,
+  ): number => {
     let cost = 0;
     for (const selection of set.selections) {
       if (selection.kind === Kind.FIELD) {
         if (selection.name.value.startsWith('__')) continue;
-        const field = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[selection.name.value] : undefined;
+        const field =
+          isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[selection.name.value] : undefined;
         if (!field || !selection.selectionSet) {
           cost += 1;
           continue;
         }
         const type = getNamedType(field.type);
-        cost += 1 + multiplier(field, selection, inConnection) * selectionCost(selection.selectionSet, type, isConnection(type));
+        cost +=
+          1 +
+          multiplier(field, selection, inConnection) * selectionCost(selection.selectionSet, type, isConnection(type));
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
         cost += selectionCost(selection.selectionSet, type, inConnection || isConnection(type));
@@ -139,7 +149,10 @@ function costRule(maxCost: number): ValidationRule {
       const cost = operationCost(context, operation);
       if (cost > maxCost) {
         context.reportError(
-          new LimitError('QUERY_TOO_COMPLEX', `Query cost limit of ${maxCost} exceeded, found ${Math.round(cost)}: ask for smaller pages or fewer nested lists.`),
+          new LimitError(
+            'QUERY_TOO_COMPLEX',
+            `Query cost limit of ${maxCost} exceeded, found ${Math.round(cost)}: ask for smaller pages or fewer nested lists.`,
+          ),
         );
       }
     },
@@ -168,7 +181,10 @@ function mutationFieldsRule(max: number): ValidationRule {
       collect(operation.selectionSet);
       if (keys.size > max) {
         context.reportError(
-          new LimitError('TOO_MANY_MUTATIONS', `A mutation may have at most ${max} root fields, found ${keys.size}: send the rest in another request.`),
+          new LimitError(
+            'TOO_MANY_MUTATIONS',
+            `A mutation may have at most ${max} root fields, found ${keys.size}: send the rest in another request.`,
+          ),
         );
       }
     },
@@ -204,13 +220,22 @@ function limitRules(limits: GraphQLLimits): ValidationRule[] {
 const introspectionOffRule: ValidationRule = (context) => ({
   Field(node) {
     if (node.name.value === '__schema' || node.name.value === '__type') {
-      context.reportError(new LimitError('INTROSPECTION_DISABLED', 'Introspection is disabled on this server (HERALD_GRAPHQL_INTROSPECTION).'));
+      context.reportError(
+        new LimitError(
+          'INTROSPECTION_DISABLED',
+          'Introspection is disabled on this server (HERALD_GRAPHQL_INTROSPECTION).',
+        ),
+      );
     }
   },
 });
 
 /** Checks only the limits: the cheap rules, run before graphql-js' own (some of which grow with the square of the aliases). */
-export function checkLimits(limits: GraphQLLimits, schema: Parameters<typeof validate>[0], document: Parameters<typeof validate>[1]): readonly GraphQLError[] {
+export function checkLimits(
+  limits: GraphQLLimits,
+  schema: Parameters<typeof validate>[0],
+  document: Parameters<typeof validate>[1],
+): readonly GraphQLError[] {
   return validate(schema, document, limitRules(limits), { maxErrors: 10 });
 }
 
@@ -234,7 +259,10 @@ export function limitsPlugins(limits: GraphQLLimits): Plugin[] {
     n: limits.maxTokens,
     onReject: [
       () => {
-        throw new LimitError('QUERY_TOO_LARGE', `Token limit of ${limits.maxTokens} exceeded: the document is too long.`);
+        throw new LimitError(
+          'QUERY_TOO_LARGE',
+          `Token limit of ${limits.maxTokens} exceeded: the document is too long.`,
+        );
       },
     ],
   }) as Plugin;
@@ -246,7 +274,8 @@ export function limitsPlugins(limits: GraphQLLimits): Plugin[] {
         try {
           return parseFn(source, options);
         } catch (err) {
-          if (err instanceof RangeError) throw new LimitError('QUERY_TOO_DEEP', 'The document nests too deeply to be parsed.');
+          if (err instanceof RangeError)
+            throw new LimitError('QUERY_TOO_DEEP', 'The document nests too deeply to be parsed.');
           throw err;
         }
       });
@@ -289,10 +318,15 @@ export function limitsPlugins(limits: GraphQLLimits): Plugin[] {
       if (!refusals?.length) return;
       setResultProcessor(
         (_result, fetchAPI) =>
-          new fetchAPI.Response(JSON.stringify({ errors: refusals.map((e) => ({ message: e.message, extensions: { code: e.extensions.code } })) }), {
-            status: 400,
-            headers: { 'content-type': 'application/json; charset=utf-8' },
-          }),
+          new fetchAPI.Response(
+            JSON.stringify({
+              errors: refusals.map((e) => ({ message: e.message, extensions: { code: e.extensions.code } })),
+            }),
+            {
+              status: 400,
+              headers: { 'content-type': 'application/json; charset=utf-8' },
+            },
+          ),
         'application/json',
       );
     },
@@ -300,4 +334,5 @@ export function limitsPlugins(limits: GraphQLLimits): Plugin[] {
   return [tokens, checks, answer];
 }
 
-const isAsyncIterable = (v: unknown): v is AsyncIterable<unknown> => typeof v === 'object' && v !== null && Symbol.asyncIterator in v;
+const isAsyncIterable = (v: unknown): v is AsyncIterable<unknown> =>
+  typeof v === 'object' && v !== null && Symbol.asyncIterator in v;

@@ -6,7 +6,9 @@ import { builder } from './builder.js';
 function parseDate(value: unknown): Date {
   const parsed = typeof value === 'string' ? parseDateTime(value) : null;
   if (parsed) return parsed;
-  throw new GraphQLError('DateTime must be an ISO 8601 date-time that exists, with a time zone, such as 2026-01-31T09:30:00Z or 2026-01-31T15:00:00+05:30');
+  throw new GraphQLError(
+    'DateTime must be an ISO 8601 date-time that exists, with a time zone, such as 2026-01-31T09:30:00Z or 2026-01-31T15:00:00+05:30',
+  );
 }
 
 builder.scalarType('DateTime', {

@@ -33,7 +33,11 @@ export function subscriptionGuard(opts: { keyWatch: KeyWatch; maxSsePerKey: numb
             const open = openSse.get(keyId) ?? 0;
             if (open >= opts.maxSsePerKey) {
               void source.return?.();
-              setResult({ errors: [tooManySubscriptionsError(opts.maxSsePerKey, 'HERALD_MAX_SSE_SUBSCRIPTIONS_PER_KEY', 'API key')] });
+              setResult({
+                errors: [
+                  tooManySubscriptionsError(opts.maxSsePerKey, 'HERALD_MAX_SSE_SUBSCRIPTIONS_PER_KEY', 'API key'),
+                ],
+              });
               return;
             }
             openSse.set(keyId, open + 1);

@@ -17,7 +17,8 @@ export function createAdmission(deps: { authenticator: Authenticator; limiter: K
     const principal = await deps.authenticator.authenticate(key);
     if (!principal) return { refusal: { status: 401 } };
     const decision = deps.limiter?.take(principal.keyId);
-    if (decision && !decision.allowed) return { refusal: { status: 429, retryAfterSeconds: decision.retryAfterSeconds } };
+    if (decision && !decision.allowed)
+      return { refusal: { status: 429, retryAfterSeconds: decision.retryAfterSeconds } };
     return { principal };
   };
 }
@@ -25,7 +26,13 @@ export function createAdmission(deps: { authenticator: Authenticator; limiter: K
 export type Admit = ReturnType<typeof createAdmission>;
 
 /** Answers a refusal without reading the request body, and closes the connection after it. */
-export function refuse(req: IncomingMessage, res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+export function refuse(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  body: string,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': String(Buffer.byteLength(body)),

@@ -74,17 +74,26 @@ const ACCEPTED = Object.entries(WHATSAPP_MEDIA)
   .join('; ');
 
 const describe = (mime: string): string => (DESCRIPTIONS[mime] ? `${DESCRIPTIONS[mime]} (${mime})` : mime);
-const article = (kind: MediaKind): string => (kind === 'IMAGE' || kind === 'AUDIO' ? `an ${kind.toLowerCase()}` : `a ${kind.toLowerCase()}`);
+const article = (kind: MediaKind): string =>
+  kind === 'IMAGE' || kind === 'AUDIO' ? `an ${kind.toLowerCase()}` : `a ${kind.toLowerCase()}`;
 
-export const extensionOf = (filename: string | undefined): string | undefined => /\.([A-Za-z0-9]{1,8})$/.exec(filename ?? '')?.[1]?.toLowerCase();
+export const extensionOf = (filename: string | undefined): string | undefined =>
+  /\.([A-Za-z0-9]{1,8})$/.exec(filename ?? '')?.[1]?.toLowerCase();
 
 const claimsText = (claims: Claims): boolean =>
-  extensionOf(claims.filename) === 'txt' || (claims.contentType ?? '').split(';')[0]!.trim().toLowerCase() === MIME.text;
+  extensionOf(claims.filename) === 'txt' ||
+  (claims.contentType ?? '').split(';')[0]!.trim().toLowerCase() === MIME.text;
 
 /** WebP with the VP8X animation flag (byte 20, bit 1). */
 export function isAnimatedWebp(head: Uint8Array): boolean {
   const tag = (from: number, to: number) => String.fromCharCode(...head.subarray(from, to));
-  return head.length > 20 && tag(0, 4) === 'RIFF' && tag(8, 12) === 'WEBP' && tag(12, 16) === 'VP8X' && (head[20]! & 0x02) !== 0;
+  return (
+    head.length > 20 &&
+    tag(0, 4) === 'RIFF' &&
+    tag(8, 12) === 'WEBP' &&
+    tag(12, 16) === 'VP8X' &&
+    (head[20]! & 0x02) !== 0
+  );
 }
 
 /**
@@ -101,12 +110,21 @@ export async function kindFromHead(head: Uint8Array): Promise<{ kind: MediaKind;
  * What stored bytes are. `open` returns a fresh stream of them (read up to three times: type,
  * animation flag, text check). Throws UnsupportedMediaError (or ValidationError for an empty file).
  */
-export async function detectMedia(open: () => Promise<Readable>, size: number, claims: Claims, field: string): Promise<Detected> {
+export async function detectMedia(
+  open: () => Promise<Readable>,
+  size: number,
+  claims: Claims,
+  field: string,
+): Promise<Detected> {
   if (size === 0) throw new ValidationError(field, `${field} is empty`);
   let type = await withStream(open, (s) => fileTypeFromStream(s));
   // file-type calls any two bytes starting 0xFF 0xE0..0xFF MPEG audio or AAC: such a verdict
   // stands only when the bytes hold real frames. Otherwise they are not recognised at all.
-  if (type && (type.mime === MIME.mpeg || type.mime === MIME.aac) && !(await withStream(open, (s) => holdsAudioFrames(s, size)))) {
+  if (
+    type &&
+    (type.mime === MIME.mpeg || type.mime === MIME.aac) &&
+    !(await withStream(open, (s) => holdsAudioFrames(s, size)))
+  ) {
     type = undefined;
   }
   let found = type ? RECOGNISED[type.mime] : undefined;
@@ -128,7 +146,9 @@ export async function detectMedia(open: () => Promise<Readable>, size: number, c
   }
   if (!found) {
     const what = type ? `is ${describe(type.mime)}` : 'is not a type Herald recognises from its content';
-    const textHint = type ? '' : ' (plain text is accepted as a document with a .txt filename or a text/plain content type)';
+    const textHint = type
+      ? ''
+      : ' (plain text is accepted as a document with a .txt filename or a text/plain content type)';
     throw new UnsupportedMediaError(field, type?.mime ?? null, `${field} ${what}${textHint}; accepted: ${ACCEPTED}`);
   }
 
@@ -140,7 +160,10 @@ export async function detectMedia(open: () => Promise<Readable>, size: number, c
     mimeType = MIME.audioMp4;
   }
   if (claims.kind !== undefined && claims.kind !== kind) {
-    const webpHint = claims.kind === 'IMAGE' && mimeType === MIME.webp ? ' (WebP is accepted as a sticker only; WhatsApp images are JPEG or PNG)' : '';
+    const webpHint =
+      claims.kind === 'IMAGE' && mimeType === MIME.webp
+        ? ' (WebP is accepted as a sticker only; WhatsApp images are JPEG or PNG)'
+        : '';
     throw new UnsupportedMediaError(
       field,
       mimeType,
@@ -188,7 +211,11 @@ const MPEG_BITRATES_KBPS: Readonly<Record<string, readonly number[]>> = {
   '2-2': [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
   '2-3': [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
 };
-const MPEG_SAMPLE_RATES: Readonly<Record<number, readonly number[]>> = { 3: [44100, 48000, 32000], 2: [22050, 24000, 16000], 0: [11025, 12000, 8000] };
+const MPEG_SAMPLE_RATES: Readonly<Record<number, readonly number[]>> = {
+  3: [44100, 48000, 32000],
+  2: [22050, 24000, 16000],
+  0: [11025, 12000, 8000],
+};
 
 /** The length of the MPEG audio or ADTS frame whose header starts at `at`, or 0 when there is none. */
 function frameLength(b: Uint8Array, at: number): number {

@@ -10,8 +10,15 @@ import type { MediaLookup } from './template-media.js';
 const shown = (id: string): string => JSON.stringify(id.length > 60 ? `${id.slice(0, 60)}…` : id);
 
 /** The canonical ids of the attachments, or a ValidationError on `attachments.N` / `attachments`. */
-export async function checkEmailAttachments(lookup: MediaLookup, tenantId: string, ids: readonly string[], maxBytes: number): Promise<string[]> {
-  const found = await Promise.all(ids.map((id) => (isMediaUuid(id) ? lookup(tenantId, id) : Promise.resolve(undefined))));
+export async function checkEmailAttachments(
+  lookup: MediaLookup,
+  tenantId: string,
+  ids: readonly string[],
+  maxBytes: number,
+): Promise<string[]> {
+  const found = await Promise.all(
+    ids.map((id) => (isMediaUuid(id) ? lookup(tenantId, id) : Promise.resolve(undefined))),
+  );
   let total = 0;
   found.forEach((media, i) => {
     const field = `attachments.${i}`;

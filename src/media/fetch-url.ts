@@ -48,7 +48,8 @@ export function redactUrl(url: URL | string): string {
 }
 
 function parseUrl(raw: string, field: string): URL {
-  if (raw.length > MAX_URL_LENGTH) throw new ValidationError(field, `${field} must be at most ${MAX_URL_LENGTH} characters`);
+  if (raw.length > MAX_URL_LENGTH)
+    throw new ValidationError(field, `${field} must be at most ${MAX_URL_LENGTH} characters`);
   let url: URL;
   try {
     url = new URL(raw.trim());
@@ -61,10 +62,16 @@ function parseUrl(raw: string, field: string): URL {
 
 function checkUrl(url: URL, field: string, via = ''): void {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new MediaUrlRefusedError(field, `${field}${via} must be an http or https URL, not ${url.protocol.replace(/:$/, '')}`);
+    throw new MediaUrlRefusedError(
+      field,
+      `${field}${via} must be an http or https URL, not ${url.protocol.replace(/:$/, '')}`,
+    );
   }
   if (url.username || url.password) {
-    throw new MediaUrlRefusedError(field, `${field}${via} must not contain credentials; use a pre-signed URL or upload the file`);
+    throw new MediaUrlRefusedError(
+      field,
+      `${field}${via} must not contain credentials; use a pre-signed URL or upload the file`,
+    );
   }
 }
 
@@ -87,11 +94,17 @@ export async function fetchMedia(raw: string, opts: FetchMediaOptions): Promise<
   const close = () => void agent.destroy().catch(() => {});
 
   const failure = (err: unknown, via: string): Error => {
-    if (err instanceof MediaUrlRefusedError || err instanceof MediaFetchError || err instanceof ValidationError) return err;
-    if (signal.aborted) return new MediaFetchError(field, `${field}${via} did not answer within ${Math.round(opts.timeoutMs / 1000)} s`);
-    if (isDestinationNotAllowed(err)) return new MediaUrlRefusedError(field, `${field}${via}: the destination is not allowed; ${publicOnly}`);
+    if (err instanceof MediaUrlRefusedError || err instanceof MediaFetchError || err instanceof ValidationError)
+      return err;
+    if (signal.aborted)
+      return new MediaFetchError(field, `${field}${via} did not answer within ${Math.round(opts.timeoutMs / 1000)} s`);
+    if (isDestinationNotAllowed(err))
+      return new MediaUrlRefusedError(field, `${field}${via}: the destination is not allowed; ${publicOnly}`);
     const code = (err as { code?: string }).code;
-    const why = code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'its host name could not be resolved' : `the request failed (${code ?? (err instanceof Error ? err.message : 'error')})`;
+    const why =
+      code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+        ? 'its host name could not be resolved'
+        : `the request failed (${code ?? (err instanceof Error ? err.message : 'error')})`;
     return new MediaFetchError(field, `${field}${via} could not be fetched: ${why}`);
   };
 
@@ -102,11 +115,20 @@ export async function fetchMedia(raw: string, opts: FetchMediaOptions): Promise<
       if (!guard.allowPrivate) {
         const named = guard.hostRefusal(host);
         if (named) throw new MediaUrlRefusedError(field, `${field}${via} is ${named}; ${publicOnly}`);
-        const addresses = isIP(host) ? [host] : (await guard.resolve(host).catch((err: unknown) => Promise.reject(failure(err, via)))).map((a) => a.address);
-        if (addresses.length === 0) throw new MediaFetchError(field, `${field}${via} could not be fetched: its host name has no addresses`);
+        const addresses = isIP(host)
+          ? [host]
+          : (await guard.resolve(host).catch((err: unknown) => Promise.reject(failure(err, via)))).map(
+              (a) => a.address,
+            );
+        if (addresses.length === 0)
+          throw new MediaFetchError(field, `${field}${via} could not be fetched: its host name has no addresses`);
         for (const address of addresses) {
           const why = guard.reasonFor(address);
-          if (why) throw new MediaUrlRefusedError(field, `${field}${via} host ${host} resolves to ${address}, a ${why} address; ${publicOnly}`);
+          if (why)
+            throw new MediaUrlRefusedError(
+              field,
+              `${field}${via} host ${host} resolves to ${address}, a ${why} address; ${publicOnly}`,
+            );
         }
       }
       let res: Awaited<ReturnType<typeof request>>;
@@ -124,8 +146,14 @@ export async function fetchMedia(raw: string, opts: FetchMediaOptions): Promise<
         discard(res.body);
         const location = res.headers.location;
         const target = Array.isArray(location) ? location[0] : location;
-        if (!target) throw new MediaFetchError(field, `${field}${via} answered HTTP ${res.statusCode} without a Location`, res.statusCode);
-        if (hop >= maxRedirects) throw new MediaFetchError(field, `${field} redirected more than ${maxRedirects} times`, res.statusCode);
+        if (!target)
+          throw new MediaFetchError(
+            field,
+            `${field}${via} answered HTTP ${res.statusCode} without a Location`,
+            res.statusCode,
+          );
+        if (hop >= maxRedirects)
+          throw new MediaFetchError(field, `${field} redirected more than ${maxRedirects} times`, res.statusCode);
         try {
           url = new URL(target, url);
         } catch {
@@ -173,7 +201,6 @@ function discard(body: { on(event: 'error', fn: () => void): unknown; destroy():
   body.on('error', () => {});
   if (!body.destroyed) body.destroy();
 }
-
 
 function filenameFrom(disposition: string | undefined, url: URL): string | undefined {
   if (disposition) {

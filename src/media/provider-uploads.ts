@@ -72,7 +72,8 @@ export async function providerMediaId(
       .select()
       .from(mediaProviderUploads)
       .where(and(eq(mediaProviderUploads.mediaId, mediaId), eq(mediaProviderUploads.provider, provider)));
-    if (cached && (cached.expiresAt === null || cached.expiresAt.getTime() > now.getTime())) return cached.providerMediaId;
+    if (cached && (cached.expiresAt === null || cached.expiresAt.getTime() > now.getTime()))
+      return cached.providerMediaId;
 
     const [row] = await db.select().from(media).where(eq(media.id, mediaId));
     if (!row) throw new NotFoundError('Media', mediaId);

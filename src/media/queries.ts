@@ -28,25 +28,38 @@ export async function findMediaBySha(db: Db, tenantId: string, sha256: string): 
   return row;
 }
 
-export type MediaPageRequest = { first?: number | undefined; after?: string | undefined; last?: number | undefined; before?: string | undefined };
-export type MediaPage = { rows: MediaRow[]; cursorOf: (row: MediaRow) => string; hasNextPage: boolean; hasPreviousPage: boolean };
+export type MediaPageRequest = {
+  first?: number | undefined;
+  after?: string | undefined;
+  last?: number | undefined;
+  before?: string | undefined;
+};
+export type MediaPage = {
+  rows: MediaRow[];
+  cursorOf: (row: MediaRow) => string;
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+};
 
 export const MAX_MEDIA_PAGE = 100;
 const DEFAULT_MEDIA_PAGE = 20;
 
 type Position = { createdAt: Date; id: string };
-const encodeCursor = (row: Position): string => Buffer.from(`${row.createdAt.getTime()}:${row.id}`).toString('base64url');
+const encodeCursor = (row: Position): string =>
+  Buffer.from(`${row.createdAt.getTime()}:${row.id}`).toString('base64url');
 
 function decodeCursor(cursor: string, field: string): Position {
   const [ms, id] = Buffer.from(cursor, 'base64url').toString().split(':');
   const time = Number(ms);
-  if (!id || !isMediaUuid(id) || !Number.isSafeInteger(time)) throw new ValidationError(field, `${field} is not a valid cursor`);
+  if (!id || !isMediaUuid(id) || !Number.isSafeInteger(time))
+    throw new ValidationError(field, `${field} is not a valid cursor`);
   return { createdAt: new Date(time), id };
 }
 
 function pageSize(value: number | undefined, field: string): number | undefined {
   if (value === undefined) return undefined;
-  if (!Number.isInteger(value) || value < 0 || value > MAX_MEDIA_PAGE) throw new ValidationError(field, `${field} must be between 0 and ${MAX_MEDIA_PAGE}`);
+  if (!Number.isInteger(value) || value < 0 || value > MAX_MEDIA_PAGE)
+    throw new ValidationError(field, `${field} must be between 0 and ${MAX_MEDIA_PAGE}`);
   return value;
 }
 
@@ -54,12 +67,19 @@ function pageSize(value: number | undefined, field: string): number | undefined 
 export async function listMedia(db: Db, tenantId: string, page: MediaPageRequest): Promise<MediaPage> {
   const first = pageSize(page.first, 'first');
   const last = pageSize(page.last, 'last');
-  if (first !== undefined && last !== undefined) throw new ValidationError('last', 'use either first or last, not both');
+  if (first !== undefined && last !== undefined)
+    throw new ValidationError('last', 'use either first or last, not both');
   const after = page.after ? decodeCursor(page.after, 'after') : undefined;
   const before = page.before ? decodeCursor(page.before, 'before') : undefined;
   const conditions: SQL[] = [eq(media.tenantId, tenantId)];
-  if (after) conditions.push(or(lt(media.createdAt, after.createdAt), and(eq(media.createdAt, after.createdAt), lt(media.id, after.id)))!);
-  if (before) conditions.push(or(gt(media.createdAt, before.createdAt), and(eq(media.createdAt, before.createdAt), gt(media.id, before.id)))!);
+  if (after)
+    conditions.push(
+      or(lt(media.createdAt, after.createdAt), and(eq(media.createdAt, after.createdAt), lt(media.id, after.id)))!,
+    );
+  if (before)
+    conditions.push(
+      or(gt(media.createdAt, before.createdAt), and(eq(media.createdAt, before.createdAt), gt(media.id, before.id)))!,
+    );
   const backwards = last !== undefined && first === undefined;
   const size = (backwards ? last : first) ?? DEFAULT_MEDIA_PAGE;
   const fetched = await db

@@ -68,7 +68,11 @@ export class MediaService {
   }
 
   /** One upload: stage, then commit. `sizeHint` (a known length) refuses an oversize file before reading it. */
-  async upload(tenantId: string, source: AsyncIterable<Uint8Array>, details: MediaDetails & { sizeHint?: number | undefined }): Promise<UploadResult> {
+  async upload(
+    tenantId: string,
+    source: AsyncIterable<Uint8Array>,
+    details: MediaDetails & { sizeHint?: number | undefined },
+  ): Promise<UploadResult> {
     checkDetails(details);
     const staged = await this.stage(source, details);
     return this.commit(tenantId, staged, details);
@@ -99,7 +103,10 @@ export class MediaService {
   }
 
   /** Streams the bytes into the store under the cap; nothing is left behind when it fails. */
-  async stage(source: AsyncIterable<Uint8Array>, hints: { field: string; kind?: MediaKind | undefined; sizeHint?: number | undefined }): Promise<Staged> {
+  async stage(
+    source: AsyncIterable<Uint8Array>,
+    hints: { field: string; kind?: MediaKind | undefined; sizeHint?: number | undefined },
+  ): Promise<Staged> {
     const { field } = hints;
     const cap = this.capFor(hints.kind);
     if (hints.sizeHint !== undefined && hints.sizeHint > cap) throw this.tooLarge(field, cap, hints.kind);
@@ -210,7 +217,10 @@ export class MediaService {
 }
 
 /** Caption and filename, normalised; a ValidationError names the one at fault. */
-export function checkDetails(details: Pick<MediaDetails, 'caption' | 'filename'>): { caption: string | undefined; filename: string | undefined } {
+export function checkDetails(details: Pick<MediaDetails, 'caption' | 'filename'>): {
+  caption: string | undefined;
+  filename: string | undefined;
+} {
   const caption = checkOptionalText('caption', details.caption)?.trim() || undefined;
   if (caption !== undefined && caption.length > MAX_CAPTION) {
     throw new ValidationError('caption', `caption must be at most ${MAX_CAPTION} characters`);

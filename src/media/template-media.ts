@@ -8,11 +8,19 @@ import { isMediaLink } from '../vocabulary.js';
 // checks its type or size here (upload the file to have both checked up front).
 
 /** Finds a tenant's media by id (undefined when unknown or another tenant's). */
-export type MediaLookup = (tenantId: string, mediaId: string) => Promise<{ id: string; kind: string; sizeBytes: number } | undefined>;
+export type MediaLookup = (
+  tenantId: string,
+  mediaId: string,
+) => Promise<{ id: string; kind: string; sizeBytes: number } | undefined>;
 
 const article = (kind: string): string => `${/^[AEIOU]/.test(kind) ? 'an' : 'a'} ${kind.toLowerCase()}`;
 
-export async function checkTemplateMedia(lookup: MediaLookup, tenantId: string, mediaType: string, mediaId: string): Promise<void> {
+export async function checkTemplateMedia(
+  lookup: MediaLookup,
+  tenantId: string,
+  mediaType: string,
+  mediaId: string,
+): Promise<void> {
   const shown = JSON.stringify(mediaId.length > 60 ? `${mediaId.slice(0, 60)}…` : mediaId);
   if (isMediaLink(mediaId)) {
     let ok = false;
@@ -33,6 +41,9 @@ export async function checkTemplateMedia(lookup: MediaLookup, tenantId: string, 
     );
   }
   if (found.kind !== mediaType) {
-    throw new ValidationError('mediaId', `mediaId ${shown} is ${article(found.kind)}, not ${article(mediaType)} as mediaType says`);
+    throw new ValidationError(
+      'mediaId',
+      `mediaId ${shown} is ${article(found.kind)}, not ${article(mediaType)} as mediaType says`,
+    );
   }
 }

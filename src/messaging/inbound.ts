@@ -54,7 +54,11 @@ export async function recordInbound(db: Db, received: InboundUserMessage[], now:
     });
   }
   if (rows.length === 0) return 0;
-  const inserted = await db.insert(inboundMessages).values(rows).onConflictDoNothing({ target: inboundMessages.dedupeKey }).returning({ id: inboundMessages.id });
+  const inserted = await db
+    .insert(inboundMessages)
+    .values(rows)
+    .onConflictDoNothing({ target: inboundMessages.dedupeKey })
+    .returning({ id: inboundMessages.id });
   return inserted.length;
 }
 

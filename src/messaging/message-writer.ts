@@ -105,10 +105,19 @@ export class MessageWriter {
         const found = await tx
           .select()
           .from(messages)
-          .where(or(...skipped.map((r) => and(eq(messages.tenantId, r.tenantId), eq(messages.idempotencyKey, r.idempotencyKey!)))));
+          .where(
+            or(
+              ...skipped.map((r) =>
+                and(eq(messages.tenantId, r.tenantId), eq(messages.idempotencyKey, r.idempotencyKey!)),
+              ),
+            ),
+          );
         for (const m of found) originals.set(`${m.tenantId}\u0000${m.idempotencyKey}`, m);
       }
-      return { stored: rows.map((r) => byId.get(r.id) ?? originals.get(`${r.tenantId}\u0000${r.idempotencyKey}`)!), accepted };
+      return {
+        stored: rows.map((r) => byId.get(r.id) ?? originals.get(`${r.tenantId}\u0000${r.idempotencyKey}`)!),
+        accepted,
+      };
     });
   }
 }

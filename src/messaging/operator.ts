@@ -28,7 +28,8 @@ async function operate(
       .where(and(eq(messages.id, messageId), eq(messages.tenantId, tenantId)))
       .for('update');
     if (!current) throw new NotFoundError('Message', messageId);
-    if (!nextStatus(current.status, to, 'operator')) throw new InvalidStateError(current.status, refusal(current.status));
+    if (!nextStatus(current.status, to, 'operator'))
+      throw new InvalidStateError(current.status, refusal(current.status));
     const change: StatusChange = {
       messageId,
       tenantId,
@@ -50,18 +51,34 @@ async function operate(
 }
 
 export function cancelMessage(db: Db, tenantId: string, messageId: string, now: Date): Promise<Result> {
-  return operate(db, tenantId, messageId, 'CANCELED', now, (s) => `only QUEUED or SCHEDULED messages can be canceled; this one is ${s}`, {
-    nextAttemptAt: null,
-  });
+  return operate(
+    db,
+    tenantId,
+    messageId,
+    'CANCELED',
+    now,
+    (s) => `only QUEUED or SCHEDULED messages can be canceled; this one is ${s}`,
+    {
+      nextAttemptAt: null,
+    },
+  );
 }
 
 /** A failed message goes back to the queue with a fresh attempt budget. */
 export function retryMessage(db: Db, tenantId: string, messageId: string, now: Date): Promise<Result> {
-  return operate(db, tenantId, messageId, 'QUEUED', now, (s) => `only FAILED messages can be retried; this one is ${s}`, {
-    attempts: 0,
-    nextAttemptAt: now,
-    lastErrorCode: null,
-    lastErrorMessage: null,
-    lastErrorRetryable: null,
-  });
+  return operate(
+    db,
+    tenantId,
+    messageId,
+    'QUEUED',
+    now,
+    (s) => `only FAILED messages can be retried; this one is ${s}`,
+    {
+      attempts: 0,
+      nextAttemptAt: now,
+      lastErrorCode: null,
+      lastErrorMessage: null,
+      lastErrorRetryable: null,
+    },
+  );
 }

@@ -9,7 +9,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (s: string): boolean => UUID.test(s);
 
 /** Loads messages by id, only those of the tenant; unknown or foreign ids yield undefined. */
-export async function getMessages(db: Db, tenantId: string, ids: readonly string[]): Promise<(MessageRow | undefined)[]> {
+export async function getMessages(
+  db: Db,
+  tenantId: string,
+  ids: readonly string[],
+): Promise<(MessageRow | undefined)[]> {
   const valid = ids.filter(isUuid);
   if (valid.length === 0) return ids.map(() => undefined);
   const rows = await db
@@ -73,7 +77,8 @@ const encodeCursor = (row: Position): string =>
 function decodeCursor(cursor: string, field: string): Position {
   const [ms, id] = Buffer.from(cursor, 'base64url').toString().split(':');
   const time = Number(ms);
-  if (!id || !isUuid(id) || !Number.isSafeInteger(time)) throw new ValidationError(field, `${field} is not a valid cursor`);
+  if (!id || !isUuid(id) || !Number.isSafeInteger(time))
+    throw new ValidationError(field, `${field} is not a valid cursor`);
   return { createdAt: new Date(time), id };
 }
 
@@ -94,7 +99,8 @@ function pageSize(value: number | undefined, field: string): number | undefined 
 export async function listMessages(db: Db, tenantId: string, filter: MessageFilter, page: PageRequest): Promise<Page> {
   const first = pageSize(page.first, 'first');
   const last = pageSize(page.last, 'last');
-  if (first !== undefined && last !== undefined) throw new ValidationError('last', 'use either first or last, not both');
+  if (first !== undefined && last !== undefined)
+    throw new ValidationError('last', 'use either first or last, not both');
   const after = page.after ? decodeCursor(page.after, 'after') : undefined;
   const before = page.before ? decodeCursor(page.before, 'before') : undefined;
 

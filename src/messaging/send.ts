@@ -81,7 +81,8 @@ export async function sendWhatsApp(deps: SendDeps, tenantId: string, input: unkn
   // registration, an unknown one passes unless the tenant is strict (templates/send-checks.ts).
   await deps.templates.whatsApp(tenantId, v);
   // Header media: the tenant's upload of the named kind, or an http(s) link the provider fetches.
-  if (v.mediaType && v.mediaType !== 'NONE' && v.mediaId) await checkTemplateMedia(deps.media, tenantId, v.mediaType, v.mediaId);
+  if (v.mediaType && v.mediaType !== 'NONE' && v.mediaId)
+    await checkTemplateMedia(deps.media, tenantId, v.mediaType, v.mediaId);
   return deps.writer.insert({
     ...baseRow(tenantId, v, now),
     channel: 'WHATSAPP',

@@ -50,9 +50,16 @@ export function applyProviderEvents(db: Db, events: ProviderStatusEvent[], now: 
   return db.transaction((tx) => applyProviderEventsInTx(tx, events, now));
 }
 
-export async function applyProviderEventsInTx(tx: Tx, events: ProviderStatusEvent[], now: Date): Promise<StatusChange[]> {
+export async function applyProviderEventsInTx(
+  tx: Tx,
+  events: ProviderStatusEvent[],
+  now: Date,
+): Promise<StatusChange[]> {
   const keys = [...new Map(events.map((e) => [`${e.provider}\u0000${e.providerMessageId}`, e])).values()];
-  await lockProviderIds(tx, keys.map((e) => [e.provider, e.providerMessageId]));
+  await lockProviderIds(
+    tx,
+    keys.map((e) => [e.provider, e.providerMessageId]),
+  );
   const targets = await tx
     .select({
       id: messages.id,
@@ -71,7 +78,13 @@ export async function applyProviderEventsInTx(tx: Tx, events: ProviderStatusEven
     .where(
       or(
         ...[...new Set(keys.map((e) => e.provider))].map((provider) =>
-          and(eq(messages.provider, provider), inArray(messages.providerMessageId, keys.filter((e) => e.provider === provider).map((e) => e.providerMessageId))),
+          and(
+            eq(messages.provider, provider),
+            inArray(
+              messages.providerMessageId,
+              keys.filter((e) => e.provider === provider).map((e) => e.providerMessageId),
+            ),
+          ),
         ),
       ),
     )
@@ -203,7 +216,10 @@ async function keepTimeMonotonic(tx: Tx, changes: StatusChange[]): Promise<void>
   const latest = new Map<string, number>();
   if (ids.length > 0) {
     const rows = await tx
-      .select({ messageId: messageEvents.messageId, ms: sql<number>`round(extract(epoch from max(${messageEvents.occurredAt})) * 1000)::float8` })
+      .select({
+        messageId: messageEvents.messageId,
+        ms: sql<number>`round(extract(epoch from max(${messageEvents.occurredAt})) * 1000)::float8`,
+      })
       .from(messageEvents)
       .where(and(inArray(messageEvents.messageId, ids), eq(messageEvents.kind, 'status')))
       .groupBy(messageEvents.messageId);
@@ -246,7 +262,10 @@ export async function recordChanges(tx: Tx, changes: StatusChange[], now: Date):
  * miss the id (not yet committed) while the send misses the parked report (not yet committed
  * either). Taken before any row lock, in hash order, so two holders never wait on each other.
  */
-export async function lockProviderIds(tx: Tx, ids: Array<[provider: string, providerMessageId: string]>): Promise<void> {
+export async function lockProviderIds(
+  tx: Tx,
+  ids: Array<[provider: string, providerMessageId: string]>,
+): Promise<void> {
   if (ids.length === 0) return;
   const keys = ids.map(([provider, id]) => `${provider}:${id}`);
   await tx.execute(sql`
@@ -255,11 +274,23 @@ export async function lockProviderIds(tx: Tx, ids: Array<[provider: string, prov
 }
 
 /** Reports that were waiting for these provider ids, removed from the waiting room. */
-export async function takePendingEvents(tx: Tx, provider: string, providerMessageIds: string[]): Promise<ProviderStatusEvent[]> {
+export async function takePendingEvents(
+  tx: Tx,
+  provider: string,
+  providerMessageIds: string[],
+): Promise<ProviderStatusEvent[]> {
   if (providerMessageIds.length === 0) return [];
   const rows = await tx
     .delete(pendingProviderEvents)
-    .where(and(eq(pendingProviderEvents.provider, provider), inArray(pendingProviderEvents.providerMessageId, providerMessageIds)))
+    .where(
+      and(
+        eq(pendingProviderEvents.provider, provider),
+        inArray(pendingProviderEvents.providerMessageId, providerMessageIds),
+      ),
+    )
     .returning({ event: pendingProviderEvents.event });
-  return rows.map((r) => ({ ...(r.event as unknown as ProviderStatusEvent), occurredAt: new Date(r.event.occurredAt as string) }));
+  return rows.map((r) => ({
+    ...(r.event as unknown as ProviderStatusEvent),
+    occurredAt: new Date(r.event.occurredAt as string),
+  }));
 }

@@ -79,7 +79,11 @@ const common = {
     z.unknown().superRefine((value, ctx) => {
       // Shape first: stringifying JSON nested thousands deep would exhaust the stack.
       const found = jsonProblem(value);
-      if (found) return ctx.addIssue({ code: 'custom', message: found.path ? `${found.problem} (at metadata.${found.path.slice(0, 120)})` : found.problem });
+      if (found)
+        return ctx.addIssue({
+          code: 'custom',
+          message: found.path ? `${found.problem} (at metadata.${found.path.slice(0, 120)})` : found.problem,
+        });
       const json = JSON.stringify(value);
       if (json === undefined) ctx.addIssue({ code: 'custom', message: 'must be JSON' });
       else if (json.length > 16_384) ctx.addIssue({ code: 'custom', message: 'must be at most 16 KB of JSON' });
@@ -87,11 +91,7 @@ const common = {
   ),
   tags: optional(
     z
-      .array(
-        z
-          .string()
-          .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'tags are 1 to 64 letters, digits or _ . : -'),
-      )
+      .array(z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'tags are 1 to 64 letters, digits or _ . : -'))
       .max(20, 'at most 20 tags'),
   ),
   sendAt: optional(z.date()),
@@ -120,8 +120,18 @@ function smsSchema(defaultCountry?: string) {
     text: requiredText(1600),
     unicode: optional(z.boolean()),
     flash: optional(z.boolean()),
-    dltEntityId: optional(z.string().trim().regex(/^\d{1,30}$/, 'must be the numeric DLT entity (PE) id')),
-    dltTemplateId: optional(z.string().trim().regex(/^\d{1,30}$/, 'must be the numeric DLT template id')),
+    dltEntityId: optional(
+      z
+        .string()
+        .trim()
+        .regex(/^\d{1,30}$/, 'must be the numeric DLT entity (PE) id'),
+    ),
+    dltTemplateId: optional(
+      z
+        .string()
+        .trim()
+        .regex(/^\d{1,30}$/, 'must be the numeric DLT template id'),
+    ),
     ...common,
   });
 }
@@ -151,7 +161,11 @@ function whatsAppSchema(defaultCountry?: string) {
         ctx.addIssue({ code: 'custom', path: ['mediaId'], message: `is required when mediaType is ${type}` });
       }
       if (type === 'NONE' && v.mediaId) {
-        ctx.addIssue({ code: 'custom', path: ['mediaType'], message: 'must be IMAGE, VIDEO or DOCUMENT when mediaId is given' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['mediaType'],
+          message: 'must be IMAGE, VIDEO or DOCUMENT when mediaId is given',
+        });
       }
     });
 }
@@ -166,7 +180,9 @@ const emailSchema = z
     html: optional(requiredText(512 * 1024)),
     text: optional(requiredText(512 * 1024)),
     /** Herald media ids of the tenant, attached as files (checked against the media table on accept). */
-    attachments: optional(z.array(requiredText(200)).max(MAX_EMAIL_ATTACHMENTS, `at most ${MAX_EMAIL_ATTACHMENTS} attachments`)),
+    attachments: optional(
+      z.array(requiredText(200)).max(MAX_EMAIL_ATTACHMENTS, `at most ${MAX_EMAIL_ATTACHMENTS} attachments`),
+    ),
     ...common,
   })
   .superRefine((v, ctx) => {
@@ -193,7 +209,8 @@ function checkTiming(v: Timing, now: Date): void {
   const horizon = now.getTime() + MAX_SCHEDULE_AHEAD_MS;
   if (v.sendAt && v.sendAt.getTime() > horizon) throw new ValidationError('sendAt', 'sendAt must be within 400 days');
   if (v.validUntil) {
-    if (v.validUntil.getTime() <= now.getTime()) throw new ValidationError('validUntil', 'validUntil must be in the future');
+    if (v.validUntil.getTime() <= now.getTime())
+      throw new ValidationError('validUntil', 'validUntil must be in the future');
     if (v.sendAt && v.validUntil.getTime() <= v.sendAt.getTime()) {
       throw new ValidationError('validUntil', 'validUntil must be after sendAt');
     }

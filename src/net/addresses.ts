@@ -37,13 +37,14 @@ const V6: Array<[string, number, string]> = [
   ['ff00::', 8, 'multicast'],
 ];
 
-const lists = [...V4.map(([a, p, why]) => ({ a, p, why, type: 'ipv4' as const })), ...V6.map(([a, p, why]) => ({ a, p, why, type: 'ipv6' as const }))].map(
-  (r) => {
-    const list = new BlockList();
-    list.addSubnet(r.a, r.p, r.type);
-    return { ...r, list };
-  },
-);
+const lists = [
+  ...V4.map(([a, p, why]) => ({ a, p, why, type: 'ipv4' as const })),
+  ...V6.map(([a, p, why]) => ({ a, p, why, type: 'ipv6' as const })),
+].map((r) => {
+  const list = new BlockList();
+  list.addSubnet(r.a, r.p, r.type);
+  return { ...r, list };
+});
 
 /** The eight 16-bit groups of an IPv6 address (an embedded dotted IPv4 tail included). */
 function hextets(ip: string): number[] {
@@ -71,7 +72,8 @@ export function nonPublicReason(address: string): string | undefined {
     const zeros = (n: number) => h.slice(0, n).every((x) => x === 0);
     // ::ffff:a.b.c.d (mapped) and 64:ff9b::a.b.c.d (NAT64) reach an IPv4 address.
     if (zeros(5) && h[5] === 0xffff) return nonPublicReason(v4From(h[6]!, h[7]!));
-    if (h[0] === 0x64 && h[1] === 0xff9b && h.slice(2, 6).every((x) => x === 0)) return nonPublicReason(v4From(h[6]!, h[7]!));
+    if (h[0] === 0x64 && h[1] === 0xff9b && h.slice(2, 6).every((x) => x === 0))
+      return nonPublicReason(v4From(h[6]!, h[7]!));
   }
   const type = family === 4 ? 'ipv4' : 'ipv6';
   return lists.find((r) => r.type === type && r.list.check(address, type))?.why;

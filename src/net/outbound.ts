@@ -62,14 +62,16 @@ export const destinationRefused = (field: string, why: string): ValidationError 
 export function parseOutboundUrl(raw: string, field: string): URL {
   // NUL or a lone surrogate: refused as such, not parsed into something else.
   const value = checkText(field, raw).trim();
-  if (value.length > MAX_URL_LENGTH) throw new ValidationError(field, `${field} must be at most ${MAX_URL_LENGTH} characters`);
+  if (value.length > MAX_URL_LENGTH)
+    throw new ValidationError(field, `${field} must be at most ${MAX_URL_LENGTH} characters`);
   let url: URL;
   try {
     url = new URL(value);
   } catch {
     throw new ValidationError(field, `${field} must be an absolute http(s) URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ValidationError(field, `${field} must be an http or https URL`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ValidationError(field, `${field} must be an http or https URL`);
   return url;
 }
 
@@ -189,7 +191,13 @@ export class OutboundGuard {
         }
         const bad = list.find((a) => this.reasonFor(a.address));
         if (bad && !this.allowPrivate) {
-          return callback(new DestinationNotAllowedError(`${hostname} resolved to ${bad.address}, a ${this.reasonFor(bad.address)} address`), '', 0);
+          return callback(
+            new DestinationNotAllowedError(
+              `${hostname} resolved to ${bad.address}, a ${this.reasonFor(bad.address)} address`,
+            ),
+            '',
+            0,
+          );
         }
         if (options.all) return callback(null, list as unknown as string);
         callback(null, list[0]!.address, list[0]!.family);
@@ -220,13 +228,20 @@ export class OutboundGuard {
     const why = this.hostRefusal(host);
     if (why) return Promise.reject(new DestinationNotAllowedError(why));
     return new Promise((resolve, reject) => {
-      const socket = netConnect({ host: canonicalHost(host) ?? host, port, lookup: this.allowPrivate ? undefined : this.lookup, timeout: timeoutMs });
+      const socket = netConnect({
+        host: canonicalHost(host) ?? host,
+        port,
+        lookup: this.allowPrivate ? undefined : this.lookup,
+        timeout: timeoutMs,
+      });
       const fail = (err: Error) => {
         socket.destroy();
         reject(err);
       };
       socket.once('error', fail);
-      socket.once('timeout', () => fail(Object.assign(new Error(`connection to ${host}:${port} timed out`), { code: 'ETIMEDOUT' })));
+      socket.once('timeout', () =>
+        fail(Object.assign(new Error(`connection to ${host}:${port} timed out`), { code: 'ETIMEDOUT' })),
+      );
       socket.once('connect', () => {
         socket.removeListener('error', fail);
         socket.setTimeout(0);

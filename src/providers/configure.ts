@@ -52,7 +52,10 @@ export async function configureProvider(
     .from(providerConfigs)
     .where(and(eq(providerConfigs.tenantId, tenantId), eq(providerConfigs.name, input.name)));
   if (existing && existing.kind !== input.kind) {
-    throw new ValidationError('kind', `provider "${input.name}" is a ${existing.kind}; delete it or choose another name`);
+    throw new ValidationError(
+      'kind',
+      `provider "${input.name}" is a ${existing.kind}; delete it or choose another name`,
+    );
   }
   // Omitted secrets on an update keep the stored ones.
   const secrets =
@@ -64,7 +67,16 @@ export async function configureProvider(
   const sealed = box.seal(parseOrFail(kind.secrets, secrets, 'secrets'));
   const [row] = await db
     .insert(providerConfigs)
-    .values({ id: newId(), tenantId, name: input.name, kind: input.kind, settings, secretsEncrypted: sealed, createdAt: now, updatedAt: now })
+    .values({
+      id: newId(),
+      tenantId,
+      name: input.name,
+      kind: input.kind,
+      settings,
+      secretsEncrypted: sealed,
+      createdAt: now,
+      updatedAt: now,
+    })
     .onConflictDoUpdate({
       target: [providerConfigs.tenantId, providerConfigs.name],
       set: { settings, secretsEncrypted: sealed, enabled: true, updatedAt: now },
@@ -74,10 +86,20 @@ export async function configureProvider(
 }
 
 export function listProviderConfigs(db: Db, tenantId: string): Promise<ProviderConfigRow[]> {
-  return db.select().from(providerConfigs).where(eq(providerConfigs.tenantId, tenantId)).orderBy(asc(providerConfigs.name));
+  return db
+    .select()
+    .from(providerConfigs)
+    .where(eq(providerConfigs.tenantId, tenantId))
+    .orderBy(asc(providerConfigs.name));
 }
 
-export async function setProviderEnabled(db: Db, tenantId: string, name: string, enabled: boolean, now: Date): Promise<ProviderConfigRow> {
+export async function setProviderEnabled(
+  db: Db,
+  tenantId: string,
+  name: string,
+  enabled: boolean,
+  now: Date,
+): Promise<ProviderConfigRow> {
   // No provider can have another name (a NUL would not even reach the database).
   if (!NAME.test(name)) throw new NotFoundError('Provider', name.replace(/[^\x20-\x7e]/g, '?').slice(0, 40));
   const [row] = await db
@@ -89,25 +111,41 @@ export async function setProviderEnabled(db: Db, tenantId: string, name: string,
   return row;
 }
 
-export type RouteInput = { channel: Channel; provider: string; fallbackProvider?: string | null; fallbackChannel?: Channel | null };
+export type RouteInput = {
+  channel: Channel;
+  provider: string;
+  fallbackProvider?: string | null;
+  fallbackChannel?: Channel | null;
+};
 
 /** Sets the tenant's route for a channel; every named provider must exist and carry the channel. */
-export async function setRoute(db: Db, registry: ProviderRegistry, tenantId: string, input: RouteInput, now: Date): Promise<RoutingRuleRow> {
+export async function setRoute(
+  db: Db,
+  registry: ProviderRegistry,
+  tenantId: string,
+  input: RouteInput,
+  now: Date,
+): Promise<RoutingRuleRow> {
   const configs = await listProviderConfigs(db, tenantId);
   const check = (field: string, name: string, channel: Channel) => {
     const config = configs.find((c) => c.name === name);
     const channels = config ? PROVIDER_KINDS[config.kind]!.channels : registry.get(name)?.capabilities.channels;
     if (!channels) throw new ValidationError(field, `${field}: no provider named "${name}"; configure it first`);
-    if (!channels.includes(channel)) throw new ValidationError(field, `${field}: provider "${name}" cannot send ${channel}`);
+    if (!channels.includes(channel))
+      throw new ValidationError(field, `${field}: provider "${name}" cannot send ${channel}`);
   };
   check('provider', input.provider, input.channel);
   if (input.fallbackProvider) check('fallbackProvider', input.fallbackProvider, input.channel);
   if (input.fallbackProvider && input.fallbackChannel) {
     throw new ValidationError('fallbackChannel', 'choose a fallback provider or a fallback channel, not both');
   }
-  if (input.fallbackChannel === input.channel) throw new ValidationError('fallbackChannel', 'fallbackChannel must differ from channel');
+  if (input.fallbackChannel === input.channel)
+    throw new ValidationError('fallbackChannel', 'fallbackChannel must differ from channel');
   if (input.fallbackChannel && !(input.channel === 'WHATSAPP' && input.fallbackChannel === 'SMS')) {
-    throw new ValidationError('fallbackChannel', 'channel fallback is available from WHATSAPP to SMS (the template rendered as text)');
+    throw new ValidationError(
+      'fallbackChannel',
+      'channel fallback is available from WHATSAPP to SMS (the template rendered as text)',
+    );
   }
   const values = {
     provider: input.provider,

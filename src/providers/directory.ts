@@ -71,7 +71,11 @@ export class ProviderDirectory {
   }
 
   /** What to do after a permanent failure at this step, per the tenant's rule; null: give up. */
-  async fallback(tenantId: string, channel: Channel, fallbackStep: number): Promise<{ provider: string } | { channel: Channel } | null> {
+  async fallback(
+    tenantId: string,
+    channel: Channel,
+    fallbackStep: number,
+  ): Promise<{ provider: string } | { channel: Channel } | null> {
     if (fallbackStep > 0) return null;
     const rule = (await this.tenant(tenantId)).rules.find((r) => r.channel === channel);
     if (rule?.fallbackProvider) return { provider: rule.fallbackProvider };
@@ -89,7 +93,10 @@ export class ProviderDirectory {
     if (cached && Date.now() - cached.at < CACHE_MS) return cached;
     const [rules, configs] = await Promise.all([
       this.db.select().from(routingRules).where(eq(routingRules.tenantId, tenantId)),
-      this.db.select().from(providerConfigs).where(and(eq(providerConfigs.tenantId, tenantId))),
+      this.db
+        .select()
+        .from(providerConfigs)
+        .where(and(eq(providerConfigs.tenantId, tenantId))),
     ]);
     const entry = { at: Date.now(), rules, configs };
     this.rules.set(tenantId, entry);
@@ -103,7 +110,10 @@ export class ProviderDirectory {
     if (existing && existing.version === version) return existing.provider;
     const kind = PROVIDER_KINDS[config.kind]!;
     const secrets = config.secretsEncrypted ? this.secrets.open(config.secretsEncrypted) : {};
-    const provider = kind.build(kind.settings.parse(config.settings), kind.secrets.parse(secrets), { ...this.ctx, name });
+    const provider = kind.build(kind.settings.parse(config.settings), kind.secrets.parse(secrets), {
+      ...this.ctx,
+      name,
+    });
     if (existing) void existing.provider.stop?.();
     if (this.reporter) provider.start?.(this.reporter);
     this.instances.set(name, { version, provider });
@@ -113,11 +123,21 @@ export class ProviderDirectory {
 
 /** The providers of one process: the installation's (environment) and its tenants'. */
 /** `outbound` guards tenant providers' connections (their base URLs are tenant input); the environment's are trusted. */
-export function createProviderDirectory(db: Db, config: Config, now: () => Date, outbound: OutboundGuard): ProviderDirectory {
-  return new ProviderDirectory(db, createProviders(config.providers, now), SecretBox.fromConfig(config.encryptionKey, config.dataDir), {
-    callbackBaseUrl: config.providers.callbackBaseUrl,
-    sandboxDelayMs: config.providers.sandboxDelayMs,
-    now,
-    outbound,
-  });
+export function createProviderDirectory(
+  db: Db,
+  config: Config,
+  now: () => Date,
+  outbound: OutboundGuard,
+): ProviderDirectory {
+  return new ProviderDirectory(
+    db,
+    createProviders(config.providers, now),
+    SecretBox.fromConfig(config.encryptionKey, config.dataDir),
+    {
+      callbackBaseUrl: config.providers.callbackBaseUrl,
+      sandboxDelayMs: config.providers.sandboxDelayMs,
+      now,
+      outbound,
+    },
+  );
 }

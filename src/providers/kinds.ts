@@ -33,7 +33,8 @@ type Kind<S extends z.ZodType, X extends z.ZodType> = {
 
 const kind = <S extends z.ZodType, X extends z.ZodType>(k: Kind<S, X>) => k as unknown as Kind<z.ZodType, z.ZodType>;
 
-const callbackUrl = (ctx: BuildContext) => (ctx.callbackBaseUrl ? { statusCallbackUrl: `${ctx.callbackBaseUrl}/webhooks/${ctx.name}` } : {});
+const callbackUrl = (ctx: BuildContext) =>
+  ctx.callbackBaseUrl ? { statusCallbackUrl: `${ctx.callbackBaseUrl}/webhooks/${ctx.name}` } : {};
 
 export const PROVIDER_KINDS: Record<string, Kind<z.ZodType, z.ZodType>> = {
   sandbox: kind({
@@ -54,7 +55,10 @@ export const PROVIDER_KINDS: Record<string, Kind<z.ZodType, z.ZodType>> = {
       .object({
         accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'accountSid is "AC" followed by 32 hex digits'),
         from: z.string().optional(),
-        messagingServiceSid: z.string().regex(/^MG[0-9a-fA-F]{32}$/, 'messagingServiceSid is "MG" followed by 32 hex digits').optional(),
+        messagingServiceSid: z
+          .string()
+          .regex(/^MG[0-9a-fA-F]{32}$/, 'messagingServiceSid is "MG" followed by 32 hex digits')
+          .optional(),
         baseUrl: z.string().url().optional(),
         maxPerSecond: z.number().int().min(1).max(10_000).optional(),
       })
@@ -62,7 +66,13 @@ export const PROVIDER_KINDS: Record<string, Kind<z.ZodType, z.ZodType>> = {
     secrets: z.object({ authToken: z.string().min(16, 'authToken is required') }).strict(),
     targets: { baseUrl: 'url' },
     build: (settings, secrets, ctx) =>
-      createTwilioProvider({ ...settings, authToken: secrets.authToken, name: ctx.name, outbound: ctx.outbound, ...callbackUrl(ctx) }),
+      createTwilioProvider({
+        ...settings,
+        authToken: secrets.authToken,
+        name: ctx.name,
+        outbound: ctx.outbound,
+        ...callbackUrl(ctx),
+      }),
   }),
   'whatsapp-cloud': kind({
     channels: ['WHATSAPP'],
@@ -70,15 +80,23 @@ export const PROVIDER_KINDS: Record<string, Kind<z.ZodType, z.ZodType>> = {
       .object({
         phoneNumberId: z.string().regex(/^\d{1,32}$/, 'phoneNumberId is the numeric id of the business phone number'),
         baseUrl: z.string().url().optional(),
-        apiVersion: z.string().regex(/^v\d{1,3}\.\d{1,2}$/, 'apiVersion is a Graph API version such as v23.0').optional(),
+        apiVersion: z
+          .string()
+          .regex(/^v\d{1,3}\.\d{1,2}$/, 'apiVersion is a Graph API version such as v23.0')
+          .optional(),
         maxPerSecond: z.number().int().min(1).max(1000).optional(),
       })
       .strict(),
     secrets: z
-      .object({ accessToken: z.string().min(16, 'accessToken is required'), appSecret: z.string().optional(), verifyToken: z.string().optional() })
+      .object({
+        accessToken: z.string().min(16, 'accessToken is required'),
+        appSecret: z.string().optional(),
+        verifyToken: z.string().optional(),
+      })
       .strict(),
     targets: { baseUrl: 'url' },
-    build: (settings, secrets, ctx) => createWhatsAppCloudProvider({ ...settings, ...secrets, name: ctx.name, outbound: ctx.outbound }),
+    build: (settings, secrets, ctx) =>
+      createWhatsAppCloudProvider({ ...settings, ...secrets, name: ctx.name, outbound: ctx.outbound }),
   }),
   smsmedia: kind({
     channels: ['WHATSAPP', 'SMS', 'EMAIL'],
@@ -86,13 +104,19 @@ export const PROVIDER_KINDS: Record<string, Kind<z.ZodType, z.ZodType>> = {
       .object({
         baseUrl: z.string().url().optional(),
         senderId: z.string().optional(),
-        serviceIds: z.object({ WHATSAPP: z.number().int(), SMS: z.number().int(), EMAIL: z.number().int() }).partial().optional(),
+        serviceIds: z
+          .object({ WHATSAPP: z.number().int(), SMS: z.number().int(), EMAIL: z.number().int() })
+          .partial()
+          .optional(),
         maxPerSecond: z.number().int().min(1).max(10_000).optional(),
       })
       .strict(),
-    secrets: z.object({ apiKey: z.string().min(8, 'apiKey is required'), webhookToken: z.string().min(16).optional() }).strict(),
+    secrets: z
+      .object({ apiKey: z.string().min(8, 'apiKey is required'), webhookToken: z.string().min(16).optional() })
+      .strict(),
     targets: { baseUrl: 'url' },
-    build: (settings, secrets, ctx) => createSmsMediaProvider({ ...settings, ...secrets, name: ctx.name, outbound: ctx.outbound }),
+    build: (settings, secrets, ctx) =>
+      createSmsMediaProvider({ ...settings, ...secrets, name: ctx.name, outbound: ctx.outbound }),
   }),
   smtp: kind({
     channels: ['EMAIL'],
@@ -109,6 +133,7 @@ export const PROVIDER_KINDS: Record<string, Kind<z.ZodType, z.ZodType>> = {
       .strict(),
     secrets: z.object({ password: z.string().optional() }).strict(),
     targets: { host: 'host' },
-    build: (settings, secrets, ctx) => createSmtpProvider({ ...settings, ...secrets, name: ctx.name, outbound: ctx.outbound }),
+    build: (settings, secrets, ctx) =>
+      createSmtpProvider({ ...settings, ...secrets, name: ctx.name, outbound: ctx.outbound }),
   }),
 };

@@ -58,17 +58,27 @@ export function createProviders(config: ProvidersConfig, now: () => Date): Provi
   if (config.whatsappCloud) {
     const { appSecret, verifyToken, ...rest } = config.whatsappCloud;
     // WhatsApp's webhook URL is set once in the Meta app (<HERALD_PUBLIC_URL>/webhooks/whatsapp-cloud), not per message.
-    providers.push(createWhatsAppCloudProvider({ ...rest, ...(appSecret ? { appSecret } : {}), ...(verifyToken ? { verifyToken } : {}) }));
+    providers.push(
+      createWhatsAppCloudProvider({
+        ...rest,
+        ...(appSecret ? { appSecret } : {}),
+        ...(verifyToken ? { verifyToken } : {}),
+      }),
+    );
   }
   if (config.smtp) {
     const { user, password, from, ...rest } = config.smtp;
     // No webhook: SMTP has no delivery reports (bounces come back as email to the sender).
-    providers.push(createSmtpProvider({ ...rest, ...(user ? { user, password: password ?? '' } : {}), ...(from ? { from } : {}) }));
+    providers.push(
+      createSmtpProvider({ ...rest, ...(user ? { user, password: password ?? '' } : {}), ...(from ? { from } : {}) }),
+    );
   }
   if (config.smsmedia) {
     const { senderId, webhookToken, ...rest } = config.smsmedia;
     // SMSMedia reports to the URL configured in its panel: <HERALD_PUBLIC_URL>/webhooks/smsmedia?token=<webhookToken>.
-    providers.push(createSmsMediaProvider({ ...rest, ...(senderId ? { senderId } : {}), ...(webhookToken ? { webhookToken } : {}) }));
+    providers.push(
+      createSmsMediaProvider({ ...rest, ...(senderId ? { senderId } : {}), ...(webhookToken ? { webhookToken } : {}) }),
+    );
   }
   return new ProviderRegistry(providers, config.routes);
 }

@@ -41,10 +41,17 @@ function behaviourOf(recipient: string): Behaviour {
   return { kind: 'normal' };
 }
 
-const OUTCOME_CODE: Record<'normal' | 'noread' | 'undelivered', string> = { normal: 'n', noread: 'r', undelivered: 'u' };
+const OUTCOME_CODE: Record<'normal' | 'noread' | 'undelivered', string> = {
+  normal: 'n',
+  noread: 'r',
+  undelivered: 'u',
+};
 
 /** The reports a message gets, as offsets from the moment it was sent. */
-function reportsFor(outcome: string, delayMs: number): Array<{ status: MessageStatus; afterMs: number; errorCode?: string }> {
+function reportsFor(
+  outcome: string,
+  delayMs: number,
+): Array<{ status: MessageStatus; afterMs: number; errorCode?: string }> {
   if (outcome === 'u') return [{ status: 'UNDELIVERED', afterMs: delayMs, errorCode: 'SANDBOX_UNREACHABLE' }];
   const delivered = { status: 'DELIVERED' as const, afterMs: delayMs };
   return outcome === 'r' ? [delivered] : [delivered, { status: 'READ', afterMs: 2 * delayMs }];
@@ -100,17 +107,33 @@ export function createSandboxProvider(opts: {
     async send(message: OutboundMessage, { timeoutMs, signal }): Promise<SendResult> {
       const b = behaviourOf(message.recipient);
       if (b.kind === 'fail') {
-        return { ok: false, code: 'SANDBOX_REJECTED', message: 'sandbox: recipient rejects every message', retryable: false };
+        return {
+          ok: false,
+          code: 'SANDBOX_REJECTED',
+          message: 'sandbox: recipient rejects every message',
+          retryable: false,
+        };
       }
       if (b.kind === 'transient' && message.attempt <= b.times) {
-        return { ok: false, code: 'SANDBOX_UNAVAILABLE', message: `sandbox: temporary failure ${message.attempt} of ${b.times}`, retryable: true };
+        return {
+          ok: false,
+          code: 'SANDBOX_UNAVAILABLE',
+          message: `sandbox: temporary failure ${message.attempt} of ${b.times}`,
+          retryable: true,
+        };
       }
       if (b.kind === 'timeout' && message.attempt === 1) {
         await sleep(timeoutMs, undefined, { signal }).catch(() => {});
         return { ok: false, code: 'TIMEOUT', message: `sandbox: no answer within ${timeoutMs} ms`, retryable: true };
       }
       if (b.kind === 'ratelimited' && message.attempt === 1) {
-        return { ok: false, code: 'RATE_LIMITED', message: 'sandbox: too many requests', retryable: true, retryAfterMs: 2000 };
+        return {
+          ok: false,
+          code: 'RATE_LIMITED',
+          message: 'sandbox: too many requests',
+          retryable: true,
+          retryAfterMs: 2000,
+        };
       }
       const outcome = b.kind === 'noread' || b.kind === 'undelivered' ? OUTCOME_CODE[b.kind] : 'n';
       const sentAt = now().getTime();
@@ -151,10 +174,13 @@ export function createSandboxProvider(opts: {
 /** How far the signed timestamp may be from Herald's clock. */
 export const SANDBOX_SIGNATURE_TOLERANCE_S = 300;
 
-const SANDBOX_STATUSES = { sent: 'SENT', delivered: 'DELIVERED', read: 'READ', failed: 'FAILED', undelivered: 'UNDELIVERED' } as const satisfies Record<
-  string,
-  MessageStatus
->;
+const SANDBOX_STATUSES = {
+  sent: 'SENT',
+  delivered: 'DELIVERED',
+  read: 'READ',
+  failed: 'FAILED',
+  undelivered: 'UNDELIVERED',
+} as const satisfies Record<string, MessageStatus>;
 
 const SandboxReports = z.object({
   events: z
@@ -175,7 +201,8 @@ const SandboxReports = z.object({
 });
 
 function parseTimestamp(value: number | string): Date | undefined {
-  const ms = typeof value === 'number' || /^\d+(\.\d+)?$/.test(value) ? Math.round(Number(value) * 1000) : Date.parse(value);
+  const ms =
+    typeof value === 'number' || /^\d+(\.\d+)?$/.test(value) ? Math.round(Number(value) * 1000) : Date.parse(value);
   const date = new Date(ms);
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
@@ -199,7 +226,10 @@ function sandboxWebhook(name: string, secret: string): ProviderWebhook {
         return { ok: false, reason: 'Herald-Sandbox-Signature must be "t=<unix seconds>,v1=<hex HMAC-SHA256>"' };
       }
       if (Math.abs(req.receivedAt.getTime() / 1000 - Number(t)) > SANDBOX_SIGNATURE_TOLERANCE_S) {
-        return { ok: false, reason: `signature timestamp is more than ${SANDBOX_SIGNATURE_TOLERANCE_S} s from Herald's clock (stale or replayed)` };
+        return {
+          ok: false,
+          reason: `signature timestamp is more than ${SANDBOX_SIGNATURE_TOLERANCE_S} s from Herald's clock (stale or replayed)`,
+        };
       }
       const expected = createHmac('sha256', secret).update(`${t}.`).update(req.rawBody).digest();
       // Every candidate is compared, so the time taken does not tell which one matched.

@@ -2,7 +2,14 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Agent, request } from 'undici';
 import { DESTINATION_NOT_ALLOWED, isDestinationNotAllowed, type OutboundGuard } from '../net/outbound.js';
 import { DEFAULT_SERVICE_IDS, type Channel, type MessageStatus } from '../vocabulary.js';
-import type { OutboundMessage, Provider, ProviderStatusEvent, ProviderWebhook, SendFailure, SendResult } from './provider.js';
+import type {
+  OutboundMessage,
+  Provider,
+  ProviderStatusEvent,
+  ProviderWebhook,
+  SendFailure,
+  SendResult,
+} from './provider.js';
 import { parseRetryAfter } from '../net/http-headers.js';
 import { redactor } from './redact.js';
 
@@ -88,7 +95,13 @@ export function createSmsMediaProvider(cfg: SmsMediaConfig): Provider {
   const agent = cfg.outbound ? cfg.outbound.agent(agentOptions) : new Agent(agentOptions);
 
   // The key as it may appear anywhere: itself, and encoded in a URL either way.
-  const forms = [...new Set([cfg.apiKey, encodeURIComponent(cfg.apiKey), new URLSearchParams({ k: cfg.apiKey }).toString().slice(2)])];
+  const forms = [
+    ...new Set([
+      cfg.apiKey,
+      encodeURIComponent(cfg.apiKey),
+      new URLSearchParams({ k: cfg.apiKey }).toString().slice(2),
+    ]),
+  ];
   const { text: scrub, json: scrubRaw } = redactor(forms);
   const fail = (code: string, message: string, retryable: boolean, extra: Partial<SendFailure> = {}): SendFailure => ({
     ok: false,
@@ -102,7 +115,9 @@ export function createSmsMediaProvider(cfg: SmsMediaConfig): Provider {
   function mobile(message: OutboundMessage): string | SendFailure {
     // Herald stores E.164 (+918800001234); the guide wants the digits with the country code.
     const digits = message.recipient.replace(/^\+/, '');
-    return /^\d{6,15}$/.test(digits) ? digits : fail('INVALID_RECIPIENT', `"${message.recipient}" is not a phone number SMSMedia accepts`, false);
+    return /^\d{6,15}$/.test(digits)
+      ? digits
+      : fail('INVALID_RECIPIENT', `"${message.recipient}" is not a phone number SMSMedia accepts`, false);
   }
 
   /** The endpoint and its parameters in the guide's order, or a permanent failure. */
@@ -113,9 +128,15 @@ export function createSmsMediaProvider(cfg: SmsMediaConfig): Provider {
       case 'WHATSAPP': {
         const to = mobile(message);
         if (typeof to !== 'string') return to;
-        if (!message.templateName) return fail('NO_TEMPLATE', 'SMSMedia sends WhatsApp templates only: the message has no template name', false);
+        if (!message.templateName)
+          return fail('NO_TEMPLATE', 'SMSMedia sends WhatsApp templates only: the message has no template name', false);
         const media = (message.mediaType ?? 'NONE').toLowerCase();
-        const params: Array<[string, Param]> = [apikey, ['mobile', to], ['templatename', message.templateName], ['mediatype', media]];
+        const params: Array<[string, Param]> = [
+          apikey,
+          ['mobile', to],
+          ['templatename', message.templateName],
+          ['mediatype', media],
+        ];
         if (media !== 'none') {
           if (!message.mediaId) return fail('NO_MEDIA', `mediatype ${media} needs a media id`, false);
           params.push(['mediaid', message.mediaId]);
@@ -128,7 +149,12 @@ export function createSmsMediaProvider(cfg: SmsMediaConfig): Provider {
         const to = mobile(message);
         if (typeof to !== 'string') return to;
         const sender = message.sender ?? cfg.senderId;
-        if (!sender) return fail('NO_SENDER', `no sender: the message has no sender id and provider ${name} has no SMSMEDIA_SENDER_ID`, false);
+        if (!sender)
+          return fail(
+            'NO_SENDER',
+            `no sender: the message has no sender id and provider ${name} has no SMSMEDIA_SENDER_ID`,
+            false,
+          );
         if (!message.body) return fail('NO_CONTENT', 'the SMS has no text', false);
         const params: Array<[string, Param]> = [
           apikey,
@@ -145,13 +171,22 @@ export function createSmsMediaProvider(cfg: SmsMediaConfig): Provider {
         return { path: PATHS.SMS, params };
       }
       case 'EMAIL': {
-        const list = (v: unknown) => (Array.isArray(v) ? v.filter((a): a is string => typeof a === 'string' && a.length > 0) : []);
+        const list = (v: unknown) =>
+          Array.isArray(v) ? v.filter((a): a is string => typeof a === 'string' && a.length > 0) : [];
         // The endpoint has one recipient list: cc would become visible recipients, bcc worse.
         if (list(o.cc).length > 0 || list(o.bcc).length > 0) {
-          return fail('UNSUPPORTED_OPTION', 'the SMSMedia email API has no cc or bcc: send those recipients separately, or route EMAIL to smtp', false);
+          return fail(
+            'UNSUPPORTED_OPTION',
+            'the SMSMedia email API has no cc or bcc: send those recipients separately, or route EMAIL to smtp',
+            false,
+          );
         }
         if (message.attachments?.length) {
-          return fail('UNSUPPORTED_OPTION', 'the SMSMedia email API cannot attach files: route EMAIL with attachments to smtp', false);
+          return fail(
+            'UNSUPPORTED_OPTION',
+            'the SMSMedia email API cannot attach files: route EMAIL with attachments to smtp',
+            false,
+          );
         }
         const to = list(o.to);
         const body = typeof o.html === 'string' ? o.html : message.body;
@@ -200,7 +235,13 @@ export function createSmsMediaProvider(cfg: SmsMediaConfig): Provider {
         ...(post ? { body: JSON.stringify(Object.fromEntries(call.params)) } : {}),
       });
       const text = await res.body.text();
-      return classify(message, res.statusCode, res.headers['retry-after'], String(res.headers['content-type'] ?? ''), text);
+      return classify(
+        message,
+        res.statusCode,
+        res.headers['retry-after'],
+        String(res.headers['content-type'] ?? ''),
+        text,
+      );
     } catch (err) {
       if (timedOut || (opts.signal.reason as { name?: string } | undefined)?.name === 'TimeoutError')
         return fail('TIMEOUT', `SMSMedia did not answer within ${opts.timeoutMs} ms`, true);
@@ -208,14 +249,24 @@ export function createSmsMediaProvider(cfg: SmsMediaConfig): Provider {
       // The same answer whatever is behind a refused destination: no port scanning through sends.
       if (isDestinationNotAllowed(err)) return fail('DESTINATION_NOT_ALLOWED', DESTINATION_NOT_ALLOWED, false);
       const e = err as { code?: string; message?: string };
-      return fail('NETWORK', `network error reaching SMSMedia: ${e.message ?? String(err)}${e.code ? ` (${e.code})` : ''}`, true);
+      return fail(
+        'NETWORK',
+        `network error reaching SMSMedia: ${e.message ?? String(err)}${e.code ? ` (${e.code})` : ''}`,
+        true,
+      );
     } finally {
       clearTimeout(timer);
       opts.signal.removeEventListener('abort', onAbort);
     }
   }
 
-  function classify(message: OutboundMessage, status: number, retryAfter: string | string[] | undefined, contentType: string, text: string): SendResult {
+  function classify(
+    message: OutboundMessage,
+    status: number,
+    retryAfter: string | string[] | undefined,
+    contentType: string,
+    text: string,
+  ): SendResult {
     let body: unknown;
     try {
       body = JSON.parse(text) as unknown;
@@ -225,7 +276,9 @@ export function createSmsMediaProvider(cfg: SmsMediaConfig): Provider {
     const json = isObject(body) ? body : undefined;
     const raw = { status, body: body ?? text.slice(0, 1000) };
     const upstreamCode = json ? firstString(json, ['errorCode', 'error_code', 'code']) : undefined;
-    const detail = (json && upstreamMessage(json)) ?? (text.trim() && !/html/i.test(contentType) ? text.trim().slice(0, 200) : `HTTP ${status}`);
+    const detail =
+      (json && upstreamMessage(json)) ??
+      (text.trim() && !/html/i.test(contentType) ? text.trim().slice(0, 200) : `HTTP ${status}`);
 
     if (status >= 200 && status < 300) {
       // A 200 that says it failed (gateways often answer errors with 200).
@@ -237,12 +290,23 @@ export function createSmsMediaProvider(cfg: SmsMediaConfig): Provider {
       if (id) return { ok: true, providerMessageId: id, raw: scrubRaw(body) };
       // An HTML page is not SMSMedia answering (a proxy, a captive portal): nothing was sent.
       if (/html/i.test(contentType) || /^\s*</.test(text)) {
-        return fail(`HTTP_${status}`, `unexpected answer from SMSMedia (HTTP ${status}, an HTML page): check SMSMEDIA_BASE_URL`, true, { raw });
+        return fail(
+          `HTTP_${status}`,
+          `unexpected answer from SMSMedia (HTTP ${status}, an HTML page): check SMSMEDIA_BASE_URL`,
+          true,
+          { raw },
+        );
       }
       // A bare id: plain text, or a JSON string or number; one token with a digit in it (so that
       // a plain "Success" or "Submitted" is not taken for an id).
-      const bare = typeof body === 'string' || typeof body === 'number' ? String(body).trim() : body === undefined ? text.trim() : '';
-      if (/^(?=[^\s]*\d)[A-Za-z0-9][A-Za-z0-9._:-]{3,127}$/.test(bare)) return { ok: true, providerMessageId: bare, raw: scrubRaw(raw) };
+      const bare =
+        typeof body === 'string' || typeof body === 'number'
+          ? String(body).trim()
+          : body === undefined
+            ? text.trim()
+            : '';
+      if (/^(?=[^\s]*\d)[A-Za-z0-9][A-Za-z0-9._:-]{3,127}$/.test(bare))
+        return { ok: true, providerMessageId: bare, raw: scrubRaw(raw) };
       // Accepted without an id (JSON without one, or a plain-text note): the message went out, so
       // failing or retrying it would be wrong. Herald records a synthetic id; delivery reports
       // for it cannot be matched, so it stays SENT.
@@ -252,18 +316,34 @@ export function createSmsMediaProvider(cfg: SmsMediaConfig): Provider {
     const code = upstreamCode ?? `HTTP_${status}`;
     if (status === 429) {
       const retryAfterMs = parseRetryAfter(retryAfter);
-      return fail(code, `SMSMedia rate limit reached, retrying later: ${detail}`, true, { raw, ...(retryAfterMs !== undefined && { retryAfterMs }) });
+      return fail(code, `SMSMedia rate limit reached, retrying later: ${detail}`, true, {
+        raw,
+        ...(retryAfterMs !== undefined && { retryAfterMs }),
+      });
     }
-    if (status >= 500 || status === 408) return fail(code, `SMSMedia is unavailable (HTTP ${status}): ${detail}`, true, { raw });
-    if (status === 401 || status === 403) return fail(code, `${AUTH_FAILED} (HTTP ${status}: ${detail})`, false, { raw });
-    if (status === 404) return fail(code, `SMSMedia has no such endpoint (HTTP 404): check SMSMEDIA_BASE_URL`, false, { raw });
-    if (status === 414) return fail(code, 'the request was too long for SMSMedia as a GET (HTTP 414): set SMSMEDIA_METHOD=post or auto', false, { raw });
+    if (status >= 500 || status === 408)
+      return fail(code, `SMSMedia is unavailable (HTTP ${status}): ${detail}`, true, { raw });
+    if (status === 401 || status === 403)
+      return fail(code, `${AUTH_FAILED} (HTTP ${status}: ${detail})`, false, { raw });
+    if (status === 404)
+      return fail(code, `SMSMedia has no such endpoint (HTTP 404): check SMSMEDIA_BASE_URL`, false, { raw });
+    if (status === 414)
+      return fail(
+        code,
+        'the request was too long for SMSMedia as a GET (HTTP 414): set SMSMEDIA_METHOD=post or auto',
+        false,
+        { raw },
+      );
     return fail(code, `SMSMedia refused the message (HTTP ${status}): ${detail}`, false, { raw });
   }
 
   return {
     name,
-    capabilities: { channels: ['WHATSAPP', 'SMS', 'EMAIL'], media: ['IMAGE', 'VIDEO', 'DOCUMENT'], maxPerSecond: cfg.maxPerSecond ?? DEFAULT_MAX_PER_SECOND },
+    capabilities: {
+      channels: ['WHATSAPP', 'SMS', 'EMAIL'],
+      media: ['IMAGE', 'VIDEO', 'DOCUMENT'],
+      maxPerSecond: cfg.maxPerSecond ?? DEFAULT_MAX_PER_SECOND,
+    },
     send,
     stop: () => agent.close(),
     ...(cfg.webhookToken ? { webhook: smsMediaWebhook(name, cfg.webhookToken) } : {}),
@@ -285,10 +365,13 @@ function smsMediaWebhook(name: string, token: string): ProviderWebhook {
       } catch {
         given = null;
       }
-      if (!given) return { ok: false, reason: 'missing token: SMSMedia must call this URL with ?token=<SMSMEDIA_WEBHOOK_TOKEN>' };
+      if (!given)
+        return { ok: false, reason: 'missing token: SMSMedia must call this URL with ?token=<SMSMEDIA_WEBHOOK_TOKEN>' };
       // Hashing first makes the comparison constant-time whatever the length given.
       const actual = createHash('sha256').update(given).digest();
-      return timingSafeEqual(actual, expected) ? { ok: true } : { ok: false, reason: 'the token does not match SMSMEDIA_WEBHOOK_TOKEN' };
+      return timingSafeEqual(actual, expected)
+        ? { ok: true }
+        : { ok: false, reason: 'the token does not match SMSMEDIA_WEBHOOK_TOKEN' };
     },
 
     parse(req) {
@@ -316,7 +399,8 @@ function smsMediaWebhook(name: string, token: string): ProviderWebhook {
           status,
           occurredAt: timestampOf(r) ?? req.receivedAt,
           errorCode,
-          errorMessage: errorCode || failed ? (errorText ?? (errorCode ? `SMSMedia error ${errorCode}` : undefined)) : undefined,
+          errorMessage:
+            errorCode || failed ? (errorText ?? (errorCode ? `SMSMedia error ${errorCode}` : undefined)) : undefined,
           // SMSMedia may deliver a report again; one report per message and status.
           dedupeKey: `${name}:${messageId}:${upstream.trim().toLowerCase()}`,
           raw: r,
@@ -349,7 +433,9 @@ function messageIdOf(json: Body): string | undefined {
 
 function upstreamMessage(o: Body): string | undefined {
   const nested = isObject(o.error) ? firstString(o.error, ['message', 'description']) : undefined;
-  return nested ?? firstString(o, ['message', 'errorMessage', 'error_message', 'error', 'description', 'msg', 'reason']);
+  return (
+    nested ?? firstString(o, ['message', 'errorMessage', 'error_message', 'error', 'description', 'msg', 'reason'])
+  );
 }
 
 /** An optional report time: unix seconds or milliseconds, or an ISO date. */

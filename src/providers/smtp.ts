@@ -84,7 +84,9 @@ export function createSmtpProvider(cfg: SmtpConfig): Provider {
     dnsTimeout: cfg.connectionTimeoutMs ?? 10_000,
     logger: false,
     // Tenant servers: Herald opens the TCP connection itself, through the outbound guard.
-    ...(cfg.outbound && !cfg.outbound.allowPrivate ? { getSocket: guardedSocket(cfg.outbound, cfg.connectionTimeoutMs ?? 10_000) } : {}),
+    ...(cfg.outbound && !cfg.outbound.allowPrivate
+      ? { getSocket: guardedSocket(cfg.outbound, cfg.connectionTimeoutMs ?? 10_000) }
+      : {}),
     ...(cfg.user ? { auth: { user: cfg.user, pass: cfg.password ?? '' } } : {}),
   };
   const transporter = nodemailer.createTransport(options);
@@ -115,12 +117,18 @@ export function createSmtpProvider(cfg: SmtpConfig): Provider {
 
   function mailFor(message: OutboundMessage): Mail.Options | SendFailure {
     const from = message.sender ?? cfg.from;
-    if (!from) return fail('NO_SENDER', `no sender: the message has no from address and provider ${name} has no SMTP_FROM`, false);
+    if (!from)
+      return fail(
+        'NO_SENDER',
+        `no sender: the message has no from address and provider ${name} has no SMTP_FROM`,
+        false,
+      );
     const opts = message.channelOptions;
     const to = addresses(opts.to);
     const html = typeof opts.html === 'string' ? opts.html : undefined;
     const text = message.body ?? undefined;
-    if (html === undefined && text === undefined) return fail('NO_CONTENT', 'the email has neither text nor html', false);
+    if (html === undefined && text === undefined)
+      return fail('NO_CONTENT', 'the email has neither text nor html', false);
     return {
       from,
       to: to.length > 0 ? to : [message.recipient],
@@ -147,7 +155,8 @@ export function createSmtpProvider(cfg: SmtpConfig): Provider {
   }
 
   async function send(message: OutboundMessage, opts: { timeoutMs: number; signal: AbortSignal }): Promise<SendResult> {
-    if (message.channel !== 'EMAIL') return fail('UNSUPPORTED_CHANNEL', `provider ${name} sends EMAIL only, not ${message.channel}`, false);
+    if (message.channel !== 'EMAIL')
+      return fail('UNSUPPORTED_CHANNEL', `provider ${name} sends EMAIL only, not ${message.channel}`, false);
     if (message.validUntil && message.validUntil.getTime() <= Date.now()) {
       return fail('EXPIRED', 'the message expired (valid until) before it could be sent', false);
     }
@@ -175,7 +184,16 @@ export function createSmtpProvider(cfg: SmtpConfig): Provider {
       const onAbort = () => {
         // A deadline on the caller's signal (AbortSignal.timeout) is a timeout too.
         if ((opts.signal.reason as { name?: string } | undefined)?.name === 'TimeoutError') finish(timedOut());
-        else finish(fail('ABORTED', handedOver ? 'the send was aborted before the SMTP server answered' : 'the send was aborted before it started', true));
+        else
+          finish(
+            fail(
+              'ABORTED',
+              handedOver
+                ? 'the send was aborted before the SMTP server answered'
+                : 'the send was aborted before it started',
+              true,
+            ),
+          );
       };
       opts.signal.addEventListener('abort', onAbort, { once: true });
 
@@ -223,7 +241,8 @@ export function createSmtpProvider(cfg: SmtpConfig): Provider {
 
     // Authentication: 535 bad credentials, 534 mechanism too weak, 530 required; 454 is temporary.
     if (err.code === 'EAUTH' || status === 535 || status === 534 || status === 530) {
-      if (status !== undefined && status >= 400 && status < 500) return fail(`SMTP_${status}`, `temporary SMTP authentication failure${said}`, true, raw);
+      if (status !== undefined && status >= 400 && status < 500)
+        return fail(`SMTP_${status}`, `temporary SMTP authentication failure${said}`, true, raw);
       return fail('SMTP_AUTH', `${AUTH_FAILED}${said}`, false, raw);
     }
     if (/certificate|self[- ]signed/i.test(err.message) && (err.code === 'ESOCKET' || err.code === 'ETLS')) {
@@ -237,8 +256,16 @@ export function createSmtpProvider(cfg: SmtpConfig): Provider {
     if (status !== undefined && status >= 400) {
       // Every recipient refused: retry if any refusal was temporary (mailbox busy, too many recipients).
       const temporary =
-        status < 500 || (err.rejectedErrors ?? []).some((r) => r.responseCode !== undefined && r.responseCode >= 400 && r.responseCode < 500);
-      const what = err.command === 'RCPT TO' ? 'refused the recipients' : err.command === 'MAIL FROM' ? 'refused the sender' : 'refused the message';
+        status < 500 ||
+        (err.rejectedErrors ?? []).some(
+          (r) => r.responseCode !== undefined && r.responseCode >= 400 && r.responseCode < 500,
+        );
+      const what =
+        err.command === 'RCPT TO'
+          ? 'refused the recipients'
+          : err.command === 'MAIL FROM'
+            ? 'refused the sender'
+            : 'refused the message';
       return temporary
         ? fail(`SMTP_${status}`, `the SMTP server ${what} temporarily, retrying later${said}`, true, raw)
         : fail(`SMTP_${status}`, `the SMTP server ${what}${said}`, false, raw);
@@ -302,7 +329,10 @@ class Slots {
 
 /** nodemailer's getSocket hook: the pool's connections, opened through the guard. */
 function guardedSocket(guard: OutboundGuard, timeoutMs: number) {
-  return (options: { host?: string; port?: number }, callback: (err: Error | null, socketOptions?: { connection: Socket }) => void): void => {
+  return (
+    options: { host?: string; port?: number },
+    callback: (err: Error | null, socketOptions?: { connection: Socket }) => void,
+  ): void => {
     guard.connectSocket(options.host ?? '', options.port ?? 587, timeoutMs).then(
       (connection) => callback(null, { connection }),
       (err: Error) => callback(err),

@@ -3,7 +3,15 @@ import { Agent, request } from 'undici';
 import { DESTINATION_NOT_ALLOWED, isDestinationNotAllowed, type OutboundGuard } from '../net/outbound.js';
 import { followSignal } from '../net/follow-signal.js';
 import type { MessageStatus } from '../vocabulary.js';
-import type { InboundWebhook, OutboundMessage, Provider, ProviderStatusEvent, ProviderWebhook, SendFailure, SendResult } from './provider.js';
+import type {
+  InboundWebhook,
+  OutboundMessage,
+  Provider,
+  ProviderStatusEvent,
+  ProviderWebhook,
+  SendFailure,
+  SendResult,
+} from './provider.js';
 import { parseRetryAfter } from '../net/http-headers.js';
 import { redactor } from './redact.js';
 
@@ -93,7 +101,12 @@ export function createTwilioProvider(cfg: TwilioConfig): Provider {
     if (message.sender) params.set('From', message.sender);
     else if (cfg.messagingServiceSid) params.set('MessagingServiceSid', cfg.messagingServiceSid);
     else if (cfg.from) params.set('From', cfg.from);
-    else return fail('NO_SENDER', `no sender: the message has none and provider ${name} has no From number or Messaging Service`, false);
+    else
+      return fail(
+        'NO_SENDER',
+        `no sender: the message has none and provider ${name} has no From number or Messaging Service`,
+        false,
+      );
     if (message.body != null) params.set('Body', message.body);
     if (cfg.statusCallbackUrl) params.set('StatusCallback', cfg.statusCallbackUrl);
     if (message.validUntil) {
@@ -105,7 +118,8 @@ export function createTwilioProvider(cfg: TwilioConfig): Provider {
   }
 
   async function send(message: OutboundMessage, opts: { timeoutMs: number; signal: AbortSignal }): Promise<SendResult> {
-    if (message.channel !== 'SMS') return fail('UNSUPPORTED_CHANNEL', `provider ${name} sends SMS only, not ${message.channel}`, false);
+    if (message.channel !== 'SMS')
+      return fail('UNSUPPORTED_CHANNEL', `provider ${name} sends SMS only, not ${message.channel}`, false);
     const params = form(message);
     if (!(params instanceof URLSearchParams)) return params;
 
@@ -135,7 +149,11 @@ export function createTwilioProvider(cfg: TwilioConfig): Provider {
       // The same answer whatever is behind a refused destination: no port scanning through sends.
       if (isDestinationNotAllowed(err)) return fail('DESTINATION_NOT_ALLOWED', DESTINATION_NOT_ALLOWED, false);
       const e = err as { code?: string; message?: string };
-      return fail('NETWORK', `network error reaching Twilio: ${e.message ?? String(err)}${e.code ? ` (${e.code})` : ''}`, true);
+      return fail(
+        'NETWORK',
+        `network error reaching Twilio: ${e.message ?? String(err)}${e.code ? ` (${e.code})` : ''}`,
+        true,
+      );
     } finally {
       clearTimeout(timer);
       unfollow();
@@ -153,7 +171,9 @@ export function createTwilioProvider(cfg: TwilioConfig): Provider {
     if (status >= 200 && status < 300) {
       if (typeof body?.sid === 'string') return { ok: true, providerMessageId: body.sid, raw: body };
       // Most likely not Twilio answering (a proxy or captive portal): nothing was sent.
-      return fail(`HTTP_${status}`, `unexpected answer from Twilio (HTTP ${status} without a message sid)`, true, { raw });
+      return fail(`HTTP_${status}`, `unexpected answer from Twilio (HTTP ${status} without a message sid)`, true, {
+        raw,
+      });
     }
 
     const twilioCode = typeof body?.code === 'number' || typeof body?.code === 'string' ? String(body.code) : undefined;
@@ -161,12 +181,17 @@ export function createTwilioProvider(cfg: TwilioConfig): Provider {
     const detail = typeof body?.message === 'string' ? body.message : `HTTP ${status}`;
     if (status === 429 || code === '20429') {
       const retryAfterMs = parseRetryAfter(retryAfter);
-      return fail(code, `Twilio rate limit reached, retrying later: ${detail}`, true, { raw, ...(retryAfterMs !== undefined && { retryAfterMs }) });
+      return fail(code, `Twilio rate limit reached, retrying later: ${detail}`, true, {
+        raw,
+        ...(retryAfterMs !== undefined && { retryAfterMs }),
+      });
     }
     if (status >= 500) return fail(code, `Twilio is unavailable (HTTP ${status}): ${detail}`, true, { raw });
     if (status === 401 || status === 403 || code === '20003') return fail(code, AUTH_FAILED, false, { raw });
     const known = PERMANENT_MESSAGES[code];
-    return fail(code, known ? `${known}: ${detail}` : `Twilio refused the message (error ${code}): ${detail}`, false, { raw });
+    return fail(code, known ? `${known}: ${detail}` : `Twilio refused the message (error ${code}): ${detail}`, false, {
+      raw,
+    });
   }
 
   return {
@@ -213,7 +238,11 @@ function twilioWebhook(name: string, authToken: string): ProviderWebhook {
       const actual = Buffer.from(given);
       // Lengths are public (a SHA-1 in base64); the bytes are compared in constant time.
       if (actual.length === expected.length && timingSafeEqual(actual, expected)) return { ok: true };
-      return { ok: false, reason: 'X-Twilio-Signature does not match: wrong auth token, or Twilio called another URL than HERALD_PUBLIC_URL' };
+      return {
+        ok: false,
+        reason:
+          'X-Twilio-Signature does not match: wrong auth token, or Twilio called another URL than HERALD_PUBLIC_URL',
+      };
     },
 
     parse(req) {
@@ -232,7 +261,7 @@ function twilioWebhook(name: string, authToken: string): ProviderWebhook {
         // Callbacks carry no timestamp: the time Herald received it stands in for it.
         occurredAt: req.receivedAt,
         errorCode: code,
-        errorMessage: code ? (p.get('ErrorMessage') || DELIVERY_ERRORS[code] || `Twilio error ${code}`) : undefined,
+        errorMessage: code ? p.get('ErrorMessage') || DELIVERY_ERRORS[code] || `Twilio error ${code}` : undefined,
         // Twilio redelivers the same callback; one report per message and status.
         dedupeKey: `${name}:${sid}:${upstream.toLowerCase()}`,
         raw: Object.fromEntries(p),

@@ -60,7 +60,9 @@ export const DEFAULT_MAX_PER_SECOND = 80;
 export const PAIR_RATE_LIMIT_RETRY_MS = 6_000;
 
 /** What Meta accepts as uploaded media, by MIME type, and how large (Cloud API media limits). */
-export const WHATSAPP_MEDIA_LIMITS: Readonly<Record<string, { kind: 'image' | 'video' | 'audio' | 'document' | 'sticker'; maxBytes: number }>> = {
+export const WHATSAPP_MEDIA_LIMITS: Readonly<
+  Record<string, { kind: 'image' | 'video' | 'audio' | 'document' | 'sticker'; maxBytes: number }>
+> = {
   'image/jpeg': { kind: 'image', maxBytes: 5 * 1024 * 1024 },
   'image/png': { kind: 'image', maxBytes: 5 * 1024 * 1024 },
   'video/mp4': { kind: 'video', maxBytes: 16 * 1024 * 1024 },
@@ -73,11 +75,20 @@ export const WHATSAPP_MEDIA_LIMITS: Readonly<Record<string, { kind: 'image' | 'v
   'text/plain': { kind: 'document', maxBytes: 100 * 1024 * 1024 },
   'application/pdf': { kind: 'document', maxBytes: 100 * 1024 * 1024 },
   'application/msword': { kind: 'document', maxBytes: 100 * 1024 * 1024 },
-  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': { kind: 'document', maxBytes: 100 * 1024 * 1024 },
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': {
+    kind: 'document',
+    maxBytes: 100 * 1024 * 1024,
+  },
   'application/vnd.ms-excel': { kind: 'document', maxBytes: 100 * 1024 * 1024 },
-  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { kind: 'document', maxBytes: 100 * 1024 * 1024 },
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {
+    kind: 'document',
+    maxBytes: 100 * 1024 * 1024,
+  },
   'application/vnd.ms-powerpoint': { kind: 'document', maxBytes: 100 * 1024 * 1024 },
-  'application/vnd.openxmlformats-officedocument.presentationml.presentation': { kind: 'document', maxBytes: 100 * 1024 * 1024 },
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation': {
+    kind: 'document',
+    maxBytes: 100 * 1024 * 1024,
+  },
   // 100 KB static, 500 KB animated: the larger bound, Meta refuses a too-large static one itself.
   'image/webp': { kind: 'sticker', maxBytes: 500 * 1024 },
 };
@@ -123,7 +134,10 @@ const GRAPH_ERRORS: Record<number, Classified> = {
   0: { retryable: false, text: 'the access token is invalid or expired' },
   190: { retryable: false, text: 'the access token is invalid or expired' },
   3: { retryable: false, text: 'the access token lacks a capability or permission this call needs' },
-  10: { retryable: false, text: 'the access token lacks the permission to send WhatsApp messages (whatsapp_business_messaging)' },
+  10: {
+    retryable: false,
+    text: 'the access token lacks the permission to send WhatsApp messages (whatsapp_business_messaging)',
+  },
   368: { retryable: false, text: 'the WhatsApp Business Account is temporarily blocked for policy violations' },
   131031: { retryable: false, text: 'the WhatsApp Business Account is locked' },
   131042: { retryable: false, text: 'the WhatsApp Business Account has a payment problem' },
@@ -133,9 +147,18 @@ const GRAPH_ERRORS: Record<number, Classified> = {
   131008: { retryable: false, text: 'a required parameter is missing' },
   131009: { retryable: false, text: 'a parameter value is not valid' },
   131021: { retryable: false, text: 'the recipient is the sending number itself' },
-  131026: { retryable: false, text: 'the message is undeliverable: the number may not be on WhatsApp, or cannot receive this message' },
-  131047: { retryable: false, text: 'more than 24 hours have passed since the recipient last replied (outside the customer service window)' },
-  131048: { retryable: false, text: 'the phone number is restricted for too many messages blocked or reported as spam' },
+  131026: {
+    retryable: false,
+    text: 'the message is undeliverable: the number may not be on WhatsApp, or cannot receive this message',
+  },
+  131047: {
+    retryable: false,
+    text: 'more than 24 hours have passed since the recipient last replied (outside the customer service window)',
+  },
+  131048: {
+    retryable: false,
+    text: 'the phone number is restricted for too many messages blocked or reported as spam',
+  },
   131049: {
     retryable: false,
     text: "WhatsApp withheld this marketing message (the recipient's marketing message limit); retry it a day or more later, not sooner",
@@ -162,7 +185,10 @@ export function classifyWhatsAppError(code: number | undefined, status: number):
   if (status >= 500) return { retryable: true, text: `WhatsApp is unavailable (HTTP ${status})` };
   if (status === 401) return GRAPH_ERRORS[190]!;
   if (status === 403) return GRAPH_ERRORS[10]!;
-  return { retryable: false, text: `WhatsApp refused the message (${code !== undefined ? `error ${code}` : `HTTP ${status}`})` };
+  return {
+    retryable: false,
+    text: `WhatsApp refused the message (${code !== undefined ? `error ${code}` : `HTTP ${status}`})`,
+  };
 }
 
 type GraphError = {
@@ -181,7 +207,8 @@ export type WhatsAppCloudProvider = Provider & {
 const E164 = /^\+?([1-9]\d{6,14})$/;
 
 export function createWhatsAppCloudProvider(cfg: WhatsAppCloudConfig): WhatsAppCloudProvider {
-  if (!cfg.accessToken || !cfg.phoneNumberId) throw new Error('whatsapp-cloud provider: accessToken and phoneNumberId are required');
+  if (!cfg.accessToken || !cfg.phoneNumberId)
+    throw new Error('whatsapp-cloud provider: accessToken and phoneNumberId are required');
   const name = cfg.name ?? 'whatsapp-cloud';
   const base = (cfg.baseUrl ?? 'https://graph.facebook.com').replace(/\/+$/, '');
   const version = cfg.apiVersion ?? DEFAULT_API_VERSION;
@@ -201,19 +228,31 @@ export function createWhatsAppCloudProvider(cfg: WhatsAppCloudConfig): WhatsAppC
 
   function templateBody(message: OutboundMessage): { payload: Record<string, unknown> } | SendFailure {
     const to = E164.exec(message.recipient)?.[1];
-    if (!to) return fail('INVALID_RECIPIENT', `the recipient ${message.recipient.slice(0, 40)} is not an international phone number`, false);
-    if (!message.templateName) return fail('INVALID_MESSAGE', 'WhatsApp messages need a template name (Cloud API business-initiated messages are templates)', false);
+    if (!to)
+      return fail(
+        'INVALID_RECIPIENT',
+        `the recipient ${message.recipient.slice(0, 40)} is not an international phone number`,
+        false,
+      );
+    if (!message.templateName)
+      return fail(
+        'INVALID_MESSAGE',
+        'WhatsApp messages need a template name (Cloud API business-initiated messages are templates)',
+        false,
+      );
     const components: Record<string, unknown>[] = [];
     const mediaType = message.mediaType ?? 'NONE';
     if (mediaType !== 'NONE') {
       const kind = mediaType.toLowerCase();
-      if (!['image', 'video', 'document'].includes(kind)) return fail('INVALID_MESSAGE', `media type ${mediaType} cannot be a template header`, false);
+      if (!['image', 'video', 'document'].includes(kind))
+        return fail('INVALID_MESSAGE', `media type ${mediaType} cannot be a template header`, false);
       if (!message.mediaId) return fail('INVALID_MESSAGE', `a ${kind} header needs a media id or link`, false);
       const media = isMediaLink(message.mediaId) ? { link: message.mediaId } : { id: message.mediaId };
       components.push({ type: 'header', parameters: [{ type: kind, [kind]: media }] });
     }
     const params = message.templateParams ?? [];
-    if (params.length > 0) components.push({ type: 'body', parameters: params.map((text) => ({ type: 'text', text })) });
+    if (params.length > 0)
+      components.push({ type: 'body', parameters: params.map((text) => ({ type: 'text', text })) });
     const payload = {
       messaging_product: 'whatsapp',
       recipient_type: 'individual',
@@ -251,11 +290,19 @@ export function createWhatsAppCloudProvider(cfg: WhatsAppCloudConfig): WhatsAppC
         method: 'POST',
         dispatcher: agent,
         signal: controller.signal,
-        headers: { authorization, accept: 'application/json', ...(init.contentType ? { 'content-type': init.contentType } : {}) },
+        headers: {
+          authorization,
+          accept: 'application/json',
+          ...(init.contentType ? { 'content-type': init.contentType } : {}),
+        },
         body: init.body,
       });
       const retryAfter = res.headers['retry-after'];
-      return { status: res.statusCode, retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, text: await res.body.text() };
+      return {
+        status: res.statusCode,
+        retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
+        text: await res.body.text(),
+      };
     } catch (err) {
       // The caller's signal may carry its own deadline (AbortSignal.timeout): that is a timeout too.
       if (timedOut || (signal?.reason as { name?: string } | undefined)?.name === 'TimeoutError')
@@ -264,7 +311,11 @@ export function createWhatsAppCloudProvider(cfg: WhatsAppCloudConfig): WhatsAppC
       // The same answer whatever is behind a refused destination: no port scanning through sends.
       if (isDestinationNotAllowed(err)) return fail('DESTINATION_NOT_ALLOWED', DESTINATION_NOT_ALLOWED, false);
       const e = err as { code?: string; message?: string };
-      return fail('NETWORK', `network error reaching WhatsApp: ${e.message ?? String(err)}${e.code ? ` (${e.code})` : ''}`, true);
+      return fail(
+        'NETWORK',
+        `network error reaching WhatsApp: ${e.message ?? String(err)}${e.code ? ` (${e.code})` : ''}`,
+        true,
+      );
     } finally {
       clearTimeout(timer);
       unfollow();
@@ -274,9 +325,19 @@ export function createWhatsAppCloudProvider(cfg: WhatsAppCloudConfig): WhatsAppC
   /** A non-2xx answer (or a 2xx without what it should carry) as a classified failure. */
   function failure(status: number, retryAfter: string | undefined, body: unknown, text: string): SendFailure {
     const error = (body as { error?: GraphError } | undefined)?.error;
-    const graphCode = typeof error?.code === 'number' ? error.code : typeof error?.code === 'string' && /^\d+$/.test(error.code) ? Number(error.code) : undefined;
+    const graphCode =
+      typeof error?.code === 'number'
+        ? error.code
+        : typeof error?.code === 'string' && /^\d+$/.test(error.code)
+          ? Number(error.code)
+          : undefined;
     const details = (error?.error_data as { details?: unknown } | undefined)?.details;
-    const detail = typeof details === 'string' && details ? details : typeof error?.message === 'string' && error.message ? error.message : `HTTP ${status}`;
+    const detail =
+      typeof details === 'string' && details
+        ? details
+        : typeof error?.message === 'string' && error.message
+          ? error.message
+          : `HTTP ${status}`;
     const raw = { status, body: body ?? scrub(text.slice(0, 1000)) };
     const c = classifyWhatsAppError(graphCode, status);
     const retryAfterMs = parseRetryAfter(retryAfter) ?? c.retryAfterMs;
@@ -295,35 +356,58 @@ export function createWhatsAppCloudProvider(cfg: WhatsAppCloudConfig): WhatsAppC
   };
 
   async function send(message: OutboundMessage, opts: { timeoutMs: number; signal: AbortSignal }): Promise<SendResult> {
-    if (message.channel !== 'WHATSAPP') return fail('UNSUPPORTED_CHANNEL', `provider ${name} sends WhatsApp only, not ${message.channel}`, false);
+    if (message.channel !== 'WHATSAPP')
+      return fail('UNSUPPORTED_CHANNEL', `provider ${name} sends WhatsApp only, not ${message.channel}`, false);
     if (message.validUntil && message.validUntil.getTime() <= Date.now())
       return fail('EXPIRED', 'the message expired (valid until) before it could be sent', false);
     const built = templateBody(message);
     if (!('payload' in built)) return built;
 
-    const res = await call('send', `${phoneUrl}/messages`, { body: JSON.stringify(built.payload), contentType: 'application/json' }, opts.timeoutMs, opts.signal);
+    const res = await call(
+      'send',
+      `${phoneUrl}/messages`,
+      { body: JSON.stringify(built.payload), contentType: 'application/json' },
+      opts.timeoutMs,
+      opts.signal,
+    );
     if ('ok' in res) return res;
     const body = parseJson(res.text);
     if (res.status >= 200 && res.status < 300) {
       const id = (body as { messages?: Array<{ id?: unknown }> } | undefined)?.messages?.[0]?.id;
       if (typeof id === 'string' && id) return { ok: true, providerMessageId: id, raw: body };
       // Most likely not Meta answering (a proxy or captive portal): nothing was sent.
-      return fail(`HTTP_${res.status}`, `unexpected answer from WhatsApp (HTTP ${res.status} without a message id)`, true, {
-        raw: { status: res.status, body: body ?? scrub(res.text.slice(0, 1000)) },
-      });
+      return fail(
+        `HTTP_${res.status}`,
+        `unexpected answer from WhatsApp (HTTP ${res.status} without a message id)`,
+        true,
+        {
+          raw: { status: res.status, body: body ?? scrub(res.text.slice(0, 1000)) },
+        },
+      );
     }
     return failure(res.status, res.retryAfter, body, res.text);
   }
 
-  async function uploadMedia(media: MediaUpload, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<MediaUploadResult> {
+  async function uploadMedia(
+    media: MediaUpload,
+    opts: { timeoutMs?: number; signal?: AbortSignal } = {},
+  ): Promise<MediaUploadResult> {
     const mimeType = media.mimeType.split(';')[0]!.trim().toLowerCase();
     const limit = WHATSAPP_MEDIA_LIMITS[mimeType];
     if (!limit) {
-      return fail('MEDIA_TYPE_UNSUPPORTED', `WhatsApp does not accept ${mimeType || 'files without a type'}; use one of ${Object.keys(WHATSAPP_MEDIA_LIMITS).join(', ')}`, false);
+      return fail(
+        'MEDIA_TYPE_UNSUPPORTED',
+        `WhatsApp does not accept ${mimeType || 'files without a type'}; use one of ${Object.keys(WHATSAPP_MEDIA_LIMITS).join(', ')}`,
+        false,
+      );
     }
     if (media.bytes.byteLength === 0) return fail('MEDIA_EMPTY', 'the file is empty', false);
     if (media.bytes.byteLength > limit.maxBytes) {
-      return fail('MEDIA_TOO_LARGE', `WhatsApp accepts ${limit.kind} files (${mimeType}) up to ${formatBytes(limit.maxBytes)}; this one is ${formatBytes(media.bytes.byteLength)}`, false);
+      return fail(
+        'MEDIA_TOO_LARGE',
+        `WhatsApp accepts ${limit.kind} files (${mimeType}) up to ${formatBytes(limit.maxBytes)}; this one is ${formatBytes(media.bytes.byteLength)}`,
+        false,
+      );
     }
     const form = new FormData();
     form.set('messaging_product', 'whatsapp');
@@ -336,24 +420,43 @@ export function createWhatsAppCloudProvider(cfg: WhatsAppCloudConfig): WhatsAppC
     if (res.status >= 200 && res.status < 300) {
       const id = (body as { id?: unknown } | undefined)?.id;
       if (typeof id === 'string' && id) return { ok: true, id, raw: body };
-      return fail(`HTTP_${res.status}`, `unexpected answer from WhatsApp (HTTP ${res.status} without a media id)`, true, {
-        raw: { status: res.status, body: body ?? scrub(res.text.slice(0, 1000)) },
-      });
+      return fail(
+        `HTTP_${res.status}`,
+        `unexpected answer from WhatsApp (HTTP ${res.status} without a media id)`,
+        true,
+        {
+          raw: { status: res.status, body: body ?? scrub(res.text.slice(0, 1000)) },
+        },
+      );
     }
     return failure(res.status, res.retryAfter, body, res.text);
   }
 
   return {
     name,
-    capabilities: { channels: ['WHATSAPP'], media: ['IMAGE', 'VIDEO', 'DOCUMENT'], maxPerSecond: cfg.maxPerSecond ?? DEFAULT_MAX_PER_SECOND },
+    capabilities: {
+      channels: ['WHATSAPP'],
+      media: ['IMAGE', 'VIDEO', 'DOCUMENT'],
+      maxPerSecond: cfg.maxPerSecond ?? DEFAULT_MAX_PER_SECOND,
+    },
     send,
     uploadMedia,
     stop: () => agent.close(),
-    ...(cfg.appSecret ? { webhook: whatsAppWebhook({ name, appSecret: cfg.appSecret, verifyToken: cfg.verifyToken, phoneNumberId: cfg.phoneNumberId }) } : {}),
+    ...(cfg.appSecret
+      ? {
+          webhook: whatsAppWebhook({
+            name,
+            appSecret: cfg.appSecret,
+            verifyToken: cfg.verifyToken,
+            phoneNumberId: cfg.phoneNumberId,
+          }),
+        }
+      : {}),
   };
 }
 
-const formatBytes = (n: number) => (n >= 1024 * 1024 ? `${+(n / 1024 / 1024).toFixed(1)} MB` : `${+(n / 1024).toFixed(1)} KB`);
+const formatBytes = (n: number) =>
+  n >= 1024 * 1024 ? `${+(n / 1024 / 1024).toFixed(1)} MB` : `${+(n / 1024).toFixed(1)} KB`;
 
 // --- webhook ---------------------------------------------------------------------------------
 //
@@ -402,14 +505,18 @@ const InboundSchema = z.looseObject({
 });
 
 const MessagesValue = z.looseObject({
-  metadata: z.looseObject({ phone_number_id: z.string().optional(), display_phone_number: z.string().optional() }).optional(),
+  metadata: z
+    .looseObject({ phone_number_id: z.string().optional(), display_phone_number: z.string().optional() })
+    .optional(),
   statuses: z.array(StatusSchema).optional(),
   messages: z.array(InboundSchema).optional(),
 });
 
 const Notification = z.looseObject({
   object: z.string(),
-  entry: z.array(z.looseObject({ changes: z.array(z.looseObject({ field: z.string(), value: z.unknown() })).optional() })),
+  entry: z.array(
+    z.looseObject({ changes: z.array(z.looseObject({ field: z.string(), value: z.unknown() })).optional() }),
+  ),
 });
 
 /** Compares secrets in constant time, whatever their lengths. */
@@ -437,7 +544,12 @@ function occurredAt(value: number | string | undefined, receivedAt: Date): Date 
   return new Date(received < start ? start : Math.min(start + 999, received));
 }
 
-export function whatsAppWebhook(opts: { name: string; appSecret: string; verifyToken: string | undefined; phoneNumberId: string | undefined }): ProviderWebhook {
+export function whatsAppWebhook(opts: {
+  name: string;
+  appSecret: string;
+  verifyToken: string | undefined;
+  phoneNumberId: string | undefined;
+}): ProviderWebhook {
   const { name } = opts;
   return {
     verify(req: InboundWebhook) {
@@ -447,7 +559,11 @@ export function whatsAppWebhook(opts: { name: string; appSecret: string; verifyT
       if (!hex) return { ok: false, reason: 'X-Hub-Signature-256 must be "sha256=<hex HMAC-SHA256 of the body>"' };
       const expected = createHmac('sha256', opts.appSecret).update(req.rawBody).digest();
       if (timingSafeEqual(Buffer.from(hex, 'hex'), expected)) return { ok: true };
-      return { ok: false, reason: "X-Hub-Signature-256 does not match the body: wrong app secret (the Meta app's, not the access token), or the body was changed" };
+      return {
+        ok: false,
+        reason:
+          "X-Hub-Signature-256 does not match the body: wrong app secret (the Meta app's, not the access token), or the body was changed",
+      };
     },
 
     handshake(req: InboundWebhook) {
@@ -495,7 +611,9 @@ export function whatsAppWebhook(opts: { name: string; appSecret: string; verifyT
             const details = error?.error_data?.details;
             const title = error?.title ?? error?.message;
             const errorMessage =
-              title && details && details !== title ? `${title}: ${details}` : (title ?? details ?? (code ? `WhatsApp error ${code}` : undefined));
+              title && details && details !== title
+                ? `${title}: ${details}`
+                : (title ?? details ?? (code ? `WhatsApp error ${code}` : undefined));
             events.push({
               provider: name,
               providerMessageId: s.id,

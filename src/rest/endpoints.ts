@@ -71,15 +71,31 @@ const commonParams = (channel: string, serviceId: string): ParamSpec[] => [
     description:
       'Same as the `Idempotency-Key` header (for clients that can only build URLs). A repeat of the same request returns the original message ids.',
   },
-  { name: 'externalref', type: 'string', field: 'externalRef', description: 'Your own reference (invoice number, order id); at most 255 characters.' },
-  { name: 'callbackurl', type: 'string', field: 'callbackUrl', description: 'http(s) URL that receives the status changes of these messages.' },
+  {
+    name: 'externalref',
+    type: 'string',
+    field: 'externalRef',
+    description: 'Your own reference (invoice number, order id); at most 255 characters.',
+  },
+  {
+    name: 'callbackurl',
+    type: 'string',
+    field: 'callbackUrl',
+    description: 'http(s) URL that receives the status changes of these messages.',
+  },
   {
     name: 'sendat',
     type: 'date-time',
     field: 'sendAt',
-    description: 'ISO 8601 with a time zone (encode "+" as %2B in URLs): the messages are held as SCHEDULED until then (at most 400 days ahead).',
+    description:
+      'ISO 8601 with a time zone (encode "+" as %2B in URLs): the messages are held as SCHEDULED until then (at most 400 days ahead).',
   },
-  { name: 'validuntil', type: 'date-time', field: 'validUntil', description: 'ISO 8601 with a time zone: give up (EXPIRED) rather than send after this time.' },
+  {
+    name: 'validuntil',
+    type: 'date-time',
+    field: 'validUntil',
+    description: 'ISO 8601 with a time zone: give up (EXPIRED) rather than send after this time.',
+  },
   {
     name: 'tags',
     type: 'list',
@@ -106,7 +122,8 @@ type Common = {
   tags?: string[] | undefined;
 };
 
-const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+const sameList = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
 const sameTime = (a: Date | null, b: Date | undefined): boolean => (a?.getTime() ?? null) === (b?.getTime() ?? null);
 const option = (row: MessageRow, key: string): unknown => row.channelOptions[key];
 
@@ -123,7 +140,8 @@ function sameCommon(row: MessageRow, v: Common): boolean {
 function recipients(p: Params, name: 'mobile' | 'emailids'): string[] {
   const list = p.list(name);
   if (!list || list.length === 0) throw invalid(name, 'is required');
-  if (list.length > MAX_RECIPIENTS) throw invalid(name, `lists ${list.length} recipients; at most ${MAX_RECIPIENTS} per request`);
+  if (list.length > MAX_RECIPIENTS)
+    throw invalid(name, `lists ${list.length} recipients; at most ${MAX_RECIPIENTS} per request`);
   return list;
 }
 
@@ -153,10 +171,18 @@ const whatsApp: Endpoint = {
       type: 'list',
       required: true,
       field: 'to',
-      description: 'Recipient: digits with the country code (918800001234) or E.164 (+918800001234). Several, comma-separated, give one message each (at most 100).',
+      description:
+        'Recipient: digits with the country code (918800001234) or E.164 (+918800001234). Several, comma-separated, give one message each (at most 100).',
       example: '918800001234',
     },
-    { name: 'templatename', type: 'string', required: true, field: 'templateName', description: 'Approved template name (lower-case letters, digits, _).', example: 'invoice_due' },
+    {
+      name: 'templatename',
+      type: 'string',
+      required: true,
+      field: 'templateName',
+      description: 'Approved template name (lower-case letters, digits, _).',
+      example: 'invoice_due',
+    },
     {
       name: 'mediatype',
       type: 'string',
@@ -165,8 +191,18 @@ const whatsApp: Endpoint = {
       description: 'Header media of the template, case-insensitive; default none.',
       example: 'none',
     },
-    { name: 'mediaid', type: 'string', field: 'mediaId', description: 'Id of uploaded media; required unless mediatype is none. Empty means none.' },
-    { name: 'language', type: 'string', field: 'language', description: 'Template language code (en, en_US, hi); default en.' },
+    {
+      name: 'mediaid',
+      type: 'string',
+      field: 'mediaId',
+      description: 'Id of uploaded media; required unless mediatype is none. Empty means none.',
+    },
+    {
+      name: 'language',
+      type: 'string',
+      field: 'language',
+      description: 'Template language code (en, en_US, hi); default en.',
+    },
     ...commonParams('WhatsApp', '18'),
   ],
   read(p) {
@@ -176,7 +212,8 @@ const whatsApp: Endpoint = {
     let mediaType: MediaType | undefined;
     if (rawType !== undefined) {
       const upper = rawType.toUpperCase();
-      if (!(MEDIA_TYPES as readonly string[]).includes(upper)) throw invalid('mediatype', 'must be one of none, image, video, document');
+      if (!(MEDIA_TYPES as readonly string[]).includes(upper))
+        throw invalid('mediatype', 'must be one of none, image, video, document');
       mediaType = upper as MediaType;
     }
     const numbers = p
@@ -185,11 +222,16 @@ const whatsApp: Endpoint = {
       .filter((n): n is string => n !== undefined)
       .map(Number);
     const highest = Math.max(0, ...numbers);
-    if (highest > MAX_TEMPLATE_PARAMS) throw invalid(`param${highest}`, `is beyond the last template parameter, param${MAX_TEMPLATE_PARAMS}`);
+    if (highest > MAX_TEMPLATE_PARAMS)
+      throw invalid(`param${highest}`, `is beyond the last template parameter, param${MAX_TEMPLATE_PARAMS}`);
     const params: string[] = [];
     for (let i = 1; i <= highest; i++) {
       const value = p.raw(`param${i}`);
-      if (value === undefined) throw invalid(`param${i}`, `is missing: template parameters are numbered from param1 without gaps (param${highest} was given)`);
+      if (value === undefined)
+        throw invalid(
+          `param${i}`,
+          `is missing: template parameters are numbered from param1 without gaps (param${highest} was given)`,
+        );
       params.push(value);
     }
     const base = {
@@ -222,30 +264,57 @@ const sms: Endpoint = {
   channel: 'SMS',
   label: 'SMS',
   summary: 'Send an SMS',
-  description: 'Sends `smstext` to each number in `mobile`. Encoding (GSM-7 or UCS-2) and segments are computed on accept.',
+  description:
+    'Sends `smstext` to each number in `mobile`. Encoding (GSM-7 or UCS-2) and segments are computed on accept.',
   recipients: 'mobile',
   templateParams: false,
   params: [
-    { name: 'senderid', type: 'string', field: 'senderId', description: 'Alphanumeric sender id (up to 11 letters/digits) or a phone number.', example: 'HERALD' },
+    {
+      name: 'senderid',
+      type: 'string',
+      field: 'senderId',
+      description: 'Alphanumeric sender id (up to 11 letters/digits) or a phone number.',
+      example: 'HERALD',
+    },
     {
       name: 'mobile',
       type: 'list',
       required: true,
       field: 'to',
-      description: 'Recipient: digits with the country code (918800001234) or E.164. Several, comma-separated, give one message each (at most 100).',
+      description:
+        'Recipient: digits with the country code (918800001234) or E.164. Several, comma-separated, give one message each (at most 100).',
       example: '918800001234',
     },
-    { name: 'smstext', type: 'string', required: true, field: 'text', description: 'The text, at most 1600 characters.', example: 'Your invoice INV-1001 is due' },
+    {
+      name: 'smstext',
+      type: 'string',
+      required: true,
+      field: 'text',
+      description: 'The text, at most 1600 characters.',
+      example: 'Your invoice INV-1001 is due',
+    },
     {
       name: 'nonenglish',
       type: 'boolean',
       field: 'unicode',
-      description: 'true forces UCS-2 (Unicode); false (default) detects the encoding from the text, so non-Latin text is still sent as UCS-2.',
+      description:
+        'true forces UCS-2 (Unicode); false (default) detects the encoding from the text, so non-Latin text is still sent as UCS-2.',
       example: false,
     },
-    { name: 'flash', type: 'boolean', field: 'flash', description: 'Flash SMS (shown at once, not stored); default false.', example: false },
+    {
+      name: 'flash',
+      type: 'boolean',
+      field: 'flash',
+      description: 'Flash SMS (shown at once, not stored); default false.',
+      example: false,
+    },
     { name: 'peid', type: 'string', field: 'dltEntityId', description: 'India DLT principal entity id (digits).' },
-    { name: 'templateid', type: 'string', field: 'dltTemplateId', description: 'India DLT content template id (digits).' },
+    {
+      name: 'templateid',
+      type: 'string',
+      field: 'dltTemplateId',
+      description: 'India DLT content template id (digits).',
+    },
     ...commonParams('SMS', '6'),
   ],
   read(p) {
@@ -297,7 +366,14 @@ const email: Endpoint = {
       description: 'Recipient addresses, comma-separated; one email each (at most 100).',
       example: 'recipient@example.com',
     },
-    { name: 'emailsubject', type: 'string', required: true, field: 'subject', description: 'Subject line.', example: 'Greetings' },
+    {
+      name: 'emailsubject',
+      type: 'string',
+      required: true,
+      field: 'subject',
+      description: 'Subject line.',
+      example: 'Greetings',
+    },
     {
       name: 'emailbody',
       type: 'string',
@@ -305,7 +381,12 @@ const email: Endpoint = {
       description: 'HTML when it contains a tag, plain text otherwise; at most 512 KB.',
       example: 'Hello',
     },
-    { name: 'emailfrom', type: 'string', field: 'from', description: "Sender address; default the provider's configured sender." },
+    {
+      name: 'emailfrom',
+      type: 'string',
+      field: 'from',
+      description: "Sender address; default the provider's configured sender.",
+    },
     {
       name: 'attachments',
       type: 'list',
@@ -338,7 +419,10 @@ const email: Endpoint = {
       row.body === (v.text ?? null) &&
       option(row, 'html') === v.html &&
       row.sender === (v.from ?? null) &&
-      sameList(((option(row, 'attachments') as string[] | undefined) ?? []), (v.attachments ?? []).map((id) => id.toLowerCase())) &&
+      sameList(
+        (option(row, 'attachments') as string[] | undefined) ?? [],
+        (v.attachments ?? []).map((id) => id.toLowerCase()),
+      ) &&
       sameCommon(row, v);
   },
   send: (deps, tenantId, input) => sendEmail(deps, tenantId, input),

@@ -32,7 +32,8 @@ export class RestError extends Error {
 }
 
 /** 400 naming the parameter; the message starts with its name, as GraphQL's ValidationError does. */
-export const invalid = (field: string, message: string): RestError => new RestError(400, 'INVALID_INPUT', `${field} ${message}`, field);
+export const invalid = (field: string, message: string): RestError =>
+  new RestError(400, 'INVALID_INPUT', `${field} ${message}`, field);
 
 export const malformed = (message: string): RestError => new RestError(400, 'MALFORMED_REQUEST', message);
 
@@ -45,4 +46,7 @@ export function quote(value: string, max = 40): string {
 /** The error body every refusal carries. */
 export type ErrorBody = { status: 'error'; error: { code: RestErrorCode; message: string; field: string | null } };
 
-export const errorBody = (e: RestError): ErrorBody => ({ status: 'error', error: { code: e.code, message: e.message, field: e.field } });
+export const errorBody = (e: RestError): ErrorBody => ({
+  status: 'error',
+  error: { code: e.code, message: e.message, field: e.field },
+});

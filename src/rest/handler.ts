@@ -62,10 +62,21 @@ export function createRestHandler(deps: RestDeps): RestHandler {
   const maxBody = deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const { services, log } = deps;
   const limiter = deps.limiter;
-  const openapi = JSON.stringify(openApiDocument({ serviceIds: deps.serviceIds, maxBodyBytes: maxBody, maxMediaBytes: services.media.limits.maxBytes }));
+  const openapi = JSON.stringify(
+    openApiDocument({
+      serviceIds: deps.serviceIds,
+      maxBodyBytes: maxBody,
+      maxMediaBytes: services.media.limits.maxBytes,
+    }),
+  );
   const byPath = new Map(ENDPOINTS.map((e) => [e.path, e]));
 
-  async function route(req: IncomingMessage, url: URL, who: { keyId?: string }, admitted: Principal | undefined): Promise<Reply> {
+  async function route(
+    req: IncomingMessage,
+    url: URL,
+    who: { keyId?: string },
+    admitted: Principal | undefined,
+  ): Promise<Reply> {
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/$/, '') : url.pathname;
     const method = req.method ?? 'GET';
     if (path === '/api/openapi.json') {
@@ -80,7 +91,8 @@ export function createRestHandler(deps: RestDeps): RestHandler {
         for (const [name, value] of url.searchParams) query.add(name, value);
         const principal = await authenticate(req, query);
         who.keyId = principal.keyId;
-        if (!principal.scopes.includes('send')) throw new RestError(403, 'FORBIDDEN', 'this API key lacks the "send" scope');
+        if (!principal.scopes.includes('send'))
+          throw new RestError(403, 'FORBIDDEN', 'this API key lacks the "send" scope');
         if (limiter && principal.keyId !== admitted?.keyId) consume(limiter, principal.keyId);
         return { status: 200, body: await uploadMediaRequest(req, query, principal.tenantId, services.media) };
       } catch (err) {
@@ -93,14 +105,19 @@ export function createRestHandler(deps: RestDeps): RestHandler {
     }
     const endpoint = byPath.get(path);
     if (!endpoint) {
-      throw new RestError(404, 'NOT_FOUND', `no endpoint ${path}; see GET /api/openapi.json for the REST API (${ENDPOINTS.map((e) => e.path).join(', ')})`);
+      throw new RestError(
+        404,
+        'NOT_FOUND',
+        `no endpoint ${path}; see GET /api/openapi.json for the REST API (${ENDPOINTS.map((e) => e.path).join(', ')})`,
+      );
     }
     if (method !== 'GET' && method !== 'POST') throw notAllowed(method, 'GET, POST');
 
     const params = await readParams(req, url, maxBody);
     const principal = await authenticate(req, params);
     who.keyId = principal.keyId;
-    if (!principal.scopes.includes('send')) throw new RestError(403, 'FORBIDDEN', 'this API key lacks the "send" scope');
+    if (!principal.scopes.includes('send'))
+      throw new RestError(403, 'FORBIDDEN', 'this API key lacks the "send" scope');
     if (limiter && principal.keyId !== admitted?.keyId) consume(limiter, principal.keyId);
     return send(endpoint, req, params, principal);
   }
@@ -114,9 +131,15 @@ export function createRestHandler(deps: RestDeps): RestHandler {
     const fromParam = params.optional('apikey');
     if (fromParam) presented.add(fromParam);
     if (presented.size > 1) {
-      throw new RestError(401, 'UNAUTHENTICATED', 'different API keys were presented (header, Authorization and apikey parameter); send one', null, {
-        'www-authenticate': 'Bearer realm="herald"',
-      });
+      throw new RestError(
+        401,
+        'UNAUTHENTICATED',
+        'different API keys were presented (header, Authorization and apikey parameter); send one',
+        null,
+        {
+          'www-authenticate': 'Bearer realm="herald"',
+        },
+      );
     }
     const [key] = presented;
     const principal = key && KEY_SHAPE.test(key) ? await services.authenticator.authenticate(key) : null;
@@ -149,12 +172,16 @@ export function createRestHandler(deps: RestDeps): RestHandler {
         );
       }
     }
-    const keys = recipients.map((_, i) => (idempotencyKey ? (many ? `${idempotencyKey}:${i}` : idempotencyKey) : undefined));
+    const keys = recipients.map((_, i) =>
+      idempotencyKey ? (many ? `${idempotencyKey}:${i}` : idempotencyKey) : undefined,
+    );
     const inputs = recipients.map((r, i) => ({ ...input(r), idempotencyKey: keys[i] }));
 
     // Every recipient's input is validated before anything is stored: one bad entry refuses all.
     const now = services.now();
-    const sameRequest = inputs.map((one, i) => asRest(endpoint, idempotencyParam, recipients[i]!, () => endpoint.check(services.validators, one, now)));
+    const sameRequest = inputs.map((one, i) =>
+      asRest(endpoint, idempotencyParam, recipients[i]!, () => endpoint.check(services.validators, one, now)),
+    );
 
     if (idempotencyKey) {
       // Repeats that conflict are refused before storing the other recipients' messages.
@@ -170,7 +197,11 @@ export function createRestHandler(deps: RestDeps): RestHandler {
     }
 
     const rows = await Promise.all(
-      inputs.map((one, i) => asRestAsync(endpoint, idempotencyParam, recipients[i]!, () => endpoint.send(services.send, principal.tenantId, one))),
+      inputs.map((one, i) =>
+        asRestAsync(endpoint, idempotencyParam, recipients[i]!, () =>
+          endpoint.send(services.send, principal.tenantId, one),
+        ),
+      ),
     );
     if (idempotencyKey) {
       // A concurrent request with the same key but different content may have won the race.
@@ -192,7 +223,10 @@ export function createRestHandler(deps: RestDeps): RestHandler {
     if (given === undefined) return;
     const expected = deps.serviceIds[endpoint.channel];
     if (!/^\d{1,9}$/.test(given) || Number(given) !== expected) {
-      throw invalid('serviceid', `${quote(given, 12)} is not the ${endpoint.label} service; this endpoint's serviceid is ${expected}`);
+      throw invalid(
+        'serviceid',
+        `${quote(given, 12)} is not the ${endpoint.label} service; this endpoint's serviceid is ${expected}`,
+      );
     }
   }
 
@@ -214,10 +248,20 @@ export function createRestHandler(deps: RestDeps): RestHandler {
       if (res.headersSent) return void res.end();
       const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
       res
-        .writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...reply.headers })
+        .writeHead(reply.status, {
+          'content-type': 'application/json; charset=utf-8',
+          'cache-control': 'no-store',
+          ...reply.headers,
+        })
         .end(text);
       log.info(
-        { method: req.method, path: url.pathname.slice(0, 200), status: reply.status, ms: Math.round(performance.now() - started), keyId: who.keyId },
+        {
+          method: req.method,
+          path: url.pathname.slice(0, 200),
+          status: reply.status,
+          ms: Math.round(performance.now() - started),
+          keyId: who.keyId,
+        },
         'REST request',
       );
     },
@@ -225,7 +269,9 @@ export function createRestHandler(deps: RestDeps): RestHandler {
 }
 
 function notAllowed(method: string, allow: string): RestError {
-  return new RestError(405, 'METHOD_NOT_ALLOWED', `${quote(method, 20)} is not supported here; use ${allow}`, null, { allow });
+  return new RestError(405, 'METHOD_NOT_ALLOWED', `${quote(method, 20)} is not supported here; use ${allow}`, null, {
+    allow,
+  });
 }
 
 function consume(limiter: KeyRateLimiter, keyId: string): void {
@@ -241,7 +287,10 @@ function checkNames(endpoint: Endpoint, params: Params): void {
     .names()
     .filter((n) => !known.has(n) && !(endpoint.templateParams && /^param[1-9]\d{0,5}$/.test(n)));
   if (unknown.length > 0) {
-    const list = unknown.slice(0, 5).map((n) => quote(n)).join(', ');
+    const list = unknown
+      .slice(0, 5)
+      .map((n) => quote(n))
+      .join(', ');
     throw new RestError(
       400,
       'INVALID_INPUT',
@@ -284,7 +333,12 @@ function asRest<T>(endpoint: Endpoint, idempotencyParam: string, recipient: stri
   }
 }
 
-async function asRestAsync<T>(endpoint: Endpoint, idempotencyParam: string, recipient: string, fn: () => Promise<T>): Promise<T> {
+async function asRestAsync<T>(
+  endpoint: Endpoint,
+  idempotencyParam: string,
+  recipient: string,
+  fn: () => Promise<T>,
+): Promise<T> {
   try {
     return await fn();
   } catch (err) {

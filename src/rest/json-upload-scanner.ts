@@ -83,7 +83,9 @@ export class JsonUploadScanner {
   end(): void {
     if (this.state === S.Raw && this.depth === 0 && !this.inString) this.finishRaw(); // a bare scalar at the very end
     if (this.state !== S.End) {
-      throw this.state === S.Start ? malformed('the body is empty; send a JSON object') : malformed('the body is not valid JSON: it ends before the object does');
+      throw this.state === S.Start
+        ? malformed('the body is empty; send a JSON object')
+        : malformed('the body is not valid JSON: it ends before the object does');
     }
   }
 
@@ -92,7 +94,10 @@ export class JsonUploadScanner {
     if (isSpace(b)) return;
     switch (this.state) {
       case S.Start:
-        if (b !== 0x7b) throw malformed('the JSON body must be an object, e.g. {"mediaType":"image","mediaUrl":"https://...","caption":"..."}');
+        if (b !== 0x7b)
+          throw malformed(
+            'the JSON body must be an object, e.g. {"mediaType":"image","mediaUrl":"https://...","caption":"..."}',
+          );
         this.state = S.BeforeKey;
         return;
       case S.BeforeKey:
@@ -183,7 +188,9 @@ export class JsonUploadScanner {
       this.rawByte(b);
       if (this.depth < 0) throw malformed('the body is not valid JSON: unbalanced brackets');
     }
-    this.keep(chunk.subarray(from, i), VALUE_MAX, () => invalid(this.name.toLowerCase().slice(0, 64), `is longer than ${VALUE_MAX} bytes`));
+    this.keep(chunk.subarray(from, i), VALUE_MAX, () =>
+      invalid(this.name.toLowerCase().slice(0, 64), `is longer than ${VALUE_MAX} bytes`),
+    );
     if (i < chunk.length) {
       this.finishRaw();
       return i; // the delimiter is read as structure
@@ -208,7 +215,8 @@ export class JsonUploadScanner {
     const decoder = this.decoder!;
     let i = from;
     if (this.pendingEscape) {
-      while (i < chunk.length && !escapeComplete(this.pendingEscape)) this.pendingEscape += String.fromCharCode(chunk[i++]!);
+      while (i < chunk.length && !escapeComplete(this.pendingEscape))
+        this.pendingEscape += String.fromCharCode(chunk[i++]!);
       if (!escapeComplete(this.pendingEscape)) return i;
       this.emit(decoder.push(unescapeJson(this.pendingEscape)));
       this.pendingEscape = '';
@@ -230,7 +238,8 @@ export class JsonUploadScanner {
       // An escape: \/ and whitespace escapes are what JSON encoders put in base64.
       this.pendingEscape = '\\';
       i = stop + 1;
-      while (i < chunk.length && !escapeComplete(this.pendingEscape)) this.pendingEscape += String.fromCharCode(chunk[i++]!);
+      while (i < chunk.length && !escapeComplete(this.pendingEscape))
+        this.pendingEscape += String.fromCharCode(chunk[i++]!);
       if (!escapeComplete(this.pendingEscape)) return i;
       this.emit(decoder.push(unescapeJson(this.pendingEscape)));
       this.pendingEscape = '';
@@ -270,7 +279,9 @@ function parseJson(raw: Buffer, name: boolean): unknown {
   try {
     return JSON.parse(name ? `"${text}"` : text);
   } catch (err) {
-    throw malformed(`the body is not valid UTF-8 JSON${err instanceof SyntaxError ? `: ${err.message.slice(0, 200)}` : ''}`);
+    throw malformed(
+      `the body is not valid UTF-8 JSON${err instanceof SyntaxError ? `: ${err.message.slice(0, 200)}` : ''}`,
+    );
   }
 }
 
@@ -329,7 +340,8 @@ export class Base64Decoder {
     const pad = text.indexOf('=');
     const body = pad === -1 ? text : text.slice(0, pad);
     const tail = pad === -1 ? '' : text.slice(pad);
-    if ((this.padding > 0 && body.length > 0) || !/^[A-Za-z0-9+/_-]*$/.test(body) || !/^=*$/.test(tail)) throw invalid('data', 'is not valid base64');
+    if ((this.padding > 0 && body.length > 0) || !/^[A-Za-z0-9+/_-]*$/.test(body) || !/^=*$/.test(tail))
+      throw invalid('data', 'is not valid base64');
     this.padding += tail.length;
     if (this.padding > 2) throw invalid('data', 'is not valid base64');
     this.length += text.length;

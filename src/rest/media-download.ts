@@ -21,19 +21,29 @@ export function createMediaDownloadHandler(deps: { services: Services; log: Logg
   async function serve(req: IncomingMessage, res: ServerResponse, url: URL, who: { keyId?: string }): Promise<number> {
     const method = req.method ?? 'GET';
     if (method !== 'GET' && method !== 'HEAD') {
-      throw new RestError(405, 'METHOD_NOT_ALLOWED', `${method.slice(0, 20)} is not supported here; use GET`, null, { allow: 'GET, HEAD' });
+      throw new RestError(405, 'METHOD_NOT_ALLOWED', `${method.slice(0, 20)} is not supported here; use GET`, null, {
+        allow: 'GET, HEAD',
+      });
     }
     const header = (n: string) => requestHeader(req, n);
     const principal = await services.authenticator.authenticate(keyFromHeaders(header));
     if (!principal) {
-      throw new RestError(401, 'UNAUTHENTICATED', 'missing or invalid API key: send it in the "apikey" header or as "Authorization: Bearer <key>"', null, {
-        'www-authenticate': 'Bearer realm="herald"',
-      });
+      throw new RestError(
+        401,
+        'UNAUTHENTICATED',
+        'missing or invalid API key: send it in the "apikey" header or as "Authorization: Bearer <key>"',
+        null,
+        {
+          'www-authenticate': 'Bearer realm="herald"',
+        },
+      );
     }
     who.keyId = principal.keyId;
-    if (!principal.scopes.includes('read')) throw new RestError(403, 'FORBIDDEN', 'this API key lacks the "read" scope');
+    if (!principal.scopes.includes('read'))
+      throw new RestError(403, 'FORBIDDEN', 'this API key lacks the "read" scope');
     const id = url.pathname.slice(MEDIA_DOWNLOAD_PREFIX.length);
-    const notFound = () => new RestError(404, 'NOT_FOUND', `no media ${JSON.stringify(id.slice(0, 80))} for this tenant`);
+    const notFound = () =>
+      new RestError(404, 'NOT_FOUND', `no media ${JSON.stringify(id.slice(0, 80))} for this tenant`);
     if (!isMediaUuid(id)) throw notFound();
     let opened: Awaited<ReturnType<Services['media']['open']>>;
     try {
@@ -82,10 +92,25 @@ export function createMediaDownloadHandler(deps: { services: Services; log: Logg
         const e = err instanceof RestError ? err : new RestError(500, 'INTERNAL', 'internal error');
         if (!(err instanceof RestError)) log.error({ err, path: url.pathname.slice(0, 200) }, 'media download failed');
         status = e.status;
-        res.writeHead(e.status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...e.headers }).end(JSON.stringify(errorBody(e)));
+        res
+          .writeHead(e.status, {
+            'content-type': 'application/json; charset=utf-8',
+            'cache-control': 'no-store',
+            ...e.headers,
+          })
+          .end(JSON.stringify(errorBody(e)));
       }
     }
-    log.info({ method: req.method, path: url.pathname.slice(0, 200), status, ms: Math.round(performance.now() - started), keyId: who.keyId }, 'media download');
+    log.info(
+      {
+        method: req.method,
+        path: url.pathname.slice(0, 200),
+        status,
+        ms: Math.round(performance.now() - started),
+        keyId: who.keyId,
+      },
+      'media download',
+    );
   };
 }
 

@@ -87,7 +87,8 @@ function kindOf(params: Params): MediaKind | undefined {
   const raw = params.optional('mediatype');
   if (raw === undefined) return undefined;
   const upper = raw.toUpperCase();
-  if (!isMediaKind(upper)) throw invalid('mediatype', `must be one of ${MEDIA_KINDS.map((k) => k.toLowerCase()).join(', ')}`);
+  if (!isMediaKind(upper))
+    throw invalid('mediatype', `must be one of ${MEDIA_KINDS.map((k) => k.toLowerCase()).join(', ')}`);
   return upper;
 }
 
@@ -96,7 +97,13 @@ function details(params: Params, field: string): MediaDetails {
 }
 
 /** JSON, form-encoded, or no body (parameters in the query string): a URL or base64 data. */
-async function fromParams(req: IncomingMessage, query: Params, contentType: string, tenantId: string, media: MediaService): Promise<UploadResult> {
+async function fromParams(
+  req: IncomingMessage,
+  query: Params,
+  contentType: string,
+  tenantId: string,
+  media: MediaService,
+): Promise<UploadResult> {
   const params = query;
   let data: string | undefined;
   let json: JsonData | undefined;
@@ -143,9 +150,16 @@ async function fromParams(req: IncomingMessage, query: Params, contentType: stri
   if (url !== undefined) return media.fromUrl(tenantId, url, details(params, 'mediaurl'));
   if (data !== undefined) {
     const { bytes, contentType: declared } = decodeBase64(data);
-    return media.upload(tenantId, chunks(bytes), { ...details(params, 'data'), contentType: declared, sizeHint: bytes.length });
+    return media.upload(tenantId, chunks(bytes), {
+      ...details(params, 'data'),
+      contentType: declared,
+      sizeHint: bytes.length,
+    });
   }
-  throw invalid('mediaurl', 'or data (base64) is required, or send the file as multipart/form-data in a part named "file"');
+  throw invalid(
+    'mediaurl',
+    'or data (base64) is required, or send the file as multipart/form-data in a part named "file"',
+  );
 }
 
 type JsonData = { staged: Staged; contentType: string | undefined };
@@ -246,7 +260,12 @@ async function fromJson(req: IncomingMessage, params: Params, media: MediaServic
 }
 
 const apiKeyInBody = () =>
-  new RestError(400, 'INVALID_INPUT', 'apikey must be sent in the "apikey" header (or as "Authorization: Bearer <key>") for media uploads, not in the body', 'apikey');
+  new RestError(
+    400,
+    'INVALID_INPUT',
+    'apikey must be sent in the "apikey" header (or as "Authorization: Bearer <key>") for media uploads, not in the body',
+    'apikey',
+  );
 
 /** Standard or URL-safe base64, whitespace ignored, optionally a data: URL. */
 function decodeBase64(raw: string): { bytes: Buffer; contentType: string | undefined } {
@@ -272,7 +291,12 @@ async function* chunks(bytes: Buffer): AsyncGenerator<Uint8Array> {
  * come before or after it. The request is read to its end (the rest of an oversize file is
  * discarded) unless it is larger than the cap allows, so the client reads the answer.
  */
-async function fromMultipart(req: IncomingMessage, query: Params, tenantId: string, media: MediaService): Promise<UploadResult> {
+async function fromMultipart(
+  req: IncomingMessage,
+  query: Params,
+  tenantId: string,
+  media: MediaService,
+): Promise<UploadResult> {
   const bodyCap = media.limits.maxBytes + MULTIPART_SLACK;
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > bodyCap) throw bodyTooLarge(media, bodyCap);
@@ -291,7 +315,14 @@ async function fromMultipart(req: IncomingMessage, query: Params, tenantId: stri
     try {
       bb = Busboy({
         headers: req.headers as { 'content-type': string },
-        limits: { files: 1, fields: 20, parts: 21, fieldSize: FIELD_MAX, fileSize: media.limits.maxBytes + 1, headerPairs: 50 },
+        limits: {
+          files: 1,
+          fields: 20,
+          parts: 21,
+          fieldSize: FIELD_MAX,
+          fileSize: media.limits.maxBytes + 1,
+          headerPairs: 50,
+        },
       });
     } catch (err) {
       fail(malformed(`the multipart body cannot be read: ${err instanceof Error ? err.message : 'bad header'}`));
@@ -333,7 +364,8 @@ async function fromMultipart(req: IncomingMessage, query: Params, tenantId: stri
       // 'error' is the one that answers the request. Unlistened, the part's would end Herald.
       stream.on('error', () => {});
       if (name.toLowerCase() !== 'file' || failure) {
-        if (name.toLowerCase() !== 'file') fail(invalid(name.toLowerCase(), 'is a file part; send the file in the part named "file"'));
+        if (name.toLowerCase() !== 'file')
+          fail(invalid(name.toLowerCase(), 'is a file part; send the file in the part named "file"'));
         stream.resume();
         return;
       }
@@ -365,7 +397,13 @@ async function fromMultipart(req: IncomingMessage, query: Params, tenantId: stri
     bb.on('filesLimit', () => fail(invalid('file', 'is given more than once; send one file per request')));
     bb.on('fieldsLimit', () => fail(malformed('too many form fields')));
     bb.on('partsLimit', () => fail(malformed('too many form parts')));
-    bb.on('error', (err) => abort(err instanceof RestError ? err : malformed(`the multipart body cannot be read: ${err instanceof Error ? err.message : 'error'}`)));
+    bb.on('error', (err) =>
+      abort(
+        err instanceof RestError
+          ? err
+          : malformed(`the multipart body cannot be read: ${err instanceof Error ? err.message : 'error'}`),
+      ),
+    );
     bb.on('finish', finish);
     counter.on('error', abort);
     req.on('error', () => abort(malformed('the request body could not be read')));
@@ -385,9 +423,21 @@ async function fromMultipart(req: IncomingMessage, query: Params, tenantId: stri
   }
   try {
     checkNames(params);
-    if (params.has('mediaurl') || params.has('data')) throw invalid(params.has('mediaurl') ? 'mediaurl' : 'data', 'cannot be combined with a file part; send one of them');
-    if (!staged) throw invalid('file', 'is required: send the file in a multipart part named "file" (or use mediaUrl / data in a JSON body)');
-    return await media.commit(tenantId, staged, { ...details(params, 'file'), filename: params.optional('filename') ?? file?.filename, contentType: file?.contentType });
+    if (params.has('mediaurl') || params.has('data'))
+      throw invalid(
+        params.has('mediaurl') ? 'mediaurl' : 'data',
+        'cannot be combined with a file part; send one of them',
+      );
+    if (!staged)
+      throw invalid(
+        'file',
+        'is required: send the file in a multipart part named "file" (or use mediaUrl / data in a JSON body)',
+      );
+    return await media.commit(tenantId, staged, {
+      ...details(params, 'file'),
+      filename: params.optional('filename') ?? file?.filename,
+      contentType: file?.contentType,
+    });
   } catch (err) {
     if (staged) await media.discard(staged);
     throw err;

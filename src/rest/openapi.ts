@@ -75,9 +75,16 @@ export type OpenApiDocument = {
 const json = (schema: JsonSchema, example?: unknown): Record<string, MediaTypeObject> => ({
   'application/json': example === undefined ? { schema } : { schema, example },
 });
-const ref = (kind: 'schemas' | 'responses' | 'parameters', name: string): Reference => ({ $ref: `#/components/${kind}/${name}` });
+const ref = (kind: 'schemas' | 'responses' | 'parameters', name: string): Reference => ({
+  $ref: `#/components/${kind}/${name}`,
+});
 
-function errorResponse(description: string, code: string, example: string, headers?: ResponseObject['headers']): ResponseObject {
+function errorResponse(
+  description: string,
+  code: string,
+  example: string,
+  headers?: ResponseObject['headers'],
+): ResponseObject {
   return {
     description,
     ...(headers ? { headers } : {}),
@@ -99,7 +106,11 @@ function querySchema(p: ParamSpec): JsonSchema {
 }
 
 function bodySchema(p: ParamSpec): JsonSchema {
-  const described = (s: JsonSchema): JsonSchema => ({ ...s, description: p.description, ...(p.example !== undefined ? { examples: [p.example] } : {}) });
+  const described = (s: JsonSchema): JsonSchema => ({
+    ...s,
+    description: p.description,
+    ...(p.example !== undefined ? { examples: [p.example] } : {}),
+  });
   switch (p.type) {
     case 'boolean':
       return described({ type: ['boolean', 'string'] });
@@ -119,7 +130,11 @@ function stripUndefined(s: JsonSchema): JsonSchema {
 function describeParams(endpoint: Endpoint, serviceId: number): ParamSpec[] {
   return endpoint.params.map((p) =>
     p.name === 'serviceid'
-      ? { ...p, example: serviceId, description: `The ${endpoint.label} service id, ${serviceId} on this installation. Optional; another value is refused with 400.` }
+      ? {
+          ...p,
+          example: serviceId,
+          description: `The ${endpoint.label} service id, ${serviceId} on this installation. Optional; another value is refused with 400.`,
+        }
       : p,
   );
 }
@@ -172,7 +187,9 @@ function operations(endpoint: Endpoint, serviceId: number, maxBodyBytes: number)
     type: 'object',
     properties,
     required: specs.filter((p) => p.required).map((p) => p.name),
-    ...(endpoint.templateParams ? { patternProperties: { '^param[1-9][0-9]*$': { type: 'string', description: 'Template parameter {{N}}.' } } } : {}),
+    ...(endpoint.templateParams
+      ? { patternProperties: { '^param[1-9][0-9]*$': { type: 'string', description: 'Template parameter {{N}}.' } } }
+      : {}),
     additionalProperties: false,
   };
 
@@ -214,24 +231,37 @@ function mediaUpload(maxMediaBytes: number): PathItem {
     mediaType: {
       type: 'string',
       enum: MEDIA_KINDS_REST,
-      description: 'Optional, case-insensitive. When given, the file must be of this kind (recognised from its bytes), and its limit applies while it streams.',
+      description:
+        'Optional, case-insensitive. When given, the file must be of this kind (recognised from its bytes), and its limit applies while it streams.',
     },
     caption: { type: 'string', description: 'At most 1024 characters.' },
-    filename: { type: 'string', description: 'Shown to recipients of documents; .txt marks plain text, .doc/.xls/.ppt tell legacy Office files apart.' },
+    filename: {
+      type: 'string',
+      description:
+        'Shown to recipients of documents; .txt marks plain text, .doc/.xls/.ppt tell legacy Office files apart.',
+    },
   };
   const success: JsonSchema = {
     type: 'object',
     required: ['status', 'mediaId', 'mediaType', 'mimeType', 'size', 'sha256', 'filename', 'caption', 'duplicate'],
     properties: {
       status: { const: 'success' },
-      mediaId: { type: 'string', format: 'uuid', description: 'Send it as mediaid (WhatsApp header media); GET /media/{mediaId} downloads it.' },
+      mediaId: {
+        type: 'string',
+        format: 'uuid',
+        description: 'Send it as mediaid (WhatsApp header media); GET /media/{mediaId} downloads it.',
+      },
       mediaType: { type: 'string', enum: MEDIA_KINDS_REST },
       mimeType: { type: 'string', description: 'Recognised from the bytes.' },
       size: { type: 'integer' },
       sha256: { type: 'string' },
       filename: { type: ['string', 'null'] },
       caption: { type: ['string', 'null'] },
-      duplicate: { type: 'boolean', description: 'The same bytes were already stored for this tenant: their mediaId is returned and nothing new is stored.' },
+      duplicate: {
+        type: 'boolean',
+        description:
+          'The same bytes were already stored for this tenant: their mediaId is returned and nothing new is stored.',
+      },
     },
   };
   return {
@@ -252,29 +282,57 @@ function mediaUpload(maxMediaBytes: number): PathItem {
               type: 'object',
               properties: {
                 ...common,
-                mediaUrl: { type: 'string', format: 'uri', description: 'Fetch the file from here (one of mediaUrl or data).' },
+                mediaUrl: {
+                  type: 'string',
+                  format: 'uri',
+                  description: 'Fetch the file from here (one of mediaUrl or data).',
+                },
                 data: { type: 'string', description: 'The file, base64 (standard or URL-safe, or a data: URL).' },
               },
             },
-            example: { mediaType: 'document', mediaUrl: 'https://your-cdn.com/invoice.pdf', caption: 'Your invoice is attached' },
+            example: {
+              mediaType: 'document',
+              mediaUrl: 'https://your-cdn.com/invoice.pdf',
+              caption: 'Your invoice is attached',
+            },
           },
           'application/x-www-form-urlencoded': {
             schema: { type: 'object', properties: { ...common, mediaUrl: { type: 'string', format: 'uri' } } },
           },
           'multipart/form-data': {
-            schema: { type: 'object', required: ['file'], properties: { ...common, file: { type: 'string', format: 'binary' } } },
+            schema: {
+              type: 'object',
+              required: ['file'],
+              properties: { ...common, file: { type: 'string', format: 'binary' } },
+            },
           },
         },
       },
       responses: {
         '200': { description: 'Stored (or already stored): the mediaId.', content: json(success) },
-        '400': errorResponse('A parameter is missing or invalid, or mediaUrl is refused (URL_REFUSED: not http(s), credentials, a private address).', 'URL_REFUSED', 'mediaurl is 127.0.0.1, a loopback address'),
+        '400': errorResponse(
+          'A parameter is missing or invalid, or mediaUrl is refused (URL_REFUSED: not http(s), credentials, a private address).',
+          'URL_REFUSED',
+          'mediaurl is 127.0.0.1, a loopback address',
+        ),
         '401': ref('responses', 'Unauthorized'),
         '403': ref('responses', 'Forbidden'),
         '405': ref('responses', 'MethodNotAllowed'),
-        '413': errorResponse('The file is over the limit of its kind or the overall limit (HERALD_MEDIA_MAX_BYTES, the same for GraphQL uploads).', 'MEDIA_TOO_LARGE', 'file is larger than 5 MiB, the largest image WhatsApp accepts'),
-        '415': errorResponse('The bytes are not an accepted type, or not the declared mediaType.', 'UNSUPPORTED_MEDIA_TYPE', 'file is an ELF executable (application/x-elf), not a document'),
-        '422': errorResponse('mediaUrl could not be fetched (DNS, timeout, redirects, HTTP status).', 'MEDIA_FETCH_FAILED', 'mediaurl answered HTTP 404'),
+        '413': errorResponse(
+          'The file is over the limit of its kind or the overall limit (HERALD_MEDIA_MAX_BYTES, the same for GraphQL uploads).',
+          'MEDIA_TOO_LARGE',
+          'file is larger than 5 MiB, the largest image WhatsApp accepts',
+        ),
+        '415': errorResponse(
+          'The bytes are not an accepted type, or not the declared mediaType.',
+          'UNSUPPORTED_MEDIA_TYPE',
+          'file is an ELF executable (application/x-elf), not a document',
+        ),
+        '422': errorResponse(
+          'mediaUrl could not be fetched (DNS, timeout, redirects, HTTP status).',
+          'MEDIA_FETCH_FAILED',
+          'mediaurl answered HTTP 404',
+        ),
         '429': ref('responses', 'RateLimited'),
         '500': ref('responses', 'InternalError'),
       },
@@ -282,9 +340,14 @@ function mediaUpload(maxMediaBytes: number): PathItem {
   };
 }
 
-export function openApiDocument(opts: { serviceIds: Record<Channel, number>; maxBodyBytes: number; maxMediaBytes: number }): OpenApiDocument {
+export function openApiDocument(opts: {
+  serviceIds: Record<Channel, number>;
+  maxBodyBytes: number;
+  maxMediaBytes: number;
+}): OpenApiDocument {
   const paths: Record<string, PathItem> = {};
-  for (const endpoint of ENDPOINTS) paths[endpoint.path] = operations(endpoint, opts.serviceIds[endpoint.channel], opts.maxBodyBytes);
+  for (const endpoint of ENDPOINTS)
+    paths[endpoint.path] = operations(endpoint, opts.serviceIds[endpoint.channel], opts.maxBodyBytes);
   paths['/api/media/upload'] = mediaUpload(opts.maxMediaBytes);
   paths['/api/openapi.json'] = {
     get: {
@@ -318,17 +381,35 @@ export function openApiDocument(opts: { serviceIds: Record<Channel, number>; max
           required: ['status', 'messageId', 'messageIds', 'messages'],
           properties: {
             status: { const: 'success' },
-            messageId: { type: 'string', format: 'uuid', description: 'The first message (the only one for a single recipient).' },
-            messageIds: { type: 'array', items: { type: 'string', format: 'uuid' }, description: 'One per recipient, in the order given.' },
+            messageId: {
+              type: 'string',
+              format: 'uuid',
+              description: 'The first message (the only one for a single recipient).',
+            },
+            messageIds: {
+              type: 'array',
+              items: { type: 'string', format: 'uuid' },
+              description: 'One per recipient, in the order given.',
+            },
             messages: {
               type: 'array',
               items: {
                 type: 'object',
                 required: ['messageId', 'to', 'status'],
                 properties: {
-                  messageId: { type: 'string', format: 'uuid', description: 'Also Message.messageId in GraphQL and messageId in callbacks.' },
-                  to: { type: 'string', description: 'The recipient as stored: E.164 phone number or lower-case address.' },
-                  status: { type: 'string', description: 'QUEUED or SCHEDULED when new; the current status for an idempotent repeat.' },
+                  messageId: {
+                    type: 'string',
+                    format: 'uuid',
+                    description: 'Also Message.messageId in GraphQL and messageId in callbacks.',
+                  },
+                  to: {
+                    type: 'string',
+                    description: 'The recipient as stored: E.164 phone number or lower-case address.',
+                  },
+                  status: {
+                    type: 'string',
+                    description: 'QUEUED or SCHEDULED when new; the current status for an idempotent repeat.',
+                  },
                 },
               },
             },
@@ -370,33 +451,60 @@ export function openApiDocument(opts: { serviceIds: Record<Channel, number>; max
                     'NOT_IMPLEMENTED',
                   ],
                 },
-                message: { type: 'string', description: 'What is wrong, starting with the parameter name when there is one.' },
-                field: { type: ['string', 'null'], description: 'The parameter at fault (mobile, param3, Idempotency-Key...), or null.' },
+                message: {
+                  type: 'string',
+                  description: 'What is wrong, starting with the parameter name when there is one.',
+                },
+                field: {
+                  type: ['string', 'null'],
+                  description: 'The parameter at fault (mobile, param3, Idempotency-Key...), or null.',
+                },
               },
             },
           },
         },
       },
       responses: {
-        BadRequest: errorResponse('A parameter is missing or invalid (field names it), or the body cannot be parsed.', 'INVALID_INPUT', 'mobile is required'),
+        BadRequest: errorResponse(
+          'A parameter is missing or invalid (field names it), or the body cannot be parsed.',
+          'INVALID_INPUT',
+          'mobile is required',
+        ),
         Unauthorized: errorResponse('Missing or invalid API key.', 'UNAUTHENTICATED', 'invalid API key'),
         Forbidden: errorResponse('The key lacks the send scope.', 'FORBIDDEN', 'this API key lacks the "send" scope'),
-        MethodNotAllowed: errorResponse('Only GET and POST are served.', 'METHOD_NOT_ALLOWED', '"PUT" is not supported here; use GET, POST'),
+        MethodNotAllowed: errorResponse(
+          'Only GET and POST are served.',
+          'METHOD_NOT_ALLOWED',
+          '"PUT" is not supported here; use GET, POST',
+        ),
         IdempotencyConflict: errorResponse(
           'The idempotency key was already used for a request with other parameters; nothing was stored.',
           'IDEMPOTENCY_CONFLICT',
           'Idempotency-Key "order-77" was already used for a different request',
         ),
-        PayloadTooLarge: errorResponse('The body is over the limit.', 'PAYLOAD_TOO_LARGE', `the body is limited to ${opts.maxBodyBytes} bytes`),
+        PayloadTooLarge: errorResponse(
+          'The body is over the limit.',
+          'PAYLOAD_TOO_LARGE',
+          `the body is limited to ${opts.maxBodyBytes} bytes`,
+        ),
         UnsupportedMediaType: errorResponse(
           'The body is neither JSON nor form-encoded (or not UTF-8).',
           'UNSUPPORTED_MEDIA_TYPE',
           'send the body as application/json or application/x-www-form-urlencoded',
         ),
-        RateLimited: errorResponse('Too many requests for this key (HERALD_REST_RATE_LIMIT).', 'RATE_LIMITED', 'too many requests for this API key; retry in 1 s', {
-          'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } },
-        }),
-        InternalError: errorResponse('A server fault; nothing about the request was wrong. Retry with the same Idempotency-Key.', 'INTERNAL', 'internal error'),
+        RateLimited: errorResponse(
+          'Too many requests for this key (HERALD_REST_RATE_LIMIT).',
+          'RATE_LIMITED',
+          'too many requests for this API key; retry in 1 s',
+          {
+            'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } },
+          },
+        ),
+        InternalError: errorResponse(
+          'A server fault; nothing about the request was wrong. Retry with the same Idempotency-Key.',
+          'INTERNAL',
+          'internal error',
+        ),
       },
       parameters: {
         IdempotencyKey: {

@@ -33,7 +33,10 @@ export class Params {
     if (!NAME.test(rawName)) throw invalid(sanitizedName(rawName), 'is not a known parameter name');
     const name = rawName.toLowerCase();
     if (this.values.has(name)) {
-      throw invalid(name, 'is given more than once (names are case-insensitive; separate several recipients with commas)');
+      throw invalid(
+        name,
+        'is given more than once (names are case-insensitive; separate several recipients with commas)',
+      );
     }
     const converted = convert(name, value);
     if (converted !== undefined) this.values.set(name, converted);
@@ -77,7 +80,10 @@ export class Params {
     v = v.replace(/ (\d{2}:\d{2})$/, '+$1');
     const parsed = parseDateTime(v);
     if (!parsed) {
-      throw invalid(name, 'must be an ISO 8601 date-time with a time zone, e.g. 2025-04-15T10:00:00Z or 2025-04-15T15:30:00+05:30 (in a URL, write + as %2B)');
+      throw invalid(
+        name,
+        'must be an ISO 8601 date-time with a time zone, e.g. 2025-04-15T10:00:00Z or 2025-04-15T15:30:00+05:30 (in a URL, write + as %2B)',
+      );
     }
     return parsed;
   }
@@ -142,7 +148,9 @@ export async function readParams(req: IncomingMessage, url: URL, maxBodyBytes: n
     try {
       parsed = JSON.parse(text);
     } catch (err) {
-      throw malformed(`the body is not valid JSON: ${err instanceof Error ? err.message.slice(0, 200) : 'parse error'}`);
+      throw malformed(
+        `the body is not valid JSON: ${err instanceof Error ? err.message.slice(0, 200) : 'parse error'}`,
+      );
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       throw malformed('the JSON body must be an object of parameters, e.g. {"mobile":"918800001234", ...}');

@@ -30,7 +30,9 @@ export function placeholderProblem(text: string): string | null {
  * The parameter count of texts sharing one set of variables: the highest placeholder, or the
  * first missing number when they have a gap ({{1}} and {{3}} without {{2}}).
  */
-export function paramCountOf(texts: ReadonlyArray<string | null | undefined>): { count: number } | { gap: number; highest: number } {
+export function paramCountOf(
+  texts: ReadonlyArray<string | null | undefined>,
+): { count: number } | { gap: number; highest: number } {
   const used = new Set<number>();
   for (const t of texts) if (t) for (const n of placeholdersOf(t)) used.add(n);
   const highest = used.size === 0 ? 0 : Math.max(...used);

@@ -58,7 +58,11 @@ export function createTemplateChecks(db: Db): TemplateChecks {
         .from(tenants)
         .leftJoin(
           templates,
-          and(eq(templates.tenantId, tenants.id), eq(templates.channel, 'WHATSAPP'), eq(templates.name, use.templateName)),
+          and(
+            eq(templates.tenantId, tenants.id),
+            eq(templates.channel, 'WHATSAPP'),
+            eq(templates.name, use.templateName),
+          ),
         )
         .where(eq(tenants.id, tenantId));
       const strict = rows[0]?.strict ?? false;
@@ -71,20 +75,40 @@ export function createTemplateChecks(db: Db): TemplateChecks {
         );
       }
       const t = registered.find((r) => r.language === language);
-      if (!t) throw new ValidationError('language', languageProblem(use.templateName, language, registered.map((r) => r.language!)));
+      if (!t)
+        throw new ValidationError(
+          'language',
+          languageProblem(
+            use.templateName,
+            language,
+            registered.map((r) => r.language!),
+          ),
+        );
       const shown = `template ${use.templateName} (${language})`;
       if (t.status !== 'APPROVED') {
-        throw new ValidationError('templateName', `${shown} is ${t.status}, not APPROVED: only approved templates can be sent`);
+        throw new ValidationError(
+          'templateName',
+          `${shown} is ${t.status}, not APPROVED: only approved templates can be sent`,
+        );
       }
-      const countProblem = paramCountProblem({ name: use.templateName, language, paramCount: t.paramCount! }, use.params?.length ?? 0);
+      const countProblem = paramCountProblem(
+        { name: use.templateName, language, paramCount: t.paramCount! },
+        use.params?.length ?? 0,
+      );
       if (countProblem) throw new ValidationError('params', countProblem);
       const header = t.headerKind!;
       const mediaType = use.mediaType ?? 'NONE';
       if (MEDIA_HEADERS.has(header) && mediaType !== header) {
-        throw new ValidationError('mediaType', `${shown} has ${article(header)} ${header} header; mediaType must be ${header} (got ${mediaType})`);
+        throw new ValidationError(
+          'mediaType',
+          `${shown} has ${article(header)} ${header} header; mediaType must be ${header} (got ${mediaType})`,
+        );
       }
       if (!MEDIA_HEADERS.has(header) && mediaType !== 'NONE') {
-        throw new ValidationError('mediaType', `${shown} has no media header (header ${header}); mediaType must be NONE (got ${mediaType})`);
+        throw new ValidationError(
+          'mediaType',
+          `${shown} has no media header (header ${header}); mediaType must be NONE (got ${mediaType})`,
+        );
       }
     },
 
@@ -102,7 +126,11 @@ export function createTemplateChecks(db: Db): TemplateChecks {
         .from(tenants)
         .leftJoin(
           templates,
-          and(eq(templates.tenantId, tenants.id), eq(templates.channel, 'SMS'), eq(templates.dltTemplateId, use.dltTemplateId)),
+          and(
+            eq(templates.tenantId, tenants.id),
+            eq(templates.channel, 'SMS'),
+            eq(templates.dltTemplateId, use.dltTemplateId),
+          ),
         )
         .where(eq(tenants.id, tenantId))
         .limit(1);
@@ -118,14 +146,23 @@ export function createTemplateChecks(db: Db): TemplateChecks {
       }
       const shown = `SMS template ${row.name} (${row.language}, DLT template ${use.dltTemplateId})`;
       if (row.status !== 'APPROVED') {
-        throw new ValidationError('dltTemplateId', `${shown} is ${row.status}, not APPROVED: only approved templates can be sent`);
+        throw new ValidationError(
+          'dltTemplateId',
+          `${shown} is ${row.status}, not APPROVED: only approved templates can be sent`,
+        );
       }
       if (row.dltEntityId && use.dltEntityId && use.dltEntityId !== row.dltEntityId) {
-        throw new ValidationError('dltEntityId', `dltEntityId ${use.dltEntityId} is not the entity id of ${shown}, which is ${row.dltEntityId}`);
+        throw new ValidationError(
+          'dltEntityId',
+          `dltEntityId ${use.dltEntityId} is not the entity id of ${shown}, which is ${row.dltEntityId}`,
+        );
       }
       if (!matchesTemplate(row.body!, use.text)) {
         const body = row.body!.length > 200 ? `${row.body!.slice(0, 200)}…` : row.body!;
-        throw new ValidationError('text', `text does not match ${shown}: it must be ${JSON.stringify(body)} with each {{n}} filled in`);
+        throw new ValidationError(
+          'text',
+          `text does not match ${shown}: it must be ${JSON.stringify(body)} with each {{n}} filled in`,
+        );
       }
     },
   };

@@ -66,7 +66,8 @@ function text(field: string, value: Opt<string>, max: number, required = false):
 }
 
 function oneOf<T extends string>(field: string, value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new ValidationError(field, `${field} must be one of ${allowed.join(', ')}`);
+  if (!(allowed as readonly string[]).includes(value))
+    throw new ValidationError(field, `${field} must be one of ${allowed.join(', ')}`);
   return value as T;
 }
 
@@ -79,9 +80,11 @@ function checkPlaceholders(field: string, value: string | null): void {
 function checkTemplate(input: TemplateInput): Fields {
   const channel = oneOf('channel', input.channel, CHANNELS);
   const name = checkText('name', input.name).trim();
-  if (!TEMPLATE_NAME.test(name)) throw new ValidationError('name', 'name must be 1 to 512 lower-case letters, digits and underscores');
+  if (!TEMPLATE_NAME.test(name))
+    throw new ValidationError('name', 'name must be 1 to 512 lower-case letters, digits and underscores');
   const language = (input.language ?? 'en').trim();
-  if (!TEMPLATE_LANGUAGE.test(language)) throw new ValidationError('language', 'language must be a language code such as en or en_US');
+  if (!TEMPLATE_LANGUAGE.test(language))
+    throw new ValidationError('language', 'language must be a language code such as en or en_US');
   const category = text('category', input.category, 100);
   const body = text('body', input.body, BODY_MAX[channel], true)!;
   const status = oneOf('status', input.status ?? 'APPROVED', TEMPLATE_STATUSES);
@@ -102,19 +105,27 @@ function checkTemplate(input: TemplateInput): Fields {
   only('dltTemplateId', dltTemplateId, 'SMS');
   only('subject', subject, 'EMAIL');
   only('html', html, 'EMAIL');
-  if (channel !== 'WHATSAPP' && headerKind !== 'NONE') throw new ValidationError('headerKind', 'headerKind is for WHATSAPP templates only; use NONE');
-  if (channel !== 'WHATSAPP' && buttons.length > 0) throw new ValidationError('buttons', 'buttons are for WHATSAPP templates only');
-  if (headerKind === 'TEXT' && headerText === null) throw new ValidationError('headerText', 'headerText is required when headerKind is TEXT');
-  if (headerKind !== 'TEXT' && headerText !== null) throw new ValidationError('headerText', `headerText is only for a TEXT header (headerKind is ${headerKind})`);
+  if (channel !== 'WHATSAPP' && headerKind !== 'NONE')
+    throw new ValidationError('headerKind', 'headerKind is for WHATSAPP templates only; use NONE');
+  if (channel !== 'WHATSAPP' && buttons.length > 0)
+    throw new ValidationError('buttons', 'buttons are for WHATSAPP templates only');
+  if (headerKind === 'TEXT' && headerText === null)
+    throw new ValidationError('headerText', 'headerText is required when headerKind is TEXT');
+  if (headerKind !== 'TEXT' && headerText !== null)
+    throw new ValidationError('headerText', `headerText is only for a TEXT header (headerKind is ${headerKind})`);
   if (headerText !== null && /\{\{/.test(headerText)) {
     throw new ValidationError('headerText', 'headerText must not have placeholders: Herald sends body parameters only');
   }
-  if (channel === 'EMAIL' && subject === null) throw new ValidationError('subject', 'subject is required for EMAIL templates');
-  if (dltEntityId !== null && !DLT_ID.test(dltEntityId)) throw new ValidationError('dltEntityId', 'dltEntityId must be the numeric DLT entity (PE) id');
-  if (dltTemplateId !== null && !DLT_ID.test(dltTemplateId)) throw new ValidationError('dltTemplateId', 'dltTemplateId must be the numeric DLT template id');
+  if (channel === 'EMAIL' && subject === null)
+    throw new ValidationError('subject', 'subject is required for EMAIL templates');
+  if (dltEntityId !== null && !DLT_ID.test(dltEntityId))
+    throw new ValidationError('dltEntityId', 'dltEntityId must be the numeric DLT entity (PE) id');
+  if (dltTemplateId !== null && !DLT_ID.test(dltTemplateId))
+    throw new ValidationError('dltTemplateId', 'dltTemplateId must be the numeric DLT template id');
   if (buttons.length > 10) throw new ValidationError('buttons', 'buttons must be at most 10');
   buttons.forEach((b, i) => {
-    if (typeof b !== 'object' || b === null || Array.isArray(b)) throw new ValidationError(`buttons.${i}`, `buttons.${i} must be a JSON object`);
+    if (typeof b !== 'object' || b === null || Array.isArray(b))
+      throw new ValidationError(`buttons.${i}`, `buttons.${i} must be a JSON object`);
   });
   const json = JSON.stringify(buttons);
   if (json.length > 16_384) throw new ValidationError('buttons', 'buttons must be at most 16 KB of JSON');
@@ -129,7 +140,8 @@ function checkTemplate(input: TemplateInput): Fields {
       `body placeholders must be numbered from {{1}} without gaps: {{${counted.gap}}} is missing (the highest is {{${counted.highest}}})`,
     );
   }
-  if (counted.count > MAX_PARAMS) throw new ValidationError('body', `body must have at most ${MAX_PARAMS} placeholders`);
+  if (counted.count > MAX_PARAMS)
+    throw new ValidationError('body', `body must have at most ${MAX_PARAMS} placeholders`);
 
   return {
     channel,
@@ -157,16 +169,30 @@ const isUniqueViolation = (err: unknown): boolean => {
 };
 
 const alreadyExists = (f: Pick<Fields, 'channel' | 'name' | 'language'>) =>
-  new ValidationError('name', `name ${f.name} (${f.language}) already exists: the tenant has a ${f.channel} template of that name and language`);
+  new ValidationError(
+    'name',
+    `name ${f.name} (${f.language}) already exists: the tenant has a ${f.channel} template of that name and language`,
+  );
 
 /** A DLT template id names one SMS template of the tenant (send-time checks find it by that id). */
 async function checkDltTemplateFree(db: Db, tenantId: string, f: Fields, exceptId?: string): Promise<void> {
   if (f.channel !== 'SMS' || f.dltTemplateId === null) return;
-  const conds: SQL[] = [eq(templates.tenantId, tenantId), eq(templates.channel, 'SMS'), eq(templates.dltTemplateId, f.dltTemplateId)];
+  const conds: SQL[] = [
+    eq(templates.tenantId, tenantId),
+    eq(templates.channel, 'SMS'),
+    eq(templates.dltTemplateId, f.dltTemplateId),
+  ];
   if (exceptId) conds.push(ne(templates.id, exceptId));
-  const [taken] = await db.select({ name: templates.name, language: templates.language }).from(templates).where(and(...conds)).limit(1);
+  const [taken] = await db
+    .select({ name: templates.name, language: templates.language })
+    .from(templates)
+    .where(and(...conds))
+    .limit(1);
   if (taken) {
-    throw new ValidationError('dltTemplateId', `dltTemplateId ${f.dltTemplateId} is already used by SMS template ${taken.name} (${taken.language})`);
+    throw new ValidationError(
+      'dltTemplateId',
+      `dltTemplateId ${f.dltTemplateId} is already used by SMS template ${taken.name} (${taken.language})`,
+    );
   }
 }
 
@@ -193,7 +219,13 @@ export async function createTemplate(db: Db, tenantId: string, input: TemplateIn
   return row;
 }
 
-export async function updateTemplate(db: Db, tenantId: string, id: string, patch: TemplatePatch, now: Date): Promise<TemplateRow> {
+export async function updateTemplate(
+  db: Db,
+  tenantId: string,
+  id: string,
+  patch: TemplatePatch,
+  now: Date,
+): Promise<TemplateRow> {
   const current = await getTemplate(db, tenantId, id);
   if (!current) throw new NotFoundError('Template', id);
   const keep = <K extends keyof TemplatePatch>(k: K, required = false): TemplateInput[K] => {
@@ -243,7 +275,11 @@ export async function getTemplate(db: Db, tenantId: string, id: string): Promise
 }
 
 /** Loads templates by id, only the tenant's; unknown or foreign ids yield undefined. */
-export async function getTemplates(db: Db, tenantId: string, ids: readonly string[]): Promise<(TemplateRow | undefined)[]> {
+export async function getTemplates(
+  db: Db,
+  tenantId: string,
+  ids: readonly string[],
+): Promise<(TemplateRow | undefined)[]> {
   const valid = ids.filter(isUuid).map((id) => id.toLowerCase());
   if (valid.length === 0) return ids.map(() => undefined);
   const rows = await db
@@ -275,8 +311,13 @@ export function listTemplates(db: Db, tenantId: string, filter: TemplateFilter =
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** "template invoice_due (en) expects 4 parameters, got 2", or null when the count is right. */
-export function paramCountProblem(t: Pick<TemplateRow, 'name' | 'language' | 'paramCount'>, given: number): string | null {
-  return given === t.paramCount ? null : `template ${t.name} (${t.language}) expects ${plural(t.paramCount, 'parameter')}, got ${given}`;
+export function paramCountProblem(
+  t: Pick<TemplateRow, 'name' | 'language' | 'paramCount'>,
+  given: number,
+): string | null {
+  return given === t.paramCount
+    ? null
+    : `template ${t.name} (${t.language}) expects ${plural(t.paramCount, 'parameter')}, got ${given}`;
 }
 
 /** The languages a name is registered in, for "not in this language" refusals. */
@@ -309,13 +350,27 @@ export async function previewTemplate(
     .where(and(eq(templates.tenantId, tenantId), eq(templates.channel, channel), eq(templates.name, args.name.trim())));
   if (rows.length === 0) throw new NotFoundError('Template', `${channel} ${args.name} (${language})`);
   const template = rows.find((r) => r.language === language);
-  if (!template) throw new ValidationError('language', languageProblem(args.name, language, rows.map((r) => r.language)));
+  if (!template)
+    throw new ValidationError(
+      'language',
+      languageProblem(
+        args.name,
+        language,
+        rows.map((r) => r.language),
+      ),
+    );
   const countProblem = paramCountProblem(template, params.length);
   if (countProblem) throw new ValidationError('params', countProblem);
   const empty = params.findIndex((p) => p.trim().length === 0);
   if (empty >= 0) throw new ValidationError(`params.${empty}`, `params.${empty} must not be empty`);
   const fill = (s: string | null) => (s === null ? null : fillPlaceholders(s, params));
-  return { template, text: fill(template.body)!, headerText: template.headerText, subject: fill(template.subject), html: fill(template.html) };
+  return {
+    template,
+    text: fill(template.body)!,
+    headerText: template.headerText,
+    subject: fill(template.subject),
+    html: fill(template.html),
+  };
 }
 
 /** Strict templates: sends must name a registered template (see send-checks.ts). */

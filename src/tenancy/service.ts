@@ -52,7 +52,12 @@ async function insertKey(db: Db, tenantId: string, name: string, scopes: Scope[]
   return { key, row: row! };
 }
 
-export async function createApiKey(db: Db, tenantId: string, name: string, scopes: readonly string[]): Promise<IssuedKey> {
+export async function createApiKey(
+  db: Db,
+  tenantId: string,
+  name: string,
+  scopes: readonly string[],
+): Promise<IssuedKey> {
   return insertKey(db, tenantId, checkName('name', name), checkScopes(scopes), generateApiKey());
 }
 
@@ -89,10 +94,17 @@ export async function revokeApiKey(db: Db, tenantId: string, keyId: string): Pro
   throw new NotFoundError('ApiKey', keyId);
 }
 
-export async function createTenant(db: Db, name: string, isOperator = false): Promise<{ tenant: TenantRow; admin: IssuedKey }> {
+export async function createTenant(
+  db: Db,
+  name: string,
+  isOperator = false,
+): Promise<{ tenant: TenantRow; admin: IssuedKey }> {
   const checked = checkName('name', name);
   return db.transaction(async (tx) => {
-    const [tenant] = await tx.insert(tenants).values({ id: newId(), name: checked, isOperator, createdAt: new Date() }).returning();
+    const [tenant] = await tx
+      .insert(tenants)
+      .values({ id: newId(), name: checked, isOperator, createdAt: new Date() })
+      .returning();
     const admin = await insertKey(tx as unknown as Db, tenant!.id, 'admin', [...SCOPES], generateApiKey());
     return { tenant: tenant!, admin };
   });
@@ -121,7 +133,10 @@ export async function bootstrap(db: Db, presetKey: string | undefined): Promise<
   if (presetKey) {
     // A preset key added to an existing installation joins the operator tenant once; if it
     // was revoked later it stays revoked.
-    const [known] = await db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.prefix, keyPrefix(presetKey)));
+    const [known] = await db
+      .select({ id: apiKeys.id })
+      .from(apiKeys)
+      .where(eq(apiKeys.prefix, keyPrefix(presetKey)));
     const [operator] = await db.select().from(tenants).where(eq(tenants.isOperator, true)).limit(1);
     if (!known && operator) await insertKey(db, operator.id, 'bootstrap', [...SCOPES], presetKey);
   }

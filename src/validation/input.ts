@@ -59,7 +59,8 @@ export function jsonProblem(value: unknown, maxDepth = MAX_JSON_DEPTH): JsonProb
     if (typeof v !== 'object') return { path, problem: 'is not JSON' };
     if (depth >= maxDepth) return { path, problem: `is nested deeper than ${maxDepth} levels` };
     if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) pending.push({ value: v[i], path: at(path, String(i)), depth: depth + 1 });
+      for (let i = v.length - 1; i >= 0; i--)
+        pending.push({ value: v[i], path: at(path, String(i)), depth: depth + 1 });
       continue;
     }
     const proto = Object.getPrototypeOf(v) as unknown;

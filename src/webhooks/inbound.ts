@@ -52,9 +52,17 @@ const MAX_BATCH_EVENTS = 1000;
 
 const DEFAULT_ACK = { contentType: 'application/json; charset=utf-8', body: JSON.stringify({ ok: true }) };
 
-function reply(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+function reply(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent) return void res.end();
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify({ error: { code, message } }));
+  res
+    .writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers })
+    .end(JSON.stringify({ error: { code, message } }));
 }
 
 export function createWebhookHandler(deps: WebhookDeps): WebhookHandler {
@@ -71,7 +79,11 @@ export function createWebhookHandler(deps: WebhookDeps): WebhookHandler {
   }, deps.concurrency);
 
   // Adapters never throw by contract; if one does anyway, the request is refused, not a 500.
-  const guard = <T>(run: () => T | { ok: false; reason: string }, reason: string, provider: string): T | { ok: false; reason: string } => {
+  const guard = <T>(
+    run: () => T | { ok: false; reason: string },
+    reason: string,
+    provider: string,
+  ): T | { ok: false; reason: string } => {
     try {
       return run();
     } catch (err) {
@@ -82,26 +94,50 @@ export function createWebhookHandler(deps: WebhookDeps): WebhookHandler {
 
   return async function handle(req, res, providerName) {
     const webhook = (await deps.providers.byName(providerName))?.webhook;
-    if (!webhook) return reply(res, 404, 'NOT_FOUND', `no webhook for provider "${providerName}" (unknown, or its webhook is not configured)`);
+    if (!webhook)
+      return reply(
+        res,
+        404,
+        'NOT_FOUND',
+        `no webhook for provider "${providerName}" (unknown, or its webhook is not configured)`,
+      );
     const method = req.method ?? 'GET';
     if (method !== 'POST' && method !== 'GET') {
-      return reply(res, 405, 'METHOD_NOT_ALLOWED', `${method} is not supported here`, { allow: webhook.handshake ? 'GET, POST' : 'POST' });
+      return reply(res, 405, 'METHOD_NOT_ALLOWED', `${method} is not supported here`, {
+        allow: webhook.handshake ? 'GET, POST' : 'POST',
+      });
     }
 
     const body = await readBody(req, maxBody);
     if (body === 'too-large') {
-      return reply(res, 413, 'PAYLOAD_TOO_LARGE', `webhook bodies are limited to ${maxBody} bytes`, { connection: 'close' });
+      return reply(res, 413, 'PAYLOAD_TOO_LARGE', `webhook bodies are limited to ${maxBody} bytes`, {
+        connection: 'close',
+      });
     }
     if (body === 'aborted') return void res.destroy();
 
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+    for (const [k, v] of Object.entries(req.headers))
+      if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
     // The path and query exactly as received: providers sign the URL they called.
     const target = req.url?.startsWith('/') ? req.url : new URL(req.url ?? '/', 'http://herald.local').pathname;
-    const inbound: InboundWebhook = { method, publicUrl: deps.publicUrl + target, headers, rawBody: body, receivedAt: deps.now() };
+    const inbound: InboundWebhook = {
+      method,
+      publicUrl: deps.publicUrl + target,
+      headers,
+      rawBody: body,
+      receivedAt: deps.now(),
+    };
 
     if (method === 'GET') {
-      if (!webhook.handshake) return reply(res, 405, 'METHOD_NOT_ALLOWED', `provider "${providerName}" has no GET handshake; reports are POSTed`, { allow: 'POST' });
+      if (!webhook.handshake)
+        return reply(
+          res,
+          405,
+          'METHOD_NOT_ALLOWED',
+          `provider "${providerName}" has no GET handshake; reports are POSTed`,
+          { allow: 'POST' },
+        );
       const answer = webhook.handshake(inbound);
       if (!answer) return reply(res, 403, 'FORBIDDEN', 'verification handshake refused');
       res.writeHead(answer.status, { 'content-type': answer.contentType }).end(answer.body);
@@ -122,7 +158,10 @@ export function createWebhookHandler(deps: WebhookDeps): WebhookHandler {
       try {
         await batcher.submit(parsed.events);
       } catch (err) {
-        deps.log.error({ err, provider: providerName, events: parsed.events.length }, 'webhook reports could not be stored');
+        deps.log.error(
+          { err, provider: providerName, events: parsed.events.length },
+          'webhook reports could not be stored',
+        );
         // Nothing committed: the provider delivers the report again later.
         return reply(res, 503, 'UNAVAILABLE', 'the reports could not be stored; retry later', { 'retry-after': '5' });
       }
@@ -136,7 +175,10 @@ export function createWebhookHandler(deps: WebhookDeps): WebhookHandler {
       }
     }
     // Counts only: inbound user messages carry personal content.
-    deps.log.debug({ provider: providerName, events: parsed.events.length, inbound: parsed.inbound?.length ?? 0 }, 'webhook applied');
+    deps.log.debug(
+      { provider: providerName, events: parsed.events.length, inbound: parsed.inbound?.length ?? 0 },
+      'webhook applied',
+    );
     const ack = webhook.acknowledgement ?? DEFAULT_ACK;
     res.writeHead(200, { 'content-type': ack.contentType }).end(ack.body);
   };
@@ -171,7 +213,9 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-la
     });
     req.on('end', () => settle(size > limit ? 'too-large' : Buffer.concat(chunks, size)));
     req.on('error', () => settle('aborted'));
-    req.on('close', () => settle(req.complete ? (size > limit ? 'too-large' : Buffer.concat(chunks, size)) : 'aborted'));
+    req.on('close', () =>
+      settle(req.complete ? (size > limit ? 'too-large' : Buffer.concat(chunks, size)) : 'aborted'),
+    );
   });
 }
 

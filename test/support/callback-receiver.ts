@@ -42,7 +42,12 @@ export type CallbackReceiver = {
 const TOLERANCE_SECONDS = 300;
 
 /** What a customer writes: null when the request is authentic and fresh, else why not. */
-export function verifySignature(secret: string, header: string | undefined, rawBody: string, nowMs: number): string | null {
+export function verifySignature(
+  secret: string,
+  header: string | undefined,
+  rawBody: string,
+  nowMs: number,
+): string | null {
   if (!header) return 'no Herald-Signature header';
   const parts = header.split(',').map((p) => p.split('=') as [string, string | undefined]);
   const t = Number(parts.find(([k]) => k === 't')?.[1]);
@@ -84,7 +89,12 @@ export async function startCallbackReceiver(opts: { now: () => Date; secret?: st
       const raw = Buffer.concat(chunks).toString('utf8');
       if (receiver.secret !== undefined) {
         const header = req.headers['herald-signature'];
-        const problem = verifySignature(receiver.secret, Array.isArray(header) ? header[0] : header, raw, opts.now().getTime());
+        const problem = verifySignature(
+          receiver.secret,
+          Array.isArray(header) ? header[0] : header,
+          raw,
+          opts.now().getTime(),
+        );
         if (problem) {
           receiver.rejected.push(problem);
           res.writeHead(401).end(problem);

@@ -93,7 +93,8 @@ const BOOL = /^(true|false)$/;
 const MEDIA = /^(none|image|video|document)$/;
 
 const json = (o: unknown) => JSON.stringify(o);
-const errorBody = (message: string, errorCode?: string) => json({ status: 'error', message, ...(errorCode ? { errorCode } : {}) });
+const errorBody = (message: string, errorCode?: string) =>
+  json({ status: 'error', message, ...(errorCode ? { errorCode } : {}) });
 
 /** The guide's rules for each endpoint; the first problem found, or undefined. */
 function validate(channel: SmsMediaChannel, serviceId: string, p: Record<string, string>): string | undefined {
@@ -118,8 +119,10 @@ function validate(channel: SmsMediaChannel, serviceId: string, p: Record<string,
       const problem = missing('senderid') ?? missing('mobile') ?? missing('smstext');
       if (problem) return problem;
       if (!MOBILE.test(p.mobile!)) return `mobile ${p.mobile} is not digits with the country code`;
-      for (const flag of ['nonenglish', 'flash']) if (p[flag] !== undefined && !BOOL.test(p[flag]!)) return `${flag} must be true or false`;
-      for (const dlt of ['peid', 'templateid']) if (p[dlt] !== undefined && !/^\d{1,30}$/.test(p[dlt]!)) return `${dlt} must be numeric`;
+      for (const flag of ['nonenglish', 'flash'])
+        if (p[flag] !== undefined && !BOOL.test(p[flag]!)) return `${flag} must be true or false`;
+      for (const dlt of ['peid', 'templateid'])
+        if (p[dlt] !== undefined && !/^\d{1,30}$/.test(p[dlt]!)) return `${dlt} must be numeric`;
       return undefined;
     }
     case 'EMAIL': {
@@ -159,7 +162,11 @@ export async function startFakeSmsMedia(opts: FakeSmsMediaOptions = {}): Promise
 
   function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
     if (res.destroyed) return;
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), ...headers });
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+      ...headers,
+    });
     res.end(body);
   }
 
@@ -202,21 +209,25 @@ export async function startFakeSmsMedia(opts: FakeSmsMediaOptions = {}): Promise
 
     if (target.length > maxUrl) return void reply(414, errorBody('URI too long'));
     if (!endpoint) return void reply(404, errorBody(`no endpoint ${url.pathname}`));
-    if (req.method !== 'GET' && req.method !== 'POST') return void reply(405, errorBody('use GET or POST'), { allow: 'GET, POST' });
+    if (req.method !== 'GET' && req.method !== 'POST')
+      return void reply(405, errorBody('use GET or POST'), { allow: 'GET, POST' });
 
     const params: Record<string, string> = Object.fromEntries(url.searchParams);
     if (req.method === 'POST' && raw.length > 0) {
-      if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return void reply(415, errorBody('POST bodies are JSON'));
+      if (!(req.headers['content-type'] ?? '').startsWith('application/json'))
+        return void reply(415, errorBody('POST bodies are JSON'));
       let body: unknown;
       try {
         body = JSON.parse(raw);
       } catch {
         return void reply(400, errorBody('the body is not valid JSON'));
       }
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) return void reply(400, errorBody('the body is a JSON object'));
+      if (typeof body !== 'object' || body === null || Array.isArray(body))
+        return void reply(400, errorBody('the body is a JSON object'));
       entry.body = body as Record<string, unknown>;
       for (const [k, v] of Object.entries(entry.body)) {
-        if (typeof v === 'object' && v !== null) return void reply(400, errorBody(`${k} must be a string, number or boolean`));
+        if (typeof v === 'object' && v !== null)
+          return void reply(400, errorBody(`${k} must be a string, number or boolean`));
         if (v !== null && v !== undefined) params[k] = String(v);
       }
     }
@@ -224,9 +235,16 @@ export async function startFakeSmsMedia(opts: FakeSmsMediaOptions = {}): Promise
 
     const header = req.headers.apikey;
     const headerKey = Array.isArray(header) ? header[0] : header;
-    entry.apikeyIn = url.searchParams.has('apikey') ? 'query' : entry.body && 'apikey' in entry.body ? 'body' : headerKey ? 'header' : undefined;
+    entry.apikeyIn = url.searchParams.has('apikey')
+      ? 'query'
+      : entry.body && 'apikey' in entry.body
+        ? 'body'
+        : headerKey
+          ? 'header'
+          : undefined;
     const keys = [params.apikey, headerKey].filter((k): k is string => k !== undefined);
-    if (keys.length === 0 || keys.some((k) => k !== apiKey)) return void reply(401, errorBody('Invalid API key', 'AUTH_FAILED'));
+    if (keys.length === 0 || keys.some((k) => k !== apiKey))
+      return void reply(401, errorBody('Invalid API key', 'AUTH_FAILED'));
 
     const to = endpoint.channel === 'EMAIL' ? params.emailids?.split(',')[0]?.trim() : params.mobile;
     const rule = rules.size > 0 ? takeRule(to) : undefined;
@@ -239,8 +257,13 @@ export async function startFakeSmsMedia(opts: FakeSmsMediaOptions = {}): Promise
         return;
       }
       if (rule?.status !== undefined) {
-        const headers: Record<string, string> = rule.retryAfter !== undefined ? { 'retry-after': String(rule.retryAfter) } : {};
-        return void reply(rule.status, errorBody(rule.message ?? `Scripted error ${rule.status}`, rule.errorCode), headers);
+        const headers: Record<string, string> =
+          rule.retryAfter !== undefined ? { 'retry-after': String(rule.retryAfter) } : {};
+        return void reply(
+          rule.status,
+          errorBody(rule.message ?? `Scripted error ${rule.status}`, rule.errorCode),
+          headers,
+        );
       }
       const invalid = validate(endpoint.channel, endpoint.serviceId, params);
       if (invalid) return void reply(400, errorBody(invalid, 'INVALID_PARAMETER'));
@@ -296,7 +319,11 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     const i = process.argv.indexOf(flag);
     return i > 0 ? process.argv[i + 1] : undefined;
   };
-  const fake = await startFakeSmsMedia({ port: Number(arg('--port') ?? 0), host: arg('--host') ?? '127.0.0.1', apiKey: arg('--api-key') });
+  const fake = await startFakeSmsMedia({
+    port: Number(arg('--port') ?? 0),
+    host: arg('--host') ?? '127.0.0.1',
+    apiKey: arg('--api-key'),
+  });
   console.log(JSON.stringify({ url: fake.url, apiKey: fake.apiKey }));
   const stop = () => void fake.close().then(() => process.exit(0));
   process.on('SIGINT', stop);

@@ -49,7 +49,13 @@ export type FakeTwilioRule = {
   sid?: string;
 };
 
-export type FakeTwilioOptions = { port?: number; host?: string; accountSid?: string; authToken?: string; record?: boolean };
+export type FakeTwilioOptions = {
+  port?: number;
+  host?: string;
+  accountSid?: string;
+  authToken?: string;
+  record?: boolean;
+};
 
 export type FakeTwilio = {
   url: string;
@@ -103,7 +109,11 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
 
   function send(res: ServerResponse, status: number, json: string, headers: Record<string, string> = {}): void {
     if (res.destroyed) return;
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json), ...headers });
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(json),
+      ...headers,
+    });
     res.end(json);
   }
 
@@ -118,18 +128,22 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
     if (!to) return [21604, "A 'To' phone number is required."];
     if (!E164.test(to)) return [21211, `The 'To' number ${to} is not a valid phone number.`];
     if (!from && !service) return [21603, "A 'From' phone number is required."];
-    if (from && !SENDER.test(from)) return [21212, `The 'From' number ${from} is not a valid phone number, shortcode, or alphanumeric sender ID.`];
+    if (from && !SENDER.test(from))
+      return [21212, `The 'From' number ${from} is not a valid phone number, shortcode, or alphanumeric sender ID.`];
     if (service && !MESSAGING_SERVICE.test(service)) return [21701, `The Messaging Service Sid ${service} is invalid.`];
     if (!body && !p.get('MediaUrl')) return [21602, 'Message body is required.'];
     if (body && body.length > 1600) return [21617, 'The concatenated message body exceeds the 1600 character limit.'];
     if (validity !== null && !(/^\d+$/.test(validity) && +validity >= 1 && +validity <= 36_000))
       return [21624, 'Validity period can only be set to integers between 1 and 36,000 seconds.'];
-    if (callback !== null && !/^https?:\/\//.test(callback)) return [21609, `The StatusCallback URL ${callback} is not a valid URL.`];
+    if (callback !== null && !/^https?:\/\//.test(callback))
+      return [21609, `The StatusCallback URL ${callback} is not a valid URL.`];
     return undefined;
   }
 
   function answer(req: IncomingMessage, res: ServerResponse, raw: string, entry: FakeTwilioRequest | undefined): void {
-    const p = new URLSearchParams(req.headers['content-type']?.startsWith('application/x-www-form-urlencoded') ? raw : '');
+    const p = new URLSearchParams(
+      req.headers['content-type']?.startsWith('application/x-www-form-urlencoded') ? raw : '',
+    );
     const to = p.get('To') ?? undefined;
     if (entry) {
       entry.params = Object.fromEntries(p);
@@ -148,9 +162,14 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
       if (rule && (rule.status !== undefined || rule.code !== undefined || rule.rawBody !== undefined)) {
         const status = rule.status ?? 400;
         const code = rule.code ?? (status === 429 ? 20429 : status >= 500 ? 20500 : 21211);
-        const headers: Record<string, string> = rule.retryAfter !== undefined ? { 'retry-after': String(rule.retryAfter) } : {};
+        const headers: Record<string, string> =
+          rule.retryAfter !== undefined ? { 'retry-after': String(rule.retryAfter) } : {};
         if (rule.rawBody !== undefined) headers['content-type'] = 'text/html';
-        return void reply(status, rule.rawBody ?? errorBody(status, code, rule.message ?? `Scripted error ${code}`), headers);
+        return void reply(
+          status,
+          rule.rawBody ?? errorBody(status, code, rule.message ?? `Scripted error ${code}`),
+          headers,
+        );
       }
       const invalid = validate(p);
       if (invalid) return void reply(400, errorBody(400, invalid[0], invalid[1]));

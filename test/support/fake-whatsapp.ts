@@ -125,16 +125,23 @@ export type FakeWhatsApp = {
   reset(): void;
   connections(): number;
   /** A notification with these statuses, signed with the app secret (or `secret`). */
-  statusNotification(statuses: StatusNotification | StatusNotification[], opts?: { secret?: string; phoneNumberId?: string }): SignedNotification;
+  statusNotification(
+    statuses: StatusNotification | StatusNotification[],
+    opts?: { secret?: string; phoneNumberId?: string },
+  ): SignedNotification;
   /** A notification of messages users sent, signed with the app secret. */
-  inboundNotification(messages: InboundNotification | InboundNotification[], opts?: { secret?: string; phoneNumberId?: string }): SignedNotification;
+  inboundNotification(
+    messages: InboundNotification | InboundNotification[],
+    opts?: { secret?: string; phoneNumberId?: string },
+  ): SignedNotification;
   /** `sha256=<hex HMAC-SHA256(secret, body)>`, Meta's X-Hub-Signature-256. */
   sign(body: string | Buffer, secret?: string): string;
   close(): Promise<void>;
 };
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
-const digits = (n: number) => Array.from({ length: n }, (_, i) => (i === 0 ? randomInt(1, 10) : randomInt(0, 10))).join('');
+const digits = (n: number) =>
+  Array.from({ length: n }, (_, i) => (i === 0 ? randomInt(1, 10) : randomInt(0, 10))).join('');
 const fbtrace = () => randomBytes(9).toString('base64url');
 const graphError = (code: number, message: string, details?: string, type = 'OAuthException') =>
   JSON.stringify({
@@ -186,7 +193,8 @@ export async function startFakeWhatsApp(opts: FakeWhatsAppOptions = {}): Promise
   const timers = new Set<NodeJS.Timeout>();
   let connections = 0;
 
-  const template = (t: FakeWhatsAppTemplate) => templates.set(t.name, { languages: ['en', 'en_US'], bodyParams: 0, ...t });
+  const template = (t: FakeWhatsAppTemplate) =>
+    templates.set(t.name, { languages: ['en', 'en_US'], bodyParams: 0, ...t });
   for (const t of opts.templates ?? []) template(t);
 
   const script = (rule: FakeWhatsAppRule) => {
@@ -206,7 +214,11 @@ export async function startFakeWhatsApp(opts: FakeWhatsAppOptions = {}): Promise
 
   function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
     if (res.destroyed) return;
-    res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(body), ...headers });
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=UTF-8',
+      'content-length': Buffer.byteLength(body),
+      ...headers,
+    });
     res.end(body);
   }
 
@@ -216,18 +228,28 @@ export async function startFakeWhatsApp(opts: FakeWhatsAppOptions = {}): Promise
     if (b.recipient_type !== undefined && b.recipient_type !== 'individual')
       return [100, '(#100) Invalid parameter', 'recipient_type must be individual'];
     if (typeof b.to !== 'string' || !b.to) return [100, '(#100) The parameter to is required.'];
-    if (!/^\+?[1-9]\d{6,14}$/.test(b.to)) return [131009, '(#131009) Parameter value is not valid', `to: ${b.to} is not a valid phone number`];
-    if (b.type !== 'template') return [131051, '(#131051) Unsupported message type', 'this fake accepts template messages only'];
+    if (!/^\+?[1-9]\d{6,14}$/.test(b.to))
+      return [131009, '(#131009) Parameter value is not valid', `to: ${b.to} is not a valid phone number`];
+    if (b.type !== 'template')
+      return [131051, '(#131051) Unsupported message type', 'this fake accepts template messages only'];
     const t = b.template as { name?: unknown; language?: { code?: unknown }; components?: unknown } | undefined;
     if (!t || typeof t.name !== 'string') return [100, '(#100) The parameter template[name] is required.'];
-    if (typeof t.language?.code !== 'string') return [100, '(#100) The parameter template[language][code] is required.'];
+    if (typeof t.language?.code !== 'string')
+      return [100, '(#100) The parameter template[language][code] is required.'];
     const known = templates.get(t.name);
     if (!known || !known.languages!.includes(t.language.code))
-      return [132001, '(#132001) Template name does not exist in the translation', `template name (${t.name}) does not exist in ${t.language.code}`];
-    if (t.components !== undefined && !Array.isArray(t.components)) return [100, '(#100) Invalid parameter', 'template[components] must be an array'];
+      return [
+        132001,
+        '(#132001) Template name does not exist in the translation',
+        `template name (${t.name}) does not exist in ${t.language.code}`,
+      ];
+    if (t.components !== undefined && !Array.isArray(t.components))
+      return [100, '(#100) Invalid parameter', 'template[components] must be an array'];
     const components = (t.components ?? []) as Array<{ type?: unknown; parameters?: unknown }>;
     const body = components.find((c) => c.type === 'body');
-    const params = Array.isArray(body?.parameters) ? (body.parameters as Array<{ type?: unknown; text?: unknown }>) : [];
+    const params = Array.isArray(body?.parameters)
+      ? (body.parameters as Array<{ type?: unknown; text?: unknown }>)
+      : [];
     if (params.some((p) => p.type !== 'text' || typeof p.text !== 'string' || p.text === ''))
       return [131008, '(#131008) Required parameter is missing', 'body parameters need type text and a non-empty text'];
     if (params.length !== known.bodyParams)
@@ -238,21 +260,35 @@ export async function startFakeWhatsApp(opts: FakeWhatsAppOptions = {}): Promise
       ];
     const header = components.find((c) => c.type === 'header');
     if (known.header) {
-      const p = Array.isArray(header?.parameters) ? (header.parameters[0] as Record<string, unknown> | undefined) : undefined;
+      const p = Array.isArray(header?.parameters)
+        ? (header.parameters[0] as Record<string, unknown> | undefined)
+        : undefined;
       const ref = p?.[known.header] as { id?: unknown; link?: unknown } | undefined;
       if (!p || p.type !== known.header || !ref || (typeof ref.id !== 'string' && typeof ref.link !== 'string'))
-        return [132012, '(#132012) Parameter format does not match format in the created template', `header: expected a ${known.header} by id or link`];
+        return [
+          132012,
+          '(#132012) Parameter format does not match format in the created template',
+          `header: expected a ${known.header} by id or link`,
+        ];
     } else if (header) {
-      return [132000, '(#132000) Number of parameters does not match the expected number of params', 'header: the template has no media header'];
+      return [
+        132000,
+        '(#132000) Number of parameters does not match the expected number of params',
+        'header: the template has no media header',
+      ];
     }
     return undefined;
   }
 
-  function scripted(rule: FakeWhatsAppRule, reply: (status: number, body: string, headers?: Record<string, string>) => void): boolean {
+  function scripted(
+    rule: FakeWhatsAppRule,
+    reply: (status: number, body: string, headers?: Record<string, string>) => void,
+  ): boolean {
     if (rule.status === undefined && rule.code === undefined && rule.rawBody === undefined) return false;
     const status = rule.status ?? 400;
     const code = rule.code ?? (status === 429 ? 130429 : status >= 500 ? 131000 : 100);
-    const headers: Record<string, string> = rule.retryAfter !== undefined ? { 'retry-after': String(rule.retryAfter) } : {};
+    const headers: Record<string, string> =
+      rule.retryAfter !== undefined ? { 'retry-after': String(rule.retryAfter) } : {};
     if (rule.rawBody !== undefined) headers['content-type'] = 'text/html';
     reply(status, rule.rawBody ?? graphError(code, rule.message ?? `(#${code}) Scripted error`, rule.details), headers);
     return true;
@@ -267,7 +303,12 @@ export async function startFakeWhatsApp(opts: FakeWhatsAppOptions = {}): Promise
     timers.add(timer);
   }
 
-  function messages(res: ServerResponse, raw: Buffer, entry: FakeWhatsAppRequest | undefined, contentType: string | undefined): void {
+  function messages(
+    res: ServerResponse,
+    raw: Buffer,
+    entry: FakeWhatsAppRequest | undefined,
+    contentType: string | undefined,
+  ): void {
     let json: Record<string, unknown> | undefined;
     try {
       const parsed: unknown = JSON.parse(raw.toString('utf8'));
@@ -288,29 +329,47 @@ export async function startFakeWhatsApp(opts: FakeWhatsAppOptions = {}): Promise
     later(rule, () => {
       if (rule?.drop) return void res.socket?.destroy();
       if (rule && scripted(rule, reply)) return;
-      if (!contentType?.startsWith('application/json') || !json) return void reply(400, graphError(100, '(#100) Invalid parameter', 'the body must be a JSON object'));
+      if (!contentType?.startsWith('application/json') || !json)
+        return void reply(400, graphError(100, '(#100) Invalid parameter', 'the body must be a JSON object'));
       const invalid = validateSend(json);
       if (invalid) return void reply(400, graphError(...invalid));
       const wamid = rule?.wamid ?? `wamid.${randomBytes(30).toString('base64url')}`;
-      sent.set(wamid, { to: to!.replace(/^\+/, ''), bizOpaque: typeof json.biz_opaque_callback_data === 'string' ? json.biz_opaque_callback_data : undefined });
+      sent.set(wamid, {
+        to: to!.replace(/^\+/, ''),
+        bizOpaque: typeof json.biz_opaque_callback_data === 'string' ? json.biz_opaque_callback_data : undefined,
+      });
       if (entry) entry.wamid = wamid;
-      reply(200, JSON.stringify({ messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: to!.replace(/^\+/, '') }], messages: [{ id: wamid }] }));
+      reply(
+        200,
+        JSON.stringify({
+          messaging_product: 'whatsapp',
+          contacts: [{ input: to, wa_id: to!.replace(/^\+/, '') }],
+          messages: [{ id: wamid }],
+        }),
+      );
     });
   }
 
-  async function upload(res: ServerResponse, raw: Buffer, entry: FakeWhatsAppRequest | undefined, contentType: string | undefined): Promise<void> {
+  async function upload(
+    res: ServerResponse,
+    raw: Buffer,
+    entry: FakeWhatsAppRequest | undefined,
+    contentType: string | undefined,
+  ): Promise<void> {
     const reply = (status: number, body: string, headers?: Record<string, string>) => {
       if (entry) entry.status = status;
       send(res, status, body, headers);
     };
     let form: FormData | undefined;
     try {
-      if (contentType?.startsWith('multipart/form-data')) form = await new Response(new Uint8Array(raw), { headers: { 'content-type': contentType } }).formData();
+      if (contentType?.startsWith('multipart/form-data'))
+        form = await new Response(new Uint8Array(raw), { headers: { 'content-type': contentType } }).formData();
     } catch {
       form = undefined;
     }
     const fields: NonNullable<FakeWhatsAppRequest['form']> = {};
-    for (const [k, v] of form ?? []) fields[k] = typeof v === 'string' ? v : { filename: v.name, type: v.type, size: v.size };
+    for (const [k, v] of form ?? [])
+      fields[k] = typeof v === 'string' ? v : { filename: v.name, type: v.type, size: v.size };
     if (entry) entry.form = fields;
     const rule = rules.size > 0 ? takeRule('media', undefined) : undefined;
     const file = form?.get('file');
@@ -319,12 +378,22 @@ export async function startFakeWhatsApp(opts: FakeWhatsAppOptions = {}): Promise
     later(rule, () => {
       if (rule?.drop) return void res.socket?.destroy();
       if (rule && scripted(rule, reply)) return;
-      if (!form) return void reply(400, graphError(100, '(#100) Invalid parameter', 'the upload must be multipart/form-data'));
-      if (form.get('messaging_product') !== 'whatsapp') return void reply(400, graphError(100, '(#100) The parameter messaging_product is required.'));
-      if (!file || typeof file === 'string' || !bytes) return void reply(400, graphError(100, '(#100) The parameter file is required.'));
-      if (typeof type !== 'string' || !type) return void reply(400, graphError(100, '(#100) The parameter type is required.'));
+      if (!form)
+        return void reply(400, graphError(100, '(#100) Invalid parameter', 'the upload must be multipart/form-data'));
+      if (form.get('messaging_product') !== 'whatsapp')
+        return void reply(400, graphError(100, '(#100) The parameter messaging_product is required.'));
+      if (!file || typeof file === 'string' || !bytes)
+        return void reply(400, graphError(100, '(#100) The parameter file is required.'));
+      if (typeof type !== 'string' || !type)
+        return void reply(400, graphError(100, '(#100) The parameter type is required.'));
       if (!MEDIA_TYPES.has(type) || (file.type && file.type !== type))
-        return void reply(400, graphError(100, `(#100) Param file must be a file with one of the following types: ${[...MEDIA_TYPES].join(', ')}`));
+        return void reply(
+          400,
+          graphError(
+            100,
+            `(#100) Param file must be a file with one of the following types: ${[...MEDIA_TYPES].join(', ')}`,
+          ),
+        );
       const id = digits(16);
       media.set(id, { bytes, mimeType: type, filename: file.name, uploadedAt: Date.now() });
       if (entry) entry.mediaId = id;
@@ -385,15 +454,24 @@ export async function startFakeWhatsApp(opts: FakeWhatsAppOptions = {}): Promise
       };
       // Graph checks the token before anything else.
       if (req.headers.authorization !== `Bearer ${accessToken}`)
-        return fail(401, graphError(190, 'Invalid OAuth access token - Cannot parse access token'), { 'www-authenticate': 'OAuth "Facebook Platform" "invalid_token"' });
+        return fail(401, graphError(190, 'Invalid OAuth access token - Cannot parse access token'), {
+          'www-authenticate': 'OAuth "Facebook Platform" "invalid_token"',
+        });
       const m = /^\/(v\d+\.\d+)\/([^/]+)\/(messages|media)$/.exec(path);
-      if (!m || m[1] !== apiVersion) return fail(400, graphError(2500, `Unknown path components: ${path}`, undefined, 'OAuthException'));
+      if (!m || m[1] !== apiVersion)
+        return fail(400, graphError(2500, `Unknown path components: ${path}`, undefined, 'OAuthException'));
       if (m[2] !== phoneNumberId)
         return fail(
           400,
-          graphError(100, `Unsupported post request. Object with ID '${m[2]}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, undefined, 'GraphMethodException'),
+          graphError(
+            100,
+            `Unsupported post request. Object with ID '${m[2]}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+            undefined,
+            'GraphMethodException',
+          ),
         );
-      if (req.method !== 'POST') return fail(400, graphError(100, 'Unsupported get request.', undefined, 'GraphMethodException'));
+      if (req.method !== 'POST')
+        return fail(400, graphError(100, 'Unsupported get request.', undefined, 'GraphMethodException'));
       if (m[3] === 'messages') return messages(res, raw, entry, contentType);
       void upload(res, raw, entry, contentType);
     });
@@ -406,8 +484,12 @@ export async function startFakeWhatsApp(opts: FakeWhatsAppOptions = {}): Promise
   const { address, port } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
 
-  const sign = (body: string | Buffer, secret = appSecret) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-  const notification = (value: Record<string, unknown>, opts: { secret?: string; phoneNumberId?: string } = {}): SignedNotification => {
+  const sign = (body: string | Buffer, secret = appSecret) =>
+    `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+  const notification = (
+    value: Record<string, unknown>,
+    opts: { secret?: string; phoneNumberId?: string } = {},
+  ): SignedNotification => {
     const body = JSON.stringify({
       object: 'whatsapp_business_account',
       entry: [
@@ -418,7 +500,10 @@ export async function startFakeWhatsApp(opts: FakeWhatsAppOptions = {}): Promise
               field: 'messages',
               value: {
                 messaging_product: 'whatsapp',
-                metadata: { display_phone_number: displayPhoneNumber, phone_number_id: opts.phoneNumberId ?? phoneNumberId },
+                metadata: {
+                  display_phone_number: displayPhoneNumber,
+                  phone_number_id: opts.phoneNumberId ?? phoneNumberId,
+                },
                 ...value,
               },
             },

@@ -37,7 +37,12 @@ export function spawnServer(env: Record<string, string>, opts: { readyTimeoutMs?
   return spawnProcess('src/main.ts', SERVER_READY, env, opts);
 }
 
-function spawnProcess(entry: string, readyLine: string, env: Record<string, string>, opts: { readyTimeoutMs?: number }): WorkerProcess {
+function spawnProcess(
+  entry: string,
+  readyLine: string,
+  env: Record<string, string>,
+  opts: { readyTimeoutMs?: number },
+): WorkerProcess {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !OWN.test(k)));
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: projectRoot,
@@ -52,7 +57,10 @@ function spawnProcess(entry: string, readyLine: string, env: Record<string, stri
   });
   const ready = new Promise<void>((resolve, reject) => {
     const timeoutMs = opts.readyTimeoutMs ?? 30_000;
-    const timer = setTimeout(() => reject(new Error(`${entry} (${child.pid}) not ready after ${timeoutMs} ms:\n${out}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`${entry} (${child.pid}) not ready after ${timeoutMs} ms:\n${out}`)),
+      timeoutMs,
+    );
     const onData = (chunk: Buffer) => {
       out += chunk.toString('utf8');
       if (out.includes(readyLine)) {

@@ -26,7 +26,8 @@ export type TestHerald = {
   stop(): Promise<void>;
 };
 
-export const randomKey = (): string => `hk_test${Math.random().toString(36).slice(2, 7)}_${'x'.repeat(8)}${Math.random().toString(36).slice(2)}`;
+export const randomKey = (): string =>
+  `hk_test${Math.random().toString(36).slice(2, 7)}_${'x'.repeat(8)}${Math.random().toString(36).slice(2)}`;
 
 export type StartHeraldOptions = {
   /**
@@ -96,7 +97,8 @@ export async function startHerald(
       if (!shared) await database.drop();
       if (mediaDir) await rm(mediaDir, { recursive: true, force: true });
       const unexpected = errorMessages(lines).filter((msg) => !expectedErrorLogs.some((re) => re.test(msg)));
-      if (unexpected.length > 0) throw new Error(`Herald logged at error level: ${JSON.stringify(unexpected.slice(0, 10))}`);
+      if (unexpected.length > 0)
+        throw new Error(`Herald logged at error level: ${JSON.stringify(unexpected.slice(0, 10))}`);
     },
   };
 }

@@ -88,7 +88,14 @@ function box(type: string, payload: Buffer): Buffer {
 
 /** An MP4 (ISO base media) file: an `ftyp` box with the isom brand, then a `free` box. */
 export function mp4(variant = 0): Buffer {
-  const ftyp = box('ftyp', Buffer.concat([Buffer.from('isom', 'latin1'), Buffer.from([0, 0, 2, 0]), Buffer.from('isomiso2avc1mp41', 'latin1')]));
+  const ftyp = box(
+    'ftyp',
+    Buffer.concat([
+      Buffer.from('isom', 'latin1'),
+      Buffer.from([0, 0, 2, 0]),
+      Buffer.from('isomiso2avc1mp41', 'latin1'),
+    ]),
+  );
   return Buffer.concat([ftyp, box('free', Buffer.from(`herald test video ${variant}`, 'latin1'))]);
 }
 

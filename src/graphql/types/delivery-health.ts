@@ -24,7 +24,13 @@ const DeliveryHealthRef = builder.objectRef<DeliveryHealth & { tenantId: string 
       description: 'Stuck messages, longest stuck first (at most 100).',
       args: { first: t.arg.int({ defaultValue: 20 }) },
       resolve: (h, { first }, ctx) =>
-        stuckMessages(ctx.services.db, h.tenantId, ctx.services.now(), ctx.services.stuckSentAfterMs, Math.min(Math.max(first ?? 20, 0), 100)),
+        stuckMessages(
+          ctx.services.db,
+          h.tenantId,
+          ctx.services.now(),
+          ctx.services.stuckSentAfterMs,
+          Math.min(Math.max(first ?? 20, 0), 100),
+        ),
     }),
   }),
 });
@@ -35,7 +41,12 @@ builder.queryField('deliveryHealth', (t) =>
     authScopes: { read: true },
     resolve: async (_root, _args, ctx) => ({
       tenantId: ctx.principal.tenantId,
-      ...(await deliveryHealth(ctx.services.db, ctx.principal.tenantId, ctx.services.now(), ctx.services.stuckSentAfterMs)),
+      ...(await deliveryHealth(
+        ctx.services.db,
+        ctx.principal.tenantId,
+        ctx.services.now(),
+        ctx.services.stuckSentAfterMs,
+      )),
     }),
   }),
 );

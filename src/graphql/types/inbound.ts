@@ -24,6 +24,7 @@ builder.queryField('inboundMessages', (t) =>
     authScopes: { read: true },
     description: 'What users sent to your numbers, newest first (at most 200).',
     args: { first: t.arg.int({ defaultValue: 50 }) },
-    resolve: (_root, { first }, ctx) => listInbound(ctx.services.db, ctx.principal.tenantId, Math.min(Math.max(first ?? 50, 0), 200)),
+    resolve: (_root, { first }, ctx) =>
+      listInbound(ctx.services.db, ctx.principal.tenantId, Math.min(Math.max(first ?? 50, 0), 200)),
   }),
 );

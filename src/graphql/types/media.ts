@@ -2,7 +2,12 @@ import { decodeGlobalID } from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
 import type { MediaRow } from '../../db/schema.js';
 import { ValidationError } from '../../errors.js';
-import { MediaFetchError, MediaTooLargeError, MediaUrlRefusedError, UnsupportedMediaError } from '../../media/errors.js';
+import {
+  MediaFetchError,
+  MediaTooLargeError,
+  MediaUrlRefusedError,
+  UnsupportedMediaError,
+} from '../../media/errors.js';
 import { MEDIA_KINDS, type MediaKind } from '../../media/kinds.js';
 import { isMediaUuid } from '../../media/queries.js';
 import { builder } from '../builder.js';
@@ -12,19 +17,27 @@ import { ErrorInterface } from '../errors.js';
 // tenant's listing. Thin: media/service.ts does the work.
 
 const isFileLike = (v: unknown): v is File =>
-  typeof v === 'object' && v !== null && typeof (v as File).stream === 'function' && typeof (v as File).size === 'number';
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as File).stream === 'function' &&
+  typeof (v as File).size === 'number';
 
 builder.scalarType('File', {
-  description: 'A file sent with a GraphQL multipart request (https://github.com/jaydenseric/graphql-multipart-request-spec). Input only.',
+  description:
+    'A file sent with a GraphQL multipart request (https://github.com/jaydenseric/graphql-multipart-request-spec). Input only.',
   serialize: () => {
     throw new GraphQLError('File is an input-only scalar');
   },
   parseValue: (value) => {
     if (isFileLike(value)) return value;
-    throw new GraphQLError('File must be uploaded as a part of a multipart/form-data request (GraphQL multipart request spec)');
+    throw new GraphQLError(
+      'File must be uploaded as a part of a multipart/form-data request (GraphQL multipart request spec)',
+    );
   },
   parseLiteral: () => {
-    throw new GraphQLError('File must be uploaded as a part of a multipart/form-data request (GraphQL multipart request spec)');
+    throw new GraphQLError(
+      'File must be uploaded as a part of a multipart/form-data request (GraphQL multipart request spec)',
+    );
   },
 });
 
@@ -44,16 +57,22 @@ MediaRef.implement({
     'Send it as WhatsApp header media with its mediaId.',
   isTypeOf: (v) => typeof v === 'object' && v !== null && 'storageKey' in v && 'sha256' in v,
   fields: (t) => ({
-    mediaId: t.exposeString('id', { description: 'The plain id: sendWhatsApp mediaId, REST mediaid, GET /media/<mediaId>.' }),
+    mediaId: t.exposeString('id', {
+      description: 'The plain id: sendWhatsApp mediaId, REST mediaid, GET /media/<mediaId>.',
+    }),
     kind: t.field({ type: MediaKindEnum, resolve: (m) => m.kind as MediaKind }),
     mimeType: t.exposeString('mimeType', { description: 'Detected from the bytes, never taken from the client.' }),
     sizeBytes: t.exposeInt('sizeBytes'),
     sha256: t.exposeString('sha256', { description: 'Hex SHA-256 of the bytes.' }),
     filename: t.exposeString('filename', { nullable: true }),
     caption: t.exposeString('caption', { nullable: true }),
-    sourceUrl: t.exposeString('sourceUrl', { nullable: true, description: 'Where it was fetched from (without query string), for URL uploads.' }),
+    sourceUrl: t.exposeString('sourceUrl', {
+      nullable: true,
+      description: 'Where it was fetched from (without query string), for URL uploads.',
+    }),
     downloadPath: t.string({
-      description: "Download path on this Herald (GET with the API key, like the API): the bytes with their content type.",
+      description:
+        'Download path on this Herald (GET with the API key, like the API): the bytes with their content type.',
       resolve: (m) => `/media/${m.id}`,
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
@@ -62,7 +81,7 @@ MediaRef.implement({
 
 builder.objectType(MediaTooLargeError, {
   name: 'MediaTooLargeError',
-  description: 'The file is over its limit: the kind\'s WhatsApp limit, or HERALD_MEDIA_MAX_BYTES. Nothing was stored.',
+  description: "The file is over its limit: the kind's WhatsApp limit, or HERALD_MEDIA_MAX_BYTES. Nothing was stored.",
   interfaces: [ErrorInterface],
   fields: (t) => ({
     field: t.exposeString('field'),
@@ -76,13 +95,17 @@ builder.objectType(UnsupportedMediaError, {
   interfaces: [ErrorInterface],
   fields: (t) => ({
     field: t.exposeString('field'),
-    detectedType: t.exposeString('detectedType', { nullable: true, description: 'What the bytes are (MIME type), when recognised.' }),
+    detectedType: t.exposeString('detectedType', {
+      nullable: true,
+      description: 'What the bytes are (MIME type), when recognised.',
+    }),
   }),
 });
 
 builder.objectType(MediaUrlRefusedError, {
   name: 'MediaUrlRefusedError',
-  description: 'A URL Herald does not fetch: not http(s), with credentials, or reaching a private address. Nothing was fetched.',
+  description:
+    'A URL Herald does not fetch: not http(s), with credentials, or reaching a private address. Nothing was fetched.',
   interfaces: [ErrorInterface],
   fields: (t) => ({ field: t.exposeString('field') }),
 });
@@ -164,13 +187,17 @@ builder.mutationFields((t) => ({
       caption: t.arg.string({ description: 'At most 1024 characters.' }),
     },
     resolve: async (_root, { file, caption }, ctx) => {
-      const { media } = await ctx.services.media.upload(ctx.principal.tenantId, file.stream() as unknown as AsyncIterable<Uint8Array>, {
-        field: 'file',
-        filename: file.name || undefined,
-        contentType: file.type || undefined,
-        caption: caption ?? undefined,
-        sizeHint: file.size,
-      });
+      const { media } = await ctx.services.media.upload(
+        ctx.principal.tenantId,
+        file.stream() as unknown as AsyncIterable<Uint8Array>,
+        {
+          field: 'file',
+          filename: file.name || undefined,
+          contentType: file.type || undefined,
+          caption: caption ?? undefined,
+          sizeHint: file.size,
+        },
+      );
       return media;
     },
   }),
@@ -179,15 +206,21 @@ builder.mutationFields((t) => ({
     authScopes: { send: true },
     description:
       'Fetches an http(s) URL (public addresses only, at most 3 redirects, with a timeout) and stores the file as uploadMedia does.',
-    errors: { types: [...uploadErrors, MediaUrlRefusedError, MediaFetchError], directResult: true, union: { name: 'CreateMediaFromUrlResult' } },
+    errors: {
+      types: [...uploadErrors, MediaUrlRefusedError, MediaFetchError],
+      directResult: true,
+      union: { name: 'CreateMediaFromUrlResult' },
+    },
     args: {
       url: t.arg.string({ required: true }),
       caption: t.arg.string({ description: 'At most 1024 characters.' }),
     },
     resolve: async (_root, { url, caption }, ctx) => {
-      const { media } = await ctx.services.media.fromUrl(ctx.principal.tenantId, url, { field: 'url', caption: caption ?? undefined });
+      const { media } = await ctx.services.media.fromUrl(ctx.principal.tenantId, url, {
+        field: 'url',
+        caption: caption ?? undefined,
+      });
       return media;
     },
   }),
 }));
-

@@ -15,11 +15,13 @@ const STATUS_DESCRIPTIONS: Record<MessageStatus, string> = {
   QUEUED: 'Waiting to be sent (also after a retryable failure, and after retryMessage).',
   SENDING: 'Claimed by a worker; the provider is being called.',
   SENT: 'Accepted by the provider.',
-  DELIVERED: 'Delivered to the handset or mailbox. Not final: READ may follow (channels without read reports stay here).',
+  DELIVERED:
+    'Delivered to the handset or mailbox. Not final: READ may follow (channels without read reports stay here).',
   READ: 'Read by the recipient. Final.',
   FAILED:
     'Failed permanently or out of attempts. Final; only retryMessage (back to QUEUED) or a late DELIVERED/READ report from the provider moves it again.',
-  UNDELIVERED: 'The provider could not deliver it. Final; only a late DELIVERED/READ report from the provider moves it again.',
+  UNDELIVERED:
+    'The provider could not deliver it. Final; only a late DELIVERED/READ report from the provider moves it again.',
   EXPIRED: 'validUntil passed before it could be sent. Final.',
   CANCELED: 'Canceled by cancelMessage before it was sent. Final.',
 };
@@ -93,7 +95,10 @@ const WhatsAppContent = builder.objectRef<MessageRow>('WhatsAppContent').impleme
     templateName: t.string({ resolve: (m) => m.templateName ?? '' }),
     language: t.string({ resolve: (m) => m.templateLanguage ?? 'en' }),
     params: t.stringList({ resolve: (m) => m.templateParams ?? [] }),
-    mediaType: t.field({ type: MediaTypeEnum, resolve: (m) => (m.mediaType ?? 'NONE') as (typeof MEDIA_TYPES)[number] }),
+    mediaType: t.field({
+      type: MediaTypeEnum,
+      resolve: (m) => (m.mediaType ?? 'NONE') as (typeof MEDIA_TYPES)[number],
+    }),
     mediaId: t.exposeString('mediaId', { nullable: true }),
   }),
 });
@@ -143,7 +148,9 @@ MessageRef.implement({
       type: DeliveryErrorRef,
       nullable: true,
       resolve: (m) =>
-        m.lastErrorCode ? { code: m.lastErrorCode, message: m.lastErrorMessage, retryable: m.lastErrorRetryable } : null,
+        m.lastErrorCode
+          ? { code: m.lastErrorCode, message: m.lastErrorMessage, retryable: m.lastErrorRetryable }
+          : null,
     }),
     idempotencyKey: t.exposeString('idempotencyKey', { nullable: true }),
     externalRef: t.exposeString('externalRef', { nullable: true }),
@@ -200,44 +207,48 @@ builder.queryFields((t) => ({
       return row ?? null;
     },
   }),
-  messages: t.connection({
-    type: MessageRef,
-    authScopes: { read: true },
-    description: `Newest first. Page with first/after towards older messages, last/before towards newer ones (at most 100 per page).`,
-    args: { filter: t.arg({ type: MessageFilterInput }) },
-    resolve: async (_root, args, ctx) => {
-      const f = args.filter ?? {};
-      const page = await listMessages(
-        ctx.services.db,
-        ctx.principal.tenantId,
-        {
-          channel: f.channel ?? undefined,
-          status: f.status ?? undefined,
-          to: f.to ? ctx.services.validators.recipient(f.to) : undefined,
-          tag: f.tag ?? undefined,
-          externalRef: f.externalRef ?? undefined,
-          createdAfter: f.createdAfter ?? undefined,
-          createdBefore: f.createdBefore ?? undefined,
-        },
-        {
-          first: args.first ?? undefined,
-          after: args.after ?? undefined,
-          last: args.last ?? undefined,
-          before: args.before ?? undefined,
-        },
-      );
-      const edges = page.rows.map((node) => ({ cursor: page.cursorOf(node), node }));
-      return {
-        edges,
-        pageInfo: {
-          hasNextPage: page.hasNextPage,
-          hasPreviousPage: page.hasPreviousPage,
-          startCursor: edges[0]?.cursor ?? null,
-          endCursor: edges.at(-1)?.cursor ?? null,
-        },
-      };
+  messages: t.connection(
+    {
+      type: MessageRef,
+      authScopes: { read: true },
+      description: `Newest first. Page with first/after towards older messages, last/before towards newer ones (at most 100 per page).`,
+      args: { filter: t.arg({ type: MessageFilterInput }) },
+      resolve: async (_root, args, ctx) => {
+        const f = args.filter ?? {};
+        const page = await listMessages(
+          ctx.services.db,
+          ctx.principal.tenantId,
+          {
+            channel: f.channel ?? undefined,
+            status: f.status ?? undefined,
+            to: f.to ? ctx.services.validators.recipient(f.to) : undefined,
+            tag: f.tag ?? undefined,
+            externalRef: f.externalRef ?? undefined,
+            createdAfter: f.createdAfter ?? undefined,
+            createdBefore: f.createdBefore ?? undefined,
+          },
+          {
+            first: args.first ?? undefined,
+            after: args.after ?? undefined,
+            last: args.last ?? undefined,
+            before: args.before ?? undefined,
+          },
+        );
+        const edges = page.rows.map((node) => ({ cursor: page.cursorOf(node), node }));
+        return {
+          edges,
+          pageInfo: {
+            hasNextPage: page.hasNextPage,
+            hasPreviousPage: page.hasPreviousPage,
+            startCursor: edges[0]?.cursor ?? null,
+            endCursor: edges.at(-1)?.cursor ?? null,
+          },
+        };
+      },
     },
-  }, { name: 'MessageConnection' }, { name: 'MessageEdge' }),
+    { name: 'MessageConnection' },
+    { name: 'MessageEdge' },
+  ),
 }));
 
 // --- sending -----------------------------------------------------------------------------------
@@ -348,7 +359,12 @@ builder.mutationFields((t) => ({
     errors: operation('CancelMessage'),
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, ctx) => {
-      const { row, change } = await cancelMessage(ctx.services.db, ctx.principal.tenantId, messageIdFrom(id) ?? id, ctx.services.now());
+      const { row, change } = await cancelMessage(
+        ctx.services.db,
+        ctx.principal.tenantId,
+        messageIdFrom(id) ?? id,
+        ctx.services.now(),
+      );
       ctx.services.statusHub.publish([change]);
       return row;
     },
@@ -360,7 +376,12 @@ builder.mutationFields((t) => ({
     errors: operation('RetryMessage'),
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, ctx) => {
-      const { row, change } = await retryMessage(ctx.services.db, ctx.principal.tenantId, messageIdFrom(id) ?? id, ctx.services.now());
+      const { row, change } = await retryMessage(
+        ctx.services.db,
+        ctx.principal.tenantId,
+        messageIdFrom(id) ?? id,
+        ctx.services.now(),
+      );
       ctx.services.statusHub.publish([change]);
       return row;
     },

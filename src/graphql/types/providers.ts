@@ -1,6 +1,12 @@
 import type { ProviderConfigRow, RoutingRuleRow } from '../../db/schema.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
-import { configureProvider, listProviderConfigs, listRoutes, setProviderEnabled, setRoute } from '../../providers/configure.js';
+import {
+  configureProvider,
+  listProviderConfigs,
+  listRoutes,
+  setProviderEnabled,
+  setRoute,
+} from '../../providers/configure.js';
 import { instanceName } from '../../providers/directory.js';
 import { PROVIDER_KINDS } from '../../providers/kinds.js';
 import { builder } from '../builder.js';
@@ -43,8 +49,15 @@ const ConfigureProviderInput = builder.inputType('ConfigureProviderInput', {
   fields: (t) => ({
     name: t.string({ required: true, description: 'Your name for it, used in routes.' }),
     kind: t.string({ required: true, description: `One of: ${Object.keys(PROVIDER_KINDS).join(', ')}.` }),
-    settings: t.field({ type: 'JSON', required: true, description: 'Non-secret settings (account SID, sender, base URL...).' }),
-    secrets: t.field({ type: 'JSON', description: 'Tokens and passwords; omitted on an update, the stored ones stay.' }),
+    settings: t.field({
+      type: 'JSON',
+      required: true,
+      description: 'Non-secret settings (account SID, sender, base URL...).',
+    }),
+    secrets: t.field({
+      type: 'JSON',
+      description: 'Tokens and passwords; omitted on an update, the stored ones stay.',
+    }),
   }),
 });
 
@@ -79,7 +92,14 @@ builder.mutationFields((t) => ({
     errors: { types: [ValidationError], directResult: true, union: { name: 'ConfigureProviderResult' } },
     args: { input: t.arg({ type: ConfigureProviderInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const row = await configureProvider(ctx.services.db, ctx.services.providers.secrets, ctx.services.outbound, ctx.principal.tenantId, input, ctx.services.now());
+      const row = await configureProvider(
+        ctx.services.db,
+        ctx.services.providers.secrets,
+        ctx.services.outbound,
+        ctx.principal.tenantId,
+        input,
+        ctx.services.now(),
+      );
       ctx.services.providers.invalidate(ctx.principal.tenantId);
       return row;
     },
@@ -101,7 +121,13 @@ builder.mutationFields((t) => ({
     errors: { types: [ValidationError], directResult: true, union: { name: 'SetRouteResult' } },
     args: { input: t.arg({ type: SetRouteInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const row = await setRoute(ctx.services.db, ctx.services.providers.registry, ctx.principal.tenantId, input, ctx.services.now());
+      const row = await setRoute(
+        ctx.services.db,
+        ctx.services.providers.registry,
+        ctx.principal.tenantId,
+        input,
+        ctx.services.now(),
+      );
       ctx.services.providers.invalidate(ctx.principal.tenantId);
       return row;
     },

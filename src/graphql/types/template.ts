@@ -52,13 +52,18 @@ TemplateRef.implement({
     language: t.exposeString('language'),
     category: t.exposeString('category', { nullable: true }),
     body: t.exposeString('body'),
-    paramCount: t.exposeInt('paramCount', { description: 'The highest placeholder of body, subject and html: the params a send must give.' }),
+    paramCount: t.exposeInt('paramCount', {
+      description: 'The highest placeholder of body, subject and html: the params a send must give.',
+    }),
     headerKind: t.field({ type: TemplateHeaderKindEnum, resolve: (r) => r.headerKind as HeaderKind }),
     headerText: t.exposeString('headerText', { nullable: true }),
     buttons: t.field({ type: ['JSON'], resolve: (r) => r.buttons }),
     status: t.field({ type: TemplateStatusEnum, resolve: (r) => r.status as TemplateStatus }),
     dltEntityId: t.exposeString('dltEntityId', { nullable: true, description: 'SMS: India DLT entity (PE) id.' }),
-    dltTemplateId: t.exposeString('dltTemplateId', { nullable: true, description: 'SMS: India DLT template id; sends name it as dltTemplateId.' }),
+    dltTemplateId: t.exposeString('dltTemplateId', {
+      nullable: true,
+      description: 'SMS: India DLT template id; sends name it as dltTemplateId.',
+    }),
     subject: t.exposeString('subject', { nullable: true, description: 'Email only.' }),
     html: t.exposeString('html', { nullable: true, description: 'Email only.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
@@ -81,7 +86,10 @@ const TemplatePreviewRef = builder.objectRef<TemplatePreview>('TemplatePreview')
 const CreateTemplateInput = builder.inputType('CreateTemplateInput', {
   fields: (t) => ({
     channel: t.field({ type: ChannelEnum, required: true }),
-    name: t.string({ required: true, description: 'Lower-case letters, digits and _; unique per channel and language.' }),
+    name: t.string({
+      required: true,
+      description: 'Lower-case letters, digits and _; unique per channel and language.',
+    }),
     language: t.string({ description: 'en, en_US, hi...; default en.' }),
     category: t.string({ description: 'MARKETING, UTILITY, AUTHENTICATION... (free text).' }),
     body: t.string({ required: true, description: 'With placeholders {{1}}..{{n}}, numbered from 1 without gaps.' }),
@@ -136,7 +144,9 @@ function templateIdFrom(id: string): string {
 }
 
 builder.objectField(TenantRef, 'strictTemplates', (t) =>
-  t.exposeBoolean('strictTemplates', { description: 'When on, sends must name a registered template (setStrictTemplates).' }),
+  t.exposeBoolean('strictTemplates', {
+    description: 'When on, sends must name a registered template (setStrictTemplates).',
+  }),
 );
 
 builder.queryFields((t) => ({
@@ -183,7 +193,8 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     errors: { types: [ValidationError], directResult: true, union: { name: 'CreateTemplateResult' } },
     args: { input: t.arg({ type: CreateTemplateInput, required: true }) },
-    resolve: (_root, { input }, ctx) => createTemplate(ctx.services.db, ctx.principal.tenantId, input, ctx.services.now()),
+    resolve: (_root, { input }, ctx) =>
+      createTemplate(ctx.services.db, ctx.principal.tenantId, input, ctx.services.now()),
   }),
   updateTemplate: t.field({
     type: TemplateRef,
@@ -204,7 +215,8 @@ builder.mutationFields((t) => ({
   setStrictTemplates: t.field({
     type: TenantRef,
     authScopes: { admin: true },
-    description: 'Strict templates: when on, a WhatsApp templateName (or an SMS dltTemplateId) not registered for the tenant is refused.',
+    description:
+      'Strict templates: when on, a WhatsApp templateName (or an SMS dltTemplateId) not registered for the tenant is refused.',
     args: { enabled: t.arg.boolean({ required: true }) },
     resolve: (_root, { enabled }, ctx) => setStrictTemplates(ctx.services.db, ctx.principal.tenantId, enabled),
   }),

@@ -6,7 +6,10 @@ import { createApiKey, createTenant, getApiKeys, getTenant, listApiKeys, revokeA
 import { builder } from '../builder.js';
 
 const ScopeEnum = builder.enumType('ApiKeyScope', {
-  values: Object.fromEntries(SCOPES.map((s) => [s.toUpperCase(), { value: s }])) as Record<Uppercase<Scope>, { value: Scope }>,
+  values: Object.fromEntries(SCOPES.map((s) => [s.toUpperCase(), { value: s }])) as Record<
+    Uppercase<Scope>,
+    { value: Scope }
+  >,
 });
 
 export const TenantRef = builder.objectRef<TenantRow>('Tenant').implement({

@@ -38,7 +38,10 @@ const CallbackAttemptRef = builder.objectRef<CallbackAttemptRow>('CallbackAttemp
   fields: (t) => ({
     number: t.exposeInt('attempt', { description: '1 for the first attempt.' }),
     url: t.exposeString('url'),
-    statusCode: t.exposeInt('statusCode', { nullable: true, description: 'Null when no answer came (refused, reset, timeout).' }),
+    statusCode: t.exposeInt('statusCode', {
+      nullable: true,
+      description: 'Null when no answer came (refused, reset, timeout).',
+    }),
     latencyMs: t.exposeInt('latencyMs'),
     error: t.exposeString('error', { nullable: true }),
     at: t.expose('at', { type: 'DateTime' }),
@@ -113,17 +116,20 @@ builder.objectField(MessageRef, 'callbackDeliveries', (t) =>
   }),
 );
 
-const CreatedEndpointRef = builder.objectRef<{ endpoint: WebhookEndpoint; secret: string }>('CreatedWebhookEndpoint').implement({
-  description: 'A new endpoint. `secret` signs its callbacks and is shown this once; store it now.',
-  isTypeOf: (v) => typeof v === 'object' && v !== null && 'endpoint' in v && 'secret' in v,
-  fields: (t) => ({
-    endpoint: t.field({ type: WebhookEndpointRef, resolve: (v) => v.endpoint }),
-    secret: t.exposeString('secret'),
-  }),
-});
+const CreatedEndpointRef = builder
+  .objectRef<{ endpoint: WebhookEndpoint; secret: string }>('CreatedWebhookEndpoint')
+  .implement({
+    description: 'A new endpoint. `secret` signs its callbacks and is shown this once; store it now.',
+    isTypeOf: (v) => typeof v === 'object' && v !== null && 'endpoint' in v && 'secret' in v,
+    fields: (t) => ({
+      endpoint: t.field({ type: WebhookEndpointRef, resolve: (v) => v.endpoint }),
+      secret: t.exposeString('secret'),
+    }),
+  });
 
 const CallbackSecretRef = builder.objectRef<{ secret: string; createdAt: Date }>('CallbackSecret').implement({
-  description: "Signs callbacks sent to messages' own callbackUrl. Shown this once; the previous secret stops working now.",
+  description:
+    "Signs callbacks sent to messages' own callbackUrl. Shown this once; the previous secret stops working now.",
   fields: (t) => ({
     secret: t.exposeString('secret'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
@@ -173,15 +179,33 @@ builder.mutationFields((t) => ({
     errors: { types: [ValidationError], directResult: true, union: { name: 'CreateWebhookEndpointResult' } },
     args: { input: t.arg({ type: CreateInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      createEndpoint(ctx.services.db, ctx.services.outbound, ctx.services.providers.secrets, ctx.principal.tenantId, input, ctx.services.now()),
+      createEndpoint(
+        ctx.services.db,
+        ctx.services.outbound,
+        ctx.services.providers.secrets,
+        ctx.principal.tenantId,
+        input,
+        ctx.services.now(),
+      ),
   }),
   updateWebhookEndpoint: t.field({
     type: WebhookEndpointRef,
     authScopes: { admin: true },
-    errors: { types: [ValidationError, NotFoundError], directResult: true, union: { name: 'UpdateWebhookEndpointResult' } },
+    errors: {
+      types: [ValidationError, NotFoundError],
+      directResult: true,
+      union: { name: 'UpdateWebhookEndpointResult' },
+    },
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateInput, required: true }) },
     resolve: (_root, { id, input }, ctx) =>
-      updateEndpoint(ctx.services.db, ctx.services.outbound, ctx.principal.tenantId, endpointIdFrom(id), input, ctx.services.now()),
+      updateEndpoint(
+        ctx.services.db,
+        ctx.services.outbound,
+        ctx.principal.tenantId,
+        endpointIdFrom(id),
+        input,
+        ctx.services.now(),
+      ),
   }),
   deleteWebhookEndpoint: t.field({
     type: WebhookEndpointRef,
@@ -195,6 +219,7 @@ builder.mutationFields((t) => ({
     type: CallbackSecretRef,
     authScopes: { admin: true },
     description: "A new secret for callbacks sent to messages' own callbackUrl (endpoints have their own), shown once.",
-    resolve: (_root, _args, ctx) => rotateCallbackSecret(ctx.services.db, ctx.services.providers.secrets, ctx.principal.tenantId, ctx.services.now()),
+    resolve: (_root, _args, ctx) =>
+      rotateCallbackSecret(ctx.services.db, ctx.services.providers.secrets, ctx.principal.tenantId, ctx.services.now()),
   }),
 }));
