@@ -5,6 +5,7 @@ import { fanout } from './fanout.js';
 import { readOptions, type BenchOptions } from './lib/options.js';
 import { formatMarkdown, formatTable, type ResultRow, type ScenarioReport } from './lib/report.js';
 import { describeMachine } from './lib/machine.js';
+import { formatTarget, formatTargets, formatTargetsMarkdown, type Target } from './lib/targets.js';
 import { killAllNow, stopAll } from './lib/server.js';
 
 // npm run bench [-- scenario...]: runs the named scenarios (all by default) one after another,
@@ -47,16 +48,22 @@ async function main(): Promise<void> {
 
   const rows: ResultRow[] = [];
   const notes: string[] = [];
+  const targets: Target[] = [];
   for (const name of selected) {
     console.log(`\n[${name}] running...`);
     const report = await scenarios[name]!.run(opts);
     rows.push(...report.rows);
     notes.push(...report.notes.map((n) => `[${name}] ${n}`));
+    // Printed as soon as known, and again in the summary.
+    for (const t of report.targets ?? []) console.log(formatTarget(t));
+    targets.push(...(report.targets ?? []));
   }
 
   console.log(`\n${formatTable(rows)}\n`);
   for (const n of notes) console.log(n);
+  console.log(`\n${formatTargets(targets)}`);
   console.log(`\nMarkdown rows for docs/benchmarks.md:\n\n${formatMarkdown(rows)}`);
+  if (targets.length > 0) console.log(`\n${formatTargetsMarkdown(targets)}`);
 }
 
 // Children and databases must not outlive the bench, whatever ends it. Handlers stay installed
