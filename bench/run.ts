@@ -2,6 +2,7 @@ import { send } from './send.js';
 import { dispatch } from './dispatch.js';
 import { webhooks } from './webhooks.js';
 import { fanout } from './fanout.js';
+import { e2e } from './e2e.js';
 import { readOptions, type BenchOptions } from './lib/options.js';
 import { formatMarkdown, formatTable, type ResultRow, type ScenarioReport } from './lib/report.js';
 import { describeMachine } from './lib/machine.js';
@@ -24,6 +25,10 @@ const scenarios: Record<string, { describe: string; run: Scenario }> = {
   fanout: {
     describe: 'graphql-ws messageEvents fan-out: latency at 1,000 subscribers, broadcast to 10,000, RSS',
     run: fanout,
+  },
+  e2e: {
+    describe: 'sendSms -> Twilio (fake) -> signed status callbacks -> READ, with a customer callback: CPU per message',
+    run: e2e,
   },
 };
 
