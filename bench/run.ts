@@ -16,18 +16,25 @@ import { killAllNow, stopAll } from './lib/server.js';
 type Scenario = (opts: BenchOptions) => Promise<ScenarioReport>;
 
 const scenarios: Record<string, { describe: string; run: Scenario }> = {
-  send: { describe: 'sendSms mutation vs a bare { __typename } query', run: send },
+  send: {
+    describe: 'sendSms vs a bare { __typename } query: API-only (P1), and with the default start dispatching (P1d)',
+    run: send,
+  },
   dispatch: {
-    describe: 'QUEUED->SENT msg/s through Twilio to a fake server; accept->provider latency at half load',
+    describe: 'QUEUED->SENT msg/s through Twilio to a fake, vs a bare HTTP loop; accept->provider at half load (P3)',
     run: dispatch,
   },
-  webhooks: { describe: 'signed sandbox status webhooks: events/s, ack latency, durability check', run: webhooks },
+  webhooks: {
+    describe: 'signed sandbox status webhooks: events/s vs the bare query, 50 vs 1 per request, durability (P4)',
+    run: webhooks,
+  },
   fanout: {
     describe: 'graphql-ws messageEvents fan-out: latency at 1,000 subscribers, broadcast to 10,000, RSS',
     run: fanout,
   },
   e2e: {
-    describe: 'sendSms -> Twilio (fake) -> signed status callbacks -> READ, with a customer callback: CPU per message',
+    describe:
+      'sendSms -> Twilio (fake) -> signed status callbacks -> READ, with a customer callback: CPU per message (P7)',
     run: e2e,
   },
 };
