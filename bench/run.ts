@@ -2,9 +2,11 @@ import { send } from './send.js';
 import { dispatch } from './dispatch.js';
 import { webhooks } from './webhooks.js';
 import { fanout } from './fanout.js';
+import { e2e } from './e2e.js';
 import { readOptions, type BenchOptions } from './lib/options.js';
 import { formatMarkdown, formatTable, type ResultRow, type ScenarioReport } from './lib/report.js';
 import { describeMachine } from './lib/machine.js';
+import { formatTarget, formatTargets, formatTargetsMarkdown, type Target } from './lib/targets.js';
 import { killAllNow, stopAll } from './lib/server.js';
 
 // npm run bench [-- scenario...]: runs the named scenarios (all by default) one after another,
@@ -14,15 +16,26 @@ import { killAllNow, stopAll } from './lib/server.js';
 type Scenario = (opts: BenchOptions) => Promise<ScenarioReport>;
 
 const scenarios: Record<string, { describe: string; run: Scenario }> = {
-  send: { describe: 'sendSms mutation vs a bare { __typename } query', run: send },
+  send: {
+    describe: 'sendSms vs a bare { __typename } query: API-only (P1), and with the default start dispatching (P1d)',
+    run: send,
+  },
   dispatch: {
-    describe: 'QUEUED->SENT msg/s through Twilio to a fake server; accept->provider latency at half load',
+    describe: 'QUEUED->SENT msg/s through Twilio to a fake, vs a bare HTTP loop; accept->provider at half load (P3)',
     run: dispatch,
   },
-  webhooks: { describe: 'signed sandbox status webhooks: events/s, ack latency, durability check', run: webhooks },
+  webhooks: {
+    describe: 'signed sandbox status webhooks: events/s vs the bare query, 50 vs 1 per request, durability (P4)',
+    run: webhooks,
+  },
   fanout: {
     describe: 'graphql-ws messageEvents fan-out: latency at 1,000 subscribers, broadcast to 10,000, RSS',
     run: fanout,
+  },
+  e2e: {
+    describe:
+      'sendSms -> Twilio (fake) -> signed status callbacks -> READ, with a customer callback: CPU per message (P7)',
+    run: e2e,
   },
 };
 
@@ -47,16 +60,22 @@ async function main(): Promise<void> {
 
   const rows: ResultRow[] = [];
   const notes: string[] = [];
+  const targets: Target[] = [];
   for (const name of selected) {
     console.log(`\n[${name}] running...`);
     const report = await scenarios[name]!.run(opts);
     rows.push(...report.rows);
     notes.push(...report.notes.map((n) => `[${name}] ${n}`));
+    // Printed as soon as known, and again in the summary.
+    for (const t of report.targets ?? []) console.log(formatTarget(t));
+    targets.push(...(report.targets ?? []));
   }
 
   console.log(`\n${formatTable(rows)}\n`);
   for (const n of notes) console.log(n);
+  console.log(`\n${formatTargets(targets)}`);
   console.log(`\nMarkdown rows for docs/benchmarks.md:\n\n${formatMarkdown(rows)}`);
+  if (targets.length > 0) console.log(`\n${formatTargetsMarkdown(targets)}`);
 }
 
 // Children and databases must not outlive the bench, whatever ends it. Handlers stay installed

@@ -1,18 +1,23 @@
-import { GraphQLClient, type GraphQLResponse } from './lib/graphql-client.js';
+import { bareQuery, GraphQLClient, type GraphQLResponse } from './lib/graphql-client.js';
 import { runLoad } from './lib/load.js';
 import type { BenchOptions } from './lib/options.js';
 import { memoryKb } from './lib/proc.js';
 import type { ResultRow, ScenarioReport } from './lib/report.js';
 import { startHerald } from './lib/server.js';
+import type { Target } from './lib/targets.js';
 
 // Scenario "send": accepting SMS through the GraphQL mutation, which validates the input and
 // stores the message and its first event durably, against a bare `{ __typename }` query on the
-// same server: the HTTP + auth + GraphQL floor that every operation pays.
+// same server: the HTTP + auth + GraphQL floor that every operation pays. Two servers, one after
+// the other:
 //
-// Herald runs API-only (HERALD_WORKERS=0) so the figure is the accept path alone, not accept
-// plus in-process delivery of the growing queue; set HERALD_WORKERS to measure both together.
+// 1. API-only (HERALD_WORKERS=0): the accept path alone, not accept plus delivery of the growing
+//    queue (target P1: throughput and p99 against the bare query's).
+// 2. Default start: Herald with `npm start`'s settings (whatever the environment sets, nothing
+//    added by this scenario), the sandbox provider delivering what is sent, so dispatch runs
+//    while sendSms is measured (target P1d). HERALD_WORKERS and the like in the environment
+//    reach this server only.
 
-const BARE = '{ __typename }';
 const SEND_SMS = `mutation Send($input: SendSmsInput!) {
   sendSms(input: $input) {
     __typename
@@ -29,10 +34,7 @@ function failure(res: GraphQLResponse): string {
     : `HTTP ${res.status}: not JSON`;
 }
 
-async function bare(client: GraphQLClient): Promise<void> {
-  const res = await client.post(BARE);
-  if (res.status !== 200 || res.body?.data?.__typename !== 'Query') throw new Error(failure(res));
-}
+const bare = (client: GraphQLClient) => bareQuery(client, failure);
 
 async function sendSms(client: GraphQLClient, seq: number): Promise<void> {
   // Vary recipient and text (and with it length) a little so nothing is trivially repeated.
@@ -48,9 +50,16 @@ async function sendSms(client: GraphQLClient, seq: number): Promise<void> {
   throw new Error(failure(res));
 }
 
-export async function send(opts: BenchOptions): Promise<ScenarioReport> {
-  const workers = process.env.HERALD_WORKERS ?? '0';
-  const herald = await startHerald(opts, { HERALD_WORKERS: workers });
+const P1D_GOAL = { postgres: 0.6, pglite: 0.5 };
+
+/** Bare query then sendSms on one server, each with its own warm-up. */
+async function pair(
+  opts: BenchOptions,
+  env: Record<string, string | undefined>,
+  mode: string,
+  notes: string[],
+): Promise<[ResultRow, ResultRow]> {
+  const herald = await startHerald(opts, env);
   const client = new GraphQLClient(herald.url, herald.apiKey, opts.concurrency);
   try {
     // One of each up front, so a broken set-up fails with its reason instead of 100% errors.
@@ -65,7 +74,7 @@ export async function send(opts: BenchOptions): Promise<ScenarioReport> {
     };
     const row = (name: string, result: ResultRow['result']): ResultRow => ({
       scenario: 'send',
-      case: name,
+      case: `${name}, ${mode}`,
       database: herald.database,
       concurrency: opts.concurrency,
       result,
@@ -73,15 +82,14 @@ export async function send(opts: BenchOptions): Promise<ScenarioReport> {
     const baseline = row('bare { __typename }', await runLoad(load, () => bare(client)));
     const sms = row('sendSms mutation', await runLoad(load, (seq) => sendSms(client, seq + 1)));
 
-    const notes = [
-      `database: ${herald.database}; in-process dispatch ${workers === '0' ? 'off (HERALD_WORKERS=0)' : `on (HERALD_WORKERS=${workers})`}`,
-      `send is ${(sms.result.rps / baseline.result.rps).toFixed(2)}x the bare query ` +
+    notes.push(
+      `${mode}: send is ${(sms.result.rps / baseline.result.rps).toFixed(2)}x the bare query ` +
         `(${sms.result.rps.toFixed(0)} vs ${baseline.result.rps.toFixed(0)} req/s)`,
-    ];
+    );
     const mem = memoryKb(herald.pid);
     if (mem)
       notes.push(
-        `server RSS after the run: ${(mem.rss / 1024).toFixed(0)} MiB (peak ${(mem.peak / 1024).toFixed(0)} MiB)`,
+        `${mode}: server RSS after the run: ${(mem.rss / 1024).toFixed(0)} MiB (peak ${(mem.peak / 1024).toFixed(0)} MiB)`,
       );
     for (const r of [baseline, sms]) {
       for (const [reason, count] of r.result.failures) notes.push(`${r.case} failed ${count}x: ${reason}`);
@@ -89,9 +97,51 @@ export async function send(opts: BenchOptions): Promise<ScenarioReport> {
     if (baseline.result.errors + sms.result.errors > 0 && herald.output().trim()) {
       notes.push(`server output (tail):\n${herald.output().split('\n').slice(-10).join('\n')}`);
     }
-    return { rows: [baseline, sms], notes };
+    return [baseline, sms];
   } finally {
     await client.close();
     await herald.stop();
   }
+}
+
+export async function send(opts: BenchOptions): Promise<ScenarioReport> {
+  const notes: string[] = [];
+  const [bareApi, smsApi] = await pair(opts, { HERALD_WORKERS: '0' }, 'API-only', notes);
+  const [bareDefault, smsDefault] = await pair(opts, {}, 'default start', notes);
+  const workers = process.env.HERALD_WORKERS;
+  notes.unshift(
+    `database: ${bareApi.database}; default start: ${workers === undefined ? "Herald's defaults" : `HERALD_WORKERS=${workers} from the environment`}, sandbox provider`,
+  );
+  const rps = (r: ResultRow) => r.result.rps.toFixed(0);
+  const p99 = (r: ResultRow) => r.result.p99.toFixed(1);
+  const targets: Target[] = [
+    {
+      id: 'P1',
+      label: 'accept, API-only',
+      figure: `sendSms ${rps(smsApi)} vs bare ${rps(bareApi)} req/s`,
+      value: smsApi.result.rps / bareApi.result.rps,
+      unit: 'x',
+      versus: 'bare',
+      goal: { cmp: '>=', value: 0.75 },
+    },
+    {
+      id: 'P1',
+      label: 'accept p99, API-only',
+      figure: `sendSms p99 ${p99(smsApi)} vs bare ${p99(bareApi)} ms`,
+      value: smsApi.result.p99 / bareApi.result.p99,
+      unit: 'x',
+      versus: 'bare',
+      goal: { cmp: '<=', value: 2 },
+    },
+    {
+      id: 'P1d',
+      label: `default start, dispatch on (${opts.db === 'postgres' ? 'PostgreSQL' : 'PGlite'})`,
+      figure: `sendSms ${rps(smsDefault)} vs bare ${rps(bareDefault)} req/s`,
+      value: smsDefault.result.rps / bareDefault.result.rps,
+      unit: 'x',
+      versus: 'bare',
+      goal: { cmp: '>=', value: P1D_GOAL[opts.db] },
+    },
+  ];
+  return { rows: [bareApi, smsApi, bareDefault, smsDefault], notes, targets };
 }

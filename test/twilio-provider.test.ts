@@ -1,5 +1,6 @@
-import { createServer } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { OutboundMessage, Provider, SendFailure, SendResult } from '../src/providers/provider.js';
 import { createTwilioProvider, mapTwilioStatus, type TwilioConfig } from '../src/providers/twilio.js';
 import { parseRetryAfter } from '../src/net/http-headers.js';
@@ -304,5 +305,73 @@ describe('helpers', () => {
   it('declares SMS with a documented default rate', () => {
     expect(provider().capabilities).toEqual({ channels: ['SMS'], media: [], maxPerSecond: 10 });
     expect(provider({ maxPerSecond: 1 }).capabilities.maxPerSecond).toBe(1);
+  });
+});
+
+describe("the fake's status callbacks (the e2e bench drives Herald with them)", () => {
+  it('posts sent, delivered, read in order, each signed so that the Twilio webhook verifies and parses it', async () => {
+    const received: Array<{ headers: Record<string, string>; body: Buffer }> = [];
+    const receiver = createHttpServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        // The first attempt of "delivered" fails: the fake retries it before it reports "read".
+        const status = received.length === 1 ? 503 : 200;
+        received.push({ headers: req.headers as Record<string, string>, body: Buffer.concat(chunks) });
+        res.writeHead(status).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const callbackUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks/twilio`;
+    const reporting = await startFakeTwilio({
+      record: false,
+      statusCallbacks: { statuses: ['sent', 'delivered', 'read'] },
+    });
+    const p = createTwilioProvider({
+      accountSid: reporting.accountSid,
+      authToken: reporting.authToken,
+      baseUrl: reporting.url,
+      from: '+15005550006',
+      statusCallbackUrl: callbackUrl,
+    });
+    try {
+      const result = await send(p);
+      if (!result.ok) throw new Error(result.message);
+      await vi.waitFor(() => expect(reporting.callbacks()).toMatchObject({ delivered: 3, pending: 0 }), {
+        timeout: 5_000,
+      });
+      expect(reporting.callbacks()).toEqual({ delivered: 3, retried: 1, abandoned: 0, pending: 0 });
+
+      const webhook = p.webhook!;
+      const parsed = received.map((r) => {
+        const req = {
+          method: 'POST',
+          publicUrl: callbackUrl,
+          headers: r.headers,
+          rawBody: r.body,
+          receivedAt: new Date(),
+        };
+        expect(r.headers['content-type']).toBe('application/x-www-form-urlencoded');
+        expect(webhook.verify(req)).toEqual({ ok: true });
+        const events = webhook.parse(req);
+        if (!events.ok) throw new Error(events.reason);
+        return events.events.map((e) => [e.providerMessageId, e.status]);
+      });
+      const sid = result.providerMessageId;
+      expect(parsed).toEqual([[[sid, 'SENT']], [[sid, 'DELIVERED']], [[sid, 'DELIVERED']], [[sid, 'READ']]]);
+      // A signature over another URL (or with another token) does not verify.
+      const forged = {
+        method: 'POST',
+        publicUrl: `${callbackUrl}x`,
+        headers: received[0]!.headers,
+        rawBody: received[0]!.body,
+        receivedAt: new Date(),
+      };
+      expect(webhook.verify(forged).ok).toBe(false);
+    } finally {
+      await p.stop?.();
+      await reporting.close();
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    }
   });
 });

@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import type { BenchOptions } from './options.js';
-import { cpuSeconds } from './proc.js';
+import { cpuSeconds, postgresCpuSeconds, treeCpuSeconds } from './proc.js';
 import type { HeraldProcess } from './server.js';
 
 // Processes a scenario runs beside Herald (a worker-only Herald, the fake Twilio, load
@@ -99,16 +100,39 @@ export function startWorker(opts: BenchOptions, herald: HeraldProcess, env: Reco
 
 export type FakeTwilioProcess = Child & { url: string; accountSid: string; authToken: string };
 
-/** test/support/fake-twilio.ts as its own process; `record: false` keeps no request log. */
-export async function startFakeTwilio(opts: BenchOptions, record: boolean): Promise<FakeTwilioProcess> {
+/**
+ * test/support/fake-twilio.ts as its own process; `record: false` keeps no request log; `args`
+ * adds flags (e.g. --status-callbacks sent,delivered,read).
+ */
+export async function startFakeTwilio(
+  opts: BenchOptions,
+  record: boolean,
+  args: string[] = [],
+): Promise<FakeTwilioProcess> {
+  // The instrument's own copy, not the one of the checkout under test (BENCH_HERALD_DIR may be
+  // an older one): A and B are measured against the same fake.
   const child = spawnTsx(
     opts,
-    'test/support/fake-twilio.ts',
-    ['--port', '0', ...(record ? [] : ['--no-record'])],
+    fileURLToPath(new URL('../../test/support/fake-twilio.ts', import.meta.url)),
+    ['--port', '0', ...(record ? [] : ['--no-record']), ...args],
     process.env,
   );
   const ready = JSON.parse(await child.firstLine) as { url: string; accountSid: string; authToken: string };
   return { ...child, ...ready };
+}
+
+/** bench/lib/callback-receiver.ts as its own process: a customer endpoint that answers 200 and counts. */
+export async function startCallbackReceiver(
+  opts: BenchOptions,
+): Promise<Child & { url: string; received(): Promise<number> }> {
+  const child = spawnTsx(opts, fileURLToPath(new URL('./callback-receiver.ts', import.meta.url)), [], process.env);
+  const { url } = JSON.parse(await child.firstLine) as { url: string };
+  const counter = new URL('/__count', url).toString();
+  return {
+    ...child,
+    url,
+    received: async () => ((await (await fetch(counter)).json()) as { received: number }).received,
+  };
 }
 
 /** Whole-machine CPU counters from /proc/stat. */
@@ -117,16 +141,29 @@ function machineTicks(): { total: number; idle: number } {
   return { total: ticks.slice(0, 8).reduce((a, b) => a + b, 0), idle: ticks[3]! + ticks[4]! };
 }
 
+/** A process by pid, or `{ tree: pid }` for it and all its descendants (exited ones included). */
+export type Measured = number | { tree: number };
+
 /**
  * CPU use from now until `read()`: of the named processes and of PostgreSQL (all its processes),
- * as fractions of one core, and of the whole machine as a fraction of all its cores.
+ * as fractions of one core (`each`) and in seconds (`seconds`), and of the whole machine as a
+ * fraction of all its cores.
  */
-export function cpuMeter(pids: Record<string, number>): {
-  read(): { machine: number; each: Record<string, number>; text: string };
+export function cpuMeter(pids: Record<string, Measured>): {
+  read(): {
+    machine: number;
+    each: Record<string, number>;
+    seconds: Record<string, number>;
+    wall: number;
+    text: string;
+  };
 } {
   const sample = () => {
     const each: Record<string, number> = Object.fromEntries(
-      Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid) ?? NaN]),
+      Object.entries(pids).map(([name, p]) => [
+        name,
+        (typeof p === 'number' ? cpuSeconds(p) : treeCpuSeconds(p.tree)) ?? NaN,
+      ]),
     );
     each.PostgreSQL = postgresCpuSeconds();
     return { at: performance.now(), machine: machineTicks(), each };
@@ -135,11 +172,10 @@ export function cpuMeter(pids: Record<string, number>): {
   return {
     read() {
       const end = sample();
-      const seconds = (end.at - start.at) / 1000;
+      const wall = (end.at - start.at) / 1000;
       const machine = 1 - (end.machine.idle - start.machine.idle) / (end.machine.total - start.machine.total);
-      const each = Object.fromEntries(
-        Object.entries(end.each).map(([name, v]) => [name, (v - start.each[name]!) / seconds]),
-      );
+      const seconds = Object.fromEntries(Object.entries(end.each).map(([name, v]) => [name, v - start.each[name]!]));
+      const each = Object.fromEntries(Object.entries(seconds).map(([name, v]) => [name, v / wall]));
       // Whatever the named processes and PostgreSQL do not account for: other processes on the
       // machine (a test suite running meanwhile skews the figures) and kernel work.
       const other = machine * cpus().length - Object.values(each).reduce((a, b) => a + b, 0);
@@ -149,7 +185,7 @@ export function cpuMeter(pids: Record<string, number>): {
           .map(([name, v]) => `${name} ${Math.round(v * 100)}%`)
           .join(', ') +
         ' (of one core)';
-      return { machine, each, text };
+      return { machine, each, seconds, wall, text };
     },
   };
 }
@@ -158,19 +194,3 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 /** The time the fake Twilio stamps on requests, in the same clock: epoch ms with fractions. */
 export const nowMs = () => performance.timeOrigin + performance.now();
-
-/** CPU seconds used so far by every PostgreSQL server process on this machine (Linux). */
-export function postgresCpuSeconds(): number {
-  let total = 0;
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (!stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).startsWith('postgres')) continue;
-      total += cpuSeconds(Number(pid)) ?? 0;
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return total;
-}

@@ -49,3 +49,15 @@ export class GraphQLClient {
     return this.pool.close();
   }
 }
+
+/**
+ * `{ __typename }`: the cheapest operation there is, the floor every request pays (HTTP, API-key
+ * check, Yoga, one field). Throws `describe(res)` unless it answered as it should.
+ */
+export async function bareQuery(
+  client: GraphQLClient,
+  describe: (res: GraphQLResponse) => string = (res) => `HTTP ${res.status}`,
+): Promise<void> {
+  const res = await client.post('{ __typename }');
+  if (res.status !== 200 || res.body?.data?.__typename !== 'Query') throw new Error(describe(res));
+}

@@ -1,4 +1,5 @@
 import type { LoadResult } from './load.js';
+import type { Target } from './targets.js';
 
 /** One measured load, as it appears in the summary. */
 export type ResultRow = {
@@ -9,8 +10,11 @@ export type ResultRow = {
   result: LoadResult;
 };
 
-/** What a scenario hands back to run.ts: its rows and free-form findings (ratios, RSS...). */
-export type ScenarioReport = { rows: ResultRow[]; notes: string[] };
+/**
+ * What a scenario hands back to run.ts: its rows, free-form findings (RSS, CPU...) and the
+ * goals it judges (see targets.ts).
+ */
+export type ScenarioReport = { rows: ResultRow[]; notes: string[]; targets?: Target[] };
 
 const ms = (v: number) => (Number.isNaN(v) ? '-' : v < 10 ? v.toFixed(2) : v.toFixed(1));
 const pct = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '-' : `${Math.round(v * 100)}%`);

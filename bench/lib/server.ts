@@ -63,10 +63,20 @@ async function waitForHealth(
   throw new Error(`Herald did not answer /healthz within ${timeoutMs / 1000} s:\n${output()}`);
 }
 
-/** `env` holds scenario-specific settings, applied over the inherited environment. */
-export async function startHerald(opts: BenchOptions, env: Record<string, string> = {}): Promise<HeraldProcess> {
+/** Scenario-specific settings over the inherited environment; `undefined` removes a variable. */
+export type HeraldEnv = Record<string, string | undefined>;
+
+/**
+ * `env` may be a function of the URL Herald will listen on, for settings that name it
+ * (HERALD_PUBLIC_URL, which Twilio's StatusCallback is built from).
+ */
+export async function startHerald(
+  opts: BenchOptions,
+  env: HeraldEnv | ((url: string) => HeraldEnv) = {},
+): Promise<HeraldProcess> {
   const db = await createBenchDatabase(opts);
   const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
   // 12-character public prefix "hk_benchNNNN", as real keys have.
   const apiKey = `hk_bench${randomInt(10_000, 100_000)}_${randomBytes(24).toString('base64url')}`;
   const childEnv: NodeJS.ProcessEnv = {
@@ -75,13 +85,12 @@ export async function startHerald(opts: BenchOptions, env: Record<string, string
     // One key drives thousands of requests a second: the per-key limit would be what is measured.
     HERALD_KEY_RATE_LIMIT: '0',
     ...process.env,
-    ...env,
     PORT: String(port),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     HERALD_BOOTSTRAP_API_KEY: apiKey,
   };
-  for (const [k, v] of Object.entries(db.env)) {
+  for (const [k, v] of Object.entries({ ...(typeof env === 'function' ? env(url) : env), ...db.env })) {
     if (v === undefined) delete childEnv[k];
     else childEnv[k] = v;
   }
@@ -101,7 +110,6 @@ export async function startHerald(opts: BenchOptions, env: Record<string, string
   child.stderr!.on('data', capture);
   child.on('error', (err) => capture(Buffer.from(`spawn failed: ${err.message}\n`)));
 
-  const url = `http://127.0.0.1:${port}`;
   let stopping: Promise<void> | undefined;
   const herald: HeraldProcess = {
     url,

@@ -1,14 +1,18 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { Agent, request } from 'undici';
 
 // A local Twilio Messages API: Basic auth, form bodies, Twilio's validation codes and JSON
 // shapes, a record of every request and scripted failures. Kept lean for load tests.
 // Standalone: `tsx test/support/fake-twilio.ts [--port N] [--host H]` prints one JSON line
 // {url, accountSid, authToken}; other processes then use the control routes under /__fake/:
-// GET requests, POST script (a FakeTwilioRule as JSON), POST reset.
+// GET requests, POST script (a FakeTwilioRule as JSON), POST reset, GET callbacks (counters).
+// With `statusCallbacks` (`--status-callbacks sent,delivered,read`) it also reports on every
+// message it accepted with a StatusCallback URL, as Twilio does: one signed form POST per status,
+// in order, the first `delayMs` after the answer.
 
 export type FakeTwilioRequest = {
   /** performance.timeOrigin + performance.now(), in ms. */
@@ -55,7 +59,42 @@ export type FakeTwilioOptions = {
   accountSid?: string;
   authToken?: string;
   record?: boolean;
+  statusCallbacks?: StatusCallbackOptions;
 };
+
+export type StatusCallbackOptions = {
+  /** Twilio statuses to report, in order (e.g. sent, delivered, read). */
+  statuses: string[];
+  /** Wait before the first report of a message (Twilio's come a moment after its answer). */
+  delayMs?: number;
+  /** Connections to the callback URL's host at most; further reports wait for one (default 32). */
+  connections?: number;
+  /** Attempts per report when the receiver fails or answers non-2xx (default 5, 1 s apart). */
+  attempts?: number;
+};
+
+/** What the status callbacks did so far. */
+export type StatusCallbackCounters = {
+  /** Reports answered 2xx. */
+  delivered: number;
+  /** Attempts that failed and were retried. */
+  retried: number;
+  /** Reports given up after every attempt failed. */
+  abandoned: number;
+  /** Reports not yet answered 2xx or abandoned. */
+  pending: number;
+};
+
+/**
+ * Twilio's X-Twilio-Signature: base64 HMAC-SHA1, keyed with the auth token, of the URL followed
+ * by each POST parameter's name and value, sorted by name.
+ */
+export function signTwilioRequest(authToken: string, url: string, params: Record<string, string>): string {
+  const signed = Object.keys(params)
+    .sort()
+    .reduce((acc, k) => acc + k + params[k], url);
+  return createHmac('sha1', authToken).update(signed, 'utf8').digest('base64');
+}
 
 export type FakeTwilio = {
   url: string;
@@ -68,6 +107,7 @@ export type FakeTwilio = {
   reset(): void;
   /** TCP connections accepted so far (keep-alive reuse shows as a small number). */
   connections(): number;
+  callbacks(): StatusCallbackCounters;
   close(): Promise<void>;
 };
 
@@ -91,6 +131,7 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
   const rules = new Map<string, FakeTwilioRule[]>(); // recipient or '*' -> rules in order
   const timers = new Set<NodeJS.Timeout>();
   let connections = 0;
+  const reporter = opts.statusCallbacks ? statusReporter(opts.statusCallbacks, accountSid, authToken) : undefined;
 
   const script = (rule: FakeTwilioRule) => {
     const key = rule.to ?? '*';
@@ -175,6 +216,8 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
       if (invalid) return void reply(400, errorBody(400, invalid[0], invalid[1]));
       const sid = rule?.sid ?? `SM${randomUUID().replaceAll('-', '')}`;
       if (entry) entry.sid = sid;
+      const callbackUrl = p.get('StatusCallback');
+      if (reporter && callbackUrl) reporter.report(callbackUrl, { sid, to: to ?? '', from: p.get('From') ?? '' });
       const now = new Date().toUTCString().replace('GMT', '+0000');
       const service = p.get('MessagingServiceSid');
       const from = p.get('From');
@@ -220,6 +263,7 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
       script(JSON.parse(raw) as FakeTwilioRule);
       return void send(res, 204, '');
     }
+    if (path === '/__fake/callbacks' && req.method === 'GET') return void send(res, 200, JSON.stringify(callbacks()));
     if (path === '/__fake/reset' && req.method === 'POST') {
       reset();
       return void send(res, 204, '');
@@ -231,6 +275,8 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
     requests.length = 0;
     rules.clear();
   };
+  const callbacks = (): StatusCallbackCounters =>
+    reporter?.counters() ?? { delivered: 0, retried: 0, abandoned: 0, pending: 0 };
 
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     const receivedAt = performance.timeOrigin + performance.now();
@@ -285,13 +331,101 @@ export async function startFakeTwilio(opts: FakeTwilioOptions = {}): Promise<Fak
     script,
     reset,
     connections: () => connections,
-    close: () =>
-      new Promise<void>((resolve) => {
+    callbacks,
+    close: async () => {
+      await reporter?.close();
+      await new Promise<void>((resolve) => {
         for (const timer of timers) clearTimeout(timer);
         timers.clear();
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+    },
+  };
+}
+
+/** Posts the status callbacks of accepted messages, each message's statuses one after another. */
+function statusReporter(opts: StatusCallbackOptions, accountSid: string, authToken: string) {
+  const agent = new Agent({ connections: opts.connections ?? 32, keepAliveTimeout: 30_000 });
+  const attempts = opts.attempts ?? 5;
+  const counters: StatusCallbackCounters = { delivered: 0, retried: 0, abandoned: 0, pending: 0 };
+  const timers = new Set<NodeJS.Timeout>();
+  let closed = false;
+  const wait = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, ms);
+      timers.add(timer);
+    });
+
+  async function post(url: string, params: Record<string, string>): Promise<boolean> {
+    for (let attempt = 1; attempt <= attempts && !closed; attempt++) {
+      try {
+        const res = await request(url, {
+          method: 'POST',
+          dispatcher: agent,
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'x-twilio-signature': signTwilioRequest(authToken, url, params),
+            'user-agent': 'TwilioProxy/1.1',
+          },
+          body: new URLSearchParams(params).toString(),
+        });
+        await res.body.dump();
+        if (res.statusCode >= 200 && res.statusCode < 300) return true;
+      } catch {
+        // refused or reset: retried like a non-2xx answer
+      }
+      if (attempt < attempts) {
+        counters.retried++;
+        await wait(1000);
+      }
+    }
+    return false;
+  }
+
+  async function reportAll(url: string, message: { sid: string; to: string; from: string }): Promise<void> {
+    await wait(opts.delayMs ?? 0);
+    for (const [i, status] of opts.statuses.entries()) {
+      if (closed) return;
+      // The parameters Twilio posts for an outbound message's status.
+      const params = {
+        AccountSid: accountSid,
+        ApiVersion: API_VERSION,
+        From: message.from,
+        MessageSid: message.sid,
+        MessageStatus: status,
+        SmsSid: message.sid,
+        SmsStatus: status,
+        To: message.to,
+      };
+      if (await post(url, params)) {
+        counters.pending--;
+        counters.delivered++;
+        continue;
+      }
+      // A later status never overtakes one the receiver did not take: the rest are given up too.
+      const rest = opts.statuses.length - i;
+      counters.pending -= rest;
+      counters.abandoned += rest;
+      return;
+    }
+  }
+
+  return {
+    report(url: string, message: { sid: string; to: string; from: string }): void {
+      counters.pending += opts.statuses.length;
+      void reportAll(url, message);
+    },
+    counters: () => ({ ...counters }),
+    close: async () => {
+      closed = true;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      await agent.close();
+    },
   };
 }
 
@@ -306,6 +440,13 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     accountSid: arg('--account-sid'),
     authToken: arg('--auth-token'),
     record: !process.argv.includes('--no-record'),
+    ...(arg('--status-callbacks') && {
+      statusCallbacks: {
+        statuses: arg('--status-callbacks')!.split(','),
+        delayMs: Number(arg('--callback-delay-ms') ?? 0),
+        connections: Number(arg('--callback-connections') ?? 32),
+      },
+    }),
   });
   console.log(JSON.stringify({ url: fake.url, accountSid: fake.accountSid, authToken: fake.authToken }));
   const stop = () => void fake.close().then(() => process.exit(0));
