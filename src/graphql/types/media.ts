@@ -181,7 +181,7 @@ builder.mutationFields((t) => ({
       'Stores a file sent as a GraphQL multipart request. Its type is recognised from the bytes (WhatsApp media: JPEG/PNG images, ' +
       'MP4/3GPP videos, AAC/AMR/MP3/M4A/OGG audio, PDF/Office/plain-text documents, WebP stickers) and checked against the ' +
       'limit of its kind; the same bytes return the media already stored.',
-    errors: { types: uploadErrors, directResult: true, union: { name: 'UploadMediaResult' } },
+    errors: { types: uploadErrors },
     args: {
       file: t.arg({ type: 'File', required: true }),
       caption: t.arg.string({ description: 'At most 1024 characters.' }),
@@ -206,11 +206,7 @@ builder.mutationFields((t) => ({
     authScopes: { send: true },
     description:
       'Fetches an http(s) URL (public addresses only, at most 3 redirects, with a timeout) and stores the file as uploadMedia does.',
-    errors: {
-      types: [...uploadErrors, MediaUrlRefusedError, MediaFetchError],
-      directResult: true,
-      union: { name: 'CreateMediaFromUrlResult' },
-    },
+    errors: { types: [...uploadErrors, MediaUrlRefusedError, MediaFetchError] },
     args: {
       url: t.arg.string({ required: true }),
       caption: t.arg.string({ description: 'At most 1024 characters.' }),
