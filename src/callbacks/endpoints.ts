@@ -4,7 +4,7 @@ import { callbackDeliveries, callbackSecrets, webhookEndpoints, type WebhookEndp
 import { NotFoundError, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
 import { MESSAGE_STATUSES, type MessageStatus } from '../vocabulary.js';
-import { isUuid } from '../messaging/queries.js';
+import { isUuid } from '../ids.js';
 import { destinationRefused, parseOutboundUrl, type OutboundGuard } from '../net/outbound.js';
 import type { SecretBox } from '../providers/secrets.js';
 import { generateSecret } from './signature.js';

@@ -9,7 +9,7 @@ import {
   UnsupportedMediaError,
 } from '../../media/errors.js';
 import { MEDIA_KINDS, type MediaKind } from '../../media/kinds.js';
-import { isMediaUuid } from '../../media/queries.js';
+import { isUuid } from '../../ids.js';
 import { builder } from '../builder.js';
 import { ErrorInterface } from '../errors.js';
 
@@ -122,10 +122,10 @@ builder.objectType(MediaFetchError, {
 
 /** A Relay global id or the plain media id; anything else is not found. */
 function mediaIdFrom(id: string): string | null {
-  if (isMediaUuid(id)) return id;
+  if (isUuid(id)) return id;
   try {
     const decoded = decodeGlobalID(id);
-    return decoded.typename === 'Media' && isMediaUuid(decoded.id) ? decoded.id : null;
+    return decoded.typename === 'Media' && isUuid(decoded.id) ? decoded.id : null;
   } catch {
     return null;
   }

@@ -2,7 +2,7 @@ import { decodeGlobalID } from '@pothos/plugin-relay';
 import type { TemplateRow } from '../../db/schema.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import type { Channel } from '../../vocabulary.js';
-import { isUuid } from '../../messaging/queries.js';
+import { isUuid } from '../../ids.js';
 import {
   createTemplate,
   deleteTemplate,

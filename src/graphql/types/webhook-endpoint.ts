@@ -12,7 +12,7 @@ import type { CallbackPayload } from '../../callbacks/payload.js';
 import { attemptsForDeliveries, deliveriesForEndpoints, deliveriesForMessages } from '../../callbacks/queries.js';
 import type { CallbackAttemptRow, CallbackDeliveryRow } from '../../db/schema.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
-import { isUuid } from '../../messaging/queries.js';
+import { isUuid } from '../../ids.js';
 import { builder } from '../builder.js';
 import { MessageRef, MessageStatusEnum } from './message.js';
 
