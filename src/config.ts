@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_SERVICE_IDS } from './vocabulary.js';
+import { type Channel, DEFAULT_SERVICE_IDS } from './vocabulary.js';
 
 // Every environment variable Herald reads, parsed and validated in one place.
 // The README's configuration table mirrors this schema.
@@ -181,338 +181,256 @@ const EnvSchema = z.object({
   HERALD_GRAPHQL_INTROSPECTION: envBoolean('HERALD_GRAPHQL_INTROSPECTION').default(true),
 });
 
-export type DeliveryConfig = {
-  /** Dispatch pipelines in this process; 0 serves the API only. */
-  workers: number;
-  batchSize: number;
-  leaseMs: number;
-  pollMs: number;
-  sendTimeoutMs: number;
-  retry: { baseMs: number; capMs: number; maxAttempts: number };
-  /** Sends per second by "provider" or "provider:sender". */
-  rateLimits: Record<string, number>;
-  reconcileAfterMs: number;
-  /** A SENT message without a report for this long is reported as stuck. */
-  stuckSentAfterMs: number;
-  /** Reports parked for provider ids not (yet) recorded: dropped after maxAgeMs, and beyond maxPerProvider. */
-  parkedReports: { maxAgeMs: number; maxPerProvider: number; sweepMs: number };
-};
+type Env = z.output<typeof EnvSchema>;
 
-export type CallbackConfig = {
-  /** Callback pipelines in a dispatching process; 0 sends no callbacks from it. */
-  workers: number;
-  batchSize: number;
-  pollMs: number;
-  /** Per POST: connect, headers and body. */
-  timeoutMs: number;
-  retry: { baseMs: number; capMs: number };
-  /** A delivery still failing this long after its event is given up (FAILED). */
-  maxAgeMs: number;
-};
-
-export type ProvidersConfig = {
-  routes: { SMS: string; WHATSAPP: string; EMAIL: string };
-  sandboxDelayMs: number;
-  twilio?: { accountSid: string; authToken: string; from: string | undefined; baseUrl: string };
-  /** Meta WhatsApp Cloud API; its webhook needs `appSecret` (and `verifyToken` for the handshake). */
-  whatsappCloud?: {
-    accessToken: string;
-    phoneNumberId: string;
-    appSecret: string | undefined;
-    verifyToken: string | undefined;
-    baseUrl: string;
-    apiVersion: string;
-  };
-  /** Email over SMTP (nodemailer's pool). */
-  smtp?: {
-    host: string;
-    port: number;
-    /** TLS from the first byte; default true on port 465. */
-    secure: boolean;
-    requireTls: boolean;
-    tlsRejectUnauthorized: boolean;
-    user: string | undefined;
-    password: string | undefined;
-    from: string | undefined;
-    poolSize: number;
-  };
-  /** SMSMedia's HTTP API; its webhook is enabled by `webhookToken`. */
-  smsmedia?: {
-    apiKey: string;
-    baseUrl: string;
-    senderId: string | undefined;
-    serviceIds: { WHATSAPP: number; SMS: number; EMAIL: number };
-    webhookToken: string | undefined;
-    method: 'auto' | 'get' | 'post';
-  };
-  /**
-   * HERALD_PUBLIC_URL when it is set: providers are told to report to `<it>/webhooks/<name>`
-   * (Twilio's StatusCallback). Unset, no callback URL is sent (a loopback one cannot work and
-   * would override a callback configured on a Twilio Messaging Service).
-   */
-  callbackBaseUrl: string | undefined;
-  /** Enables the sandbox's signed webhook (POST /webhooks/sandbox). */
-  sandboxWebhookSecret: string | undefined;
-};
-
-export type MediaConfig = {
-  /**
-   * The local media directory: HERALD_MEDIA_DIR, else `<HERALD_DATA_DIR>/media` on PGlite
-   * (a directory under the OS temp dir for an in-memory database) or `./data/media` on PostgreSQL.
-   */
-  dir: string;
-  /** Largest file stored, of any kind (WhatsApp's per-kind limits apply within it). */
-  maxBytes: number;
-  /** Whole-fetch timeout for media URLs (connect, redirects, body). */
-  fetchTimeoutMs: number;
-  /** Largest media an email may attach. */
-  emailAttachmentMaxBytes: number;
-  /** GraphQL multipart uploads held in memory at once, in bytes (at least one whole upload). */
-  uploadMemoryBytes: number;
-};
-
-export type OutboundConfig = {
-  /**
-   * Let tenant-supplied URLs (webhook endpoints, callbackUrl, provider base URLs and SMTP hosts,
-   * media URLs) reach loopback, private and link-local addresses: on-premise installations only.
-   */
-  allowPrivateTargets: boolean;
-};
-
-/** Limits on each GraphQL document, checked before it runs (see src/graphql/limits.ts). */
-export type GraphQLLimitsConfig = {
-  /** Lexical tokens per document. */
-  maxTokens: number;
-  /** Nested fields, fragments flattened. */
-  maxDepth: number;
-  maxAliases: number;
-  maxDirectives: number;
-  /** Estimated fields resolved: what is under a list counts once per item its `first`/`last` allows. */
-  maxCost: number;
-  /** Root fields of one mutation document. */
-  maxMutationFields: number;
-  /** Schema introspection (GraphiQL and codegen need it); suggestions are off either way. */
-  introspection: boolean;
-};
-
-export type RestConfig = {
-  /** The serviceid each channel's endpoint answers to (SMSMedia: 18 WhatsApp, 6 SMS, 10 email). */
-  serviceIds: { WHATSAPP: number; SMS: number; EMAIL: number };
-};
-
-export type SubscriptionsConfig = {
-  /** Subscriptions one graphql-ws connection may hold open at once. */
-  maxPerConnection: number;
-  /** SSE subscriptions one API key may hold open at once, per process. */
-  maxSsePerKey: number;
-  /** How often keys of open sessions are checked for revocation made by another process. */
-  keyRecheckMs: number;
-};
-
-/** Requests per API key on every API route, per process: `perSecond` sustained, `burst` at once. */
-export type KeyRateLimitConfig = { perSecond: number; burst: number };
-
-export type Config = {
-  port: number;
-  host: string;
-  /** PostgreSQL connection string; when absent Herald runs on embedded PGlite. */
-  databaseUrl: string | undefined;
-  databasePoolSize: number;
-  /** PGlite directory; 'memory://' keeps it in memory (tests). */
-  dataDir: string;
-  bootstrapApiKey: string | undefined;
-  defaultCountry: string | undefined;
-  logLevel: string;
-  redisUrl: string | undefined;
-  /** Seals provider secrets at rest; unset, a key file in HERALD_DATA_DIR is used. */
-  encryptionKey: string | undefined;
-  /** The externally visible base URL (no trailing slash), as providers that sign URLs see it. */
-  publicUrl: string;
-  delivery: DeliveryConfig;
-  callbacks: CallbackConfig;
-  providers: ProvidersConfig;
-  rest: RestConfig;
-  /** Undefined: no per-key limit (HERALD_KEY_RATE_LIMIT=0). */
-  keyRateLimit: KeyRateLimitConfig | undefined;
-  media: MediaConfig;
-  outbound: OutboundConfig;
-  graphql: GraphQLLimitsConfig;
-  subscriptions: SubscriptionsConfig;
-};
-
-export class ConfigError extends Error {}
+/** Settings valid one by one but not together: a refusal, never a silent fallback. */
+function checkCombinations(e: Env, ctx: z.RefinementCtx): void {
+  // A send must end (or time out) well inside its lease, or a second worker could claim the
+  // message while the first is still sending it.
+  if (e.HERALD_LEASE_MS < e.HERALD_SEND_TIMEOUT_MS + 1000) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [],
+      message: `HERALD_LEASE_MS (${e.HERALD_LEASE_MS}) must be at least HERALD_SEND_TIMEOUT_MS (${e.HERALD_SEND_TIMEOUT_MS}) + 1000`,
+    });
+  }
+  // Half a WhatsApp configuration is a mistake, not a reason to fall back to the sandbox silently.
+  if (!e.WHATSAPP_ACCESS_TOKEN !== !e.WHATSAPP_PHONE_NUMBER_ID) {
+    const [missing, present] = e.WHATSAPP_ACCESS_TOKEN
+      ? ['WHATSAPP_PHONE_NUMBER_ID', 'WHATSAPP_ACCESS_TOKEN']
+      : ['WHATSAPP_ACCESS_TOKEN', 'WHATSAPP_PHONE_NUMBER_ID'];
+    ctx.addIssue({
+      code: 'custom',
+      path: [missing],
+      message: `required with ${present} (the whatsapp-cloud provider needs both)`,
+    });
+  }
+  if (e.SMTP_HOST && e.SMTP_USER && !e.SMTP_PASSWORD) {
+    ctx.addIssue({ code: 'custom', path: ['SMTP_PASSWORD'], message: 'required with SMTP_USER' });
+  }
+}
 
 /** Stripe-like: 100 requests a second per key, bursts of twice that. */
 const DEFAULT_KEY_RATE_LIMIT = 100;
 
-function keyRateLimit(perSecond: number, burst: number | undefined): KeyRateLimitConfig | undefined {
+function keyRateLimit(perSecond: number, burst: number | undefined) {
   if (perSecond === 0) return undefined;
   return { perSecond, burst: burst ?? perSecond * 2 };
 }
 
+/** "sandbox=80,twilio:+14155550100=50": sends per second by "provider" or "provider:sender". */
+function rateLimits(list: string | undefined): Record<string, number> {
+  return Object.fromEntries(
+    (list?.split(',') ?? []).map((pair) => {
+      const at = pair.lastIndexOf('=');
+      return [pair.slice(0, at), Number(pair.slice(at + 1))];
+    }),
+  );
+}
+
+/** "whatsapp=18,sms=6": the named channels' service ids over the defaults. */
+function serviceIds(list: string | undefined): Record<Channel, number> {
+  const named = (list?.split(',') ?? []).map((pair) => {
+    const [channel, id] = pair.split('=');
+    return [channel!.toUpperCase(), Number(id)];
+  });
+  return { ...DEFAULT_SERVICE_IDS, ...Object.fromEntries(named) };
+}
+
+// The environment, checked, becomes Herald's configuration here; Config is this transform's
+// output, so the type cannot drift from what is parsed.
+const ConfigSchema = EnvSchema.superRefine(checkCombinations).transform((e) => ({
+  port: e.PORT,
+  host: e.HOST,
+  /** PostgreSQL connection string; when absent Herald runs on embedded PGlite. */
+  databaseUrl: e.DATABASE_URL,
+  databasePoolSize: e.DATABASE_POOL_SIZE,
+  /** PGlite directory; 'memory://' keeps it in memory (tests). */
+  dataDir: e.HERALD_DATA_DIR,
+  bootstrapApiKey: e.HERALD_BOOTSTRAP_API_KEY,
+  defaultCountry: e.HERALD_DEFAULT_COUNTRY,
+  logLevel: e.LOG_LEVEL,
+  redisUrl: e.REDIS_URL,
+  subscriptions: {
+    /** Subscriptions one graphql-ws connection may hold open at once. */
+    maxPerConnection: e.HERALD_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+    /** SSE subscriptions one API key may hold open at once, per process. */
+    maxSsePerKey: e.HERALD_MAX_SSE_SUBSCRIPTIONS_PER_KEY,
+    /** How often keys of open sessions are checked for revocation made by another process. */
+    keyRecheckMs: e.HERALD_KEY_RECHECK_MS,
+  },
+  /** Seals provider secrets at rest; unset, a key file in HERALD_DATA_DIR is used. */
+  encryptionKey: e.HERALD_ENCRYPTION_KEY,
+  /** The externally visible base URL (no trailing slash), as providers that sign URLs see it. */
+  publicUrl: (e.HERALD_PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''),
+  delivery: {
+    /** Dispatch pipelines in this process; 0 serves the API only. */
+    workers: e.HERALD_WORKERS,
+    batchSize: e.HERALD_DISPATCH_BATCH,
+    leaseMs: e.HERALD_LEASE_MS,
+    pollMs: e.HERALD_POLL_MS,
+    sendTimeoutMs: e.HERALD_SEND_TIMEOUT_MS,
+    retry: { baseMs: e.HERALD_RETRY_BASE_MS, capMs: e.HERALD_RETRY_CAP_MS, maxAttempts: e.HERALD_MAX_ATTEMPTS },
+    /** Sends per second by "provider" or "provider:sender". */
+    rateLimits: rateLimits(e.HERALD_RATE_LIMITS),
+    reconcileAfterMs: e.HERALD_RECONCILE_AFTER_MS,
+    /** A SENT message without a report for this long is reported as stuck. */
+    stuckSentAfterMs: e.HERALD_STUCK_SENT_AFTER_MS,
+    /** Reports parked for provider ids not (yet) recorded: dropped after maxAgeMs, and beyond maxPerProvider. */
+    parkedReports: {
+      maxAgeMs: e.HERALD_PARKED_REPORT_MAX_AGE_MS,
+      maxPerProvider: e.HERALD_PARKED_REPORTS_MAX,
+      sweepMs: e.HERALD_PARKED_REPORT_SWEEP_MS,
+    },
+  },
+  callbacks: {
+    /** Callback pipelines in a dispatching process; 0 sends no callbacks from it. */
+    workers: e.HERALD_CALLBACK_WORKERS,
+    batchSize: e.HERALD_CALLBACK_BATCH,
+    pollMs: e.HERALD_CALLBACK_POLL_MS,
+    /** Per POST: connect, headers and body. */
+    timeoutMs: e.HERALD_CALLBACK_TIMEOUT_MS,
+    retry: { baseMs: e.HERALD_CALLBACK_RETRY_BASE_MS, capMs: e.HERALD_CALLBACK_RETRY_CAP_MS },
+    /** A delivery still failing this long after its event is given up (FAILED). */
+    maxAgeMs: e.HERALD_CALLBACK_MAX_AGE_MS,
+  },
+  providers: {
+    routes: { SMS: e.HERALD_ROUTE_SMS, WHATSAPP: e.HERALD_ROUTE_WHATSAPP, EMAIL: e.HERALD_ROUTE_EMAIL },
+    sandboxDelayMs: e.HERALD_SANDBOX_DELAY_MS,
+    ...(e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN
+      ? {
+          twilio: {
+            accountSid: e.TWILIO_ACCOUNT_SID,
+            authToken: e.TWILIO_AUTH_TOKEN,
+            from: e.TWILIO_FROM,
+            baseUrl: e.TWILIO_BASE_URL,
+          },
+        }
+      : {}),
+    ...(e.WHATSAPP_ACCESS_TOKEN && e.WHATSAPP_PHONE_NUMBER_ID
+      ? {
+          /** Meta WhatsApp Cloud API; its webhook needs `appSecret` (and `verifyToken` for the handshake). */
+          whatsappCloud: {
+            accessToken: e.WHATSAPP_ACCESS_TOKEN,
+            phoneNumberId: e.WHATSAPP_PHONE_NUMBER_ID,
+            appSecret: e.WHATSAPP_APP_SECRET || undefined,
+            verifyToken: e.WHATSAPP_VERIFY_TOKEN || undefined,
+            baseUrl: e.WHATSAPP_BASE_URL,
+            apiVersion: e.WHATSAPP_API_VERSION,
+          },
+        }
+      : {}),
+    ...(e.SMTP_HOST
+      ? {
+          /** Email over SMTP (nodemailer's pool). */
+          smtp: {
+            host: e.SMTP_HOST,
+            port: e.SMTP_PORT,
+            /** TLS from the first byte; default true on port 465. */
+            secure: e.SMTP_SECURE ?? e.SMTP_PORT === 465,
+            requireTls: e.SMTP_REQUIRE_TLS,
+            tlsRejectUnauthorized: e.SMTP_TLS_REJECT_UNAUTHORIZED,
+            user: e.SMTP_USER || undefined,
+            password: e.SMTP_PASSWORD || undefined,
+            from: e.SMTP_FROM || undefined,
+            poolSize: e.SMTP_POOL_SIZE,
+          },
+        }
+      : {}),
+    ...(e.SMSMEDIA_API_KEY
+      ? {
+          /** SMSMedia's HTTP API; its webhook is enabled by `webhookToken`. */
+          smsmedia: {
+            apiKey: e.SMSMEDIA_API_KEY,
+            baseUrl: e.SMSMEDIA_BASE_URL,
+            senderId: e.SMSMEDIA_SENDER_ID || undefined,
+            serviceIds: serviceIds(e.SMSMEDIA_SERVICE_IDS),
+            webhookToken: e.SMSMEDIA_WEBHOOK_TOKEN,
+            method: e.SMSMEDIA_METHOD,
+          },
+        }
+      : {}),
+    /**
+     * HERALD_PUBLIC_URL when it is set: providers are told to report to `<it>/webhooks/<name>`
+     * (Twilio's StatusCallback). Unset, no callback URL is sent (a loopback one cannot work and
+     * would override a callback configured on a Twilio Messaging Service).
+     */
+    callbackBaseUrl: e.HERALD_PUBLIC_URL?.replace(/\/+$/, ''),
+    /** Enables the sandbox's signed webhook (POST /webhooks/sandbox). */
+    sandboxWebhookSecret: e.HERALD_SANDBOX_WEBHOOK_SECRET,
+  },
+  rest: {
+    /** The serviceid each channel's endpoint answers to (SMSMedia: 18 WhatsApp, 6 SMS, 10 email). */
+    serviceIds: serviceIds(e.HERALD_SERVICE_IDS),
+  },
+  /**
+   * Requests per API key on every API route, per process: `perSecond` sustained, `burst` at once.
+   * Undefined: no per-key limit (HERALD_KEY_RATE_LIMIT=0). The older HERALD_REST_RATE_LIMIT
+   * allowed N requests per one-second window: burst N.
+   */
+  keyRateLimit:
+    e.HERALD_KEY_RATE_LIMIT === undefined && e.HERALD_REST_RATE_LIMIT !== undefined
+      ? keyRateLimit(e.HERALD_REST_RATE_LIMIT, e.HERALD_KEY_RATE_BURST ?? e.HERALD_REST_RATE_LIMIT)
+      : keyRateLimit(e.HERALD_KEY_RATE_LIMIT ?? DEFAULT_KEY_RATE_LIMIT, e.HERALD_KEY_RATE_BURST),
+  media: {
+    /**
+     * The local media directory: HERALD_MEDIA_DIR, else `<HERALD_DATA_DIR>/media` on PGlite
+     * (a directory under the OS temp dir for an in-memory database) or `./data/media` on PostgreSQL.
+     */
+    dir:
+      e.HERALD_MEDIA_DIR ??
+      (e.DATABASE_URL
+        ? join('.', 'data', 'media')
+        : e.HERALD_DATA_DIR.startsWith('memory://')
+          ? join(tmpdir(), 'herald-media')
+          : join(e.HERALD_DATA_DIR, 'media')),
+    /** Largest file stored, of any kind (WhatsApp's per-kind limits apply within it). */
+    maxBytes: e.HERALD_MEDIA_MAX_BYTES,
+    /** Whole-fetch timeout for media URLs (connect, redirects, body). */
+    fetchTimeoutMs: e.HERALD_MEDIA_FETCH_TIMEOUT_MS,
+    /** Largest media an email may attach. */
+    emailAttachmentMaxBytes: e.HERALD_EMAIL_ATTACHMENT_MAX_BYTES,
+    /** GraphQL multipart uploads held in memory at once, in bytes (at least one whole upload). */
+    uploadMemoryBytes: e.HERALD_UPLOAD_MEMORY_BYTES,
+  },
+  outbound: {
+    /**
+     * Let tenant-supplied URLs (webhook endpoints, callbackUrl, provider base URLs and SMTP hosts,
+     * media URLs) reach loopback, private and link-local addresses: on-premise installations only.
+     */
+    allowPrivateTargets: e.HERALD_ALLOW_PRIVATE_TARGETS ?? e.HERALD_MEDIA_ALLOW_PRIVATE_URLS ?? false,
+  },
+  /** Limits on each GraphQL document, checked before it runs (see src/graphql/limits.ts). */
+  graphql: {
+    /** Lexical tokens per document. */
+    maxTokens: e.HERALD_GRAPHQL_MAX_TOKENS,
+    /** Nested fields, fragments flattened. */
+    maxDepth: e.HERALD_GRAPHQL_MAX_DEPTH,
+    maxAliases: e.HERALD_GRAPHQL_MAX_ALIASES,
+    maxDirectives: e.HERALD_GRAPHQL_MAX_DIRECTIVES,
+    /** Estimated fields resolved: what is under a list counts once per item its `first`/`last` allows. */
+    maxCost: e.HERALD_GRAPHQL_MAX_COST,
+    /** Root fields of one mutation document. */
+    maxMutationFields: e.HERALD_GRAPHQL_MAX_MUTATION_FIELDS,
+    /** Schema introspection (GraphiQL and codegen need it); suggestions are off either way. */
+    introspection: e.HERALD_GRAPHQL_INTROSPECTION,
+  },
+}));
+
+export type Config = z.output<typeof ConfigSchema>;
+// The parts that modules take on their own.
+export type DeliveryConfig = Config['delivery'];
+export type CallbackConfig = Config['callbacks'];
+export type ProvidersConfig = Config['providers'];
+export type GraphQLLimitsConfig = Config['graphql'];
+
+export class ConfigError extends Error {}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = EnvSchema.safeParse(env);
+  const parsed = ConfigSchema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    const lines = parsed.error.issues.map((i) => `  ${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  const e = parsed.data;
-  // A send must end (or time out) well inside its lease, or a second worker could claim the
-  // message while the first is still sending it.
-  if (e.HERALD_LEASE_MS < e.HERALD_SEND_TIMEOUT_MS + 1000) {
-    throw new ConfigError(
-      `Invalid configuration:\n  HERALD_LEASE_MS (${e.HERALD_LEASE_MS}) must be at least HERALD_SEND_TIMEOUT_MS (${e.HERALD_SEND_TIMEOUT_MS}) + 1000`,
-    );
-  }
-  // Half a WhatsApp configuration is a mistake, not a reason to fall back to the sandbox silently.
-  if (!e.WHATSAPP_ACCESS_TOKEN !== !e.WHATSAPP_PHONE_NUMBER_ID) {
-    throw new ConfigError(
-      `Invalid configuration:\n  ${e.WHATSAPP_ACCESS_TOKEN ? 'WHATSAPP_PHONE_NUMBER_ID' : 'WHATSAPP_ACCESS_TOKEN'}: required with ${e.WHATSAPP_ACCESS_TOKEN ? 'WHATSAPP_ACCESS_TOKEN' : 'WHATSAPP_PHONE_NUMBER_ID'} (the whatsapp-cloud provider needs both)`,
-    );
-  }
-  if (e.SMTP_HOST && e.SMTP_USER && !e.SMTP_PASSWORD) {
-    throw new ConfigError('Invalid configuration:\n  SMTP_PASSWORD: required with SMTP_USER');
-  }
-  const serviceIds = (list: string | undefined) => ({
-    ...DEFAULT_SERVICE_IDS,
-    ...Object.fromEntries(
-      (list?.split(',') ?? []).map((pair) => {
-        const [channel, id] = pair.split('=');
-        return [channel!.toUpperCase(), Number(id)];
-      }),
-    ),
-  });
-  return {
-    port: e.PORT,
-    host: e.HOST,
-    databaseUrl: e.DATABASE_URL,
-    databasePoolSize: e.DATABASE_POOL_SIZE,
-    dataDir: e.HERALD_DATA_DIR,
-    bootstrapApiKey: e.HERALD_BOOTSTRAP_API_KEY,
-    defaultCountry: e.HERALD_DEFAULT_COUNTRY,
-    logLevel: e.LOG_LEVEL,
-    redisUrl: e.REDIS_URL,
-    subscriptions: {
-      maxPerConnection: e.HERALD_MAX_SUBSCRIPTIONS_PER_CONNECTION,
-      maxSsePerKey: e.HERALD_MAX_SSE_SUBSCRIPTIONS_PER_KEY,
-      keyRecheckMs: e.HERALD_KEY_RECHECK_MS,
-    },
-    encryptionKey: e.HERALD_ENCRYPTION_KEY,
-    publicUrl: (e.HERALD_PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''),
-    delivery: {
-      workers: e.HERALD_WORKERS,
-      batchSize: e.HERALD_DISPATCH_BATCH,
-      leaseMs: e.HERALD_LEASE_MS,
-      pollMs: e.HERALD_POLL_MS,
-      sendTimeoutMs: e.HERALD_SEND_TIMEOUT_MS,
-      retry: { baseMs: e.HERALD_RETRY_BASE_MS, capMs: e.HERALD_RETRY_CAP_MS, maxAttempts: e.HERALD_MAX_ATTEMPTS },
-      rateLimits: Object.fromEntries(
-        (e.HERALD_RATE_LIMITS?.split(',') ?? []).map((pair) => {
-          const at = pair.lastIndexOf('=');
-          return [pair.slice(0, at), Number(pair.slice(at + 1))];
-        }),
-      ),
-      reconcileAfterMs: e.HERALD_RECONCILE_AFTER_MS,
-      stuckSentAfterMs: e.HERALD_STUCK_SENT_AFTER_MS,
-      parkedReports: {
-        maxAgeMs: e.HERALD_PARKED_REPORT_MAX_AGE_MS,
-        maxPerProvider: e.HERALD_PARKED_REPORTS_MAX,
-        sweepMs: e.HERALD_PARKED_REPORT_SWEEP_MS,
-      },
-    },
-    callbacks: {
-      workers: e.HERALD_CALLBACK_WORKERS,
-      batchSize: e.HERALD_CALLBACK_BATCH,
-      pollMs: e.HERALD_CALLBACK_POLL_MS,
-      timeoutMs: e.HERALD_CALLBACK_TIMEOUT_MS,
-      retry: { baseMs: e.HERALD_CALLBACK_RETRY_BASE_MS, capMs: e.HERALD_CALLBACK_RETRY_CAP_MS },
-      maxAgeMs: e.HERALD_CALLBACK_MAX_AGE_MS,
-    },
-    providers: {
-      routes: { SMS: e.HERALD_ROUTE_SMS, WHATSAPP: e.HERALD_ROUTE_WHATSAPP, EMAIL: e.HERALD_ROUTE_EMAIL },
-      sandboxDelayMs: e.HERALD_SANDBOX_DELAY_MS,
-      ...(e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN
-        ? {
-            twilio: {
-              accountSid: e.TWILIO_ACCOUNT_SID,
-              authToken: e.TWILIO_AUTH_TOKEN,
-              from: e.TWILIO_FROM,
-              baseUrl: e.TWILIO_BASE_URL,
-            },
-          }
-        : {}),
-      ...(e.WHATSAPP_ACCESS_TOKEN && e.WHATSAPP_PHONE_NUMBER_ID
-        ? {
-            whatsappCloud: {
-              accessToken: e.WHATSAPP_ACCESS_TOKEN,
-              phoneNumberId: e.WHATSAPP_PHONE_NUMBER_ID,
-              appSecret: e.WHATSAPP_APP_SECRET || undefined,
-              verifyToken: e.WHATSAPP_VERIFY_TOKEN || undefined,
-              baseUrl: e.WHATSAPP_BASE_URL,
-              apiVersion: e.WHATSAPP_API_VERSION,
-            },
-          }
-        : {}),
-      ...(e.SMTP_HOST
-        ? {
-            smtp: {
-              host: e.SMTP_HOST,
-              port: e.SMTP_PORT,
-              secure: e.SMTP_SECURE ?? e.SMTP_PORT === 465,
-              requireTls: e.SMTP_REQUIRE_TLS,
-              tlsRejectUnauthorized: e.SMTP_TLS_REJECT_UNAUTHORIZED,
-              user: e.SMTP_USER || undefined,
-              password: e.SMTP_PASSWORD || undefined,
-              from: e.SMTP_FROM || undefined,
-              poolSize: e.SMTP_POOL_SIZE,
-            },
-          }
-        : {}),
-      ...(e.SMSMEDIA_API_KEY
-        ? {
-            smsmedia: {
-              apiKey: e.SMSMEDIA_API_KEY,
-              baseUrl: e.SMSMEDIA_BASE_URL,
-              senderId: e.SMSMEDIA_SENDER_ID || undefined,
-              serviceIds: serviceIds(e.SMSMEDIA_SERVICE_IDS),
-              webhookToken: e.SMSMEDIA_WEBHOOK_TOKEN,
-              method: e.SMSMEDIA_METHOD,
-            },
-          }
-        : {}),
-      callbackBaseUrl: e.HERALD_PUBLIC_URL?.replace(/\/+$/, ''),
-      sandboxWebhookSecret: e.HERALD_SANDBOX_WEBHOOK_SECRET,
-    },
-    rest: {
-      serviceIds: serviceIds(e.HERALD_SERVICE_IDS),
-    },
-    // The older HERALD_REST_RATE_LIMIT allowed N requests per one-second window: burst N.
-    keyRateLimit:
-      e.HERALD_KEY_RATE_LIMIT === undefined && e.HERALD_REST_RATE_LIMIT !== undefined
-        ? keyRateLimit(e.HERALD_REST_RATE_LIMIT, e.HERALD_KEY_RATE_BURST ?? e.HERALD_REST_RATE_LIMIT)
-        : keyRateLimit(e.HERALD_KEY_RATE_LIMIT ?? DEFAULT_KEY_RATE_LIMIT, e.HERALD_KEY_RATE_BURST),
-    media: {
-      dir:
-        e.HERALD_MEDIA_DIR ??
-        (e.DATABASE_URL
-          ? join('.', 'data', 'media')
-          : e.HERALD_DATA_DIR.startsWith('memory://')
-            ? join(tmpdir(), 'herald-media')
-            : join(e.HERALD_DATA_DIR, 'media')),
-      maxBytes: e.HERALD_MEDIA_MAX_BYTES,
-      fetchTimeoutMs: e.HERALD_MEDIA_FETCH_TIMEOUT_MS,
-      emailAttachmentMaxBytes: e.HERALD_EMAIL_ATTACHMENT_MAX_BYTES,
-      uploadMemoryBytes: e.HERALD_UPLOAD_MEMORY_BYTES,
-    },
-    outbound: { allowPrivateTargets: e.HERALD_ALLOW_PRIVATE_TARGETS ?? e.HERALD_MEDIA_ALLOW_PRIVATE_URLS ?? false },
-    graphql: {
-      maxTokens: e.HERALD_GRAPHQL_MAX_TOKENS,
-      maxDepth: e.HERALD_GRAPHQL_MAX_DEPTH,
-      maxAliases: e.HERALD_GRAPHQL_MAX_ALIASES,
-      maxDirectives: e.HERALD_GRAPHQL_MAX_DIRECTIVES,
-      maxCost: e.HERALD_GRAPHQL_MAX_COST,
-      maxMutationFields: e.HERALD_GRAPHQL_MAX_MUTATION_FIELDS,
-      introspection: e.HERALD_GRAPHQL_INTROSPECTION,
-    },
-  };
+  return parsed.data;
 }

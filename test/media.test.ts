@@ -769,8 +769,10 @@ describe('malformed upload bodies are 400s, never an exit', () => {
           );
         });
       }
-      // Its partial file is removed once Herald sees the connection end.
-      await expect.poll(async () => (await stored()).files, { timeout: 5000 }).toBe((await stored()).rows);
+      // Its partial file is removed once Herald sees the connection end: within a few hundred ms
+      // here, but this process is Herald too, and on a loaded two-core machine it can stall for
+      // seconds; a 5 s bound failed this test and the next (files 19, rows 17) with no fault.
+      await expect.poll(async () => (await stored()).files, { timeout: 20_000 }).toBe((await stored()).rows);
     });
     expect(await (await fetch(`${h.url}/healthz`)).json()).toMatchObject({ status: 'ok' });
     expect(h.logLines().filter((l) => JSON.parse(l).level >= 50)).toEqual([]);

@@ -4,7 +4,7 @@ import { callbackDeliveries, callbackSecrets, webhookEndpoints, type WebhookEndp
 import { NotFoundError, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
 import { MESSAGE_STATUSES, type MessageStatus } from '../vocabulary.js';
-import { isUuid } from '../messaging/queries.js';
+import { isUuid } from '../ids.js';
 import { destinationRefused, parseOutboundUrl, type OutboundGuard } from '../net/outbound.js';
 import type { SecretBox } from '../providers/secrets.js';
 import { generateSecret } from './signature.js';
@@ -213,33 +213,24 @@ export function openSecret(box: SecretBox, stored: string): string {
  */
 export async function sealStoredSecrets(db: Db, box: SecretBox): Promise<number> {
   let sealed = 0;
-  const endpoints = await db
-    .select({ id: webhookEndpoints.id, secret: webhookEndpoints.secret })
-    .from(webhookEndpoints)
-    .where(like(webhookEndpoints.secret, `${PLAINTEXT_PREFIX}%`));
-  for (const row of endpoints) {
-    const done = await carryingSecret(() =>
-      db
-        .update(webhookEndpoints)
-        .set({ secret: box.seal(row.secret) })
-        .where(and(eq(webhookEndpoints.id, row.id), eq(webhookEndpoints.secret, row.secret)))
-        .returning({ id: webhookEndpoints.id }),
-    );
-    sealed += done.length;
-  }
-  const tenants = await db
-    .select({ tenantId: callbackSecrets.tenantId, secret: callbackSecrets.secret })
-    .from(callbackSecrets)
-    .where(like(callbackSecrets.secret, `${PLAINTEXT_PREFIX}%`));
-  for (const row of tenants) {
-    const done = await carryingSecret(() =>
-      db
-        .update(callbackSecrets)
-        .set({ secret: box.seal(row.secret) })
-        .where(and(eq(callbackSecrets.tenantId, row.tenantId), eq(callbackSecrets.secret, row.secret)))
-        .returning({ tenantId: callbackSecrets.tenantId }),
-    );
-    sealed += done.length;
+  for (const { table, key } of [
+    { table: webhookEndpoints, key: webhookEndpoints.id },
+    { table: callbackSecrets, key: callbackSecrets.tenantId },
+  ]) {
+    const plaintext = await db
+      .select({ key, secret: table.secret })
+      .from(table)
+      .where(like(table.secret, `${PLAINTEXT_PREFIX}%`));
+    for (const row of plaintext) {
+      const done = await carryingSecret(() =>
+        db
+          .update(table)
+          .set({ secret: box.seal(row.secret) })
+          .where(and(eq(key, row.key), eq(table.secret, row.secret)))
+          .returning({ key }),
+      );
+      sealed += done.length;
+    }
   }
   return sealed;
 }

@@ -57,8 +57,20 @@ export const builder = new SchemaBuilder<{
       },
     },
   },
-  errors: { defaultTypes: [] },
+  // Every field with expected failures returns its own object or one of the error types
+  // (directResult), in a union named after the field: sendSms -> SendSmsResult. Fields list only
+  // their error types.
+  errors: {
+    defaultTypes: [],
+    directResult: true,
+    defaultUnionOptions: { name: ({ fieldName }) => `${capitalize(fieldName)}Result` },
+    defaultResultOptions: { name: ({ fieldName }) => `${capitalize(fieldName)}Success` },
+  },
 });
+
+function capitalize(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
 
 builder.queryType({});
 builder.mutationType({});

@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors.js';
 import { formatBytes } from './kinds.js';
-import { isMediaUuid } from './queries.js';
+import { isUuid } from '../ids.js';
 import type { MediaLookup } from './template-media.js';
 
 // The media an email attaches, checked when the message is accepted: each id must be one of the
@@ -16,9 +16,7 @@ export async function checkEmailAttachments(
   ids: readonly string[],
   maxBytes: number,
 ): Promise<string[]> {
-  const found = await Promise.all(
-    ids.map((id) => (isMediaUuid(id) ? lookup(tenantId, id) : Promise.resolve(undefined))),
-  );
+  const found = await Promise.all(ids.map((id) => (isUuid(id) ? lookup(tenantId, id) : Promise.resolve(undefined))));
   let total = 0;
   found.forEach((media, i) => {
     const field = `attachments.${i}`;

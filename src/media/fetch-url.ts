@@ -144,8 +144,7 @@ export async function fetchMedia(raw: string, opts: FetchMediaOptions): Promise<
       }
       if (REDIRECTS.has(res.statusCode)) {
         discard(res.body);
-        const location = res.headers.location;
-        const target = Array.isArray(location) ? location[0] : location;
+        const target = firstValue(res.headers.location);
         if (!target)
           throw new MediaFetchError(
             field,

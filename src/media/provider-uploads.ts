@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { media, mediaProviderUploads } from '../db/schema.js';
 import { NotFoundError } from '../errors.js';
-import { isMediaUuid } from './queries.js';
+import { isUuid } from '../ids.js';
 import { readAll, type MediaStore } from './store.js';
 
 // A provider's own id for Herald media (WhatsApp Cloud API media ids), uploaded once and reused
@@ -64,7 +64,7 @@ export async function providerMediaId(
   const key = `${provider}\u0000${mediaId}`;
   const running = pending.get(key);
   if (running) return running;
-  if (!isMediaUuid(mediaId)) throw new NotFoundError('Media', mediaId.slice(0, 80));
+  if (!isUuid(mediaId)) throw new NotFoundError('Media', mediaId.slice(0, 80));
   // The cache read is inside the shared work, so a caller arriving just after an upload finished
   // reads the committed row instead of uploading again.
   const work = (async () => {

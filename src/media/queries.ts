@@ -2,15 +2,13 @@ import { and, asc, desc, eq, gt, inArray, lt, or, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { media, type MediaRow } from '../db/schema.js';
 import { ValidationError } from '../errors.js';
+import { isUuid } from '../ids.js';
 
 // Reads of the media table; every one is scoped by the tenant.
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isMediaUuid = (s: string): boolean => UUID.test(s);
-
 /** By id, the tenant's only; unknown, malformed or foreign ids yield undefined. */
 export async function getMedia(db: Db, tenantId: string, ids: readonly string[]): Promise<(MediaRow | undefined)[]> {
-  const valid = [...new Set(ids.filter(isMediaUuid).map((id) => id.toLowerCase()))];
+  const valid = [...new Set(ids.filter(isUuid).map((id) => id.toLowerCase()))];
   if (valid.length === 0) return ids.map(() => undefined);
   const rows = await db
     .select()
@@ -51,7 +49,7 @@ const encodeCursor = (row: Position): string =>
 function decodeCursor(cursor: string, field: string): Position {
   const [ms, id] = Buffer.from(cursor, 'base64url').toString().split(':');
   const time = Number(ms);
-  if (!id || !isMediaUuid(id) || !Number.isSafeInteger(time))
+  if (!id || !isUuid(id) || !Number.isSafeInteger(time))
     throw new ValidationError(field, `${field} is not a valid cursor`);
   return { createdAt: new Date(time), id };
 }

@@ -8,7 +8,8 @@ import { detectMedia, kindFromHead, type Claims } from './detect.js';
 import { MediaTooLargeError } from './errors.js';
 import { fetchMedia, redactUrl } from './fetch-url.js';
 import { formatBytes, kindLimit, WHATSAPP_MEDIA, type MediaKind, type MediaLimits } from './kinds.js';
-import { findMediaBySha, getMedia, isMediaUuid, listMedia, type MediaPage, type MediaPageRequest } from './queries.js';
+import { findMediaBySha, getMedia, listMedia, type MediaPage, type MediaPageRequest } from './queries.js';
+import { isUuid } from '../ids.js';
 import type { MediaStore, StoredObject } from './store.js';
 import type { OutboundGuard } from '../net/outbound.js';
 
@@ -191,7 +192,7 @@ export class MediaService {
   }
 
   async lookup(tenantId: string, id: string): Promise<MediaRow | undefined> {
-    if (!isMediaUuid(id)) return undefined;
+    if (!isUuid(id)) return undefined;
     const [row] = await getMedia(this.opts.db, tenantId, [id]);
     return row;
   }

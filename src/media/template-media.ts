@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.js';
-import { isMediaUuid } from './queries.js';
+import { isUuid } from '../ids.js';
 import { isMediaLink } from '../vocabulary.js';
 
 // The media of a WhatsApp template header, checked when the message is accepted: a media id
@@ -32,7 +32,7 @@ export async function checkTemplateMedia(
     if (!ok) throw new ValidationError('mediaId', `mediaId ${shown} is not a valid http(s) URL`);
     return;
   }
-  const found = isMediaUuid(mediaId) ? await lookup(tenantId, mediaId) : undefined;
+  const found = isUuid(mediaId) ? await lookup(tenantId, mediaId) : undefined;
   if (!found) {
     throw new ValidationError(
       'mediaId',

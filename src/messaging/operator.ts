@@ -3,7 +3,7 @@ import { QUEUE_CHANNEL, type Db } from '../db/client.js';
 import { messages, type MessageRow } from '../db/schema.js';
 import { InvalidStateError, NotFoundError } from '../errors.js';
 import type { MessageStatus } from '../vocabulary.js';
-import { isUuid } from './queries.js';
+import { isUuid } from '../ids.js';
 import { nextStatus } from './status-machine.js';
 import { recordChanges, type StatusChange } from './status-updates.js';
 

@@ -2,11 +2,9 @@ import { and, arrayContains, asc, desc, eq, gt, gte, inArray, lt, or, type SQL }
 import type { Db } from '../db/client.js';
 import { messageEvents, messages, type MessageEventRow, type MessageRow } from '../db/schema.js';
 import { ValidationError } from '../errors.js';
+import { isUuid } from '../ids.js';
 import { checkOptionalText } from '../validation/input.js';
 import type { Channel, MessageStatus } from '../vocabulary.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (s: string): boolean => UUID.test(s);
 
 /** Loads messages by id, only those of the tenant; unknown or foreign ids yield undefined. */
 export async function getMessages(

@@ -16,7 +16,7 @@ import type {
   SendFailure,
   SendResult,
 } from './provider.js';
-import { parseRetryAfter } from '../net/http-headers.js';
+import { firstValue, parseRetryAfter } from '../net/http-headers.js';
 import { redactor } from './redact.js';
 
 // Meta's WhatsApp Business Cloud API (Graph API): template sends, media uploads, and the
@@ -297,10 +297,9 @@ export function createWhatsAppCloudProvider(cfg: WhatsAppCloudConfig): WhatsAppC
         },
         body: init.body,
       });
-      const retryAfter = res.headers['retry-after'];
       return {
         status: res.statusCode,
-        retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
+        retryAfter: firstValue(res.headers['retry-after']),
         text: await res.body.text(),
       };
     } catch (err) {

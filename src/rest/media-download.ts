@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { NotFoundError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { isMediaUuid } from '../media/queries.js';
+import { isUuid } from '../ids.js';
 import type { Services } from '../services.js';
 import { keyFromHeaders } from '../tenancy/authenticator.js';
 import { errorBody, RestError } from './errors.js';
@@ -44,7 +44,7 @@ export function createMediaDownloadHandler(deps: { services: Services; log: Logg
     const id = url.pathname.slice(MEDIA_DOWNLOAD_PREFIX.length);
     const notFound = () =>
       new RestError(404, 'NOT_FOUND', `no media ${JSON.stringify(id.slice(0, 80))} for this tenant`);
-    if (!isMediaUuid(id)) throw notFound();
+    if (!isUuid(id)) throw notFound();
     let opened: Awaited<ReturnType<Services['media']['open']>>;
     try {
       opened = await services.media.open(principal.tenantId, id);

@@ -4,7 +4,7 @@ import { templates, tenants, type TemplateRow, type TenantRow } from '../db/sche
 import { NotFoundError, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
 import { CHANNELS, type Channel } from '../vocabulary.js';
-import { isUuid } from '../messaging/queries.js';
+import { isUuid } from '../ids.js';
 import { checkJson, checkOptionalText, checkText } from '../validation/input.js';
 import { fillPlaceholders, paramCountOf, placeholderProblem } from './placeholders.js';
 

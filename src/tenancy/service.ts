@@ -2,7 +2,7 @@ import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { apiKeys, tenants, type ApiKeyRow, type TenantRow } from '../db/schema.js';
 import { NotFoundError, ValidationError } from '../errors.js';
-import { newId } from '../ids.js';
+import { isUuid, newId } from '../ids.js';
 import { SCOPES, type Scope } from '../vocabulary.js';
 import { checkText } from '../validation/input.js';
 import { generateApiKey, hashKey, hashMatches, keyPrefix } from './keys.js';
@@ -65,11 +65,9 @@ export function listApiKeys(db: Db, tenantId: string): Promise<ApiKeyRow[]> {
   return db.select().from(apiKeys).where(eq(apiKeys.tenantId, tenantId)).orderBy(desc(apiKeys.createdAt));
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Loads keys by id, only those of the tenant; unknown, foreign or malformed ids yield undefined. */
 export async function getApiKeys(db: Db, tenantId: string, ids: readonly string[]): Promise<(ApiKeyRow | undefined)[]> {
-  const valid = ids.filter((id) => UUID.test(id));
+  const valid = ids.filter(isUuid);
   if (valid.length === 0) return ids.map(() => undefined);
   const rows = await db
     .select()

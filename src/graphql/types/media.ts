@@ -9,7 +9,7 @@ import {
   UnsupportedMediaError,
 } from '../../media/errors.js';
 import { MEDIA_KINDS, type MediaKind } from '../../media/kinds.js';
-import { isMediaUuid } from '../../media/queries.js';
+import { isUuid } from '../../ids.js';
 import { builder } from '../builder.js';
 import { ErrorInterface } from '../errors.js';
 
@@ -122,10 +122,10 @@ builder.objectType(MediaFetchError, {
 
 /** A Relay global id or the plain media id; anything else is not found. */
 function mediaIdFrom(id: string): string | null {
-  if (isMediaUuid(id)) return id;
+  if (isUuid(id)) return id;
   try {
     const decoded = decodeGlobalID(id);
-    return decoded.typename === 'Media' && isMediaUuid(decoded.id) ? decoded.id : null;
+    return decoded.typename === 'Media' && isUuid(decoded.id) ? decoded.id : null;
   } catch {
     return null;
   }
@@ -181,7 +181,7 @@ builder.mutationFields((t) => ({
       'Stores a file sent as a GraphQL multipart request. Its type is recognised from the bytes (WhatsApp media: JPEG/PNG images, ' +
       'MP4/3GPP videos, AAC/AMR/MP3/M4A/OGG audio, PDF/Office/plain-text documents, WebP stickers) and checked against the ' +
       'limit of its kind; the same bytes return the media already stored.',
-    errors: { types: uploadErrors, directResult: true, union: { name: 'UploadMediaResult' } },
+    errors: { types: uploadErrors },
     args: {
       file: t.arg({ type: 'File', required: true }),
       caption: t.arg.string({ description: 'At most 1024 characters.' }),
@@ -206,11 +206,7 @@ builder.mutationFields((t) => ({
     authScopes: { send: true },
     description:
       'Fetches an http(s) URL (public addresses only, at most 3 redirects, with a timeout) and stores the file as uploadMedia does.',
-    errors: {
-      types: [...uploadErrors, MediaUrlRefusedError, MediaFetchError],
-      directResult: true,
-      union: { name: 'CreateMediaFromUrlResult' },
-    },
+    errors: { types: [...uploadErrors, MediaUrlRefusedError, MediaFetchError] },
     args: {
       url: t.arg.string({ required: true }),
       caption: t.arg.string({ description: 'At most 1024 characters.' }),

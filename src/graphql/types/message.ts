@@ -2,7 +2,8 @@ import { decodeGlobalID } from '@pothos/plugin-relay';
 import type { MessageEventRow, MessageRow } from '../../db/schema.js';
 import { InvalidStateError, NotFoundError, ValidationError } from '../../errors.js';
 import { CHANNELS, MEDIA_TYPES, MESSAGE_STATUSES, type MessageStatus } from '../../vocabulary.js';
-import { getEvents, getMessages, isUuid, listMessages } from '../../messaging/queries.js';
+import { getEvents, getMessages, listMessages } from '../../messaging/queries.js';
+import { isUuid } from '../../ids.js';
 import { cancelMessage, retryMessage } from '../../messaging/operator.js';
 import { sendEmail, sendSms, sendWhatsApp } from '../../messaging/send.js';
 import { builder } from '../builder.js';
@@ -308,31 +309,25 @@ const SendEmailInput = builder.inputType('SendEmailInput', {
   }),
 });
 
-const sendResult = (name: string) => ({
-  types: [ValidationError],
-  directResult: true,
-  union: { name: `${name}Result` },
-});
-
 builder.mutationFields((t) => ({
   sendSms: t.field({
     type: MessageRef,
     authScopes: { send: true },
-    errors: sendResult('SendSms'),
+    errors: { types: [ValidationError] },
     args: { input: t.arg({ type: SendSmsInput, required: true }) },
     resolve: (_root, { input }, ctx) => sendSms(ctx.services.send, ctx.principal.tenantId, input),
   }),
   sendWhatsApp: t.field({
     type: MessageRef,
     authScopes: { send: true },
-    errors: sendResult('SendWhatsApp'),
+    errors: { types: [ValidationError] },
     args: { input: t.arg({ type: SendWhatsAppInput, required: true }) },
     resolve: (_root, { input }, ctx) => sendWhatsApp(ctx.services.send, ctx.principal.tenantId, input),
   }),
   sendEmail: t.field({
     type: MessageRef,
     authScopes: { send: true },
-    errors: sendResult('SendEmail'),
+    errors: { types: [ValidationError] },
     args: { input: t.arg({ type: SendEmailInput, required: true }) },
     resolve: (_root, { input }, ctx) => sendEmail(ctx.services.send, ctx.principal.tenantId, input),
   }),
@@ -345,18 +340,12 @@ builder.objectType(InvalidStateError, {
   fields: (t) => ({ status: t.field({ type: MessageStatusEnum, resolve: (e) => e.status as MessageStatus }) }),
 });
 
-const operation = (name: string) => ({
-  types: [NotFoundError, InvalidStateError],
-  directResult: true,
-  union: { name: `${name}Result` },
-});
-
 builder.mutationFields((t) => ({
   cancelMessage: t.field({
     type: MessageRef,
     authScopes: { send: true },
     description: 'Cancels a QUEUED or SCHEDULED message.',
-    errors: operation('CancelMessage'),
+    errors: { types: [NotFoundError, InvalidStateError] },
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, ctx) => {
       const { row, change } = await cancelMessage(
@@ -373,7 +362,7 @@ builder.mutationFields((t) => ({
     type: MessageRef,
     authScopes: { send: true },
     description: 'Queues a FAILED message again, with a fresh attempt budget.',
-    errors: operation('RetryMessage'),
+    errors: { types: [NotFoundError, InvalidStateError] },
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, ctx) => {
       const { row, change } = await retryMessage(

@@ -89,7 +89,7 @@ builder.mutationFields((t) => ({
     type: ProviderConfigRef,
     authScopes: { admin: true },
     description: 'Creates or updates a provider by name.',
-    errors: { types: [ValidationError], directResult: true, union: { name: 'ConfigureProviderResult' } },
+    errors: { types: [ValidationError] },
     args: { input: t.arg({ type: ConfigureProviderInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       const row = await configureProvider(
@@ -107,7 +107,7 @@ builder.mutationFields((t) => ({
   setProviderEnabled: t.field({
     type: ProviderConfigRef,
     authScopes: { admin: true },
-    errors: { types: [NotFoundError], directResult: true, union: { name: 'SetProviderEnabledResult' } },
+    errors: { types: [NotFoundError] },
     args: { name: t.arg.string({ required: true }), enabled: t.arg.boolean({ required: true }) },
     resolve: async (_root, { name, enabled }, ctx) => {
       const row = await setProviderEnabled(ctx.services.db, ctx.principal.tenantId, name, enabled, ctx.services.now());
@@ -118,7 +118,7 @@ builder.mutationFields((t) => ({
   setRoute: t.field({
     type: RouteRef,
     authScopes: { admin: true },
-    errors: { types: [ValidationError], directResult: true, union: { name: 'SetRouteResult' } },
+    errors: { types: [ValidationError] },
     args: { input: t.arg({ type: SetRouteInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       const row = await setRoute(

@@ -2,7 +2,7 @@ import { decodeGlobalID } from '@pothos/plugin-relay';
 import type { TemplateRow } from '../../db/schema.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import type { Channel } from '../../vocabulary.js';
-import { isUuid } from '../../messaging/queries.js';
+import { isUuid } from '../../ids.js';
 import {
   createTemplate,
   deleteTemplate,
@@ -176,7 +176,7 @@ builder.queryFields((t) => ({
     type: TemplatePreviewRef,
     authScopes: { read: true },
     description: 'The template filled in with params, or why a send with them would be refused.',
-    errors: { types: [ValidationError, NotFoundError], directResult: true, union: { name: 'PreviewTemplateResult' } },
+    errors: { types: [ValidationError, NotFoundError] },
     args: {
       channel: t.arg({ type: ChannelEnum, required: true }),
       name: t.arg.string({ required: true }),
@@ -191,7 +191,7 @@ builder.mutationFields((t) => ({
   createTemplate: t.field({
     type: TemplateRef,
     authScopes: { admin: true },
-    errors: { types: [ValidationError], directResult: true, union: { name: 'CreateTemplateResult' } },
+    errors: { types: [ValidationError] },
     args: { input: t.arg({ type: CreateTemplateInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
       createTemplate(ctx.services.db, ctx.principal.tenantId, input, ctx.services.now()),
@@ -199,7 +199,7 @@ builder.mutationFields((t) => ({
   updateTemplate: t.field({
     type: TemplateRef,
     authScopes: { admin: true },
-    errors: { types: [ValidationError, NotFoundError], directResult: true, union: { name: 'UpdateTemplateResult' } },
+    errors: { types: [ValidationError, NotFoundError] },
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateTemplateInput, required: true }) },
     resolve: (_root, { id, input }, ctx) =>
       updateTemplate(ctx.services.db, ctx.principal.tenantId, templateIdFrom(id), input, ctx.services.now()),
@@ -208,7 +208,7 @@ builder.mutationFields((t) => ({
     type: TemplateRef,
     authScopes: { admin: true },
     description: 'Deletes the template; returns it as it was. Messages already accepted keep their content.',
-    errors: { types: [NotFoundError], directResult: true, union: { name: 'DeleteTemplateResult' } },
+    errors: { types: [NotFoundError] },
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, { id }, ctx) => deleteTemplate(ctx.services.db, ctx.principal.tenantId, templateIdFrom(id)),
   }),

@@ -91,7 +91,7 @@ builder.mutationFields((t) => ({
   createApiKey: t.field({
     type: IssuedKeyRef,
     authScopes: { admin: true },
-    errors: { types: [ValidationError], directResult: true, union: { name: 'CreateApiKeyResult' } },
+    errors: { types: [ValidationError] },
     args: { input: t.arg({ type: CreateApiKeyInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       const issued = await createApiKey(ctx.services.db, ctx.principal.tenantId, input.name, input.scopes);
@@ -102,7 +102,7 @@ builder.mutationFields((t) => ({
   revokeApiKey: t.field({
     type: ApiKeyRef,
     authScopes: { admin: true },
-    errors: { types: [NotFoundError], directResult: true, union: { name: 'RevokeApiKeyResult' } },
+    errors: { types: [NotFoundError] },
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, ctx) => {
       const row = await revokeApiKey(ctx.services.db, ctx.principal.tenantId, localId(id, 'ApiKey'));
@@ -115,7 +115,7 @@ builder.mutationFields((t) => ({
     type: IssuedKeyRef,
     authScopes: { operator: true },
     description: 'Operator only: a new tenant and its first admin key (shown once).',
-    errors: { types: [ValidationError], directResult: true, union: { name: 'CreateTenantResult' } },
+    errors: { types: [ValidationError] },
     args: { name: t.arg.string({ required: true }) },
     resolve: async (_root, { name }, ctx) => {
       const { tenant, admin } = await createTenant(ctx.services.db, name);

@@ -12,7 +12,7 @@ import type { CallbackPayload } from '../../callbacks/payload.js';
 import { attemptsForDeliveries, deliveriesForEndpoints, deliveriesForMessages } from '../../callbacks/queries.js';
 import type { CallbackAttemptRow, CallbackDeliveryRow } from '../../db/schema.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
-import { isUuid } from '../../messaging/queries.js';
+import { isUuid } from '../../ids.js';
 import { builder } from '../builder.js';
 import { MessageRef, MessageStatusEnum } from './message.js';
 
@@ -176,7 +176,7 @@ builder.mutationFields((t) => ({
   createWebhookEndpoint: t.field({
     type: CreatedEndpointRef,
     authScopes: { admin: true },
-    errors: { types: [ValidationError], directResult: true, union: { name: 'CreateWebhookEndpointResult' } },
+    errors: { types: [ValidationError] },
     args: { input: t.arg({ type: CreateInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
       createEndpoint(
@@ -191,11 +191,7 @@ builder.mutationFields((t) => ({
   updateWebhookEndpoint: t.field({
     type: WebhookEndpointRef,
     authScopes: { admin: true },
-    errors: {
-      types: [ValidationError, NotFoundError],
-      directResult: true,
-      union: { name: 'UpdateWebhookEndpointResult' },
-    },
+    errors: { types: [ValidationError, NotFoundError] },
     args: { id: t.arg.id({ required: true }), input: t.arg({ type: UpdateInput, required: true }) },
     resolve: (_root, { id, input }, ctx) =>
       updateEndpoint(
@@ -211,7 +207,7 @@ builder.mutationFields((t) => ({
     type: WebhookEndpointRef,
     authScopes: { admin: true },
     description: 'Deletes the endpoint with its delivery history; returns it as it was.',
-    errors: { types: [NotFoundError], directResult: true, union: { name: 'DeleteWebhookEndpointResult' } },
+    errors: { types: [NotFoundError] },
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, { id }, ctx) => deleteEndpoint(ctx.services.db, ctx.principal.tenantId, endpointIdFrom(id)),
   }),
