@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import type { MessageStatus } from '../vocabulary.js';
 
@@ -15,14 +15,51 @@ export type StatusEvent = {
 };
 
 /**
- * Queues the callbacks of these status events in the caller's transaction, so a status change
- * and its callbacks commit together or not at all. One statement: a delivery per enabled
- * endpoint of the message's tenant that subscribes to the status (an empty `events` list means
- * all), plus one for the message's own callbackUrl. Rows are inserted in event order, which
- * their identity ids keep: the dispatcher delivers them in that order per message and
+ * The callbacks of status events as two CTEs (`callback_endpoints`, `callback_rows`) for a larger
+ * statement, so a status change and its callbacks commit together or not at all. `events` names
+ * a relation of the same statement with the columns n (order), event_id, message_id, tenant_id,
+ * channel, recipient, external_ref, callback_url, status, previous_status, error_code,
+ * error_message, occurred_at and reported_at (ISO text, as the payload shows them), and
+ * created_at (timestamptz: when the deliveries are queued and first due).
+ *
+ * A delivery per enabled endpoint of the message's tenant that subscribes to the status (an empty
+ * `events` list means all), plus one for the message's own callbackUrl. Rows are inserted in event
+ * order, which their identity ids keep: the dispatcher delivers them in that order per message and
  * destination. Across transactions the ids of one message follow commit order because every
- * caller holds the message's row lock (it changes the message's status in the same transaction).
+ * writer holds the message's row lock (it changes or creates the message in the same transaction).
  */
+export function callbackCtes(events: SQL): SQL {
+  return sql`
+    -- Key-share locks hold off an endpoint's deletion until this commits; an endpoint deleted
+    -- meanwhile is skipped instead of failing the whole status change on its foreign key.
+    callback_endpoints as (
+      select e.id, e.url, e.tenant_id, e.events
+      from webhook_endpoints e
+      where e.enabled and e.tenant_id in (select tenant_id from ${events})
+      for key share
+    ),
+    callback_rows as (
+      insert into callback_deliveries (tenant_id, endpoint_id, url, message_id, event_id, payload, next_attempt_at, created_at)
+      select c.tenant_id, target.endpoint_id, target.url, c.message_id, c.event_id,
+        jsonb_build_object(
+          'eventId', c.event_id, 'messageId', c.message_id, 'status', c.status, 'previousStatus', c.previous_status,
+          'errorCode', c.error_code, 'errorMessage', c.error_message, 'channel', c.channel, 'to', c.recipient,
+          'externalRef', c.external_ref, 'occurredAt', c.occurred_at, 'reportedAt', c.reported_at),
+        c.created_at, c.created_at
+      from ${events} c
+      cross join lateral (
+        select e.id as endpoint_id, e.url
+        from callback_endpoints e
+        where e.tenant_id = c.tenant_id and (cardinality(e.events) = 0 or c.status = any(e.events))
+        union all
+        select null, c.callback_url where c.callback_url is not null
+      ) as target
+      order by c.n
+      returning id
+    )`;
+}
+
+/** Queues the callbacks of these status events in the caller's transaction (see callbackCtes). */
 export async function enqueueCallbacks(tx: Tx, events: StatusEvent[], now: Date): Promise<void> {
   if (events.length === 0) return;
   const rows = events.map((e, n) => ({
@@ -36,36 +73,17 @@ export async function enqueueCallbacks(tx: Tx, events: StatusEvent[], now: Date)
     occurred_at: e.occurredAt.toISOString(),
     reported_at: e.reportedAt?.toISOString() ?? null,
   }));
-  const at = now.toISOString();
   await tx.execute(sql`
-    with c as (
+    with given as (
       select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
         as c(n int, event_id uuid, message_id uuid, status message_status, previous_status message_status,
              error_code text, error_message text, occurred_at text, reported_at text)
     ),
-    -- Key-share locks hold off an endpoint's deletion until this commits; an endpoint deleted
-    -- meanwhile is skipped instead of failing the whole status change on its foreign key.
-    endpoints as (
-      select e.id, e.url, e.tenant_id, e.events
-      from webhook_endpoints e
-      where e.enabled and e.tenant_id in (select m.tenant_id from messages m join c on m.id = c.message_id)
-      for key share
-    )
-    insert into callback_deliveries (tenant_id, endpoint_id, url, message_id, event_id, payload, next_attempt_at, created_at)
-    select m.tenant_id, target.endpoint_id, target.url, m.id, c.event_id,
-      jsonb_build_object(
-        'eventId', c.event_id, 'messageId', m.id, 'status', c.status, 'previousStatus', c.previous_status,
-        'errorCode', c.error_code, 'errorMessage', c.error_message, 'channel', m.channel, 'to', m.recipient,
-        'externalRef', m.external_ref, 'occurredAt', c.occurred_at, 'reportedAt', c.reported_at),
-      ${at}::timestamptz, ${at}::timestamptz
-    from c
-    join messages m on m.id = c.message_id
-    cross join lateral (
-      select e.id as endpoint_id, e.url
-      from endpoints e
-      where e.tenant_id = m.tenant_id and (cardinality(e.events) = 0 or c.status = any(e.events))
-      union all
-      select null, m.callback_url where m.callback_url is not null
-    ) as target
-    order by c.n`);
+    callback_events as (
+      select given.*, m.tenant_id, m.channel, m.recipient, m.external_ref, m.callback_url,
+        ${now.toISOString()}::timestamptz as created_at
+      from given join messages m on m.id = given.message_id
+    ),
+    ${callbackCtes(sql`callback_events`)}
+    select count(*) from callback_rows`);
 }

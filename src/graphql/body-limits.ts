@@ -4,7 +4,8 @@ import { createGraphQLError, type Plugin } from 'graphql-yoga';
 // at most HERALD_MEDIA_MAX_BYTES: the same limit as REST uploads and URL fetches, and what the
 // README documents. Past it the answer is the typed MEDIA_TOO_LARGE, whichever limit noticed:
 // the declared Content-Length (app.ts, before anything is read), the multipart parser's file
-// size limit, or the byte count of a body streamed without a length. Other bodies (JSON
+// size limit, or the byte count of a body streamed without a length (the only bodies counted as
+// they stream: a declared length is all a body can hold). Other bodies (JSON
 // operations) keep a limit of their own. Yoga's built-in limit (25,000,000 bytes by default,
 // for every body) is turned off in app.ts: it would cut uploads short of the documented cap.
 
@@ -53,9 +54,14 @@ export function useBodyLimits(maxBytes: number, jsonLimit = GRAPHQL_MAX_BODY_BYT
       const multipart = isMultipart(request.headers.get('content-type'));
       const limit = multipart ? multipartLimit : jsonLimit;
       const refusal = () => (multipart ? uploadTooLarge(maxBytes) : bodyTooLarge(limit));
-      const declared = Number(request.headers.get('content-length'));
+      const length = request.headers.get('content-length');
+      const declared = length === null ? Number.NaN : Number(length);
       if (Number.isFinite(declared) && declared > limit) throw refusal();
       if (!requestParser || !request.body) return;
+      // Node's HTTP parser reads exactly the declared length (and refuses a body that also says
+      // chunked): a JSON body declared within the limit has nothing left to count. Multipart
+      // bodies still pass below, where the parser's own file size refusal gets the typed error.
+      if (!multipart && Number.isFinite(declared)) return;
       const parse = requestParser;
       setRequestParser(async (req) => {
         // Counted as it streams: a body without a Content-Length is stopped at the limit too.

@@ -11,6 +11,7 @@ import {
   isObjectType,
   Kind,
   validate,
+  type DocumentNode,
   type ExecutionResult,
   type FieldNode,
   type FragmentDefinitionNode,
@@ -266,6 +267,14 @@ export function limitsPlugins(limits: GraphQLLimits): Plugin[] {
       },
     ],
   }) as Plugin;
+  // The checks depend on the schema and the document alone, and Yoga's parser cache hands out the
+  // same document object for the same text: a document that passed once passes again, unwalked.
+  const passedBySchema = new WeakMap<object, WeakSet<DocumentNode>>();
+  const withinLimits = (schema: object, document: DocumentNode) => passedBySchema.get(schema)?.has(document) ?? false;
+  const passed = (schema: object, document: DocumentNode) => {
+    const documents = passedBySchema.get(schema) ?? new WeakSet<DocumentNode>();
+    passedBySchema.set(schema, documents.add(document));
+  };
   const checks: Plugin = {
     onParse({ parseFn, setParseFn }) {
       // graphql-js parses recursively: a document nested deeper than the stack (thousands of
@@ -281,9 +290,12 @@ export function limitsPlugins(limits: GraphQLLimits): Plugin[] {
       });
     },
     onValidate({ params, setResult }) {
-      let refused: readonly GraphQLError[];
+      let refused: readonly GraphQLError[] = [];
       try {
-        refused = checkLimits(limits, params.schema, params.documentAST);
+        if (!withinLimits(params.schema, params.documentAST)) {
+          refused = checkLimits(limits, params.schema, params.documentAST);
+          if (!refused.length) passed(params.schema, params.documentAST);
+        }
       } catch (err) {
         // The depth and cost walks recurse too: past the stack, the document is too deep.
         if (!(err instanceof RangeError)) throw err;

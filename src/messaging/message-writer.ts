@@ -1,7 +1,10 @@
-import { and, eq, or, sql } from 'drizzle-orm';
+import { and, eq, or, sql, type SQL } from 'drizzle-orm';
+import { callbackCtes } from '../callbacks/enqueue.js';
 import { QUEUE_CHANNEL, type Db } from '../db/client.js';
+import { rowReader, rowsOf } from '../db/raw-rows.js';
 import { messages, type MessageRow, type NewMessageRow } from '../db/schema.js';
-import { appendStatusEvents, type StatusChange, type StatusListener } from './status-updates.js';
+import { newId } from '../ids.js';
+import type { StatusChange, StatusListener } from './status-updates.js';
 
 type Pending = {
   row: NewMessageRow & { id: string; createdAt: Date };
@@ -10,10 +13,10 @@ type Pending = {
 };
 
 /**
- * Stores accepted messages. Sends that arrive together are coalesced into one transaction with
- * one multi-row INSERT for the messages and one for their first events, so throughput is bound
- * by round trips per batch rather than per message. Every caller still gets its answer only
- * after the commit: durability is unchanged.
+ * Stores accepted messages. Sends that arrive together are coalesced into one statement (the
+ * messages, their first events, their callbacks and the dispatchers' wake-up: acceptStatement),
+ * so throughput is bound by one round trip per batch rather than per message or per table.
+ * Every caller still gets its answer only after the commit: durability is unchanged.
  *
  * Idempotency: `ON CONFLICT (tenant_id, idempotency_key) DO NOTHING` lets PostgreSQL arbitrate
  * concurrent repeats; a skipped row is answered with the message that holds the key.
@@ -73,51 +76,129 @@ export class MessageWriter {
   }
 
   /** Returns, for each input row, the stored message (the new one, or the idempotent original). */
-  private write(rows: Pending['row'][]): Promise<{ stored: MessageRow[]; accepted: StatusChange[] }> {
-    return this.db.transaction(async (tx) => {
-      const inserted = await tx
-        .insert(messages)
-        .values(rows)
-        .onConflictDoNothing({ target: [messages.tenantId, messages.idempotencyKey] })
-        .returning();
-      const accepted: StatusChange[] = inserted.map((m) => ({
-        messageId: m.id,
-        tenantId: m.tenantId,
-        channel: m.channel,
-        recipient: m.recipient,
-        externalRef: m.externalRef,
-        tags: m.tags,
-        status: m.status,
-        previousStatus: null,
-        errorCode: null,
-        errorMessage: null,
-        occurredAt: m.createdAt,
-      }));
-      if (inserted.length > 0) {
-        await appendStatusEvents(tx, accepted, inserted[0]!.createdAt);
-        // Delivered at commit: wakes idle dispatchers without waiting for their next poll.
-        if (inserted.some((m) => m.status === 'QUEUED')) await tx.execute(sql`select pg_notify(${QUEUE_CHANNEL}, '')`);
-      }
-      const byId = new Map(inserted.map((m) => [m.id, m]));
-      const skipped = rows.filter((r) => !byId.has(r.id));
-      const originals = new Map<string, MessageRow>();
-      if (skipped.length > 0) {
-        const found = await tx
-          .select()
-          .from(messages)
-          .where(
-            or(
-              ...skipped.map((r) =>
-                and(eq(messages.tenantId, r.tenantId), eq(messages.idempotencyKey, r.idempotencyKey!)),
-              ),
+  private async write(rows: Pending['row'][]): Promise<{ stored: MessageRow[]; accepted: StatusChange[] }> {
+    const result = await this.db.execute(acceptStatement(rows));
+    const inserted = rowsOf<Record<string, unknown>>(result).map(readMessage);
+    const accepted: StatusChange[] = inserted.map((m) => ({
+      messageId: m.id,
+      tenantId: m.tenantId,
+      channel: m.channel,
+      recipient: m.recipient,
+      externalRef: m.externalRef,
+      tags: m.tags,
+      status: m.status,
+      previousStatus: null,
+      errorCode: null,
+      errorMessage: null,
+      occurredAt: m.createdAt,
+    }));
+    const byId = new Map(inserted.map((m) => [m.id, m]));
+    const skipped = rows.filter((r) => !byId.has(r.id));
+    const originals = new Map<string, MessageRow>();
+    if (skipped.length > 0) {
+      // The statement above has committed, and with it waited for any concurrent holder of a
+      // key to commit: the originals are visible now.
+      const found = await this.db
+        .select()
+        .from(messages)
+        .where(
+          or(
+            ...skipped.map((r) =>
+              and(eq(messages.tenantId, r.tenantId), eq(messages.idempotencyKey, r.idempotencyKey!)),
             ),
-          );
-        for (const m of found) originals.set(`${m.tenantId}\u0000${m.idempotencyKey}`, m);
-      }
-      return {
-        stored: rows.map((r) => byId.get(r.id) ?? originals.get(`${r.tenantId}\u0000${r.idempotencyKey}`)!),
-        accepted,
-      };
-    });
+          ),
+        );
+      for (const m of found) originals.set(`${m.tenantId}\u0000${m.idempotencyKey}`, m);
+    }
+    return {
+      stored: rows.map((r) => byId.get(r.id) ?? originals.get(`${r.tenantId}\u0000${r.idempotencyKey}`)!),
+      accepted,
+    };
   }
+}
+
+const readMessage = rowReader(messages);
+
+const iso = (d: Date | null | undefined): string | null => d?.toISOString() ?? null;
+
+/**
+ * The whole accept of a batch as one statement (atomic on its own, so one round trip): the
+ * messages, their first status events, their callbacks (callbacks/enqueue.ts) and the NOTIFY
+ * that wakes idle dispatchers, delivered at commit. It answers with the messages it inserted
+ * (`messages.*`, in input order); a row whose idempotency key is taken is skipped.
+ */
+function acceptStatement(rows: Pending['row'][]): SQL {
+  const input = rows.map((r, n) => ({
+    n,
+    id: r.id,
+    event_id: newId(),
+    tenant_id: r.tenantId,
+    channel: r.channel,
+    status: r.status,
+    status_at: iso(r.statusAt),
+    recipient: r.recipient,
+    sender: r.sender ?? null,
+    template_name: r.templateName ?? null,
+    template_language: r.templateLanguage ?? null,
+    template_params: r.templateParams ?? null,
+    body: r.body ?? null,
+    subject: r.subject ?? null,
+    media_type: r.mediaType ?? null,
+    media_id: r.mediaId ?? null,
+    channel_options: r.channelOptions,
+    next_attempt_at: iso(r.nextAttemptAt),
+    idempotency_key: r.idempotencyKey ?? null,
+    external_ref: r.externalRef ?? null,
+    metadata: r.metadata ?? null,
+    tags: r.tags ?? [],
+    send_at: iso(r.sendAt),
+    valid_until: iso(r.validUntil),
+    callback_url: r.callbackUrl ?? null,
+    created_at: r.createdAt.toISOString(),
+    updated_at: iso(r.updatedAt) ?? r.createdAt.toISOString(),
+  }));
+  return sql`
+    with input as (
+      select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as r(
+        n int, id uuid, event_id uuid, tenant_id uuid, channel channel, status message_status,
+        status_at timestamptz, recipient text, sender text, template_name text, template_language text,
+        template_params jsonb, body text, subject text, media_type text, media_id text, channel_options jsonb,
+        next_attempt_at timestamptz, idempotency_key text, external_ref text, metadata jsonb, tags text[],
+        send_at timestamptz, valid_until timestamptz, callback_url text, created_at text, updated_at timestamptz)
+    ),
+    inserted as (
+      insert into messages (id, tenant_id, channel, status, status_at, recipient, sender, template_name,
+        template_language, template_params, body, subject, media_type, media_id, channel_options, next_attempt_at,
+        idempotency_key, external_ref, metadata, tags, send_at, valid_until, callback_url, created_at, updated_at)
+      select id, tenant_id, channel, status, status_at, recipient, sender, template_name,
+        template_language, template_params, body, subject, media_type, media_id, channel_options, next_attempt_at,
+        idempotency_key, external_ref, metadata, tags, send_at, valid_until, callback_url, created_at::timestamptz,
+        updated_at
+      from input order by n
+      on conflict (tenant_id, idempotency_key) do nothing
+      returning *
+    ),
+    -- The first status of each new message: nothing before it, so its time needs no raising.
+    accepted_events as (
+      select i.n, i.event_id, m.id as message_id, m.tenant_id, m.channel, m.recipient, m.external_ref,
+        m.callback_url, m.status, null::message_status as previous_status, null::text as error_code,
+        null::text as error_message, i.created_at as occurred_at, null::text as reported_at,
+        m.created_at
+      from inserted m join input i on i.id = m.id
+    ),
+    status_events as (
+      insert into message_events (id, message_id, tenant_id, kind, status, occurred_at, created_at)
+      select event_id, message_id, tenant_id, 'status', status, created_at, created_at
+      from accepted_events order by n
+      returning id
+    ),
+    ${callbackCtes(sql`accepted_events`)},
+    wake as (
+      select pg_notify(${QUEUE_CHANNEL}, '')::text as done
+      where exists (select 1 from inserted where status = 'QUEUED')
+    )
+    select m.* from inserted m
+      join input i on i.id = m.id
+      cross join (select count(*) from wake) as woken
+    order by i.n`;
 }
