@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
+import { recordset, type RecordsetColumns } from '../db/recordset.js';
 import type { MessageStatus } from '../vocabulary.js';
 
 /** One status event as stored in message_events: what a callback reports. */
@@ -25,23 +26,23 @@ export type StatusEvent = {
  */
 export async function enqueueCallbacks(tx: Tx, events: StatusEvent[], now: Date): Promise<void> {
   if (events.length === 0) return;
-  const rows = events.map((e, n) => ({
-    n,
-    event_id: e.id,
-    message_id: e.messageId,
-    status: e.status,
-    previous_status: e.previousStatus,
-    error_code: e.errorCode,
-    error_message: e.errorMessage,
-    occurred_at: e.occurredAt.toISOString(),
-    reported_at: e.reportedAt?.toISOString() ?? null,
-  }));
+  const rows = events.map(
+    (e, n): QueuedEvent => ({
+      n,
+      event_id: e.id,
+      message_id: e.messageId,
+      status: e.status,
+      previous_status: e.previousStatus,
+      error_code: e.errorCode,
+      error_message: e.errorMessage,
+      occurred_at: e.occurredAt.toISOString(),
+      reported_at: e.reportedAt?.toISOString() ?? null,
+    }),
+  );
   const at = now.toISOString();
   await tx.execute(sql`
     with c as (
-      select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-        as c(n int, event_id uuid, message_id uuid, status message_status, previous_status message_status,
-             error_code text, error_message text, occurred_at text, reported_at text)
+      select * from ${recordset('c', queuedEventColumns, rows)}
     ),
     -- Key-share locks hold off an endpoint's deletion until this commits; an endpoint deleted
     -- meanwhile is skipped instead of failing the whole status change on its foreign key.
@@ -69,3 +70,27 @@ export async function enqueueCallbacks(tx: Tx, events: StatusEvent[], now: Date)
     ) as target
     order by c.n`);
 }
+
+type QueuedEvent = {
+  n: number;
+  event_id: string;
+  message_id: string;
+  status: MessageStatus;
+  previous_status: MessageStatus | null;
+  error_code: string | null;
+  error_message: string | null;
+  occurred_at: string;
+  reported_at: string | null;
+};
+// The times stay text: the payload quotes them as Herald wrote them.
+const queuedEventColumns: RecordsetColumns<QueuedEvent> = {
+  n: 'int',
+  event_id: 'uuid',
+  message_id: 'uuid',
+  status: 'message_status',
+  previous_status: 'message_status',
+  error_code: 'text',
+  error_message: 'text',
+  occurred_at: 'text',
+  reported_at: 'text',
+};

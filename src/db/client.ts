@@ -77,3 +77,11 @@ export function openDatabase(opts: DatabaseOptions): Database {
     close: () => client.close(),
   };
 }
+
+/**
+ * The rows of a raw `db.execute(sql…)`: postgres.js returns them as an array, PGlite as an
+ * object with `rows`. Every raw statement reads its result through here.
+ */
+export function rowsOf<T>(result: unknown): T[] {
+  return Array.isArray(result) ? (result as T[]) : ((result as { rows?: T[] }).rows ?? []);
+}
