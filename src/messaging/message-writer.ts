@@ -1,7 +1,7 @@
 import { and, eq, or, sql } from 'drizzle-orm';
 import { QUEUE_CHANNEL, type Db } from '../db/client.js';
 import { messages, type MessageRow, type NewMessageRow } from '../db/schema.js';
-import { appendStatusEvents, type StatusChange, type StatusListener } from './status-updates.js';
+import { appendStatusEvents, statusChange, type StatusChange, type StatusListener } from './status-updates.js';
 
 type Pending = {
   row: NewMessageRow & { id: string; createdAt: Date };
@@ -80,19 +80,9 @@ export class MessageWriter {
         .values(rows)
         .onConflictDoNothing({ target: [messages.tenantId, messages.idempotencyKey] })
         .returning();
-      const accepted: StatusChange[] = inserted.map((m) => ({
-        messageId: m.id,
-        tenantId: m.tenantId,
-        channel: m.channel,
-        recipient: m.recipient,
-        externalRef: m.externalRef,
-        tags: m.tags,
-        status: m.status,
-        previousStatus: null,
-        errorCode: null,
-        errorMessage: null,
-        occurredAt: m.createdAt,
-      }));
+      const accepted = inserted.map((m) =>
+        statusChange(m, { status: m.status, previousStatus: null, occurredAt: m.createdAt }),
+      );
       if (inserted.length > 0) {
         await appendStatusEvents(tx, accepted, inserted[0]!.createdAt);
         // Delivered at commit: wakes idle dispatchers without waiting for their next poll.
