@@ -4,6 +4,8 @@ import { sql } from 'drizzle-orm';
 import { request, type Agent } from 'undici';
 import type { CallbackConfig } from '../config.js';
 import type { Db } from '../db/client.js';
+import { rowsOf } from '../db/raw-rows.js';
+import { recordset, type RecordsetColumns } from '../db/recordset.js';
 import { retryDelayMs } from '../delivery/backoff.js';
 import { DESTINATION_NOT_ALLOWED, isDestinationNotAllowed, type OutboundGuard } from '../net/outbound.js';
 import type { Logger } from '../log.js';
@@ -273,7 +275,7 @@ export class CallbackDispatcher {
   private async record(claimed: Claimed[], attempts: Attempt[]): Promise<void> {
     const now = this.deps.now();
     const { retry, maxAgeMs } = this.deps.config;
-    const rows = attempts.map((a, i) => {
+    const rows = attempts.map((a, i): AttemptRecord => {
       const d = claimed[i]!;
       const delay = retryDelayMs(
         { ...retry, maxAttempts: Infinity },
@@ -298,8 +300,7 @@ export class CallbackDispatcher {
     if (failed > 0) this.deps.log.warn({ count: failed }, 'callbacks given up after their retry window');
     await this.deps.db.execute(sql`
       with v as (
-        select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-          as v(id bigint, url text, status callback_delivery_status, next_at timestamptz, status_code int, latency_ms int, error text, at timestamptz)
+        select * from ${recordset('v', attemptRecordColumns, rows)}
       ),
       updated as (
         update callback_deliveries d set
@@ -345,7 +346,24 @@ function describe(err: unknown): string {
   return parts.join(': ').slice(0, MAX_ERROR_LENGTH);
 }
 
-/** postgres.js returns an array of rows, PGlite an object with `rows`. */
-function rowsOf<T>(result: unknown): T[] {
-  return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
-}
+/** One attempt and the state it leaves its delivery in, as `record` writes it. */
+type AttemptRecord = {
+  id: string;
+  url: string;
+  status: 'delivered' | 'failed' | 'pending';
+  next_at: string | null;
+  status_code: number | null;
+  latency_ms: number;
+  error: string | null;
+  at: string;
+};
+const attemptRecordColumns: RecordsetColumns<AttemptRecord> = {
+  id: 'bigint',
+  url: 'text',
+  status: 'callback_delivery_status',
+  next_at: 'timestamptz',
+  status_code: 'int',
+  latency_ms: 'int',
+  error: 'text',
+  at: 'timestamptz',
+};

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
+import { recordset, type RecordsetColumns } from '../db/recordset.js';
 import type { MessageStatus } from '../vocabulary.js';
 
 /** One status event as stored in message_events: what a callback reports. */
@@ -62,22 +63,22 @@ export function callbackCtes(events: SQL): SQL {
 /** Queues the callbacks of these status events in the caller's transaction (see callbackCtes). */
 export async function enqueueCallbacks(tx: Tx, events: StatusEvent[], now: Date): Promise<void> {
   if (events.length === 0) return;
-  const rows = events.map((e, n) => ({
-    n,
-    event_id: e.id,
-    message_id: e.messageId,
-    status: e.status,
-    previous_status: e.previousStatus,
-    error_code: e.errorCode,
-    error_message: e.errorMessage,
-    occurred_at: e.occurredAt.toISOString(),
-    reported_at: e.reportedAt?.toISOString() ?? null,
-  }));
+  const rows = events.map(
+    (e, n): QueuedEvent => ({
+      n,
+      event_id: e.id,
+      message_id: e.messageId,
+      status: e.status,
+      previous_status: e.previousStatus,
+      error_code: e.errorCode,
+      error_message: e.errorMessage,
+      occurred_at: e.occurredAt.toISOString(),
+      reported_at: e.reportedAt?.toISOString() ?? null,
+    }),
+  );
   await tx.execute(sql`
     with given as (
-      select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-        as c(n int, event_id uuid, message_id uuid, status message_status, previous_status message_status,
-             error_code text, error_message text, occurred_at text, reported_at text)
+      select * from ${recordset('given', queuedEventColumns, rows)}
     ),
     callback_events as (
       select given.*, m.tenant_id, m.channel, m.recipient, m.external_ref, m.callback_url,
@@ -87,3 +88,27 @@ export async function enqueueCallbacks(tx: Tx, events: StatusEvent[], now: Date)
     ${callbackCtes(sql`callback_events`)}
     select count(*) from callback_rows`);
 }
+
+type QueuedEvent = {
+  n: number;
+  event_id: string;
+  message_id: string;
+  status: MessageStatus;
+  previous_status: MessageStatus | null;
+  error_code: string | null;
+  error_message: string | null;
+  occurred_at: string;
+  reported_at: string | null;
+};
+// The times stay text: the payload quotes them as Herald wrote them.
+const queuedEventColumns: RecordsetColumns<QueuedEvent> = {
+  n: 'int',
+  event_id: 'uuid',
+  message_id: 'uuid',
+  status: 'message_status',
+  previous_status: 'message_status',
+  error_code: 'text',
+  error_message: 'text',
+  occurred_at: 'text',
+  reported_at: 'text',
+};

@@ -3,9 +3,12 @@ import { getTableColumns, type Table } from 'drizzle-orm';
 // Hot statements written as SQL text (one round trip where drizzle's builder would need several)
 // still answer with the rows drizzle's own queries would: these helpers read them back.
 
-/** postgres.js returns an array of rows, PGlite an object with `rows`. */
+/**
+ * The rows of a raw `db.execute(sql…)`: postgres.js returns them as an array, PGlite as an
+ * object with `rows`. Every raw statement reads its result through here.
+ */
 export function rowsOf<T>(result: unknown): T[] {
-  return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
+  return Array.isArray(result) ? (result as T[]) : ((result as { rows?: T[] }).rows ?? []);
 }
 
 /**

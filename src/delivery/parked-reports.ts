@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { rowsOf } from '../db/raw-rows.js';
 
 /**
  * Provider reports wait in pending_provider_events until the send records their provider id.
@@ -42,9 +43,4 @@ export async function sweepParkedReports(db: Db, limits: ParkedReportLimits, now
     expired: Number(expired[0]?.n ?? 0),
     overCap: Object.fromEntries(overCap.map((r) => [r.provider, Number(r.n)])),
   };
-}
-
-/** postgres.js returns an array of rows, PGlite an object with `rows`. */
-function rowsOf<T>(result: unknown): T[] {
-  return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
 }

@@ -4,7 +4,7 @@ import { QUEUE_CHANNEL, type Db } from '../db/client.js';
 import { rowReader, rowsOf } from '../db/raw-rows.js';
 import { messages, type MessageRow, type NewMessageRow } from '../db/schema.js';
 import { newId } from '../ids.js';
-import type { StatusChange, StatusListener } from './status-updates.js';
+import { statusChange, type StatusChange, type StatusListener } from './status-updates.js';
 
 type Pending = {
   row: NewMessageRow & { id: string; createdAt: Date };
@@ -79,19 +79,9 @@ export class MessageWriter {
   private async write(rows: Pending['row'][]): Promise<{ stored: MessageRow[]; accepted: StatusChange[] }> {
     const result = await this.db.execute(acceptStatement(rows));
     const inserted = rowsOf<Record<string, unknown>>(result).map(readMessage);
-    const accepted: StatusChange[] = inserted.map((m) => ({
-      messageId: m.id,
-      tenantId: m.tenantId,
-      channel: m.channel,
-      recipient: m.recipient,
-      externalRef: m.externalRef,
-      tags: m.tags,
-      status: m.status,
-      previousStatus: null,
-      errorCode: null,
-      errorMessage: null,
-      occurredAt: m.createdAt,
-    }));
+    const accepted = inserted.map((m) =>
+      statusChange(m, { status: m.status, previousStatus: null, occurredAt: m.createdAt }),
+    );
     const byId = new Map(inserted.map((m) => [m.id, m]));
     const skipped = rows.filter((r) => !byId.has(r.id));
     const originals = new Map<string, MessageRow>();

@@ -5,7 +5,7 @@ import { InvalidStateError, NotFoundError } from '../errors.js';
 import type { MessageStatus } from '../vocabulary.js';
 import { isUuid } from '../ids.js';
 import { nextStatus } from './status-machine.js';
-import { recordChanges, type StatusChange } from './status-updates.js';
+import { recordChanges, statusChange, type StatusChange } from './status-updates.js';
 
 // Explicit requests on one message: cancel while it waits, retry once it failed.
 
@@ -30,19 +30,7 @@ async function operate(
     if (!current) throw new NotFoundError('Message', messageId);
     if (!nextStatus(current.status, to, 'operator'))
       throw new InvalidStateError(current.status, refusal(current.status));
-    const change: StatusChange = {
-      messageId,
-      tenantId,
-      channel: current.channel,
-      recipient: current.recipient,
-      externalRef: current.externalRef,
-      tags: current.tags,
-      status: to,
-      previousStatus: current.status,
-      errorCode: null,
-      errorMessage: null,
-      occurredAt: now,
-    };
+    const change = statusChange(current, { status: to, previousStatus: current.status, occurredAt: now });
     await recordChanges(tx, [change], now);
     const [row] = await tx.update(messages).set(extra).where(eq(messages.id, messageId)).returning();
     if (to === 'QUEUED') await tx.execute(sql`select pg_notify(${QUEUE_CHANNEL}, '')`);

@@ -1,7 +1,8 @@
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import { enqueueCallbacks } from '../callbacks/enqueue.js';
 import type { Db, Tx } from '../db/client.js';
-import { messageEvents, messages, pendingProviderEvents } from '../db/schema.js';
+import { recordset, type RecordsetColumns } from '../db/recordset.js';
+import { messageEvents, messages, pendingProviderEvents, type MessageRow } from '../db/schema.js';
 import { newId } from '../ids.js';
 import type { ProviderStatusEvent } from '../providers/provider.js';
 import type { Channel, MessageStatus } from '../vocabulary.js';
@@ -31,6 +32,44 @@ export type StatusChange = {
 };
 
 export type StatusListener = (changes: StatusChange[]) => void;
+
+/** The message a change concerns, as far as subscribers and callbacks need it. */
+export type ChangedMessage = Pick<MessageRow, 'id' | 'tenantId' | 'channel' | 'recipient' | 'externalRef' | 'tags'>;
+
+/**
+ * Builds a StatusChange: every path that changes a status (accept, claim, outcomes, lease
+ * recovery, reports, operator calls, the history replay) describes its message the same way.
+ */
+export function statusChange(
+  message: ChangedMessage,
+  change: {
+    status: MessageStatus;
+    previousStatus: MessageStatus | null;
+    occurredAt: Date;
+    errorCode?: string | null;
+    errorMessage?: string | null;
+    /** Set only when a provider report caused the change. */
+    reportedAt?: Date | null;
+    /** The channel after the change, when the change moves the message (fallback to SMS). */
+    channel?: Channel;
+  },
+): StatusChange {
+  const built: StatusChange = {
+    messageId: message.id,
+    tenantId: message.tenantId,
+    channel: change.channel ?? message.channel,
+    recipient: message.recipient,
+    externalRef: message.externalRef,
+    tags: message.tags,
+    status: change.status,
+    previousStatus: change.previousStatus,
+    errorCode: change.errorCode ?? null,
+    errorMessage: change.errorMessage ?? null,
+    occurredAt: change.occurredAt,
+  };
+  if (change.reportedAt !== undefined) built.reportedAt = change.reportedAt;
+  return built;
+}
 
 type Target = {
   id: string;
@@ -149,22 +188,18 @@ export async function applyProviderEventsInTx(
     const target = byProviderId.get(`${e.provider}\u0000${e.providerMessageId}`)!;
     const next = nextStatus(target.status, e.status, 'provider');
     if (!next) continue;
-    changes.push({
-      messageId: target.id,
-      tenantId: target.tenantId,
-      channel: target.channel,
-      recipient: target.recipient,
-      externalRef: target.externalRef,
-      tags: target.tags,
-      status: next,
-      previousStatus: target.status,
-      errorCode: isFailure(next) ? (e.errorCode ?? null) : null,
-      errorMessage: isFailure(next) ? (e.errorMessage ?? null) : null,
-      // The provider's clock may be behind Herald's, or the report may have waited for the send's
-      // bookkeeping: its time is kept apart and never orders the history.
-      occurredAt: now,
-      reportedAt: e.occurredAt,
-    });
+    changes.push(
+      statusChange(target, {
+        status: next,
+        previousStatus: target.status,
+        errorCode: isFailure(next) ? (e.errorCode ?? null) : null,
+        errorMessage: isFailure(next) ? (e.errorMessage ?? null) : null,
+        // The provider's clock may be behind Herald's, or the report may have waited for the send's
+        // bookkeeping: its time is kept apart and never orders the history.
+        occurredAt: now,
+        reportedAt: e.occurredAt,
+      }),
+    );
     target.status = next;
   }
   await recordChanges(tx, changes, now);
@@ -237,13 +272,15 @@ export async function recordChanges(tx: Tx, changes: StatusChange[], now: Date):
   if (changes.length === 0) return;
   await appendStatusEvents(tx, changes, now);
   const last = new Map(changes.map((c) => [c.messageId, c]));
-  const rows = [...last.values()].map((c) => ({
-    id: c.messageId,
-    status: c.status,
-    status_at: c.occurredAt.toISOString(),
-    error_code: c.errorCode,
-    error_message: c.errorMessage,
-  }));
+  const rows = [...last.values()].map(
+    (c): FinalState => ({
+      id: c.messageId,
+      status: c.status,
+      status_at: c.occurredAt.toISOString(),
+      error_code: c.errorCode,
+      error_message: c.errorMessage,
+    }),
+  );
   await tx.execute(sql`
     update ${messages} as m set
       status = v.status,
@@ -251,10 +288,24 @@ export async function recordChanges(tx: Tx, changes: StatusChange[], now: Date):
       last_error_code = coalesce(v.error_code, m.last_error_code),
       last_error_message = coalesce(v.error_message, m.last_error_message),
       updated_at = ${now.toISOString()}::timestamptz
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-      as v(id uuid, status message_status, status_at timestamptz, error_code text, error_message text)
+    from ${recordset('v', finalStateColumns, rows)}
     where m.id = v.id`);
 }
+
+type FinalState = {
+  id: string;
+  status: MessageStatus;
+  status_at: string;
+  error_code: string | null;
+  error_message: string | null;
+};
+const finalStateColumns: RecordsetColumns<FinalState> = {
+  id: 'uuid',
+  status: 'message_status',
+  status_at: 'timestamptz',
+  error_code: 'text',
+  error_message: 'text',
+};
 
 /**
  * Serialises work on the same provider message ids across transactions: a report looking for

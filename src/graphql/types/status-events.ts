@@ -1,5 +1,5 @@
 import { NotFoundError } from '../../errors.js';
-import type { StatusChange } from '../../messaging/status-updates.js';
+import { statusChange, type StatusChange } from '../../messaging/status-updates.js';
 import { getEvents, getMessages } from '../../messaging/queries.js';
 import { isFinal } from '../../messaging/status-machine.js';
 import type { StatusStream } from '../../pubsub/status-hub.js';
@@ -91,20 +91,14 @@ builder.subscriptionFields((t) => ({
           let last: StatusChange['status'] | undefined;
           for (const e of history ?? []) {
             if (e.kind !== 'status' || !e.status) continue;
-            const change: StatusChange = {
-              messageId: message.id,
-              tenantId,
-              channel: message.channel,
-              recipient: message.recipient,
-              externalRef: message.externalRef,
-              tags: message.tags,
+            const change = statusChange(message, {
               status: e.status,
               previousStatus: e.previousStatus,
               errorCode: e.errorCode,
               errorMessage: e.errorMessage,
               occurredAt: e.occurredAt,
               reportedAt: e.reportedAt,
-            };
+            });
             seen.add(changeKey(change));
             last = change.status;
             yield change;
