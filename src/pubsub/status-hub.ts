@@ -1,10 +1,14 @@
 import { setMaxListeners } from 'node:events';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { Redis } from 'ioredis';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
 import type { StatusChange } from '../messaging/status-updates.js';
+import { createPostgresEventTarget } from './postgres-event-target.js';
 
 // Committed status changes, fanned out to live subscribers. The transport is an EventTarget:
-// in-process by default, Redis pub/sub (@graphql-yoga/redis-event-target) when REDIS_URL is set,
+// Redis pub/sub (@graphql-yoga/redis-event-target) when REDIS_URL is set, else PostgreSQL's
+// LISTEN/NOTIFY on PostgreSQL (./postgres-event-target.ts), else (PGlite, one process) in-process,
 // so a change committed by any Herald process (API or worker) reaches subscribers on all of
 // them. Each process listens once on one topic and fans out itself, so the cost of an event is
 // one message per process, not per subscriber.
@@ -52,6 +56,13 @@ export class StatusHub {
     target.addEventListener(REVOKED_KEYS_TOPIC, this.revocationListener);
   }
 
+  /** The transport the configuration calls for: Redis, else PostgreSQL, else in-process. */
+  static open(config: Pick<Config, 'redisUrl' | 'databaseUrl'>, log: Logger): Promise<StatusHub> {
+    if (config.redisUrl) return StatusHub.redis(config.redisUrl);
+    if (config.databaseUrl) return StatusHub.postgres(config.databaseUrl, log);
+    return Promise.resolve(StatusHub.inProcess());
+  }
+
   static inProcess(maxQueued = 1000): StatusHub {
     const target = new EventTarget();
     setMaxListeners(0, target);
@@ -68,6 +79,13 @@ export class StatusHub {
       publishClient.disconnect();
       subscribeClient.disconnect();
     });
+  }
+
+  static async postgres(url: string, log: Logger, maxQueued = 1000): Promise<StatusHub> {
+    const { target, close } = await createPostgresEventTarget(url, (err, what) =>
+      log.error({ err }, `status events: ${what}`),
+    );
+    return new StatusHub(target, maxQueued, close);
   }
 
   /** Publishes changes that have been committed. */
@@ -163,8 +181,15 @@ export class StatusHub {
 
   private deliver(changes: StatusChange[] | null): void {
     for (const raw of changes ?? []) {
-      // Over Redis the change arrives as JSON.
-      const change = typeof raw.occurredAt === 'string' ? { ...raw, occurredAt: new Date(raw.occurredAt) } : raw;
+      // Over Redis or PostgreSQL the change arrives as JSON: its dates as strings.
+      const change: StatusChange =
+        typeof raw.occurredAt === 'string'
+          ? {
+              ...raw,
+              occurredAt: new Date(raw.occurredAt),
+              ...(typeof raw.reportedAt === 'string' ? { reportedAt: new Date(raw.reportedAt) } : {}),
+            }
+          : raw;
       for (const s of this.byTenant.get(change.tenantId) ?? []) if (s.accepts(change)) s.push(change);
     }
   }
