@@ -44,6 +44,7 @@ const EnvSchema = z.object({
   HERALD_KEY_RECHECK_MS: z.coerce.number().int().min(100).default(30_000),
   // Delivery engine.
   HERALD_WORKERS: z.coerce.number().int().min(0).max(64).default(4),
+  HERALD_PROCESSES: z.enum(['auto', 'single'], 'HERALD_PROCESSES is auto or single').default('auto'),
   HERALD_DISPATCH_BATCH: z.coerce.number().int().min(1).max(1000).default(100),
   HERALD_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
   HERALD_POLL_MS: z.coerce.number().int().min(10).default(1000),
@@ -323,6 +324,11 @@ export type Config = {
   bootstrapApiKey: string | undefined;
   defaultCountry: string | undefined;
   logLevel: string;
+  /**
+   * How `npm start` lays out its work: 'auto' runs the API and dispatch in separate processes
+   * on PostgreSQL (src/supervisor.ts), 'single' keeps both in one process (always so on PGlite).
+   */
+  processes: 'auto' | 'single';
   redisUrl: string | undefined;
   /** Seals provider secrets at rest; unset, a key file in HERALD_DATA_DIR is used. */
   encryptionKey: string | undefined;
@@ -391,6 +397,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bootstrapApiKey: e.HERALD_BOOTSTRAP_API_KEY,
     defaultCountry: e.HERALD_DEFAULT_COUNTRY,
     logLevel: e.LOG_LEVEL,
+    processes: e.HERALD_PROCESSES,
     redisUrl: e.REDIS_URL,
     subscriptions: {
       maxPerConnection: e.HERALD_MAX_SUBSCRIPTIONS_PER_CONNECTION,

@@ -4,7 +4,7 @@ import { startDelivery } from './delivery/index.js';
 import { createLogger } from './log.js';
 import { OutboundGuard } from './net/outbound.js';
 import { createProviderDirectory } from './providers/directory.js';
-import { configOrExit, run, stopOnSignals } from './process.js';
+import { configOrExit, run, stopOnSignals, tellSupervisor } from './process.js';
 import { StatusHub } from './pubsub/status-hub.js';
 
 // A dispatch-only process (`npm run worker`): no HTTP, same database and queue. Run several
@@ -43,4 +43,5 @@ run('Herald worker', async () => {
     await statusHub.close();
     await database.close();
   });
+  tellSupervisor('dispatch');
 });
