@@ -88,8 +88,8 @@ export async function createPostgresEventTarget(
     while (pending.length > 0) {
       const batch = pending;
       pending = [];
-      // unnest yields the payloads in array order, and pg_notify runs row by row.
-      await sql`select pg_notify(${CHANNEL}, p) from unnest(${sql.array(batch)}::text[]) as p`.catch((err) =>
+      // One JSON array of payloads, expanded in its order (a jsonb array keeps it); pg_notify runs row by row.
+      await sql`select pg_notify(${CHANNEL}, p) from jsonb_array_elements_text(${sql.json(batch)}) as p`.catch((err) =>
         onError(err, 'NOTIFY failed: live subscribers miss these events'),
       );
     }
