@@ -18,8 +18,9 @@ run('Herald worker', async () => {
     poolSize: config.databasePoolSize,
   });
   await database.migrate();
-  // Changes made here reach subscribers of every API process through Redis or, without it, NOTIFY.
-  const statusHub = await StatusHub.open(config, log);
+  // Changes made here reach subscribers of every API process through Redis or, without it,
+  // NOTIFY; nothing subscribes here.
+  const statusHub = await StatusHub.open(config, log, { publishOnly: true });
   const outbound = new OutboundGuard({ allowPrivate: config.outbound.allowPrivateTargets });
   const providers = createProviderDirectory(database.db, config, () => new Date(), outbound);
   // Signing secrets an earlier Herald stored in plaintext are sealed now (SQL cannot encrypt).

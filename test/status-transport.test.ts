@@ -95,4 +95,20 @@ describe.skipIf(!DATABASE_URL)('StatusHub over LISTEN/NOTIFY', () => {
     }
     await expect.poll(() => revoked, { timeout: 10_000 }).toEqual(['key-9']);
   });
+
+  it('a publish-only hub (a dispatch process) is heard by the others and reads nothing itself', async () => {
+    const log = createLogger('silent');
+    const dispatch = await StatusHub.open({ redisUrl: undefined, databaseUrl: database!.url }, log, {
+      publishOnly: true,
+    });
+    const api = await StatusHub.open({ redisUrl: undefined, databaseUrl: database!.url }, log);
+    hubs.push(dispatch, api);
+    const theirs = api.subscribe('t-1', () => true);
+    const own = dispatch.subscribe('t-1', () => true);
+    dispatch.publish([change(1)]);
+    expect((await theirs.next()).value).toEqual(change(1));
+    // The API process heard it; a listening publisher would have by now too.
+    const heardOwn = await Promise.race([own.next(), new Promise((r) => setTimeout(() => r('nothing'), 500))]);
+    expect(heardOwn).toBe('nothing');
+  });
 });

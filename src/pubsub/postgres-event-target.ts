@@ -63,14 +63,16 @@ export type PostgresEventTarget = {
 /**
  * An EventTarget over LISTEN/NOTIFY on its own connection (plus the listening one postgres.js
  * keeps apart). Resolves once listening, so no event published after it is missed.
+ * `publishOnly`: NOTIFY without LISTEN, for a process that never has subscribers.
  */
 export async function createPostgresEventTarget(
   url: string,
   onError: (err: unknown, what: string) => void,
+  { publishOnly = false }: { publishOnly?: boolean } = {},
 ): Promise<PostgresEventTarget> {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   const local = new EventTarget();
-  const { unlisten } = await sql.listen(CHANNEL, (payload) => {
+  const onNotify = (payload: string) => {
     let envelope: Envelope;
     try {
       envelope = JSON.parse(payload) as Envelope;
@@ -79,7 +81,10 @@ export async function createPostgresEventTarget(
       return;
     }
     local.dispatchEvent(new CustomEvent(envelope.t, { detail: envelope.d }));
-  });
+  };
+  // A process without subscribers (dispatch) does not listen: reading every event would be
+  // work for nothing.
+  const { unlisten } = publishOnly ? { unlisten: async () => {} } : await sql.listen(CHANNEL, onNotify);
 
   let pending: string[] = [];
   let flushing: Promise<void> | undefined;

@@ -56,10 +56,18 @@ export class StatusHub {
     target.addEventListener(REVOKED_KEYS_TOPIC, this.revocationListener);
   }
 
-  /** The transport the configuration calls for: Redis, else PostgreSQL, else in-process. */
-  static open(config: Pick<Config, 'redisUrl' | 'databaseUrl'>, log: Logger): Promise<StatusHub> {
+  /**
+   * The transport the configuration calls for: Redis, else PostgreSQL, else in-process.
+   * `publishOnly`: this process only publishes (a dispatch process); on PostgreSQL it then does
+   * not LISTEN, so its own subscribers, if any, would hear nothing.
+   */
+  static open(
+    config: Pick<Config, 'redisUrl' | 'databaseUrl'>,
+    log: Logger,
+    { publishOnly = false }: { publishOnly?: boolean } = {},
+  ): Promise<StatusHub> {
     if (config.redisUrl) return StatusHub.redis(config.redisUrl);
-    if (config.databaseUrl) return StatusHub.postgres(config.databaseUrl, log);
+    if (config.databaseUrl) return StatusHub.postgres(config.databaseUrl, log, { publishOnly });
     return Promise.resolve(StatusHub.inProcess());
   }
 
@@ -81,9 +89,15 @@ export class StatusHub {
     });
   }
 
-  static async postgres(url: string, log: Logger, maxQueued = 1000): Promise<StatusHub> {
-    const { target, close } = await createPostgresEventTarget(url, (err, what) =>
-      log.error({ err }, `status events: ${what}`),
+  static async postgres(
+    url: string,
+    log: Logger,
+    { publishOnly = false, maxQueued = 1000 }: { publishOnly?: boolean; maxQueued?: number } = {},
+  ): Promise<StatusHub> {
+    const { target, close } = await createPostgresEventTarget(
+      url,
+      (err, what) => log.error({ err }, `status events: ${what}`),
+      { publishOnly },
     );
     return new StatusHub(target, maxQueued, close);
   }
