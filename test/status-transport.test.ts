@@ -48,11 +48,17 @@ describe('NOTIFY payloads', () => {
     expect(carried).toEqual(JSON.parse(JSON.stringify(changes)));
   });
 
-  it('keeps a small batch in one payload and reports what cannot fit at all', () => {
+  it('keeps a small batch in one payload, shrinks what cannot fit alone, reports what still cannot', () => {
     expect(toPayloads('herald:revoked-keys', 'key-1').payloads).toEqual(['{"t":"herald:revoked-keys","d":"key-1"}']);
     const huge = change(1, { errorMessage: 'x'.repeat(9000) });
     const { payloads, tooLarge } = toPayloads('herald:status', [change(0), huge, change(2)]);
     expect(tooLarge).toEqual([huge]);
+    const shrink = (item: unknown) => ({ ...(item as StatusChange), errorMessage: 'cut' });
+    const shrunk = toPayloads('herald:status', [change(0), huge, change(2)], { shrink });
+    expect(shrunk.tooLarge).toEqual([]);
+    expect(
+      shrunk.payloads.flatMap((p) => (JSON.parse(p) as { d: StatusChange[] }).d.map((c) => c.errorMessage)),
+    ).toEqual([change(0).errorMessage, 'cut', change(2).errorMessage]);
     expect(
       payloads.flatMap((p) => (JSON.parse(p) as { d: Array<{ messageId: string }> }).d.map((c) => c.messageId)),
     ).toEqual(['m-0', 'm-2']);
@@ -75,13 +81,17 @@ describe.skipIf(!DATABASE_URL)('StatusHub over LISTEN/NOTIFY', () => {
     // Above NOTIFY's 8000 bytes many times over, then a single change, then another batch.
     const batches = [
       Array.from({ length: 150 }, (_, i) => change(i)),
+      // A provider's long error text: the live event carries its first 1000 characters.
+      [change(500, { errorMessage: 'e'.repeat(20_000) })],
       [change(150, { status: 'SENT', errorCode: null, errorMessage: null, reportedAt: null })],
       Array.from({ length: 30 }, (_, i) => change(151 + i)),
     ];
     for (const b of batches) publisher.publish(b);
     publisher.publishKeyRevoked('key-9');
 
-    const expected = batches.flat();
+    const expected = batches
+      .flat()
+      .map((c) => (c.messageId === 'm-500' ? { ...c, errorMessage: `${'e'.repeat(1000)}…` } : c));
     for (const stream of [theirs, own]) {
       const heard: StatusChange[] = [];
       while (heard.length < expected.length) {

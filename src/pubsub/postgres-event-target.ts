@@ -18,14 +18,18 @@ export const MAX_PAYLOAD_BYTES = 7900;
 
 type Envelope = { t: string; d: unknown };
 
+/** Makes an item that cannot fit a notification alone smaller (e.g. shortens its free text). */
+export type Shrink = (item: unknown) => unknown;
+
 /**
  * Payloads of at most `maxBytes` (UTF-8) for an event: an array detail is split across as many
- * notifications as it needs. An item that cannot fit alone is dropped (returned in `tooLarge`).
+ * notifications as it needs. An item that cannot fit alone goes `shrink`ed; if it still cannot,
+ * it is dropped (returned in `tooLarge`).
  */
 export function toPayloads(
   topic: string,
   detail: unknown,
-  maxBytes = MAX_PAYLOAD_BYTES,
+  { maxBytes = MAX_PAYLOAD_BYTES, shrink }: { maxBytes?: number; shrink?: Shrink } = {},
 ): { payloads: string[]; tooLarge: unknown[] } {
   const whole = JSON.stringify({ t: topic, d: detail } satisfies Envelope);
   if (Buffer.byteLength(whole) <= maxBytes) return { payloads: [whole], tooLarge: [] };
@@ -37,8 +41,12 @@ export function toPayloads(
   let items: string[] = [];
   let bytes = overhead;
   for (const item of detail) {
-    const json = JSON.stringify(item);
-    const size = Buffer.byteLength(json) + 1; // its comma
+    let json = JSON.stringify(item);
+    let size = Buffer.byteLength(json) + 1; // its comma
+    if (overhead + size > maxBytes && shrink) {
+      json = JSON.stringify(shrink(item));
+      size = Buffer.byteLength(json) + 1;
+    }
     if (overhead + size > maxBytes) {
       tooLarge.push(item);
       continue;
@@ -64,11 +72,12 @@ export type PostgresEventTarget = {
  * An EventTarget over LISTEN/NOTIFY on its own connection (plus the listening one postgres.js
  * keeps apart). Resolves once listening, so no event published after it is missed.
  * `publishOnly`: NOTIFY without LISTEN, for a process that never has subscribers.
+ * `shrink`: see toPayloads.
  */
 export async function createPostgresEventTarget(
   url: string,
   onError: (err: unknown, what: string) => void,
-  { publishOnly = false }: { publishOnly?: boolean } = {},
+  { publishOnly = false, shrink }: { publishOnly?: boolean; shrink?: Shrink } = {},
 ): Promise<PostgresEventTarget> {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   const local = new EventTarget();
@@ -105,7 +114,7 @@ export async function createPostgresEventTarget(
     addEventListener: (type, listener, options) => local.addEventListener(type, listener, options),
     removeEventListener: (type, listener, options) => local.removeEventListener(type, listener, options),
     dispatchEvent: (event) => {
-      const { payloads, tooLarge } = toPayloads(event.type, (event as CustomEvent).detail);
+      const { payloads, tooLarge } = toPayloads(event.type, (event as CustomEvent).detail, { shrink });
       if (tooLarge.length > 0) onError(new Error(`${tooLarge.length} event(s) too large for NOTIFY`), event.type);
       pending.push(...payloads);
       flushing ??= Promise.resolve().then(flush);

@@ -21,6 +21,16 @@ const TOPIC = 'herald:status';
 /** Ids of API keys just revoked, so every process closes their open sessions (tenancy/key-watch.ts). */
 const REVOKED_KEYS_TOPIC = 'herald:revoked-keys';
 
+/** A provider's error text can be long; the live event carries its start (the history keeps it whole). */
+const LIVE_ERROR_MESSAGE_CHARS = 1000;
+
+function shortenErrorMessage(item: unknown): unknown {
+  const change = item as StatusChange;
+  return change.errorMessage && change.errorMessage.length > LIVE_ERROR_MESSAGE_CHARS
+    ? { ...change, errorMessage: `${change.errorMessage.slice(0, LIVE_ERROR_MESSAGE_CHARS)}…` }
+    : change;
+}
+
 export class SubscriberTooSlowError extends Error {
   constructor() {
     super('subscription dropped: the client did not keep up with its events; subscribe again');
@@ -97,7 +107,7 @@ export class StatusHub {
     const { target, close } = await createPostgresEventTarget(
       url,
       (err, what) => log.error({ err }, `status events: ${what}`),
-      { publishOnly },
+      { publishOnly, shrink: shortenErrorMessage },
     );
     return new StatusHub(target, maxQueued, close);
   }
