@@ -122,7 +122,7 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
   });
   await database.migrate();
   const boot = await bootstrap(database.db, config.bootstrapApiKey);
-  const statusHub = config.redisUrl ? await StatusHub.redis(config.redisUrl) : StatusHub.inProcess();
+  const statusHub = await StatusHub.open(config, log);
   // One set of providers per process: the dispatcher sends through them, webhooks verify with
   // them (an API-only process, HERALD_WORKERS=0, still ingests reports).
   // One guard for every tenant-supplied URL: registration checks and connections alike.

@@ -44,6 +44,7 @@ const EnvSchema = z.object({
   HERALD_KEY_RECHECK_MS: z.coerce.number().int().min(100).default(30_000),
   // Delivery engine.
   HERALD_WORKERS: z.coerce.number().int().min(0).max(64).default(4),
+  HERALD_PROCESSES: z.enum(['auto', 'single'], 'HERALD_PROCESSES is auto or single').default('auto'),
   HERALD_DISPATCH_BATCH: z.coerce.number().int().min(1).max(1000).default(100),
   HERALD_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
   HERALD_POLL_MS: z.coerce.number().int().min(10).default(1000),
@@ -250,6 +251,11 @@ const ConfigSchema = EnvSchema.superRefine(checkCombinations).transform((e) => (
   bootstrapApiKey: e.HERALD_BOOTSTRAP_API_KEY,
   defaultCountry: e.HERALD_DEFAULT_COUNTRY,
   logLevel: e.LOG_LEVEL,
+  /**
+   * How `npm start` lays out its work: 'auto' runs the API and dispatch in separate processes
+   * on PostgreSQL (src/supervisor.ts), 'single' keeps both in one process (always so on PGlite).
+   */
+  processes: e.HERALD_PROCESSES,
   redisUrl: e.REDIS_URL,
   subscriptions: {
     /** Subscriptions one graphql-ws connection may hold open at once. */

@@ -1,11 +1,15 @@
 import { createHerald } from './app.js';
 import { createLogger } from './log.js';
-import { configOrExit, run, stopOnSignals } from './process.js';
+import { configOrExit, run, stopOnSignals, tellSupervisor } from './process.js';
+import { runsSeparateProcesses, supervise } from './supervisor.js';
 
-// config -> database -> migrate -> bootstrap -> listen; stop cleanly on SIGTERM/SIGINT.
+// config -> database -> migrate -> bootstrap -> listen; stop cleanly on SIGTERM/SIGINT. On
+// PostgreSQL (HERALD_PROCESSES=auto) this process only supervises an API process (this file
+// again, single-process, no dispatch) and a dispatch process (worker.ts): supervisor.ts.
 run('Herald', async () => {
   const config = configOrExit();
   const log = createLogger(config.logLevel);
+  if (runsSeparateProcesses(config)) return supervise(config, log);
   const herald = await createHerald(config, log);
   const url = await herald.listen();
   if (herald.bootstrap.created) {
@@ -20,4 +24,5 @@ run('Herald', async () => {
 
   log.info({ url: `${url}/graphql`, database: herald.database.kind }, 'Herald is listening');
   stopOnSignals(log, () => herald.stop());
+  tellSupervisor('api');
 });

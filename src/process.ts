@@ -1,7 +1,9 @@
 import { ConfigError, loadConfig, type Config } from './config.js';
 import type { Logger } from './log.js';
+import type { ReadyMessage, Role } from './supervisor.js';
 
-// What the entry points (main.ts, worker.ts) share: reading the configuration, stopping once.
+// What the entry points (main.ts, worker.ts) share: reading the configuration, stopping once,
+// telling a supervising `npm start` (supervisor.ts) they are ready.
 
 /** The configuration, or exit 2 with the list of what is wrong. */
 export function configOrExit(): Config {
@@ -16,10 +18,14 @@ export function configOrExit(): Config {
   }
 }
 
-/** Runs `stop` once on SIGTERM or SIGINT, then exits 0 (1 if stopping failed). */
+/**
+ * Runs `stop` once on SIGTERM or SIGINT, then exits 0 (1 if stopping failed). A process started
+ * by the supervisor also stops when the supervisor is gone (its IPC channel closes), so a
+ * killed `npm start` leaves no process behind.
+ */
 export function stopOnSignals(log: Logger, stop: () => Promise<void>): void {
   let stopping = false;
-  const onSignal = (signal: NodeJS.Signals) => {
+  const onSignal = (signal: NodeJS.Signals | 'supervisor gone') => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
@@ -33,6 +39,13 @@ export function stopOnSignals(log: Logger, stop: () => Promise<void>): void {
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  if (process.connected) process.once('disconnect', () => onSignal('supervisor gone'));
+}
+
+/** Tells the supervisor, if there is one, that this process serves (api) or dispatches. */
+export function tellSupervisor(role: Role): void {
+  const ready: ReadyMessage = { herald: 'ready', role };
+  process.send?.(ready);
 }
 
 /** Runs an entry point; a failure to start is printed plainly and exits 1. */

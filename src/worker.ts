@@ -4,7 +4,7 @@ import { startDelivery } from './delivery/index.js';
 import { createLogger } from './log.js';
 import { OutboundGuard } from './net/outbound.js';
 import { createProviderDirectory } from './providers/directory.js';
-import { configOrExit, run, stopOnSignals } from './process.js';
+import { configOrExit, run, stopOnSignals, tellSupervisor } from './process.js';
 import { StatusHub } from './pubsub/status-hub.js';
 
 // A dispatch-only process (`npm run worker`): no HTTP, same database and queue. Run several
@@ -18,8 +18,9 @@ run('Herald worker', async () => {
     poolSize: config.databasePoolSize,
   });
   await database.migrate();
-  // Changes made here reach subscribers of every API process through Redis.
-  const statusHub = config.redisUrl ? await StatusHub.redis(config.redisUrl) : StatusHub.inProcess();
+  // Changes made here reach subscribers of every API process through Redis or, without it,
+  // NOTIFY; nothing subscribes here.
+  const statusHub = await StatusHub.open(config, log, { publishOnly: true });
   const outbound = new OutboundGuard({ allowPrivate: config.outbound.allowPrivateTargets });
   const providers = createProviderDirectory(database.db, config, () => new Date(), outbound);
   // Signing secrets an earlier Herald stored in plaintext are sealed now (SQL cannot encrypt).
@@ -43,4 +44,5 @@ run('Herald worker', async () => {
     await statusHub.close();
     await database.close();
   });
+  tellSupervisor('dispatch');
 });

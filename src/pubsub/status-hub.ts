@@ -1,10 +1,14 @@
 import { setMaxListeners } from 'node:events';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { Redis } from 'ioredis';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
 import type { StatusChange } from '../messaging/status-updates.js';
+import { createPostgresEventTarget } from './postgres-event-target.js';
 
 // Committed status changes, fanned out to live subscribers. The transport is an EventTarget:
-// in-process by default, Redis pub/sub (@graphql-yoga/redis-event-target) when REDIS_URL is set,
+// Redis pub/sub (@graphql-yoga/redis-event-target) when REDIS_URL is set, else PostgreSQL's
+// LISTEN/NOTIFY on PostgreSQL (./postgres-event-target.ts), else (PGlite, one process) in-process,
 // so a change committed by any Herald process (API or worker) reaches subscribers on all of
 // them. Each process listens once on one topic and fans out itself, so the cost of an event is
 // one message per process, not per subscriber.
@@ -16,6 +20,16 @@ import type { StatusChange } from '../messaging/status-updates.js';
 const TOPIC = 'herald:status';
 /** Ids of API keys just revoked, so every process closes their open sessions (tenancy/key-watch.ts). */
 const REVOKED_KEYS_TOPIC = 'herald:revoked-keys';
+
+/** A provider's error text can be long; the live event carries its start (the history keeps it whole). */
+const LIVE_ERROR_MESSAGE_CHARS = 1000;
+
+function shortenErrorMessage(item: unknown): unknown {
+  const change = item as StatusChange;
+  return change.errorMessage && change.errorMessage.length > LIVE_ERROR_MESSAGE_CHARS
+    ? { ...change, errorMessage: `${change.errorMessage.slice(0, LIVE_ERROR_MESSAGE_CHARS)}…` }
+    : change;
+}
 
 export class SubscriberTooSlowError extends Error {
   constructor() {
@@ -52,6 +66,21 @@ export class StatusHub {
     target.addEventListener(REVOKED_KEYS_TOPIC, this.revocationListener);
   }
 
+  /**
+   * The transport the configuration calls for: Redis, else PostgreSQL, else in-process.
+   * `publishOnly`: this process only publishes (a dispatch process); on PostgreSQL it then does
+   * not LISTEN, so its own subscribers, if any, would hear nothing.
+   */
+  static open(
+    config: Pick<Config, 'redisUrl' | 'databaseUrl'>,
+    log: Logger,
+    { publishOnly = false }: { publishOnly?: boolean } = {},
+  ): Promise<StatusHub> {
+    if (config.redisUrl) return StatusHub.redis(config.redisUrl);
+    if (config.databaseUrl) return StatusHub.postgres(config.databaseUrl, log, { publishOnly });
+    return Promise.resolve(StatusHub.inProcess());
+  }
+
   static inProcess(maxQueued = 1000): StatusHub {
     const target = new EventTarget();
     setMaxListeners(0, target);
@@ -68,6 +97,19 @@ export class StatusHub {
       publishClient.disconnect();
       subscribeClient.disconnect();
     });
+  }
+
+  static async postgres(
+    url: string,
+    log: Logger,
+    { publishOnly = false, maxQueued = 1000 }: { publishOnly?: boolean; maxQueued?: number } = {},
+  ): Promise<StatusHub> {
+    const { target, close } = await createPostgresEventTarget(
+      url,
+      (err, what) => log.error({ err }, `status events: ${what}`),
+      { publishOnly, shrink: shortenErrorMessage },
+    );
+    return new StatusHub(target, maxQueued, close);
   }
 
   /** Publishes changes that have been committed. */
@@ -163,8 +205,15 @@ export class StatusHub {
 
   private deliver(changes: StatusChange[] | null): void {
     for (const raw of changes ?? []) {
-      // Over Redis the change arrives as JSON.
-      const change = typeof raw.occurredAt === 'string' ? { ...raw, occurredAt: new Date(raw.occurredAt) } : raw;
+      // Over Redis or PostgreSQL the change arrives as JSON: its dates as strings.
+      const change: StatusChange =
+        typeof raw.occurredAt === 'string'
+          ? {
+              ...raw,
+              occurredAt: new Date(raw.occurredAt),
+              ...(typeof raw.reportedAt === 'string' ? { reportedAt: new Date(raw.reportedAt) } : {}),
+            }
+          : raw;
       for (const s of this.byTenant.get(change.tenantId) ?? []) if (s.accepts(change)) s.push(change);
     }
   }

@@ -4,10 +4,14 @@ import { fileURLToPath } from 'node:url';
 // Herald processes for multi-process tests: workers (src/worker.ts, as `npm run worker`) and
 // servers (src/main.ts, as `npm start`), real processes on the real database, killed however
 // the test likes. They log at info level: readiness is read from their log.
+//
+// src/main.ts on PostgreSQL with dispatch on (HERALD_WORKERS > 0) supervises an API and a
+// dispatch process of its own; spawnSupervisedStart waits for both.
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 const WORKER_READY = 'Herald worker is dispatching';
 const SERVER_READY = 'Herald is listening';
+export const SUPERVISED_READY = 'Herald runs the API and dispatch in separate processes';
 
 /** Variables a worker must not inherit from the test runner: each test says what it wants. */
 const OWN = /^(HERALD_|TWILIO_|DATABASE_|REDIS_URL$|LOG_LEVEL$|PORT$|HOST$)/;
@@ -35,6 +39,14 @@ export function spawnWorker(env: Record<string, string>, opts: { readyTimeoutMs?
 /** Spawns a whole Herald server (`src/main.ts`); ready once it listens on env.PORT. */
 export function spawnServer(env: Record<string, string>, opts: { readyTimeoutMs?: number } = {}): WorkerProcess {
   return spawnProcess('src/main.ts', SERVER_READY, env, opts);
+}
+
+/** `npm start` supervising an API and a dispatch process; ready once both are. */
+export function spawnSupervisedStart(
+  env: Record<string, string>,
+  opts: { readyTimeoutMs?: number } = {},
+): WorkerProcess {
+  return spawnProcess('src/main.ts', SUPERVISED_READY, env, opts);
 }
 
 function spawnProcess(
