@@ -1,4 +1,4 @@
-import { cpuSeconds } from './proc.js';
+import { treeCpuSeconds } from './proc.js';
 
 /** One request; resolves when it succeeded, throws (with a short reason) when it did not. */
 export type Attempt = (seq: number) => Promise<void>;
@@ -58,7 +58,7 @@ export async function runLoad(opts: LoadOptions, attempt: Attempt): Promise<Load
     const usage = process.cpuUsage();
     return {
       at: performance.now(),
-      server: opts.serverPid === undefined ? undefined : cpuSeconds(opts.serverPid),
+      server: opts.serverPid === undefined ? undefined : treeCpuSeconds(opts.serverPid),
       client: (usage.user + usage.system) / 1e6,
     };
   };

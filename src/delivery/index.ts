@@ -34,7 +34,8 @@ export async function startDelivery(
 ): Promise<Delivery> {
   const limiter = createRateLimiter({ redis: config.redisUrl });
   if (!config.redisUrl && database.kind === 'postgres') {
-    log.warn('REDIS_URL is not set: send rate limits hold per process, not across processes');
+    // One dispatch process (npm start's layout) is exact; several (npm run worker) need Redis.
+    log.info('REDIS_URL is not set: send rate limits hold within this process, not across dispatch processes');
   }
   const workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const random = opts.random ? { random: opts.random } : {};
