@@ -34,6 +34,8 @@ import { bootstrap, type BootstrapResult, type Principal } from './tenancy/servi
 import { createWebhookHandler, webhookProvider } from './webhooks/inbound.js';
 import { requestHeader } from './net/http-headers.js';
 
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 export type Herald = {
   server: Server;
   services: Services;
@@ -308,6 +310,10 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
       else res.end();
     });
   });
+  // Idle keep-alive connections outlive their clients' own idle timeouts (undici 4 s, load
+  // balancers 60 s): with Node's 5 s default a client can send on a connection the server is
+  // closing at that moment, and the request fails without an answer.
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
 
   // graphql-ws on the same path; the key travels in connectionParams since browsers cannot set
   // headers on a WebSocket.

@@ -766,7 +766,9 @@ it(`${GRAPHQL_REQUESTS + REST_REQUESTS} hostile requests: no 5xx, typed refusals
               `${problem}\n    request: ${JSON.stringify(what)}\n    answer: ${outcome.status} ${outcome.text.slice(0, 300)}`,
             );
         } catch (err) {
-          problems.push(`request failed: ${String(err)}\n    request: ${JSON.stringify(what)}`);
+          problems.push(
+            `request failed: ${String(err)} (${String((err as { cause?: unknown }).cause)})\n    request: ${JSON.stringify(what)}`,
+          );
         }
       }
     }),
