@@ -15,8 +15,8 @@ import {
   type GraphQLOutputType,
 } from 'graphql';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { media, messages, providerConfigs, templates, webhookEndpoints } from '../src/db/schema.js';
-import { startHerald, type TestHerald } from './support/herald.js';
+import { media, messages, providerConfigs, templates, webhookEndpoints } from '../../src/db/schema.js';
+import { startHerald, type TestHerald } from './herald.js';
 
 // Hostile requests, thousands per run, against a real Herald: every GraphQL mutation (read from
 // the printed schema, so a new mutation is fuzzed without touching this file) and every REST
@@ -25,7 +25,9 @@ import { startHerald, type TestHerald } from './support/herald.js';
 // in, Herald must answer below 500 with a typed refusal naming the field (or accept the input),
 // store nothing for a refusal, log nothing at error level and stay up.
 //
-// The generator is seeded: the seed is printed, and FUZZ_SEED=<seed> replays a run.
+// The generator is seeded: the seed is printed, and FUZZ_SEED=<seed> replays a run. The GraphQL
+// and REST halves are two test files (fuzz-graphql, fuzz-rest), each with a Herald of its own, so
+// they run in parallel; together they are the same requests as one run of both.
 
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
 const GRAPHQL_REQUESTS = 3200;
@@ -34,19 +36,30 @@ const CONCURRENCY = 16;
 /** HERALD_MEDIA_MAX_BYTES of this Herald: oversize files stay cheap. */
 const MEDIA_MAX = 64 * 1024;
 
-const sdl = buildSchema(readFileSync(new URL('../schema/schema.graphql', import.meta.url), 'utf8'));
+const sdl = buildSchema(readFileSync(new URL('../../schema/schema.graphql', import.meta.url), 'utf8'));
 const MUTATIONS = Object.values(sdl.getMutationType()!.getFields());
 
 let h: TestHerald;
 
-beforeAll(async () => {
-  h = await startHerald({
-    HERALD_MEDIA_MAX_BYTES: String(MEDIA_MAX),
-    HERALD_MEDIA_FETCH_TIMEOUT_MS: '500',
-    HERALD_DEFAULT_COUNTRY: 'IN',
+/** Registers one half of the suite in the calling test file. */
+export function fuzzSuite(part: 'graphql' | 'rest'): void {
+  beforeAll(async () => {
+    h = await startHerald({
+      HERALD_MEDIA_MAX_BYTES: String(MEDIA_MAX),
+      HERALD_MEDIA_FETCH_TIMEOUT_MS: '500',
+      HERALD_DEFAULT_COUNTRY: 'IN',
+    });
   });
-});
-afterAll(() => h?.stop());
+  afterAll(() => h?.stop());
+  const requests = part === 'graphql' ? GRAPHQL_REQUESTS : REST_REQUESTS;
+  it(
+    `${requests} hostile ${part === 'graphql' ? 'GraphQL' : 'REST'} requests: no 5xx, typed refusals naming the field, nothing stored for them, no error logged`,
+    {
+      timeout: 240_000,
+    },
+    () => fuzz(part),
+  );
+}
 
 // ---------------------------------------------------------------------------------------------
 // JSON with what JSON.stringify cannot write: text spliced in as is (nesting thousands deep)
@@ -722,18 +735,17 @@ async function ids() {
 
 const added = <T>(after: Set<T>, before: Set<T>) => new Set([...after].filter((x) => !before.has(x)));
 
-it(`${GRAPHQL_REQUESTS + REST_REQUESTS} hostile requests: no 5xx, typed refusals naming the field, nothing stored for them, no error logged`, {
-  timeout: 240_000,
-}, async () => {
+async function fuzz(part: 'graphql' | 'rest'): Promise<void> {
   console.log(`fuzz seed: ${SEED}`);
-  const graphql = fc.oneof(...MUTATIONS.map(graphqlArb));
-  const cases: Array<GraphqlCase | RestCase> = [
-    ...fc.sample(graphql, { seed: SEED, numRuns: GRAPHQL_REQUESTS }),
-    ...fc.sample(restArb, { seed: SEED + 1, numRuns: REST_REQUESTS }),
-  ];
-  // Every mutation is in the sample at least once.
-  const seen = new Set(cases.filter((c): c is GraphqlCase => c.kind === 'graphql').map((c) => c.mutation));
-  expect([...seen].sort()).toEqual(MUTATIONS.map((m) => m.name).sort());
+  const cases: Array<GraphqlCase | RestCase> =
+    part === 'graphql'
+      ? fc.sample(fc.oneof(...MUTATIONS.map(graphqlArb)), { seed: SEED, numRuns: GRAPHQL_REQUESTS })
+      : fc.sample(restArb, { seed: SEED + 1, numRuns: REST_REQUESTS });
+  if (part === 'graphql') {
+    // Every mutation is in the sample at least once.
+    const seen = new Set(cases.filter((c): c is GraphqlCase => c.kind === 'graphql').map((c) => c.mutation));
+    expect([...seen].sort()).toEqual(MUTATIONS.map((m) => m.name).sort());
+  }
 
   const before = await ids();
   const logged = h.logLines().length;
@@ -801,4 +813,4 @@ it(`${GRAPHQL_REQUESTS + REST_REQUESTS} hostile requests: no 5xx, typed refusals
       .filter((l) => JSON.parse(l).level >= 50),
   ).toEqual([]);
   expect(await (await fetch(`${h.url}/healthz`)).json()).toMatchObject({ status: 'ok' });
-});
+}
