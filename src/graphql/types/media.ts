@@ -12,6 +12,7 @@ import { MEDIA_KINDS, type MediaKind } from '../../media/kinds.js';
 import { isUuid } from '../../ids.js';
 import { builder } from '../builder.js';
 import { ErrorInterface } from '../errors.js';
+import { connectionOf } from '../connection.js';
 
 // Media: uploads by GraphQL multipart request (the File scalar) or by URL, lookups and the
 // tenant's listing. Thin: media/service.ts does the work.
@@ -154,16 +155,7 @@ builder.queryFields((t) => ({
           last: args.last ?? undefined,
           before: args.before ?? undefined,
         });
-        const edges = page.rows.map((node) => ({ cursor: page.cursorOf(node), node }));
-        return {
-          edges,
-          pageInfo: {
-            hasNextPage: page.hasNextPage,
-            hasPreviousPage: page.hasPreviousPage,
-            startCursor: edges[0]?.cursor ?? null,
-            endCursor: edges.at(-1)?.cursor ?? null,
-          },
-        };
+        return connectionOf(page);
       },
     },
     { name: 'MediaConnection' },

@@ -8,6 +8,7 @@ import { cancelMessage, retryMessage } from '../../messaging/operator.js';
 import { sendEmail, sendSms, sendWhatsApp } from '../../messaging/send.js';
 import { builder } from '../builder.js';
 import { ErrorInterface } from '../errors.js';
+import { connectionOf } from '../connection.js';
 
 export const ChannelEnum = builder.enumType('Channel', { values: CHANNELS });
 // "Final" is messaging/status-machine.ts's isFinal: messageStatusChanged completes there.
@@ -235,16 +236,7 @@ builder.queryFields((t) => ({
             before: args.before ?? undefined,
           },
         );
-        const edges = page.rows.map((node) => ({ cursor: page.cursorOf(node), node }));
-        return {
-          edges,
-          pageInfo: {
-            hasNextPage: page.hasNextPage,
-            hasPreviousPage: page.hasPreviousPage,
-            startCursor: edges[0]?.cursor ?? null,
-            endCursor: edges.at(-1)?.cursor ?? null,
-          },
-        };
+        return connectionOf(page);
       },
     },
     { name: 'MessageConnection' },
