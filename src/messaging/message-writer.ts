@@ -2,6 +2,7 @@ import { and, eq, or, sql, type SQL } from 'drizzle-orm';
 import { callbackCtes } from '../callbacks/enqueue.js';
 import { QUEUE_CHANNEL, type Db } from '../db/client.js';
 import { rowReader, rowsOf } from '../db/raw-rows.js';
+import { recordset, type RecordsetColumns } from '../db/recordset.js';
 import { messages, type MessageRow, type NewMessageRow } from '../db/schema.js';
 import { newId } from '../ids.js';
 import { statusChange, type StatusChange, type StatusListener } from './status-updates.js';
@@ -111,6 +112,67 @@ const readMessage = rowReader(messages);
 
 const iso = (d: Date | null | undefined): string | null => d?.toISOString() ?? null;
 
+/** One message of a batch as the accept statement reads it (snake_case: the SQL's own names). */
+type AcceptRow = {
+  n: number;
+  id: string;
+  event_id: string;
+  tenant_id: string;
+  channel: string;
+  status: string;
+  status_at: string | null;
+  recipient: string;
+  sender: string | null;
+  template_name: string | null;
+  template_language: string | null;
+  template_params: unknown;
+  body: string | null;
+  subject: string | null;
+  media_type: string | null;
+  media_id: string | null;
+  channel_options: unknown;
+  next_attempt_at: string | null;
+  idempotency_key: string | null;
+  external_ref: string | null;
+  metadata: unknown;
+  tags: string[];
+  send_at: string | null;
+  valid_until: string | null;
+  callback_url: string | null;
+  created_at: string;
+  updated_at: string;
+};
+// created_at stays text: the callbacks' payload quotes it as Herald wrote it.
+const acceptColumns: RecordsetColumns<AcceptRow> = {
+  n: 'int',
+  id: 'uuid',
+  event_id: 'uuid',
+  tenant_id: 'uuid',
+  channel: 'channel',
+  status: 'message_status',
+  status_at: 'timestamptz',
+  recipient: 'text',
+  sender: 'text',
+  template_name: 'text',
+  template_language: 'text',
+  template_params: 'jsonb',
+  body: 'text',
+  subject: 'text',
+  media_type: 'text',
+  media_id: 'text',
+  channel_options: 'jsonb',
+  next_attempt_at: 'timestamptz',
+  idempotency_key: 'text',
+  external_ref: 'text',
+  metadata: 'jsonb',
+  tags: 'text[]',
+  send_at: 'timestamptz',
+  valid_until: 'timestamptz',
+  callback_url: 'text',
+  created_at: 'text',
+  updated_at: 'timestamptz',
+};
+
 /**
  * The whole accept of a batch as one statement (atomic on its own, so one round trip): the
  * messages, their first status events, their callbacks (callbacks/enqueue.ts) and the NOTIFY
@@ -118,43 +180,40 @@ const iso = (d: Date | null | undefined): string | null => d?.toISOString() ?? n
  * (`messages.*`, in input order); a row whose idempotency key is taken is skipped.
  */
 function acceptStatement(rows: Pending['row'][]): SQL {
-  const input = rows.map((r, n) => ({
-    n,
-    id: r.id,
-    event_id: newId(),
-    tenant_id: r.tenantId,
-    channel: r.channel,
-    status: r.status,
-    status_at: iso(r.statusAt),
-    recipient: r.recipient,
-    sender: r.sender ?? null,
-    template_name: r.templateName ?? null,
-    template_language: r.templateLanguage ?? null,
-    template_params: r.templateParams ?? null,
-    body: r.body ?? null,
-    subject: r.subject ?? null,
-    media_type: r.mediaType ?? null,
-    media_id: r.mediaId ?? null,
-    channel_options: r.channelOptions,
-    next_attempt_at: iso(r.nextAttemptAt),
-    idempotency_key: r.idempotencyKey ?? null,
-    external_ref: r.externalRef ?? null,
-    metadata: r.metadata ?? null,
-    tags: r.tags ?? [],
-    send_at: iso(r.sendAt),
-    valid_until: iso(r.validUntil),
-    callback_url: r.callbackUrl ?? null,
-    created_at: r.createdAt.toISOString(),
-    updated_at: iso(r.updatedAt) ?? r.createdAt.toISOString(),
-  }));
+  const input = rows.map(
+    (r, n): AcceptRow => ({
+      n,
+      id: r.id,
+      event_id: newId(),
+      tenant_id: r.tenantId,
+      channel: r.channel,
+      status: r.status,
+      status_at: iso(r.statusAt),
+      recipient: r.recipient,
+      sender: r.sender ?? null,
+      template_name: r.templateName ?? null,
+      template_language: r.templateLanguage ?? null,
+      template_params: r.templateParams ?? null,
+      body: r.body ?? null,
+      subject: r.subject ?? null,
+      media_type: r.mediaType ?? null,
+      media_id: r.mediaId ?? null,
+      channel_options: r.channelOptions,
+      next_attempt_at: iso(r.nextAttemptAt),
+      idempotency_key: r.idempotencyKey ?? null,
+      external_ref: r.externalRef ?? null,
+      metadata: r.metadata ?? null,
+      tags: r.tags ?? [],
+      send_at: iso(r.sendAt),
+      valid_until: iso(r.validUntil),
+      callback_url: r.callbackUrl ?? null,
+      created_at: r.createdAt.toISOString(),
+      updated_at: iso(r.updatedAt) ?? r.createdAt.toISOString(),
+    }),
+  );
   return sql`
     with input as (
-      select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as r(
-        n int, id uuid, event_id uuid, tenant_id uuid, channel channel, status message_status,
-        status_at timestamptz, recipient text, sender text, template_name text, template_language text,
-        template_params jsonb, body text, subject text, media_type text, media_id text, channel_options jsonb,
-        next_attempt_at timestamptz, idempotency_key text, external_ref text, metadata jsonb, tags text[],
-        send_at timestamptz, valid_until timestamptz, callback_url text, created_at text, updated_at timestamptz)
+      select * from ${recordset('r', acceptColumns, input)}
     ),
     inserted as (
       insert into messages (id, tenant_id, channel, status, status_at, recipient, sender, template_name,
