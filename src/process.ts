@@ -1,6 +1,5 @@
 import { ConfigError, loadConfig, type Config } from './config.js';
 import type { Logger } from './log.js';
-import type { ReadyMessage, Role } from './supervisor.js';
 
 // What the entry points (main.ts, worker.ts) share: reading the configuration, stopping once,
 // telling a supervising `npm start` (supervisor.ts) they are ready.
@@ -41,6 +40,12 @@ export function stopOnSignals(log: Logger, stop: () => Promise<void>): void {
   process.on('SIGINT', onSignal);
   if (process.connected) process.once('disconnect', () => onSignal('supervisor gone'));
 }
+
+/** The processes npm start's supervisor (supervisor.ts) runs. */
+export type Role = 'api' | 'dispatch';
+
+/** What a child sends its supervisor once it serves (api) or dispatches. */
+export type ReadyMessage = { herald: 'ready'; role: Role };
 
 /** Tells the supervisor, if there is one, that this process serves (api) or dispatches. */
 export function tellSupervisor(role: Role): void {

@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
+import { type ReadyMessage, type Role, stopOnSignals } from './process.js';
 
 // `npm start` on PostgreSQL: the API and dispatch in separate processes, so neither takes the
 // other's core (the event loop of one process is one core). This process only supervises: it
@@ -19,11 +20,6 @@ import type { Logger } from './log.js';
 // stopped cleanly and Herald exits 1, so the operator's supervisor (systemd, Kubernetes,
 // Docker) restarts Herald whole, with its own backoff and visibility. SIGTERM/SIGINT stop both
 // children the way they stop alone (each finishes its in-flight work) and exit 0.
-
-export type Role = 'api' | 'dispatch';
-
-/** What a child sends its supervisor once it serves (api) or dispatches. */
-export type ReadyMessage = { herald: 'ready'; role: Role };
 
 /** Whether `npm start` should split into supervised processes with this configuration. */
 export function runsSeparateProcesses(config: Config): boolean {
@@ -59,13 +55,7 @@ export async function supervise(config: Config, log: Logger): Promise<void> {
     process.exit(failed.length > 0 ? Math.max(exitCode, 1) : exitCode);
   };
 
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    log.info({ signal }, 'shutting down');
-    void stopAll(0);
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  stopOnSignals(log, () => stopAll(0));
 
   const start = (role: Role, name: string, env: Record<string, string>): Promise<void> => {
     if (stopping) return new Promise(() => {}); // a signal came first: stopAll exits
