@@ -107,8 +107,9 @@ describe.skipIf(!DATABASE_URL)('npm start on PostgreSQL', () => {
         .split('\n')
         .filter((l) => l.includes(`"msg":"${msg}"`))
         .map((l) => (JSON.parse(l) as { pid: number }).pid);
-    expect(pidOfLine('Herald is listening')).toEqual([roles.api]);
-    expect(pidOfLine('Herald worker is dispatching')).toEqual([roles.dispatch]);
+    // pino writes asynchronously: a child's line can reach stdout after its ready message.
+    await expect.poll(() => pidOfLine('Herald is listening')).toEqual([roles.api]);
+    await expect.poll(() => pidOfLine('Herald worker is dispatching')).toEqual([roles.dispatch]);
 
     // A live subscriber on the API process, before anything is sent.
     const ws = createClient({
