@@ -12,6 +12,8 @@ run('Herald', async () => {
   if (runsSeparateProcesses(config)) return supervise(config, log);
   const herald = await createHerald(config, log);
   const url = await herald.listen();
+  // Before anything says "ready": until a SIGTERM listener exists, SIGTERM kills outright.
+  stopOnSignals(log, () => herald.stop());
   if (herald.bootstrap.created) {
     // Printed once, outside the structured log, so the key never lands in log storage.
     process.stdout.write(
@@ -23,6 +25,5 @@ run('Herald', async () => {
   }
 
   log.info({ url: `${url}/graphql`, database: herald.database.kind }, 'Herald is listening');
-  stopOnSignals(log, () => herald.stop());
   tellSupervisor('api');
 });

@@ -37,12 +37,12 @@ run('Herald worker', async () => {
       outbound,
     },
   );
-  log.info({ database: database.kind }, 'Herald worker is dispatching');
-
+  // Before anything says "ready": until a SIGTERM listener exists, SIGTERM kills outright.
   stopOnSignals(log, async () => {
     await delivery.stop(config.delivery.sendTimeoutMs);
     await statusHub.close();
     await database.close();
   });
+  log.info({ database: database.kind }, 'Herald worker is dispatching');
   tellSupervisor('dispatch');
 });

@@ -37,15 +37,27 @@ async function freshDatabase(): Promise<string> {
   return database.url!;
 }
 
-/** Processes whose parent is `pid`, from /proc (zombies excluded). */
+/**
+ * Herald processes (node running one of src/'s entry points) whose parent is `pid`, from /proc,
+ * zombies excluded. tsx may start an esbuild service child to compile a changed file; that is
+ * not a Herald process.
+ */
 function childrenOf(pid: number): number[] {
   const children: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = readStat(Number(entry));
-    if (stat && stat.ppid === pid && stat.state !== 'Z') children.push(Number(entry));
+    if (stat && stat.ppid === pid && stat.state !== 'Z' && runsHerald(Number(entry))) children.push(Number(entry));
   }
   return children;
+}
+
+function runsHerald(pid: number): boolean {
+  try {
+    return /src\/(main|worker)\.ts/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 function readStat(pid: number): { state: string; ppid: number } | undefined {
