@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendSms } from '../src/messaging/send.js';
 import { startHerald, type Sdk, type TestHerald } from './support/herald.js';
 
 const TOTAL = 10_000;
@@ -9,17 +10,21 @@ let sentIds: string[] = [];
 beforeAll(async () => {
   h = await startHerald();
   sdk = h.sdk();
-  // Sent through the API, 50 at a time; the result order is the creation order.
+  // Stored through the domain's send call (the one GraphQL and REST use), 500 at a time: these
+  // tests are about paging, and 10,000 HTTP requests would only make them slow.
+  const tenantId = (await sdk.Viewer()).viewer.tenant.id;
   const ids: string[][] = [];
-  for (let start = 0; start < TOTAL; start += 50) {
+  for (let start = 0; start < TOTAL; start += 500) {
     const batch = await Promise.all(
-      Array.from({ length: Math.min(50, TOTAL - start) }, (_, i) =>
-        sdk.SendSms({
-          input: { to: '+14155550100', text: `message ${start + i}`, tags: [(start + i) % 2 ? 'odd' : 'even'] },
+      Array.from({ length: Math.min(500, TOTAL - start) }, (_, i) =>
+        sendSms(h.herald.services.send, tenantId, {
+          to: '+14155550100',
+          text: `message ${start + i}`,
+          tags: [(start + i) % 2 ? 'odd' : 'even'],
         }),
       ),
     );
-    ids.push(batch.map((r) => (r.sendSms.__typename === 'Message' ? r.sendSms.messageId : 'failed')));
+    ids.push(batch.map((m) => m.id));
   }
   sentIds = ids.flat();
 }, 300_000);
@@ -29,7 +34,6 @@ type Edge = { cursor: string; node: { messageId: string; createdAt: string } };
 
 describe('messages connection over 10,000 messages', () => {
   it('forwards: every message exactly once, newest first', async () => {
-    expect(sentIds).not.toContain('failed');
     const seen: Edge[] = [];
     let after: string | null | undefined;
     let pages = 0;
