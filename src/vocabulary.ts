@@ -19,6 +19,13 @@ export const MESSAGE_STATUSES = [
 ] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
+/** Why a message is sent, as Meta and Twilio distinguish: marketing opt-outs block MARKETING only. */
+export const MESSAGE_CATEGORIES = ['MARKETING', 'UTILITY', 'AUTHENTICATION'] as const;
+export type MessageCategory = (typeof MESSAGE_CATEGORIES)[number];
+
+export const CAMPAIGN_STATUSES = ['DRAFT', 'SCHEDULED', 'RUNNING', 'PAUSED', 'COMPLETED', 'CANCELED'] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+
 export const MEDIA_TYPES = ['NONE', 'IMAGE', 'VIDEO', 'DOCUMENT'] as const;
 export type MediaType = (typeof MEDIA_TYPES)[number];
 

@@ -13,7 +13,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { CHANNELS, MESSAGE_STATUSES } from '../vocabulary.js';
+import { CAMPAIGN_STATUSES, CHANNELS, MESSAGE_CATEGORIES, MESSAGE_STATUSES } from '../vocabulary.js';
 
 // Timestamps are written by Herald (millisecond precision) so that keyset cursors built from
 // JavaScript Dates compare exactly with the stored values.
@@ -21,6 +21,8 @@ const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' 
 
 export const channelEnum = pgEnum('channel', CHANNELS);
 export const messageStatusEnum = pgEnum('message_status', MESSAGE_STATUSES);
+export const messageCategoryEnum = pgEnum('message_category', MESSAGE_CATEGORIES);
+export const campaignStatusEnum = pgEnum('campaign_status', CAMPAIGN_STATUSES);
 
 export const tenants = pgTable('tenants', {
   id: uuid('id').primaryKey(),
@@ -29,6 +31,9 @@ export const tenants = pgTable('tenants', {
   isOperator: boolean('is_operator').notNull().default(false),
   /** When on, sends must name a template registered for the tenant. */
   strictTemplates: boolean('strict_templates').notNull().default(false),
+  /** The tenant's own opt-out and opt-in words, beside the standard STOP/START set (upper case). */
+  optOutKeywords: text('opt_out_keywords').array().notNull().default(sql`'{}'::text[]`),
+  optInKeywords: text('opt_in_keywords').array().notNull().default(sql`'{}'::text[]`),
   createdAt: ts('created_at').notNull(),
 });
 
@@ -88,7 +93,14 @@ export const messages = pgTable(
     externalRef: text('external_ref'),
     metadata: jsonb('metadata').$type<unknown>(),
     tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
-    campaign: text('campaign'),
+    /** MARKETING, UTILITY or AUTHENTICATION when the sender said (campaigns always do). */
+    category: messageCategoryEnum('category'),
+    /**
+     * The campaign this message is one recipient of. Added recipients are stored as messages at
+     * once and held (SCHEDULED with no next_attempt_at, so never due) until the campaign releases
+     * them at its pace.
+     */
+    campaignId: uuid('campaign_id').references(() => campaigns.id, { onDelete: 'cascade' }),
     /** How many fallback rules have re-routed this message (0 = as sent). */
     fallbackStep: integer('fallback_step').notNull().default(0),
     sendAt: ts('send_at'),
@@ -96,6 +108,11 @@ export const messages = pgTable(
     callbackUrl: text('callback_url'),
     createdAt: ts('created_at').notNull(),
     updatedAt: ts('updated_at').notNull(),
+    // First time the message reached each of these, set by a trigger (migration 0006) so that
+    // every status writer records them the same way; delivery analytics read them.
+    sentAt: ts('sent_at'),
+    deliveredAt: ts('delivered_at'),
+    readAt: ts('read_at'),
   },
   (t) => [
     // Dispatcher claim: due messages still waiting to be sent.
@@ -111,6 +128,96 @@ export const messages = pgTable(
     index('messages_provider_message_idx').on(t.provider, t.providerMessageId),
     // Idempotency: one message per key and tenant (NULL keys never collide).
     uniqueIndex('messages_idempotency_idx').on(t.tenantId, t.idempotencyKey),
+    // Campaigns: a recipient is added once per campaign, by address and by external ref...
+    uniqueIndex('messages_campaign_recipient_idx')
+      .on(t.campaignId, t.recipient)
+      .where(sql`${t.campaignId} is not null`),
+    uniqueIndex('messages_campaign_external_ref_idx')
+      .on(t.campaignId, t.externalRef)
+      .where(sql`${t.campaignId} is not null and ${t.externalRef} is not null`),
+    // ...its messages are listed newest first...
+    index('messages_campaign_created_idx')
+      .on(t.campaignId, t.createdAt.desc(), t.id.desc())
+      .where(sql`${t.campaignId} is not null`),
+    // ...and its held recipients are released in the order they were added.
+    index('messages_campaign_held_idx')
+      .on(t.campaignId, t.id)
+      .where(sql`${t.status} = 'SCHEDULED' and ${t.nextAttemptAt} is null`),
+  ],
+);
+
+/**
+ * A send to many recipients, each of them a message (messages.campaign_id). Recipients refused
+ * on their own when added (invalid, or on the suppression list for a MARKETING campaign) are not
+ * messages; they are counted here.
+ */
+export const campaigns = pgTable(
+  'campaigns',
+  {
+    id: uuid('id').primaryKey(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    channel: channelEnum('channel').notNull(),
+    category: messageCategoryEnum('category').notNull(),
+    status: campaignStatusEnum('status').notNull(),
+    /** What each message sends, as a single send takes it without `to`; recipients' params fill its placeholders. */
+    content: jsonb('content').$type<Record<string, unknown>>().notNull(),
+    /** Most messages released per second (the providers' own limits apply as well). */
+    ratePerSecond: integer('rate_per_second'),
+    sendAt: ts('send_at'),
+    validUntil: ts('valid_until'),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    callbackUrl: text('callback_url'),
+    invalid: integer('invalid').notNull().default(0),
+    suppressed: integer('suppressed').notNull().default(0),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+    startedAt: ts('started_at'),
+    completedAt: ts('completed_at'),
+    canceledAt: ts('canceled_at'),
+  },
+  (t) => [index('campaigns_tenant_created_idx').on(t.tenantId, t.createdAt.desc(), t.id.desc())],
+);
+
+/**
+ * How many of a campaign's messages are in each status: the sum of `delta` per (campaign,
+ * status). Statement triggers on `messages` (migration 0006) append one row per campaign and
+ * status a statement changed, in the same transaction, so the sums always equal a count of the
+ * messages whatever crashes; appending never waits on a lock that another writer holds.
+ * `compactCampaignCounts` folds a campaign's rows into one per status. No foreign key: the
+ * triggers also run while a tenant's rows are deleted.
+ */
+export const campaignCounts = pgTable(
+  'campaign_counts',
+  {
+    campaignId: uuid('campaign_id').notNull(),
+    status: messageStatusEnum('status').notNull(),
+    delta: bigint('delta', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('campaign_counts_campaign_idx').on(t.campaignId)],
+);
+
+/** Recipients a tenant must not send MARKETING messages to on a channel: opt-outs. */
+export const suppressions = pgTable(
+  'suppressions',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    channel: channelEnum('channel').notNull(),
+    /** E.164 phone number or lower-case email address, as messages store it. */
+    recipient: text('recipient').notNull(),
+    /** Why, in words: "STOP reply", "Twilio 21610", or what the API caller gave. */
+    reason: text('reason').notNull(),
+    /** API, INBOUND (a keyword reply) or PROVIDER (an answer that means the user opted out). */
+    source: text('source').notNull(),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.channel, t.recipient] }),
+    index('suppressions_tenant_created_idx').on(t.tenantId, t.createdAt.desc(), t.recipient),
   ],
 );
 
@@ -419,3 +526,5 @@ export type InboundMessageRow = typeof inboundMessages.$inferSelect;
 export type TemplateRow = typeof templates.$inferSelect;
 export type ProviderConfigRow = typeof providerConfigs.$inferSelect;
 export type RoutingRuleRow = typeof routingRules.$inferSelect;
+export type CampaignRow = typeof campaigns.$inferSelect;
+export type SuppressionRow = typeof suppressions.$inferSelect;
