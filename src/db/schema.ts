@@ -343,10 +343,15 @@ export const callbackDeliveries = pgTable(
     lastError: text('last_error'),
   },
   (t) => [
-    // Claim: pending deliveries by due time.
-    index('callback_deliveries_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
-    // Per message: listing, and "is an earlier event still undelivered" for ordering.
+    // Claim: pending deliveries in the claim's own order, so it reads them in order and stops
+    // at its batch instead of sorting every due row.
+    index('callback_deliveries_due_idx').on(t.nextAttemptAt, t.id).where(sql`${t.status} = 'pending'`),
+    // Per message: listing.
     index('callback_deliveries_message_idx').on(t.messageId, t.id),
+    // Per message: "is an earlier event still pending", the claim's ordering check, one probe per
+    // candidate. Without it the planner may intersect the message index with every pending row
+    // (seen: 5 s per claim with 11,000 pending).
+    index('callback_deliveries_pending_message_idx').on(t.messageId, t.id).where(sql`${t.status} = 'pending'`),
     // Per endpoint listing, newest first.
     index('callback_deliveries_endpoint_idx').on(t.endpointId, t.id),
   ],

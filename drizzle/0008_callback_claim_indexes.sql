@@ -1,0 +1,3 @@
+DROP INDEX "callback_deliveries_due_idx";--> statement-breakpoint
+CREATE INDEX "callback_deliveries_pending_message_idx" ON "callback_deliveries" USING btree ("message_id","id") WHERE "callback_deliveries"."status" = 'pending';--> statement-breakpoint
+CREATE INDEX "callback_deliveries_due_idx" ON "callback_deliveries" USING btree ("next_attempt_at","id") WHERE "callback_deliveries"."status" = 'pending';
