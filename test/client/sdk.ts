@@ -5,6 +5,12 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import { type GraphQLClient, type RequestOptions } from 'graphql-request';
 import { gql } from 'graphql-tag';
 type GraphQLClientRequestHeaders = RequestOptions['requestHeaders'];
+export type AddSuppressionsInput = {
+  channel: Channel;
+  /** At most 10,000 per call. */
+  entries: Array<SuppressionEntryInput>;
+};
+
 export type ApiKeyScope =
   | 'ADMIN'
   | 'READ'
@@ -75,6 +81,12 @@ export type MediaType =
   | 'NONE'
   | 'VIDEO';
 
+/** Why a message is sent, as Meta and Twilio distinguish. Opt-outs (the suppression list) block MARKETING only. */
+export type MessageCategory =
+  | 'AUTHENTICATION'
+  | 'MARKETING'
+  | 'UTILITY';
+
 export type MessageFilter = {
   channel?: Channel | null | undefined;
   createdAfter?: string | null | undefined;
@@ -115,6 +127,8 @@ export type SendEmailInput = {
   bcc?: Array<string> | null | undefined;
   /** Status changes of this message are POSTed here. */
   callbackUrl?: string | null | undefined;
+  /** MARKETING sends to a recipient on the suppression list are refused (RecipientSuppressedError); UTILITY, AUTHENTICATION and uncategorised sends are not. */
+  category?: MessageCategory | null | undefined;
   cc?: Array<string> | null | undefined;
   /** Your own reference (invoice number, order id). */
   externalRef?: string | null | undefined;
@@ -137,6 +151,8 @@ export type SendEmailInput = {
 export type SendSmsInput = {
   /** Status changes of this message are POSTed here. */
   callbackUrl?: string | null | undefined;
+  /** MARKETING sends to a recipient on the suppression list are refused (RecipientSuppressedError); UTILITY, AUTHENTICATION and uncategorised sends are not. */
+  category?: MessageCategory | null | undefined;
   /** India DLT principal entity id (PE ID). */
   dltEntityId?: string | null | undefined;
   /** India DLT content template id. */
@@ -165,6 +181,8 @@ export type SendSmsInput = {
 export type SendWhatsAppInput = {
   /** Status changes of this message are POSTed here. */
   callbackUrl?: string | null | undefined;
+  /** MARKETING sends to a recipient on the suppression list are refused (RecipientSuppressedError); UTILITY, AUTHENTICATION and uncategorised sends are not. */
+  category?: MessageCategory | null | undefined;
   /** Your own reference (invoice number, order id). */
   externalRef?: string | null | undefined;
   /** A repeat with the same key returns the original message. */
@@ -185,6 +203,21 @@ export type SendWhatsAppInput = {
   /** Give up (EXPIRED) rather than send after this time. */
   validUntil?: string | null | undefined;
 };
+
+export type SuppressionEntryInput = {
+  /** Why, in words (at most 500 characters); default "added through the API". */
+  reason?: string | null | undefined;
+  /** A phone number (normalised to E.164 as sends are) or, on EMAIL, an address. */
+  recipient: string;
+};
+
+export type SuppressionSource =
+  /** Added through addSuppressions. */
+  | 'API'
+  /** The recipient replied with an opt-out keyword (STOP, UNSUBSCRIBE...). */
+  | 'INBOUND'
+  /** A provider answered that the recipient opted out (Twilio 21610, WhatsApp 131050). */
+  | 'PROVIDER';
 
 export type TemplateFilter = {
   channel?: Channel | null | undefined;
@@ -343,7 +376,7 @@ export type MediaListQueryVariables = Exact<{
 
 export type MediaListQuery = { mediaList: { edges: Array<{ cursor: string, node: { id: string, mediaId: string, kind: MediaKind, mimeType: string, sizeBytes: number, sha256: string, filename: string | null, caption: string | null, sourceUrl: string | null, downloadPath: string, createdAt: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
-export type MessageFieldsFragment = { id: string, messageId: string, channel: Channel, status: MessageStatus, statusAt: string, to: string, externalRef: string | null, idempotencyKey: string | null, metadata: unknown, tags: Array<string>, sendAt: string | null, validUntil: string | null, callbackUrl: string | null, createdAt: string, attempts: number, nextAttemptAt: string | null, provider: string | null, providerMessageId: string | null, lastError: { code: string, message: string | null, retryable: boolean | null } | null, content:
+export type MessageFieldsFragment = { id: string, messageId: string, channel: Channel, status: MessageStatus, statusAt: string, to: string, externalRef: string | null, idempotencyKey: string | null, metadata: unknown, tags: Array<string>, sendAt: string | null, validUntil: string | null, callbackUrl: string | null, category: MessageCategory | null, createdAt: string, attempts: number, nextAttemptAt: string | null, provider: string | null, providerMessageId: string | null, lastError: { code: string, message: string | null, retryable: boolean | null } | null, content:
     | { __typename: 'EmailContent', to: Array<string>, cc: Array<string>, bcc: Array<string>, from: string | null, subject: string, htmlBody: string | null, textBody: string | null, attachments: Array<string> }
     | { __typename: 'SmsContent', text: string, senderId: string | null, encoding: string, segments: number, flash: boolean, dltEntityId: string | null, dltTemplateId: string | null }
     | { __typename: 'WhatsAppContent', templateName: string, language: string, params: Array<string>, mediaType: MediaType, mediaId: string | null }
@@ -357,11 +390,12 @@ export type SendSmsMutationVariables = Exact<{
 
 
 export type SendSmsMutation = { sendSms:
-    | { __typename: 'Message', id: string, messageId: string, channel: Channel, status: MessageStatus, statusAt: string, to: string, externalRef: string | null, idempotencyKey: string | null, metadata: unknown, tags: Array<string>, sendAt: string | null, validUntil: string | null, callbackUrl: string | null, createdAt: string, attempts: number, nextAttemptAt: string | null, provider: string | null, providerMessageId: string | null, lastError: { code: string, message: string | null, retryable: boolean | null } | null, content:
+    | { __typename: 'Message', id: string, messageId: string, channel: Channel, status: MessageStatus, statusAt: string, to: string, externalRef: string | null, idempotencyKey: string | null, metadata: unknown, tags: Array<string>, sendAt: string | null, validUntil: string | null, callbackUrl: string | null, category: MessageCategory | null, createdAt: string, attempts: number, nextAttemptAt: string | null, provider: string | null, providerMessageId: string | null, lastError: { code: string, message: string | null, retryable: boolean | null } | null, content:
         | { __typename: 'EmailContent', to: Array<string>, cc: Array<string>, bcc: Array<string>, from: string | null, subject: string, htmlBody: string | null, textBody: string | null, attachments: Array<string> }
         | { __typename: 'SmsContent', text: string, senderId: string | null, encoding: string, segments: number, flash: boolean, dltEntityId: string | null, dltTemplateId: string | null }
         | { __typename: 'WhatsAppContent', templateName: string, language: string, params: Array<string>, mediaType: MediaType, mediaId: string | null }
        }
+    | { __typename: 'RecipientSuppressedError', code: string, field: string, message: string, channel: Channel, recipient: string }
     | { __typename: 'ValidationError', code: string, field: string, message: string }
    };
 
@@ -371,11 +405,12 @@ export type SendWhatsAppMutationVariables = Exact<{
 
 
 export type SendWhatsAppMutation = { sendWhatsApp:
-    | { __typename: 'Message', id: string, messageId: string, channel: Channel, status: MessageStatus, statusAt: string, to: string, externalRef: string | null, idempotencyKey: string | null, metadata: unknown, tags: Array<string>, sendAt: string | null, validUntil: string | null, callbackUrl: string | null, createdAt: string, attempts: number, nextAttemptAt: string | null, provider: string | null, providerMessageId: string | null, lastError: { code: string, message: string | null, retryable: boolean | null } | null, content:
+    | { __typename: 'Message', id: string, messageId: string, channel: Channel, status: MessageStatus, statusAt: string, to: string, externalRef: string | null, idempotencyKey: string | null, metadata: unknown, tags: Array<string>, sendAt: string | null, validUntil: string | null, callbackUrl: string | null, category: MessageCategory | null, createdAt: string, attempts: number, nextAttemptAt: string | null, provider: string | null, providerMessageId: string | null, lastError: { code: string, message: string | null, retryable: boolean | null } | null, content:
         | { __typename: 'EmailContent', to: Array<string>, cc: Array<string>, bcc: Array<string>, from: string | null, subject: string, htmlBody: string | null, textBody: string | null, attachments: Array<string> }
         | { __typename: 'SmsContent', text: string, senderId: string | null, encoding: string, segments: number, flash: boolean, dltEntityId: string | null, dltTemplateId: string | null }
         | { __typename: 'WhatsAppContent', templateName: string, language: string, params: Array<string>, mediaType: MediaType, mediaId: string | null }
        }
+    | { __typename: 'RecipientSuppressedError', code: string, field: string, message: string, channel: Channel, recipient: string }
     | { __typename: 'ValidationError', code: string, field: string, message: string }
    };
 
@@ -385,11 +420,12 @@ export type SendEmailMutationVariables = Exact<{
 
 
 export type SendEmailMutation = { sendEmail:
-    | { __typename: 'Message', id: string, messageId: string, channel: Channel, status: MessageStatus, statusAt: string, to: string, externalRef: string | null, idempotencyKey: string | null, metadata: unknown, tags: Array<string>, sendAt: string | null, validUntil: string | null, callbackUrl: string | null, createdAt: string, attempts: number, nextAttemptAt: string | null, provider: string | null, providerMessageId: string | null, lastError: { code: string, message: string | null, retryable: boolean | null } | null, content:
+    | { __typename: 'Message', id: string, messageId: string, channel: Channel, status: MessageStatus, statusAt: string, to: string, externalRef: string | null, idempotencyKey: string | null, metadata: unknown, tags: Array<string>, sendAt: string | null, validUntil: string | null, callbackUrl: string | null, category: MessageCategory | null, createdAt: string, attempts: number, nextAttemptAt: string | null, provider: string | null, providerMessageId: string | null, lastError: { code: string, message: string | null, retryable: boolean | null } | null, content:
         | { __typename: 'EmailContent', to: Array<string>, cc: Array<string>, bcc: Array<string>, from: string | null, subject: string, htmlBody: string | null, textBody: string | null, attachments: Array<string> }
         | { __typename: 'SmsContent', text: string, senderId: string | null, encoding: string, segments: number, flash: boolean, dltEntityId: string | null, dltTemplateId: string | null }
         | { __typename: 'WhatsAppContent', templateName: string, language: string, params: Array<string>, mediaType: MediaType, mediaId: string | null }
        }
+    | { __typename: 'RecipientSuppressedError', code: string, field: string, message: string, channel: Channel, recipient: string }
     | { __typename: 'ValidationError', code: string, field: string, message: string }
    };
 
@@ -398,7 +434,7 @@ export type MessageQueryVariables = Exact<{
 }>;
 
 
-export type MessageQuery = { message: { id: string, messageId: string, channel: Channel, status: MessageStatus, statusAt: string, to: string, externalRef: string | null, idempotencyKey: string | null, metadata: unknown, tags: Array<string>, sendAt: string | null, validUntil: string | null, callbackUrl: string | null, createdAt: string, attempts: number, nextAttemptAt: string | null, provider: string | null, providerMessageId: string | null, events: Array<{ id: string, kind: string, status: MessageStatus | null, previousStatus: MessageStatus | null, errorCode: string | null, errorMessage: string | null, provider: string | null, occurredAt: string, reportedAt: string | null }>, lastError: { code: string, message: string | null, retryable: boolean | null } | null, content:
+export type MessageQuery = { message: { id: string, messageId: string, channel: Channel, status: MessageStatus, statusAt: string, to: string, externalRef: string | null, idempotencyKey: string | null, metadata: unknown, tags: Array<string>, sendAt: string | null, validUntil: string | null, callbackUrl: string | null, category: MessageCategory | null, createdAt: string, attempts: number, nextAttemptAt: string | null, provider: string | null, providerMessageId: string | null, events: Array<{ id: string, kind: string, status: MessageStatus | null, previousStatus: MessageStatus | null, errorCode: string | null, errorMessage: string | null, provider: string | null, occurredAt: string, reportedAt: string | null }>, lastError: { code: string, message: string | null, retryable: boolean | null } | null, content:
       | { __typename: 'EmailContent', to: Array<string>, cc: Array<string>, bcc: Array<string>, from: string | null, subject: string, htmlBody: string | null, textBody: string | null, attachments: Array<string> }
       | { __typename: 'SmsContent', text: string, senderId: string | null, encoding: string, segments: number, flash: boolean, dltEntityId: string | null, dltTemplateId: string | null }
       | { __typename: 'WhatsAppContent', templateName: string, language: string, params: Array<string>, mediaType: MediaType, mediaId: string | null }
@@ -463,6 +499,42 @@ export type DeliveryHealthQueryVariables = Exact<{
 
 
 export type DeliveryHealthQuery = { deliveryHealth: { queued: number, scheduled: number, sending: number, stuckSending: number, stuckSent: number, oldestDueAt: string | null, stuckMessages: Array<{ messageId: string, status: MessageStatus, providerMessageId: string | null }> } };
+
+export type SuppressionFieldsFragment = { channel: Channel, recipient: string, reason: string, source: SuppressionSource, createdAt: string };
+
+export type SuppressionsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
+  channel?: Channel | null | undefined;
+  recipient?: string | null | undefined;
+}>;
+
+
+export type SuppressionsQuery = { suppressions: { edges: Array<{ cursor: string, node: { channel: Channel, recipient: string, reason: string, source: SuppressionSource, createdAt: string } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
+
+export type AddSuppressionsMutationVariables = Exact<{
+  input: AddSuppressionsInput;
+}>;
+
+
+export type AddSuppressionsMutation = { addSuppressions:
+    | { __typename: 'AddedSuppressions', added: number, suppressions: Array<{ channel: Channel, recipient: string, reason: string, source: SuppressionSource, createdAt: string }>, problems: Array<{ index: number, field: string, message: string }> }
+    | { __typename: 'ValidationError', code: string, field: string, message: string }
+   };
+
+export type RemoveSuppressionMutationVariables = Exact<{
+  channel: Channel;
+  recipient: string;
+}>;
+
+
+export type RemoveSuppressionMutation = { removeSuppression:
+    | { __typename: 'NotFoundError', code: string, message: string }
+    | { __typename: 'Suppression', channel: Channel, recipient: string, reason: string, source: SuppressionSource, createdAt: string }
+    | { __typename: 'ValidationError', code: string, field: string, message: string }
+   };
 
 export type TemplateFieldsFragment = { id: string, templateId: string, channel: Channel, name: string, language: string, category: string | null, body: string, paramCount: number, headerKind: TemplateHeaderKind, headerText: string | null, buttons: Array<unknown>, status: TemplateStatus, dltEntityId: string | null, dltTemplateId: string | null, subject: string | null, html: string | null, createdAt: string, updatedAt: string };
 
@@ -646,6 +718,7 @@ export const MessageFieldsFragmentDoc = gql`
   sendAt
   validUntil
   callbackUrl
+  category
   createdAt
   attempts
   nextAttemptAt
@@ -692,6 +765,15 @@ export const ValidationErrorFieldsFragmentDoc = gql`
   code
   field
   message
+}
+    `;
+export const SuppressionFieldsFragmentDoc = gql`
+    fragment SuppressionFields on Suppression {
+  channel
+  recipient
+  reason
+  source
+  createdAt
 }
     `;
 export const TemplateFieldsFragmentDoc = gql`
@@ -894,6 +976,13 @@ export const SendSmsDocument = gql`
     __typename
     ...MessageFields
     ...ValidationErrorFields
+    ... on RecipientSuppressedError {
+      code
+      field
+      message
+      channel
+      recipient
+    }
   }
 }
     ${MessageFieldsFragmentDoc}
@@ -904,6 +993,13 @@ export const SendWhatsAppDocument = gql`
     __typename
     ...MessageFields
     ...ValidationErrorFields
+    ... on RecipientSuppressedError {
+      code
+      field
+      message
+      channel
+      recipient
+    }
   }
 }
     ${MessageFieldsFragmentDoc}
@@ -914,6 +1010,13 @@ export const SendEmailDocument = gql`
     __typename
     ...MessageFields
     ...ValidationErrorFields
+    ... on RecipientSuppressedError {
+      code
+      field
+      message
+      channel
+      recipient
+    }
   }
 }
     ${MessageFieldsFragmentDoc}
@@ -1050,6 +1153,73 @@ export const DeliveryHealthDocument = gql`
   }
 }
     `;
+export const SuppressionsDocument = gql`
+    query Suppressions($first: Int, $after: String, $last: Int, $before: String, $channel: Channel, $recipient: String) {
+  suppressions(
+    first: $first
+    after: $after
+    last: $last
+    before: $before
+    channel: $channel
+    recipient: $recipient
+  ) {
+    edges {
+      cursor
+      node {
+        ...SuppressionFields
+      }
+    }
+    pageInfo {
+      hasNextPage
+      hasPreviousPage
+      startCursor
+      endCursor
+    }
+  }
+}
+    ${SuppressionFieldsFragmentDoc}`;
+export const AddSuppressionsDocument = gql`
+    mutation AddSuppressions($input: AddSuppressionsInput!) {
+  addSuppressions(input: $input) {
+    __typename
+    ... on AddedSuppressions {
+      added
+      suppressions {
+        ...SuppressionFields
+      }
+      problems {
+        index
+        field
+        message
+      }
+    }
+    ... on ValidationError {
+      code
+      field
+      message
+    }
+  }
+}
+    ${SuppressionFieldsFragmentDoc}`;
+export const RemoveSuppressionDocument = gql`
+    mutation RemoveSuppression($channel: Channel!, $recipient: String!) {
+  removeSuppression(channel: $channel, recipient: $recipient) {
+    __typename
+    ... on Suppression {
+      ...SuppressionFields
+    }
+    ... on ValidationError {
+      code
+      field
+      message
+    }
+    ... on NotFoundError {
+      code
+      message
+    }
+  }
+}
+    ${SuppressionFieldsFragmentDoc}`;
 export const CreateTemplateDocument = gql`
     mutation CreateTemplate($input: CreateTemplateInput!) {
   createTemplate(input: $input) {
@@ -1301,6 +1471,15 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     DeliveryHealth(variables?: DeliveryHealthQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<DeliveryHealthQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<DeliveryHealthQuery>({ document: DeliveryHealthDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'DeliveryHealth', 'query', variables);
+    },
+    Suppressions(variables?: SuppressionsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<SuppressionsQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<SuppressionsQuery>({ document: SuppressionsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Suppressions', 'query', variables);
+    },
+    AddSuppressions(variables: AddSuppressionsMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<AddSuppressionsMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<AddSuppressionsMutation>({ document: AddSuppressionsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AddSuppressions', 'mutation', variables);
+    },
+    RemoveSuppression(variables: RemoveSuppressionMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<RemoveSuppressionMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<RemoveSuppressionMutation>({ document: RemoveSuppressionDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RemoveSuppression', 'mutation', variables);
     },
     CreateTemplate(variables: CreateTemplateMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CreateTemplateMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<CreateTemplateMutation>({ document: CreateTemplateDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CreateTemplate', 'mutation', variables);
