@@ -163,6 +163,10 @@ const GRAPH_ERRORS: Record<number, Classified> = {
     retryable: false,
     text: "WhatsApp withheld this marketing message (the recipient's marketing message limit); retry it a day or more later, not sooner",
   },
+  131050: {
+    retryable: false,
+    text: 'the recipient chose to stop receiving marketing messages from this business on WhatsApp (Herald suppresses them)',
+  },
   131051: { retryable: false, text: 'WhatsApp does not support this message type' },
   131052: { retryable: false, text: 'WhatsApp could not download the media' },
   131053: { retryable: false, text: 'WhatsApp could not process the media' },
@@ -174,6 +178,9 @@ const GRAPH_ERRORS: Record<number, Classified> = {
   132015: { retryable: false, text: 'the template is paused (low quality)' },
   132016: { retryable: false, text: 'the template is disabled' },
 };
+
+/** Meta's answer when a user stopped the business's marketing messages: an opt-out, not a delivery problem. */
+const MARKETING_OPT_OUT = '131050';
 
 /** The classification of Graph API error `code` (`status`: the HTTP status it came with). */
 export function classifyWhatsAppError(code: number | undefined, status: number): Classified {
@@ -343,6 +350,7 @@ export function createWhatsAppCloudProvider(cfg: WhatsAppCloudConfig): WhatsAppC
     return fail(graphCode !== undefined ? String(graphCode) : `HTTP_${status}`, `${c.text}: ${detail}`, c.retryable, {
       raw,
       ...(c.retryable && retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      ...(String(graphCode) === MARKETING_OPT_OUT ? { optedOut: true } : {}),
     });
   }
 
@@ -620,6 +628,7 @@ export function whatsAppWebhook(opts: {
               occurredAt: occurredAt(s.timestamp, req.receivedAt),
               errorCode: code,
               errorMessage,
+              optedOut: code === MARKETING_OPT_OUT ? true : undefined,
               // Meta redelivers for days; one report per message and status.
               dedupeKey: `${name}:${s.id}:${s.status.toLowerCase()}`,
               raw: s,
@@ -632,6 +641,7 @@ export function whatsAppWebhook(opts: {
             const reply = m.interactive?.button_reply ?? m.interactive?.list_reply;
             inbound.push({
               provider: name,
+              channel: 'WHATSAPP',
               providerMessageId: m.id,
               from: `+${from}`,
               to: phoneNumberId,

@@ -121,6 +121,13 @@ export type MessageStatus =
   /** The provider could not deliver it. Final; only a late DELIVERED/READ report from the provider moves it again. */
   | 'UNDELIVERED';
 
+export type OptOutKeywordsInput = {
+  /** At most 20 words or phrases; an omitted list stays as it is. */
+  optIn?: Array<string> | null | undefined;
+  /** At most 20 words or phrases; an omitted list stays as it is. */
+  optOut?: Array<string> | null | undefined;
+};
+
 export type SendEmailInput = {
   /** Media ids of the tenant (uploadMedia, createMediaFromUrl, POST /api/media/upload) to attach as files, at most 10, together at most HERALD_EMAIL_ATTACHMENT_MAX_BYTES (default 10 MiB). */
   attachments?: Array<string> | null | undefined;
@@ -533,6 +540,16 @@ export type RemoveSuppressionMutationVariables = Exact<{
 export type RemoveSuppressionMutation = { removeSuppression:
     | { __typename: 'NotFoundError', code: string, message: string }
     | { __typename: 'Suppression', channel: Channel, recipient: string, reason: string, source: SuppressionSource, createdAt: string }
+    | { __typename: 'ValidationError', code: string, field: string, message: string }
+   };
+
+export type SetOptOutKeywordsMutationVariables = Exact<{
+  input: OptOutKeywordsInput;
+}>;
+
+
+export type SetOptOutKeywordsMutation = { setOptOutKeywords:
+    | { __typename: 'Tenant', id: string, optOutKeywords: Array<string>, optInKeywords: Array<string> }
     | { __typename: 'ValidationError', code: string, field: string, message: string }
    };
 
@@ -1220,6 +1237,23 @@ export const RemoveSuppressionDocument = gql`
   }
 }
     ${SuppressionFieldsFragmentDoc}`;
+export const SetOptOutKeywordsDocument = gql`
+    mutation SetOptOutKeywords($input: OptOutKeywordsInput!) {
+  setOptOutKeywords(input: $input) {
+    __typename
+    ... on Tenant {
+      id
+      optOutKeywords
+      optInKeywords
+    }
+    ... on ValidationError {
+      code
+      field
+      message
+    }
+  }
+}
+    `;
 export const CreateTemplateDocument = gql`
     mutation CreateTemplate($input: CreateTemplateInput!) {
   createTemplate(input: $input) {
@@ -1480,6 +1514,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     RemoveSuppression(variables: RemoveSuppressionMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<RemoveSuppressionMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<RemoveSuppressionMutation>({ document: RemoveSuppressionDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RemoveSuppression', 'mutation', variables);
+    },
+    SetOptOutKeywords(variables: SetOptOutKeywordsMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<SetOptOutKeywordsMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<SetOptOutKeywordsMutation>({ document: SetOptOutKeywordsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'SetOptOutKeywords', 'mutation', variables);
     },
     CreateTemplate(variables: CreateTemplateMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CreateTemplateMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<CreateTemplateMutation>({ document: CreateTemplateDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CreateTemplate', 'mutation', variables);

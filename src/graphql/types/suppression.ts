@@ -8,13 +8,15 @@ import {
   type AddSuppressionsResult,
   type EntryProblem,
 } from '../../messaging/suppressions.js';
+import { setOptOutKeywords, STANDARD_OPT_IN, STANDARD_OPT_OUT } from '../../messaging/opt-out-keywords.js';
 import { SUPPRESSION_SOURCES, type SuppressionSource } from '../../vocabulary.js';
 import { builder } from '../builder.js';
 import { connectionOf } from '../connection.js';
 import { ChannelEnum } from './message.js';
+import { TenantRef } from './tenancy.js';
 
-// The tenant's suppression list (opt-outs): read it, add to it, lift an entry. Thin:
-// messaging/suppressions.ts does the work.
+// Opt-outs: the tenant's suppression list (read it, add to it, lift an entry) and its own opt-out
+// and opt-in keywords. Thin: messaging/suppressions.ts and messaging/opt-out-keywords.ts do the work.
 
 const SuppressionSourceEnum = builder.enumType('SuppressionSource', {
   values: {
@@ -139,3 +141,31 @@ builder.mutationFields((t) => ({
       removeSuppression(ctx.services.db, ctx.services.validators, ctx.principal.tenantId, channel, recipient),
   }),
 }));
+
+builder.objectFields(TenantRef, (t) => ({
+  optOutKeywords: t.exposeStringList('optOutKeywords', {
+    description: `Replies that opt the sender out, besides ${STANDARD_OPT_OUT.join(', ')} (setOptOutKeywords).`,
+  }),
+  optInKeywords: t.exposeStringList('optInKeywords', {
+    description: `Replies that opt the sender back in, besides ${STANDARD_OPT_IN.join(', ')} (setOptOutKeywords).`,
+  }),
+}));
+
+const OptOutKeywordsInput = builder.inputType('OptOutKeywordsInput', {
+  fields: (t) => ({
+    optOut: t.stringList({ description: 'At most 20 words or phrases; an omitted list stays as it is.' }),
+    optIn: t.stringList({ description: 'At most 20 words or phrases; an omitted list stays as it is.' }),
+  }),
+});
+
+builder.mutationField('setOptOutKeywords', (t) =>
+  t.field({
+    type: TenantRef,
+    authScopes: { admin: true },
+    description:
+      "The tenant's own opt-out and opt-in keywords: a reply that is exactly one of them (any case, spaces trimmed) adds or lifts the sender's suppression, like STOP and START.",
+    errors: { types: [ValidationError] },
+    args: { input: t.arg({ type: OptOutKeywordsInput, required: true }) },
+    resolve: (_root, { input }, ctx) => setOptOutKeywords(ctx.services.db, ctx.principal.tenantId, input),
+  }),
+);
