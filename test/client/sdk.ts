@@ -338,6 +338,13 @@ export type MessageCallbacksQueryVariables = Exact<{
 
 export type MessageCallbacksQuery = { message: { messageId: string, status: MessageStatus, callbackUrl: string | null, callbackDeliveries: Array<{ id: string, eventId: string, messageId: string, eventStatus: MessageStatus, payload: unknown, url: string, status: CallbackDeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, deliveredAt: string | null, lastStatusCode: number | null, lastError: string | null, endpoint: { id: string } | null, attempts: Array<{ number: number, url: string, statusCode: number | null, latencyMs: number, error: string | null, at: string }> }> } | null };
 
+export type InboundMessagesQueryVariables = Exact<{
+  first?: number | null | undefined;
+}>;
+
+
+export type InboundMessagesQuery = { inboundMessages: Array<{ id: string, provider: string, from: string, to: string | null, kind: string, text: string | null, payload: string | null, occurredAt: string }> };
+
 export type MediaFieldsFragment = { id: string, mediaId: string, kind: MediaKind, mimeType: string, sizeBytes: number, sha256: string, filename: string | null, caption: string | null, sourceUrl: string | null, downloadPath: string, createdAt: string };
 
 export type UploadMediaMutationVariables = Exact<{
@@ -903,6 +910,20 @@ export const MessageCallbacksDocument = gql`
   }
 }
     ${CallbackDeliveryFieldsFragmentDoc}`;
+export const InboundMessagesDocument = gql`
+    query InboundMessages($first: Int) {
+  inboundMessages(first: $first) {
+    id
+    provider
+    from
+    to
+    kind
+    text
+    payload
+    occurredAt
+  }
+}
+    `;
 export const UploadMediaDocument = gql`
     mutation UploadMedia($file: File!, $caption: String) {
   uploadMedia(file: $file, caption: $caption) {
@@ -1463,6 +1484,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     MessageCallbacks(variables: MessageCallbacksQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<MessageCallbacksQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<MessageCallbacksQuery>({ document: MessageCallbacksDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MessageCallbacks', 'query', variables);
+    },
+    InboundMessages(variables?: InboundMessagesQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<InboundMessagesQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<InboundMessagesQuery>({ document: InboundMessagesDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'InboundMessages', 'query', variables);
     },
     UploadMedia(variables: UploadMediaMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<UploadMediaMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<UploadMediaMutation>({ document: UploadMediaDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'UploadMedia', 'mutation', variables);
