@@ -367,6 +367,19 @@ describe("providers' opt-out answers", () => {
     expectSuppressed(await sms(to, 'MARKETING'), 'SMS', to);
   });
 
+  it('WhatsApp 131050 on send fails the message and suppresses the recipient', async () => {
+    const to = '+14155550128';
+    whatsapp.script({ to: '14155550128', status: 400, code: 131050, message: '(#131050) User stopped marketing' });
+    const r = await whatsApp(to, 'spring_sale');
+    if (r.__typename !== 'Message') throw new Error(JSON.stringify(r));
+    const failed = await eventually(
+      async () => (await sdk.Message({ id: r.messageId })).message!,
+      (m) => m.status === 'FAILED',
+    );
+    expect(failed.lastError).toMatchObject({ code: '131050', retryable: false });
+    expect(await entryFor('WHATSAPP', to)).toMatchObject({ source: 'PROVIDER', reason: 'whatsapp-cloud error 131050' });
+  });
+
   it('WhatsApp 131050 in a status report suppresses the recipient on WhatsApp', async () => {
     const to = '+14155550127';
     const r = await whatsApp(to, 'spring_sale');
