@@ -367,6 +367,89 @@ describe("providers' opt-out answers", () => {
     expectSuppressed(await sms(to, 'MARKETING'), 'SMS', to);
   });
 
+  it('Twilio 21610 in a status callback suppresses the number too', async () => {
+    const to = '+14155550130';
+    const r = await sms(to, 'UTILITY');
+    if (r.__typename !== 'Message') throw new Error(JSON.stringify(r));
+    const sent = await eventually(
+      async () => (await sdk.Message({ id: r.messageId })).message!,
+      (m) => m.status === 'SENT',
+    );
+    const params = {
+      AccountSid: twilio.accountSid,
+      ApiVersion: '2010-04-01',
+      ErrorCode: '21610',
+      From: TWILIO_FROM,
+      MessageSid: sent.providerMessageId!,
+      MessageStatus: 'failed',
+      SmsSid: sent.providerMessageId!,
+      SmsStatus: 'failed',
+      To: to,
+    };
+    const res = await fetch(`${h.url}/webhooks/twilio`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': signTwilioRequest(twilio.authToken, `${PUBLIC_URL}/webhooks/twilio`, params),
+      },
+      body: new URLSearchParams(params).toString(),
+    });
+    expect(res.status).toBe(200);
+    expect((await sdk.Message({ id: r.messageId })).message).toMatchObject({ status: 'FAILED' });
+    expect(await entryFor('SMS', to)).toMatchObject({ source: 'PROVIDER', reason: 'twilio error 21610' });
+  });
+
+  it("WhatsApp's user_preferences notice (stopped, then resumed marketing messages in WhatsApp) is followed", async () => {
+    const user = '+14155550129';
+    const notice = async (value: 'stop' | 'resume', timestamp: number) => {
+      const body = JSON.stringify({
+        object: 'whatsapp_business_account',
+        entry: [
+          {
+            id: whatsapp.wabaId,
+            changes: [
+              {
+                field: 'user_preferences',
+                value: {
+                  messaging_product: 'whatsapp',
+                  metadata: {
+                    display_phone_number: whatsapp.displayPhoneNumber,
+                    phone_number_id: whatsapp.phoneNumberId,
+                  },
+                  contacts: [{ profile: { name: 'Test User' }, wa_id: user.slice(1) }],
+                  user_preferences: [
+                    {
+                      wa_id: user.slice(1),
+                      detail: 'User requested to stop marketing messages',
+                      category: 'marketing_messages',
+                      value,
+                      timestamp,
+                    },
+                  ],
+                },
+              },
+            ],
+          },
+        ],
+      });
+      const res = await fetch(`${h.url}/webhooks/whatsapp-cloud`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-hub-signature-256': whatsapp.sign(body) },
+        body,
+      });
+      expect(res.status).toBe(200);
+    };
+    const now = Math.floor(Date.now() / 1000);
+    await notice('stop', now);
+    expect(await entryFor('WHATSAPP', user)).toMatchObject({ source: 'PROVIDER' });
+    expectSuppressed(await whatsApp(user, 'spring_sale'), 'WHATSAPP', user);
+    await notice('resume', now + 1);
+    expect(await entryFor('WHATSAPP', user)).toBeUndefined();
+    // Meta redelivers: the old stop again changes nothing.
+    await notice('stop', now);
+    expect(await entryFor('WHATSAPP', user)).toBeUndefined();
+  });
+
   it('WhatsApp 131050 on send fails the message and suppresses the recipient', async () => {
     const to = '+14155550128';
     whatsapp.script({ to: '14155550128', status: 400, code: 131050, message: '(#131050) User stopped marketing' });

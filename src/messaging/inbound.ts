@@ -13,8 +13,9 @@ import { suppress, unsuppress } from './suppressions.js';
  *
  * A reply that is only an opt-out keyword (STOP, UNSUBSCRIBE, the tenant's own words) puts the
  * sender on that tenant's suppression list for the channel, an opt-in keyword (START, UNSTOP...)
- * takes them off, in the same transaction as the record. Only a first delivery acts: a STOP
- * redelivered after a START must not opt the person out again.
+ * takes them off, in the same transaction as the record; so does a provider's notice that the
+ * person stopped or resumed marketing messages in its own settings (WhatsApp). Only a first
+ * delivery acts: a STOP redelivered after a START must not opt the person out again.
  */
 export async function recordInbound(db: Db, received: InboundUserMessage[], now: Date): Promise<number> {
   if (received.length === 0) return 0;
@@ -66,7 +67,7 @@ export async function recordInbound(db: Db, received: InboundUserMessage[], now:
     .from(tenants)
     .where(inArray(tenants.id, [...new Set(rows.map((r) => r.tenantId))]));
   const tenantOf = new Map(keywords.map((k) => [k.id, k]));
-  const channelOf = new Map(received.map((m) => [m.dedupeKey, m.channel]));
+  const receivedOf = new Map(received.map((m) => [m.dedupeKey, m]));
   return db.transaction(async (tx) => {
     const inserted = await tx
       .insert(inboundMessages)
@@ -77,14 +78,22 @@ export async function recordInbound(db: Db, received: InboundUserMessage[], now:
     // In the order the person sent them: STOP then START ends subscribed.
     const replies = rows.filter((r) => fresh.has(r.dedupeKey)).sort((a, b) => +a.occurredAt - +b.occurredAt);
     for (const r of replies) {
+      const { channel, marketingOptOut } = receivedOf.get(r.dedupeKey)!;
+      const entry = { tenantId: r.tenantId, channel, recipient: r.sender };
+      if (marketingOptOut === 'stop') {
+        const reason = `${r.provider}: the user stopped marketing messages`;
+        await suppress(tx, [{ ...entry, reason, source: 'PROVIDER' }], now);
+        continue;
+      }
+      if (marketingOptOut === 'resume') {
+        await unsuppress(tx, r.tenantId, channel, [r.sender]);
+        continue;
+      }
       const tenant = tenantOf.get(r.tenantId);
       const keyword = tenant && keywordAction(r.text ?? undefined, tenant);
-      if (!keyword) continue;
-      const channel = channelOf.get(r.dedupeKey)!;
-      if (keyword.action === 'opt-out') {
-        const entry = { tenantId: r.tenantId, channel, recipient: r.sender, source: 'INBOUND' as const };
-        await suppress(tx, [{ ...entry, reason: `${keyword.keyword} reply` }], now);
-      } else await unsuppress(tx, r.tenantId, channel, [r.sender]);
+      if (keyword?.action === 'opt-out')
+        await suppress(tx, [{ ...entry, reason: `${keyword.keyword} reply`, source: 'INBOUND' }], now);
+      else if (keyword?.action === 'opt-in') await unsuppress(tx, r.tenantId, channel, [r.sender]);
     }
     return inserted.length;
   });

@@ -118,6 +118,11 @@ export type InboundUserMessage = {
   payload: string | undefined;
   /** The provider message id of ours the user replied to, when it was a reply. */
   inReplyTo: string | undefined;
+  /**
+   * Not a message: the user stopped or resumed the business's marketing messages in the
+   * provider's own settings (WhatsApp's user_preferences), which Herald's list follows.
+   */
+  marketingOptOut?: 'stop' | 'resume';
   /** Identifies this message so redelivered webhooks can be recognised. */
   dedupeKey: string;
 };

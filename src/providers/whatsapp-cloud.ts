@@ -519,6 +519,53 @@ const MessagesValue = z.looseObject({
   messages: z.array(InboundSchema).optional(),
 });
 
+/** A user stopped or resumed the business's marketing messages in WhatsApp itself (field user_preferences). */
+const PreferencesValue = z.looseObject({
+  metadata: z.looseObject({ phone_number_id: z.string().optional() }).optional(),
+  user_preferences: z
+    .array(
+      z.looseObject({
+        wa_id: z.string().min(1).max(32),
+        category: z.string().max(64),
+        value: z.string().max(64),
+        detail: z.string().optional(),
+        timestamp: unixSeconds.optional(),
+      }),
+    )
+    .optional(),
+});
+
+function preferenceChanges(
+  name: string,
+  preferences: NonNullable<z.infer<typeof PreferencesValue>['user_preferences']>,
+  phoneNumberId: string | undefined,
+  receivedAt: Date,
+): InboundUserMessage[] {
+  return preferences.flatMap((p) => {
+    const from = E164.exec(p.wa_id)?.[1];
+    const value = p.value.toLowerCase();
+    if (!from || p.category !== 'marketing_messages' || (value !== 'stop' && value !== 'resume')) return [];
+    const at = occurredAt(p.timestamp, receivedAt);
+    return [
+      {
+        provider: name,
+        channel: 'WHATSAPP',
+        // Preferences have no id of their own: the person, the change and its time name it.
+        providerMessageId: `${from}:${value}:${p.timestamp ?? at.getTime()}`,
+        from: `+${from}`,
+        to: phoneNumberId,
+        occurredAt: at,
+        kind: 'user_preferences',
+        text: undefined,
+        payload: `marketing_messages:${value}`,
+        inReplyTo: undefined,
+        marketingOptOut: value === 'stop' ? 'stop' : 'resume',
+        dedupeKey: `${name}:preference:${from}:${value}:${p.timestamp ?? at.getTime()}`,
+      },
+    ];
+  });
+}
+
 const Notification = z.looseObject({
   object: z.string(),
   entry: z.array(
@@ -603,6 +650,14 @@ export function whatsAppWebhook(opts: {
       const inbound: InboundUserMessage[] = [];
       for (const [e, entry] of parsed.data.entry.entries()) {
         for (const [c, change] of (entry.changes ?? []).entries()) {
+          if (change.field === 'user_preferences') {
+            const value = PreferencesValue.safeParse(change.value);
+            if (!value.success) return { ok: false, reason: issue(value.error, `entry.${e}.changes.${c}.value`) };
+            const phoneNumberId = value.data.metadata?.phone_number_id;
+            if (opts.phoneNumberId && phoneNumberId && phoneNumberId !== opts.phoneNumberId) continue;
+            inbound.push(...preferenceChanges(name, value.data.user_preferences ?? [], phoneNumberId, req.receivedAt));
+            continue;
+          }
           // Template reviews, quality and account updates arrive on other fields.
           if (change.field !== 'messages') continue;
           const value = MessagesValue.safeParse(change.value);
