@@ -1,3 +1,5 @@
+import type { Channel } from './vocabulary.js';
+
 // Expected failures of the domain. The APIs translate them: GraphQL into typed members of a
 // result union, REST into status codes. Anything else is a fault and stays masked.
 
@@ -39,5 +41,22 @@ export class InvalidStateError extends HeraldError {
     message: string,
   ) {
     super(message);
+  }
+}
+
+/**
+ * A MARKETING message to a recipient on the tenant's suppression list (an opt-out): refused,
+ * nothing stored. `field` is the input that names the recipient.
+ */
+export class RecipientSuppressedError extends HeraldError {
+  readonly code = 'RECIPIENT_SUPPRESSED';
+  constructor(
+    readonly field: string,
+    readonly channel: Channel,
+    readonly recipient: string,
+  ) {
+    super(
+      `${field} ${recipient} opted out of marketing messages on ${channel} (suppression list): send it as UTILITY or AUTHENTICATION if it is one, or not at all`,
+    );
   }
 }

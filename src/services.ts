@@ -4,7 +4,9 @@ import type { OutboundGuard } from './net/outbound.js';
 import { MediaService } from './media/service.js';
 import { LocalDirectoryStore } from './media/store.js';
 import { MessageWriter } from './messaging/message-writer.js';
+import { findByIdempotencyKey } from './messaging/queries.js';
 import type { SendDeps } from './messaging/send.js';
+import { suppressedAmong } from './messaging/suppressions.js';
 import { createValidators, type Validators } from './messaging/validate.js';
 import { createTemplateChecks } from './templates/send-checks.js';
 import type { ProviderDirectory } from './providers/directory.js';
@@ -78,6 +80,10 @@ export function createServices(
       media: (tenantId, id) => media.lookup(tenantId, id),
       emailAttachmentMaxBytes: config.media.emailAttachmentMaxBytes,
       templates: createTemplateChecks(db),
+      optOuts: {
+        suppressedAmong: (tenantId, channel, recipients) => suppressedAmong(db, tenantId, channel, recipients),
+        original: (tenantId, key) => findByIdempotencyKey(db, tenantId, key),
+      },
     },
     validators,
     authenticator,

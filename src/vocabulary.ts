@@ -23,6 +23,10 @@ export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 export const MESSAGE_CATEGORIES = ['MARKETING', 'UTILITY', 'AUTHENTICATION'] as const;
 export type MessageCategory = (typeof MESSAGE_CATEGORIES)[number];
 
+/** Where a suppression came from: the API, a keyword reply (STOP), or a provider's answer that means an opt-out. */
+export const SUPPRESSION_SOURCES = ['API', 'INBOUND', 'PROVIDER'] as const;
+export type SuppressionSource = (typeof SUPPRESSION_SOURCES)[number];
+
 export const CAMPAIGN_STATUSES = ['DRAFT', 'SCHEDULED', 'RUNNING', 'PAUSED', 'COMPLETED', 'CANCELED'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 

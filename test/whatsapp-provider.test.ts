@@ -654,6 +654,7 @@ describe('webhook (the adapter)', () => {
     expect(parsed.inbound).toEqual([
       {
         provider: 'whatsapp-cloud',
+        channel: 'WHATSAPP',
         providerMessageId: 'wamid.IN1',
         from: '+14155550100',
         to: fake.phoneNumberId,
@@ -666,6 +667,7 @@ describe('webhook (the adapter)', () => {
       },
       {
         provider: 'whatsapp-cloud',
+        channel: 'WHATSAPP',
         providerMessageId: 'wamid.IN2',
         from: '+14155550101',
         to: fake.phoneNumberId,

@@ -9,7 +9,8 @@ import type { Outcome } from './send-message.js';
 /**
  * What a send's outcome makes of its message: SENT; QUEUED again (released before the call, or
  * a transient failure with attempts and validity left, after a backoff); EXPIRED when the retry
- * would come after validUntil; FAILED otherwise, unless a fallback rule re-routes it. Decided
+ * would come after validUntil; FAILED otherwise, unless a fallback rule re-routes it (never when
+ * the provider said the recipient opted out). Decided
  * before record-outcomes.ts opens its transaction, which writes it only under the claim's lease.
  */
 
@@ -87,7 +88,8 @@ export async function nextState(o: Outcome, now: Date, deps: NextStateDeps): Pro
         ? 'FAILED'
         : 'QUEUED';
   const why = retryable && exhausted ? `gave up after ${o.row.attempts} attempts: ${message}` : message;
-  if (status === 'FAILED' && !retryable) {
+  // No fallback for an opt-out: another provider or channel would reach the person who said stop.
+  if (status === 'FAILED' && !retryable && !o.result.optedOut) {
     const rerouted = await reroute(deps.db, deps.providers, o.row, now);
     if (rerouted) {
       return {

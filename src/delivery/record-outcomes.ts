@@ -12,6 +12,7 @@ import {
   takePendingEvents,
   type StatusChange,
 } from '../messaging/status-updates.js';
+import { suppress } from '../messaging/suppressions.js';
 import { nextState, type NextStateDeps, type OutcomeUpdate } from './next-state.js';
 import type { Outcome } from './send-message.js';
 
@@ -26,7 +27,8 @@ import type { Outcome } from './send-message.js';
  *
  * In the same transaction: the provider ids are locked first (lockProviderIds), so a report
  * racing the send either finds the recorded id or was parked and is picked up here
- * (takePendingEvents); the status events and their callbacks commit with the state.
+ * (takePendingEvents); the status events and their callbacks commit with the state, and so does
+ * the suppression a refusal meaning "opted out" adds (Twilio 21610, WhatsApp 131050).
  *
  * Crash before commit: the message stays SENDING under its lease, which expires; it is queued
  * again and sent again (the provider may see it twice). Crash after commit: nothing is lost;
@@ -117,6 +119,24 @@ export async function recordOutcomes(outcomes: Outcome[], deps: RecordDeps): Pro
         ...(d.fallback ? { fallback: d.fallback } : {}),
       };
     });
+    // A refusal that means the recipient opted out puts them on the tenant's suppression list.
+    await suppress(
+      tx,
+      outcomes.flatMap((o) =>
+        o.kind === 'failed' && o.result.optedOut && kept.has(o.row.id)
+          ? [
+              {
+                tenantId: o.row.tenantId,
+                channel: o.row.channel,
+                recipient: o.row.recipient,
+                reason: `${o.provider.name} error ${o.result.code}`,
+                source: 'PROVIDER' as const,
+              },
+            ]
+          : [],
+      ),
+      now,
+    );
     // Reports that raced ahead of this bookkeeping were parked; apply them now.
     const sentByProvider = new Map<string, string[]>();
     for (const o of outcomes) {

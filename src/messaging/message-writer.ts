@@ -139,6 +139,7 @@ type AcceptRow = {
   send_at: string | null;
   valid_until: string | null;
   callback_url: string | null;
+  category: string | null;
   created_at: string;
   updated_at: string;
 };
@@ -169,6 +170,7 @@ const acceptColumns: RecordsetColumns<AcceptRow> = {
   send_at: 'timestamptz',
   valid_until: 'timestamptz',
   callback_url: 'text',
+  category: 'message_category',
   created_at: 'text',
   updated_at: 'timestamptz',
 };
@@ -207,6 +209,7 @@ function acceptStatement(rows: Pending['row'][]): SQL {
       send_at: iso(r.sendAt),
       valid_until: iso(r.validUntil),
       callback_url: r.callbackUrl ?? null,
+      category: r.category ?? null,
       created_at: r.createdAt.toISOString(),
       updated_at: iso(r.updatedAt) ?? r.createdAt.toISOString(),
     }),
@@ -218,11 +221,12 @@ function acceptStatement(rows: Pending['row'][]): SQL {
     inserted as (
       insert into messages (id, tenant_id, channel, status, status_at, recipient, sender, template_name,
         template_language, template_params, body, subject, media_type, media_id, channel_options, next_attempt_at,
-        idempotency_key, external_ref, metadata, tags, send_at, valid_until, callback_url, created_at, updated_at)
+        idempotency_key, external_ref, metadata, tags, send_at, valid_until, callback_url, category, created_at,
+        updated_at)
       select id, tenant_id, channel, status, status_at, recipient, sender, template_name,
         template_language, template_params, body, subject, media_type, media_id, channel_options, next_attempt_at,
-        idempotency_key, external_ref, metadata, tags, send_at, valid_until, callback_url, created_at::timestamptz,
-        updated_at
+        idempotency_key, external_ref, metadata, tags, send_at, valid_until, callback_url, category,
+        created_at::timestamptz, updated_at
       from input order by n
       on conflict (tenant_id, idempotency_key) do nothing
       returning *

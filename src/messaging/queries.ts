@@ -22,6 +22,15 @@ export async function getMessages(
   return ids.map((id) => byId.get(id.toLowerCase()));
 }
 
+/** The tenant's message stored under an idempotency key, if any (the unique index finds it). */
+export async function findByIdempotencyKey(db: Db, tenantId: string, key: string): Promise<MessageRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.tenantId, tenantId), eq(messages.idempotencyKey, key)));
+  return row;
+}
+
 /**
  * History of each message in the order it was recorded (the event sequence): status events chain
  * by previousStatus and the last is the current status, whatever timestamps providers reported.

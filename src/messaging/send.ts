@@ -1,4 +1,5 @@
 import type { MessageRow } from '../db/schema.js';
+import { RecipientSuppressedError } from '../errors.js';
 import { newId } from '../ids.js';
 import { checkEmailAttachments } from '../media/email-attachments.js';
 import { checkTemplateMedia, type MediaLookup } from '../media/template-media.js';
@@ -6,6 +7,7 @@ import type { TemplateChecks } from '../templates/send-checks.js';
 import type { MessageWriter } from './message-writer.js';
 import { layoutSms } from './sms-encoding.js';
 import type { Validators } from './validate.js';
+import { MESSAGE_CATEGORIES, type Channel, type MessageCategory } from '../vocabulary.js';
 
 // The single entry point for accepting messages, used by GraphQL and REST alike: validate and
 // normalise, then store durably as QUEUED (or SCHEDULED when sendAt lies ahead).
@@ -20,6 +22,15 @@ export type SendDeps = {
   emailAttachmentMaxBytes: number;
   /** The tenant's template registry: parameter count, header media, status, strict mode. */
   templates: TemplateChecks;
+  /** The tenant's opt-outs, asked about MARKETING sends only. */
+  optOuts: OptOutChecks;
+};
+
+export type OptOutChecks = {
+  /** Which of the recipients are on the tenant's suppression list for the channel (key lookups). */
+  suppressedAmong(tenantId: string, channel: Channel, recipients: readonly string[]): Promise<Set<string>>;
+  /** The message already stored under an idempotency key, if any. */
+  original(tenantId: string, idempotencyKey: string): Promise<MessageRow | undefined>;
 };
 
 type CommonFields = {
@@ -30,6 +41,7 @@ type CommonFields = {
   sendAt?: Date | undefined;
   validUntil?: Date | undefined;
   callbackUrl?: string | undefined;
+  category?: MessageCategory | undefined;
 };
 
 function baseRow(tenantId: string, v: CommonFields, now: Date) {
@@ -47,6 +59,7 @@ function baseRow(tenantId: string, v: CommonFields, now: Date) {
     sendAt: v.sendAt ?? null,
     validUntil: v.validUntil ?? null,
     callbackUrl: v.callbackUrl ?? null,
+    category: v.category ?? null,
     createdAt: now,
     updatedAt: now,
   };
@@ -58,6 +71,8 @@ export async function sendSms(deps: SendDeps, tenantId: string, input: unknown):
   // A registered DLT template: its text and entity id (templates/send-checks.ts).
   await deps.templates.sms(tenantId, v);
   const layout = layoutSms(v.text, v.unicode ?? false);
+  const original = await refuseOptedOut(deps, tenantId, 'SMS', [v.to], v);
+  if (original) return original;
   return deps.writer.insert({
     ...baseRow(tenantId, v, now),
     channel: 'SMS',
@@ -79,12 +94,16 @@ export async function sendWhatsApp(deps: SendDeps, tenantId: string, input: unkn
   const v = deps.validators.whatsApp(input, now);
   // WhatsApp sends are always templates (no free-form text); a registered one must fit its
   // registration, an unknown one passes unless the tenant is strict (templates/send-checks.ts).
-  await deps.templates.whatsApp(tenantId, v);
+  const registered = await deps.templates.whatsApp(tenantId, v);
+  // Without a category of its own, the send is what its registered template is.
+  const category = v.category ?? categoryOf(registered);
   // Header media: the tenant's upload of the named kind, or an http(s) link the provider fetches.
   if (v.mediaType && v.mediaType !== 'NONE' && v.mediaId)
     await checkTemplateMedia(deps.media, tenantId, v.mediaType, v.mediaId);
+  const original = await refuseOptedOut(deps, tenantId, 'WHATSAPP', [v.to], { ...v, category });
+  if (original) return original;
   return deps.writer.insert({
-    ...baseRow(tenantId, v, now),
+    ...baseRow(tenantId, { ...v, category }, now),
     channel: 'WHATSAPP',
     recipient: v.to,
     templateName: v.templateName,
@@ -103,6 +122,8 @@ export async function sendEmail(deps: SendDeps, tenantId: string, input: unknown
   const attachments = v.attachments?.length
     ? await checkEmailAttachments(deps.media, tenantId, v.attachments, deps.emailAttachmentMaxBytes)
     : [];
+  const original = await refuseOptedOut(deps, tenantId, 'EMAIL', v.to, v);
+  if (original) return original;
   return deps.writer.insert({
     ...baseRow(tenantId, v, now),
     channel: 'EMAIL',
@@ -118,4 +139,32 @@ export async function sendEmail(deps: SendDeps, tenantId: string, input: unknown
       ...(attachments.length > 0 ? { attachments } : {}),
     },
   });
+}
+
+/** A registered template's category, when it is one of Herald's (registries hold free text). */
+function categoryOf(registered: string | null): MessageCategory | undefined {
+  const word = registered?.trim().toUpperCase();
+  return MESSAGE_CATEGORIES.find((c) => c === word);
+}
+
+/**
+ * A MARKETING send to a suppressed recipient (an email: any of its To addresses) is refused: one
+ * primary-key lookup, for MARKETING sends only; other categories and uncategorised sends are
+ * never looked up. A repeat of a send accepted before the opt-out is still answered with its
+ * original, as every idempotent repeat is.
+ */
+async function refuseOptedOut(
+  deps: SendDeps,
+  tenantId: string,
+  channel: Channel,
+  to: readonly string[],
+  v: { category?: MessageCategory | undefined; idempotencyKey?: string | undefined },
+): Promise<MessageRow | undefined> {
+  if (v.category !== 'MARKETING') return undefined;
+  const suppressed = await deps.optOuts.suppressedAmong(tenantId, channel, to);
+  const index = to.findIndex((r) => suppressed.has(r));
+  if (index < 0) return undefined;
+  const original = v.idempotencyKey ? await deps.optOuts.original(tenantId, v.idempotencyKey) : undefined;
+  if (original) return original;
+  throw new RecipientSuppressedError(channel === 'EMAIL' ? `to.${index}` : 'to', channel, to[index]!);
 }

@@ -7,6 +7,7 @@ import { newId } from '../ids.js';
 import type { ProviderStatusEvent } from '../providers/provider.js';
 import type { Channel, MessageStatus } from '../vocabulary.js';
 import { isFailure, nextStatus } from './status-machine.js';
+import { suppress } from './suppressions.js';
 
 /** A status change, as published (after commit) to subscribers and callbacks. */
 export type StatusChange = {
@@ -184,6 +185,25 @@ export async function applyProviderEventsInTx(
   // Apply in the order the provider says things happened, whatever order they arrived in.
   const changes: StatusChange[] = [];
   const ordered = known.filter((e) => fresh.has(e.dedupeKey));
+  // A failure that means the recipient opted out puts them on the tenant's suppression list.
+  await suppress(
+    tx,
+    ordered.flatMap((e) => {
+      if (!e.optedOut) return [];
+      const target = byProviderId.get(`${e.provider}\u0000${e.providerMessageId}`)!;
+      const reason = `${e.provider} error ${e.errorCode ?? 'opt-out'}`;
+      return [
+        {
+          tenantId: target.tenantId,
+          channel: target.channel,
+          recipient: target.recipient,
+          reason,
+          source: 'PROVIDER' as const,
+        },
+      ];
+    }),
+    now,
+  );
   for (const e of ordered) {
     const target = byProviderId.get(`${e.provider}\u0000${e.providerMessageId}`)!;
     const next = nextStatus(target.status, e.status, 'provider');

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import { destinationRefused, type OutboundGuard } from '../net/outbound.js';
 import { jsonProblem, textProblem } from '../validation/input.js';
-import { MEDIA_TYPES, type MediaType } from '../vocabulary.js';
+import { type Channel, MEDIA_TYPES, MESSAGE_CATEGORIES, type MediaType } from '../vocabulary.js';
 
 // Send-input rules shared by every API. Each schema both checks and normalises (E.164 phone
 // numbers, lower-cased addresses, trimmed strings); the first problem becomes a ValidationError
@@ -96,6 +96,8 @@ const common = {
   ),
   sendAt: optional(z.date()),
   validUntil: optional(z.date()),
+  /** Why the message is sent: MARKETING sends are refused to suppressed recipients; absent means uncategorised. */
+  category: optional(z.enum(MESSAGE_CATEGORIES, `must be one of ${MESSAGE_CATEGORIES.join(', ')}`)),
   callbackUrl: optional(
     text(2048).refine((s) => {
       try {
@@ -226,6 +228,7 @@ function checkTiming(v: Timing, now: Date): void {
 export function createValidators(defaultCountry?: string, outbound?: OutboundGuard) {
   const sms = smsSchema(defaultCountry);
   const whatsApp = whatsAppSchema(defaultCountry);
+  const phoneNumber = phone(defaultCountry);
   const withTiming =
     <T extends Timing & { callbackUrl?: string | undefined }>(fn: (input: unknown) => T) =>
     (input: unknown, now: Date): T => {
@@ -241,6 +244,16 @@ export function createValidators(defaultCountry?: string, outbound?: OutboundGua
     sms: withTiming((input) => parse(sms, input)),
     whatsApp: withTiming((input) => parse(whatsApp, input)),
     email: withTiming((input) => parse(emailSchema, input)),
+    /**
+     * A recipient of `channel` exactly as sends store it (E.164 phone number, lower-case email
+     * address), or why it is not one: suppressions are compared with messages' recipients.
+     */
+    address: (channel: Channel, raw: unknown): { ok: true; value: string } | { ok: false; message: string } => {
+      const result = (channel === 'EMAIL' ? email : phoneNumber).safeParse(raw);
+      return result.success
+        ? { ok: true, value: result.data }
+        : { ok: false, message: result.error.issues[0]!.message };
+    },
     /** Normalises a recipient given as a filter: phone numbers to E.164, addresses to lower case. */
     recipient: (raw: string): string =>
       raw.includes('@') ? raw.trim().toLowerCase() : (normalizePhone(raw, defaultCountry) ?? raw.trim()),

@@ -42,6 +42,8 @@ export type SendFailure = {
   retryable: boolean;
   /** Provider asked us to wait (HTTP Retry-After or equivalent), in milliseconds. */
   retryAfterMs?: number;
+  /** The provider refused because the recipient opted out (Twilio 21610, WhatsApp 131050): Herald suppresses them. */
+  optedOut?: boolean;
   raw?: unknown;
 };
 
@@ -55,6 +57,8 @@ export type ProviderStatusEvent = {
   occurredAt: Date;
   errorCode?: string | undefined;
   errorMessage?: string | undefined;
+  /** The failure means the recipient opted out (Twilio 21610, WhatsApp 131050): Herald suppresses them. */
+  optedOut?: boolean | undefined;
   /** Identifies this report so redelivered webhooks are recorded once. */
   dedupeKey: string;
   raw?: unknown;
@@ -97,6 +101,8 @@ export type MediaUploadResult = { ok: true; id: string; raw?: unknown } | SendFa
  */
 export type InboundUserMessage = {
   provider: string;
+  /** The channel it came in on: opt-out keywords suppress the sender on that channel. */
+  channel: Channel;
   /** The provider's id of the inbound message (WhatsApp: a wamid). */
   providerMessageId: string;
   /** The user who sent it, E.164. */
@@ -112,6 +118,11 @@ export type InboundUserMessage = {
   payload: string | undefined;
   /** The provider message id of ours the user replied to, when it was a reply. */
   inReplyTo: string | undefined;
+  /**
+   * Not a message: the user stopped or resumed the business's marketing messages in the
+   * provider's own settings (WhatsApp's user_preferences), which Herald's list follows.
+   */
+  marketingOptOut?: 'stop' | 'resume';
   /** Identifies this message so redelivered webhooks can be recognised. */
   dedupeKey: string;
 };

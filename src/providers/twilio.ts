@@ -4,6 +4,7 @@ import { DESTINATION_NOT_ALLOWED, isDestinationNotAllowed, type OutboundGuard } 
 import { followSignal } from '../net/follow-signal.js';
 import type { MessageStatus } from '../vocabulary.js';
 import type {
+  InboundUserMessage,
   InboundWebhook,
   OutboundMessage,
   Provider,
@@ -77,6 +78,8 @@ const PERMANENT_MESSAGES: Record<string, string> = {
   '21614': 'the recipient is not a mobile number and cannot receive SMS',
 };
 const AUTH_FAILED = 'authentication failed: check the account SID and auth token';
+/** The recipient replied STOP to this sender: Twilio refuses, and Herald suppresses them. */
+const UNSUBSCRIBED = '21610';
 
 export function createTwilioProvider(cfg: TwilioConfig): Provider {
   if (!cfg.accountSid || !cfg.authToken) throw new Error('twilio provider: accountSid and authToken are required');
@@ -191,6 +194,7 @@ export function createTwilioProvider(cfg: TwilioConfig): Provider {
     const known = PERMANENT_MESSAGES[code];
     return fail(code, known ? `${known}: ${detail}` : `Twilio refused the message (error ${code}): ${detail}`, false, {
       raw,
+      ...(code === UNSUBSCRIBED ? { optedOut: true } : {}),
     });
   }
 
@@ -205,6 +209,7 @@ export function createTwilioProvider(cfg: TwilioConfig): Provider {
 
 /** Delivery error codes a StatusCallback may carry (it sends the code only), in a user's words. */
 const DELIVERY_ERRORS: Record<string, string> = {
+  [UNSUBSCRIBED]: PERMANENT_MESSAGES[UNSUBSCRIBED]!,
   '30003': 'the handset is unreachable (switched off or out of coverage)',
   '30005': 'unknown destination: the number does not exist or is no longer in service',
   '30006': 'the number is a landline or cannot receive SMS',
@@ -250,8 +255,9 @@ function twilioWebhook(name: string, authToken: string): ProviderWebhook {
       const sid = p.get('MessageSid') ?? p.get('SmsSid');
       const upstream = p.get('MessageStatus') ?? p.get('SmsStatus');
       if (!sid || !upstream) return { ok: false, reason: 'a status callback needs MessageSid and MessageStatus' };
+      if (upstream.toLowerCase() === 'received') return { ok: true, events: [], ...inboundMessage(name, sid, p, req) };
       const status = mapTwilioStatus(upstream);
-      // Inbound statuses (receiving, received) and ones Herald does not know: acknowledged, ignored.
+      // Other inbound statuses (receiving) and ones Herald does not know: acknowledged, ignored.
       if (!status) return { ok: true, events: [] };
       const code = p.get('ErrorCode') || undefined;
       const event: ProviderStatusEvent = {
@@ -262,6 +268,7 @@ function twilioWebhook(name: string, authToken: string): ProviderWebhook {
         occurredAt: req.receivedAt,
         errorCode: code,
         errorMessage: code ? p.get('ErrorMessage') || DELIVERY_ERRORS[code] || `Twilio error ${code}` : undefined,
+        optedOut: code === UNSUBSCRIBED ? true : undefined,
         // Twilio redelivers the same callback; one report per message and status.
         dedupeKey: `${name}:${sid}:${upstream.toLowerCase()}`,
         raw: Object.fromEntries(p),
@@ -270,5 +277,40 @@ function twilioWebhook(name: string, authToken: string): ProviderWebhook {
     },
 
     acknowledgement: { contentType: 'text/xml; charset=utf-8', body: EMPTY_TWIML },
+  };
+}
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+/**
+ * A message a user sent to one of the account's numbers: Twilio posts it (SmsStatus "received")
+ * to the number's messaging webhook, which may be this same URL. Senders that are not phone
+ * numbers (short codes, alphanumeric ids) cannot opt out here and are left out.
+ */
+function inboundMessage(
+  name: string,
+  sid: string,
+  p: URLSearchParams,
+  req: InboundWebhook,
+): { inbound?: InboundUserMessage[] } {
+  const from = p.get('From') ?? '';
+  if (!E164.test(from)) return {};
+  return {
+    inbound: [
+      {
+        provider: name,
+        channel: 'SMS',
+        providerMessageId: sid,
+        from,
+        to: p.get('To') ?? undefined,
+        occurredAt: req.receivedAt,
+        kind: Number(p.get('NumMedia') ?? 0) > 0 ? 'media' : 'text',
+        text: p.get('Body') ?? undefined,
+        payload: undefined,
+        inReplyTo: undefined,
+        // Twilio retries a webhook that failed: one record per message.
+        dedupeKey: `${name}:inbound:${sid}`,
+      },
+    ],
   };
 }

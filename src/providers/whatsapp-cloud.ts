@@ -163,6 +163,10 @@ const GRAPH_ERRORS: Record<number, Classified> = {
     retryable: false,
     text: "WhatsApp withheld this marketing message (the recipient's marketing message limit); retry it a day or more later, not sooner",
   },
+  131050: {
+    retryable: false,
+    text: 'the recipient chose to stop receiving marketing messages from this business on WhatsApp (Herald suppresses them)',
+  },
   131051: { retryable: false, text: 'WhatsApp does not support this message type' },
   131052: { retryable: false, text: 'WhatsApp could not download the media' },
   131053: { retryable: false, text: 'WhatsApp could not process the media' },
@@ -174,6 +178,9 @@ const GRAPH_ERRORS: Record<number, Classified> = {
   132015: { retryable: false, text: 'the template is paused (low quality)' },
   132016: { retryable: false, text: 'the template is disabled' },
 };
+
+/** Meta's answer when a user stopped the business's marketing messages: an opt-out, not a delivery problem. */
+const MARKETING_OPT_OUT = '131050';
 
 /** The classification of Graph API error `code` (`status`: the HTTP status it came with). */
 export function classifyWhatsAppError(code: number | undefined, status: number): Classified {
@@ -343,6 +350,7 @@ export function createWhatsAppCloudProvider(cfg: WhatsAppCloudConfig): WhatsAppC
     return fail(graphCode !== undefined ? String(graphCode) : `HTTP_${status}`, `${c.text}: ${detail}`, c.retryable, {
       raw,
       ...(c.retryable && retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      ...(String(graphCode) === MARKETING_OPT_OUT ? { optedOut: true } : {}),
     });
   }
 
@@ -511,6 +519,53 @@ const MessagesValue = z.looseObject({
   messages: z.array(InboundSchema).optional(),
 });
 
+/** A user stopped or resumed the business's marketing messages in WhatsApp itself (field user_preferences). */
+const PreferencesValue = z.looseObject({
+  metadata: z.looseObject({ phone_number_id: z.string().optional() }).optional(),
+  user_preferences: z
+    .array(
+      z.looseObject({
+        wa_id: z.string().min(1).max(32),
+        category: z.string().max(64),
+        value: z.string().max(64),
+        detail: z.string().optional(),
+        timestamp: unixSeconds.optional(),
+      }),
+    )
+    .optional(),
+});
+
+function preferenceChanges(
+  name: string,
+  preferences: NonNullable<z.infer<typeof PreferencesValue>['user_preferences']>,
+  phoneNumberId: string | undefined,
+  receivedAt: Date,
+): InboundUserMessage[] {
+  return preferences.flatMap((p) => {
+    const from = E164.exec(p.wa_id)?.[1];
+    const value = p.value.toLowerCase();
+    if (!from || p.category !== 'marketing_messages' || (value !== 'stop' && value !== 'resume')) return [];
+    const at = occurredAt(p.timestamp, receivedAt);
+    return [
+      {
+        provider: name,
+        channel: 'WHATSAPP',
+        // Preferences have no id of their own: the person, the change and its time name it.
+        providerMessageId: `${from}:${value}:${p.timestamp ?? at.getTime()}`,
+        from: `+${from}`,
+        to: phoneNumberId,
+        occurredAt: at,
+        kind: 'user_preferences',
+        text: undefined,
+        payload: `marketing_messages:${value}`,
+        inReplyTo: undefined,
+        marketingOptOut: value === 'stop' ? 'stop' : 'resume',
+        dedupeKey: `${name}:preference:${from}:${value}:${p.timestamp ?? at.getTime()}`,
+      },
+    ];
+  });
+}
+
 const Notification = z.looseObject({
   object: z.string(),
   entry: z.array(
@@ -595,6 +650,14 @@ export function whatsAppWebhook(opts: {
       const inbound: InboundUserMessage[] = [];
       for (const [e, entry] of parsed.data.entry.entries()) {
         for (const [c, change] of (entry.changes ?? []).entries()) {
+          if (change.field === 'user_preferences') {
+            const value = PreferencesValue.safeParse(change.value);
+            if (!value.success) return { ok: false, reason: issue(value.error, `entry.${e}.changes.${c}.value`) };
+            const phoneNumberId = value.data.metadata?.phone_number_id;
+            if (opts.phoneNumberId && phoneNumberId && phoneNumberId !== opts.phoneNumberId) continue;
+            inbound.push(...preferenceChanges(name, value.data.user_preferences ?? [], phoneNumberId, req.receivedAt));
+            continue;
+          }
           // Template reviews, quality and account updates arrive on other fields.
           if (change.field !== 'messages') continue;
           const value = MessagesValue.safeParse(change.value);
@@ -620,6 +683,7 @@ export function whatsAppWebhook(opts: {
               occurredAt: occurredAt(s.timestamp, req.receivedAt),
               errorCode: code,
               errorMessage,
+              optedOut: code === MARKETING_OPT_OUT ? true : undefined,
               // Meta redelivers for days; one report per message and status.
               dedupeKey: `${name}:${s.id}:${s.status.toLowerCase()}`,
               raw: s,
@@ -632,6 +696,7 @@ export function whatsAppWebhook(opts: {
             const reply = m.interactive?.button_reply ?? m.interactive?.list_reply;
             inbound.push({
               provider: name,
+              channel: 'WHATSAPP',
               providerMessageId: m.id,
               from: `+${from}`,
               to: phoneNumberId,

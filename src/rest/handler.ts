@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { and, eq, inArray } from 'drizzle-orm';
 import { messages, type MessageRow } from '../db/schema.js';
-import { ValidationError } from '../errors.js';
+import { RecipientSuppressedError, ValidationError } from '../errors.js';
 import { RATE_LIMITED_MESSAGE } from '../http/admission.js';
 import type { KeyRateLimiter } from '../http/key-rate-limit.js';
 import type { Logger } from '../log.js';
@@ -319,6 +319,10 @@ function conflict(param: string, key: string, original: MessageRow): RestError {
 }
 
 function toRest(endpoint: Endpoint, idempotencyParam: string, recipient: string, err: unknown): unknown {
+  if (err instanceof RecipientSuppressedError) {
+    const parameter = parameterFor(endpoint, err.field, idempotencyParam);
+    return new RestError(422, 'RECIPIENT_SUPPRESSED', restateMessage(err.field, parameter, err.message), parameter);
+  }
   if (!(err instanceof ValidationError)) return err;
   const parameter = parameterFor(endpoint, err.field, idempotencyParam);
   const quoted = parameter === endpoint.recipients ? recipient : undefined;

@@ -156,6 +156,16 @@ function operations(endpoint: Endpoint, serviceId: number, maxBodyBytes: number)
     '403': ref('responses', 'Forbidden'),
     '405': ref('responses', 'MethodNotAllowed'),
     '409': ref('responses', 'IdempotencyConflict'),
+    // Only WhatsApp sends have a category over REST: the one of their registered template.
+    ...(endpoint.channel === 'WHATSAPP'
+      ? {
+          '422': errorResponse(
+            'The template is registered as MARKETING and a recipient opted out (the suppression list); nothing was stored for that recipient.',
+            'RECIPIENT_SUPPRESSED',
+            'mobile +918800001234 opted out of marketing messages on WHATSAPP (suppression list)',
+          ),
+        }
+      : {}),
     '429': ref('responses', 'RateLimited'),
     '500': ref('responses', 'InternalError'),
   };

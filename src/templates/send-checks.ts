@@ -34,8 +34,11 @@ export type SmsTemplateUse = {
 };
 
 export type TemplateChecks = {
-  /** Throws a ValidationError when the send does not fit the tenant's registry. */
-  whatsApp(tenantId: string, use: WhatsAppTemplateUse): Promise<void>;
+  /**
+   * Throws a ValidationError when the send does not fit the tenant's registry; else the
+   * registered template's category (free text as registered), null when it has none or is not registered.
+   */
+  whatsApp(tenantId: string, use: WhatsAppTemplateUse): Promise<string | null>;
   /** Throws likewise, for an SMS that names a DLT template id. */
   sms(tenantId: string, use: SmsTemplateUse): Promise<void>;
 };
@@ -54,6 +57,7 @@ export function createTemplateChecks(db: Db): TemplateChecks {
           paramCount: templates.paramCount,
           headerKind: templates.headerKind,
           status: templates.status,
+          category: templates.category,
         })
         .from(tenants)
         .leftJoin(
@@ -68,7 +72,7 @@ export function createTemplateChecks(db: Db): TemplateChecks {
       const strict = rows[0]?.strict ?? false;
       const registered = rows.filter((r) => r.language !== null);
       if (registered.length === 0) {
-        if (!strict) return;
+        if (!strict) return null;
         throw new ValidationError(
           'templateName',
           `templateName ${use.templateName} is not a registered WhatsApp template, and this tenant sends registered templates only (strict templates): register it with createTemplate first`,
@@ -110,6 +114,7 @@ export function createTemplateChecks(db: Db): TemplateChecks {
           `${shown} has no media header (header ${header}); mediaType must be NONE (got ${mediaType})`,
         );
       }
+      return t.category;
     },
 
     async sms(tenantId, use) {

@@ -5,6 +5,12 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import { type GraphQLClient, type RequestOptions } from 'graphql-request';
 import { gql } from 'graphql-tag';
 type GraphQLClientRequestHeaders = RequestOptions['requestHeaders'];
+export type AddSuppressionsInput = {
+  channel: Channel;
+  /** At most 10,000 per call. */
+  entries: Array<SuppressionEntryInput>;
+};
+
 export type ApiKeyScope =
   | 'ADMIN'
   | 'READ'
@@ -75,6 +81,12 @@ export type MediaType =
   | 'NONE'
   | 'VIDEO';
 
+/** Why a message is sent, as Meta and Twilio distinguish. Opt-outs (the suppression list) block MARKETING only. */
+export type MessageCategory =
+  | 'AUTHENTICATION'
+  | 'MARKETING'
+  | 'UTILITY';
+
 export type MessageFilter = {
   channel?: Channel | null | undefined;
   createdAfter?: string | null | undefined;
@@ -109,12 +121,21 @@ export type MessageStatus =
   /** The provider could not deliver it. Final; only a late DELIVERED/READ report from the provider moves it again. */
   | 'UNDELIVERED';
 
+export type OptOutKeywordsInput = {
+  /** At most 20 words or phrases; an omitted list stays as it is. */
+  optIn?: Array<string> | null | undefined;
+  /** At most 20 words or phrases; an omitted list stays as it is. */
+  optOut?: Array<string> | null | undefined;
+};
+
 export type SendEmailInput = {
   /** Media ids of the tenant (uploadMedia, createMediaFromUrl, POST /api/media/upload) to attach as files, at most 10, together at most HERALD_EMAIL_ATTACHMENT_MAX_BYTES (default 10 MiB). */
   attachments?: Array<string> | null | undefined;
   bcc?: Array<string> | null | undefined;
   /** Status changes of this message are POSTed here. */
   callbackUrl?: string | null | undefined;
+  /** MARKETING sends to a recipient on the suppression list are refused (RecipientSuppressedError); UTILITY, AUTHENTICATION and uncategorised sends are not. */
+  category?: MessageCategory | null | undefined;
   cc?: Array<string> | null | undefined;
   /** Your own reference (invoice number, order id). */
   externalRef?: string | null | undefined;
@@ -137,6 +158,8 @@ export type SendEmailInput = {
 export type SendSmsInput = {
   /** Status changes of this message are POSTed here. */
   callbackUrl?: string | null | undefined;
+  /** MARKETING sends to a recipient on the suppression list are refused (RecipientSuppressedError); UTILITY, AUTHENTICATION and uncategorised sends are not. */
+  category?: MessageCategory | null | undefined;
   /** India DLT principal entity id (PE ID). */
   dltEntityId?: string | null | undefined;
   /** India DLT content template id. */
@@ -165,6 +188,8 @@ export type SendSmsInput = {
 export type SendWhatsAppInput = {
   /** Status changes of this message are POSTed here. */
   callbackUrl?: string | null | undefined;
+  /** MARKETING sends to a recipient on the suppression list are refused (RecipientSuppressedError); UTILITY, AUTHENTICATION and uncategorised sends are not. */
+  category?: MessageCategory | null | undefined;
   /** Your own reference (invoice number, order id). */
   externalRef?: string | null | undefined;
   /** A repeat with the same key returns the original message. */
@@ -185,6 +210,21 @@ export type SendWhatsAppInput = {
   /** Give up (EXPIRED) rather than send after this time. */
   validUntil?: string | null | undefined;
 };
+
+export type SuppressionEntryInput = {
+  /** Why, in words (at most 500 characters); default "added through the API". */
+  reason?: string | null | undefined;
+  /** A phone number (normalised to E.164 as sends are) or, on EMAIL, an address. */
+  recipient: string;
+};
+
+export type SuppressionSource =
+  /** Added through addSuppressions. */
+  | 'API'
+  /** The recipient replied with an opt-out keyword (STOP, UNSUBSCRIBE...). */
+  | 'INBOUND'
+  /** A provider answered that the recipient opted out (Twilio 21610, WhatsApp 131050). */
+  | 'PROVIDER';
 
 export type TemplateFilter = {
   channel?: Channel | null | undefined;
@@ -298,6 +338,13 @@ export type MessageCallbacksQueryVariables = Exact<{
 
 export type MessageCallbacksQuery = { message: { messageId: string, status: MessageStatus, callbackUrl: string | null, callbackDeliveries: Array<{ id: string, eventId: string, messageId: string, eventStatus: MessageStatus, payload: unknown, url: string, status: CallbackDeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, deliveredAt: string | null, lastStatusCode: number | null, lastError: string | null, endpoint: { id: string } | null, attempts: Array<{ number: number, url: string, statusCode: number | null, latencyMs: number, error: string | null, at: string }> }> } | null };
 
+export type InboundMessagesQueryVariables = Exact<{
+  first?: number | null | undefined;
+}>;
+
+
+export type InboundMessagesQuery = { inboundMessages: Array<{ id: string, provider: string, from: string, to: string | null, kind: string, text: string | null, payload: string | null, occurredAt: string }> };
+
 export type MediaFieldsFragment = { id: string, mediaId: string, kind: MediaKind, mimeType: string, sizeBytes: number, sha256: string, filename: string | null, caption: string | null, sourceUrl: string | null, downloadPath: string, createdAt: string };
 
 export type UploadMediaMutationVariables = Exact<{
@@ -343,7 +390,7 @@ export type MediaListQueryVariables = Exact<{
 
 export type MediaListQuery = { mediaList: { edges: Array<{ cursor: string, node: { id: string, mediaId: string, kind: MediaKind, mimeType: string, sizeBytes: number, sha256: string, filename: string | null, caption: string | null, sourceUrl: string | null, downloadPath: string, createdAt: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
-export type MessageFieldsFragment = { id: string, messageId: string, channel: Channel, status: MessageStatus, statusAt: string, to: string, externalRef: string | null, idempotencyKey: string | null, metadata: unknown, tags: Array<string>, sendAt: string | null, validUntil: string | null, callbackUrl: string | null, createdAt: string, attempts: number, nextAttemptAt: string | null, provider: string | null, providerMessageId: string | null, lastError: { code: string, message: string | null, retryable: boolean | null } | null, content:
+export type MessageFieldsFragment = { id: string, messageId: string, channel: Channel, status: MessageStatus, statusAt: string, to: string, externalRef: string | null, idempotencyKey: string | null, metadata: unknown, tags: Array<string>, sendAt: string | null, validUntil: string | null, callbackUrl: string | null, category: MessageCategory | null, createdAt: string, attempts: number, nextAttemptAt: string | null, provider: string | null, providerMessageId: string | null, lastError: { code: string, message: string | null, retryable: boolean | null } | null, content:
     | { __typename: 'EmailContent', to: Array<string>, cc: Array<string>, bcc: Array<string>, from: string | null, subject: string, htmlBody: string | null, textBody: string | null, attachments: Array<string> }
     | { __typename: 'SmsContent', text: string, senderId: string | null, encoding: string, segments: number, flash: boolean, dltEntityId: string | null, dltTemplateId: string | null }
     | { __typename: 'WhatsAppContent', templateName: string, language: string, params: Array<string>, mediaType: MediaType, mediaId: string | null }
@@ -357,11 +404,12 @@ export type SendSmsMutationVariables = Exact<{
 
 
 export type SendSmsMutation = { sendSms:
-    | { __typename: 'Message', id: string, messageId: string, channel: Channel, status: MessageStatus, statusAt: string, to: string, externalRef: string | null, idempotencyKey: string | null, metadata: unknown, tags: Array<string>, sendAt: string | null, validUntil: string | null, callbackUrl: string | null, createdAt: string, attempts: number, nextAttemptAt: string | null, provider: string | null, providerMessageId: string | null, lastError: { code: string, message: string | null, retryable: boolean | null } | null, content:
+    | { __typename: 'Message', id: string, messageId: string, channel: Channel, status: MessageStatus, statusAt: string, to: string, externalRef: string | null, idempotencyKey: string | null, metadata: unknown, tags: Array<string>, sendAt: string | null, validUntil: string | null, callbackUrl: string | null, category: MessageCategory | null, createdAt: string, attempts: number, nextAttemptAt: string | null, provider: string | null, providerMessageId: string | null, lastError: { code: string, message: string | null, retryable: boolean | null } | null, content:
         | { __typename: 'EmailContent', to: Array<string>, cc: Array<string>, bcc: Array<string>, from: string | null, subject: string, htmlBody: string | null, textBody: string | null, attachments: Array<string> }
         | { __typename: 'SmsContent', text: string, senderId: string | null, encoding: string, segments: number, flash: boolean, dltEntityId: string | null, dltTemplateId: string | null }
         | { __typename: 'WhatsAppContent', templateName: string, language: string, params: Array<string>, mediaType: MediaType, mediaId: string | null }
        }
+    | { __typename: 'RecipientSuppressedError', code: string, field: string, message: string, channel: Channel, recipient: string }
     | { __typename: 'ValidationError', code: string, field: string, message: string }
    };
 
@@ -371,11 +419,12 @@ export type SendWhatsAppMutationVariables = Exact<{
 
 
 export type SendWhatsAppMutation = { sendWhatsApp:
-    | { __typename: 'Message', id: string, messageId: string, channel: Channel, status: MessageStatus, statusAt: string, to: string, externalRef: string | null, idempotencyKey: string | null, metadata: unknown, tags: Array<string>, sendAt: string | null, validUntil: string | null, callbackUrl: string | null, createdAt: string, attempts: number, nextAttemptAt: string | null, provider: string | null, providerMessageId: string | null, lastError: { code: string, message: string | null, retryable: boolean | null } | null, content:
+    | { __typename: 'Message', id: string, messageId: string, channel: Channel, status: MessageStatus, statusAt: string, to: string, externalRef: string | null, idempotencyKey: string | null, metadata: unknown, tags: Array<string>, sendAt: string | null, validUntil: string | null, callbackUrl: string | null, category: MessageCategory | null, createdAt: string, attempts: number, nextAttemptAt: string | null, provider: string | null, providerMessageId: string | null, lastError: { code: string, message: string | null, retryable: boolean | null } | null, content:
         | { __typename: 'EmailContent', to: Array<string>, cc: Array<string>, bcc: Array<string>, from: string | null, subject: string, htmlBody: string | null, textBody: string | null, attachments: Array<string> }
         | { __typename: 'SmsContent', text: string, senderId: string | null, encoding: string, segments: number, flash: boolean, dltEntityId: string | null, dltTemplateId: string | null }
         | { __typename: 'WhatsAppContent', templateName: string, language: string, params: Array<string>, mediaType: MediaType, mediaId: string | null }
        }
+    | { __typename: 'RecipientSuppressedError', code: string, field: string, message: string, channel: Channel, recipient: string }
     | { __typename: 'ValidationError', code: string, field: string, message: string }
    };
 
@@ -385,11 +434,12 @@ export type SendEmailMutationVariables = Exact<{
 
 
 export type SendEmailMutation = { sendEmail:
-    | { __typename: 'Message', id: string, messageId: string, channel: Channel, status: MessageStatus, statusAt: string, to: string, externalRef: string | null, idempotencyKey: string | null, metadata: unknown, tags: Array<string>, sendAt: string | null, validUntil: string | null, callbackUrl: string | null, createdAt: string, attempts: number, nextAttemptAt: string | null, provider: string | null, providerMessageId: string | null, lastError: { code: string, message: string | null, retryable: boolean | null } | null, content:
+    | { __typename: 'Message', id: string, messageId: string, channel: Channel, status: MessageStatus, statusAt: string, to: string, externalRef: string | null, idempotencyKey: string | null, metadata: unknown, tags: Array<string>, sendAt: string | null, validUntil: string | null, callbackUrl: string | null, category: MessageCategory | null, createdAt: string, attempts: number, nextAttemptAt: string | null, provider: string | null, providerMessageId: string | null, lastError: { code: string, message: string | null, retryable: boolean | null } | null, content:
         | { __typename: 'EmailContent', to: Array<string>, cc: Array<string>, bcc: Array<string>, from: string | null, subject: string, htmlBody: string | null, textBody: string | null, attachments: Array<string> }
         | { __typename: 'SmsContent', text: string, senderId: string | null, encoding: string, segments: number, flash: boolean, dltEntityId: string | null, dltTemplateId: string | null }
         | { __typename: 'WhatsAppContent', templateName: string, language: string, params: Array<string>, mediaType: MediaType, mediaId: string | null }
        }
+    | { __typename: 'RecipientSuppressedError', code: string, field: string, message: string, channel: Channel, recipient: string }
     | { __typename: 'ValidationError', code: string, field: string, message: string }
    };
 
@@ -398,7 +448,7 @@ export type MessageQueryVariables = Exact<{
 }>;
 
 
-export type MessageQuery = { message: { id: string, messageId: string, channel: Channel, status: MessageStatus, statusAt: string, to: string, externalRef: string | null, idempotencyKey: string | null, metadata: unknown, tags: Array<string>, sendAt: string | null, validUntil: string | null, callbackUrl: string | null, createdAt: string, attempts: number, nextAttemptAt: string | null, provider: string | null, providerMessageId: string | null, events: Array<{ id: string, kind: string, status: MessageStatus | null, previousStatus: MessageStatus | null, errorCode: string | null, errorMessage: string | null, provider: string | null, occurredAt: string, reportedAt: string | null }>, lastError: { code: string, message: string | null, retryable: boolean | null } | null, content:
+export type MessageQuery = { message: { id: string, messageId: string, channel: Channel, status: MessageStatus, statusAt: string, to: string, externalRef: string | null, idempotencyKey: string | null, metadata: unknown, tags: Array<string>, sendAt: string | null, validUntil: string | null, callbackUrl: string | null, category: MessageCategory | null, createdAt: string, attempts: number, nextAttemptAt: string | null, provider: string | null, providerMessageId: string | null, events: Array<{ id: string, kind: string, status: MessageStatus | null, previousStatus: MessageStatus | null, errorCode: string | null, errorMessage: string | null, provider: string | null, occurredAt: string, reportedAt: string | null }>, lastError: { code: string, message: string | null, retryable: boolean | null } | null, content:
       | { __typename: 'EmailContent', to: Array<string>, cc: Array<string>, bcc: Array<string>, from: string | null, subject: string, htmlBody: string | null, textBody: string | null, attachments: Array<string> }
       | { __typename: 'SmsContent', text: string, senderId: string | null, encoding: string, segments: number, flash: boolean, dltEntityId: string | null, dltTemplateId: string | null }
       | { __typename: 'WhatsAppContent', templateName: string, language: string, params: Array<string>, mediaType: MediaType, mediaId: string | null }
@@ -463,6 +513,52 @@ export type DeliveryHealthQueryVariables = Exact<{
 
 
 export type DeliveryHealthQuery = { deliveryHealth: { queued: number, scheduled: number, sending: number, stuckSending: number, stuckSent: number, oldestDueAt: string | null, stuckMessages: Array<{ messageId: string, status: MessageStatus, providerMessageId: string | null }> } };
+
+export type SuppressionFieldsFragment = { channel: Channel, recipient: string, reason: string, source: SuppressionSource, createdAt: string };
+
+export type SuppressionsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
+  channel?: Channel | null | undefined;
+  recipient?: string | null | undefined;
+}>;
+
+
+export type SuppressionsQuery = { suppressions: { edges: Array<{ cursor: string, node: { channel: Channel, recipient: string, reason: string, source: SuppressionSource, createdAt: string } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } };
+
+export type AddSuppressionsMutationVariables = Exact<{
+  input: AddSuppressionsInput;
+}>;
+
+
+export type AddSuppressionsMutation = { addSuppressions:
+    | { __typename: 'AddedSuppressions', added: number, suppressions: Array<{ channel: Channel, recipient: string, reason: string, source: SuppressionSource, createdAt: string }>, problems: Array<{ index: number, field: string, message: string }> }
+    | { __typename: 'ValidationError', code: string, field: string, message: string }
+   };
+
+export type RemoveSuppressionMutationVariables = Exact<{
+  channel: Channel;
+  recipient: string;
+}>;
+
+
+export type RemoveSuppressionMutation = { removeSuppression:
+    | { __typename: 'NotFoundError', code: string, message: string }
+    | { __typename: 'Suppression', channel: Channel, recipient: string, reason: string, source: SuppressionSource, createdAt: string }
+    | { __typename: 'ValidationError', code: string, field: string, message: string }
+   };
+
+export type SetOptOutKeywordsMutationVariables = Exact<{
+  input: OptOutKeywordsInput;
+}>;
+
+
+export type SetOptOutKeywordsMutation = { setOptOutKeywords:
+    | { __typename: 'Tenant', id: string, optOutKeywords: Array<string>, optInKeywords: Array<string> }
+    | { __typename: 'ValidationError', code: string, field: string, message: string }
+   };
 
 export type TemplateFieldsFragment = { id: string, templateId: string, channel: Channel, name: string, language: string, category: string | null, body: string, paramCount: number, headerKind: TemplateHeaderKind, headerText: string | null, buttons: Array<unknown>, status: TemplateStatus, dltEntityId: string | null, dltTemplateId: string | null, subject: string | null, html: string | null, createdAt: string, updatedAt: string };
 
@@ -646,6 +742,7 @@ export const MessageFieldsFragmentDoc = gql`
   sendAt
   validUntil
   callbackUrl
+  category
   createdAt
   attempts
   nextAttemptAt
@@ -692,6 +789,15 @@ export const ValidationErrorFieldsFragmentDoc = gql`
   code
   field
   message
+}
+    `;
+export const SuppressionFieldsFragmentDoc = gql`
+    fragment SuppressionFields on Suppression {
+  channel
+  recipient
+  reason
+  source
+  createdAt
 }
     `;
 export const TemplateFieldsFragmentDoc = gql`
@@ -804,6 +910,20 @@ export const MessageCallbacksDocument = gql`
   }
 }
     ${CallbackDeliveryFieldsFragmentDoc}`;
+export const InboundMessagesDocument = gql`
+    query InboundMessages($first: Int) {
+  inboundMessages(first: $first) {
+    id
+    provider
+    from
+    to
+    kind
+    text
+    payload
+    occurredAt
+  }
+}
+    `;
 export const UploadMediaDocument = gql`
     mutation UploadMedia($file: File!, $caption: String) {
   uploadMedia(file: $file, caption: $caption) {
@@ -894,6 +1014,13 @@ export const SendSmsDocument = gql`
     __typename
     ...MessageFields
     ...ValidationErrorFields
+    ... on RecipientSuppressedError {
+      code
+      field
+      message
+      channel
+      recipient
+    }
   }
 }
     ${MessageFieldsFragmentDoc}
@@ -904,6 +1031,13 @@ export const SendWhatsAppDocument = gql`
     __typename
     ...MessageFields
     ...ValidationErrorFields
+    ... on RecipientSuppressedError {
+      code
+      field
+      message
+      channel
+      recipient
+    }
   }
 }
     ${MessageFieldsFragmentDoc}
@@ -914,6 +1048,13 @@ export const SendEmailDocument = gql`
     __typename
     ...MessageFields
     ...ValidationErrorFields
+    ... on RecipientSuppressedError {
+      code
+      field
+      message
+      channel
+      recipient
+    }
   }
 }
     ${MessageFieldsFragmentDoc}
@@ -1046,6 +1187,90 @@ export const DeliveryHealthDocument = gql`
       messageId
       status
       providerMessageId
+    }
+  }
+}
+    `;
+export const SuppressionsDocument = gql`
+    query Suppressions($first: Int, $after: String, $last: Int, $before: String, $channel: Channel, $recipient: String) {
+  suppressions(
+    first: $first
+    after: $after
+    last: $last
+    before: $before
+    channel: $channel
+    recipient: $recipient
+  ) {
+    edges {
+      cursor
+      node {
+        ...SuppressionFields
+      }
+    }
+    pageInfo {
+      hasNextPage
+      hasPreviousPage
+      startCursor
+      endCursor
+    }
+  }
+}
+    ${SuppressionFieldsFragmentDoc}`;
+export const AddSuppressionsDocument = gql`
+    mutation AddSuppressions($input: AddSuppressionsInput!) {
+  addSuppressions(input: $input) {
+    __typename
+    ... on AddedSuppressions {
+      added
+      suppressions {
+        ...SuppressionFields
+      }
+      problems {
+        index
+        field
+        message
+      }
+    }
+    ... on ValidationError {
+      code
+      field
+      message
+    }
+  }
+}
+    ${SuppressionFieldsFragmentDoc}`;
+export const RemoveSuppressionDocument = gql`
+    mutation RemoveSuppression($channel: Channel!, $recipient: String!) {
+  removeSuppression(channel: $channel, recipient: $recipient) {
+    __typename
+    ... on Suppression {
+      ...SuppressionFields
+    }
+    ... on ValidationError {
+      code
+      field
+      message
+    }
+    ... on NotFoundError {
+      code
+      message
+    }
+  }
+}
+    ${SuppressionFieldsFragmentDoc}`;
+export const SetOptOutKeywordsDocument = gql`
+    mutation SetOptOutKeywords($input: OptOutKeywordsInput!) {
+  setOptOutKeywords(input: $input) {
+    __typename
+    ... on Tenant {
+      id
+      optOutKeywords
+      optInKeywords
+    }
+    ... on ValidationError {
+      code
+      field
+      message
     }
   }
 }
@@ -1260,6 +1485,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     MessageCallbacks(variables: MessageCallbacksQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<MessageCallbacksQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<MessageCallbacksQuery>({ document: MessageCallbacksDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MessageCallbacks', 'query', variables);
     },
+    InboundMessages(variables?: InboundMessagesQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<InboundMessagesQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<InboundMessagesQuery>({ document: InboundMessagesDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'InboundMessages', 'query', variables);
+    },
     UploadMedia(variables: UploadMediaMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<UploadMediaMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<UploadMediaMutation>({ document: UploadMediaDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'UploadMedia', 'mutation', variables);
     },
@@ -1301,6 +1529,18 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     DeliveryHealth(variables?: DeliveryHealthQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<DeliveryHealthQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<DeliveryHealthQuery>({ document: DeliveryHealthDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'DeliveryHealth', 'query', variables);
+    },
+    Suppressions(variables?: SuppressionsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<SuppressionsQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<SuppressionsQuery>({ document: SuppressionsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Suppressions', 'query', variables);
+    },
+    AddSuppressions(variables: AddSuppressionsMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<AddSuppressionsMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<AddSuppressionsMutation>({ document: AddSuppressionsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AddSuppressions', 'mutation', variables);
+    },
+    RemoveSuppression(variables: RemoveSuppressionMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<RemoveSuppressionMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<RemoveSuppressionMutation>({ document: RemoveSuppressionDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RemoveSuppression', 'mutation', variables);
+    },
+    SetOptOutKeywords(variables: SetOptOutKeywordsMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<SetOptOutKeywordsMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<SetOptOutKeywordsMutation>({ document: SetOptOutKeywordsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'SetOptOutKeywords', 'mutation', variables);
     },
     CreateTemplate(variables: CreateTemplateMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CreateTemplateMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<CreateTemplateMutation>({ document: CreateTemplateDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CreateTemplate', 'mutation', variables);

@@ -1,7 +1,7 @@
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import type { MessageEventRow, MessageRow } from '../../db/schema.js';
-import { InvalidStateError, NotFoundError, ValidationError } from '../../errors.js';
-import { CHANNELS, MEDIA_TYPES, MESSAGE_STATUSES, type MessageStatus } from '../../vocabulary.js';
+import { InvalidStateError, NotFoundError, RecipientSuppressedError, ValidationError } from '../../errors.js';
+import { CHANNELS, MEDIA_TYPES, MESSAGE_CATEGORIES, MESSAGE_STATUSES, type MessageStatus } from '../../vocabulary.js';
 import { getEvents, getMessages, listMessages } from '../../messaging/queries.js';
 import { isUuid } from '../../ids.js';
 import { cancelMessage, retryMessage } from '../../messaging/operator.js';
@@ -36,6 +36,11 @@ export const MessageStatusEnum = builder.enumType('MessageStatus', {
   >,
 });
 export const MediaTypeEnum = builder.enumType('MediaType', { values: MEDIA_TYPES });
+export const MessageCategoryEnum = builder.enumType('MessageCategory', {
+  description:
+    'Why a message is sent, as Meta and Twilio distinguish. Opt-outs (the suppression list) block MARKETING only.',
+  values: MESSAGE_CATEGORIES,
+});
 
 const option = <T>(row: MessageRow, key: string): T | null => (row.channelOptions[key] as T | undefined) ?? null;
 
@@ -161,6 +166,11 @@ MessageRef.implement({
     sendAt: t.expose('sendAt', { type: 'DateTime', nullable: true }),
     validUntil: t.expose('validUntil', { type: 'DateTime', nullable: true }),
     callbackUrl: t.exposeString('callbackUrl', { nullable: true }),
+    category: t.expose('category', {
+      type: MessageCategoryEnum,
+      nullable: true,
+      description: 'Null: uncategorised (the sender did not say, and no registered template did).',
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     events: t.loadableList({
@@ -256,6 +266,11 @@ const commonSendFields = (t: FieldBuilder) => ({
   sendAt: t.field({ type: 'DateTime', description: 'Hold the message until then (SCHEDULED).' }),
   validUntil: t.field({ type: 'DateTime', description: 'Give up (EXPIRED) rather than send after this time.' }),
   callbackUrl: t.string({ description: 'Status changes of this message are POSTed here.' }),
+  category: t.field({
+    type: MessageCategoryEnum,
+    description:
+      'MARKETING sends to a recipient on the suppression list are refused (RecipientSuppressedError); UTILITY, AUTHENTICATION and uncategorised sends are not.',
+  }),
 });
 
 const SendSmsInput = builder.inputType('SendSmsInput', {
@@ -301,25 +316,39 @@ const SendEmailInput = builder.inputType('SendEmailInput', {
   }),
 });
 
+builder.objectType(RecipientSuppressedError, {
+  name: 'RecipientSuppressedError',
+  description:
+    'A MARKETING message to a recipient on the suppression list (an opt-out). Nothing was stored; UTILITY and AUTHENTICATION messages still reach them.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    field: t.exposeString('field'),
+    channel: t.expose('channel', { type: ChannelEnum }),
+    recipient: t.exposeString('recipient', { description: 'The recipient as normalised (E.164, lower-case address).' }),
+  }),
+});
+
+const SEND_ERRORS = [ValidationError, RecipientSuppressedError];
+
 builder.mutationFields((t) => ({
   sendSms: t.field({
     type: MessageRef,
     authScopes: { send: true },
-    errors: { types: [ValidationError] },
+    errors: { types: SEND_ERRORS },
     args: { input: t.arg({ type: SendSmsInput, required: true }) },
     resolve: (_root, { input }, ctx) => sendSms(ctx.services.send, ctx.principal.tenantId, input),
   }),
   sendWhatsApp: t.field({
     type: MessageRef,
     authScopes: { send: true },
-    errors: { types: [ValidationError] },
+    errors: { types: SEND_ERRORS },
     args: { input: t.arg({ type: SendWhatsAppInput, required: true }) },
     resolve: (_root, { input }, ctx) => sendWhatsApp(ctx.services.send, ctx.principal.tenantId, input),
   }),
   sendEmail: t.field({
     type: MessageRef,
     authScopes: { send: true },
-    errors: { types: [ValidationError] },
+    errors: { types: SEND_ERRORS },
     args: { input: t.arg({ type: SendEmailInput, required: true }) },
     resolve: (_root, { input }, ctx) => sendEmail(ctx.services.send, ctx.principal.tenantId, input),
   }),
