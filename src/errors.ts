@@ -41,3 +41,14 @@ export class InvalidStateError extends HeraldError {
     super(message);
   }
 }
+
+/** The campaign is in a state that forbids the operation (add recipients to a completed one). */
+export class CampaignStateError extends HeraldError {
+  readonly code = 'INVALID_CAMPAIGN_STATE';
+  constructor(
+    readonly status: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,3 +1,4 @@
+import type { CampaignDeps } from './campaigns/deps.js';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
 import type { OutboundGuard } from './net/outbound.js';
@@ -16,6 +17,8 @@ import { KeyWatch } from './tenancy/key-watch.js';
 export type Services = {
   db: Db;
   send: SendDeps;
+  /** Campaigns: their content and recipients are checked as single sends are. */
+  campaigns: CampaignDeps;
   validators: Validators;
   authenticator: Authenticator;
   /** Open sessions per API key, ended when the key is revoked (tenancy/key-watch.ts). */
@@ -69,16 +72,18 @@ export function createServices(
     onError: opts.onError,
   });
   opts.statusHub.onKeyRevoked((keyId) => keyWatch.heard(keyId));
+  const send: SendDeps = {
+    writer,
+    validators,
+    now,
+    media: (tenantId, id) => media.lookup(tenantId, id),
+    emailAttachmentMaxBytes: config.media.emailAttachmentMaxBytes,
+    templates: createTemplateChecks(db),
+  };
   return {
     db,
-    send: {
-      writer,
-      validators,
-      now,
-      media: (tenantId, id) => media.lookup(tenantId, id),
-      emailAttachmentMaxBytes: config.media.emailAttachmentMaxBytes,
-      templates: createTemplateChecks(db),
-    },
+    send,
+    campaigns: { ...send, db },
     validators,
     authenticator,
     keyWatch,
