@@ -119,7 +119,8 @@ export function storeRecipients(
         from counted
       ),
       bumped as (
-        update campaigns set invalid = invalid + sums.invalid, suppressed = suppressed + sums.suppressed,
+        update campaigns set invalid = campaigns.invalid + sums.invalid,
+          suppressed = campaigns.suppressed + sums.suppressed,
           updated_at = ${now.toISOString()}::timestamptz
         from sums where campaigns.id = ${campaign.id}::uuid
         returning 1
