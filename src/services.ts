@@ -83,7 +83,7 @@ export function createServices(
   return {
     db,
     send,
-    campaigns: { ...send, db },
+    campaigns: { ...send, db, openMedia: (tenantId, id) => media.open(tenantId, id) },
     validators,
     authenticator,
     keyWatch,

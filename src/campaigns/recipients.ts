@@ -5,6 +5,7 @@ import { newId } from '../ids.js';
 import { layoutSms } from '../messaging/sms-encoding.js';
 import { suppressedAmong } from '../messaging/suppressions.js';
 import { fillPlaceholders } from '../templates/placeholders.js';
+import { textProblem } from '../validation/input.js';
 import { type CampaignContent, paramCount } from './content.js';
 import type { CampaignDeps } from './deps.js';
 import { getCampaign } from './queries.js';
@@ -35,6 +36,9 @@ export type RecipientInput = {
   externalRef?: string | null | undefined;
   metadata?: unknown;
 };
+
+/** A row for the intake; `problem` refuses it up front (a CSV row missing a mapped cell). */
+export type IntakeRow = { row: number; input: RecipientInput; problem?: { field: string; reason: string } | undefined };
 
 /** A recipient refused on its own: `row` is its index in the call (or its CSV row number). */
 export type InvalidRecipient = { row: number; field: string; reason: string };
@@ -107,10 +111,7 @@ export class RecipientIntake {
    * Adds rows (`row` numbers them in the answer). `report` receives each invalid row, in order;
    * the tally counts them all.
    */
-  async add(
-    rows: ReadonlyArray<{ row: number; input: RecipientInput }>,
-    report: (r: InvalidRecipient) => void,
-  ): Promise<AddTally> {
+  async add(rows: ReadonlyArray<IntakeRow>, report: (r: InvalidRecipient) => void): Promise<AddTally> {
     const tally: AddTally = { accepted: 0, duplicates: 0, invalid: 0, suppressed: 0 };
     const now = this.deps.now();
     let held: HeldMessage[] = [];
@@ -125,8 +126,8 @@ export class RecipientIntake {
       refused = [];
       bytes = 0;
     };
-    for (const { row, input } of rows) {
-      const prepared = await this.prepare(input, now);
+    for (const { row, input, problem } of rows) {
+      const prepared = problem ?? (await this.prepare(input, now));
       if ('field' in prepared) {
         tally.invalid++;
         report({ row, field: prepared.field, reason: prepared.reason });
@@ -267,6 +268,8 @@ function checkParams(params: RecipientInput['params'], count: number | null): st
     if (typeof p !== 'string') throw new ValidationError(`params.${i}`, `params.${i} must be a string`);
     if (p.length > MAX_PARAM_LENGTH)
       throw new ValidationError(`params.${i}`, `params.${i} must be at most ${MAX_PARAM_LENGTH} characters`);
+    const problem = textProblem(p);
+    if (problem) throw new ValidationError(`params.${i}`, `params.${i} ${problem}`);
   });
   if (count !== null && list.length !== count)
     throw new ValidationError(

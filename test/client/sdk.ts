@@ -143,6 +143,13 @@ export type CreateWebhookEndpointInput = {
   url: string;
 };
 
+export type CsvColumnMapping = {
+  /** A column's name in the CSV's header row. */
+  column: string;
+  /** What it fills: to, externalRef, params.N ({{N}}, from 1, without gaps) or metadata.<key>. */
+  field: string;
+};
+
 /** What the bytes are, recognised from the bytes themselves. */
 export type MediaKind =
   | 'AUDIO'
@@ -461,6 +468,24 @@ export type CampaignMessagesQuery = { campaign: { id: string, messages: { edges:
             | { __typename: 'SmsContent', text: string, senderId: string | null, segments: number }
             | { __typename: 'WhatsAppContent', templateName: string, language: string, params: Array<string>, mediaType: MediaType, mediaId: string | null }
            } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+
+export type ImportCampaignRecipientsMutationVariables = Exact<{
+  campaignId: string;
+  mediaId: string;
+  mapping: Array<CsvColumnMapping> | CsvColumnMapping;
+}>;
+
+
+export type ImportCampaignRecipientsMutation = { importCampaignRecipients:
+    | { __typename: 'CampaignRecipientsImported', rows: number, accepted: number, duplicates: number, suppressed: number, invalidCount: number, invalid: Array<{ row: number, field: string, reason: string }>, campaign: { id: string, campaignId: string, name: string, channel: Channel, category: MessageCategory, status: CampaignStatus, ratePerSecond: number | null, sendAt: string | null, validUntil: string | null, tags: Array<string>, callbackUrl: string | null, createdAt: string, updatedAt: string, startedAt: string | null, completedAt: string | null, canceledAt: string | null, content:
+          | { __typename: 'CampaignEmailContent', from: string | null, subject: string, htmlBody: string | null, textBody: string | null, attachments: Array<string> }
+          | { __typename: 'CampaignSmsContent', text: string, senderId: string | null, unicode: boolean, flash: boolean, dltEntityId: string | null, dltTemplateId: string | null }
+          | { __typename: 'CampaignWhatsAppContent', templateName: string, language: string, mediaType: MediaType, mediaId: string | null }
+        , counters: { scheduled: number, queued: number, sending: number, sent: number, delivered: number, read: number, failed: number, undelivered: number, expired: number, canceled: number, total: number, invalid: number, suppressed: number } } }
+    | { __typename: 'CampaignStateError', code: string, message: string, status: CampaignStatus }
+    | { __typename: 'NotFoundError', code: string, message: string }
+    | { __typename: 'ValidationError', code: string, field: string, message: string }
+   };
 
 export type MediaFieldsFragment = { id: string, mediaId: string, kind: MediaKind, mimeType: string, sizeBytes: number, sha256: string, filename: string | null, caption: string | null, sourceUrl: string | null, downloadPath: string, createdAt: string };
 
@@ -1148,6 +1173,46 @@ export const CampaignMessagesDocument = gql`
   }
 }
     `;
+export const ImportCampaignRecipientsDocument = gql`
+    mutation ImportCampaignRecipients($campaignId: ID!, $mediaId: ID!, $mapping: [CsvColumnMapping!]!) {
+  importCampaignRecipients(
+    campaignId: $campaignId
+    mediaId: $mediaId
+    mapping: $mapping
+  ) {
+    __typename
+    ... on CampaignRecipientsImported {
+      rows
+      accepted
+      duplicates
+      suppressed
+      invalidCount
+      invalid {
+        row
+        field
+        reason
+      }
+      campaign {
+        ...CampaignFields
+      }
+    }
+    ... on ValidationError {
+      code
+      field
+      message
+    }
+    ... on NotFoundError {
+      code
+      message
+    }
+    ... on CampaignStateError {
+      code
+      message
+      status
+    }
+  }
+}
+    ${CampaignFieldsFragmentDoc}`;
 export const UploadMediaDocument = gql`
     mutation UploadMedia($file: File!, $caption: String) {
   uploadMedia(file: $file, caption: $caption) {
@@ -1618,6 +1683,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     CampaignMessages(variables: CampaignMessagesQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CampaignMessagesQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<CampaignMessagesQuery>({ document: CampaignMessagesDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CampaignMessages', 'query', variables);
+    },
+    ImportCampaignRecipients(variables: ImportCampaignRecipientsMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ImportCampaignRecipientsMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<ImportCampaignRecipientsMutation>({ document: ImportCampaignRecipientsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ImportCampaignRecipients', 'mutation', variables);
     },
     UploadMedia(variables: UploadMediaMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<UploadMediaMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<UploadMediaMutation>({ document: UploadMediaDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'UploadMedia', 'mutation', variables);

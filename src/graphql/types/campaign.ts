@@ -3,6 +3,7 @@ import type { CampaignContent } from '../../campaigns/content.js';
 import { type CampaignCounters, readCounters } from '../../campaigns/counters.js';
 import { getCampaign, getCampaigns, listCampaigns } from '../../campaigns/queries.js';
 import type { AddResult, InvalidRecipient } from '../../campaigns/recipients.js';
+import { type ImportResult, importCampaignRecipients, MAX_REPORTED_ROWS } from '../../campaigns/import-csv.js';
 import { addCampaignRecipients, createCampaign } from '../../campaigns/service.js';
 import type { CampaignRow } from '../../db/schema.js';
 import { CampaignStateError, NotFoundError, ValidationError } from '../../errors.js';
@@ -20,6 +21,7 @@ import {
   MessageRef,
   messageFilterOf,
 } from './message.js';
+import { mediaIdFrom } from './media.js';
 
 // Campaigns: creation, recipients added in bulk, and reading them with their counters and
 // messages (campaigns/ does the work). Start, pause, resume and cancel live in
@@ -323,6 +325,34 @@ const CampaignRecipientsAddedRef = builder.objectRef<AddResult>('CampaignRecipie
   }),
 });
 
+const CsvColumnMappingInput = builder.inputType('CsvColumnMapping', {
+  fields: (t) => ({
+    column: t.string({ required: true, description: "A column's name in the CSV's header row." }),
+    field: t.string({
+      required: true,
+      description: 'What it fills: to, externalRef, params.N ({{N}}, from 1, without gaps) or metadata.<key>.',
+    }),
+  }),
+});
+
+const CampaignRecipientsImportedRef = builder.objectRef<ImportResult>('CampaignRecipientsImported').implement({
+  fields: (t) => ({
+    campaign: t.field({ type: CampaignRef, resolve: (r) => r.campaign }),
+    rows: t.exposeInt('rows', { description: 'Data rows read (the header not included).' }),
+    accepted: t.exposeInt('accepted', { description: 'Recipients added as messages now.' }),
+    duplicates: t.exposeInt('duplicates', {
+      description: 'Valid recipients the campaign already had (same address or externalRef): skipped.',
+    }),
+    suppressed: t.exposeInt('suppressed', { description: 'MARKETING recipients on the suppression list: skipped.' }),
+    invalidCount: t.exposeInt('invalid', { description: 'Rows refused as invalid.' }),
+    invalid: t.field({
+      type: [InvalidRecipientRef],
+      description: `The first ${MAX_REPORTED_ROWS} invalid rows; \`row\` is the line of the file where the row ends (the header is line 1).`,
+      resolve: (r) => r.invalidRows,
+    }),
+  }),
+});
+
 builder.mutationFields((t) => ({
   createCampaign: t.field({
     type: CampaignRef,
@@ -348,6 +378,27 @@ builder.mutationFields((t) => ({
         ctx.principal.tenantId,
         campaignIdFrom(campaignId) ?? campaignId,
         recipients,
+      ),
+  }),
+  importCampaignRecipients: t.field({
+    type: CampaignRecipientsImportedRef,
+    authScopes: { send: true },
+    description:
+      'Adds the recipients of an uploaded CSV (uploadMedia with a .csv filename), read as a stream; each row is checked on its own. ' +
+      'Importing again, after an interruption or not, adds each recipient once.',
+    errors: { types: [ValidationError, NotFoundError, CampaignStateError] },
+    args: {
+      campaignId: t.arg.id({ required: true }),
+      mediaId: t.arg.id({ required: true, description: 'The uploaded CSV; its first row names the columns.' }),
+      mapping: t.arg({ type: [CsvColumnMappingInput], required: true }),
+    },
+    resolve: (_root, { campaignId, mediaId, mapping }, ctx) =>
+      importCampaignRecipients(
+        ctx.services.campaigns,
+        ctx.principal.tenantId,
+        campaignIdFrom(campaignId) ?? campaignId,
+        mediaIdFrom(mediaId) ?? mediaId,
+        mapping,
       ),
   }),
 }));
