@@ -20,7 +20,7 @@ const PER_CALL = 10_000;
 const IN_FLIGHT = 2;
 const TEXT = 'Dear {{1}}, your invoice {{2}} is due';
 
-const phone = (i: number) => `+9188${String(10_000_000 + i).slice(1)}`;
+const phone = (i: number) => `+9188${String(100_000_000 + i).slice(1)}`;
 const recipient = (i: number) => ({ to: phone(i), params: [`Customer ${i}`, `INV-${i}`], externalRef: `ref-${i}` });
 
 const ADD = `mutation($id: ID!, $r: [CampaignRecipientInput!]!) {

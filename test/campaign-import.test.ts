@@ -72,7 +72,7 @@ async function importCsv(sdk: Sdk, campaignId: string, mediaId: string, mapping 
 }
 
 describe('importCampaignRecipients', () => {
-  it('maps columns by the header, quotes and all, reports invalid rows by line, and adds nothing twice when run again', async () => {
+  it('maps columns by the header, quotes and all, reports invalid rows by row and column, and adds nothing twice when run again', async () => {
     const csv = [
       '\uFEFFphone, name ,amount,ref,city',
       '+918800000001,Asha,"1,000",r1,Pune',
@@ -89,10 +89,11 @@ describe('importCampaignRecipients', () => {
     const c = await smsCampaign(admin, 'imported');
     const first = await importCsv(admin, c.id, mediaId);
     expect(first).toMatchObject({ rows: 7, accepted: 3, duplicates: 2, invalidCount: 2, suppressed: 0 });
-    // Each by its line in the file and the column that made it invalid.
+    // Each by its row as a spreadsheet numbers it (a quoted cell over two lines is one row, a
+    // blank line is a row) and the column that made it invalid.
     expect(first.invalid.map((i) => [i.row, i.field])).toEqual([
-      [5, 'phone'],
-      [10, 'amount'],
+      [4, 'phone'],
+      [9, 'amount'],
     ]);
     expect(first.invalid[0]!.reason).toMatch(/^phone "bad" is not a valid phone number/);
     expect(first.campaign.counters).toMatchObject({ scheduled: 3, total: 3, invalid: 2 });
@@ -206,7 +207,7 @@ describe('an import interrupted by a killed Herald', () => {
     const lines = ['phone,name,amount'];
     for (let i = 0; i < ROWS; i++)
       lines.push(
-        i % INVALID_EVERY === 0 ? `bad-${i},N${i},${i}` : `+9188${String(10_000_000 + i).slice(1)},N${i},${i}`,
+        i % INVALID_EVERY === 0 ? `bad-${i},N${i},${i}` : `+9188${String(100_000_000 + i).slice(1)},N${i},${i}`,
       );
     const invalidRows = ROWS / INVALID_EVERY;
 

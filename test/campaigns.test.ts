@@ -61,7 +61,7 @@ async function countsInSql(campaignId: string): Promise<Record<string, number>> 
   return Object.fromEntries(rows.map((r) => [r.status.toLowerCase(), r.n]));
 }
 
-const phone = (i: number) => `+9188${String(10_000_000 + i).slice(1)}`;
+const phone = (i: number) => `+9188${String(100_000_000 + i).slice(1)}`;
 const sms = (text: string): CreateCampaignInput['content'] => ({ sms: { text } });
 
 describe('createCampaign', () => {
@@ -326,6 +326,29 @@ describe('reading campaigns', () => {
     const completed = (await admin.Campaigns({ first: 100, status: 'COMPLETED' })).campaigns.edges;
     expect(completed.every((e) => e.node.status === 'COMPLETED')).toBe(true);
     expect(completed.some((e) => e.node.id === a.id)).toBe(false);
+  });
+
+  it('keeps counters exact when their delta rows are folded', async () => {
+    const c = await create({ name: 'folded', channel: 'SMS', content: sms('Hi {{1}}') });
+    // One delta row per call; each answer reads the counters, which folds them past 64 rows.
+    for (let i = 0; i < 70; i++) await add(c.id, [{ to: phone(60_000 + i), params: [String(i)] }]);
+    const pieces = async () =>
+      rowsOf<{ n: number }>(
+        await db().execute(
+          sql`select count(*)::int as n from campaign_counts where campaign_id = ${c.campaignId}::uuid`,
+        ),
+      )[0]!.n;
+    expect(await pieces()).toBeLessThan(70);
+    expect((await admin.Campaign({ id: c.id })).campaign!.counters).toMatchObject({ scheduled: 70, total: 70 });
+    await db().execute(
+      sql`update messages set status = 'CANCELED' where campaign_id = ${c.campaignId}::uuid and recipient = ${phone(60_000)}`,
+    );
+    expect((await admin.Campaign({ id: c.id })).campaign!.counters).toMatchObject({
+      scheduled: 69,
+      canceled: 1,
+      total: 70,
+    });
+    expect(await countsInSql(c.campaignId)).toEqual({ scheduled: 69, canceled: 1 });
   });
 
   it("filters a campaign's messages like the messages query", async () => {

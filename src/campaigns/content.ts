@@ -61,7 +61,7 @@ const COMMON_FIELDS = new Set(['tags', 'sendAt', 'validUntil', 'callbackUrl']);
 function renamed(err: unknown, channel: Channel): unknown {
   if (!(err instanceof ValidationError)) return err;
   const top = err.field.split('.')[0]!;
-  if (COMMON_FIELDS.has(top)) return err;
+  if (COMMON_FIELDS.has(top) || top === 'content') return err;
   const field = `content.${CONTENT_KEY[channel]}.${err.field}`;
   return new ValidationError(
     field,

@@ -26,7 +26,7 @@ export type ImportResult = AddTally & {
   campaign: CampaignRow;
   /** Data rows read (the header not included). */
   rows: number;
-  /** The first MAX_REPORTED_ROWS invalid rows; `row` is the line of the file where the row ends (the header is line 1). */
+  /** The first MAX_REPORTED_ROWS invalid rows; `row` is the row number a spreadsheet shows (the header is row 1). */
   invalidRows: InvalidRecipient[];
 };
 
@@ -173,10 +173,8 @@ export async function importCampaignRecipients(
   }
   const parser = parse({
     bom: true,
-    skip_empty_lines: true,
     relax_column_count: true,
     max_record_size: MAX_ROW_BYTES,
-    info: true,
   });
   stream.on('error', (err) => parser.destroy(err));
   stream.pipe(parser);
@@ -197,7 +195,12 @@ export async function importCampaignRecipients(
   };
   let malformed: CsvError | undefined;
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    // Rows are numbered as a spreadsheet shows them: the header is row 1, a blank line is a row
+    // (skipped), a quoted cell spanning lines stays one row.
+    let row = 0;
+    for await (const record of parser as AsyncIterable<string[]>) {
+      row++;
+      if (record.length === 1 && record[0]!.trim() === '') continue;
       if (!plan) {
         plan = planOf(
           mapping,
@@ -206,7 +209,7 @@ export async function importCampaignRecipients(
         continue;
       }
       result.rows++;
-      chunk.push(rowOf(plan, info.lines, record));
+      chunk.push(rowOf(plan, row, record));
       bytes += record.reduce((n, c) => n + c.length, 0);
       if (chunk.length >= CHUNK_ROWS || bytes >= CHUNK_BYTES) await flush();
     }

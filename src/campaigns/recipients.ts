@@ -135,10 +135,10 @@ export class RecipientIntake {
         continue;
       }
       held.push(prepared);
+      // What a row weighs is its rendered text (an email's html can be large); the rest is small.
+      const html = prepared.channel_options.html;
       bytes +=
-        (prepared.body?.length ?? 0) +
-        (prepared.subject?.length ?? 0) +
-        JSON.stringify(prepared.channel_options).length;
+        (prepared.body?.length ?? 0) + (prepared.subject?.length ?? 0) + (typeof html === 'string' ? html.length : 0);
       if (held.length >= CHUNK_ROWS || bytes >= CHUNK_BYTES) await flush();
     }
     if (held.length > 0 || refused.length > 0) await flush();

@@ -659,7 +659,7 @@ const REST_WHOLE_REQUEST: Record<string, number> = {
 };
 
 /** Typed results about the object an id names (the id is the only input at fault). */
-const ABOUT_THE_ID = new Set(['NotFoundError', 'InvalidStateError']);
+const ABOUT_THE_ID = new Set(['NotFoundError', 'InvalidStateError', 'CampaignStateError']);
 
 /** Why an answer is not acceptable, or null; records what an accepted request stored. */
 function judge(c: GraphqlCase | RestCase, o: Outcome, accepted: Accepted): string | null {

@@ -305,7 +305,8 @@ const InvalidRecipientRef = builder.objectRef<InvalidRecipient>('InvalidRecipien
   description: 'A recipient refused on its own; its neighbours were still added.',
   fields: (t) => ({
     row: t.exposeInt('row', {
-      description: 'Its index in `recipients` (from 0), or its CSV row number (the header is row 1).',
+      description:
+        'Its index in `recipients` (from 0), or its CSV row number as a spreadsheet shows it (the header is row 1).',
     }),
     field: t.exposeString('field'),
     reason: t.exposeString('reason'),
@@ -347,7 +348,7 @@ const CampaignRecipientsImportedRef = builder.objectRef<ImportResult>('CampaignR
     invalidCount: t.exposeInt('invalid', { description: 'Rows refused as invalid.' }),
     invalid: t.field({
       type: [InvalidRecipientRef],
-      description: `The first ${MAX_REPORTED_ROWS} invalid rows; \`row\` is the line of the file where the row ends (the header is line 1).`,
+      description: `The first ${MAX_REPORTED_ROWS} invalid rows; \`row\` is the row number a spreadsheet shows (the header is row 1).`,
       resolve: (r) => r.invalidRows,
     }),
   }),
