@@ -61,7 +61,7 @@ export class RecipientIntake {
   private readonly count: number | null;
   private readonly shared: SharedColumns;
   /** WhatsApp: the registry's verdict per parameter count (one lookup per distinct count). */
-  private readonly templateVerdicts = new Map<number, Promise<ValidationError | null>>();
+  private readonly templateVerdicts = new Map<number, ValidationError | null>();
 
   constructor(
     private readonly deps: CampaignDeps,
@@ -126,8 +126,9 @@ export class RecipientIntake {
       refused = [];
       bytes = 0;
     };
+    if (this.content.channel === 'WHATSAPP') await this.askTemplateRegistry(rows);
     for (const { row, input, problem } of rows) {
-      const prepared = problem ?? (await this.prepare(input, now));
+      const prepared = problem ?? this.prepare(input, now);
       if ('field' in prepared) {
         tally.invalid++;
         report({ row, field: prepared.field, reason: prepared.reason });
@@ -168,7 +169,7 @@ export class RecipientIntake {
   }
 
   /** The recipient's message, or why it is refused. */
-  private async prepare(input: RecipientInput, now: Date): Promise<HeldMessage | { field: string; reason: string }> {
+  private prepare(input: RecipientInput, now: Date): HeldMessage | { field: string; reason: string } {
     try {
       const params = checkParams(input.params, this.count);
       const common = { to: input.to, externalRef: input.externalRef, metadata: input.metadata };
@@ -189,7 +190,7 @@ export class RecipientIntake {
       }
       if (c.channel === 'WHATSAPP') {
         const v = this.deps.validators.whatsApp({ ...c.whatsApp, ...common, params }, now);
-        const verdict = await this.templateVerdict(params.length);
+        const verdict = this.templateVerdicts.get(params.length);
         if (verdict) throw verdict;
         return held(v.to, v, { template_params: v.params ?? [], channel_options: {} });
       }
@@ -223,23 +224,24 @@ export class RecipientIntake {
     }
   }
 
-  /** WhatsApp: whether the registry takes this many params for the template (asked once per count). */
-  private templateVerdict(count: number): Promise<ValidationError | null> {
-    let verdict = this.templateVerdicts.get(count);
-    if (!verdict) {
-      const c = this.content as Extract<CampaignContent, { channel: 'WHATSAPP' }>;
-      verdict = this.deps.templates
-        .whatsApp(this.campaign.tenantId, { ...c.whatsApp, params: new Array<string>(count).fill('') })
-        .then(
-          () => null,
-          (err: unknown) => {
-            if (err instanceof ValidationError) return err;
-            throw err;
-          },
-        );
-      this.templateVerdicts.set(count, verdict);
+  /** WhatsApp: the registry's verdict on each parameter count the rows give (one lookup per new count). */
+  private async askTemplateRegistry(rows: ReadonlyArray<IntakeRow>): Promise<void> {
+    const c = this.content as Extract<CampaignContent, { channel: 'WHATSAPP' }>;
+    const counts = new Set(rows.map((r) => (Array.isArray(r.input.params) ? r.input.params.length : 0)));
+    for (const count of counts) {
+      // More than 100 params are refused by the send validator before the verdict is read.
+      if (count > 100 || this.templateVerdicts.has(count)) continue;
+      try {
+        await this.deps.templates.whatsApp(this.campaign.tenantId, {
+          ...c.whatsApp,
+          params: new Array<string>(count).fill(''),
+        });
+        this.templateVerdicts.set(count, null);
+      } catch (err) {
+        if (!(err instanceof ValidationError)) throw err;
+        this.templateVerdicts.set(count, err);
+      }
     }
-    return verdict;
   }
 }
 
