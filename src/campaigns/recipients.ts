@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CampaignRow } from '../db/schema.js';
-import { ValidationError } from '../errors.js';
+import { NotFoundError, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
 import { layoutSms } from '../messaging/sms-encoding.js';
 import { suppressedAmong } from '../messaging/suppressions.js';
@@ -11,12 +11,12 @@ import type { CampaignDeps } from './deps.js';
 import { getCampaign } from './queries.js';
 import {
   type HeldMessage,
+  closedTo,
   OPEN_STATUSES,
   type Refused,
   type SharedColumns,
   storeRecipients,
 } from './store-recipients.js';
-import { CampaignStateError, NotFoundError } from '../errors.js';
 
 // Adding recipients to a campaign: each row is rendered (placeholders filled with its params)
 // and checked by the channel's single-send validator on its own, so a bad row is reported
@@ -69,41 +69,14 @@ export class RecipientIntake {
     private readonly content: CampaignContent,
   ) {
     this.count = paramCount(content);
-    this.shared =
-      content.channel === 'SMS'
-        ? {
-            sender: content.sms.senderId ?? null,
-            templateName: null,
-            templateLanguage: null,
-            mediaType: null,
-            mediaId: null,
-          }
-        : content.channel === 'WHATSAPP'
-          ? {
-              sender: null,
-              templateName: content.whatsApp.templateName,
-              templateLanguage: content.whatsApp.language,
-              mediaType: content.whatsApp.mediaType,
-              mediaId: content.whatsApp.mediaId ?? null,
-            }
-          : {
-              sender: content.email.from ?? null,
-              templateName: null,
-              templateLanguage: null,
-              mediaType: null,
-              mediaId: null,
-            };
+    this.shared = sharedColumns(content);
   }
 
   /** Loads the campaign (the tenant's, still open to recipients). */
   static async open(deps: CampaignDeps, tenantId: string, campaignId: string): Promise<RecipientIntake> {
     const campaign = await getCampaign(deps.db, tenantId, campaignId);
     if (!campaign) throw new NotFoundError('Campaign', campaignId);
-    if (!OPEN_STATUSES.includes(campaign.status))
-      throw new CampaignStateError(
-        campaign.status,
-        `recipients can be added to DRAFT, SCHEDULED, RUNNING or PAUSED campaigns; this one is ${campaign.status}`,
-      );
+    if (!OPEN_STATUSES.includes(campaign.status)) throw closedTo(campaign.status);
     return new RecipientIntake(deps, campaign, campaign.content as CampaignContent);
   }
 
@@ -243,6 +216,21 @@ export class RecipientIntake {
       }
     }
   }
+}
+
+/** The message columns every recipient of the content shares. */
+function sharedColumns(content: CampaignContent): SharedColumns {
+  const none = { sender: null, templateName: null, templateLanguage: null, mediaType: null, mediaId: null };
+  if (content.channel === 'SMS') return { ...none, sender: content.sms.senderId ?? null };
+  if (content.channel === 'EMAIL') return { ...none, sender: content.email.from ?? null };
+  const w = content.whatsApp;
+  return {
+    ...none,
+    templateName: w.templateName,
+    templateLanguage: w.language,
+    mediaType: w.mediaType,
+    mediaId: w.mediaId ?? null,
+  };
 }
 
 function held(

@@ -20,6 +20,13 @@ import type { CampaignStatus } from '../vocabulary.js';
 /** Statuses in which recipients may be added. */
 export const OPEN_STATUSES: readonly CampaignStatus[] = ['DRAFT', 'SCHEDULED', 'RUNNING', 'PAUSED'];
 
+/** The refusal of recipients for a campaign in `status` (not one of OPEN_STATUSES). */
+export const closedTo = (status: CampaignStatus): CampaignStateError =>
+  new CampaignStateError(
+    status,
+    `recipients can be added to DRAFT, SCHEDULED, RUNNING or PAUSED campaigns; this one is ${status}`,
+  );
+
 /** What varies per message of a campaign; everything else is the campaign's. */
 export type HeldMessage = {
   id: string;
@@ -78,11 +85,7 @@ export function storeRecipients(
       .where(and(eq(campaigns.id, campaign.id), eq(campaigns.tenantId, campaign.tenantId)))
       .for('no key update');
     if (!locked) throw new NotFoundError('Campaign', campaign.id);
-    if (!OPEN_STATUSES.includes(locked.status))
-      throw new CampaignStateError(
-        locked.status,
-        `recipients can be added to DRAFT, SCHEDULED, RUNNING or PAUSED campaigns; this one is ${locked.status}`,
-      );
+    if (!OPEN_STATUSES.includes(locked.status)) throw closedTo(locked.status);
     let accepted = 0;
     if (held.length > 0) {
       const at = now.toISOString();
