@@ -60,3 +60,14 @@ export class RecipientSuppressedError extends HeraldError {
     );
   }
 }
+
+/** The campaign is in a state that forbids the operation (add recipients to a completed one). */
+export class CampaignStateError extends HeraldError {
+  readonly code = 'INVALID_CAMPAIGN_STATE';
+  constructor(
+    readonly status: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,3 +1,4 @@
+import type { CampaignDeps } from './campaigns/deps.js';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
 import type { OutboundGuard } from './net/outbound.js';
@@ -18,6 +19,8 @@ import { KeyWatch } from './tenancy/key-watch.js';
 export type Services = {
   db: Db;
   send: SendDeps;
+  /** Campaigns: their content and recipients are checked as single sends are. */
+  campaigns: CampaignDeps;
   validators: Validators;
   authenticator: Authenticator;
   /** Open sessions per API key, ended when the key is revoked (tenancy/key-watch.ts). */
@@ -71,20 +74,22 @@ export function createServices(
     onError: opts.onError,
   });
   opts.statusHub.onKeyRevoked((keyId) => keyWatch.heard(keyId));
+  const send: SendDeps = {
+    writer,
+    validators,
+    now,
+    media: (tenantId, id) => media.lookup(tenantId, id),
+    emailAttachmentMaxBytes: config.media.emailAttachmentMaxBytes,
+    templates: createTemplateChecks(db),
+    optOuts: {
+      suppressedAmong: (tenantId, channel, recipients) => suppressedAmong(db, tenantId, channel, recipients),
+      original: (tenantId, key) => findByIdempotencyKey(db, tenantId, key),
+    },
+  };
   return {
     db,
-    send: {
-      writer,
-      validators,
-      now,
-      media: (tenantId, id) => media.lookup(tenantId, id),
-      emailAttachmentMaxBytes: config.media.emailAttachmentMaxBytes,
-      templates: createTemplateChecks(db),
-      optOuts: {
-        suppressedAmong: (tenantId, channel, recipients) => suppressedAmong(db, tenantId, channel, recipients),
-        original: (tenantId, key) => findByIdempotencyKey(db, tenantId, key),
-      },
-    },
+    send,
+    campaigns: { ...send, db, openMedia: (tenantId, id) => media.open(tenantId, id) },
     validators,
     authenticator,
     keyWatch,

@@ -45,7 +45,7 @@ const area = (file: string) => file.split('/')[0]!;
 // The APIs: everything that speaks HTTP to clients or providers.
 const APIS = ['graphql', 'rest', 'webhooks', 'http'];
 // The business domain: what Herald does, independent of any API.
-const DOMAIN = ['messaging', 'delivery', 'templates', 'media', 'tenancy', 'callbacks'];
+const DOMAIN = ['messaging', 'delivery', 'templates', 'media', 'tenancy', 'callbacks', 'campaigns'];
 // Shared checks the domain and the providers both apply; part of the domain, below it.
 const GUARDS = ['net', 'validation'];
 

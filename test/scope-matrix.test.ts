@@ -125,12 +125,17 @@ beforeAll(async () => {
     body: JSON.stringify({ mediaType: 'image', data: png().toString('base64'), filename: 'matrix.png' }),
   });
   mediaId = ((await upload.json()) as { mediaId: string }).mediaId;
+  const campaign = await admin.CreateCampaign({
+    input: { name: 'matrix', channel: 'SMS', content: { sms: { text: 'Hi {{1}}' } } },
+  });
+  if (campaign.createCampaign.__typename !== 'Campaign') throw new Error(JSON.stringify(campaign));
   nodeIds = new Map([
     ['Message', sms.sendSms.id],
     ['Template', template.createTemplate.id],
     ['WebhookEndpoint', endpoint.createWebhookEndpoint.endpoint.id],
     ['Media', encodeGlobalID('Media', mediaId)],
     ['ApiKey', send.id],
+    ['Campaign', campaign.createCampaign.id],
   ]);
 });
 afterAll(() => h?.stop());

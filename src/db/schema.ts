@@ -199,6 +199,25 @@ export const campaignCounts = pgTable(
   (t) => [index('campaign_counts_campaign_idx').on(t.campaignId)],
 );
 
+/**
+ * Recipients a campaign refused when they were added (invalid, or suppressed), once each: the
+ * same refused row added again (a re-run import, a retried call) finds its key here and is not
+ * counted twice in `campaigns.invalid` / `campaigns.suppressed`. The key is the normalised
+ * address of a suppressed recipient, a digest of the row as given for an invalid one.
+ */
+export const campaignRefusals = pgTable(
+  'campaign_refusals',
+  {
+    campaignId: uuid('campaign_id')
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    /** INVALID or SUPPRESSED. */
+    kind: text('kind').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.key] })],
+);
+
 /** Recipients a tenant must not send MARKETING messages to on a channel: opt-outs. */
 export const suppressions = pgTable(
   'suppressions',

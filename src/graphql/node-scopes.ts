@@ -3,7 +3,7 @@ import type { Scope } from '../vocabulary.js';
 import type { GraphQLContext } from './context.js';
 
 // node(id) and nodes(ids) reach every Node type, so they must ask for the same scope as the
-// typed root field of each (message, template, media, webhookEndpoints, apiKeys). A Node type
+// typed root field of each (message, template, media, webhookEndpoints, apiKeys, campaign). A Node type
 // missing here is refused to every key: a new type is closed until its scope is written down.
 
 export const NODE_SCOPES: Readonly<Record<string, Scope>> = {
@@ -12,6 +12,7 @@ export const NODE_SCOPES: Readonly<Record<string, Scope>> = {
   Media: 'read',
   WebhookEndpoint: 'read',
   ApiKey: 'admin',
+  Campaign: 'read',
 };
 
 /** Null when the caller may load nodes of `typename`, else the error to answer with. */

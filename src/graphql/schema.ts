@@ -13,6 +13,7 @@ import './types/providers.js';
 import './types/inbound.js';
 import './types/template.js';
 import './types/suppression.js';
+import './types/campaign.js';
 
 export const schema = builder.toSchema();
 

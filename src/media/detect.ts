@@ -80,9 +80,14 @@ const article = (kind: MediaKind): string =>
 export const extensionOf = (filename: string | undefined): string | undefined =>
   /\.([A-Za-z0-9]{1,8})$/.exec(filename ?? '')?.[1]?.toLowerCase();
 
-const claimsText = (claims: Claims): boolean =>
-  extensionOf(claims.filename) === 'txt' ||
-  (claims.contentType ?? '').split(';')[0]!.trim().toLowerCase() === MIME.text;
+/** The text type the client claims by filename or content type (text has no magic number): plain text or CSV. */
+function claimedText(claims: Claims): typeof MIME.text | typeof MIME.csv | undefined {
+  const extension = extensionOf(claims.filename);
+  const type = (claims.contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (extension === 'csv' || type === MIME.csv) return MIME.csv;
+  if (extension === 'txt' || type === MIME.text) return MIME.text;
+  return undefined;
+}
 
 /** WebP with the VP8X animation flag (byte 20, bit 1). */
 export function isAnimatedWebp(head: Uint8Array): boolean {
@@ -140,15 +145,16 @@ export async function detectMedia(
     }
     found = { kind: 'DOCUMENT', mimeType };
   }
-  if (!found && !type && claimsText(claims) && (claims.kind === undefined || claims.kind === 'DOCUMENT')) {
+  const text = claimedText(claims);
+  if (!found && !type && text && (claims.kind === undefined || claims.kind === 'DOCUMENT')) {
     await checkText(open, field);
-    found = { kind: 'DOCUMENT', mimeType: MIME.text };
+    found = { kind: 'DOCUMENT', mimeType: text };
   }
   if (!found) {
     const what = type ? `is ${describe(type.mime)}` : 'is not a type Herald recognises from its content';
     const textHint = type
       ? ''
-      : ' (plain text is accepted as a document with a .txt filename or a text/plain content type)';
+      : ' (plain text is accepted as a document with a .txt filename or a text/plain content type, CSV with .csv or text/csv)';
     throw new UnsupportedMediaError(field, type?.mime ?? null, `${field} ${what}${textHint}; accepted: ${ACCEPTED}`);
   }
 

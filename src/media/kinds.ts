@@ -26,6 +26,8 @@ export const MIME = {
   ppt: 'application/vnd.ms-powerpoint',
   pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
   text: 'text/plain',
+  /** Recipient lists for campaign imports; stored as documents. */
+  csv: 'text/csv',
 } as const;
 
 /** WhatsApp Cloud API media: the types of each kind and the largest file of that kind. */

@@ -55,6 +55,8 @@ export type MessageFilter = {
   externalRef?: string | undefined;
   createdAfter?: Date | undefined;
   createdBefore?: Date | undefined;
+  /** Only this campaign's messages (the caller checked it is the tenant's). */
+  campaignId?: string | undefined;
 };
 
 export type PageRequest = {
@@ -76,12 +78,12 @@ const DEFAULT_PAGE_SIZE = 20;
 
 // A cursor is the (created_at, id) position of a row: the listing's sort key, so a page is one
 // index range scan however deep it lies.
-type Position = { createdAt: Date; id: string };
+export type Position = { createdAt: Date; id: string };
 
-const encodeCursor = (row: Position): string =>
+export const encodeCursor = (row: Position): string =>
   Buffer.from(`${row.createdAt.getTime()}:${row.id}`).toString('base64url');
 
-function decodeCursor(cursor: string, field: string): Position {
+export function decodeCursor(cursor: string, field: string): Position {
   const [ms, id] = Buffer.from(cursor, 'base64url').toString().split(':');
   const time = Number(ms);
   if (!id || !isUuid(id) || !Number.isSafeInteger(time))
@@ -94,7 +96,7 @@ const olderThan = (p: Position): SQL =>
 const newerThan = (p: Position): SQL =>
   or(gt(messages.createdAt, p.createdAt), and(eq(messages.createdAt, p.createdAt), gt(messages.id, p.id)))!;
 
-function pageSize(value: number | undefined, field: string): number | undefined {
+export function pageSize(value: number | undefined, field: string): number | undefined {
   if (value === undefined) return undefined;
   if (!Number.isInteger(value) || value < 0 || value > MAX_PAGE_SIZE) {
     throw new ValidationError(field, `${field} must be between 0 and ${MAX_PAGE_SIZE}`);
@@ -123,6 +125,7 @@ export async function listMessages(db: Db, tenantId: string, filter: MessageFilt
   if (filter.externalRef) conditions.push(eq(messages.externalRef, filter.externalRef));
   if (filter.createdAfter) conditions.push(gte(messages.createdAt, filter.createdAfter));
   if (filter.createdBefore) conditions.push(lt(messages.createdAt, filter.createdBefore));
+  if (filter.campaignId) conditions.push(eq(messages.campaignId, filter.campaignId));
   if (after) conditions.push(olderThan(after));
   if (before) conditions.push(newerThan(before));
 

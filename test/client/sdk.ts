@@ -22,6 +22,70 @@ export type CallbackDeliveryStatus =
   | 'FAILED'
   | 'PENDING';
 
+/** Exactly one member: the campaign channel's. */
+export type CampaignContentInput = {
+  email?: CampaignEmailContentInput | null | undefined;
+  sms?: CampaignSmsContentInput | null | undefined;
+  whatsApp?: CampaignWhatsAppContentInput | null | undefined;
+};
+
+export type CampaignEmailContentInput = {
+  /** Media ids attached to every email (as sendEmail takes them). */
+  attachments?: Array<string> | null | undefined;
+  from?: string | null | undefined;
+  /** With placeholders; the values filled in are HTML-escaped. */
+  html?: string | null | undefined;
+  /** With placeholders {{1}}..{{n}}. */
+  subject: string;
+  /** With placeholders. */
+  text?: string | null | undefined;
+};
+
+export type CampaignRecipientInput = {
+  /** Your reference; unique within the campaign. */
+  externalRef?: string | null | undefined;
+  /** Free JSON kept with the message (at most 16 KB). */
+  metadata?: unknown;
+  /** Fill the content's placeholders: params[0] is {{1}}. WhatsApp: the template's parameters. */
+  params?: Array<string> | null | undefined;
+  /** Phone number (E.164 or digits with country code) or email address. */
+  to: string;
+};
+
+export type CampaignSmsContentInput = {
+  dltEntityId?: string | null | undefined;
+  /** A registered SMS template: text must be its body (placeholders kept). */
+  dltTemplateId?: string | null | undefined;
+  flash?: boolean | null | undefined;
+  senderId?: string | null | undefined;
+  /** With placeholders {{1}}..{{n}}, filled by each recipient's params in order. */
+  text: string;
+  unicode?: boolean | null | undefined;
+};
+
+export type CampaignStatus =
+  /** Canceled; messages not yet handed to a provider were canceled. Final. */
+  | 'CANCELED'
+  /** Every message reached a final status or was handed to a provider. Final. */
+  | 'COMPLETED'
+  /** Created; recipients can be added. Nothing is sent. */
+  | 'DRAFT'
+  /** No new message is released until it is resumed. */
+  | 'PAUSED'
+  /** Its messages are released at its rate. */
+  | 'RUNNING'
+  /** Started with a sendAt ahead: starts then. */
+  | 'SCHEDULED';
+
+export type CampaignWhatsAppContentInput = {
+  /** Default en. */
+  language?: string | null | undefined;
+  /** Header media: an uploaded media id of the kind, or an http(s) URL. */
+  mediaId?: string | null | undefined;
+  mediaType?: MediaType | null | undefined;
+  templateName: string;
+};
+
 export type Channel =
   | 'EMAIL'
   | 'SMS'
@@ -30,6 +94,24 @@ export type Channel =
 export type CreateApiKeyInput = {
   name: string;
   scopes: Array<ApiKeyScope>;
+};
+
+export type CreateCampaignInput = {
+  /** Every message's status changes are POSTed here. */
+  callbackUrl?: string | null | undefined;
+  /** Default MARKETING. */
+  category?: MessageCategory | null | undefined;
+  channel: Channel;
+  content: CampaignContentInput;
+  name: string;
+  /** At most this many messages per second (1 to 10,000); default: the providers' limits. */
+  ratePerSecond?: number | null | undefined;
+  /** startCampaign before then schedules it. */
+  sendAt?: string | null | undefined;
+  /** Every message carries them. */
+  tags?: Array<string> | null | undefined;
+  /** Messages not sent by then expire. */
+  validUntil?: string | null | undefined;
 };
 
 export type CreateTemplateInput = {
@@ -65,6 +147,13 @@ export type CreateWebhookEndpointInput = {
   events?: Array<MessageStatus> | null | undefined;
   /** http or https. */
   url: string;
+};
+
+export type CsvColumnMapping = {
+  /** A column's name in the CSV's header row. */
+  column: string;
+  /** What it fills: to, externalRef, params.N ({{N}}, from 1, without gaps) or metadata.<key>. */
+  field: string;
 };
 
 /** What the bytes are, recognised from the bytes themselves. */
@@ -325,6 +414,7 @@ export type WebhookEndpointDeliveriesQueryVariables = Exact<{
 
 export type WebhookEndpointDeliveriesQuery = { node:
     | { __typename: 'ApiKey', id: string }
+    | { __typename: 'Campaign', id: string }
     | { __typename: 'Media', id: string }
     | { __typename: 'Message', id: string }
     | { __typename: 'Template', id: string }
@@ -337,6 +427,99 @@ export type MessageCallbacksQueryVariables = Exact<{
 
 
 export type MessageCallbacksQuery = { message: { messageId: string, status: MessageStatus, callbackUrl: string | null, callbackDeliveries: Array<{ id: string, eventId: string, messageId: string, eventStatus: MessageStatus, payload: unknown, url: string, status: CallbackDeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, deliveredAt: string | null, lastStatusCode: number | null, lastError: string | null, endpoint: { id: string } | null, attempts: Array<{ number: number, url: string, statusCode: number | null, latencyMs: number, error: string | null, at: string }> }> } | null };
+
+export type CampaignFieldsFragment = { id: string, campaignId: string, name: string, channel: Channel, category: MessageCategory, status: CampaignStatus, ratePerSecond: number | null, sendAt: string | null, validUntil: string | null, tags: Array<string>, callbackUrl: string | null, createdAt: string, updatedAt: string, startedAt: string | null, completedAt: string | null, canceledAt: string | null, content:
+    | { __typename: 'CampaignEmailContent', from: string | null, subject: string, htmlBody: string | null, textBody: string | null, attachments: Array<string> }
+    | { __typename: 'CampaignSmsContent', text: string, senderId: string | null, unicode: boolean, flash: boolean, dltEntityId: string | null, dltTemplateId: string | null }
+    | { __typename: 'CampaignWhatsAppContent', templateName: string, language: string, mediaType: MediaType, mediaId: string | null }
+  , counters: { scheduled: number, queued: number, sending: number, sent: number, delivered: number, read: number, failed: number, undelivered: number, expired: number, canceled: number, total: number, invalid: number, suppressed: number } };
+
+export type CreateCampaignMutationVariables = Exact<{
+  input: CreateCampaignInput;
+}>;
+
+
+export type CreateCampaignMutation = { createCampaign:
+    | { __typename: 'Campaign', id: string, campaignId: string, name: string, channel: Channel, category: MessageCategory, status: CampaignStatus, ratePerSecond: number | null, sendAt: string | null, validUntil: string | null, tags: Array<string>, callbackUrl: string | null, createdAt: string, updatedAt: string, startedAt: string | null, completedAt: string | null, canceledAt: string | null, content:
+        | { __typename: 'CampaignEmailContent', from: string | null, subject: string, htmlBody: string | null, textBody: string | null, attachments: Array<string> }
+        | { __typename: 'CampaignSmsContent', text: string, senderId: string | null, unicode: boolean, flash: boolean, dltEntityId: string | null, dltTemplateId: string | null }
+        | { __typename: 'CampaignWhatsAppContent', templateName: string, language: string, mediaType: MediaType, mediaId: string | null }
+      , counters: { scheduled: number, queued: number, sending: number, sent: number, delivered: number, read: number, failed: number, undelivered: number, expired: number, canceled: number, total: number, invalid: number, suppressed: number } }
+    | { __typename: 'ValidationError', code: string, field: string, message: string }
+   };
+
+export type AddCampaignRecipientsMutationVariables = Exact<{
+  campaignId: string;
+  recipients: Array<CampaignRecipientInput> | CampaignRecipientInput;
+}>;
+
+
+export type AddCampaignRecipientsMutation = { addCampaignRecipients:
+    | { __typename: 'CampaignRecipientsAdded', accepted: number, duplicates: number, suppressed: number, invalidCount: number, invalid: Array<{ row: number, field: string, reason: string }>, campaign: { id: string, campaignId: string, name: string, channel: Channel, category: MessageCategory, status: CampaignStatus, ratePerSecond: number | null, sendAt: string | null, validUntil: string | null, tags: Array<string>, callbackUrl: string | null, createdAt: string, updatedAt: string, startedAt: string | null, completedAt: string | null, canceledAt: string | null, content:
+          | { __typename: 'CampaignEmailContent', from: string | null, subject: string, htmlBody: string | null, textBody: string | null, attachments: Array<string> }
+          | { __typename: 'CampaignSmsContent', text: string, senderId: string | null, unicode: boolean, flash: boolean, dltEntityId: string | null, dltTemplateId: string | null }
+          | { __typename: 'CampaignWhatsAppContent', templateName: string, language: string, mediaType: MediaType, mediaId: string | null }
+        , counters: { scheduled: number, queued: number, sending: number, sent: number, delivered: number, read: number, failed: number, undelivered: number, expired: number, canceled: number, total: number, invalid: number, suppressed: number } } }
+    | { __typename: 'CampaignStateError', code: string, message: string, status: CampaignStatus }
+    | { __typename: 'NotFoundError', code: string, message: string }
+    | { __typename: 'ValidationError', code: string, field: string, message: string }
+   };
+
+export type CampaignQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type CampaignQuery = { campaign: { id: string, campaignId: string, name: string, channel: Channel, category: MessageCategory, status: CampaignStatus, ratePerSecond: number | null, sendAt: string | null, validUntil: string | null, tags: Array<string>, callbackUrl: string | null, createdAt: string, updatedAt: string, startedAt: string | null, completedAt: string | null, canceledAt: string | null, content:
+      | { __typename: 'CampaignEmailContent', from: string | null, subject: string, htmlBody: string | null, textBody: string | null, attachments: Array<string> }
+      | { __typename: 'CampaignSmsContent', text: string, senderId: string | null, unicode: boolean, flash: boolean, dltEntityId: string | null, dltTemplateId: string | null }
+      | { __typename: 'CampaignWhatsAppContent', templateName: string, language: string, mediaType: MediaType, mediaId: string | null }
+    , counters: { scheduled: number, queued: number, sending: number, sent: number, delivered: number, read: number, failed: number, undelivered: number, expired: number, canceled: number, total: number, invalid: number, suppressed: number } } | null };
+
+export type CampaignsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  status?: CampaignStatus | null | undefined;
+}>;
+
+
+export type CampaignsQuery = { campaigns: { edges: Array<{ cursor: string, node: { id: string, campaignId: string, name: string, channel: Channel, category: MessageCategory, status: CampaignStatus, ratePerSecond: number | null, sendAt: string | null, validUntil: string | null, tags: Array<string>, callbackUrl: string | null, createdAt: string, updatedAt: string, startedAt: string | null, completedAt: string | null, canceledAt: string | null, content:
+          | { __typename: 'CampaignEmailContent', from: string | null, subject: string, htmlBody: string | null, textBody: string | null, attachments: Array<string> }
+          | { __typename: 'CampaignSmsContent', text: string, senderId: string | null, unicode: boolean, flash: boolean, dltEntityId: string | null, dltTemplateId: string | null }
+          | { __typename: 'CampaignWhatsAppContent', templateName: string, language: string, mediaType: MediaType, mediaId: string | null }
+        , counters: { scheduled: number, queued: number, sending: number, sent: number, delivered: number, read: number, failed: number, undelivered: number, expired: number, canceled: number, total: number, invalid: number, suppressed: number } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type CampaignMessagesQueryVariables = Exact<{
+  id: string;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  filter?: MessageFilter | null | undefined;
+}>;
+
+
+export type CampaignMessagesQuery = { campaign: { id: string, messages: { edges: Array<{ node: { id: string, messageId: string, channel: Channel, status: MessageStatus, to: string, externalRef: string | null, metadata: unknown, tags: Array<string>, nextAttemptAt: string | null, validUntil: string | null, callbackUrl: string | null, content:
+            | { __typename: 'EmailContent', to: Array<string>, subject: string, htmlBody: string | null, textBody: string | null }
+            | { __typename: 'SmsContent', text: string, senderId: string | null, segments: number }
+            | { __typename: 'WhatsAppContent', templateName: string, language: string, params: Array<string>, mediaType: MediaType, mediaId: string | null }
+           } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+
+export type ImportCampaignRecipientsMutationVariables = Exact<{
+  campaignId: string;
+  mediaId: string;
+  mapping: Array<CsvColumnMapping> | CsvColumnMapping;
+}>;
+
+
+export type ImportCampaignRecipientsMutation = { importCampaignRecipients:
+    | { __typename: 'CampaignRecipientsImported', rows: number, accepted: number, duplicates: number, suppressed: number, invalidCount: number, invalid: Array<{ row: number, field: string, reason: string }>, campaign: { id: string, campaignId: string, name: string, channel: Channel, category: MessageCategory, status: CampaignStatus, ratePerSecond: number | null, sendAt: string | null, validUntil: string | null, tags: Array<string>, callbackUrl: string | null, createdAt: string, updatedAt: string, startedAt: string | null, completedAt: string | null, canceledAt: string | null, content:
+          | { __typename: 'CampaignEmailContent', from: string | null, subject: string, htmlBody: string | null, textBody: string | null, attachments: Array<string> }
+          | { __typename: 'CampaignSmsContent', text: string, senderId: string | null, unicode: boolean, flash: boolean, dltEntityId: string | null, dltTemplateId: string | null }
+          | { __typename: 'CampaignWhatsAppContent', templateName: string, language: string, mediaType: MediaType, mediaId: string | null }
+        , counters: { scheduled: number, queued: number, sending: number, sent: number, delivered: number, read: number, failed: number, undelivered: number, expired: number, canceled: number, total: number, invalid: number, suppressed: number } } }
+    | { __typename: 'CampaignStateError', code: string, message: string, status: CampaignStatus }
+    | { __typename: 'NotFoundError', code: string, message: string }
+    | { __typename: 'ValidationError', code: string, field: string, message: string }
+   };
 
 export type InboundMessagesQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -461,6 +644,7 @@ export type NodeQueryVariables = Exact<{
 
 export type NodeQuery = { node:
     | { __typename: 'ApiKey', id: string }
+    | { __typename: 'Campaign', id: string }
     | { __typename: 'Media', id: string }
     | { __typename: 'Message', messageId: string, status: MessageStatus, id: string }
     | { __typename: 'Template', id: string }
@@ -712,6 +896,65 @@ export const CallbackDeliveryFieldsFragmentDoc = gql`
   }
 }
     `;
+export const CampaignFieldsFragmentDoc = gql`
+    fragment CampaignFields on Campaign {
+  id
+  campaignId
+  name
+  channel
+  category
+  status
+  ratePerSecond
+  sendAt
+  validUntil
+  tags
+  callbackUrl
+  createdAt
+  updatedAt
+  startedAt
+  completedAt
+  canceledAt
+  content {
+    __typename
+    ... on CampaignSmsContent {
+      text
+      senderId
+      unicode
+      flash
+      dltEntityId
+      dltTemplateId
+    }
+    ... on CampaignWhatsAppContent {
+      templateName
+      language
+      mediaType
+      mediaId
+    }
+    ... on CampaignEmailContent {
+      from
+      subject
+      htmlBody
+      textBody
+      attachments
+    }
+  }
+  counters {
+    scheduled
+    queued
+    sending
+    sent
+    delivered
+    read
+    failed
+    undelivered
+    expired
+    canceled
+    total
+    invalid
+    suppressed
+  }
+}
+    `;
 export const MediaFieldsFragmentDoc = gql`
     fragment MediaFields on Media {
   id
@@ -910,6 +1153,166 @@ export const MessageCallbacksDocument = gql`
   }
 }
     ${CallbackDeliveryFieldsFragmentDoc}`;
+export const CreateCampaignDocument = gql`
+    mutation CreateCampaign($input: CreateCampaignInput!) {
+  createCampaign(input: $input) {
+    __typename
+    ...CampaignFields
+    ... on ValidationError {
+      code
+      field
+      message
+    }
+  }
+}
+    ${CampaignFieldsFragmentDoc}`;
+export const AddCampaignRecipientsDocument = gql`
+    mutation AddCampaignRecipients($campaignId: ID!, $recipients: [CampaignRecipientInput!]!) {
+  addCampaignRecipients(campaignId: $campaignId, recipients: $recipients) {
+    __typename
+    ... on CampaignRecipientsAdded {
+      accepted
+      duplicates
+      suppressed
+      invalidCount
+      invalid {
+        row
+        field
+        reason
+      }
+      campaign {
+        ...CampaignFields
+      }
+    }
+    ... on ValidationError {
+      code
+      field
+      message
+    }
+    ... on NotFoundError {
+      code
+      message
+    }
+    ... on CampaignStateError {
+      code
+      message
+      status
+    }
+  }
+}
+    ${CampaignFieldsFragmentDoc}`;
+export const CampaignDocument = gql`
+    query Campaign($id: ID!) {
+  campaign(id: $id) {
+    ...CampaignFields
+  }
+}
+    ${CampaignFieldsFragmentDoc}`;
+export const CampaignsDocument = gql`
+    query Campaigns($first: Int, $after: String, $status: CampaignStatus) {
+  campaigns(first: $first, after: $after, status: $status) {
+    edges {
+      cursor
+      node {
+        ...CampaignFields
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    ${CampaignFieldsFragmentDoc}`;
+export const CampaignMessagesDocument = gql`
+    query CampaignMessages($id: ID!, $first: Int, $after: String, $filter: MessageFilter) {
+  campaign(id: $id) {
+    id
+    messages(first: $first, after: $after, filter: $filter) {
+      edges {
+        node {
+          id
+          messageId
+          channel
+          status
+          to
+          externalRef
+          metadata
+          tags
+          nextAttemptAt
+          validUntil
+          callbackUrl
+          content {
+            __typename
+            ... on SmsContent {
+              text
+              senderId
+              segments
+            }
+            ... on WhatsAppContent {
+              templateName
+              language
+              params
+              mediaType
+              mediaId
+            }
+            ... on EmailContent {
+              to
+              subject
+              htmlBody
+              textBody
+            }
+          }
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+}
+    `;
+export const ImportCampaignRecipientsDocument = gql`
+    mutation ImportCampaignRecipients($campaignId: ID!, $mediaId: ID!, $mapping: [CsvColumnMapping!]!) {
+  importCampaignRecipients(
+    campaignId: $campaignId
+    mediaId: $mediaId
+    mapping: $mapping
+  ) {
+    __typename
+    ... on CampaignRecipientsImported {
+      rows
+      accepted
+      duplicates
+      suppressed
+      invalidCount
+      invalid {
+        row
+        field
+        reason
+      }
+      campaign {
+        ...CampaignFields
+      }
+    }
+    ... on ValidationError {
+      code
+      field
+      message
+    }
+    ... on NotFoundError {
+      code
+      message
+    }
+    ... on CampaignStateError {
+      code
+      message
+      status
+    }
+  }
+}
+    ${CampaignFieldsFragmentDoc}`;
 export const InboundMessagesDocument = gql`
     query InboundMessages($first: Int) {
   inboundMessages(first: $first) {
@@ -1484,6 +1887,24 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     MessageCallbacks(variables: MessageCallbacksQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<MessageCallbacksQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<MessageCallbacksQuery>({ document: MessageCallbacksDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MessageCallbacks', 'query', variables);
+    },
+    CreateCampaign(variables: CreateCampaignMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CreateCampaignMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<CreateCampaignMutation>({ document: CreateCampaignDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CreateCampaign', 'mutation', variables);
+    },
+    AddCampaignRecipients(variables: AddCampaignRecipientsMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<AddCampaignRecipientsMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<AddCampaignRecipientsMutation>({ document: AddCampaignRecipientsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'AddCampaignRecipients', 'mutation', variables);
+    },
+    Campaign(variables: CampaignQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CampaignQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<CampaignQuery>({ document: CampaignDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Campaign', 'query', variables);
+    },
+    Campaigns(variables?: CampaignsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CampaignsQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<CampaignsQuery>({ document: CampaignsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Campaigns', 'query', variables);
+    },
+    CampaignMessages(variables: CampaignMessagesQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CampaignMessagesQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<CampaignMessagesQuery>({ document: CampaignMessagesDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CampaignMessages', 'query', variables);
+    },
+    ImportCampaignRecipients(variables: ImportCampaignRecipientsMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ImportCampaignRecipientsMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<ImportCampaignRecipientsMutation>({ document: ImportCampaignRecipientsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ImportCampaignRecipients', 'mutation', variables);
     },
     InboundMessages(variables?: InboundMessagesQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<InboundMessagesQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<InboundMessagesQuery>({ document: InboundMessagesDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'InboundMessages', 'query', variables);

@@ -122,7 +122,7 @@ builder.objectType(MediaFetchError, {
 });
 
 /** A Relay global id or the plain media id; anything else is not found. */
-function mediaIdFrom(id: string): string | null {
+export function mediaIdFrom(id: string): string | null {
   if (isUuid(id)) return id;
   try {
     const decoded = decodeGlobalID(id);

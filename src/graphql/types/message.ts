@@ -2,13 +2,14 @@ import { decodeGlobalID } from '@pothos/plugin-relay';
 import type { MessageEventRow, MessageRow } from '../../db/schema.js';
 import { InvalidStateError, NotFoundError, RecipientSuppressedError, ValidationError } from '../../errors.js';
 import { CHANNELS, MEDIA_TYPES, MESSAGE_CATEGORIES, MESSAGE_STATUSES, type MessageStatus } from '../../vocabulary.js';
-import { getEvents, getMessages, listMessages } from '../../messaging/queries.js';
+import { getEvents, getMessages, listMessages, type MessageFilter } from '../../messaging/queries.js';
 import { isUuid } from '../../ids.js';
 import { cancelMessage, retryMessage } from '../../messaging/operator.js';
 import { sendEmail, sendSms, sendWhatsApp } from '../../messaging/send.js';
 import { builder } from '../builder.js';
 import { ErrorInterface } from '../errors.js';
 import { connectionOf } from '../connection.js';
+import type { GraphQLContext } from '../context.js';
 
 export const ChannelEnum = builder.enumType('Channel', { values: CHANNELS });
 // "Final" is messaging/status-machine.ts's isFinal: messageStatusChanged completes there.
@@ -194,7 +195,7 @@ export function messageIdFrom(id: string): string | null {
   }
 }
 
-const MessageFilterInput = builder.inputType('MessageFilter', {
+export const MessageFilterInput = builder.inputType('MessageFilter', {
   fields: (t) => ({
     channel: t.field({ type: ChannelEnum }),
     status: t.field({ type: MessageStatusEnum }),
@@ -205,6 +206,28 @@ const MessageFilterInput = builder.inputType('MessageFilter', {
     createdBefore: t.field({ type: 'DateTime' }),
   }),
 });
+
+/** Shared by every message listing (Query.messages, Campaign.messages). */
+export const MessageConnection = builder.connectionObject(
+  { type: MessageRef, name: 'MessageConnection' },
+  { name: 'MessageEdge' },
+);
+
+/** The filter argument as the domain takes it (the recipient normalised like stored ones). */
+export function messageFilterOf(
+  f: typeof MessageFilterInput.$inferInput | null | undefined,
+  ctx: GraphQLContext,
+): MessageFilter {
+  return {
+    channel: f?.channel ?? undefined,
+    status: f?.status ?? undefined,
+    to: f?.to ? ctx.services.validators.recipient(f.to) : undefined,
+    tag: f?.tag ?? undefined,
+    externalRef: f?.externalRef ?? undefined,
+    createdAfter: f?.createdAfter ?? undefined,
+    createdBefore: f?.createdBefore ?? undefined,
+  };
+}
 
 builder.queryFields((t) => ({
   message: t.field({
@@ -226,31 +249,16 @@ builder.queryFields((t) => ({
       description: `Newest first. Page with first/after towards older messages, last/before towards newer ones (at most 100 per page).`,
       args: { filter: t.arg({ type: MessageFilterInput }) },
       resolve: async (_root, args, ctx) => {
-        const f = args.filter ?? {};
-        const page = await listMessages(
-          ctx.services.db,
-          ctx.principal.tenantId,
-          {
-            channel: f.channel ?? undefined,
-            status: f.status ?? undefined,
-            to: f.to ? ctx.services.validators.recipient(f.to) : undefined,
-            tag: f.tag ?? undefined,
-            externalRef: f.externalRef ?? undefined,
-            createdAfter: f.createdAfter ?? undefined,
-            createdBefore: f.createdBefore ?? undefined,
-          },
-          {
-            first: args.first ?? undefined,
-            after: args.after ?? undefined,
-            last: args.last ?? undefined,
-            before: args.before ?? undefined,
-          },
-        );
+        const page = await listMessages(ctx.services.db, ctx.principal.tenantId, messageFilterOf(args.filter, ctx), {
+          first: args.first ?? undefined,
+          after: args.after ?? undefined,
+          last: args.last ?? undefined,
+          before: args.before ?? undefined,
+        });
         return connectionOf(page);
       },
     },
-    { name: 'MessageConnection' },
-    { name: 'MessageEdge' },
+    MessageConnection,
   ),
 }));
 
