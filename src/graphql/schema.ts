@@ -13,6 +13,7 @@ import './types/providers.js';
 import './types/inbound.js';
 import './types/template.js';
 import './types/campaign.js';
+import './types/campaign-lifecycle.js';
 
 export const schema = builder.toSchema();
 

@@ -103,7 +103,7 @@ const CampaignContentUnion = builder.unionType('CampaignContent', {
     ({ SMS: CampaignSmsContent, WHATSAPP: CampaignWhatsAppContent, EMAIL: CampaignEmailContent })[c.channel],
 });
 
-const CampaignCountersRef = builder.objectRef<CampaignCounters>('CampaignCounters').implement({
+export const CampaignCountersRef = builder.objectRef<CampaignCounters>('CampaignCounters').implement({
   description:
     "The campaign's messages per status (exact: kept in the same transaction as every change), their total, and the recipients refused when added.",
   fields: (t) => ({
