@@ -100,18 +100,16 @@ describe('a 20,000-recipient campaign through the sandbox', () => {
     const tos = Array.from({ length: 20_000 }, (_, i) => (i % 100 === 0 ? `not-a-phone-${i}` : phone(i)));
     const suppressed = tos.filter((_, i) => i % 100 === 50);
     const now = new Date();
-    await h.herald.database.db
-      .insert(suppressions)
-      .values(
-        suppressed.map((recipient) => ({
-          tenantId,
-          channel: 'SMS' as const,
-          recipient,
-          reason: 'STOP',
-          source: 'test',
-          createdAt: now,
-        })),
-      );
+    await h.herald.database.db.insert(suppressions).values(
+      suppressed.map((recipient) => ({
+        tenantId,
+        channel: 'SMS' as const,
+        recipient,
+        reason: 'STOP',
+        source: 'test',
+        createdAt: now,
+      })),
+    );
     await addRecipients(sdk, campaign.id, tos);
 
     const progress = follow(ws, campaign.id);
