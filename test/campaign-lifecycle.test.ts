@@ -6,6 +6,7 @@ import { rowsOf } from '../src/db/raw-rows.js';
 import { suppressions } from '../src/db/schema.js';
 import { eventually } from './support/clock.js';
 import { type FakeSmsMedia, startFakeSmsMedia } from './support/fake-smsmedia.js';
+import { createTestDatabase } from './support/database.js';
 import { startHerald, type Sdk, type TestHerald } from './support/herald.js';
 
 // A campaign's life through the public API: started, released at its pace beside single sends,
@@ -14,7 +15,7 @@ import { startHerald, type Sdk, type TestHerald } from './support/herald.js';
 type Counters = Record<string, number>;
 type Progress = { status: string; completedAt: string | null; counters: Counters; at: number };
 
-const PROGRESS = `subscription ($id: ID!) { campaignProgress(id: $id) { status completedAt counters {
+const PROGRESS = `subscription ($id: ID!) { campaignProgress(id: $id) { status startedAt completedAt counters {
   scheduled queued sending sent delivered read failed undelivered expired canceled total invalid suppressed } } }`;
 
 /** Handed to a provider (or given up on): what may only grow while a campaign runs. */
@@ -60,6 +61,31 @@ function follow(client: Client, id: string): { emissions: Progress[]; done: Prom
     }
   })();
   return { emissions, done };
+}
+
+/** campaignProgress over GraphQL-over-SSE: each emission (or the errors), until the stream completes. */
+async function followSse(graphqlUrl: string, key: string, id: string): Promise<Array<{ data?: any; errors?: any }>> {
+  const res = await fetch(graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${key}` },
+    body: JSON.stringify({ query: PROGRESS, variables: { id } }),
+  });
+  expect(res.status).toBe(200);
+  const results: Array<{ data?: any; errors?: any }> = [];
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    buffer += decoder.decode(chunk, { stream: true });
+    for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const event = /^event: (.*)$/m.exec(block)?.[1];
+      const data = /^data: (.*)$/m.exec(block)?.[1];
+      if (event === 'complete') return results;
+      if (event === 'next' && data) results.push(JSON.parse(data));
+    }
+  }
+  return results;
 }
 
 function expectMonotonic(emissions: Progress[]): void {
@@ -287,5 +313,118 @@ describe('pause, resume, cancel and fair dispatch, through a provider that recor
         where m.campaign_id = ${campaign.campaignId}::uuid and e.kind = 'status' and e.status = 'CANCELED'`),
     )[0]!.n;
     expect(events).toBe(3000 - handed.length);
+  }, 60_000);
+  it("refuses a wrong state naming it, and other tenants' campaigns are not found (mutations and progress)", async () => {
+    const sdk = h.sdk();
+    const campaign = await createSmsCampaign(sdk);
+    const empty = await sdk.StartCampaign({ id: campaign.id });
+    expect(empty.startCampaign).toMatchObject({ __typename: 'ValidationError', field: 'id' });
+    await addRecipients(sdk, campaign.id, ['+919300000001', '+919300000002']);
+    for (const r of [
+      (await sdk.PauseCampaign({ id: campaign.id })).pauseCampaign,
+      (await sdk.ResumeCampaign({ id: campaign.id })).resumeCampaign,
+    ])
+      expect(r).toMatchObject({ __typename: 'CampaignStateError', code: 'INVALID_CAMPAIGN_STATE', status: 'DRAFT' });
+
+    const other = await sdk.CreateTenant({ name: 'Other' });
+    if (other.createTenant.__typename !== 'IssuedApiKey') throw new Error('no tenant');
+    const theirs = h.sdk(other.createTenant.key);
+    for (const id of [campaign.id, campaign.campaignId, 'not-an-id']) {
+      expect((await theirs.StartCampaign({ id })).startCampaign.__typename).toBe('NotFoundError');
+      expect((await theirs.PauseCampaign({ id })).pauseCampaign.__typename).toBe('NotFoundError');
+      expect((await theirs.ResumeCampaign({ id })).resumeCampaign.__typename).toBe('NotFoundError');
+      expect((await theirs.CancelCampaign({ id })).cancelCampaign.__typename).toBe('NotFoundError');
+    }
+    const foreign = await followSse(h.graphqlUrl, other.createTenant.key, campaign.id);
+    expect(foreign).toHaveLength(1);
+    expect(foreign[0]!.errors[0].extensions.code).toBe('NOT_FOUND');
+    // Nothing changed for its owner.
+    expect((await sdk.Campaign({ id: campaign.id })).campaign).toMatchObject({ status: 'DRAFT' });
+
+    // A DRAFT can be canceled; its held messages are then canceled by the release loop.
+    const canceled = await sdk.CancelCampaign({ id: campaign.id });
+    expect(canceled.cancelCampaign).toMatchObject({ __typename: 'Campaign', status: 'CANCELED' });
+    expect((await sdk.StartCampaign({ id: campaign.id })).startCampaign).toMatchObject({
+      __typename: 'CampaignStateError',
+      status: 'CANCELED',
+    });
+    expect((await sdk.CancelCampaign({ id: campaign.id })).cancelCampaign).toMatchObject({
+      __typename: 'CampaignStateError',
+      status: 'CANCELED',
+    });
+    const done = await followSse(h.graphqlUrl, h.adminKey, campaign.id);
+    expect(done.at(-1)!.data.campaignProgress).toMatchObject({
+      status: 'CANCELED',
+      counters: { scheduled: 0, canceled: 2, total: 2 },
+    });
+    expect(done.at(-1)!.data.campaignProgress.completedAt).not.toBeNull();
+  });
+
+  it('a campaign started before its sendAt is SCHEDULED and starts then (progress over SSE)', async () => {
+    const sdk = h.sdk();
+    const sendAt = new Date(Date.now() + 1500);
+    const campaign = await createSmsCampaign(sdk, { sendAt: sendAt.toISOString() });
+    await addRecipients(sdk, campaign.id, ['+919400000001', '+919400000002', '+919400000003']);
+    const started = await start(sdk, campaign.id);
+    expect(started).toMatchObject({ status: 'SCHEDULED', startedAt: null });
+    const emissions = (await followSse(h.graphqlUrl, h.adminKey, campaign.id)).map((r) => r.data.campaignProgress);
+    expect(emissions[0]).toMatchObject({ status: 'SCHEDULED', counters: { scheduled: 3 } });
+    expect(emissions.at(-1)).toMatchObject({ status: 'COMPLETED' });
+    expect(new Date(emissions.at(-1)!.startedAt).getTime()).toBeGreaterThanOrEqual(sendAt.getTime());
+    const calls = callsFor('9194');
+    expect(calls).toHaveLength(3);
+    for (const c of calls) expect(c.receivedAt).toBeGreaterThanOrEqual(sendAt.getTime() - 50);
+  });
+});
+
+describe.skipIf(!process.env.DATABASE_URL)('two dispatch processes on one PostgreSQL', () => {
+  it('release and send a campaign together: every recipient once, counters exact', async () => {
+    const database = await createTestDatabase();
+    const fake = await startFakeSmsMedia();
+    const env = {
+      HERALD_WORKERS: '2',
+      HERALD_POLL_MS: '50',
+      HERALD_RECONCILE_AFTER_MS: '86400000',
+      HERALD_ROUTE_SMS: 'smsmedia',
+      SMSMEDIA_API_KEY: fake.apiKey,
+      SMSMEDIA_BASE_URL: fake.url,
+      SMSMEDIA_SENDER_ID: 'HERALD',
+      HERALD_RATE_LIMITS: 'smsmedia=1000',
+    };
+    const a = await startHerald(env, {}, { database });
+    const b = await startHerald({ ...env, HERALD_BOOTSTRAP_API_KEY: a.adminKey }, {}, { database });
+    try {
+      const sdk = a.sdk();
+      const campaign = await createSmsCampaign(sdk);
+      const tos = Array.from({ length: 2000 }, (_, i) => `+9192${String(i).padStart(8, '0')}`);
+      await addRecipients(sdk, campaign.id, tos);
+      await start(sdk, campaign.id);
+      await eventually(
+        async () => (await b.sdk(a.adminKey).Campaign({ id: campaign.id })).campaign!.status,
+        (s) => s === 'COMPLETED',
+        30_000,
+      );
+      expect(fake.requests).toHaveLength(2000);
+      expect(new Set(fake.requests.map((r) => r.params.mobile)).size).toBe(2000);
+      const workers = rowsOf<{ worker: string }>(
+        await a.herald.database.db.execute(sql`
+          select distinct e.payload->>'worker' as worker from message_events e join messages m on m.id = e.message_id
+          where m.campaign_id = ${campaign.campaignId}::uuid and e.status = 'SENDING'`),
+      );
+      expect(workers.length).toBe(2);
+      const counted = rowsOf<{ status: string; n: number }>(
+        await a.herald.database.db.execute(
+          sql`select status, count(*)::int as n from messages where campaign_id = ${campaign.campaignId}::uuid group by status`,
+        ),
+      );
+      const counters = (await sdk.Campaign({ id: campaign.id })).campaign!.counters as Record<string, number>;
+      for (const { status, n } of counted) expect(counters[status.toLowerCase()]).toBe(n);
+      expect(counters.total).toBe(2000);
+    } finally {
+      await b.stop();
+      await a.stop();
+      await fake.close();
+      await database.drop();
+    }
   }, 60_000);
 });
