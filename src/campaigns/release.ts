@@ -89,7 +89,7 @@ export class CampaignRelease {
   }
 
   /** One pass over the campaigns that need the loop; true when there were any. */
-  async tick(): Promise<boolean> {
+  private async tick(): Promise<boolean> {
     const { db } = this.deps;
     const now = this.deps.now();
     await db

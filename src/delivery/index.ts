@@ -16,8 +16,6 @@ import { sendRateOf } from './send-message.js';
 export type Delivery = {
   dispatcher: Dispatcher;
   callbacks: CallbackDispatcher | undefined;
-  /** Releases campaigns' held messages at their pace (campaigns/release.ts). */
-  campaigns: CampaignRelease;
   stop(graceMs: number): Promise<void>;
 };
 
@@ -95,7 +93,6 @@ export async function startDelivery(
   return {
     dispatcher,
     callbacks,
-    campaigns: release,
     stop: async (graceMs) => {
       await release.stop();
       await Promise.all([dispatcher.stop(graceMs), callbacks?.stop(graceMs)]);

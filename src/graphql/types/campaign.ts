@@ -147,7 +147,11 @@ CampaignRef.implement({
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
-    completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true }),
+    completedAt: t.expose('completedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When nothing was left to send (COMPLETED), or every remaining message was canceled (CANCELED).',
+    }),
     canceledAt: t.expose('canceledAt', { type: 'DateTime', nullable: true }),
     counters: t.loadable({
       type: CampaignCountersRef,
