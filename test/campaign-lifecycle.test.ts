@@ -277,9 +277,14 @@ describe('pause, resume, cancel and fair dispatch, through a provider that recor
       async () => fake.requests.find((r) => r.params.mobile === '919500000001'),
       (r) => r !== undefined,
     );
-    // Behind the campaign's backlog it would wait seconds.
-    expect(call!.receivedAt - before).toBeLessThan(1000);
-    expect(callsFor('9196').length).toBeLessThan(2500);
+    // Behind the campaign it would wait for the 2,000 and more recipients still to go (over 10 s
+    // at the provider's rate); beside it, for at most about a second of the campaign's pace
+    // (measured: 50-300 ms on PostgreSQL, up to 3 s on a loaded PGlite, whose queries share
+    // the event loop).
+    const overtaken = callsFor('9196').filter((r) => r.receivedAt > before && r.receivedAt < call!.receivedAt);
+    expect(overtaken.length).toBeLessThan(400);
+    expect(call!.receivedAt - before).toBeLessThan(5000);
+    expect(callsFor('9196').length).toBeLessThan(2000);
 
     const progress = follow(ws, campaign.id);
     const canceled = await sdk.CancelCampaign({ id: campaign.id });

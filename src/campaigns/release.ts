@@ -21,10 +21,12 @@ import { type CampaignCounters, readCounters } from './counters.js';
 //   - finishes canceled campaigns: their remaining messages are canceled in chunks, then
 //     completedAt is set.
 //
-// Pace: at most the campaign's ratePerSecond and its provider's send limit, and no faster than
+// Pace: at most the campaign's ratePerSecond and nine tenths of what its provider's send limit
+// sustains (the rest stays free for single sends through the same provider), and no faster than
 // the dispatcher drains. It starts low and grows by half each tick while the dispatcher keeps up
-// (few released messages are overdue); once it falls behind, the pace follows what was claimed
-// since the last tick. The pace is this process's estimate (kept in memory, per campaign);
+// (of the messages due before its last wake-up, at most a tick's worth are still unclaimed); once
+// it falls behind, the pace drops just under what was claimed since the last tick, so the
+// overdue ones drain. The pace is this process's estimate (kept in memory, per campaign);
 // everything else is in the database: each step is one transaction on the campaign's row
 // (skipped while another process holds it), so two dispatch processes never release the same
 // campaign at once and a process killed anywhere leaves a state the next tick continues from.
@@ -37,6 +39,10 @@ const IDLE_TICK_MS = 500;
 const INITIAL_PACE = 100;
 const MIN_PACE = 10;
 const GROWTH = 1.5;
+/** A campaign takes at most this share of its provider's rate: the rest stays free for single sends. */
+const PROVIDER_SHARE = 0.9;
+/** Behind, the pace drops a little under what was claimed, so the overdue ones drain. */
+const CATCH_UP = 0.9;
 /** Most messages one campaign gets in one tick. */
 const MAX_STEP = 10_000;
 /** Cancel chunks per canceled campaign per tick, so releases of the others are not held up. */
@@ -46,18 +52,16 @@ export type ReleaseDeps = {
   db: Db;
   now: () => Date;
   log: Logger;
-  /** The most sends per second the provider that sends a campaign's messages takes. */
+  /** The most sends per second the provider that sends a campaign's messages sustains (its rate limit). */
   providerRate: (tenantId: string, channel: Channel, sender: string | null) => Promise<number>;
   /** Wakes this process's dispatcher: released messages are due. */
   wakeDispatcher: () => void;
   /** Cancellations made here, published after commit. */
   onChanges: StatusListener;
-  /** Overdue released messages past which the dispatcher is behind: one claim round of its pipelines. */
-  claimRound: number;
 };
 
 type Pace = { perSecond: number; at: number; releasedAfter: number };
-type Released = { released: number; due: number; last: number | null };
+type Released = { released: number; overdue: number; last: number | null };
 
 export class CampaignRelease {
   private readonly paces = new Map<string, Pace>();
@@ -120,8 +124,10 @@ export class CampaignRelease {
   private async release(campaign: CampaignRow, now: Date): Promise<void> {
     const content = campaign.content as CampaignContent;
     const providerRate = await this.deps.providerRate(campaign.tenantId, campaign.channel, senderOf(content));
-    const cap = Math.min(campaign.ratePerSecond ?? Number.POSITIVE_INFINITY, providerRate);
+    const cap = Math.min(campaign.ratePerSecond ?? Number.POSITIVE_INFINITY, providerRate * PROVIDER_SHARE);
     const nowMs = now.getTime();
+    // Due before the last wake-up of the dispatcher and still not claimed.
+    const overdueSince = new Date(nowMs - ACTIVE_TICK_MS);
     await this.deps.db.transaction(async (tx) => {
       const [locked] = await tx
         .select({ status: campaigns.status })
@@ -129,17 +135,17 @@ export class CampaignRelease {
         .where(eq(campaigns.id, campaign.id))
         .for('no key update', { skipLocked: true });
       if (locked?.status !== 'RUNNING') return;
-      const [stats] = rowsOf<{ released: number; due: number; last: string | Date | null }>(
+      const [stats] = rowsOf<{ released: number; overdue: number; last: string | Date | null }>(
         await tx.execute(sql`
           select count(*)::int as released,
-            count(*) filter (where next_attempt_at <= ${now.toISOString()}::timestamptz)::int as due,
+            count(*) filter (where next_attempt_at <= ${overdueSince.toISOString()}::timestamptz)::int as overdue,
             max(next_attempt_at) as last
           from messages
           where campaign_id = ${campaign.id}::uuid and status = 'SCHEDULED' and next_attempt_at is not null`),
       );
       const released: Released = {
         released: stats!.released,
-        due: stats!.due,
+        overdue: stats!.overdue,
         last: stats!.last === null ? null : new Date(stats!.last).getTime(),
       };
       const perSecond = this.paceOf(campaign.id, cap, released, nowMs);
@@ -177,10 +183,12 @@ export class CampaignRelease {
   private paceOf(id: string, cap: number, released: Released, nowMs: number): number {
     const previous = this.paces.get(id);
     if (!previous) return Math.min(cap, INITIAL_PACE);
-    if (released.due <= this.deps.claimRound) return Math.min(cap, previous.perSecond * GROWTH);
+    // Keeping up: at most a tick's worth was left over from the last wake-up.
+    const keepingUp = released.overdue <= Math.max(1, (previous.perSecond * ACTIVE_TICK_MS) / 1000);
+    if (keepingUp) return Math.min(cap, previous.perSecond * GROWTH);
     const seconds = Math.max(0.001, (nowMs - previous.at) / 1000);
     const claimed = Math.max(0, previous.releasedAfter - released.released) / seconds;
-    return Math.min(cap, Math.max(MIN_PACE, claimed));
+    return Math.min(cap, Math.max(MIN_PACE, claimed * CATCH_UP));
   }
 
   /** RUNNING -> COMPLETED, checked again under the campaign's lock (recipients may be added meanwhile). */

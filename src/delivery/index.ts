@@ -10,7 +10,7 @@ import { LocalDirectoryStore } from '../media/store.js';
 import { OutboundGuard } from '../net/outbound.js';
 import { createProviderDirectory, type ProviderDirectory } from '../providers/directory.js';
 import { Dispatcher } from './dispatcher.js';
-import { createRateLimiter } from './rate-limit.js';
+import { createRateLimiter, sustainedRate } from './rate-limit.js';
 import { sendRateOf } from './send-message.js';
 
 export type Delivery = {
@@ -79,13 +79,14 @@ export async function startDelivery(
     now: opts.now,
     log,
     providerRate: async (tenantId, channel, sender) =>
-      sendRateOf(config.delivery.rateLimits, (await providers.route(tenantId, channel, 0, false)).provider, sender),
+      sustainedRate(
+        sendRateOf(config.delivery.rateLimits, (await providers.route(tenantId, channel, 0, false)).provider, sender),
+      ),
     wakeDispatcher: () => dispatcher.wake(),
     onChanges: (changes) => {
       opts.onChanges(changes);
       callbacks?.wake();
     },
-    claimRound: config.delivery.workers * config.delivery.batchSize,
   });
   await dispatcher.start();
   callbacks?.start();
