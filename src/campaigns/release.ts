@@ -109,15 +109,27 @@ export class CampaignRelease {
       .from(campaigns)
       .where(or(eq(campaigns.status, 'RUNNING'), and(eq(campaigns.status, 'CANCELED'), isNull(campaigns.completedAt))));
     const running = active.filter((c) => c.status === 'RUNNING');
-    for (const id of this.paces.keys()) if (!running.some((c) => c.id === id)) this.paces.delete(id);
-    for (const campaign of running) await this.release(campaign, now);
+    const runningIds = new Set(running.map((c) => c.id));
+    for (const id of this.paces.keys()) if (!runningIds.has(id)) this.paces.delete(id);
+    for (const campaign of running) await this.step(campaign, 'release', () => this.release(campaign, now));
     if (running.length > 0) this.deps.wakeDispatcher();
     const counters = await readCounters(db, active);
     for (const [i, campaign] of active.entries()) {
-      if (campaign.status === 'CANCELED') await this.finishCanceled(campaign, counters[i]!, now);
-      else if (unfinished(counters[i]!) === 0) await this.settle(campaign, now);
+      if (campaign.status === 'CANCELED')
+        await this.step(campaign, 'cancel', () => this.finishCanceled(campaign, counters[i]!, now));
+      else if (unfinished(counters[i]!) === 0)
+        await this.step(campaign, 'completion', () => this.settle(campaign, now));
     }
     return active.length > 0;
+  }
+
+  /** One campaign's step: a failure is logged and the other campaigns go on. */
+  private async step(campaign: CampaignRow, what: string, run: () => Promise<void>): Promise<void> {
+    try {
+      await run();
+    } catch (err) {
+      this.deps.log.error({ err, campaignId: campaign.id }, `campaign ${what} failed`);
+    }
   }
 
   /** Releases the campaign's next held messages at its pace (skipped while another process does). */
