@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { rowsOf } from '../src/db/raw-rows.js';
 import { suppressions } from '../src/db/schema.js';
+import { startCallbackReceiver } from './support/callback-receiver.js';
 import { eventually } from './support/clock.js';
 import { type FakeSmsMedia, startFakeSmsMedia } from './support/fake-smsmedia.js';
 import { createTestDatabase } from './support/database.js';
@@ -26,7 +27,10 @@ function phone(i: number): string {
   return `+9198${String(i).padStart(8, '0')}`;
 }
 
-async function createSmsCampaign(sdk: Sdk, input: { ratePerSecond?: number; sendAt?: string } = {}) {
+async function createSmsCampaign(
+  sdk: Sdk,
+  input: { ratePerSecond?: number; sendAt?: string; callbackUrl?: string } = {},
+) {
   const r = await sdk.CreateCampaign({
     input: { name: 'Offers', channel: 'SMS', content: { sms: { text: 'Hello {{1}}, 20% off today' } }, ...input },
   });
@@ -321,7 +325,8 @@ describe('pause, resume, cancel and fair dispatch, through a provider that recor
   }, 60_000);
   it("refuses a wrong state naming it, and other tenants' campaigns are not found (mutations and progress)", async () => {
     const sdk = h.sdk();
-    const campaign = await createSmsCampaign(sdk);
+    const receiver = await startCallbackReceiver({ now: () => new Date() });
+    const campaign = await createSmsCampaign(sdk, { callbackUrl: receiver.url });
     const empty = await sdk.StartCampaign({ id: campaign.id });
     expect(empty.startCampaign).toMatchObject({ __typename: 'ValidationError', field: 'id' });
     await addRecipients(sdk, campaign.id, ['+919300000001', '+919300000002']);
@@ -363,6 +368,27 @@ describe('pause, resume, cancel and fair dispatch, through a provider that recor
       counters: { scheduled: 0, canceled: 2, total: 2 },
     });
     expect(done.at(-1)!.data.campaignProgress.completedAt).not.toBeNull();
+    // Each canceled message is reported to the campaign's callbackUrl, as cancelMessage's are.
+    const callbacks = await eventually(
+      async () => receiver.received.map((r) => r.body),
+      (bodies) => bodies.length >= 2,
+    );
+    expect(callbacks.map((b) => [b.to, b.status, b.previousStatus]).sort()).toEqual([
+      ['+919300000001', 'CANCELED', 'SCHEDULED'],
+      ['+919300000002', 'CANCELED', 'SCHEDULED'],
+    ]);
+    await receiver.close();
+  });
+
+  it('a SCHEDULED campaign can be paused, resumed (SCHEDULED again while its sendAt lies ahead) and canceled', async () => {
+    const sdk = h.sdk();
+    const campaign = await createSmsCampaign(sdk, { sendAt: new Date(Date.now() + 3_600_000).toISOString() });
+    await addRecipients(sdk, campaign.id, ['+919100000001']);
+    expect(await start(sdk, campaign.id)).toMatchObject({ status: 'SCHEDULED' });
+    expect((await sdk.PauseCampaign({ id: campaign.id })).pauseCampaign).toMatchObject({ status: 'PAUSED' });
+    expect((await sdk.ResumeCampaign({ id: campaign.id })).resumeCampaign).toMatchObject({ status: 'SCHEDULED' });
+    expect((await sdk.CancelCampaign({ id: campaign.id })).cancelCampaign).toMatchObject({ status: 'CANCELED' });
+    expect(callsFor('9191')).toEqual([]);
   });
 
   it('a campaign started before its sendAt is SCHEDULED and starts then (progress over SSE)', async () => {
