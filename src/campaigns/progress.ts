@@ -26,7 +26,7 @@ export type ProgressStream = AsyncIterableIterator<CampaignProgress> & {
 const INTERVAL_MS = 250;
 
 /** Nothing more will change: COMPLETED, or CANCELED with its remaining messages canceled. */
-export const isSettled = (campaign: CampaignRow): boolean =>
+const isSettled = (campaign: CampaignRow): boolean =>
   campaign.status === 'COMPLETED' || (campaign.status === 'CANCELED' && campaign.completedAt !== null);
 
 /** The tenant's campaign's progress; fails with NotFoundError for anyone else's. */

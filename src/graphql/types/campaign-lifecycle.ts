@@ -8,9 +8,6 @@ import { CampaignCountersRef, CampaignRef, CampaignStatusEnum, campaignIdFrom } 
 // A campaign's lifecycle (start, pause, resume, cancel) and its live progress; campaigns/ does
 // the work (lifecycle.ts, progress.ts), the release loop runs beside the dispatcher.
 
-const campaignIdArg = (t: Parameters<Parameters<typeof builder.mutationFields>[0]>[0]) =>
-  t.arg.id({ required: true, description: 'Global id or plain campaign id.' });
-
 builder.mutationFields((t) => ({
   startCampaign: t.field({
     type: CampaignRef,
@@ -18,7 +15,7 @@ builder.mutationFields((t) => ({
     description:
       'Starts a DRAFT campaign: RUNNING (its messages are released at its pace), or SCHEDULED until its sendAt when that lies ahead.',
     errors: { types: [NotFoundError, CampaignStateError, ValidationError] },
-    args: { id: campaignIdArg(t) },
+    args: { id: t.arg.id({ required: true, description: 'Global id or plain campaign id.' }) },
     resolve: (_root, { id }, ctx) =>
       startCampaign(ctx.services.campaigns, ctx.principal.tenantId, campaignIdFrom(id) ?? id),
   }),
@@ -28,7 +25,7 @@ builder.mutationFields((t) => ({
     description:
       'Pauses a RUNNING or SCHEDULED campaign: no new message goes to a provider from now (sends in flight finish).',
     errors: { types: [NotFoundError, CampaignStateError] },
-    args: { id: campaignIdArg(t) },
+    args: { id: t.arg.id({ required: true, description: 'Global id or plain campaign id.' }) },
     resolve: (_root, { id }, ctx) =>
       pauseCampaign(ctx.services.campaigns, ctx.principal.tenantId, campaignIdFrom(id) ?? id),
   }),
@@ -37,7 +34,7 @@ builder.mutationFields((t) => ({
     authScopes: { send: true },
     description: 'Resumes a PAUSED campaign (SCHEDULED again if its sendAt still lies ahead).',
     errors: { types: [NotFoundError, CampaignStateError] },
-    args: { id: campaignIdArg(t) },
+    args: { id: t.arg.id({ required: true, description: 'Global id or plain campaign id.' }) },
     resolve: (_root, { id }, ctx) =>
       resumeCampaign(ctx.services.campaigns, ctx.principal.tenantId, campaignIdFrom(id) ?? id),
   }),
@@ -47,7 +44,7 @@ builder.mutationFields((t) => ({
     description:
       'Cancels a campaign: none of its messages is handed to a provider from now (sends in flight finish); each one not yet handed over becomes CANCELED, with its status event and callbacks. completedAt is set once all are.',
     errors: { types: [NotFoundError, CampaignStateError] },
-    args: { id: campaignIdArg(t) },
+    args: { id: t.arg.id({ required: true, description: 'Global id or plain campaign id.' }) },
     resolve: async (_root, { id }, ctx) => {
       const { campaign, changes } = await cancelCampaign(
         ctx.services.campaigns,
