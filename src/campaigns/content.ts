@@ -172,3 +172,10 @@ export function paramCount(content: CampaignContent): number | null {
   const count = paramCountOf(texts);
   return 'count' in count ? count.count : count.highest;
 }
+
+/** The sender every message of the campaign is sent from (null: the provider's default). */
+export function senderOf(content: CampaignContent): string | null {
+  if (content.channel === 'SMS') return content.sms.senderId ?? null;
+  if (content.channel === 'EMAIL') return content.email.from ?? null;
+  return null;
+}

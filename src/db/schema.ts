@@ -143,6 +143,13 @@ export const messages = pgTable(
     index('messages_campaign_held_idx')
       .on(t.campaignId, t.id)
       .where(sql`${t.status} = 'SCHEDULED' and ${t.nextAttemptAt} is null`),
+    // Released recipients not yet claimed and retries waiting, per campaign: what the release
+    // loop paces against, and what pause holds back and cancel stops (at most about a second's worth).
+    index('messages_campaign_pending_idx')
+      .on(t.campaignId, t.nextAttemptAt)
+      .where(
+        sql`${t.campaignId} is not null and ${t.status} in ('SCHEDULED', 'QUEUED') and ${t.nextAttemptAt} is not null`,
+      ),
   ],
 );
 

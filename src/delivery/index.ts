@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { CallbackDispatcher } from '../callbacks/dispatcher.js';
+import { CampaignRelease } from '../campaigns/release.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import type { Logger } from '../log.js';
@@ -9,7 +10,8 @@ import { LocalDirectoryStore } from '../media/store.js';
 import { OutboundGuard } from '../net/outbound.js';
 import { createProviderDirectory, type ProviderDirectory } from '../providers/directory.js';
 import { Dispatcher } from './dispatcher.js';
-import { createRateLimiter } from './rate-limit.js';
+import { createRateLimiter, sustainedRate } from './rate-limit.js';
+import { sendRateOf } from './send-message.js';
 
 export type Delivery = {
   dispatcher: Dispatcher;
@@ -17,7 +19,10 @@ export type Delivery = {
   stop(graceMs: number): Promise<void>;
 };
 
-/** The delivery engine of one process: providers, shared rate limits, the dispatcher and customer callbacks. */
+/**
+ * The delivery engine of one process: providers, shared rate limits, the dispatcher, customer
+ * callbacks and the release of campaigns' messages.
+ */
 export async function startDelivery(
   database: Database,
   config: Config,
@@ -69,12 +74,28 @@ export async function startDelivery(
     mediaStore: new LocalDirectoryStore(config.media.dir),
     ...random,
   });
+  const release = new CampaignRelease({
+    db: database.db,
+    now: opts.now,
+    log,
+    providerRate: async (tenantId, channel, sender) =>
+      sustainedRate(
+        sendRateOf(config.delivery.rateLimits, (await providers.route(tenantId, channel, 0, false)).provider, sender),
+      ),
+    wakeDispatcher: () => dispatcher.wake(),
+    onChanges: (changes) => {
+      opts.onChanges(changes);
+      callbacks?.wake();
+    },
+  });
   await dispatcher.start();
   callbacks?.start();
+  release.start();
   return {
     dispatcher,
     callbacks,
     stop: async (graceMs) => {
+      await release.stop();
       await Promise.all([dispatcher.stop(graceMs), callbacks?.stop(graceMs)]);
       await limiter.close();
     },

@@ -36,6 +36,12 @@ export function subWindows(perSecond: number): { windowMs: number; points: numbe
   return { windowMs: Math.ceil(1000 / k), points: Math.max(1, Math.floor(n / (k + 1))) };
 }
 
+/** What a limit of `perSecond` sustains with its sub-windows (e.g. 180/s for 200). */
+export function sustainedRate(perSecond: number): number {
+  const { windowMs, points } = subWindows(perSecond);
+  return (points * 1000) / windowMs;
+}
+
 // rate-limiter-flexible 11.4's RateLimiterRedis truncates `duration` to whole seconds (0 for
 // 0.1 s, which leaves the counter without an expiry, blocking the key for ever), while
 // RateLimiterMemory honours fractions. For Redis we keep its documented

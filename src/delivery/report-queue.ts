@@ -7,8 +7,21 @@ import type { ProviderStatusEvent } from '../providers/provider.js';
  * Applies provider reports in the order they arrive, one transaction at a time: reports
  * arriving together (many sandbox timers in one tick) share it, and a later report of a
  * message (READ) can never overtake an earlier one (DELIVERED) in a parallel transaction.
- * Each caller resolves once its report is durable.
+ * Each caller resolves once its report is durable. A transaction takes at most about
+ * MAX_EVENTS_PER_TRANSACTION reports: a campaign draining makes thousands arrive at once, and one
+ * statement for all of them outgrows the query builder's stack and PostgreSQL's parameter limit.
  */
+const MAX_EVENTS_PER_TRANSACTION = 500;
+
+/** How many queued calls the next transaction takes: at least one, then up to the cap of reports. */
+function batchLength(queue: ReadonlyArray<{ events: readonly unknown[] }>): number {
+  let events = queue[0]!.events.length;
+  let n = 1;
+  while (n < queue.length && events + queue[n]!.events.length <= MAX_EVENTS_PER_TRANSACTION)
+    events += queue[n++]!.events.length;
+  return n;
+}
+
 export class ReportQueue {
   private flushing = false;
   private queue: Array<{ events: ProviderStatusEvent[]; resolve: () => void; reject: (err: unknown) => void }> = [];
@@ -33,7 +46,7 @@ export class ReportQueue {
 
   private async flush(): Promise<void> {
     while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.queue.length);
+      const batch = this.queue.splice(0, batchLength(this.queue));
       try {
         this.deps.publish(
           await applyProviderEvents(

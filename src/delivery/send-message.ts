@@ -191,11 +191,13 @@ export class MessageSender {
   }
 
   private rateFor(provider: Provider, row: MessageRow): number {
-    const limits = this.deps.config.rateLimits;
-    return (
-      (row.sender && limits[`${provider.name}:${row.sender}`]) ||
-      limits[provider.name] ||
-      provider.capabilities.maxPerSecond
-    );
+    return sendRateOf(this.deps.config.rateLimits, provider, row.sender);
   }
+}
+
+/** Sends per second through `provider` from `sender`: the sender's configured limit, the provider's, or its own. */
+export function sendRateOf(limits: DeliveryConfig['rateLimits'], provider: Provider, sender: string | null): number {
+  return (
+    (sender && limits[`${provider.name}:${sender}`]) || limits[provider.name] || provider.capabilities.maxPerSecond
+  );
 }

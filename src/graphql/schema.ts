@@ -14,6 +14,7 @@ import './types/inbound.js';
 import './types/template.js';
 import './types/suppression.js';
 import './types/campaign.js';
+import './types/campaign-lifecycle.js';
 
 export const schema = builder.toSchema();
 

@@ -428,6 +428,60 @@ export type MessageCallbacksQueryVariables = Exact<{
 
 export type MessageCallbacksQuery = { message: { messageId: string, status: MessageStatus, callbackUrl: string | null, callbackDeliveries: Array<{ id: string, eventId: string, messageId: string, eventStatus: MessageStatus, payload: unknown, url: string, status: CallbackDeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, deliveredAt: string | null, lastStatusCode: number | null, lastError: string | null, endpoint: { id: string } | null, attempts: Array<{ number: number, url: string, statusCode: number | null, latencyMs: number, error: string | null, at: string }> }> } | null };
 
+export type CampaignLifecycleFieldsFragment = { id: string, campaignId: string, status: CampaignStatus, sendAt: string | null, startedAt: string | null, completedAt: string | null, canceledAt: string | null };
+
+export type StartCampaignMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type StartCampaignMutation = { startCampaign:
+    | { __typename: 'Campaign', id: string, campaignId: string, status: CampaignStatus, sendAt: string | null, startedAt: string | null, completedAt: string | null, canceledAt: string | null }
+    | { __typename: 'CampaignStateError', code: string, message: string, status: CampaignStatus }
+    | { __typename: 'NotFoundError', code: string, message: string }
+    | { __typename: 'ValidationError', code: string, field: string, message: string }
+   };
+
+export type PauseCampaignMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type PauseCampaignMutation = { pauseCampaign:
+    | { __typename: 'Campaign', id: string, campaignId: string, status: CampaignStatus, sendAt: string | null, startedAt: string | null, completedAt: string | null, canceledAt: string | null }
+    | { __typename: 'CampaignStateError', code: string, message: string, status: CampaignStatus }
+    | { __typename: 'NotFoundError', code: string, message: string }
+   };
+
+export type ResumeCampaignMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ResumeCampaignMutation = { resumeCampaign:
+    | { __typename: 'Campaign', id: string, campaignId: string, status: CampaignStatus, sendAt: string | null, startedAt: string | null, completedAt: string | null, canceledAt: string | null }
+    | { __typename: 'CampaignStateError', code: string, message: string, status: CampaignStatus }
+    | { __typename: 'NotFoundError', code: string, message: string }
+   };
+
+export type CancelCampaignMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type CancelCampaignMutation = { cancelCampaign:
+    | { __typename: 'Campaign', id: string, campaignId: string, status: CampaignStatus, sendAt: string | null, startedAt: string | null, completedAt: string | null, canceledAt: string | null }
+    | { __typename: 'CampaignStateError', code: string, message: string, status: CampaignStatus }
+    | { __typename: 'NotFoundError', code: string, message: string }
+   };
+
+export type CampaignProgressSubscriptionVariables = Exact<{
+  id: string;
+}>;
+
+
+export type CampaignProgressSubscription = { campaignProgress: { campaignId: string, status: CampaignStatus, startedAt: string | null, completedAt: string | null, counters: { scheduled: number, queued: number, sending: number, sent: number, delivered: number, read: number, failed: number, undelivered: number, expired: number, canceled: number, total: number, invalid: number, suppressed: number } } };
+
 export type CampaignFieldsFragment = { id: string, campaignId: string, name: string, channel: Channel, category: MessageCategory, status: CampaignStatus, ratePerSecond: number | null, sendAt: string | null, validUntil: string | null, tags: Array<string>, callbackUrl: string | null, createdAt: string, updatedAt: string, startedAt: string | null, completedAt: string | null, canceledAt: string | null, content:
     | { __typename: 'CampaignEmailContent', from: string | null, subject: string, htmlBody: string | null, textBody: string | null, attachments: Array<string> }
     | { __typename: 'CampaignSmsContent', text: string, senderId: string | null, unicode: boolean, flash: boolean, dltEntityId: string | null, dltTemplateId: string | null }
@@ -896,6 +950,17 @@ export const CallbackDeliveryFieldsFragmentDoc = gql`
   }
 }
     `;
+export const CampaignLifecycleFieldsFragmentDoc = gql`
+    fragment CampaignLifecycleFields on Campaign {
+  id
+  campaignId
+  status
+  sendAt
+  startedAt
+  completedAt
+  canceledAt
+}
+    `;
 export const CampaignFieldsFragmentDoc = gql`
     fragment CampaignFields on Campaign {
   id
@@ -1153,6 +1218,104 @@ export const MessageCallbacksDocument = gql`
   }
 }
     ${CallbackDeliveryFieldsFragmentDoc}`;
+export const StartCampaignDocument = gql`
+    mutation StartCampaign($id: ID!) {
+  startCampaign(id: $id) {
+    __typename
+    ...CampaignLifecycleFields
+    ... on NotFoundError {
+      code
+      message
+    }
+    ... on CampaignStateError {
+      code
+      message
+      status
+    }
+    ... on ValidationError {
+      code
+      field
+      message
+    }
+  }
+}
+    ${CampaignLifecycleFieldsFragmentDoc}`;
+export const PauseCampaignDocument = gql`
+    mutation PauseCampaign($id: ID!) {
+  pauseCampaign(id: $id) {
+    __typename
+    ...CampaignLifecycleFields
+    ... on NotFoundError {
+      code
+      message
+    }
+    ... on CampaignStateError {
+      code
+      message
+      status
+    }
+  }
+}
+    ${CampaignLifecycleFieldsFragmentDoc}`;
+export const ResumeCampaignDocument = gql`
+    mutation ResumeCampaign($id: ID!) {
+  resumeCampaign(id: $id) {
+    __typename
+    ...CampaignLifecycleFields
+    ... on NotFoundError {
+      code
+      message
+    }
+    ... on CampaignStateError {
+      code
+      message
+      status
+    }
+  }
+}
+    ${CampaignLifecycleFieldsFragmentDoc}`;
+export const CancelCampaignDocument = gql`
+    mutation CancelCampaign($id: ID!) {
+  cancelCampaign(id: $id) {
+    __typename
+    ...CampaignLifecycleFields
+    ... on NotFoundError {
+      code
+      message
+    }
+    ... on CampaignStateError {
+      code
+      message
+      status
+    }
+  }
+}
+    ${CampaignLifecycleFieldsFragmentDoc}`;
+export const CampaignProgressDocument = gql`
+    subscription CampaignProgress($id: ID!) {
+  campaignProgress(id: $id) {
+    campaignId
+    status
+    startedAt
+    completedAt
+    counters {
+      scheduled
+      queued
+      sending
+      sent
+      delivered
+      read
+      failed
+      undelivered
+      expired
+      canceled
+      total
+      invalid
+      suppressed
+    }
+  }
+}
+    `;
 export const CreateCampaignDocument = gql`
     mutation CreateCampaign($input: CreateCampaignInput!) {
   createCampaign(input: $input) {
@@ -1887,6 +2050,21 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     MessageCallbacks(variables: MessageCallbacksQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<MessageCallbacksQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<MessageCallbacksQuery>({ document: MessageCallbacksDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MessageCallbacks', 'query', variables);
+    },
+    StartCampaign(variables: StartCampaignMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<StartCampaignMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<StartCampaignMutation>({ document: StartCampaignDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'StartCampaign', 'mutation', variables);
+    },
+    PauseCampaign(variables: PauseCampaignMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<PauseCampaignMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<PauseCampaignMutation>({ document: PauseCampaignDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'PauseCampaign', 'mutation', variables);
+    },
+    ResumeCampaign(variables: ResumeCampaignMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ResumeCampaignMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<ResumeCampaignMutation>({ document: ResumeCampaignDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ResumeCampaign', 'mutation', variables);
+    },
+    CancelCampaign(variables: CancelCampaignMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CancelCampaignMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<CancelCampaignMutation>({ document: CancelCampaignDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CancelCampaign', 'mutation', variables);
+    },
+    CampaignProgress(variables: CampaignProgressSubscriptionVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CampaignProgressSubscription> {
+      return withWrapper((wrappedRequestHeaders) => client.request<CampaignProgressSubscription>({ document: CampaignProgressDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CampaignProgress', 'subscription', variables);
     },
     CreateCampaign(variables: CreateCampaignMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CreateCampaignMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<CreateCampaignMutation>({ document: CreateCampaignDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CreateCampaign', 'mutation', variables);

@@ -100,7 +100,7 @@ const CampaignContentUnion = builder.unionType('CampaignContent', {
     ({ SMS: CampaignSmsContent, WHATSAPP: CampaignWhatsAppContent, EMAIL: CampaignEmailContent })[c.channel],
 });
 
-const CampaignCountersRef = builder.objectRef<CampaignCounters>('CampaignCounters').implement({
+export const CampaignCountersRef = builder.objectRef<CampaignCounters>('CampaignCounters').implement({
   description:
     "The campaign's messages per status (exact: kept in the same transaction as every change), their total, and the recipients refused when added.",
   fields: (t) => ({
@@ -144,7 +144,11 @@ CampaignRef.implement({
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
-    completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true }),
+    completedAt: t.expose('completedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When nothing was left to send (COMPLETED), or every remaining message was canceled (CANCELED).',
+    }),
     canceledAt: t.expose('canceledAt', { type: 'DateTime', nullable: true }),
     counters: t.loadable({
       type: CampaignCountersRef,

@@ -1,0 +1,1 @@
+CREATE INDEX "messages_campaign_pending_idx" ON "messages" USING btree ("campaign_id","next_attempt_at") WHERE "messages"."campaign_id" is not null and "messages"."status" in ('SCHEDULED', 'QUEUED') and "messages"."next_attempt_at" is not null;
