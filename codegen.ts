@@ -2,23 +2,24 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 
 // A typed graphql-request client generated from the committed SDL and the operations in
 // schema/operations; the tests (and any TypeScript client app) use it.
-const config: CodegenConfig = {
+const plugins = ['typescript-operations', 'typescript-graphql-request'];
+const config = {
+  useTypeImports: true,
+  gqlImport: 'graphql-tag#gql',
+  enumsAsTypes: true,
+  scalars: { DateTime: 'string', JSON: 'unknown', ID: 'string' },
+  avoidOptionals: false,
+  skipTypename: false,
+};
+
+const codegen: CodegenConfig = {
   schema: 'schema/schema.graphql',
-  documents: 'schema/operations/**/*.graphql',
   generates: {
-    'test/client/sdk.ts': {
-      plugins: ['typescript-operations', 'typescript-graphql-request'],
-      config: {
-        useTypeImports: true,
-        gqlImport: 'graphql-tag#gql',
-        enumsAsTypes: true,
-        scalars: { DateTime: 'string', JSON: 'unknown', ID: 'string' },
-        avoidOptionals: false,
-        skipTypename: false,
-      },
-    },
+    'test/client/sdk.ts': { documents: 'schema/operations/**/*.graphql', plugins, config },
+    // The `herald` command's own operations (src/cli/).
+    'src/cli/sdk.ts': { documents: 'src/cli/operations.graphql', plugins, config },
   },
   hooks: {},
 };
 
-export default config;
+export default codegen;

@@ -79,6 +79,12 @@ const RULES: Rule[] = [
     forbidden: (t) => area(t) === 'graphql',
   },
   {
+    // The `herald` command is a client of a running Herald: it speaks the public API only.
+    name: 'cli/ imports nothing from src/ outside cli/',
+    from: (f) => area(f) === 'cli',
+    forbidden: (t) => area(t) !== 'cli',
+  },
+  {
     name: 'vocabulary.ts is the bottom: it imports nothing from src/',
     from: (f) => f === 'vocabulary.ts',
     forbidden: () => true,

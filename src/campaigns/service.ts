@@ -1,3 +1,4 @@
+import { and, eq } from 'drizzle-orm';
 import type { CampaignRow } from '../db/schema.js';
 import { campaigns } from '../db/schema.js';
 import { ValidationError } from '../errors.js';
@@ -32,6 +33,8 @@ export type CreateCampaignInput = {
   ratePerSecond?: number | null | undefined;
   tags?: string[] | null | undefined;
   callbackUrl?: string | null | undefined;
+  /** Creating again with the same key answers the campaign the first call created. */
+  idempotencyKey?: string | null | undefined;
 };
 
 export const MAX_RATE_PER_SECOND = 10_000;
@@ -47,6 +50,14 @@ export async function createCampaign(
   input: CreateCampaignInput,
 ): Promise<CampaignRow> {
   const now = deps.now();
+  const idempotencyKey = input.idempotencyKey ?? null;
+  if (idempotencyKey !== null) {
+    checkText('idempotencyKey', idempotencyKey);
+    if (idempotencyKey.length === 0 || idempotencyKey.length > 255)
+      throw new ValidationError('idempotencyKey', 'idempotencyKey must be 1 to 255 characters');
+    const earlier = await campaignByKey(deps, tenantId, idempotencyKey);
+    if (earlier) return earlier;
+  }
   const name = typeof input.name === 'string' ? checkText('name', input.name).trim() : '';
   if (name.length === 0 || name.length > 200) throw new ValidationError('name', 'name must be 1 to 200 characters');
   const channel = oneOf('channel', input.channel, CHANNELS);
@@ -77,11 +88,22 @@ export async function createCampaign(
       validUntil: defaults.validUntil ?? null,
       tags: defaults.tags ?? [],
       callbackUrl: defaults.callbackUrl?.trim() ?? null,
+      idempotencyKey,
       createdAt: now,
       updatedAt: now,
     })
+    .onConflictDoNothing()
     .returning();
-  return row!;
+  // Nothing inserted: a concurrent call with the same key won.
+  return row ?? (await campaignByKey(deps, tenantId, idempotencyKey!))!;
+}
+
+async function campaignByKey(deps: CampaignDeps, tenantId: string, key: string): Promise<CampaignRow | undefined> {
+  const [row] = await deps.db
+    .select()
+    .from(campaigns)
+    .where(and(eq(campaigns.tenantId, tenantId), eq(campaigns.idempotencyKey, key)));
+  return row;
 }
 
 /**

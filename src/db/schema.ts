@@ -177,6 +177,8 @@ export const campaigns = pgTable(
     validUntil: ts('valid_until'),
     tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
     callbackUrl: text('callback_url'),
+    /** The caller's key: creating again with it answers this campaign (a re-run import finds its campaign). */
+    idempotencyKey: text('idempotency_key'),
     invalid: integer('invalid').notNull().default(0),
     suppressed: integer('suppressed').notNull().default(0),
     createdAt: ts('created_at').notNull(),
@@ -185,7 +187,10 @@ export const campaigns = pgTable(
     completedAt: ts('completed_at'),
     canceledAt: ts('canceled_at'),
   },
-  (t) => [index('campaigns_tenant_created_idx').on(t.tenantId, t.createdAt.desc(), t.id.desc())],
+  (t) => [
+    index('campaigns_tenant_created_idx').on(t.tenantId, t.createdAt.desc(), t.id.desc()),
+    uniqueIndex('campaigns_idempotency_idx').on(t.tenantId, t.idempotencyKey),
+  ],
 );
 
 /**

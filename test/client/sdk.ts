@@ -103,6 +103,8 @@ export type CreateCampaignInput = {
   category?: MessageCategory | null | undefined;
   channel: Channel;
   content: CampaignContentInput;
+  /** Creating again with the same key (up to 255 characters) answers the campaign the first call created. */
+  idempotencyKey?: string | null | undefined;
   name: string;
   /** At most this many messages per second (1 to 10,000); default: the providers' limits. */
   ratePerSecond?: number | null | undefined;

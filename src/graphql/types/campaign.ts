@@ -286,6 +286,10 @@ const CreateCampaignInput = builder.inputType('CreateCampaignInput', {
     }),
     tags: t.stringList({ description: 'Every message carries them.' }),
     callbackUrl: t.string({ description: "Every message's status changes are POSTed here." }),
+    idempotencyKey: t.string({
+      description:
+        'Creating again with the same key (up to 255 characters) answers the campaign the first call created.',
+    }),
   }),
 });
 

@@ -1,0 +1,152 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rowsOf } from '../src/db/raw-rows.js';
+import { startHerald, type TestHerald } from './support/herald.js';
+
+// `npx herald campaign send …` as the README shows it, against a running Herald (sandbox
+// provider), through the package's own bin: its output, its exit code, and a re-run after the
+// command was killed halfway through the file.
+
+const projectRoot = join(import.meta.dirname, '..');
+let h: TestHerald;
+let dir: string;
+
+beforeAll(async () => {
+  h = await startHerald({ HERALD_WORKERS: '2', HERALD_POLL_MS: '20', HERALD_SANDBOX_DELAY_MS: '20' });
+  dir = await mkdtemp(join(tmpdir(), 'herald-cli-'));
+  const created = await h.sdk().CreateTemplate({
+    input: {
+      channel: 'WHATSAPP',
+      name: 'invoice_due',
+      language: 'en',
+      category: 'UTILITY',
+      body: 'Hello {{1}}, your invoice of {{2}} is due.',
+    },
+  });
+  expect(created.createTemplate.__typename).toBe('Template');
+});
+afterAll(async () => {
+  await h?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+type Run = { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string };
+
+/**
+ * Runs `npx herald …` in the project. `killWhen` is asked every 20 ms; once it says yes the whole
+ * command (npx and the node process it started) is SIGKILLed.
+ */
+function herald(args: string[], opts: { killWhen?: () => Promise<boolean> } = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn('npx', ['--no-install', 'herald', ...args], {
+      cwd: projectRoot,
+      env: { ...process.env, HERALD_URL: h.url, HERALD_KEY: h.adminKey },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    let exited = false;
+    child.on('exit', (code, signal) => {
+      exited = true;
+      resolve({ code, signal, stdout, stderr });
+    });
+    const killWhen = opts.killWhen;
+    if (killWhen)
+      void (async () => {
+        while (!exited && !(await killWhen())) await new Promise((r) => setTimeout(r, 20));
+        if (!exited) process.kill(-child.pid!, 'SIGKILL');
+      })();
+  });
+}
+
+async function contacts(name: string, rows: number, invalidEvery = 0): Promise<string> {
+  const lines = ['phone,name,amount'];
+  for (let i = 0; i < rows; i++) {
+    const phone = invalidEvery && i % invalidEvery === invalidEvery - 1 ? 'not-a-number' : `+1415${2_000_000 + i}`;
+    lines.push(`${phone},"Customer ${i}",${(i % 90) + 10}.00`);
+  }
+  const file = join(dir, name);
+  await writeFile(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+async function messagesPerRecipient(campaignName: string): Promise<number[]> {
+  const rows = rowsOf<{ n: string | number }>(
+    await h.herald.database.db.execute(sql`
+      select count(*) as n from messages m join campaigns c on c.id = m.campaign_id
+      where c.name = ${campaignName} group by m.recipient`),
+  );
+  return rows.map((r) => Number(r.n));
+}
+
+const README_ARGS = [
+  '--channel',
+  'whatsapp',
+  '--template',
+  'invoice_due',
+  '--map',
+  'to=phone,param1=name,param2=amount',
+];
+
+describe('herald campaign send', () => {
+  it("runs the README's example to the end: progress while adding and sending, a summary, exit 2 for invalid rows", async () => {
+    const file = await contacts('contacts.csv', 300, 100);
+    const run = await herald(['campaign', 'send', file, ...README_ARGS, '--chunk-size', '100']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(2);
+    expect(run.stdout).toMatch(/added: 300 rows read, 297 accepted, 0 already there, 3 invalid, 0 suppressed/);
+    expect(run.stdout).toMatch(/row 101: to: /);
+    expect(run.stdout).toMatch(/campaign COMPLETED/);
+    expect(run.stdout).toMatch(/messages\s+297/);
+    expect(run.stdout).toMatch(/invalid rows\s+3/);
+    // The progress bars printed as they went (not a TTY: one line per update).
+    expect(run.stdout).toMatch(/adding {3}\[/);
+    expect(run.stdout).toMatch(/sending {2}\[.*297\/297 final/);
+    expect(await messagesPerRecipient('contacts.csv')).toEqual(Array(297).fill(1));
+  }, 120_000);
+
+  it('a run killed halfway and run again adds every row exactly once and finishes the campaign', async () => {
+    const file = await contacts('resume.csv', 3000);
+    // Killed once Herald holds at least 600 of the rows, while the file is still being read.
+    const killed = await herald(['campaign', 'send', file, ...README_ARGS, '--chunk-size', '200'], {
+      killWhen: async () => (await messagesPerRecipient('resume.csv')).length >= 600,
+    });
+    expect(killed.signal).toBe('SIGKILL');
+    expect((await messagesPerRecipient('resume.csv')).length).toBeLessThan(3000);
+    const again = await herald(['campaign', 'send', file, ...README_ARGS, '--chunk-size', '200']);
+    expect(again.stderr).toBe('');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/added: 3000 rows read, \d+ accepted, [1-9]\d* already there, 0 invalid/);
+    expect(again.stdout).toMatch(/campaign COMPLETED/);
+    expect(await messagesPerRecipient('resume.csv')).toEqual(Array(3000).fill(1));
+  }, 180_000);
+
+  it('--dry-run reads the file and sends nothing; a mapping naming a missing column is refused', async () => {
+    const file = await contacts('dry.csv', 50);
+    const dry = await herald(['campaign', 'send', file, ...README_ARGS, '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/dry run: 50 rows read/);
+    expect(await messagesPerRecipient('dry.csv')).toEqual([]);
+
+    const wrong = await herald([
+      'campaign',
+      'send',
+      file,
+      '--channel',
+      'whatsapp',
+      '--template',
+      'invoice_due',
+      '--map',
+      'to=mobile',
+    ]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/no column "mobile"/);
+  }, 60_000);
+});
