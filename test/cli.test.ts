@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -21,10 +21,10 @@ beforeAll(async () => {
   const created = await h.sdk().CreateTemplate({
     input: {
       channel: 'WHATSAPP',
-      name: 'invoice_due',
+      name: 'payment_reminder',
       language: 'en',
       category: 'UTILITY',
-      body: 'Hello {{1}}, your invoice of {{2}} is due.',
+      body: 'Hello {{1}}, your payment of {{2}} is due.',
     },
   });
   expect(created.createTemplate.__typename).toBe('Template');
@@ -86,14 +86,25 @@ async function messagesPerRecipient(campaignName: string): Promise<number[]> {
   return rows.map((r) => Number(r.n));
 }
 
-const README_ARGS = [
-  '--channel',
-  'whatsapp',
-  '--template',
-  'invoice_due',
-  '--map',
-  'to=phone,param1=name,param2=amount',
-];
+/** The README's command line, as written there, after `npx herald campaign send contacts.csv`. */
+async function readmeArgs(): Promise<string[]> {
+  const readme = await readFile(join(projectRoot, 'README.md'), 'utf8');
+  const line = readme.split('\n').find((l) => l.startsWith('npx herald campaign send contacts.csv '));
+  if (!line) throw new Error('the README shows no `npx herald campaign send contacts.csv` line');
+  return line.split(' ').slice(5);
+}
+let README_ARGS: string[];
+beforeAll(async () => {
+  README_ARGS = await readmeArgs();
+  expect(README_ARGS).toEqual([
+    '--channel',
+    'whatsapp',
+    '--template',
+    'payment_reminder',
+    '--map',
+    'to=phone,param1=name,param2=amount',
+  ]);
+});
 
 describe('herald campaign send', () => {
   it("runs the README's example to the end: progress while adding and sending, a summary, exit 2 for invalid rows", async () => {
@@ -142,7 +153,7 @@ describe('herald campaign send', () => {
       '--channel',
       'whatsapp',
       '--template',
-      'invoice_due',
+      'payment_reminder',
       '--map',
       'to=mobile',
     ]);

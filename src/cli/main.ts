@@ -14,7 +14,7 @@ const positiveInt = (value: string) => {
 
 const program = new Command('herald').description("Herald's command line").showHelpAfterError();
 program
-  .addOption(new Option('--url <url>', "Herald's address").env('HERALD_URL').default('http://127.0.0.1:3000'))
+  .addOption(new Option('--url <url>', "Herald's address").env('HERALD_URL').default('http://127.0.0.1:4000'))
   .addOption(new Option('--key <key>', 'API key (send scope)').env('HERALD_KEY'));
 
 program
