@@ -516,16 +516,16 @@ describe('refusals', () => {
       /^mobile "call-me" is not a valid phone number/,
     ],
     [
-      '101 recipients',
+      '10,001 recipients (more than 100 are a campaign: test/rest-campaign.test.ts)',
       () =>
         postJson(SMS, {
           ...sms,
-          mobile: Array.from({ length: 101 }, (_, i) => `9188000${String(10000 + i)}`).join(','),
+          mobile: Array.from({ length: 10_001 }, (_, i) => `918800${String(100000 + i)}`).join(','),
         }),
       400,
       'INVALID_INPUT',
       'mobile',
-      /at most 100/,
+      /at most 10000/,
     ],
     ['no smstext', () => call(`${SMS}?mobile=918800001234`), 400, 'INVALID_INPUT', 'smstext', /^smstext is required/],
     [

@@ -160,12 +160,11 @@ async function dryRun(file: string, mapping: Mapping, opts: SendOptions, out: Ou
   for await (const chunk of csvChunks(file, opts.chunkSize)) {
     chunk.records.forEach((record, i) => {
       const r = toRecipient(mapping, record);
-      const missing = r.to === '' ? 'to' : r.params?.findIndex((p) => p === '');
-      if (missing === 'to' || (typeof missing === 'number' && missing >= 0)) {
-        problemCount++;
-        const field = missing === 'to' ? 'to' : `param${(missing as number) + 1}`;
-        if (problems.length < INVALID_ROWS_SHOWN) problems.push(`  row ${chunk.firstRow + i}: ${field}: empty`);
-      }
+      const emptyParam = r.params?.indexOf('') ?? -1;
+      const field = r.to === '' ? 'to' : emptyParam >= 0 ? `param${emptyParam + 1}` : undefined;
+      if (!field) return;
+      problemCount++;
+      if (problems.length < INVALID_ROWS_SHOWN) problems.push(`  row ${chunk.firstRow + i}: ${field}: empty`);
     });
     rows += chunk.records.length;
   }

@@ -22,8 +22,10 @@ export type ParamSpec = {
   field?: string;
 };
 
-/** Recipients per request at most; each one becomes a message. */
+/** Recipients a request sends as single messages, one bad entry refusing all; a longer list is a campaign. */
 export const MAX_RECIPIENTS = 100;
+/** Recipients per request at most: a campaign's recipients per call. */
+export const MAX_LIST_RECIPIENTS = 10_000;
 /** Highest template parameter (param1..param100), as the service layer allows. */
 export const MAX_TEMPLATE_PARAMS = 100;
 
@@ -140,8 +142,8 @@ function sameCommon(row: MessageRow, v: Common): boolean {
 function recipients(p: Params, name: 'mobile' | 'emailids'): string[] {
   const list = p.list(name);
   if (!list || list.length === 0) throw invalid(name, 'is required');
-  if (list.length > MAX_RECIPIENTS)
-    throw invalid(name, `lists ${list.length} recipients; at most ${MAX_RECIPIENTS} per request`);
+  if (list.length > MAX_LIST_RECIPIENTS)
+    throw invalid(name, `lists ${list.length} recipients; at most ${MAX_LIST_RECIPIENTS} per request`);
   return list;
 }
 
@@ -172,7 +174,7 @@ const whatsApp: Endpoint = {
       required: true,
       field: 'to',
       description:
-        'Recipient: digits with the country code (918800001234) or E.164 (+918800001234). Several, comma-separated, give one message each (at most 100).',
+        'Recipient: digits with the country code (918800001234) or E.164 (+918800001234). Several, comma-separated, give one message each; more than 100 (up to 10,000) are sent as a campaign, each judged on its own.',
       example: '918800001234',
     },
     {
@@ -282,7 +284,7 @@ const sms: Endpoint = {
       required: true,
       field: 'to',
       description:
-        'Recipient: digits with the country code (918800001234) or E.164. Several, comma-separated, give one message each (at most 100).',
+        'Recipient: digits with the country code (918800001234) or E.164. Several, comma-separated, give one message each; more than 100 (up to 10,000) are sent as a campaign, each judged on its own.',
       example: '918800001234',
     },
     {
@@ -363,7 +365,8 @@ const email: Endpoint = {
       type: 'list',
       required: true,
       field: 'to',
-      description: 'Recipient addresses, comma-separated; one email each (at most 100).',
+      description:
+        'Recipient addresses, comma-separated; one email each; more than 100 (up to 10,000) are sent as a campaign, each judged on its own.',
       example: 'recipient@example.com',
     },
     {

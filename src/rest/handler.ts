@@ -8,7 +8,8 @@ import type { Logger } from '../log.js';
 import type { Channel } from '../vocabulary.js';
 import type { Services } from '../services.js';
 import type { Principal } from '../tenancy/service.js';
-import { ENDPOINTS, knownNames, parameterFor, restateMessage, type Endpoint } from './endpoints.js';
+import { sendToMany } from '../campaigns/send-to-many.js';
+import { ENDPOINTS, knownNames, MAX_RECIPIENTS, parameterFor, restateMessage, type Endpoint } from './endpoints.js';
 import { errorBody, invalid, quote, RestError } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { MEDIA_UPLOAD_PATH, uploadMediaRequest } from './media-upload.js';
@@ -51,6 +52,22 @@ export type SendResponse = {
   messageId: string;
   messageIds: string[];
   messages: Array<{ messageId: string; to: string; status: string }>;
+};
+
+/** What a send to more than MAX_RECIPIENTS answers: the campaign it became, and each recipient. */
+export type CampaignSendResponse = {
+  status: 'success';
+  campaignId: string;
+  /** The first accepted message's id (null when none was). */
+  messageId: string | null;
+  messageIds: string[];
+  messages: Array<{
+    messageId: string | null;
+    to: string;
+    /** The message's status, or SUPPRESSED (opted out of marketing) or INVALID (see error). */
+    status: string;
+    error?: { field: string; message: string };
+  }>;
 };
 
 type Reply = { status: number; body: unknown; headers?: Record<string, string> };
@@ -162,6 +179,8 @@ export function createRestHandler(deps: RestDeps): RestHandler {
     checkServiceId(endpoint, params);
     const { key: idempotencyKey, param: idempotencyParam } = idempotencyKeyOf(req, params);
     const { recipients, input } = endpoint.read(params);
+    if (recipients.length > MAX_RECIPIENTS)
+      return sendAsCampaign(endpoint, principal, recipients, input, idempotencyKey, idempotencyParam);
     const many = recipients.length > 1;
     if (idempotencyKey && many) {
       const longest = idempotencyKey.length + `:${recipients.length - 1}`.length;
@@ -214,6 +233,47 @@ export function createRestHandler(deps: RestDeps): RestHandler {
       messageId: rows[0]!.id,
       messageIds: rows.map((r) => r.id),
       messages: rows.map((r) => ({ messageId: r.id, to: r.recipient, status: r.status })),
+    };
+    return { status: 200, body };
+  }
+
+  /**
+   * A list longer than MAX_RECIPIENTS is sent as one campaign: each recipient judged on its own
+   * (invalid and suppressed ones are reported, never refusing the others); the same idempotency
+   * key answers the same campaign.
+   */
+  async function sendAsCampaign(
+    endpoint: Endpoint,
+    principal: Principal,
+    recipients: string[],
+    input: (recipient: string) => Record<string, unknown>,
+    idempotencyKey: string | undefined,
+    idempotencyParam: string,
+  ): Promise<Reply> {
+    const { to: _, ...one } = input(recipients[0]!);
+    const sent = await asRestAsync(endpoint, idempotencyParam, recipients[0]!, () =>
+      sendToMany(services.campaigns, principal.tenantId, endpoint.channel, one, recipients, {
+        name: `${endpoint.label} to ${recipients.length} recipients (REST)`,
+        idempotencyKey: idempotencyKey && `rest:${endpoint.channel}:${idempotencyKey}`,
+      }),
+    );
+    const accepted = sent.results.flatMap((r) => ('messageId' in r ? [r.messageId] : []));
+    const body: CampaignSendResponse = {
+      status: 'success',
+      campaignId: sent.campaignId,
+      messageId: accepted[0] ?? null,
+      messageIds: accepted,
+      messages: sent.results.map((r) => {
+        if ('messageId' in r) return { messageId: r.messageId, to: r.to, status: r.status };
+        if ('suppressed' in r) return { messageId: null, to: r.to, status: 'SUPPRESSED' };
+        const parameter = parameterFor(endpoint, r.field, idempotencyParam);
+        return {
+          messageId: null,
+          to: r.to,
+          status: 'INVALID',
+          error: { field: parameter, message: restateMessage(r.field, parameter, r.reason, r.to) },
+        };
+      }),
     };
     return { status: 200, body };
   }
