@@ -12,6 +12,7 @@ import './types/media.js';
 import './types/providers.js';
 import './types/inbound.js';
 import './types/template.js';
+import './types/stats.js';
 
 export const schema = builder.toSchema();
 
