@@ -1,4 +1,5 @@
 import { and, arrayContains, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client.js';
 import { rowsOf } from '../db/raw-rows.js';
 import { messages } from '../db/schema.js';
@@ -111,6 +112,9 @@ type Dimension = {
 // within the window asked for.
 const localTime = (timeZone: string) => sql`(${messages.createdAt} at time zone ${timeZone})`;
 const asIs = (column: SQL) => column;
+// Names are grouped and ordered by their bytes: sorting a million names by the locale's rules
+// costs several times as much, and names need no linguistic order.
+const bytewise = (column: AnyPgColumn) => sql`(${column} collate "C")`;
 
 const DIMENSIONS: Record<MessageStatsDimension, Dimension> = {
   STATUS: {
@@ -125,8 +129,8 @@ const DIMENSIONS: Record<MessageStatsDimension, Dimension> = {
     expression: () => sql`${messages.channel}`,
     output: (c) => sql`${c}::text`,
   },
-  TEMPLATE: { alias: 'k_template', key: 'template', expression: () => sql`${messages.templateName}`, output: asIs },
-  PROVIDER: { alias: 'k_provider', key: 'provider', expression: () => sql`${messages.provider}`, output: asIs },
+  TEMPLATE: { alias: 'k_template', key: 'template', expression: () => bytewise(messages.templateName), output: asIs },
+  PROVIDER: { alias: 'k_provider', key: 'provider', expression: () => bytewise(messages.provider), output: asIs },
   CAMPAIGN: {
     alias: 'k_campaign',
     key: 'campaign',

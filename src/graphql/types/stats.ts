@@ -121,7 +121,7 @@ const MessageStatsRef = builder.objectRef<MessageStats>('MessageStats').implemen
     groupBy: t.field({ type: [MessageStatsDimensionEnum], resolve: (s) => s.groupBy }),
     groups: t.field({
       type: [MessageStatsGroupRef],
-      description: `In the order of the groupBy dimensions, each ascending (nulls last). Without groupBy, one group of all the messages.`,
+      description: `In the order of the groupBy dimensions, each ascending (names in byte order, statuses and channels in the order of their enums, nulls last). Without groupBy, one group of all the messages.`,
       resolve: (s) => s.groups,
     }),
   }),
