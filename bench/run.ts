@@ -77,10 +77,11 @@ async function main(): Promise<void> {
     targets.push(...(report.targets ?? []));
   }
 
-  console.log(`\n${formatTable(rows)}\n`);
+  // A scenario that only judges targets (stats) has no load rows.
+  if (rows.length > 0) console.log(`\n${formatTable(rows)}\n`);
   for (const n of notes) console.log(n);
   console.log(`\n${formatTargets(targets)}`);
-  console.log(`\nMarkdown rows for docs/benchmarks.md:\n\n${formatMarkdown(rows)}`);
+  if (rows.length > 0) console.log(`\nMarkdown rows for docs/benchmarks.md:\n\n${formatMarkdown(rows)}`);
   if (targets.length > 0) console.log(`\n${formatTargetsMarkdown(targets)}`);
 }
 

@@ -110,7 +110,7 @@ export async function stats(opts: BenchOptions): Promise<ScenarioReport> {
       targets.push({
         id: 'A5',
         label: `messageStats ${c.label}`,
-        figure: `median of ${RUNS} over ${(MESSAGES / 1e6).toFixed(1)}M messages`,
+        figure: `median of ${RUNS} runs over ${MESSAGES.toLocaleString('en-US')} messages`,
         value,
         unit: ' ms',
         goal: { cmp: '<=', value: GOAL_MS },
