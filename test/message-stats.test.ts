@@ -1,4 +1,5 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
+import fc from 'fast-check';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { campaigns, messages } from '../src/db/schema.js';
@@ -570,6 +571,8 @@ describe('messageStats: what it refuses', () => {
       [{ filter: { from: '2025-01-01T00:00:00Z', to: '2026-03-01T00:00:00Z' } }, 'filter.from'],
       [{ filter: { to: '2026-03-01T00:00:00Z', from: '2024-03-01T00:00:00Z' } }, 'filter.from'],
       [{ filter: { from: '2020-01-01T00:00:00Z' } }, 'filter.from'],
+      [{ filter: { to: '0001-01-01T00:00:00Z' } }, 'filter.to'],
+      [{ filter: { from: '0001-01-01T00:00:00Z', to: '0001-01-02T00:00:00Z' } }, 'filter.from'],
       [{ groupBy: ['DAY', 'STATUS', 'DAY'] }, 'groupBy.2'],
       [{ timeZone: 'Mars/Olympus_Mons' }, 'timeZone'],
       [{ timeZone: 'UTC\u0000' }, 'timeZone'],
@@ -613,6 +616,70 @@ describe('messageStats: what it refuses', () => {
     );
     expect(narrower.groups).toHaveLength(1000);
     expect(narrower.groups[999]!.key.template).toBe('t0999');
+  });
+});
+
+describe('messageStats: hostile combinations', () => {
+  const dimensions = [
+    'STATUS',
+    'CHANNEL',
+    'TEMPLATE',
+    'PROVIDER',
+    'CAMPAIGN',
+    'DAY',
+    'HOUR_OF_DAY',
+    'DAY_OF_WEEK',
+  ] as const;
+  const text = fc.oneof(
+    fc.string(),
+    fc.constantFrom('', '%', "'; drop table messages; --", '\\', '\u0000', '\uDC00', '🙂', 'x'.repeat(10_000)),
+  );
+  const instant = fc.constantFrom(
+    '0001-01-01T00:00:00Z',
+    '2026-03-01T00:00:00Z',
+    '2026-03-02T09:15:00.000+05:30',
+    '2026-03-08T00:00:00Z',
+    '2027-03-01T00:00:00Z',
+    '9999-12-31T23:59:59Z',
+  );
+  const variables = fc.record(
+    {
+      groupBy: fc.array(fc.constantFrom(...dimensions), { maxLength: 10 }),
+      timeZone: fc.oneof(fc.constantFrom('UTC', 'Europe/Paris', 'asia/kolkata', 'UTC+5', '', 'Etc/GMT-14'), text),
+      filter: fc.record(
+        {
+          from: instant,
+          to: instant,
+          channel: fc.constantFrom('WHATSAPP', 'SMS', 'EMAIL'),
+          campaign: fc.oneof(text, fc.uuid(), fc.constant(encodeGlobalID('Campaign', 'x'))),
+          template: text,
+          tag: text,
+          provider: text,
+        },
+        { requiredKeys: [] },
+      ),
+    },
+    { requiredKeys: [] },
+  ) as fc.Arbitrary<MessageStatsQueryVariables>;
+
+  it('answers figures or a ValidationError naming a field, whatever the combination', async () => {
+    const answered = { MessageStats: 0, ValidationError: 0 };
+    await fc.assert(
+      fc.asyncProperty(variables, async (v) => {
+        const r = (await sdk.MessageStats(v)).messageStats;
+        answered[r.__typename]++;
+        if (r.__typename === 'ValidationError') {
+          expect(r.field).toMatch(/^(filter\.(from|to|campaign|template|tag|provider)|groupBy(\.\d+)?|timeZone)$/);
+        } else {
+          expect(r.__typename).toBe('MessageStats');
+          expect(r.groups.length).toBeLessThanOrEqual(1000);
+        }
+      }),
+      { numRuns: 80 },
+    );
+    // Both paths were taken: the statement ran on hostile values, and refusals were typed.
+    expect(answered.MessageStats).toBeGreaterThan(0);
+    expect(answered.ValidationError).toBeGreaterThan(0);
   });
 });
 

@@ -289,12 +289,17 @@ function groupOf(row: FigureRow, dimensions: Dimension[]): MessageStatsGroup {
 }
 
 const DAY_MS = 86_400_000;
+/** No message is older; earlier instants (year 0 and before) are not even written the same way everywhere. */
+const EARLIEST = Date.UTC(1970, 0, 1);
 
 function windowOf(filter: MessageStatsFilter, now: Date): { from: Date; to: Date } {
   const to = filter.to ?? now;
   const from = filter.from ?? new Date(to.getTime() - DEFAULT_RANGE_DAYS * DAY_MS);
   if (from.getTime() >= to.getTime())
     throw new ValidationError('filter.to', 'filter.to must be later than filter.from');
+  if (from.getTime() < EARLIEST) {
+    throw new ValidationError(filter.from ? 'filter.from' : 'filter.to', 'the window must start in 1970 or later');
+  }
   if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * DAY_MS) {
     throw new ValidationError(
       filter.from ? 'filter.from' : 'filter.to',
