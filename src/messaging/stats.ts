@@ -249,8 +249,8 @@ export async function messageStats(
       top_codes.codes as failure_codes
     from figures left join top_codes on top_codes.key = ${keyArray('figures')}
     ${ordered('figures')}`;
-  // JIT compilation of this statement's many aggregates took longer than running them
-  // (380 ms of 2.5 s on 1,000,000 messages): it runs once, so it is interpreted.
+  // PostgreSQL compiles a statement this costly (JIT) on every run, about 380 ms here; what the
+  // compiled aggregates save is less: interpreted, it ran 6% faster on 1,000,000 messages.
   const result = await db.transaction(async (tx) => {
     await tx.execute(sql`set local jit = off`);
     return tx.execute(statement);
