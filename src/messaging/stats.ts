@@ -16,8 +16,8 @@ import { MESSAGE_STATUSES, type Channel, type MessageStatus } from '../vocabular
 // No index of its own: the tenant listing index (tenant_id, created_at) already bounds the scan
 // to the tenant's window, and a campaign filter uses the campaign index. A covering index would
 // spare the heap to tenants sharing the table, at the price of one more index entry written by
-// every status change; with one tenant's million messages the planner reads the table
-// sequentially either way (docs/benchmarks.md, stats).
+// every status change; on one tenant's million messages the planner keeps the sequential scan,
+// and forced to use it the statement was slower (docs/benchmarks.md, stats).
 
 export const MESSAGE_STATS_DIMENSIONS = [
   'STATUS',
@@ -191,6 +191,8 @@ export async function messageStats(
 
   const keys = dimensions.map((d) => sql.raw(d.alias));
   const list = (items: SQL[]) => sql.join(items, sql`, `);
+  // The group keys followed by a comma, for select and group by lists (nothing without groupBy).
+  const keysThen = dimensions.length ? sql`${list(keys)}, ` : sql``;
   const keyed = (source: string) => dimensions.map((d) => sql.raw(`${source}.${d.alias}`));
   const keyArray = (source: string) => sql`jsonb_build_array(${list(keyed(source))})`;
   const expressions = dimensions.map((d) => sql`${d.expression(timeZone)} as ${sql.raw(d.alias)}`);
@@ -198,17 +200,16 @@ export async function messageStats(
   const grouped = dimensions.length ? sql`group by ${list(keys)}` : sql``;
   const ordered = (source: string) =>
     dimensions.length ? sql`order by ${list(keyed(source).map((k) => sql`${k} nulls last`))}` : sql``;
-  const failed = sql.join(
-    FAILED_STATUSES.map((s) => sql`${s}`),
-    sql`, `,
-  );
+  const failed = list(FAILED_STATUSES.map((s) => sql`${s}`));
+  const answeredKeys = dimensions.map((d) => sql`${d.output(sql.raw(`figures.${d.alias}`))} as ${sql.raw(d.alias)}`);
 
-  // Figures per group, then the failure codes of each group ranked apart (an ordered-set
-  // aggregate cannot rank inside a group), joined back on the group's key as a JSON array
-  // (hashable, and nulls compare equal in it). One statement: one snapshot for both.
+  // The figures of each group in one pass; the failure codes in a second pass over the failed
+  // messages only (counting codes needs a grouping of its own), ranked per group and joined back
+  // on the group's key as a JSON array (hashable, and nulls compare equal in it). One statement,
+  // so both read the same snapshot.
   const statement = sql`
     with figures as (
-      select ${dimensions.length ? sql`${list(keys)}, ` : sql``}
+      select ${keysThen}
         count(*)::int as total,
         ${list(MESSAGE_STATUSES.map((s) => sql`count(*) filter (where status = ${s})::int as ${sql.raw(countAlias(s))}`))},
         count(sent_at)::int as sent,
@@ -225,13 +226,13 @@ export async function messageStats(
       limit ${MAX_GROUPS + 1}
     ),
     codes as (
-      select ${dimensions.length ? sql`${list(keys)}, ` : sql``} code, count(*)::int as n
+      select ${keysThen} code, count(*)::int as n
       from (
         select ${selectKeys(sql`${messages.lastErrorCode} as code`)}
         from ${messages}
         where ${where} and ${messages.status} in (${failed}) and ${messages.lastErrorCode} is not null
       ) m
-      group by ${dimensions.length ? sql`${list(keys)}, ` : sql``} code
+      group by ${keysThen} code
     ),
     ranked as (
       select *, row_number() over (${dimensions.length ? sql`partition by ${list(keys)} ` : sql``}order by n desc, code) as rank
@@ -243,7 +244,7 @@ export async function messageStats(
       from ranked where rank <= ${TOP_FAILURE_CODES}
       group by 1
     )
-    select ${dimensions.length ? sql`${list(dimensions.map((d) => sql`${d.output(sql.raw(`figures.${d.alias}`))} as ${sql.raw(d.alias)}`))}, ` : sql``}
+    select ${dimensions.length ? sql`${list(answeredKeys)}, ` : sql``}
       figures.total, ${list(MESSAGE_STATUSES.map((s) => sql.raw(`figures.${countAlias(s)}`)))},
       figures.sent, figures.delivered, figures.read, figures.median_delivered, figures.median_read,
       top_codes.codes as failure_codes
