@@ -101,7 +101,7 @@ export type MessageStatsFilter = {
   /** A campaign's id (global or plain). */
   campaign?: string | null | undefined;
   channel?: Channel | null | undefined;
-  /** Messages created at or after this instant; default 30 days before `to`. */
+  /** Messages created at or after this instant (1970 or later); default 30 days before `to`. */
   from?: string | null | undefined;
   /** A provider name as messages show it, e.g. twilio. */
   provider?: string | null | undefined;

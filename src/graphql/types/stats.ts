@@ -28,7 +28,7 @@ const MessageStatsFilterInput = builder.inputType('MessageStatsFilter', {
   fields: (t) => ({
     from: t.field({
       type: 'DateTime',
-      description: `Messages created at or after this instant; default ${DEFAULT_RANGE_DAYS} days before \`to\`.`,
+      description: `Messages created at or after this instant (1970 or later); default ${DEFAULT_RANGE_DAYS} days before \`to\`.`,
     }),
     to: t.field({
       type: 'DateTime',
