@@ -15,6 +15,7 @@ import './types/template.js';
 import './types/suppression.js';
 import './types/campaign.js';
 import './types/campaign-lifecycle.js';
+import './types/stats.js';
 
 export const schema = builder.toSchema();
 

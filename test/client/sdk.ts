@@ -189,6 +189,32 @@ export type MessageFilter = {
   to?: string | null | undefined;
 };
 
+/** What messageStats can group by. DAY, HOUR_OF_DAY and DAY_OF_WEEK read createdAt in the timeZone asked for. */
+export type MessageStatsDimension =
+  | 'CAMPAIGN'
+  | 'CHANNEL'
+  | 'DAY'
+  | 'DAY_OF_WEEK'
+  | 'HOUR_OF_DAY'
+  | 'PROVIDER'
+  | 'STATUS'
+  | 'TEMPLATE';
+
+export type MessageStatsFilter = {
+  /** A campaign's id (global or plain). */
+  campaign?: string | null | undefined;
+  channel?: Channel | null | undefined;
+  /** Messages created at or after this instant (1970 or later); default 30 days before `to`. */
+  from?: string | null | undefined;
+  /** A provider name as messages show it, e.g. twilio. */
+  provider?: string | null | undefined;
+  tag?: string | null | undefined;
+  /** A template name (WhatsApp sends). */
+  template?: string | null | undefined;
+  /** Messages created before this instant; default now. At most 366 days after `from`. */
+  to?: string | null | undefined;
+};
+
 /** Final statuses: READ, FAILED, UNDELIVERED, EXPIRED, CANCELED. */
 export type MessageStatus =
   /** Canceled by cancelMessage before it was sent. Final. */
@@ -753,6 +779,18 @@ export type DeliveryHealthQueryVariables = Exact<{
 
 
 export type DeliveryHealthQuery = { deliveryHealth: { queued: number, scheduled: number, sending: number, stuckSending: number, stuckSent: number, oldestDueAt: string | null, stuckMessages: Array<{ messageId: string, status: MessageStatus, providerMessageId: string | null }> } };
+
+export type MessageStatsQueryVariables = Exact<{
+  filter?: MessageStatsFilter | null | undefined;
+  groupBy?: Array<MessageStatsDimension> | MessageStatsDimension | null | undefined;
+  timeZone?: string | null | undefined;
+}>;
+
+
+export type MessageStatsQuery = { messageStats:
+    | { __typename: 'MessageStats', from: string, to: string, timeZone: string, groupBy: Array<MessageStatsDimension>, groups: Array<{ total: number, sent: number, delivered: number, read: number, deliveredRate: number | null, readRate: number | null, medianSecondsToDelivered: number | null, medianSecondsToRead: number | null, key: { status: MessageStatus | null, channel: Channel | null, template: string | null, provider: string | null, campaignId: string | null, day: string | null, hourOfDay: number | null, dayOfWeek: number | null }, counts: { scheduled: number, queued: number, sending: number, sent: number, delivered: number, read: number, failed: number, undelivered: number, expired: number, canceled: number }, failureCodes: Array<{ code: string, count: number }> }> }
+    | { __typename: 'ValidationError', code: string, field: string, message: string }
+   };
 
 export type SuppressionFieldsFragment = { channel: Channel, recipient: string, reason: string, source: SuppressionSource, createdAt: string };
 
@@ -1759,6 +1797,56 @@ export const DeliveryHealthDocument = gql`
   }
 }
     `;
+export const MessageStatsDocument = gql`
+    query MessageStats($filter: MessageStatsFilter, $groupBy: [MessageStatsDimension!], $timeZone: String) {
+  messageStats(filter: $filter, groupBy: $groupBy, timeZone: $timeZone) {
+    __typename
+    ... on MessageStats {
+      from
+      to
+      timeZone
+      groupBy
+      groups {
+        key {
+          status
+          channel
+          template
+          provider
+          campaignId
+          day
+          hourOfDay
+          dayOfWeek
+        }
+        total
+        counts {
+          scheduled
+          queued
+          sending
+          sent
+          delivered
+          read
+          failed
+          undelivered
+          expired
+          canceled
+        }
+        sent
+        delivered
+        read
+        deliveredRate
+        readRate
+        failureCodes {
+          code
+          count
+        }
+        medianSecondsToDelivered
+        medianSecondsToRead
+      }
+    }
+    ...ValidationErrorFields
+  }
+}
+    ${ValidationErrorFieldsFragmentDoc}`;
 export const SuppressionsDocument = gql`
     query Suppressions($first: Int, $after: String, $last: Int, $before: String, $channel: Channel, $recipient: String) {
   suppressions(
@@ -2130,6 +2218,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     DeliveryHealth(variables?: DeliveryHealthQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<DeliveryHealthQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<DeliveryHealthQuery>({ document: DeliveryHealthDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'DeliveryHealth', 'query', variables);
+    },
+    MessageStats(variables?: MessageStatsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<MessageStatsQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<MessageStatsQuery>({ document: MessageStatsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MessageStats', 'query', variables);
     },
     Suppressions(variables?: SuppressionsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<SuppressionsQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<SuppressionsQuery>({ document: SuppressionsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Suppressions', 'query', variables);
