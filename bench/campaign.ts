@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { heraldSql } from './lib/children.js';
+import { heraldSql, nowMs, sleep, startFakeTwilio } from './lib/children.js';
 import { GraphQLClient } from './lib/graphql-client.js';
 import type { BenchOptions } from './lib/options.js';
 import type { ScenarioReport } from './lib/report.js';
 import { startHerald } from './lib/server.js';
+import { paced, summarize } from './lib/paced.js';
 import type { Target } from './lib/targets.js';
 
 // Scenario "campaign": BENCH_CAMPAIGN_RECIPIENTS (default 1,000,000) recipients added to one SMS
@@ -13,12 +14,21 @@ import type { Target } from './lib/targets.js';
 // against the suppression list and stored held), then the same rows COPYed raw into a scratch
 // table of the messages table's shape (its columns, defaults and indexes) in the same run: the
 // floor the campaign path is judged against (target C2: >= 0.6x of raw COPY). PostgreSQL only.
+//
+// Then the drain (target C3): a second Herald with dispatch on and SMS routed to the fake Twilio
+// (own process, recording when each request arrived) gets a campaign of
+// BENCH_CAMPAIGN_DRAIN_RECIPIENTS (50,000) with no rate of its own. Single sendSms at 5/s for
+// BENCH_SECONDS, first with nothing else to send, then while the campaign drains; each single
+// send's answer->provider time is read from the fake's log. The drain rate is the campaign's
+// messages sent in that window. C3: the single sends' p99 while draining <= 2x idle.
 
 const RECIPIENTS = Number(process.env.BENCH_CAMPAIGN_RECIPIENTS ?? 1_000_000);
 const PER_CALL = 10_000;
 /** Calls in flight: one validates while the previous one stores. */
 const IN_FLIGHT = 2;
 const TEXT = 'Dear {{1}}, your invoice {{2}} is due';
+const DRAIN_RECIPIENTS = Number(process.env.BENCH_CAMPAIGN_DRAIN_RECIPIENTS ?? 50_000);
+const SINGLE_RATE = 5;
 
 const phone = (i: number) => `+9188${String(100_000_000 + i).slice(1)}`;
 const recipient = (i: number) => ({ to: phone(i), params: [`Customer ${i}`, `INV-${i}`], externalRef: `ref-${i}` });
@@ -32,6 +42,14 @@ const ADD = `mutation($id: ID!, $r: [CampaignRecipientInput!]!) {
 }`;
 
 export async function campaign(opts: BenchOptions): Promise<ScenarioReport> {
+  const added = await addPhase(opts);
+  const drained = await drainPhase(opts);
+  return { rows: [], notes: [...added.notes, ...drained.notes], targets: [...added.targets, ...drained.targets] };
+}
+
+type Phase = { notes: string[]; targets: Target[] };
+
+async function addPhase(opts: BenchOptions): Promise<Phase> {
   if (opts.db !== 'postgres') throw new Error('the campaign scenario compares with COPY: PostgreSQL only');
   const herald = await startHerald(opts, { HERALD_WORKERS: '0' });
   const sql = heraldSql(herald);
@@ -96,7 +114,6 @@ export async function campaign(opts: BenchOptions): Promise<ScenarioReport> {
       goal: { cmp: '>=', value: 0.6 },
     };
     return {
-      rows: [],
       notes: [
         `${RECIPIENTS} recipients in calls of ${PER_CALL} (${IN_FLIGHT} in flight): ${heraldSeconds.toFixed(1)} s, ${Math.round(heraldRate)} recipients/s`,
         `raw COPY of the same rows into a table of the messages' shape: ${copySeconds.toFixed(1)} s, ${Math.round(copyRate)} rows/s`,
@@ -107,5 +124,109 @@ export async function campaign(opts: BenchOptions): Promise<ScenarioReport> {
     await client.close();
     await sql.end({ timeout: 5 });
     await herald.stop();
+  }
+}
+
+const SEND_SMS = `mutation($input: SendSmsInput!) { sendSms(input: $input) { __typename } }`;
+
+async function drainPhase(opts: BenchOptions): Promise<Phase> {
+  const fake = await startFakeTwilio(opts, true);
+  const herald = await startHerald(opts, {
+    HERALD_ROUTE_SMS: 'twilio',
+    TWILIO_ACCOUNT_SID: fake.accountSid,
+    TWILIO_AUTH_TOKEN: fake.authToken,
+    TWILIO_BASE_URL: fake.url,
+    TWILIO_FROM: 'HERALD',
+    HERALD_RATE_LIMITS: 'twilio=100000',
+  });
+  const sql = heraldSql(herald);
+  const client = new GraphQLClient(herald.url, herald.apiKey, 16);
+  try {
+    const created = await client.post(
+      `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { __typename ... on Campaign { campaignId } } }`,
+      { input: { name: 'drain', channel: 'SMS', content: { sms: { text: TEXT, senderId: 'HERALD' } } } },
+    );
+    const campaignId = (created.body?.data?.createCampaign as { campaignId?: string } | undefined)?.campaignId;
+    if (!campaignId) throw new Error(`createCampaign failed: ${JSON.stringify(created.body)}`);
+    for (let from = 0; from < DRAIN_RECIPIENTS; from += PER_CALL) {
+      const r = Array.from({ length: Math.min(PER_CALL, DRAIN_RECIPIENTS - from) }, (_, i) => recipient(from + i));
+      const res = await client.post(ADD, { id: campaignId, r });
+      if ((res.body?.data?.addCampaignRecipients as { accepted?: number } | undefined)?.accepted === undefined)
+        throw new Error(`addCampaignRecipients failed: ${JSON.stringify(res.body)}`);
+    }
+
+    // Single sends, marked "#<seq>:" so the fake's log tells them from the campaign's messages.
+    const answered: number[] = [];
+    let seqBase = 0;
+    const singles = async () => {
+      const base = seqBase;
+      await paced(SINGLE_RATE, opts.durationMs, 16, async (seq) => {
+        const res = await client.post(SEND_SMS, {
+          input: { to: phone(9_000_000 + base + seq), text: `single #${base + seq}: code 123456` },
+        });
+        if ((res.body?.data?.sendSms as { __typename?: string } | undefined)?.__typename === 'Message')
+          answered[base + seq] = nowMs();
+      });
+      seqBase += Math.ceil((SINGLE_RATE * opts.durationMs) / 1000) + 1;
+      return [base, seqBase] as const;
+    };
+    const sentCount = async () =>
+      (
+        await sql<
+          { n: number }[]
+        >`select count(*)::int as n from messages where campaign_id = ${campaignId} and sent_at is not null`
+      )[0]!.n;
+
+    const idle = await singles();
+    const started = await client.post(`mutation($id: ID!) { startCampaign(id: $id) { __typename } }`, {
+      id: campaignId,
+    });
+    if ((started.body?.data?.startCampaign as { __typename?: string } | undefined)?.__typename !== 'Campaign')
+      throw new Error(`startCampaign failed: ${JSON.stringify(started.body)}`);
+    await sleep(2_000); // the release loop reaches its pace
+    const sentBefore = await sentCount();
+    const windowStarted = performance.now();
+    const busy = await singles();
+    const drainRate = ((await sentCount()) - sentBefore) / ((performance.now() - windowStarted) / 1000);
+    await client.post(`mutation($id: ID!) { cancelCampaign(id: $id) { __typename } }`, { id: campaignId });
+    await sleep(1_000);
+
+    const received = (await (await fetch(`${fake.url}/__fake/requests`)).json()) as Array<{
+      receivedAt: number;
+      body?: string;
+    }>;
+    const latencies = ([from, to]: readonly [number, number]) => {
+      const out: number[] = [];
+      for (const r of received) {
+        const seq = Number(/single #(\d+):/.exec(r.body ?? '')?.[1] ?? Number.NaN);
+        if (seq >= from && seq < to && answered[seq] !== undefined) out.push(r.receivedAt - answered[seq]!);
+      }
+      return summarize(out);
+    };
+    const [quiet, draining] = [latencies(idle), latencies(busy)];
+    const ms = (v: number) => v.toFixed(1);
+    return {
+      notes: [
+        `drain: ${DRAIN_RECIPIENTS} recipients, no ratePerSecond; ${Math.round(drainRate)} messages/s sent while measured`,
+        `single sendSms at ${SINGLE_RATE}/s, answer->provider: idle p50 ${ms(quiet.p50)} ms, p99 ${ms(quiet.p99)} ms (${quiet.n}); ` +
+          `while the campaign drains p50 ${ms(draining.p50)} ms, p99 ${ms(draining.p99)} ms (${draining.n})`,
+      ],
+      targets: [
+        {
+          id: 'C3',
+          label: 'single send beside a draining campaign',
+          figure: `answer->provider p99 ${ms(draining.p99)} ms while ${Math.round(drainRate)} campaign messages/s drain, idle ${ms(quiet.p99)} ms`,
+          value: draining.p99 / quiet.p99,
+          unit: 'x',
+          versus: 'idle',
+          goal: { cmp: '<=', value: 2 },
+        },
+      ],
+    };
+  } finally {
+    await client.close();
+    await sql.end({ timeout: 5 });
+    await herald.stop();
+    await fake.stop();
   }
 }

@@ -195,11 +195,15 @@ export class CampaignRelease {
   private paceOf(id: string, cap: number, released: Released, nowMs: number): number {
     const previous = this.paces.get(id);
     if (!previous) return Math.min(cap, INITIAL_PACE);
-    // Keeping up: at most a tick's worth was left over from the last wake-up.
-    const keepingUp = released.overdue <= Math.max(1, (previous.perSecond * ACTIVE_TICK_MS) / 1000);
-    if (keepingUp) return Math.min(cap, previous.perSecond * GROWTH);
+    // What the dispatcher claimed since the last tick: the pace follows it, never its own
+    // earlier value, so it cannot run ahead of the drain (messages released ahead of their due
+    // time are not overdue yet, and a pace growing on that alone releases seconds of backlog
+    // that single sends would then wait behind).
     const seconds = Math.max(0.001, (nowMs - previous.at) / 1000);
     const claimed = Math.max(0, previous.releasedAfter - released.released) / seconds;
+    // Keeping up: at most a tick's worth was left over from the last wake-up.
+    const keepingUp = released.overdue <= Math.max(1, (previous.perSecond * ACTIVE_TICK_MS) / 1000);
+    if (keepingUp) return Math.min(cap, Math.max(INITIAL_PACE, claimed * GROWTH));
     return Math.min(cap, Math.max(MIN_PACE, claimed * CATCH_UP));
   }
 
