@@ -1,9 +1,9 @@
 import { and, asc, desc, eq, gt, inArray, lt, or, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { campaigns, type CampaignRow } from '../db/schema.js';
-import { ValidationError } from '../errors.js';
 import { isUuid } from '../ids.js';
-import { decodeCursor, encodeCursor, type PageRequest, pageSize, type Position } from '../messaging/queries.js';
+import { type KeysetPage, keysetPage, type PageRequest, readingOf } from '../db/keyset-page.js';
+import { decodeCursor, encodeCursor, type Position } from '../messaging/queries.js';
 import type { CampaignStatus } from '../vocabulary.js';
 
 // Reading a tenant's campaigns: by id (unknown or foreign ids are simply not found) and as a
@@ -28,14 +28,7 @@ export async function getCampaign(db: Db, tenantId: string, id: string): Promise
   return (await getCampaigns(db, tenantId, [id]))[0];
 }
 
-export type CampaignPage = {
-  rows: CampaignRow[];
-  cursorOf: (row: CampaignRow) => string;
-  hasNextPage: boolean;
-  hasPreviousPage: boolean;
-};
-
-const DEFAULT_PAGE_SIZE = 20;
+export type CampaignPage = KeysetPage<CampaignRow>;
 
 const olderThan = (p: Position): SQL =>
   or(lt(campaigns.createdAt, p.createdAt), and(eq(campaigns.createdAt, p.createdAt), lt(campaigns.id, p.id)))!;
@@ -49,18 +42,14 @@ export async function listCampaigns(
   filter: { status?: CampaignStatus | undefined },
   page: PageRequest,
 ): Promise<CampaignPage> {
-  const first = pageSize(page.first, 'first');
-  const last = pageSize(page.last, 'last');
-  if (first !== undefined && last !== undefined)
-    throw new ValidationError('last', 'use either first or last, not both');
+  const reading = readingOf(page);
   const after = page.after ? decodeCursor(page.after, 'after') : undefined;
   const before = page.before ? decodeCursor(page.before, 'before') : undefined;
   const conditions: SQL[] = [eq(campaigns.tenantId, tenantId)];
   if (filter.status) conditions.push(eq(campaigns.status, filter.status));
   if (after) conditions.push(olderThan(after));
   if (before) conditions.push(newerThan(before));
-  const backwards = last !== undefined && first === undefined;
-  const size = (backwards ? last : first) ?? DEFAULT_PAGE_SIZE;
+  const { backwards, size } = reading;
   const order = backwards
     ? [asc(campaigns.createdAt), asc(campaigns.id)]
     : [desc(campaigns.createdAt), desc(campaigns.id)];
@@ -70,13 +59,5 @@ export async function listCampaigns(
     .where(and(...conditions))
     .orderBy(...order)
     .limit(size + 1);
-  const more = fetched.length > size;
-  const rows = fetched.slice(0, size);
-  if (backwards) rows.reverse();
-  return {
-    rows,
-    cursorOf: encodeCursor,
-    hasNextPage: backwards ? before !== undefined : more,
-    hasPreviousPage: backwards ? more : after !== undefined,
-  };
+  return keysetPage(fetched, reading, page, encodeCursor);
 }

@@ -1,12 +1,7 @@
 // A keyset page from the domain (rows, a cursor per row, whether more lie either way) as a Relay
 // connection: every list field answers the same shape the same way.
 
-type KeysetPage<Row> = {
-  rows: Row[];
-  cursorOf: (row: Row) => string;
-  hasNextPage: boolean;
-  hasPreviousPage: boolean;
-};
+import type { KeysetPage } from '../db/keyset-page.js';
 
 export function connectionOf<Row>(page: KeysetPage<Row>) {
   const edges = page.rows.map((node) => ({ cursor: page.cursorOf(node), node }));

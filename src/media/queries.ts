@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, lt, or, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { type KeysetPage, keysetPage, type PageRequest, readingOf } from '../db/keyset-page.js';
 import { media, type MediaRow } from '../db/schema.js';
 import { ValidationError } from '../errors.js';
 import { isUuid } from '../ids.js';
@@ -26,21 +27,8 @@ export async function findMediaBySha(db: Db, tenantId: string, sha256: string): 
   return row;
 }
 
-export type MediaPageRequest = {
-  first?: number | undefined;
-  after?: string | undefined;
-  last?: number | undefined;
-  before?: string | undefined;
-};
-export type MediaPage = {
-  rows: MediaRow[];
-  cursorOf: (row: MediaRow) => string;
-  hasNextPage: boolean;
-  hasPreviousPage: boolean;
-};
-
-export const MAX_MEDIA_PAGE = 100;
-const DEFAULT_MEDIA_PAGE = 20;
+export type MediaPageRequest = PageRequest;
+export type MediaPage = KeysetPage<MediaRow>;
 
 type Position = { createdAt: Date; id: string };
 const encodeCursor = (row: Position): string =>
@@ -54,19 +42,9 @@ function decodeCursor(cursor: string, field: string): Position {
   return { createdAt: new Date(time), id };
 }
 
-function pageSize(value: number | undefined, field: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (!Number.isInteger(value) || value < 0 || value > MAX_MEDIA_PAGE)
-    throw new ValidationError(field, `${field} must be between 0 and ${MAX_MEDIA_PAGE}`);
-  return value;
-}
-
 /** Newest first, keyset on (created_at, id): `first/after` towards older, `last/before` towards newer. */
 export async function listMedia(db: Db, tenantId: string, page: MediaPageRequest): Promise<MediaPage> {
-  const first = pageSize(page.first, 'first');
-  const last = pageSize(page.last, 'last');
-  if (first !== undefined && last !== undefined)
-    throw new ValidationError('last', 'use either first or last, not both');
+  const reading = readingOf(page);
   const after = page.after ? decodeCursor(page.after, 'after') : undefined;
   const before = page.before ? decodeCursor(page.before, 'before') : undefined;
   const conditions: SQL[] = [eq(media.tenantId, tenantId)];
@@ -78,21 +56,12 @@ export async function listMedia(db: Db, tenantId: string, page: MediaPageRequest
     conditions.push(
       or(gt(media.createdAt, before.createdAt), and(eq(media.createdAt, before.createdAt), gt(media.id, before.id)))!,
     );
-  const backwards = last !== undefined && first === undefined;
-  const size = (backwards ? last : first) ?? DEFAULT_MEDIA_PAGE;
+  const { backwards, size } = reading;
   const fetched = await db
     .select()
     .from(media)
     .where(and(...conditions))
     .orderBy(...(backwards ? [asc(media.createdAt), asc(media.id)] : [desc(media.createdAt), desc(media.id)]))
     .limit(size + 1);
-  const more = fetched.length > size;
-  const rows = fetched.slice(0, size);
-  if (backwards) rows.reverse();
-  return {
-    rows,
-    cursorOf: encodeCursor,
-    hasNextPage: backwards ? before !== undefined : more,
-    hasPreviousPage: backwards ? more : after !== undefined,
-  };
+  return keysetPage(fetched, reading, page, encodeCursor);
 }

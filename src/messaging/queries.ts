@@ -1,5 +1,6 @@
 import { and, arrayContains, asc, desc, eq, gt, gte, inArray, lt, or, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { type KeysetPage, keysetPage, type PageRequest, readingOf } from '../db/keyset-page.js';
 import { messageEvents, messages, type MessageEventRow, type MessageRow } from '../db/schema.js';
 import { ValidationError } from '../errors.js';
 import { isUuid } from '../ids.js';
@@ -59,23 +60,6 @@ export type MessageFilter = {
   campaignId?: string | undefined;
 };
 
-export type PageRequest = {
-  first?: number | undefined;
-  after?: string | undefined;
-  last?: number | undefined;
-  before?: string | undefined;
-};
-
-export type Page = {
-  rows: MessageRow[];
-  cursorOf: (row: MessageRow) => string;
-  hasNextPage: boolean;
-  hasPreviousPage: boolean;
-};
-
-export const MAX_PAGE_SIZE = 100;
-const DEFAULT_PAGE_SIZE = 20;
-
 // A cursor is the (created_at, id) position of a row: the listing's sort key, so a page is one
 // index range scan however deep it lies.
 export type Position = { createdAt: Date; id: string };
@@ -96,20 +80,14 @@ const olderThan = (p: Position): SQL =>
 const newerThan = (p: Position): SQL =>
   or(gt(messages.createdAt, p.createdAt), and(eq(messages.createdAt, p.createdAt), gt(messages.id, p.id)))!;
 
-export function pageSize(value: number | undefined, field: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (!Number.isInteger(value) || value < 0 || value > MAX_PAGE_SIZE) {
-    throw new ValidationError(field, `${field} must be between 0 and ${MAX_PAGE_SIZE}`);
-  }
-  return value;
-}
-
 /** Newest first. `first/after` walk towards older messages, `last/before` towards newer ones. */
-export async function listMessages(db: Db, tenantId: string, filter: MessageFilter, page: PageRequest): Promise<Page> {
-  const first = pageSize(page.first, 'first');
-  const last = pageSize(page.last, 'last');
-  if (first !== undefined && last !== undefined)
-    throw new ValidationError('last', 'use either first or last, not both');
+export async function listMessages(
+  db: Db,
+  tenantId: string,
+  filter: MessageFilter,
+  page: PageRequest,
+): Promise<KeysetPage<MessageRow>> {
+  const reading = readingOf(page);
   const after = page.after ? decodeCursor(page.after, 'after') : undefined;
   const before = page.before ? decodeCursor(page.before, 'before') : undefined;
 
@@ -129,8 +107,7 @@ export async function listMessages(db: Db, tenantId: string, filter: MessageFilt
   if (after) conditions.push(olderThan(after));
   if (before) conditions.push(newerThan(before));
 
-  const backwards = last !== undefined && first === undefined;
-  const size = (backwards ? last : first) ?? DEFAULT_PAGE_SIZE;
+  const { backwards, size } = reading;
   const order = backwards ? [asc(messages.createdAt), asc(messages.id)] : [desc(messages.createdAt), desc(messages.id)];
   const fetched = await db
     .select()
@@ -138,13 +115,5 @@ export async function listMessages(db: Db, tenantId: string, filter: MessageFilt
     .where(and(...conditions))
     .orderBy(...order)
     .limit(size + 1);
-  const more = fetched.length > size;
-  const rows = fetched.slice(0, size);
-  if (backwards) rows.reverse();
-  return {
-    rows,
-    cursorOf: encodeCursor,
-    hasNextPage: backwards ? before !== undefined : more,
-    hasPreviousPage: backwards ? more : after !== undefined,
-  };
+  return keysetPage(fetched, reading, page, encodeCursor);
 }

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
+import { type KeysetPage, keysetPage, type PageRequest, readingOf } from '../db/keyset-page.js';
 import { rowReader, rowsOf } from '../db/raw-rows.js';
 import { recordset, type RecordsetColumns } from '../db/recordset.js';
 import { suppressions, type SuppressionRow } from '../db/schema.js';
@@ -216,22 +217,8 @@ export type SuppressionFilter = {
   recipient?: string | undefined;
 };
 
-export type SuppressionPageRequest = {
-  first?: number | undefined;
-  after?: string | undefined;
-  last?: number | undefined;
-  before?: string | undefined;
-};
-
-export type SuppressionPage = {
-  rows: SuppressionRow[];
-  cursorOf: (row: SuppressionRow) => string;
-  hasNextPage: boolean;
-  hasPreviousPage: boolean;
-};
-
-const MAX_PAGE = 100;
-const DEFAULT_PAGE = 20;
+export type SuppressionPageRequest = PageRequest;
+export type SuppressionPage = KeysetPage<SuppressionRow>;
 
 // The listing's order, newest first: (created_at desc, recipient, channel), the order of the
 // suppressions_tenant_created_idx index; a cursor is a row's position in it.
@@ -282,13 +269,6 @@ const preceding = (p: Position): SQL =>
     ),
   )!;
 
-function pageSize(value: number | undefined, field: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (!Number.isInteger(value) || value < 0 || value > MAX_PAGE)
-    throw new ValidationError(field, `${field} must be between 0 and ${MAX_PAGE}`);
-  return value;
-}
-
 /** The tenant's list, newest first: `first/after` towards older entries, `last/before` towards newer. */
 export async function listSuppressions(
   db: Db,
@@ -297,10 +277,7 @@ export async function listSuppressions(
   filter: SuppressionFilter,
   page: SuppressionPageRequest,
 ): Promise<SuppressionPage> {
-  const first = pageSize(page.first, 'first');
-  const last = pageSize(page.last, 'last');
-  if (first !== undefined && last !== undefined)
-    throw new ValidationError('last', 'use either first or last, not both');
+  const reading = readingOf(page);
   const after = page.after ? decodeCursor(page.after, 'after') : undefined;
   const before = page.before ? decodeCursor(page.before, 'before') : undefined;
   checkOptionalText('recipient', filter.recipient);
@@ -316,8 +293,7 @@ export async function listSuppressions(
   if (after) conditions.push(following(after));
   if (before) conditions.push(preceding(before));
 
-  const backwards = last !== undefined && first === undefined;
-  const size = (backwards ? last : first) ?? DEFAULT_PAGE;
+  const { backwards, size } = reading;
   const order = backwards
     ? [asc(suppressions.createdAt), desc(suppressions.recipient), desc(suppressions.channel)]
     : [desc(suppressions.createdAt), asc(suppressions.recipient), asc(suppressions.channel)];
@@ -327,13 +303,5 @@ export async function listSuppressions(
     .where(and(...conditions))
     .orderBy(...order)
     .limit(size + 1);
-  const more = fetched.length > size;
-  const rows = fetched.slice(0, size);
-  if (backwards) rows.reverse();
-  return {
-    rows,
-    cursorOf: encodeCursor,
-    hasNextPage: backwards ? before !== undefined : more,
-    hasPreviousPage: backwards ? more : after !== undefined,
-  };
+  return keysetPage(fetched, reading, page, encodeCursor);
 }
