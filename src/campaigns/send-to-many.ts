@@ -35,8 +35,8 @@ export async function sendToMany(
       name: opts.name,
       channel,
       content: contentOf(channel, one),
-      // Like a campaign made through the API: opt-outs are honoured unless the sender says otherwise.
-      category: (one.category as never) ?? 'MARKETING',
+      // The REST endpoints take no category: like a campaign made through the API, opt-outs apply.
+      category: 'MARKETING',
       sendAt: one.sendAt as Date | undefined,
       validUntil: one.validUntil as Date | undefined,
       tags: one.tags as string[] | undefined,

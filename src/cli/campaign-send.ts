@@ -153,7 +153,7 @@ function summaryTable(status: string, c: CliCountersFragment): string {
 
 /** Reads every row and checks what can be checked without sending anything. */
 async function dryRun(file: string, mapping: Mapping, opts: SendOptions, out: Output): Promise<number> {
-  campaignInput(file, opts);
+  campaignInput(file, opts); // the channel's required options, refused as a real run would
   let rows = 0;
   const problems: string[] = [];
   let problemCount = 0;
