@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -52,11 +53,15 @@ export class LocalDirectoryStore implements MediaStore {
         done(null, chunk);
       },
     });
+    const out = createWriteStream(partial, { flags: 'wx' });
     try {
-      await pipeline(source, meter, createWriteStream(partial, { flags: 'wx' }));
+      await pipeline(source, meter, out);
       await mkdir(join(this.dir, key.slice(0, 2)), { recursive: true });
       await rename(partial, this.path(key));
     } catch (err) {
+      // A source that fails at once (an upload cut short) can fail the pipeline while the file
+      // is still being opened: removed before it exists, it would be created after and stay.
+      if (!out.closed) await once(out, 'close').catch(() => {});
       await rm(partial, { force: true });
       throw err;
     }
