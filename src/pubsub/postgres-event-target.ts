@@ -124,8 +124,9 @@ export async function createPostgresEventTarget(
   return {
     target,
     close: async () => {
-      await flushing;
       await unlisten().catch(() => {});
+      // Events published while the last batch went out (or while unlistening) go out too.
+      while (flushing) await flushing;
       await sql.end({ timeout: 5 });
     },
   };
