@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { heraldSql, nowMs, sleep, startFakeTwilio } from './lib/children.js';
+import { heraldSql, nowMs, sleep, startFakeTwilio, twilioRoute } from './lib/children.js';
 import { GraphQLClient } from './lib/graphql-client.js';
 import type { BenchOptions } from './lib/options.js';
 import type { ScenarioReport } from './lib/report.js';
@@ -132,12 +132,7 @@ const SEND_SMS = `mutation($input: SendSmsInput!) { sendSms(input: $input) { __t
 async function drainPhase(opts: BenchOptions): Promise<Phase> {
   const fake = await startFakeTwilio(opts, true);
   const herald = await startHerald(opts, {
-    HERALD_ROUTE_SMS: 'twilio',
-    TWILIO_ACCOUNT_SID: fake.accountSid,
-    TWILIO_AUTH_TOKEN: fake.authToken,
-    TWILIO_BASE_URL: fake.url,
-    TWILIO_FROM: 'HERALD',
-    HERALD_RATE_LIMITS: 'twilio=100000',
+    ...twilioRoute(fake),
   });
   const sql = heraldSql(herald);
   const client = new GraphQLClient(herald.url, herald.apiKey, 16);

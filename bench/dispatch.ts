@@ -5,6 +5,7 @@ import {
   sleep,
   startFakeTwilio,
   startWorker,
+  twilioRoute,
   type Child,
   type FakeTwilioProcess,
 } from './lib/children.js';
@@ -58,12 +59,7 @@ const MAX_IN_FLIGHT = 256;
 
 function heraldEnv(fake: FakeTwilioProcess, c: Config, workers: number): Record<string, string> {
   return {
-    HERALD_ROUTE_SMS: 'twilio',
-    TWILIO_ACCOUNT_SID: fake.accountSid,
-    TWILIO_AUTH_TOKEN: fake.authToken,
-    TWILIO_BASE_URL: fake.url,
-    TWILIO_FROM: 'HERALD',
-    HERALD_RATE_LIMITS: 'twilio=100000',
+    ...twilioRoute(fake),
     HERALD_WORKERS: String(workers),
     HERALD_DISPATCH_BATCH: String(c.batch),
     DATABASE_POOL_SIZE: String(c.pool),

@@ -1,6 +1,6 @@
 import type postgres from 'postgres';
 import { cpuSeconds } from './lib/proc.js';
-import { cpuMeter, heraldSql, sleep, startCallbackReceiver, startFakeTwilio } from './lib/children.js';
+import { cpuMeter, heraldSql, sleep, startCallbackReceiver, startFakeTwilio, twilioRoute } from './lib/children.js';
 import { benchPhone } from './lib/enqueue.js';
 import { GraphQLClient } from './lib/graphql-client.js';
 import type { LoadResult } from './lib/load.js';
@@ -75,13 +75,8 @@ export async function e2e(opts: BenchOptions): Promise<ScenarioReport> {
     throw err;
   });
   const herald = await startHerald(opts, (url) => ({
-    HERALD_ROUTE_SMS: 'twilio',
-    TWILIO_ACCOUNT_SID: fake.accountSid,
-    TWILIO_AUTH_TOKEN: fake.authToken,
-    TWILIO_BASE_URL: fake.url,
-    TWILIO_FROM: 'HERALD',
+    ...twilioRoute(fake),
     HERALD_PUBLIC_URL: url,
-    HERALD_RATE_LIMITS: 'twilio=100000',
   })).catch(async (err) => {
     await Promise.all([fake.stop(), receiver.stop()]);
     throw err;

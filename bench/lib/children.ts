@@ -121,6 +121,19 @@ export async function startFakeTwilio(
   return { ...child, ...ready };
 }
 
+/**
+ * Herald's settings that send SMS through the fake Twilio: its credentials and address, and a
+ * rate limit that does not bind (Twilio's default of 10/s would be what is measured).
+ */
+export const twilioRoute = (fake: FakeTwilioProcess): Record<string, string> => ({
+  HERALD_ROUTE_SMS: 'twilio',
+  TWILIO_ACCOUNT_SID: fake.accountSid,
+  TWILIO_AUTH_TOKEN: fake.authToken,
+  TWILIO_BASE_URL: fake.url,
+  TWILIO_FROM: 'HERALD',
+  HERALD_RATE_LIMITS: 'twilio=100000',
+});
+
 /** bench/lib/callback-receiver.ts as its own process: a customer endpoint that answers 200 and counts. */
 export async function startCallbackReceiver(
   opts: BenchOptions,

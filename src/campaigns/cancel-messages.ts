@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import { messages } from '../db/schema.js';
 import { nextStatus } from '../messaging/status-machine.js';
-import { recordChanges, statusChange, type StatusChange } from '../messaging/status-updates.js';
+import { changedMessageColumns, recordChanges, statusChange, type StatusChange } from '../messaging/status-updates.js';
 import { MESSAGE_STATUSES } from '../vocabulary.js';
 
 // Canceling a campaign's messages not yet handed to a provider, a chunk per call, the way
@@ -42,15 +42,7 @@ export async function cancelChunk(
       ? sql`${messages.status} = 'SCHEDULED' and ${messages.nextAttemptAt} is null`
       : sql`${messages.status} in (${CANCELABLE_SQL}) and ${messages.nextAttemptAt} is not null`;
   const rows = await tx
-    .select({
-      id: messages.id,
-      tenantId: messages.tenantId,
-      channel: messages.channel,
-      recipient: messages.recipient,
-      externalRef: messages.externalRef,
-      tags: messages.tags,
-      status: messages.status,
-    })
+    .select({ ...changedMessageColumns, status: messages.status })
     .from(messages)
     .where(and(eq(messages.campaignId, campaignId), which))
     .orderBy(portion === 'held' ? asc(messages.id) : asc(messages.nextAttemptAt))

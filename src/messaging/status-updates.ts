@@ -37,6 +37,16 @@ export type StatusListener = (changes: StatusChange[]) => void;
 /** The message a change concerns, as far as subscribers and callbacks need it. */
 export type ChangedMessage = Pick<MessageRow, 'id' | 'tenantId' | 'channel' | 'recipient' | 'externalRef' | 'tags'>;
 
+/** The columns to select for a ChangedMessage. */
+export const changedMessageColumns = {
+  id: messages.id,
+  tenantId: messages.tenantId,
+  channel: messages.channel,
+  recipient: messages.recipient,
+  externalRef: messages.externalRef,
+  tags: messages.tags,
+};
+
 /**
  * Builds a StatusChange: every path that changes a status (accept, claim, outcomes, lease
  * recovery, reports, operator calls, the history replay) describes its message the same way.
@@ -102,12 +112,7 @@ export async function applyProviderEventsInTx(
   );
   const targets = await tx
     .select({
-      id: messages.id,
-      tenantId: messages.tenantId,
-      channel: messages.channel,
-      recipient: messages.recipient,
-      externalRef: messages.externalRef,
-      tags: messages.tags,
+      ...changedMessageColumns,
       status: messages.status,
       provider: messages.provider,
       providerMessageId: messages.providerMessageId,
