@@ -119,7 +119,7 @@ describe('herald campaign send', () => {
     expect(run.stdout).toMatch(/invalid rows\s+3/);
     // The progress bars printed as they went (not a TTY: one line per update).
     expect(run.stdout).toMatch(/adding {3}\[/);
-    expect(run.stdout).toMatch(/sending {2}\[.*297\/297 final/);
+    expect(run.stdout).toMatch(/sending {2}\[.*297\/297 handed over/);
     expect(await messagesPerRecipient('contacts.csv')).toEqual(Array(297).fill(1));
   }, 120_000);
 

@@ -102,18 +102,21 @@ export async function campaignSend(api: HeraldApi, file: string, opts: SendOptio
   return final.counters.invalid > 0 ? 2 : final.status === 'COMPLETED' ? 0 : 1;
 }
 
-/** Follows campaignProgress until the campaign is done, with a bar of final messages. */
+/**
+ * Follows campaignProgress until the campaign is done, with a bar of the messages handed to a
+ * provider (a campaign completes once none is waiting; reports may still move them on).
+ */
 async function follow(api: HeraldApi, id: string, out: Output) {
   const bar = progressBar(
     out,
-    'sending  [{bar}] {done}/{total} final | {sent} sent | {delivered} delivered | {failed} failed',
+    'sending  [{bar}] {done}/{total} handed over | {sent} sent | {delivered} delivered | {failed} failed',
   );
   let last: { status: string; counters: CliCountersFragment } | undefined;
   let started = false;
   for await (const p of api.campaignProgress(id)) {
     last = p;
     const c = p.counters;
-    const done = c.delivered + c.read + c.failed + c.undelivered + c.expired + c.canceled;
+    const done = c.total - c.scheduled - c.queued - c.sending;
     const values = {
       done,
       total: c.total,
