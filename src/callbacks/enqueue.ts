@@ -1,19 +1,4 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { Tx } from '../db/client.js';
-import { recordset, type RecordsetColumns } from '../db/recordset.js';
-import type { MessageStatus } from '../vocabulary.js';
-
-/** One status event as stored in message_events: what a callback reports. */
-export type StatusEvent = {
-  id: string;
-  messageId: string;
-  status: MessageStatus;
-  previousStatus: MessageStatus | null;
-  errorCode: string | null;
-  errorMessage: string | null;
-  occurredAt: Date;
-  reportedAt: Date | null;
-};
 
 /**
  * The callbacks of status events as two CTEs (`callback_endpoints`, `callback_rows`) for a larger
@@ -59,56 +44,3 @@ export function callbackCtes(events: SQL): SQL {
       returning id
     )`;
 }
-
-/** Queues the callbacks of these status events in the caller's transaction (see callbackCtes). */
-export async function enqueueCallbacks(tx: Tx, events: StatusEvent[], now: Date): Promise<void> {
-  if (events.length === 0) return;
-  const rows = events.map(
-    (e, n): QueuedEvent => ({
-      n,
-      event_id: e.id,
-      message_id: e.messageId,
-      status: e.status,
-      previous_status: e.previousStatus,
-      error_code: e.errorCode,
-      error_message: e.errorMessage,
-      occurred_at: e.occurredAt.toISOString(),
-      reported_at: e.reportedAt?.toISOString() ?? null,
-    }),
-  );
-  await tx.execute(sql`
-    with given as (
-      select * from ${recordset('given', queuedEventColumns, rows)}
-    ),
-    callback_events as (
-      select given.*, m.tenant_id, m.channel, m.recipient, m.external_ref, m.callback_url,
-        ${now.toISOString()}::timestamptz as created_at
-      from given join messages m on m.id = given.message_id
-    ),
-    ${callbackCtes(sql`callback_events`)}
-    select count(*) from callback_rows`);
-}
-
-type QueuedEvent = {
-  n: number;
-  event_id: string;
-  message_id: string;
-  status: MessageStatus;
-  previous_status: MessageStatus | null;
-  error_code: string | null;
-  error_message: string | null;
-  occurred_at: string;
-  reported_at: string | null;
-};
-// The times stay text: the payload quotes them as Herald wrote them.
-const queuedEventColumns: RecordsetColumns<QueuedEvent> = {
-  n: 'int',
-  event_id: 'uuid',
-  message_id: 'uuid',
-  status: 'message_status',
-  previous_status: 'message_status',
-  error_code: 'text',
-  error_message: 'text',
-  occurred_at: 'text',
-  reported_at: 'text',
-};

@@ -1,6 +1,7 @@
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
-import { enqueueCallbacks } from '../callbacks/enqueue.js';
+import { callbackCtes } from '../callbacks/enqueue.js';
 import type { Db, Tx } from '../db/client.js';
+import { rowsOf } from '../db/raw-rows.js';
 import { recordset, type RecordsetColumns } from '../db/recordset.js';
 import { messageEvents, messages, pendingProviderEvents, type MessageRow } from '../db/schema.js';
 import { newId } from '../ids.js';
@@ -235,7 +236,8 @@ export async function applyProviderEventsInTx(
  * The one place status changes are written to the history: one 'status' event per change, with
  * what caused it in `payload`. Every path that changes a status (accept, dispatch, reports,
  * operator calls) calls this inside its own transaction, so whatever must follow a change
- * durably (customer callbacks) is added here once.
+ * durably (customer callbacks) is added here once. One statement: the events, their times kept
+ * monotonic, and their callbacks.
  */
 export async function appendStatusEvents(
   tx: Tx,
@@ -243,93 +245,129 @@ export async function appendStatusEvents(
   now: Date,
   payload: (c: StatusChange) => Record<string, unknown> | null = () => null,
 ): Promise<void> {
-  if (changes.length === 0) return;
-  await keepTimeMonotonic(tx, changes);
-  const events = changes.map((c) => ({
-    id: newId(),
-    messageId: c.messageId,
-    tenantId: c.tenantId,
-    kind: 'status',
-    status: c.status,
-    previousStatus: c.previousStatus,
-    errorCode: c.errorCode,
-    errorMessage: c.errorMessage,
-    payload: payload(c),
-    occurredAt: c.occurredAt,
-    reportedAt: c.reportedAt ?? null,
-    createdAt: now,
-  }));
-  await tx.insert(messageEvents).values(events);
-  // Customer callbacks are queued with the change they report: both commit, or neither.
-  await enqueueCallbacks(tx, events, now);
+  await writeStatusChanges(tx, changes, now, payload, false);
+}
+
+/** Writes status changes: their events (as appendStatusEvents), and the final state of each message. */
+export async function recordChanges(tx: Tx, changes: StatusChange[], now: Date): Promise<void> {
+  await writeStatusChanges(tx, changes, now, () => null, true);
 }
 
 /**
- * Raises each change's occurredAt (in place, so what is published is what is stored) to at least
- * the message's previous status event: processes' clocks differ by a few milliseconds, and
+ * Each change's occurredAt is raised (in place, so what is published is what is stored) to at
+ * least the message's previous status event: processes' clocks differ by a few milliseconds, and
  * callbacks and subscribers must never see time go backwards within a message. The caller holds
- * the messages' row locks, so no other change can slip in between.
+ * the messages' row locks, so no other change can slip in between. A first status (accept) has
+ * nothing before it and is not looked up.
  */
-async function keepTimeMonotonic(tx: Tx, changes: StatusChange[]): Promise<void> {
-  // A first status (accept) has nothing before it: the hot accept path skips the lookup.
-  const ids = [...new Set(changes.filter((c) => c.previousStatus !== null).map((c) => c.messageId))];
-  const latest = new Map<string, number>();
-  if (ids.length > 0) {
-    const rows = await tx
-      .select({
-        messageId: messageEvents.messageId,
-        ms: sql<number>`round(extract(epoch from max(${messageEvents.occurredAt})) * 1000)::float8`,
-      })
-      .from(messageEvents)
-      .where(and(inArray(messageEvents.messageId, ids), eq(messageEvents.kind, 'status')))
-      .groupBy(messageEvents.messageId);
-    for (const r of rows) latest.set(r.messageId, Number(r.ms));
-  }
-  for (const c of changes) {
-    const floor = latest.get(c.messageId);
-    if (floor !== undefined && c.occurredAt.getTime() < floor) c.occurredAt = new Date(floor);
-    latest.set(c.messageId, c.occurredAt.getTime());
-  }
-}
-
-/** Writes status changes: their events, and the final state of each message. */
-export async function recordChanges(tx: Tx, changes: StatusChange[], now: Date): Promise<void> {
+async function writeStatusChanges(
+  tx: Tx,
+  changes: StatusChange[],
+  now: Date,
+  payload: (c: StatusChange) => Record<string, unknown> | null,
+  updateMessages: boolean,
+): Promise<void> {
   if (changes.length === 0) return;
-  await appendStatusEvents(tx, changes, now);
-  const last = new Map(changes.map((c) => [c.messageId, c]));
-  const rows = [...last.values()].map(
-    (c): FinalState => ({
-      id: c.messageId,
+  const at = now.toISOString();
+  const rows = changes.map(
+    (c, n): ChangeRow => ({
+      n,
+      event_id: newId(),
+      message_id: c.messageId,
+      tenant_id: c.tenantId,
       status: c.status,
-      status_at: c.occurredAt.toISOString(),
+      previous_status: c.previousStatus,
       error_code: c.errorCode,
       error_message: c.errorMessage,
+      payload: payload(c),
+      occurred_at: c.occurredAt.toISOString(),
+      reported_at: c.reportedAt?.toISOString() ?? null,
     }),
   );
-  await tx.execute(sql`
-    update ${messages} as m set
-      status = v.status,
-      status_at = v.status_at,
-      last_error_code = coalesce(v.error_code, m.last_error_code),
-      last_error_message = coalesce(v.error_message, m.last_error_message),
-      updated_at = ${now.toISOString()}::timestamptz
-    from ${recordset('v', finalStateColumns, rows)}
-    where m.id = v.id`);
+  const result = await tx.execute(sql`
+    with given as (
+      select * from ${recordset('g', changeRowColumns, rows)}
+    ),
+    floors as (
+      select e.message_id, max(e.occurred_at) as floor
+      from message_events e
+      where e.kind = 'status'
+        and e.message_id in (select message_id from given where previous_status is not null)
+      group by e.message_id
+    ),
+    timed as (
+      select g.n, g.event_id, g.message_id, g.tenant_id, g.status, g.previous_status, g.error_code,
+        g.error_message, g.payload, g.reported_at,
+        greatest(f.floor, max(g.occurred_at) over (partition by g.message_id order by g.n)) as occurred_at
+      from given g left join floors f on f.message_id = g.message_id
+    ),
+    status_events as (
+      insert into message_events (id, message_id, tenant_id, kind, status, previous_status, error_code,
+        error_message, payload, occurred_at, reported_at, created_at)
+      select event_id, message_id, tenant_id, 'status', status, previous_status, error_code, error_message,
+        payload, occurred_at, reported_at, ${at}::timestamptz
+      from timed order by n
+      returning id
+    ),
+    ${updateMessages ? finalStates(at) : sql``}
+    callback_events as (
+      select t.n, t.event_id, t.message_id, m.tenant_id, m.channel, m.recipient, m.external_ref, m.callback_url,
+        t.status, t.previous_status, t.error_code, t.error_message,
+        to_char(t.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as occurred_at,
+        to_char(t.reported_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as reported_at,
+        ${at}::timestamptz as created_at
+      from timed t join messages m on m.id = t.message_id
+    ),
+    ${callbackCtes(sql`callback_events`)}
+    select t.n, (extract(epoch from t.occurred_at) * 1000)::float8 as ms
+    from timed t
+    where t.occurred_at > (select g.occurred_at from given g where g.n = t.n)`);
+  for (const r of rowsOf<{ n: number; ms: number }>(result)) {
+    changes[Number(r.n)]!.occurredAt = new Date(Math.round(Number(r.ms)));
+  }
 }
 
-type FinalState = {
-  id: string;
+/** A CTE of writeStatusChanges: each message takes the state of its last change. */
+function finalStates(at: string) {
+  return sql`final_states as (
+      update ${messages} as m set
+        status = v.status,
+        status_at = v.occurred_at,
+        last_error_code = coalesce(v.error_code, m.last_error_code),
+        last_error_message = coalesce(v.error_message, m.last_error_message),
+        updated_at = ${at}::timestamptz
+      from (select distinct on (message_id) * from timed order by message_id, n desc) as v
+      where m.id = v.message_id
+      returning m.id
+    ),
+    `;
+}
+
+type ChangeRow = {
+  n: number;
+  event_id: string;
+  message_id: string;
+  tenant_id: string;
   status: MessageStatus;
-  status_at: string;
+  previous_status: MessageStatus | null;
   error_code: string | null;
   error_message: string | null;
+  payload: Record<string, unknown> | null;
+  occurred_at: string;
+  reported_at: string | null;
 };
-const finalStateColumns: RecordsetColumns<FinalState> = {
-  id: 'uuid',
+const changeRowColumns: RecordsetColumns<ChangeRow> = {
+  n: 'int',
+  event_id: 'uuid',
+  message_id: 'uuid',
+  tenant_id: 'uuid',
   status: 'message_status',
-  status_at: 'timestamptz',
+  previous_status: 'message_status',
   error_code: 'text',
   error_message: 'text',
+  payload: 'jsonb',
+  occurred_at: 'timestamptz',
+  reported_at: 'timestamptz',
 };
 
 /**
