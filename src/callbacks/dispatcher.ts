@@ -7,6 +7,7 @@ import type { Db } from '../db/client.js';
 import { rowsOf } from '../db/raw-rows.js';
 import { recordset, type RecordsetColumns } from '../db/recordset.js';
 import { retryDelayMs } from '../delivery/backoff.js';
+import { deadline } from '../net/follow-signal.js';
 import { DESTINATION_NOT_ALLOWED, isDestinationNotAllowed, type OutboundGuard } from '../net/outbound.js';
 import type { Logger } from '../log.js';
 import type { SecretBox } from '../providers/secrets.js';
@@ -56,6 +57,7 @@ type Attempt = {
 /** How long a claim is held: the POST's timeout and time to record it. */
 const LEASE_MARGIN_MS = 30_000;
 const MAX_ERROR_LENGTH = 300;
+const OPENED_SECRETS_KEPT = 10_000;
 
 /**
  * POSTs queued callbacks. callback_deliveries is the queue: pipelines claim due rows with
@@ -72,6 +74,7 @@ export class CallbackDispatcher {
   private wakePending = false;
   private pipelines: Promise<void>[] = [];
   private readonly agent: Agent;
+  private readonly openedSecrets = new Map<string, string>();
 
   constructor(private readonly deps: CallbackDispatcherDeps) {
     const { timeoutMs } = deps.config;
@@ -220,7 +223,7 @@ export class CallbackDispatcher {
     const base = { id: d.id, url: d.url, at };
     let secret: string;
     try {
-      secret = openSecret(this.deps.secrets, d.secret ?? '');
+      secret = this.opened(d.secret ?? '');
     } catch {
       // Herald's own fault: sealed with another key (HERALD_ENCRYPTION_KEY differs between processes?).
       this.deps.log.error(
@@ -236,14 +239,9 @@ export class CallbackDispatcher {
       [EVENT_ID_HEADER]: d.payload.eventId,
       [SIGNATURE_HEADER]: signatureHeader(secret, Math.floor(at.getTime() / 1000), body),
     };
+    const call = deadline(this.abortPosts.signal, this.deps.config.timeoutMs);
     try {
-      const res = await request(d.url, {
-        method: 'POST',
-        headers,
-        body,
-        dispatcher: this.agent,
-        signal: AbortSignal.any([this.abortPosts.signal, AbortSignal.timeout(this.deps.config.timeoutMs)]),
-      });
+      const res = await request(d.url, { method: 'POST', headers, body, dispatcher: this.agent, signal: call.signal });
       await res.body.dump().catch(() => {});
       const latencyMs = Math.round(performance.now() - started);
       const ok = res.statusCode >= 200 && res.statusCode < 300;
@@ -264,7 +262,21 @@ export class CallbackDispatcher {
         error: describe(err),
         retryAfterMs: 0,
       };
+    } finally {
+      call.done();
     }
+  }
+
+  /** A stored (sealed) signing secret, opened once: unsealing every POST's would cost more than the POST. */
+  private opened(stored: string): string {
+    let secret = this.openedSecrets.get(stored);
+    if (secret === undefined) {
+      secret = openSecret(this.deps.secrets, stored);
+      // Rotated secrets leave old entries behind: start over rather than grow without bound.
+      if (this.openedSecrets.size >= OPENED_SECRETS_KEPT) this.openedSecrets.clear();
+      this.openedSecrets.set(stored, secret);
+    }
+    return secret;
   }
 
   /**

@@ -5,6 +5,7 @@ import { NotFoundError } from '../errors.js';
 import { mediaFilename, providerMediaId } from '../media/provider-uploads.js';
 import { getMedia } from '../media/queries.js';
 import { readAll, type MediaStore } from '../media/store.js';
+import { deadline } from '../net/follow-signal.js';
 import type { ProviderDirectory } from '../providers/directory.js';
 import type { EmailAttachment, Provider, SendFailure, SendResult } from '../providers/provider.js';
 import { isMediaLink } from '../vocabulary.js';
@@ -53,14 +54,26 @@ export class MessageSender {
     // claim the message while we still hold it.
     const leaseLeft =
       (row.lockedUntil?.getTime() ?? 0) - this.deps.now().getTime() - this.deps.config.sendTimeoutMs - 1000;
-    const waitSignal = AbortSignal.any([this.deps.releaseWaiting, AbortSignal.timeout(Math.max(0, leaseLeft))]);
+    const wait = deadline(this.deps.releaseWaiting, Math.max(0, leaseLeft));
     try {
-      await this.deps.limiter.acquire(this.rateKey(provider, row), this.rateFor(provider, row), waitSignal);
+      await this.deps.limiter.acquire(this.rateKey(provider, row), this.rateFor(provider, row), wait.signal);
     } catch {
       return { kind: 'released', row, provider, startedAt };
+    } finally {
+      wait.done();
     }
     const { sendTimeoutMs } = this.deps.config;
-    const signal = AbortSignal.any([this.deps.abortSends, AbortSignal.timeout(sendTimeoutMs)]);
+    const call = deadline(this.deps.abortSends, sendTimeoutMs);
+    try {
+      return await this.call(row, provider, startedAt, call.signal);
+    } finally {
+      call.done();
+    }
+  }
+
+  /** The provider call itself (with its media and attachments), under the send's deadline. */
+  private async call(row: MessageRow, provider: Provider, startedAt: number, signal: AbortSignal): Promise<Outcome> {
+    const { sendTimeoutMs } = this.deps.config;
     let result: SendResult;
     const media = await this.providerMedia(row, provider, signal);
     if (!media.ok) return { kind: 'failed', row, provider, startedAt, result: media };
