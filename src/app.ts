@@ -43,7 +43,11 @@ export type Herald = {
   /** Present when this process dispatches (HERALD_WORKERS > 0). */
   delivery: Delivery | undefined;
   /** Set when this start created the operator tenant: the admin key, to be shown once. */
-  bootstrap: BootstrapResult;
+  /**
+   * First start: creates the operator tenant and its admin key. Called once listening, so a
+   * start that fails (port taken) has created no key it could not show.
+   */
+  bootstrap(): Promise<BootstrapResult>;
   listen(): Promise<string>;
   stop(): Promise<void>;
 };
@@ -103,7 +107,7 @@ function sendJson(res: ServerResponse, status: number, body: string): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(body);
 }
 
-/** Opens the database, migrates, bootstraps and wires the HTTP and WebSocket servers. */
+/** Opens the database, migrates and wires the HTTP and WebSocket servers. */
 export type HeraldOptions = {
   /** Injectable clock (tests move time instead of sleeping). */
   now?: () => Date;
@@ -123,7 +127,6 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
     loadDataDir: opts.loadDataDir,
   });
   await database.migrate();
-  const boot = await bootstrap(database.db, config.bootstrapApiKey);
   const statusHub = await StatusHub.open(config, log);
   // One set of providers per process: the dispatcher sends through them, webhooks verify with
   // them (an API-only process, HERALD_WORKERS=0, still ingests reports).
@@ -317,7 +320,16 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
 
   // graphql-ws on the same path; the key travels in connectionParams since browsers cannot set
   // headers on a WebSocket.
-  const wss = new WebSocketServer({ server, path: '/graphql' });
+  // Upgrades are routed here rather than through `{ server }`: a WebSocketServer given the server
+  // re-emits its errors, and graphql-ws prints a stack trace for any (a port already taken).
+  const wss = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (req, socket, head) => {
+    if (new URL(req.url ?? '/', 'http://herald').pathname !== '/graphql') {
+      socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
   const principals = new WeakMap<object, Principal>();
   // Per connection: ids of its subscription operations (queries over the socket do not count).
   const subscriptionIds = new WeakMap<object, Set<string>>();
@@ -406,7 +418,7 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
     services,
     database,
     delivery,
-    bootstrap: boot,
+    bootstrap: () => bootstrap(database.db, config.bootstrapApiKey),
     listen: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject);

@@ -3,7 +3,7 @@ import { createLogger } from './log.js';
 import { configOrExit, run, stopOnSignals, tellSupervisor } from './process.js';
 import { runsSeparateProcesses, supervise } from './supervisor.js';
 
-// config -> database -> migrate -> bootstrap -> listen; stop cleanly on SIGTERM/SIGINT. On
+// config -> database -> migrate -> listen -> bootstrap; stop cleanly on SIGTERM/SIGINT. On
 // PostgreSQL (HERALD_PROCESSES=auto) this process only supervises an API process (this file
 // again, single-process, no dispatch) and a dispatch process (worker.ts): supervisor.ts.
 run('Herald', async () => {
@@ -14,11 +14,12 @@ run('Herald', async () => {
   const url = await herald.listen();
   // Before anything says "ready": until a SIGTERM listener exists, SIGTERM kills outright.
   stopOnSignals(log, () => herald.stop());
-  if (herald.bootstrap.created) {
+  const boot = await herald.bootstrap();
+  if (boot.created) {
     // Printed once, outside the structured log, so the key never lands in log storage.
     process.stdout.write(
-      `\n  Herald created the operator tenant "${herald.bootstrap.tenant.name}".\n` +
-        `  Admin API key (shown only now, store it safely):\n\n    ${herald.bootstrap.key}\n\n` +
+      `\n  Herald created the operator tenant "${boot.tenant.name}".\n` +
+        `  Admin API key (shown only now, store it safely):\n\n    ${boot.key}\n\n` +
         `  Try: curl -H "Authorization: Bearer <key>" -H 'content-type: application/json' \\\n` +
         `         -d '{"query":"{ viewer { tenant { name } scopes } }"}' ${url}/graphql\n\n`,
     );

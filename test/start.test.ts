@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,16 +8,38 @@ import { afterAll, describe, expect, it } from 'vitest';
 // `npm start` on a machine with nothing else: embedded PGlite in HERALD_DATA_DIR, the admin key
 // printed on the first start only, and a clean exit on SIGTERM.
 
-const dataDir = mkdtempSync(join(tmpdir(), 'herald-start-'));
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+const dirs: string[] = [];
+const newDataDir = () => {
+  dirs.push(mkdtempSync(join(tmpdir(), 'herald-start-')));
+  return dirs.at(-1)!;
+};
+const dataDir = newDataDir();
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
 
-/** Starts `npm start`'s entry point on a port the system picks; `ready` gives its GraphQL URL. */
-function start(): { child: ChildProcess; output: () => string; ready: Promise<string> } {
+/**
+ * Starts `npm start`'s entry point (or `npm run worker`'s) on a port the system picks; `ready`
+ * gives its GraphQL URL.
+ */
+function start(opts: { dir?: string; port?: number; entry?: string } = {}): {
+  child: ChildProcess;
+  output: () => string;
+  ready: Promise<string>;
+} {
   // A port picked here could be taken by another test's connection before Herald binds it.
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', HERALD_DATA_DIR: dataDir };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(opts.port ?? 0),
+    HOST: '127.0.0.1',
+    HERALD_DATA_DIR: opts.dir ?? dataDir,
+  };
   delete env.DATABASE_URL;
   delete env.HERALD_BOOTSTRAP_API_KEY;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', opts.entry ?? 'src/main.ts'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -65,5 +88,46 @@ describe('npm start', () => {
     expect(again.status).toBe(200);
     second.child.kill('SIGTERM');
     expect(await stopped(second.child)).toBe(0);
+  });
+
+  it('a first start on a taken port says so without a stack trace and creates no key; the next start prints a usable one', async () => {
+    const dir = newDataDir();
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    const refused = start({ dir, port });
+    await expect(refused.ready).rejects.toThrow(/exited with 1/);
+    taken.close();
+    expect(refused.output()).toMatch(/Herald failed to start: listen EADDRINUSE/);
+    expect(refused.output()).not.toMatch(/\n\s+at /); // no stack trace
+    expect(refused.output()).not.toMatch(/hk_/);
+
+    const next = start({ dir });
+    const url = await next.ready;
+    const key = /(hk_\S+)/.exec(next.output())?.[1];
+    expect(key).toBeDefined();
+    const viewer = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ query: '{ viewer { tenant { name } } }' }),
+    });
+    expect(await viewer.json()).toEqual({ data: { viewer: { tenant: { name: 'default' } } } });
+    next.child.kill('SIGTERM');
+    expect(await stopped(next.child)).toBe(0);
+  });
+
+  it('a worker refuses an embedded data directory a running Herald holds, saying to use PostgreSQL', async () => {
+    const dir = newDataDir();
+    const server = start({ dir });
+    await server.ready;
+    const worker = start({ dir, entry: 'src/worker.ts' });
+    await expect(worker.ready).rejects.toThrow(/exited with 1/);
+    expect(worker.output()).toMatch(
+      new RegExp(
+        `Herald worker failed to start: the embedded data directory \\S+ is in use by process ${server.child.pid}; .*PostgreSQL`,
+      ),
+    );
+    server.child.kill('SIGTERM');
+    expect(await stopped(server.child)).toBe(0);
   });
 });

@@ -7,6 +7,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { fileURLToPath } from 'node:url';
+import { lockDataDir } from './data-dir-lock.js';
 import * as schema from './schema.js';
 
 /** NOTIFY channel that wakes idle dispatchers when a message becomes due. */
@@ -63,7 +64,11 @@ export function openDatabase(opts: DatabaseOptions): Database {
       close: () => client.end({ timeout: 5 }),
     };
   }
-  if (!opts.dataDir.startsWith('memory://')) mkdirSync(opts.dataDir, { recursive: true });
+  let unlock = () => {};
+  if (!opts.dataDir.startsWith('memory://')) {
+    mkdirSync(opts.dataDir, { recursive: true });
+    unlock = lockDataDir(opts.dataDir);
+  }
   const client = new PGlite(opts.dataDir, opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {});
   const db = drizzlePglite(client, { schema });
   return {
@@ -74,6 +79,9 @@ export function openDatabase(opts: DatabaseOptions): Database {
     ping: async () => {
       await client.query('select 1');
     },
-    close: () => client.close(),
+    close: async () => {
+      await client.close();
+      unlock();
+    },
   };
 }

@@ -83,6 +83,7 @@ export async function startHerald(
     ...opts,
   });
   const url = await herald.listen();
+  await herald.bootstrap();
   const graphqlUrl = `${url}/graphql`;
   return {
     herald,
