@@ -1,6 +1,6 @@
 import type { Channel, MessageStatus } from '../vocabulary.js';
 
-/** The JSON body of a callback (built in SQL by enqueueCallbacks, stored with the delivery). */
+/** The JSON body of a callback (built in SQL by callbackCtes, stored with the delivery). */
 export type CallbackPayload = {
   /** The status event; also the Herald-Event-Id header. The same across retries: dedupe on it. */
   eventId: string;
