@@ -9,7 +9,8 @@ import { startHerald, type TestHerald } from './support/herald.js';
 
 // `npx herald campaign send …` as the README shows it, against a running Herald (sandbox
 // provider), through the package's own bin: its output, its exit code, and a re-run after the
-// command was killed halfway through the file.
+// command was killed halfway through the file. Then `herald keys`, `tenants`, `send` and
+// `status --follow` the same way.
 
 const projectRoot = join(import.meta.dirname, '..');
 let h: TestHerald;
@@ -40,11 +41,11 @@ type Run = { code: number | null; signal: NodeJS.Signals | null; stdout: string;
  * Runs `npx herald …` in the project. `killWhen` is asked every 20 ms; once it says yes the whole
  * command (npx and the node process it started) is SIGKILLed.
  */
-function herald(args: string[], opts: { killWhen?: () => Promise<boolean> } = {}): Promise<Run> {
+function herald(args: string[], opts: { killWhen?: () => Promise<boolean>; key?: string } = {}): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn('npx', ['--no-install', 'herald', ...args], {
       cwd: projectRoot,
-      env: { ...process.env, HERALD_URL: h.url, HERALD_KEY: h.adminKey },
+      env: { ...process.env, HERALD_URL: h.url, HERALD_KEY: opts.key ?? h.adminKey },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
@@ -160,4 +161,110 @@ describe('herald campaign send', () => {
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/no column "mobile"/);
   }, 60_000);
+});
+
+describe('herald keys, tenants, send, status', () => {
+  it('keys: create prints the key once, list shows it, revoke ends it', async () => {
+    const created = await herald(['keys', 'create', 'ci-bot', '--scopes', 'send', 'read']);
+    expect(created.code).toBe(0);
+    const key = /^(hk_\S+)$/m.exec(created.stdout)?.[1];
+    expect(key).toBeDefined();
+    const id = /\(key (\S+), shown only now/.exec(created.stdout)?.[1];
+
+    const listed = await herald(['--json', 'keys', 'list']);
+    expect(listed.code).toBe(0);
+    const keys = JSON.parse(listed.stdout) as Array<{ id: string; name: string; scopes: string[]; revokedAt: null }>;
+    expect(keys.find((k) => k.id === id)).toMatchObject({ name: 'ci-bot', scopes: ['SEND', 'READ'], revokedAt: null });
+    expect(listed.stdout).not.toContain(key);
+
+    const sent = await herald(['send', 'sms', '--to', '+14155550123', '--text', 'from the new key'], { key });
+    expect(sent.code).toBe(0);
+    // Not an admin key: it may send, not manage keys.
+    const refused = await herald(['keys', 'list'], { key });
+    expect(refused.code).toBe(1);
+
+    const revoked = await herald(['keys', 'revoke', id!]);
+    expect(revoked.code).toBe(0);
+    expect(revoked.stdout).toMatch(/revoked ci-bot/);
+    const after = await herald(['send', 'sms', '--to', '+14155550123', '--text', 'revoked'], { key });
+    expect(after.code).toBe(1);
+
+    const bad = await herald(['keys', 'create', 'x', '--scopes', 'everything']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/one of send, read, admin/);
+  }, 120_000);
+
+  it('tenants: the operator creates one and lists them; its own admin key may not list tenants', async () => {
+    const created = await herald(['tenants', 'create', 'acme']);
+    expect(created.code).toBe(0);
+    const acmeKey = /admin key: (hk_\S+)/.exec(created.stdout)?.[1];
+    expect(acmeKey).toBeDefined();
+    const listed = await herald(['tenants', 'list']);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/^id\s+name\s+operator\s+created$/m);
+    expect(listed.stdout).toMatch(/\sacme\s+false\s/);
+    const theirs = await herald(['tenants', 'list'], { key: acmeKey });
+    expect(theirs.code).toBe(1);
+  }, 120_000);
+
+  it('send --follow prints each status to READ and exits 0; status reads it; a refusal names the field', async () => {
+    const followed = await herald([
+      'send',
+      'sms',
+      '--to',
+      '+14155550199',
+      '--text',
+      'hello',
+      '--follow',
+      '--timeout',
+      '60',
+    ]);
+    expect(followed.stderr).toBe('');
+    expect(followed.code).toBe(0);
+    const id = /^message (\S+)$/m.exec(followed.stdout)?.[1];
+    const statuses = [...followed.stdout.matchAll(/^\S+ {2}([A-Z]+)$/gm)].map((m) => m[1]);
+    expect(statuses).toEqual(['QUEUED', 'SENDING', 'SENT', 'DELIVERED', 'READ']);
+
+    const read = await herald(['--json', 'status', id!]);
+    expect(read.code).toBe(0);
+    expect(JSON.parse(read.stdout)).toMatchObject({ id, channel: 'SMS', to: '+14155550199', status: 'READ' });
+
+    const wa = await herald([
+      'send',
+      'whatsapp',
+      '--to',
+      '+14155550177',
+      '--template',
+      'payment_reminder',
+      '--params',
+      'Asha',
+      '12.00',
+      '--follow',
+      '--until',
+      'SENT',
+      '--timeout',
+      '60',
+    ]);
+    expect(wa.code).toBe(0);
+    expect(wa.stdout).toMatch(/ {2}SENT$/m);
+
+    const refused = await herald(['send', 'sms', '--to', 'not-a-number', '--text', 'x']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/ValidationError \(to\)/);
+  }, 120_000);
+
+  it('status --follow exits 3 when it times out and 4 when the message ends failed', async () => {
+    const sendAt = new Date(Date.now() + 3_600_000).toISOString();
+    const sent = await h.sdk().SendSms({ input: { to: '+14155550155', text: 'later', sendAt } });
+    if (sent.sendSms.__typename !== 'Message') throw new Error(sent.sendSms.__typename);
+    const id = sent.sendSms.id;
+    const waited = await herald(['status', id, '--follow', '--timeout', '1']);
+    expect(waited.code).toBe(3);
+    expect(waited.stdout).toMatch(/still SCHEDULED after 1 s/);
+
+    await h.sdk().CancelMessage({ id });
+    const canceled = await herald(['status', id, '--follow']);
+    expect(canceled.code).toBe(4);
+    expect(canceled.stdout).toMatch(/ {2}CANCELED$/m);
+  }, 120_000);
 });

@@ -108,6 +108,11 @@ export async function createTenant(
   });
 }
 
+/** Every tenant of the installation, oldest first (the operator's first): an operator's list. */
+export function listTenants(db: Db): Promise<TenantRow[]> {
+  return db.select().from(tenants).orderBy(tenants.createdAt, tenants.id);
+}
+
 export async function getTenant(db: Db, tenantId: string): Promise<TenantRow | undefined> {
   const [row] = await db.select().from(tenants).where(eq(tenants.id, tenantId));
   return row;

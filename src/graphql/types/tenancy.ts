@@ -2,7 +2,15 @@ import { decodeGlobalID } from '@pothos/plugin-relay';
 import type { ApiKeyRow, TenantRow } from '../../db/schema.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import { SCOPES, type Scope } from '../../vocabulary.js';
-import { createApiKey, createTenant, getApiKeys, getTenant, listApiKeys, revokeApiKey } from '../../tenancy/service.js';
+import {
+  createApiKey,
+  createTenant,
+  getApiKeys,
+  getTenant,
+  listApiKeys,
+  listTenants,
+  revokeApiKey,
+} from '../../tenancy/service.js';
 import { builder } from '../builder.js';
 
 const ScopeEnum = builder.enumType('ApiKeyScope', {
@@ -67,6 +75,12 @@ builder.queryFields((t) => ({
     authScopes: { admin: true },
     description: "The tenant's keys, newest first, revoked ones included.",
     resolve: (_root, _args, ctx) => listApiKeys(ctx.services.db, ctx.principal.tenantId),
+  }),
+  tenants: t.field({
+    type: [TenantRef],
+    authScopes: { operator: true },
+    description: "Operator only: the installation's tenants, oldest first.",
+    resolve: (_root, _args, ctx) => listTenants(ctx.services.db),
   }),
 }));
 
