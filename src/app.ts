@@ -143,6 +143,13 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
     now,
     statusHub,
     providers,
+    diagnostics: {
+      database,
+      redisUrl: config.redisUrl,
+      publicUrl: config.publicUrlSet ? config.publicUrl : undefined,
+      providers,
+      timeoutMs: 3_000,
+    },
   });
 
   const delivery =

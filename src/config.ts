@@ -269,6 +269,8 @@ const ConfigSchema = EnvSchema.superRefine(checkCombinations).transform((e) => (
   encryptionKey: e.HERALD_ENCRYPTION_KEY,
   /** The externally visible base URL (no trailing slash), as providers that sign URLs see it. */
   publicUrl: (e.HERALD_PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''),
+  /** Whether HERALD_PUBLIC_URL was set: without it providers cannot reach this machine. */
+  publicUrlSet: e.HERALD_PUBLIC_URL !== undefined,
   delivery: {
     /** Dispatch pipelines in this process; 0 serves the API only. */
     workers: e.HERALD_WORKERS,

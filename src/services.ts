@@ -1,6 +1,7 @@
 import type { CampaignDeps } from './campaigns/deps.js';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
+import type { DiagnosticsDeps } from './diagnostics/checks.js';
 import type { OutboundGuard } from './net/outbound.js';
 import { MediaService } from './media/service.js';
 import { LocalDirectoryStore } from './media/store.js';
@@ -36,6 +37,8 @@ export type Services = {
   statusHub: StatusHub;
   /** Checks tenant-supplied URLs (webhook endpoints, provider base URLs) when they are registered. */
   outbound: OutboundGuard;
+  /** What `herald doctor` asks about (diagnostics/checks.ts). */
+  diagnostics: DiagnosticsDeps;
 };
 
 export function createServices(
@@ -48,6 +51,7 @@ export function createServices(
     statusHub: StatusHub;
     providers: ProviderDirectory;
     outbound: OutboundGuard;
+    diagnostics: DiagnosticsDeps;
   },
 ): Services {
   const now = opts.now;
@@ -99,5 +103,6 @@ export function createServices(
     providers: opts.providers,
     stuckSentAfterMs: config.delivery.stuckSentAfterMs,
     outbound: opts.outbound,
+    diagnostics: opts.diagnostics,
   };
 }

@@ -41,11 +41,14 @@ type Run = { code: number | null; signal: NodeJS.Signals | null; stdout: string;
  * Runs `npx herald …` in the project. `killWhen` is asked every 20 ms; once it says yes the whole
  * command (npx and the node process it started) is SIGKILLed.
  */
-function herald(args: string[], opts: { killWhen?: () => Promise<boolean>; key?: string } = {}): Promise<Run> {
+function herald(
+  args: string[],
+  opts: { killWhen?: () => Promise<boolean>; key?: string; url?: string } = {},
+): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn('npx', ['--no-install', 'herald', ...args], {
       cwd: projectRoot,
-      env: { ...process.env, HERALD_URL: h.url, HERALD_KEY: opts.key ?? h.adminKey },
+      env: { ...process.env, HERALD_URL: opts.url ?? h.url, HERALD_KEY: opts.key ?? h.adminKey },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
@@ -266,5 +269,54 @@ describe('herald keys, tenants, send, status', () => {
     const canceled = await herald(['status', id, '--follow']);
     expect(canceled.code).toBe(4);
     expect(canceled.stdout).toMatch(/ {2}CANCELED$/m);
+  }, 120_000);
+});
+
+describe('herald doctor', () => {
+  it('reports each check; the public URL and sandbox routes are caveats, not failures', async () => {
+    const run = await herald(['--json', 'doctor']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const checks = new Map(
+      (JSON.parse(run.stdout) as { name: string; status: string; detail: string }[]).map((c) => [c.name, c]),
+    );
+    expect(checks.get('herald')?.status).toBe('OK');
+    expect(checks.get('database')).toMatchObject({ status: 'OK' });
+    expect(checks.get('migrations')?.detail).toMatch(/^(\d+) of \1 applied$/);
+    expect(checks.get('redis')).toMatchObject({ status: 'OK', detail: expect.stringMatching(/^not configured/) });
+    expect(checks.get('public URL')).toMatchObject({
+      status: 'WARN',
+      detail: expect.stringMatching(/HERALD_PUBLIC_URL/),
+    });
+    for (const channel of ['SMS', 'WHATSAPP', 'EMAIL'])
+      expect(checks.get(`route ${channel}`)).toMatchObject({
+        status: 'WARN',
+        detail: expect.stringMatching(/sandbox/),
+      });
+  }, 60_000);
+
+  it('exits 1 naming what failed: a public URL that leads nowhere, a key that may not ask, no Herald at all', async () => {
+    // With the machine's Redis when there is one (CI): then that check passes.
+    const redis = process.env.REDIS_URL;
+    const elsewhere = await startHerald({
+      HERALD_PUBLIC_URL: 'http://127.0.0.1:9',
+      ...(redis ? { REDIS_URL: redis } : {}),
+    });
+    try {
+      const run = await herald(['doctor'], { url: elsewhere.url, key: elsewhere.adminKey });
+      expect(run.code).toBe(1);
+      expect(run.stdout).toMatch(/^public URL\s+FAIL\s+http:\/\/127\.0\.0\.1:9\/healthz is not reachable/m);
+      if (redis) expect(run.stdout).toMatch(/^redis\s+OK\s+answered in \d+ ms$/m);
+    } finally {
+      await elsewhere.stop();
+    }
+    const readOnly = await h.sdk().CreateApiKey({ input: { name: 'doctor read', scopes: ['READ'] } });
+    if (readOnly.createApiKey.__typename !== 'IssuedApiKey') throw new Error('no key');
+    const refused = await herald(['doctor'], { key: readOnly.createApiKey.key });
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(/^api key\s+FAIL\s+refused/m);
+    const nowhere = await herald(['doctor'], { url: 'http://127.0.0.1:9' });
+    expect(nowhere.code).toBe(1);
+    expect(nowhere.stdout).toMatch(/^herald\s+FAIL/m);
   }, 120_000);
 });

@@ -88,7 +88,7 @@ describe('npm start', () => {
     expect(again.status).toBe(200);
     second.child.kill('SIGTERM');
     expect(await stopped(second.child)).toBe(0);
-  });
+  }, 120_000);
 
   it('a first start on a taken port says so without a stack trace and creates no key; the next start prints a usable one', async () => {
     const dir = newDataDir();
@@ -114,7 +114,7 @@ describe('npm start', () => {
     expect(await viewer.json()).toEqual({ data: { viewer: { tenant: { name: 'default' } } } });
     next.child.kill('SIGTERM');
     expect(await stopped(next.child)).toBe(0);
-  });
+  }, 120_000);
 
   it('a worker refuses an embedded data directory a running Herald holds, saying to use PostgreSQL', async () => {
     const dir = newDataDir();
@@ -129,5 +129,5 @@ describe('npm start', () => {
     );
     server.child.kill('SIGTERM');
     expect(await stopped(server.child)).toBe(0);
-  });
+  }, 120_000);
 });

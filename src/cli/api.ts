@@ -83,6 +83,14 @@ export function heraldApi(url: string, apiKey: string) {
       for await (const data of subscribe<CliCampaignProgressSubscription>(CliCampaignProgressDocument, { id }))
         yield data.campaignProgress;
     },
+    async diagnostics() {
+      return (await sdk.CliDiagnostics()).diagnostics;
+    },
+    /** Herald's /healthz: reachable at all, and its database answering. */
+    async health(): Promise<{ status: number; body: string }> {
+      const res = await fetch(new URL('/healthz', url), { signal: AbortSignal.timeout(5_000) });
+      return { status: res.status, body: await res.text() };
+    },
     async apiKeys() {
       return (await sdk.CliApiKeys()).apiKeys;
     },

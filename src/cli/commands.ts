@@ -37,6 +37,30 @@ function print(out: Out, value: unknown, text: () => string): void {
   out.log(out.json ? JSON.stringify(value, null, 2) : text());
 }
 
+/**
+ * What works and what does not: Herald reachable, the key accepted, then Herald's own checks
+ * (database, migrations, Redis, public URL, routes). Exit 1 when anything failed.
+ */
+export async function doctor(api: HeraldApi, url: string, out: Out): Promise<number> {
+  const checks: { name: string; status: string; detail: string }[] = [];
+  const health = await api.health().catch((err: Error) => ({ status: 0, body: String(err.cause ?? err.message) }));
+  checks.push(
+    health.status === 200
+      ? { name: 'herald', status: 'OK', detail: `${url} answers` }
+      : { name: 'herald', status: 'FAIL', detail: `${url}/healthz: ${health.status || health.body}` },
+  );
+  if (health.status === 200) {
+    try {
+      checks.push(...(await api.diagnostics()));
+    } catch (err) {
+      const detail = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+      checks.push({ name: 'api key', status: 'FAIL', detail: `refused (an ADMIN key is needed): ${detail}` });
+    }
+  }
+  print(out, checks, () => table(checks));
+  return checks.some((c) => c.status === 'FAIL') ? 1 : EXIT.ok;
+}
+
 export async function keysList(api: HeraldApi, out: Out): Promise<number> {
   const keys = await api.apiKeys();
   print(out, keys, () =>

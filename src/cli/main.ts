@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { ApiError, heraldApi } from './api.js';
 import { campaignSend, type SendOptions, UsageError } from './campaign-send.js';
 import {
+  doctor,
   type FollowOptions,
   keysCreate,
   keysList,
@@ -44,6 +45,16 @@ const run =
   async (...args: A) => {
     process.exitCode = await command(...args);
   };
+
+program
+  .command('doctor')
+  .description("check Herald: reachable, key accepted, database, migrations, Redis, public URL, each channel's route")
+  .action(
+    run(() => {
+      const { api, out } = connect();
+      return doctor(api, program.opts<{ url: string }>().url, out);
+    }),
+  );
 
 const SCOPES: readonly ApiKeyScope[] = ['SEND', 'READ', 'ADMIN'];
 function scopeList(value: string, previous: ApiKeyScope[] = []): ApiKeyScope[] {

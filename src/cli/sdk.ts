@@ -104,6 +104,14 @@ export type CreateCampaignInput = {
   validUntil?: string | null | undefined;
 };
 
+export type DiagnosticStatus =
+  /** Broken: the detail says what to do. */
+  | 'FAIL'
+  /** Works. */
+  | 'OK'
+  /** Works, with a caveat the detail names. */
+  | 'WARN';
+
 export type MediaType =
   | 'DOCUMENT'
   | 'IMAGE'
@@ -401,6 +409,11 @@ export type CliMessageStatusSubscriptionVariables = Exact<{
 
 export type CliMessageStatusSubscription = { messageStatusChanged: { status: MessageStatus, previousStatus: MessageStatus | null, occurredAt: string, errorCode: string | null, errorMessage: string | null } };
 
+export type CliDiagnosticsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type CliDiagnosticsQuery = { diagnostics: Array<{ name: string, status: DiagnosticStatus, detail: string }> };
+
 export const CliCountersFragmentDoc = gql`
     fragment CliCounters on CampaignCounters {
   scheduled
@@ -678,6 +691,15 @@ export const CliMessageStatusDocument = gql`
   }
 }
     `;
+export const CliDiagnosticsDocument = gql`
+    query CliDiagnostics {
+  diagnostics {
+    name
+    status
+    detail
+  }
+}
+    `;
 
 export type SdkFunctionWrapper = <T>(action: (requestHeaders?:Record<string, string>) => Promise<T>, operationName: string, operationType?: string, variables?: any) => Promise<T>;
 
@@ -730,6 +752,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     CliMessageStatus(variables: CliMessageStatusSubscriptionVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CliMessageStatusSubscription> {
       return withWrapper((wrappedRequestHeaders) => client.request<CliMessageStatusSubscription>({ document: CliMessageStatusDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CliMessageStatus', 'subscription', variables);
+    },
+    CliDiagnostics(variables?: CliDiagnosticsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<CliDiagnosticsQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<CliDiagnosticsQuery>({ document: CliDiagnosticsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'CliDiagnostics', 'query', variables);
     }
   };
 }

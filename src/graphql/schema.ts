@@ -16,6 +16,7 @@ import './types/suppression.js';
 import './types/campaign.js';
 import './types/campaign-lifecycle.js';
 import './types/stats.js';
+import './types/diagnostics.js';
 
 export const schema = builder.toSchema();
 
