@@ -169,3 +169,45 @@ describe('a failed insert logs no message content', () => {
     expect(scrubText("unnamed portal parameter $2 = '+14155550123'")).toBe('unnamed portal parameter $2 = [redacted]');
   });
 });
+
+describe('failed attempts are logged at warn, one line each', () => {
+  it('a provider attempt that fails and a callback that cannot be delivered name the message and when the retry comes', async () => {
+    const w = await startHerald({
+      HERALD_WORKERS: '1',
+      HERALD_POLL_MS: '20',
+      HERALD_SANDBOX_DELAY_MS: '20',
+      HERALD_RETRY_BASE_MS: '50',
+      HERALD_CALLBACK_POLL_MS: '20',
+      HERALD_CALLBACK_TIMEOUT_MS: '2000',
+    });
+    try {
+      // Nothing listens on port 9: every callback attempt fails.
+      const endpoint = await w
+        .sdk()
+        .CreateWebhookEndpoint({ input: { url: 'http://127.0.0.1:9/hooks', events: ['SENT'] } });
+      expect(endpoint.createWebhookEndpoint.__typename).toBe('CreatedWebhookEndpoint');
+      // The sandbox fails +6149157001N N times before sending.
+      const sent = await w.sdk().SendSms({ input: { to: '+61491570011', text: 'fails once' } });
+      if (sent.sendSms.__typename !== 'Message') throw new Error(sent.sendSms.__typename);
+      const messageId = sent.sendSms.messageId;
+      const warned = () =>
+        w
+          .logLines()
+          .map((l) => JSON.parse(l) as Line)
+          .filter((l) => l.level === 40 && l.messageId === messageId);
+      const deadline = Date.now() + 20_000;
+      while (warned().filter((l) => l.msg.startsWith('callback')).length === 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      const provider = warned().filter((l) => l.msg === 'provider attempt failed, will retry');
+      expect(provider).toHaveLength(1);
+      expect(provider[0]).toMatchObject({ provider: 'sandbox', attempt: 1, status: 'QUEUED' });
+      expect(provider[0]!.retryInMs).toEqual(expect.any(Number));
+      const callback = warned().find((l) => l.msg === 'callback attempt failed, will retry');
+      expect(callback).toMatchObject({ attempt: 1, statusCode: null, retryInMs: expect.any(Number) });
+      // No line carries the text or the number.
+      expect(w.logLines().join('\n')).not.toMatch(/fails once|61491570011/);
+    } finally {
+      await w.stop();
+    }
+  }, 60_000);
+});

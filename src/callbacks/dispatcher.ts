@@ -308,8 +308,25 @@ export class CallbackDispatcher {
         at: a.at.toISOString(),
       };
     });
-    const failed = rows.filter((r) => r.status === 'failed').length;
-    if (failed > 0) this.deps.log.warn({ count: failed }, 'callbacks given up after their retry window');
+    rows.forEach((r, i) => {
+      if (r.status === 'delivered') return;
+      const d = claimed[i]!;
+      const retryInMs = r.next_at ? new Date(r.next_at).getTime() - now.getTime() : null;
+      this.deps.log.warn(
+        {
+          deliveryId: d.id,
+          messageId: d.payload.messageId,
+          endpointId: d.endpointId,
+          attempt: d.attempt,
+          statusCode: r.status_code,
+          error: r.error,
+          retryInMs,
+        },
+        retryInMs === null
+          ? 'callback attempt failed, given up after its retry window'
+          : 'callback attempt failed, will retry',
+      );
+    });
     await this.deps.db.execute(sql`
       with v as (
         select * from ${recordset('v', attemptRecordColumns, rows)}

@@ -154,6 +154,23 @@ export async function recordOutcomes(outcomes: Outcome[], deps: RecordDeps): Pro
     return { changes, lost: outcomes.length - kept.size };
   });
   if (result.lost > 0) deps.log.warn({ lost: result.lost }, 'lease expired before outcomes were recorded');
+  // One line per failed provider attempt: what an operator looks for when messages do not arrive.
+  outcomes.forEach((o, i) => {
+    if (o.kind !== 'failed') return;
+    const u = updates[i]!;
+    const retryInMs = u.next_at ? Math.max(0, new Date(u.next_at).getTime() - now.getTime()) : null;
+    deps.log.warn(
+      {
+        messageId: o.row.id,
+        provider: o.provider.name,
+        attempt: o.row.attempts,
+        code: o.result.code,
+        status: u.status,
+        retryInMs,
+      },
+      retryInMs === null ? 'provider attempt failed, not retried' : 'provider attempt failed, will retry',
+    );
+  });
   // Messages due again now or soon: wake idle workers (of any process) rather than wait for a poll.
   if (outcomes.some((o) => o.kind === 'released' || (o.kind === 'failed' && o.result.retryable))) {
     db.execute(sql`select pg_notify(${QUEUE_CHANNEL}, '')`).catch(() => {});
