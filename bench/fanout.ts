@@ -5,7 +5,7 @@ import { GraphQLClient } from './lib/graphql-client.js';
 import type { LoadResult } from './lib/load.js';
 import type { BenchOptions } from './lib/options.js';
 import { paced, summarize } from './lib/paced.js';
-import { memoryKb } from './lib/proc.js';
+import { cpuSeconds, memoryKb } from './lib/proc.js';
 import type { ResultRow, ScenarioReport } from './lib/report.js';
 import { startHerald, type HeraldProcess } from './lib/server.js';
 import type { Target } from './lib/targets.js';
@@ -223,7 +223,7 @@ export async function fanout(opts: BenchOptions): Promise<ScenarioReport> {
       `  commit->client p50 ${ms(commit.p50)}, p99 ${ms(commit.p99)}, max ${ms(commit.max)}; request->client p50 ${ms(l.p50)}, p99 ${ms(l.p99)}; ` +
         `answer->client p50 ${ms(afterAnswer.p50)}, p99 ${ms(afterAnswer.p99)} (negative: before the answer); ` +
         `sendSms round trip p50 ${ms(rtt.p50)}, p99 ${ms(rtt.p99)}`,
-      `  ${cpu?.text}; Herald RSS ${rss(herald)}`,
+      `  ${cpu?.text}; Herald RSS ${rss(herald)}; Herald CPU per delivery ${(((cpu?.seconds.Herald ?? NaN) * 1e6) / Math.max(1, commit.n)).toFixed(1)} µs`,
     );
     targets.push(
       {
@@ -247,6 +247,7 @@ export async function fanout(opts: BenchOptions): Promise<ScenarioReport> {
 
     // 2. P5b: broadcast to CLIENTS, Herald against a bare ws server.
     const heraldLasts: number[] = [];
+    const cpuBefore = cpuSeconds(herald.pid) ?? NaN;
     for (let i = 0; i < BROADCASTS; i++) {
       const s = await trigger(50_000 + i);
       await sleep(1_000);
@@ -254,6 +255,8 @@ export async function fanout(opts: BenchOptions): Promise<ScenarioReport> {
       const c = b.commit.get(s.id) ?? [];
       heraldLasts.push(c.length === CLIENTS ? Math.max(...c) : NaN);
     }
+    // Herald's CPU over the three broadcasts (and 3 s of idling beside them), per delivery.
+    const perDelivery = (((cpuSeconds(herald.pid) ?? NaN) - cpuBefore) * 1e6) / (BROADCASTS * CLIENTS);
     await drop(herald, children, 'events');
     const { url: bareUrl } = JSON.parse(await bare.firstLine) as { url: string };
     notes.push(await grow(herald, children, CLIENTS, 'bare', { url: bareUrl }));
@@ -275,7 +278,8 @@ export async function fanout(opts: BenchOptions): Promise<ScenarioReport> {
     const bl = summarize(bareLasts);
     notes.push(
       `broadcast to ${CLIENTS}: Herald commit->last ${heraldLasts.map((v) => v.toFixed(1)).join(', ')} ms; ` +
-        `bare ws request->last ${bareLasts.map((v) => v.toFixed(1)).join(', ')} ms (NaN: not every client had it)`,
+        `bare ws request->last ${bareLasts.map((v) => v.toFixed(1)).join(', ')} ms (NaN: not every client had it); ` +
+        `Herald CPU per delivery ${perDelivery.toFixed(1)} µs (sendSms included)`,
     );
     targets.push({
       id: 'P5b',
@@ -374,6 +378,7 @@ export async function fanout(opts: BenchOptions): Promise<ScenarioReport> {
     const connectedRss = rssMiB(herald);
     await collect(children); // whatever arrived meanwhile
     const lasts: number[] = [];
+    const bigCpuBefore = cpuSeconds(herald.pid) ?? NaN;
     for (let i = 0; i < BROADCASTS; i++) {
       // A health check sent meanwhile shows whether the event loop is free during the broadcast.
       const probe = sleep(150).then(async () => {
@@ -393,6 +398,10 @@ export async function fanout(opts: BenchOptions): Promise<ScenarioReport> {
           `a /healthz sent 150 ms after it took ${health.toFixed(0)} ms`,
       );
     }
+    const bigPerDelivery = (((cpuSeconds(herald.pid) ?? NaN) - bigCpuBefore) * 1e6) / (BROADCASTS * BROADCAST_CLIENTS);
+    notes.push(
+      `Herald CPU per delivery over the ${BROADCASTS} broadcasts to ${BROADCAST_CLIENTS}: ${bigPerDelivery.toFixed(1)} µs (sendSms, /healthz and 9 s of idling included)`,
+    );
     const b = summarize(lasts);
     rows.push({
       scenario: 'fanout',
