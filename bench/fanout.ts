@@ -262,6 +262,7 @@ export async function fanout(opts: BenchOptions): Promise<ScenarioReport> {
     notes.push(await grow(herald, children, CLIENTS, 'bare', { url: bareUrl }));
     await collect(children);
     const bareLasts: number[] = [];
+    const bareCpuBefore = cpuSeconds(bare.pid) ?? NaN;
     for (let i = 0; i < BROADCASTS; i++) {
       const messageId = `bare-${i}`;
       const sentAt = nowMs();
@@ -273,13 +274,14 @@ export async function fanout(opts: BenchOptions): Promise<ScenarioReport> {
       const times = (await collect(children)).byMessage.get(messageId) ?? [];
       bareLasts.push(times.length === CLIENTS ? Math.max(...times) - sentAt : NaN);
     }
+    const barePerDelivery = (((cpuSeconds(bare.pid) ?? NaN) - bareCpuBefore) * 1e6) / (BROADCASTS * CLIENTS);
     await drop(herald, children, 'bare');
     const hl = summarize(heraldLasts);
     const bl = summarize(bareLasts);
     notes.push(
       `broadcast to ${CLIENTS}: Herald commit->last ${heraldLasts.map((v) => v.toFixed(1)).join(', ')} ms; ` +
         `bare ws request->last ${bareLasts.map((v) => v.toFixed(1)).join(', ')} ms (NaN: not every client had it); ` +
-        `Herald CPU per delivery ${perDelivery.toFixed(1)} µs (sendSms included)`,
+        `CPU per delivery: Herald ${perDelivery.toFixed(1)} µs (sendSms included), bare ws ${barePerDelivery.toFixed(1)} µs`,
     );
     targets.push({
       id: 'P5b',
