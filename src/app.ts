@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createFetch } from '@whatwg-node/fetch';
-import { GraphQLError, type DocumentNode } from 'graphql';
+import { GraphQLError, type DocumentNode, type ExecutionResult } from 'graphql';
 import { createYoga, maskError } from 'graphql-yoga';
 import { getOperationAST } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { sealStoredSecrets } from './callbacks/endpoints.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
@@ -16,6 +16,7 @@ import { GRAPHQL_MULTIPART_SLACK, uploadTooLarge, useBodyLimits } from './graphq
 import { isClientFacing, isClientMistake, kindOf, pathOf } from './graphql/error-levels.js';
 import { exposeDomainError } from './graphql/errors.js';
 import { limitsPlugins } from './graphql/limits.js';
+import { LiveSubscriptions, useLiveSubscriptions } from './graphql/live/live-subscriptions.js';
 import { subscriptionGuard, tooManySubscriptionsError } from './graphql/subscription-guard.js';
 import { createAdmission, RATE_LIMITED_MESSAGE, refuse, retryAfterHeader, type Refusal } from './http/admission.js';
 import { KeyRateLimiter } from './http/key-rate-limit.js';
@@ -36,10 +37,15 @@ import { requestHeader } from './net/http-headers.js';
 
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
+/** What a graphql-ws subscription carries from onSubscribe to subscribe. */
+type LiveJoin = { socket: WebSocket; id: string; principal: Principal };
+
 export type Herald = {
   server: Server;
   services: Services;
   database: Database;
+  /** Live subscriptions of this process, grouped by what they receive. */
+  live: LiveSubscriptions;
   /** Present when this process dispatches (HERALD_WORKERS > 0). */
   delivery: Delivery | undefined;
   /** Set when this start created the operator tenant: the admin key, to be shown once. */
@@ -194,6 +200,7 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
       useBodyLimits(config.media.maxBytes),
       ...limitsPlugins(config.graphql),
       subscriptionGuard({ keyWatch: services.keyWatch, maxSsePerKey: config.subscriptions.maxSsePerKey }),
+      useLiveSubscriptions(() => live),
     ],
     graphiql: { title: 'Herald', subscriptionsProtocol: 'WS' },
     logging: {
@@ -225,6 +232,30 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
     },
   });
 
+  // Every subscription joins a group of those that receive the same payloads; a group runs its
+  // subscription once, through Yoga's envelope, with a context of its own (graphql/live/).
+  const live: LiveSubscriptions = new LiveSubscriptions(
+    schema,
+    async ({
+      principal,
+      document,
+      operationName,
+      variables,
+    }): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> => {
+      const env = yoga.getEnveloped({ principal, liveGroup: true } as { principal: Principal });
+      const contextValue = await env.contextFactory();
+      return env.subscribe({
+        schema: env.schema,
+        document,
+        operationName,
+        variableValues: variables,
+        contextValue,
+      }) as Promise<AsyncIterable<ExecutionResult> | ExecutionResult>;
+    },
+    { maxBufferedBytes: config.subscriptions.maxBufferedBytes, maxQueued: 1000 },
+    (err) => log.error({ err }, 'live subscription'),
+  );
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://herald.local');
     if (url.pathname === '/healthz') {
@@ -245,7 +276,7 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
       const health = await deliveryHealth(database.db, null, at, config.delivery.stuckSentAfterMs);
       res
         .writeHead(200, { 'content-type': 'text/plain; version=0.0.4' })
-        .end(metricsText(health, services.statusHub.size, at));
+        .end(metricsText(health, live.groups.members, at));
       return;
     }
     if (url.pathname === '/graphql') {
@@ -367,7 +398,6 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
         const {
           schema: s,
           execute,
-          subscribe,
           contextFactory,
           parse,
           validate,
@@ -388,17 +418,9 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
           if (err instanceof GraphQLError) return [err];
           throw err;
         }
-        const args = {
-          schema: s,
-          operationName: params.operationName,
-          document,
-          variableValues: params.variables,
-          contextValue: await contextFactory(),
-          rootValue: { execute, subscribe },
-        };
-        const errors = validate(args.schema, args.document);
+        const errors = validate(s, document);
         if (errors.length) return errors;
-        if (getOperationAST(args.document, args.operationName)?.operation === 'subscription') {
+        if (getOperationAST(document, params.operationName)?.operation === 'subscription') {
           const ids = subscriptionIds.get(ctx.extra) ?? new Set<string>();
           subscriptionIds.set(ctx.extra, ids);
           // graphql-ws drops an id from ctx.subscriptions however the operation ended.
@@ -409,11 +431,36 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
             ];
           }
           ids.add(id);
+          // No context per subscriber: its group runs with one of its own (subscribe below).
+          const join: LiveJoin = { socket: ctx.extra.socket, id, principal: principal! };
+          return {
+            schema: s,
+            operationName: params.operationName,
+            document,
+            variableValues: params.variables,
+            rootValue: join,
+          };
         }
-        return args;
+        return {
+          schema: s,
+          operationName: params.operationName,
+          document,
+          variableValues: params.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute },
+        };
       },
       execute: (args) => (args.rootValue as { execute: typeof import('graphql').execute }).execute(args),
-      subscribe: (args) => (args.rootValue as { subscribe: typeof import('graphql').subscribe }).subscribe(args),
+      // Subscriptions join their live group; their socket gets the group's bytes (graphql/live/).
+      subscribe: (args) => {
+        const { socket, id, principal } = args.rootValue as LiveJoin;
+        return live.socket(socket, id, {
+          principal,
+          document: args.document,
+          operationName: args.operationName,
+          variables: args.variableValues,
+        });
+      },
     },
     wss,
   );
@@ -423,6 +470,7 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
   return {
     server,
     services,
+    live,
     database,
     delivery,
     bootstrap: () => bootstrap(database.db, config.bootstrapApiKey),

@@ -41,6 +41,11 @@ const EnvSchema = z.object({
   // Subscriptions (graphql-ws and SSE).
   HERALD_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(10_000).default(100),
   HERALD_MAX_SSE_SUBSCRIPTIONS_PER_KEY: z.coerce.number().int().min(1).max(100_000).default(100),
+  HERALD_WS_MAX_BUFFERED_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
   HERALD_KEY_RECHECK_MS: z.coerce.number().int().min(100).default(30_000),
   // Delivery engine.
   HERALD_WORKERS: z.coerce.number().int().min(0).max(64).default(4),
@@ -262,6 +267,8 @@ const ConfigSchema = EnvSchema.superRefine(checkCombinations).transform((e) => (
     maxPerConnection: e.HERALD_MAX_SUBSCRIPTIONS_PER_CONNECTION,
     /** SSE subscriptions one API key may hold open at once, per process. */
     maxSsePerKey: e.HERALD_MAX_SSE_SUBSCRIPTIONS_PER_KEY,
+    /** Unsent bytes a graphql-ws socket may hold before it is closed as too slow (1013). */
+    maxBufferedBytes: e.HERALD_WS_MAX_BUFFERED_BYTES,
     /** How often keys of open sessions are checked for revocation made by another process. */
     keyRecheckMs: e.HERALD_KEY_RECHECK_MS,
   },

@@ -73,8 +73,8 @@ describe.skipIf(!DATABASE_URL)('StatusHub over LISTEN/NOTIFY', () => {
     const other = await StatusHub.open({ redisUrl: undefined, databaseUrl: database.url }, log);
     hubs.push(publisher, other);
 
-    const theirs = other.subscribe('t-1', () => true);
-    const own = publisher.subscribe('t-1', () => true);
+    const theirs = other.subscribe('t-1', { filter: {} });
+    const own = publisher.subscribe('t-1', { filter: {} });
     const revoked: string[] = [];
     other.onKeyRevoked((keyId) => revoked.push(keyId));
 
@@ -113,8 +113,8 @@ describe.skipIf(!DATABASE_URL)('StatusHub over LISTEN/NOTIFY', () => {
     });
     const api = await StatusHub.open({ redisUrl: undefined, databaseUrl: database!.url }, log);
     hubs.push(dispatch, api);
-    const theirs = api.subscribe('t-1', () => true);
-    const own = dispatch.subscribe('t-1', () => true);
+    const theirs = api.subscribe('t-1', { filter: {} });
+    const own = dispatch.subscribe('t-1', { filter: {} });
     dispatch.publish([change(1)]);
     expect((await theirs.next()).value).toEqual(change(1));
     // The API process heard it; a listening publisher would have by now too.

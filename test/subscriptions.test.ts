@@ -222,6 +222,8 @@ async function eventually(probe: () => boolean, timeoutMs = 2_000): Promise<bool
 }
 
 const hubSize = () => h.herald.services.statusHub.size;
+/** Live subscriptions (sockets' and SSE streams'), however many share one execution. */
+const liveSize = () => h.herald.live.groups.members;
 
 /** A message that stays SCHEDULED (nothing happens to it unless the test acts). */
 async function scheduled(sdk: Sdk = admin): Promise<string> {
@@ -351,7 +353,7 @@ describe('revoked keys', () => {
 
   it('a key revoked by another process (straight in the database) ends its streams within HERALD_KEY_RECHECK_MS', async () => {
     const { key, id } = await issue(['READ']);
-    const before = hubSize();
+    const before = liveSize();
     const client = ws(key);
     const closed = new Promise<{ code: number }>((resolve) =>
       client.on('closed', (e) => resolve(e as { code: number })),
@@ -363,7 +365,7 @@ describe('revoked keys', () => {
     const sseDone = (async () => {
       for await (const _ of sse(EVENTS, {}, key)) void _;
     })();
-    expect(await eventually(() => hubSize() === before + 2)).toBe(true);
+    expect(await eventually(() => liveSize() === before + 2)).toBe(true);
     // Not through this process's revokeApiKey: only the periodic re-check can notice.
     const tenantId = (await h.sdk().Viewer()).viewer.tenant.id;
     await revokeApiKey(h.herald.database.db, tenantId, decodeGlobalID(id).id);
@@ -371,17 +373,17 @@ describe('revoked keys', () => {
     expect((await closed).code).toBe(4403);
     await sseDone;
     expect(Date.now() - startedAt).toBeLessThan(2_000);
-    expect(await eventually(() => hubSize() === before)).toBe(true);
+    expect(await eventually(() => liveSize() === before)).toBe(true);
   }, 15_000);
 });
 
 describe('subscription caps', () => {
   it('graphql-ws: one connection holds at most HERALD_MAX_SUBSCRIPTIONS_PER_CONNECTION (3); the next is refused with a typed error', async () => {
-    const before = hubSize();
+    const before = liveSize();
     const client = ws(h.adminKey);
     const open = [1, 2, 3].map(() => client.iterate({ query: EVENTS }));
     for (const it of open) void it.next().catch(() => {});
-    expect(await eventually(() => hubSize() === before + 3)).toBe(true);
+    expect(await eventually(() => liveSize() === before + 3)).toBe(true);
     const refused = await client
       .iterate({ query: EVENTS })
       .next()
@@ -390,43 +392,43 @@ describe('subscription caps', () => {
         (errors: Array<{ message: string; extensions?: { code?: string } }>) => errors,
       );
     expect(refused).toMatchObject([{ extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', limit: 3 } }]);
-    expect(hubSize()).toBe(before + 3);
+    expect(liveSize()).toBe(before + 3);
     // Queries on the same socket still work; completing one subscription frees a place.
     const viewer = await client.iterate({ query: '{ viewer { scopes } }' }).next();
     expect(viewer.value?.data).toMatchObject({ viewer: { scopes: ['SEND', 'READ', 'ADMIN'] } });
     await open[0]!.return?.(undefined);
-    expect(await eventually(() => hubSize() === before + 2)).toBe(true);
+    expect(await eventually(() => liveSize() === before + 2)).toBe(true);
     const again = client.iterate({ query: EVENTS });
     void again.next().catch(() => {});
-    expect(await eventually(() => hubSize() === before + 3)).toBe(true);
+    expect(await eventually(() => liveSize() === before + 3)).toBe(true);
     // Another connection has its own allowance.
     const other = ws(h.adminKey).iterate({ query: EVENTS });
     void other.next().catch(() => {});
-    expect(await eventually(() => hubSize() === before + 4)).toBe(true);
+    expect(await eventually(() => liveSize() === before + 4)).toBe(true);
     await client.dispose();
     await other.return?.(undefined);
-    expect(await eventually(() => hubSize() === before)).toBe(true);
+    expect(await eventually(() => liveSize() === before)).toBe(true);
   }, 15_000);
 
   it('SSE: one key holds at most HERALD_MAX_SSE_SUBSCRIPTIONS_PER_KEY (3) streams; the next is refused with a typed error', async () => {
     const { key } = await issue(['READ']);
-    const before = hubSize();
+    const before = liveSize();
     const streams = [1, 2, 3].map(() => sseInBackground(EVENTS, key));
-    expect(await eventually(() => hubSize() === before + 3)).toBe(true);
+    expect(await eventually(() => liveSize() === before + 3)).toBe(true);
     const refused = sseInBackground(EVENTS, key);
     await refused.done; // answered and completed at once
     expect(refused.results).toMatchObject([{ errors: [{ extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', limit: 3 } }] }]);
-    expect(hubSize()).toBe(before + 3);
+    expect(liveSize()).toBe(before + 3);
     // Another key is not affected; closing a stream frees a place.
     const admins = sseInBackground(EVENTS, h.adminKey);
-    expect(await eventually(() => hubSize() === before + 4)).toBe(true);
+    expect(await eventually(() => liveSize() === before + 4)).toBe(true);
     streams[0]!.close();
-    expect(await eventually(() => hubSize() === before + 3)).toBe(true);
+    expect(await eventually(() => liveSize() === before + 3)).toBe(true);
     const again = sseInBackground(EVENTS, key);
-    expect(await eventually(() => hubSize() === before + 4)).toBe(true);
+    expect(await eventually(() => liveSize() === before + 4)).toBe(true);
     expect(again.results).toEqual([]);
     for (const st of [...streams, admins, again]) st.close();
-    expect(await eventually(() => hubSize() === before)).toBe(true);
+    expect(await eventually(() => liveSize() === before)).toBe(true);
     // Streams that end in an error (an unknown message) give their place back too.
     for (let i = 0; i < 4; i++) {
       const failed = sseInBackground(`subscription { messageStatusChanged(id: "no-such-message") { status } }`, key);
@@ -494,7 +496,7 @@ describe.skipIf(!process.env.DATABASE_URL || !process.env.REDIS_URL)(
 describe('slow subscribers', () => {
   it('are dropped once their queue is full instead of growing memory', async () => {
     const hub = StatusHub.inProcess(10);
-    const stream = hub.subscribe('t1', () => true);
+    const stream = hub.subscribe('t1', { filter: {} });
     const change = (n: number) => ({
       messageId: `m${n}`,
       tenantId: 't1',
@@ -509,11 +511,13 @@ describe('slow subscribers', () => {
       occurredAt: new Date(),
     });
     for (let n = 0; n < 11; n++) hub.publish([change(n)]);
+    await new Promise((resolve) => setImmediate(resolve)); // delivery comes a turn after publishing
     await expect(stream.next()).rejects.toBeInstanceOf(SubscriberTooSlowError);
     expect(hub.size).toBe(0);
     // Other tenants' changes never reach a subscriber.
-    const other = hub.subscribe('t2', () => true);
+    const other = hub.subscribe('t2', { filter: {} });
     hub.publish([change(99)]);
+    await new Promise((resolve) => setImmediate(resolve));
     other.close();
     expect(await other.next()).toEqual({ value: undefined, done: true });
     await hub.close();

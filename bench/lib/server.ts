@@ -97,7 +97,9 @@ export async function startHerald(
 
   // Plain node with the tsx loader rather than the tsx CLI, which would put a second process in
   // between: the pid we hold is the server itself (for RSS/CPU readings and signals).
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  // BENCH_HERALD_NODE_ARGS: node flags for the server only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`.
+  const nodeArgs = process.env.BENCH_HERALD_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
     cwd: opts.heraldDir,
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],

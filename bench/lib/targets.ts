@@ -1,10 +1,10 @@
 // The goals of the cost-per-message work (P1 accept, P1d default start, P3 dispatch, P4 ingest,
-// P7 end to end) and of analytics (A5 messageStats), each judged on a figure measured in the same
+// P7 end to end), of live fan-out (P5a, P5a', P5b, P5c) and of analytics (A5 messageStats), each judged on a figure measured in the same
 // run: a ratio to a floor measured beside it (so machines of different speed compare), or an
 // absolute latency or CPU cost.
 
 export type Target = {
-  /** P1, P1d, P3, P4, P7, A5. */
+  /** P1, P1d, P3, P4, P5a, P7, A5... */
   id: string;
   /** What is judged, e.g. "accept". */
   label: string;
@@ -37,7 +37,7 @@ export function formatTarget(t: Target): string {
 
 /** The summary block at the end of a run. */
 export function formatTargets(targets: Target[]): string {
-  if (targets.length === 0) return 'targets: none measured (run send, dispatch, webhooks, e2e or stats)';
+  if (targets.length === 0) return 'targets: none measured (run send, dispatch, webhooks, fanout, e2e or stats)';
   const passed = targets.filter(passes).length;
   return [`targets: ${passed} of ${targets.length} met`, ...targets.map((t) => `  ${formatTarget(t)}`)].join('\n');
 }

@@ -6,9 +6,11 @@ import type { GraphQLContext } from './context.js';
 // Every subscription, over graphql-ws or SSE, passes here once it has started: it ends when its
 // API key is revoked (tenancy/key-watch.ts gives the bound), and SSE subscriptions are capped
 // per key (graphql-ws ones per connection, in app.ts), so one client cannot pin unbounded
-// streams and hub subscribers.
+// streams and hub subscribers. A live group's own run (graphql/live/) is no subscriber: it is
+// left alone, and each of its members is guarded instead (SSE streams here; graphql-ws sockets
+// close on revocation in app.ts).
 
-type Context = GraphQLContext & { viaWebSocket?: boolean };
+type Context = GraphQLContext & { viaWebSocket?: boolean; liveGroup?: boolean };
 
 export const revokedKeyError = (): GraphQLError =>
   new GraphQLError('the API key of this subscription was revoked', { extensions: { code: 'UNAUTHENTICATED' } });
@@ -26,6 +28,7 @@ export function subscriptionGuard(opts: { keyWatch: KeyWatch; maxSsePerKey: numb
         onSubscribeResult({ result, setResult }) {
           if (!isAsyncIterable(result)) return;
           const ctx = args.contextValue as unknown as Context;
+          if (ctx.liveGroup) return;
           const keyId = ctx.principal.keyId;
           const source = result[Symbol.asyncIterator]();
           let release = () => {};

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { StatusChange } from '../messaging/status-updates.js';
+import type { Channel, MessageStatus } from '../vocabulary.js';
 import { createPostgresEventTarget } from './postgres-event-target.js';
 
 // Committed status changes, fanned out to live subscribers. The transport is an EventTarget:
@@ -11,7 +12,9 @@ import { createPostgresEventTarget } from './postgres-event-target.js';
 // LISTEN/NOTIFY on PostgreSQL (./postgres-event-target.ts), else (PGlite, one process) in-process,
 // so a change committed by any Herald process (API or worker) reaches subscribers on all of
 // them. Each process listens once on one topic and fans out itself, so the cost of an event is
-// one message per process, not per subscriber.
+// one message per process, not per subscriber. Its subscribers are the distinct live
+// subscriptions of this process (graphql/live/ groups the sockets and streams that would receive
+// the same payload), found per event through a per-tenant index.
 //
 // Slow subscribers: each has a bounded queue (`maxQueued`). A subscriber that falls that far
 // behind is dropped, its stream ending with SubscriberTooSlowError, rather than letting memory
@@ -37,20 +40,99 @@ export class SubscriberTooSlowError extends Error {
   }
 }
 
+/** What a live subscriber follows: one message, or the tenant's changes that pass a filter. */
+export type LiveMatch = { messageId: string } | { filter: EventFilter };
+
+/** messageEvents' filter: every key given must match (a tag is one of the change's tags). */
+export type EventFilter = {
+  channel?: Channel;
+  status?: MessageStatus;
+  tag?: string;
+  externalRef?: string;
+};
+
 type Subscriber = {
-  accepts: (change: StatusChange) => boolean;
+  match: LiveMatch;
   push: (change: StatusChange) => void;
   end: () => void;
 };
+
+const passes = (f: EventFilter, c: StatusChange): boolean =>
+  (f.channel === undefined || c.channel === f.channel) &&
+  (f.status === undefined || c.status === f.status) &&
+  (f.tag === undefined || c.tags.includes(f.tag)) &&
+  (f.externalRef === undefined || c.externalRef === f.externalRef);
 
 export type StatusStream = AsyncIterableIterator<StatusChange> & {
   /** Ends the stream (the client went away). */
   close(): void;
 };
 
+/**
+ * One tenant's subscribers, each in exactly one bucket: by message id, else by its filter's most
+ * selective key (externalRef, tag, status, channel), else with those that take everything. An
+ * event looks only into the buckets it can match, so its cost follows the subscribers it may
+ * reach, not all those connected.
+ */
+class TenantIndex {
+  readonly byMessage = new Map<string, Set<Subscriber>>();
+  readonly byExternalRef = new Map<string, Set<Subscriber>>();
+  readonly byTag = new Map<string, Set<Subscriber>>();
+  readonly byStatus = new Map<string, Set<Subscriber>>();
+  readonly byChannel = new Map<string, Set<Subscriber>>();
+  readonly all = new Set<Subscriber>();
+  size = 0;
+
+  private bucket(match: LiveMatch): [Map<string, Set<Subscriber>>, string] | undefined {
+    if ('messageId' in match) return [this.byMessage, match.messageId];
+    const f = match.filter;
+    if (f.externalRef !== undefined) return [this.byExternalRef, f.externalRef];
+    if (f.tag !== undefined) return [this.byTag, f.tag];
+    if (f.status !== undefined) return [this.byStatus, f.status];
+    if (f.channel !== undefined) return [this.byChannel, f.channel];
+    return undefined;
+  }
+
+  add(s: Subscriber): void {
+    const b = this.bucket(s.match);
+    if (!b) this.all.add(s);
+    else {
+      const set = b[0].get(b[1]) ?? new Set();
+      b[0].set(b[1], set.add(s));
+    }
+    this.size++;
+  }
+
+  delete(s: Subscriber): void {
+    const b = this.bucket(s.match);
+    const set = b ? b[0].get(b[1]) : this.all;
+    if (!set?.delete(s)) return;
+    if (b && set.size === 0) b[0].delete(b[1]);
+    this.size--;
+  }
+
+  /** Calls `deliver` for every subscriber the change matches, each once. */
+  each(c: StatusChange, deliver: (s: Subscriber) => void): void {
+    const filtered = (set: Set<Subscriber> | undefined) => {
+      if (set) for (const s of set) if ('filter' in s.match && passes(s.match.filter, c)) deliver(s);
+    };
+    const forMessage = this.byMessage.get(c.messageId);
+    if (forMessage) for (const s of forMessage) deliver(s);
+    if (c.externalRef !== null) filtered(this.byExternalRef.get(c.externalRef));
+    // A tag repeated on a message would reach its subscribers twice.
+    for (const tag of new Set(c.tags)) filtered(this.byTag.get(tag));
+    filtered(this.byStatus.get(c.status));
+    filtered(this.byChannel.get(c.channel));
+    for (const s of this.all) deliver(s);
+  }
+}
+
 export class StatusHub {
-  private readonly byTenant = new Map<string, Set<Subscriber>>();
-  private readonly listener = (event: Event) => this.deliver((event as CustomEvent<StatusChange[]>).detail);
+  private readonly byTenant = new Map<string, TenantIndex>();
+  /** Changes heard, delivered in order on a later turn of the event loop (see `enqueue`). */
+  private pending: StatusChange[] = [];
+  private draining = false;
+  private readonly listener = (event: Event) => this.enqueue((event as CustomEvent<StatusChange[]>).detail);
   private readonly revocationListeners = new Set<(keyId: string) => void>();
   private readonly revocationListener = (event: Event) => {
     const keyId = (event as CustomEvent<unknown>).detail;
@@ -127,19 +209,19 @@ export class StatusHub {
     this.revocationListeners.add(listener);
   }
 
-  /** Live changes of one tenant that pass `accepts`, in the order they were published. */
-  subscribe(tenantId: string, accepts: (change: StatusChange) => boolean): StatusStream {
+  /** Live changes of one tenant that `match`, in the order they were published. */
+  subscribe(tenantId: string, match: LiveMatch): StatusStream {
     const queue: StatusChange[] = [];
     let waiting: ((r: IteratorResult<StatusChange>) => void) | undefined;
     let failWaiting: ((err: unknown) => void) | undefined;
     let ended = false;
     let failure: Error | undefined;
 
-    const subscribers = this.byTenant.get(tenantId) ?? new Set<Subscriber>();
-    this.byTenant.set(tenantId, subscribers);
+    const index = this.byTenant.get(tenantId) ?? new TenantIndex();
+    this.byTenant.set(tenantId, index);
     const detach = () => {
-      subscribers.delete(subscriber);
-      if (subscribers.size === 0) this.byTenant.delete(tenantId);
+      index.delete(subscriber);
+      if (index.size === 0 && this.byTenant.get(tenantId) === index) this.byTenant.delete(tenantId);
     };
     const end = (err?: Error) => {
       if (ended) return;
@@ -151,7 +233,7 @@ export class StatusHub {
       waiting = failWaiting = undefined;
     };
     const subscriber: Subscriber = {
-      accepts,
+      match,
       end: () => end(),
       push: (change) => {
         if (waiting) {
@@ -166,7 +248,7 @@ export class StatusHub {
         }
       },
     };
-    subscribers.add(subscriber);
+    index.add(subscriber);
 
     const stream: StatusStream = {
       next: () => {
@@ -191,7 +273,7 @@ export class StatusHub {
   /** Subscribers currently attached in this process (for metrics and tests). */
   get size(): number {
     let n = 0;
-    for (const s of this.byTenant.values()) n += s.size;
+    for (const index of this.byTenant.values()) n += index.size;
     return n;
   }
 
@@ -199,22 +281,46 @@ export class StatusHub {
     this.target.removeEventListener(TOPIC, this.listener);
     this.target.removeEventListener(REVOKED_KEYS_TOPIC, this.revocationListener);
     this.revocationListeners.clear();
-    for (const subscribers of [...this.byTenant.values()]) for (const s of [...subscribers]) s.end();
+    const all: Subscriber[] = [];
+    for (const index of this.byTenant.values()) collectAll(index, all);
+    for (const s of all) s.end();
     await this.closeTransport();
   }
 
-  private deliver(changes: StatusChange[] | null): void {
-    for (const raw of changes ?? []) {
-      // Over Redis or PostgreSQL the change arrives as JSON: its dates as strings.
-      const change: StatusChange =
-        typeof raw.occurredAt === 'string'
-          ? {
-              ...raw,
-              occurredAt: new Date(raw.occurredAt),
-              ...(typeof raw.reportedAt === 'string' ? { reportedAt: new Date(raw.reportedAt) } : {}),
-            }
-          : raw;
-      for (const s of this.byTenant.get(change.tenantId) ?? []) if (s.accepts(change)) s.push(change);
-    }
+  /**
+   * Delivery happens on a later turn of the event loop (setImmediate), in the order heard: a
+   * publisher (a mutation answering its client, a webhook acknowledging) never waits for the
+   * fan-out, and changes published together reach every subscriber in their order.
+   */
+  private enqueue(changes: StatusChange[] | null): void {
+    if (!changes?.length) return;
+    for (const c of changes) this.pending.push(c);
+    if (this.draining) return;
+    this.draining = true;
+    setImmediate(() => {
+      this.draining = false;
+      const batch = this.pending;
+      this.pending = [];
+      for (const raw of batch) this.deliver(raw);
+    });
   }
+
+  private deliver(raw: StatusChange): void {
+    // Over Redis or PostgreSQL the change arrives as JSON: its dates as strings.
+    const change: StatusChange =
+      typeof raw.occurredAt === 'string'
+        ? {
+            ...raw,
+            occurredAt: new Date(raw.occurredAt),
+            ...(typeof raw.reportedAt === 'string' ? { reportedAt: new Date(raw.reportedAt) } : {}),
+          }
+        : raw;
+    this.byTenant.get(change.tenantId)?.each(change, (s) => s.push(change));
+  }
+}
+
+function collectAll(index: TenantIndex, into: Subscriber[]): void {
+  for (const map of [index.byMessage, index.byExternalRef, index.byTag, index.byStatus, index.byChannel])
+    for (const set of map.values()) into.push(...set);
+  into.push(...index.all);
 }

@@ -84,6 +84,8 @@ builder.subscriptionFields((t) => ({
     authScopes: { read: true },
     description:
       "A campaign's status and counters: at once, then at most four times a second while anything changes; completes when the campaign is COMPLETED, or CANCELED with every remaining message canceled.",
+    // One reading per distinct subscription; a late subscriber gets the last one at once (graphql/live/).
+    extensions: { live: 'latest' },
     args: { id: t.arg.id({ required: true, description: 'Global id or plain campaign id.' }) },
     subscribe: (_root, { id }, ctx) => watchProgress(ctx.services.db, ctx.principal.tenantId, campaignIdFrom(id) ?? id),
     resolve: (progress: CampaignProgress) => progress,

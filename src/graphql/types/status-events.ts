@@ -2,7 +2,7 @@ import { NotFoundError } from '../../errors.js';
 import { statusChange, type StatusChange } from '../../messaging/status-updates.js';
 import { getEvents, getMessages } from '../../messaging/queries.js';
 import { isFinal } from '../../messaging/status-machine.js';
-import type { StatusStream } from '../../pubsub/status-hub.js';
+import type { EventFilter, StatusStream } from '../../pubsub/status-hub.js';
 import { builder } from '../builder.js';
 import { ChannelEnum, MessageRef, MessageStatusEnum, messageIdFrom } from './message.js';
 
@@ -81,7 +81,7 @@ builder.subscriptionFields((t) => ({
       const tenantId = ctx.principal.tenantId;
       const messageId = messageIdFrom(id);
       // Listen first, then read the history: a change committed in between is in one or both.
-      const live = statusHub.subscribe(tenantId, (c) => c.messageId === messageId);
+      const live = statusHub.subscribe(tenantId, { messageId: messageId ?? '' });
       async function* replayThenLive(): AsyncGenerator<StatusChange> {
         try {
           const [message] = messageId ? await getMessages(db, tenantId, [messageId]) : [];
@@ -124,17 +124,17 @@ builder.subscriptionFields((t) => ({
     type: MessageStatusEventRef,
     authScopes: { read: true },
     description: "Status changes of the tenant's messages as they happen, optionally filtered.",
+    // Subscribers of the same document and variables share one execution (graphql/live/).
+    extensions: { live: 'shared' },
     args: { filter: t.arg({ type: MessageEventFilter }) },
     subscribe: (_root, { filter }, ctx) => {
-      const f = filter ?? {};
-      const live = ctx.services.statusHub.subscribe(
-        ctx.principal.tenantId,
-        (c) =>
-          (!f.channel || c.channel === f.channel) &&
-          (!f.status || c.status === f.status) &&
-          (!f.tag || c.tags.includes(f.tag)) &&
-          (!f.externalRef || c.externalRef === f.externalRef),
-      );
+      // Null and absent keys are the same filter (one index bucket, one predicate).
+      const f: EventFilter = {};
+      if (filter?.channel) f.channel = filter.channel;
+      if (filter?.status) f.status = filter.status;
+      if (filter?.tag != null) f.tag = filter.tag;
+      if (filter?.externalRef != null) f.externalRef = filter.externalRef;
+      const live = ctx.services.statusHub.subscribe(ctx.principal.tenantId, { filter: f });
       // The hub's stream detaches on return() itself (no generator in between to park).
       return live;
     },
