@@ -1,0 +1,188 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHerald, type TestHerald } from '../support/herald.js';
+import { openBrowser, type TestBrowser } from './browser.js';
+
+// The sandbox provider reports DELIVERED after the delay and READ after twice the delay: long
+// enough to see a row change live, short enough for a test.
+const SANDBOX_DELAY_MS = 1200;
+
+let h: TestHerald;
+let b: TestBrowser;
+
+beforeAll(async () => {
+  h = await startHerald({ HERALD_WORKERS: '2', HERALD_SANDBOX_DELAY_MS: String(SANDBOX_DELAY_MS) });
+  b = await openBrowser(h.url);
+});
+
+afterAll(async () => {
+  await b?.close();
+  await h?.stop();
+});
+
+async function signIn(page: Page, key = h.adminKey): Promise<void> {
+  await page.goto(`${h.url}/`);
+  await page.getByLabel('API key').fill(key);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('tenant').waitFor();
+}
+
+describe('console', () => {
+  it('serves the console at / and under /console/, and signs in and out with a key', async () => {
+    const page = await b.newPage();
+    await page.goto(`${h.url}/`);
+    await page.getByLabel('API key').waitFor();
+    await b.screenshot(page, 'sign-in');
+    // First load: at most 300 KB of JavaScript as transferred (compressed).
+    const scripts = await page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .filter(
+          (entry) => (entry as PerformanceResourceTiming).initiatorType === 'script' || entry.name.endsWith('.js'),
+        )
+        .map((entry) => (entry as PerformanceResourceTiming).encodedBodySize),
+    );
+    expect(scripts.length).toBeGreaterThan(0);
+    const total = scripts.reduce((sum, size) => sum + size, 0);
+    console.log(`console first load: ${scripts.length} script(s), ${total} bytes of compressed JavaScript`);
+    expect(total).toBeLessThanOrEqual(300 * 1024);
+    await page.getByLabel('API key').fill('hk_not_a_key_of_this_herald_000000');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.locator('.error').textContent()).toContain('does not know this key');
+
+    await signIn(page);
+    expect(await page.getByTestId('tenant').textContent()).toBe('default');
+    // The admin key of the bootstrap tenant has every scope: every page is offered.
+    await expect.poll(() => page.getByRole('link', { name: 'Send a test' }).count()).toBe(1);
+    expect(await page.evaluate(() => window.sessionStorage.getItem('herald.apiKey'))).toBe(h.adminKey);
+    expect(await page.evaluate(() => window.localStorage.length)).toBe(0);
+
+    // A reload keeps the session (this tab's sessionStorage); a deep link is the same page.
+    await page.goto(`${h.url}/console/messages`);
+    await page.getByTestId('tenant').waitFor();
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API key').waitFor();
+    expect(await page.evaluate(() => window.sessionStorage.getItem('herald.apiKey'))).toBeNull();
+    await page.close();
+  });
+
+  it('shows only what the key may do: a SEND-only key gets the send form, no message list', async () => {
+    const created = await h.sdk().CreateApiKey({ input: { name: 'sender', scopes: ['SEND'] } });
+    const key = created.createApiKey.__typename === 'IssuedApiKey' ? created.createApiKey.key : '';
+    expect(key).not.toBe('');
+    const page = await b.newPage();
+    await signIn(page, key);
+    await page.getByRole('form', { name: 'Send an SMS' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Messages' }).count()).toBe(0);
+    await page.goto(`${h.url}/console/messages`);
+    await page.getByRole('heading', { name: 'Nothing here for this key' }).waitFor();
+    await page.close();
+  });
+
+  it('sends an SMS from the form; the live table shows its row reach READ without a reload', async () => {
+    const watcher = await b.newPage();
+    await signIn(watcher);
+    await watcher.locator('table[aria-label="Messages"]').waitFor();
+    let navigations = 0;
+    watcher.on('framenavigated', (frame) => {
+      if (frame === watcher.mainFrame()) navigations++;
+    });
+
+    const sender = await b.newPage();
+    await signIn(sender);
+    await sender.getByRole('link', { name: 'Send a test' }).click();
+    await sender.getByLabel('To').fill('+918800001234');
+    await sender.getByLabel('Text').fill('Hello from the console test');
+    await b.screenshot(sender, 'send-sms');
+    await sender.getByRole('button', { name: 'Send SMS' }).click();
+
+    // The form opens the message's page, which follows it live too.
+    await sender.waitForURL(/\/console\/messages\/[^/]+$/);
+    const messageId = decodeURIComponent(sender.url().split('/').pop()!);
+    const stored = await h.sdk().Message({ id: messageId });
+    expect(stored.message?.to).toBe('+918800001234');
+
+    const row = watcher.locator(`tr[data-message-id="${messageId}"]`);
+    await row.waitFor({ timeout: 10_000 });
+    const seen = new Set<string>();
+    await expect
+      .poll(
+        async () => {
+          const status = await row.locator('[data-status]').getAttribute('data-status');
+          if (status) seen.add(status);
+          return status;
+        },
+        { timeout: 15_000, interval: 50 },
+      )
+      .toBe('READ');
+    // It was watched moving, not found finished: an earlier status was on screen first.
+    expect([...seen].some((s) => s !== 'READ')).toBe(true);
+    expect(navigations).toBe(0);
+    await b.screenshot(watcher, 'messages');
+
+    await expect.poll(() => sender.getByTestId('message-status').textContent(), { timeout: 15_000 }).toBe('READ');
+    await sender.close();
+    await watcher.close();
+  });
+
+  it('opens a message from the table: content, timeline of status steps and provider reports, callbacks', async () => {
+    const sent = await h.sdk().SendSms({ input: { to: '+918800001235', text: 'timeline please', tags: ['tl'] } });
+    const messageId = sent.sendSms.__typename === 'Message' ? sent.sendSms.messageId : '';
+    await waitForStatus(messageId, 'READ');
+
+    const page = await b.newPage();
+    await signIn(page);
+    await page.getByRole('textbox', { name: 'Tag' }).fill('tl');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    const row = page.locator(`tr[data-message-id="${messageId}"]`);
+    await row.waitFor();
+    expect(await page.locator('tbody tr').count()).toBe(1);
+    await row.getByRole('link').click();
+
+    await page.waitForURL(new RegExp(`/console/messages/${messageId}$`));
+    await expect.poll(() => page.getByTestId('message-status').textContent()).toBe('READ');
+    expect(await page.locator('.content .body').textContent()).toBe('timeline please');
+    const steps = await page
+      .locator('.timeline li[data-kind="status"]')
+      .evaluateAll((items) => items.map((item) => item.getAttribute('data-status')));
+    expect(steps).toEqual(['QUEUED', 'SENDING', 'SENT', 'DELIVERED', 'READ']);
+    // The send's step carries its attempt; the sandbox's reports are stored beside the steps, as received.
+    expect(await page.locator('.timeline li[data-status="SENT"] summary').textContent()).toBe('attempt 1');
+    const reports = page.locator('.timeline li[data-kind="provider"]');
+    expect(await reports.count()).toBeGreaterThan(0);
+    await reports.first().locator('summary').click();
+    expect(await reports.first().locator('pre').textContent()).toContain('"status": "DELIVERED"');
+    await b.screenshot(page, 'message');
+    await page.close();
+  });
+
+  it('serves GraphiQL with no network beyond Herald and runs a query with the key', async () => {
+    const page = await b.newPage();
+    await page.goto(`${h.url}/graphql`);
+    // The headers editor comes with an Authorization template; put the key in it.
+    await page.getByText('Headers', { exact: true }).click();
+    const headers = page.locator('.graphiql-editor-tool .monaco-editor').last();
+    await headers.click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.insertText(JSON.stringify({ Authorization: `Bearer ${h.adminKey}` }));
+    await page.getByRole('button', { name: /execute/i }).click();
+    const result = page.locator('.result-window');
+    // Monaco renders spaces as non-breaking ones.
+    const text = async () => ((await result.textContent()) ?? '').replace(/\s+/g, ' ');
+    await expect.poll(text, { timeout: 20_000 }).toContain('"tenant": { "name": "default" }');
+    await b.screenshot(page, 'graphiql');
+    await page.close();
+  });
+
+  it('fetched nothing from outside Herald', () => {
+    expect(b.blocked).toEqual([]);
+  });
+});
+
+async function waitForStatus(messageId: string, status: string): Promise<void> {
+  await expect
+    .poll(async () => (await h.sdk().Message({ id: messageId })).message?.status, { timeout: 15_000 })
+    .toBe(status);
+}
