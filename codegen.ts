@@ -23,7 +23,7 @@ const codegen: CodegenConfig = {
     'console/src/gql/graphql.ts': {
       documents: 'console/src/operations/**/*.graphql',
       plugins: ['typescript-operations', 'typed-document-node'],
-      config: { ...config, documentMode: 'string' },
+      config: { ...config, scalars: { ...config.scalars, File: 'File' }, documentMode: 'string' },
     },
   },
   hooks: {},

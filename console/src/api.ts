@@ -32,6 +32,24 @@ export async function execute<R, V>(key: string, document: TypedDocumentString<R
 }
 
 /** `idle`: closed on purpose while nothing is watched (the connection is lazy). */
+/** A mutation with one file, as a GraphQL multipart request (the `file` variable). */
+export async function upload<R, V extends { file: File }>(
+  key: string,
+  document: TypedDocumentString<R, V>,
+  variables: V,
+): Promise<R> {
+  const form = new FormData();
+  form.append('operations', JSON.stringify({ query: document.toString(), variables: { ...variables, file: null } }));
+  form.append('map', JSON.stringify({ 0: ['variables.file'] }));
+  form.append('0', variables.file, variables.file.name);
+  const res = await fetch('/graphql', { method: 'POST', headers: { authorization: `Bearer ${key}` }, body: form });
+  const answer = (await res.json().catch(() => undefined)) as Answer<R> | undefined;
+  const first = answer?.errors?.[0];
+  if (first) throw new ApiError(first.message, first.extensions?.code);
+  if (!res.ok || !answer?.data) throw new ApiError(`Herald answered HTTP ${res.status}`);
+  return answer.data;
+}
+
 export type LiveState = 'connecting' | 'live' | 'idle' | 'closed';
 
 /** One graphql-ws connection per signed-in session; browsers send the key in connectionParams. */

@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHerald, type TestHerald } from '../support/herald.js';
+import { png } from '../support/media-fixtures.js';
 import { openBrowser, type TestBrowser } from './browser.js';
 
 // The sandbox provider reports DELIVERED after the delay and READ after twice the delay: long
@@ -154,6 +155,55 @@ describe('console', () => {
     await reports.first().locator('summary').click();
     expect(await reports.first().locator('pre').textContent()).toContain('"status": "DELIVERED"');
     await b.screenshot(page, 'message');
+    await page.close();
+  });
+
+  it('uploads header media and sends a WhatsApp template with it, previewed with its parameters', async () => {
+    const created = await h.sdk().CreateTemplate({
+      input: {
+        channel: 'WHATSAPP',
+        name: 'order_shipped',
+        language: 'en',
+        body: 'Hi {{1}}, order {{2}} is on its way.',
+        headerKind: 'IMAGE',
+      },
+    });
+    expect(created.createTemplate.__typename).toBe('Template');
+
+    const page = await b.newPage();
+    await signIn(page);
+    await page.getByRole('link', { name: 'Send a test' }).click();
+    await page.getByRole('tab', { name: 'WhatsApp' }).click();
+    await page.getByLabel('To').fill('+918800001236');
+    await page.locator('select[name="template"]').selectOption('order_shipped|en');
+    await page.getByLabel('Parameter {{1}}').fill('Asha');
+    await page.getByLabel('Parameter {{2}}').fill('A-1042');
+    const preview = page.getByRole('region', { name: 'Preview' });
+    await expect.poll(() => preview.textContent()).toContain('Hi Asha, order A-1042 is on its way.');
+
+    // Uploaded here, then chosen in the media picker.
+    await page.getByLabel('or upload a file').setInputFiles({
+      name: 'parcel.png',
+      mimeType: 'image/png',
+      buffer: png({ variant: 7 }),
+    });
+    const picker = page.locator('select[name="media"]');
+    await expect.poll(() => picker.inputValue()).not.toBe('');
+    const mediaId = await picker.inputValue();
+    await b.screenshot(page, 'send-whatsapp');
+    await page.getByRole('button', { name: 'Send WhatsApp' }).click();
+
+    await page.waitForURL(/\/console\/messages\/[^/]+$/);
+    const messageId = decodeURIComponent(page.url().split('/').pop()!);
+    const stored = (await h.sdk().Message({ id: messageId })).message;
+    expect(stored?.content).toMatchObject({
+      templateName: 'order_shipped',
+      params: ['Asha', 'A-1042'],
+      mediaId,
+      mediaType: 'IMAGE',
+    });
+    await expect.poll(() => page.getByTestId('message-status').textContent(), { timeout: 15_000 }).toBe('READ');
+    expect(await page.locator('.content').textContent()).toContain(mediaId);
     await page.close();
   });
 

@@ -3,17 +3,41 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
-export type ApiKeyScope = 'ADMIN' | 'READ' | 'SEND';
+export type ApiKeyScope =
+  | 'ADMIN'
+  | 'READ'
+  | 'SEND';
 
 /** PENDING until the receiver answers 2xx (DELIVERED) or the retry window closes (FAILED). */
-export type CallbackDeliveryStatus = 'DELIVERED' | 'FAILED' | 'PENDING';
+export type CallbackDeliveryStatus =
+  | 'DELIVERED'
+  | 'FAILED'
+  | 'PENDING';
 
-export type Channel = 'EMAIL' | 'SMS' | 'WHATSAPP';
+export type Channel =
+  | 'EMAIL'
+  | 'SMS'
+  | 'WHATSAPP';
 
-export type MediaType = 'DOCUMENT' | 'IMAGE' | 'NONE' | 'VIDEO';
+/** What the bytes are, recognised from the bytes themselves. */
+export type MediaKind =
+  | 'AUDIO'
+  | 'DOCUMENT'
+  | 'IMAGE'
+  | 'STICKER'
+  | 'VIDEO';
+
+export type MediaType =
+  | 'DOCUMENT'
+  | 'IMAGE'
+  | 'NONE'
+  | 'VIDEO';
 
 /** Why a message is sent, as Meta and Twilio distinguish. Opt-outs (the suppression list) block MARKETING only. */
-export type MessageCategory = 'AUTHENTICATION' | 'MARKETING' | 'UTILITY';
+export type MessageCategory =
+  | 'AUTHENTICATION'
+  | 'MARKETING'
+  | 'UTILITY';
 
 export type MessageEventFilter = {
   channel?: Channel | null | undefined;
@@ -113,18 +137,47 @@ export type SendSmsInput = {
   validUntil?: string | null | undefined;
 };
 
-export type MessageRowFragment = {
-  id: string;
-  messageId: string;
-  channel: Channel;
+export type SendWhatsAppInput = {
+  /** Status changes of this message are POSTed here. */
+  callbackUrl?: string | null | undefined;
+  /** MARKETING sends to a recipient on the suppression list are refused (RecipientSuppressedError); UTILITY, AUTHENTICATION and uncategorised sends are not. */
+  category?: MessageCategory | null | undefined;
+  /** Your own reference (invoice number, order id). */
+  externalRef?: string | null | undefined;
+  /** A repeat with the same key returns the original message. */
+  idempotencyKey?: string | null | undefined;
+  /** Template language code, default en. */
+  language?: string | null | undefined;
+  mediaId?: string | null | undefined;
+  mediaType?: MediaType | null | undefined;
+  /** Free JSON kept with the message (at most 16 KB). */
+  metadata?: unknown;
+  /** Body parameters in order ({{1}}, {{2}}, ...). */
+  params?: Array<string> | null | undefined;
+  /** Hold the message until then (SCHEDULED). */
+  sendAt?: string | null | undefined;
+  tags?: Array<string> | null | undefined;
+  templateName: string;
   to: string;
-  status: MessageStatus;
-  statusAt: string;
-  createdAt: string;
-  externalRef: string | null;
-  tags: Array<string>;
-  provider: string | null;
+  /** Give up (EXPIRED) rather than send after this time. */
+  validUntil?: string | null | undefined;
 };
+
+/** A WhatsApp template header: IMAGE, VIDEO and DOCUMENT headers need a send with that mediaType. */
+export type TemplateHeaderKind =
+  | 'DOCUMENT'
+  | 'IMAGE'
+  | 'NONE'
+  | 'TEXT'
+  | 'VIDEO';
+
+/** Only APPROVED templates can be sent. */
+export type TemplateStatus =
+  | 'APPROVED'
+  | 'PENDING'
+  | 'REJECTED';
+
+export type MessageRowFragment = { id: string, messageId: string, channel: Channel, to: string, status: MessageStatus, statusAt: string, createdAt: string, externalRef: string | null, tags: Array<string>, provider: string | null };
 
 export type ConsoleMessagesQueryVariables = Exact<{
   filter?: MessageFilter | null | undefined;
@@ -132,168 +185,109 @@ export type ConsoleMessagesQueryVariables = Exact<{
   after?: string | null | undefined;
 }>;
 
-export type ConsoleMessagesQuery = {
-  messages: {
-    edges: Array<{
-      node: {
-        id: string;
-        messageId: string;
-        channel: Channel;
-        to: string;
-        status: MessageStatus;
-        statusAt: string;
-        createdAt: string;
-        externalRef: string | null;
-        tags: Array<string>;
-        provider: string | null;
-      };
-    }>;
-    pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  };
-};
+
+export type ConsoleMessagesQuery = { messages: { edges: Array<{ node: { id: string, messageId: string, channel: Channel, to: string, status: MessageStatus, statusAt: string, createdAt: string, externalRef: string | null, tags: Array<string>, provider: string | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type ConsoleMessageEventsSubscriptionVariables = Exact<{
   filter?: MessageEventFilter | null | undefined;
 }>;
 
-export type ConsoleMessageEventsSubscription = {
-  messageEvents: {
-    messageId: string;
-    channel: Channel;
-    to: string;
-    status: MessageStatus;
-    previousStatus: MessageStatus | null;
-    occurredAt: string;
-    externalRef: string | null;
-    tags: Array<string>;
-    errorCode: string | null;
-  };
-};
+
+export type ConsoleMessageEventsSubscription = { messageEvents: { messageId: string, channel: Channel, to: string, status: MessageStatus, previousStatus: MessageStatus | null, occurredAt: string, externalRef: string | null, tags: Array<string>, errorCode: string | null } };
 
 export type ConsoleMessageQueryVariables = Exact<{
   id: string;
 }>;
 
-export type ConsoleMessageQuery = {
-  message: {
-    attempts: number;
-    category: MessageCategory | null;
-    providerMessageId: string | null;
-    sendAt: string | null;
-    validUntil: string | null;
-    nextAttemptAt: string | null;
-    updatedAt: string;
-    idempotencyKey: string | null;
-    callbackUrl: string | null;
-    metadata: unknown;
-    id: string;
-    messageId: string;
-    channel: Channel;
-    to: string;
-    status: MessageStatus;
-    statusAt: string;
-    createdAt: string;
-    externalRef: string | null;
-    tags: Array<string>;
-    provider: string | null;
-    lastError: { code: string; message: string | null; retryable: boolean | null } | null;
-    content:
-      | {
-          __typename: 'EmailContent';
-          from: string | null;
-          cc: Array<string>;
-          bcc: Array<string>;
-          subject: string;
-          textBody: string | null;
-          htmlBody: string | null;
-          attachments: Array<string>;
-          emailTo: Array<string>;
-        }
-      | {
-          __typename: 'SmsContent';
-          text: string;
-          senderId: string | null;
-          encoding: string;
-          segments: number;
-          flash: boolean;
-          dltTemplateId: string | null;
-          dltEntityId: string | null;
-        }
-      | {
-          __typename: 'WhatsAppContent';
-          templateName: string;
-          language: string;
-          params: Array<string>;
-          mediaId: string | null;
-          mediaType: MediaType;
-        };
-    events: Array<{
-      id: string;
-      kind: string;
-      status: MessageStatus | null;
-      previousStatus: MessageStatus | null;
-      provider: string | null;
-      occurredAt: string;
-      reportedAt: string | null;
-      errorCode: string | null;
-      errorMessage: string | null;
-      payload: unknown;
-    }>;
-    callbackDeliveries: Array<{
-      id: string;
-      url: string;
-      eventStatus: MessageStatus;
-      status: CallbackDeliveryStatus;
-      attemptCount: number;
-      lastStatusCode: number | null;
-      lastError: string | null;
-      createdAt: string;
-      deliveredAt: string | null;
-      nextAttemptAt: string | null;
-      payload: unknown;
-      attempts: Array<{
-        number: number;
-        at: string;
-        url: string;
-        statusCode: number | null;
-        latencyMs: number;
-        error: string | null;
-      }>;
-    }>;
-  } | null;
-};
+
+export type ConsoleMessageQuery = { message: { attempts: number, category: MessageCategory | null, providerMessageId: string | null, sendAt: string | null, validUntil: string | null, nextAttemptAt: string | null, updatedAt: string, idempotencyKey: string | null, callbackUrl: string | null, metadata: unknown, id: string, messageId: string, channel: Channel, to: string, status: MessageStatus, statusAt: string, createdAt: string, externalRef: string | null, tags: Array<string>, provider: string | null, lastError: { code: string, message: string | null, retryable: boolean | null } | null, content:
+      | { __typename: 'EmailContent', from: string | null, cc: Array<string>, bcc: Array<string>, subject: string, textBody: string | null, htmlBody: string | null, attachments: Array<string>, emailTo: Array<string> }
+      | { __typename: 'SmsContent', text: string, senderId: string | null, encoding: string, segments: number, flash: boolean, dltTemplateId: string | null, dltEntityId: string | null }
+      | { __typename: 'WhatsAppContent', templateName: string, language: string, params: Array<string>, mediaId: string | null, mediaType: MediaType }
+    , events: Array<{ id: string, kind: string, status: MessageStatus | null, previousStatus: MessageStatus | null, provider: string | null, occurredAt: string, reportedAt: string | null, errorCode: string | null, errorMessage: string | null, payload: unknown }>, callbackDeliveries: Array<{ id: string, url: string, eventStatus: MessageStatus, status: CallbackDeliveryStatus, attemptCount: number, lastStatusCode: number | null, lastError: string | null, createdAt: string, deliveredAt: string | null, nextAttemptAt: string | null, payload: unknown, attempts: Array<{ number: number, at: string, url: string, statusCode: number | null, latencyMs: number, error: string | null }> }> } | null };
 
 export type ConsoleMessageStatusSubscriptionVariables = Exact<{
   id: string;
 }>;
 
-export type ConsoleMessageStatusSubscription = { messageStatusChanged: { status: MessageStatus; occurredAt: string } };
+
+export type ConsoleMessageStatusSubscription = { messageStatusChanged: { status: MessageStatus, occurredAt: string } };
 
 export type ConsoleSendSmsMutationVariables = Exact<{
   input: SendSmsInput;
 }>;
 
-export type ConsoleSendSmsMutation = {
-  sendSms:
-    | { __typename: 'Message'; messageId: string }
-    | { __typename: 'RecipientSuppressedError'; message: string; field: string }
-    | { __typename: 'ValidationError'; message: string; field: string };
-};
+
+export type ConsoleSendSmsMutation = { sendSms:
+    | { __typename: 'Message', messageId: string }
+    | { __typename: 'RecipientSuppressedError', message: string, field: string }
+    | { __typename: 'ValidationError', message: string, field: string }
+   };
 
 export type ConsoleSendEmailMutationVariables = Exact<{
   input: SendEmailInput;
 }>;
 
-export type ConsoleSendEmailMutation = {
-  sendEmail:
-    | { __typename: 'Message'; messageId: string }
-    | { __typename: 'RecipientSuppressedError'; message: string; field: string }
-    | { __typename: 'ValidationError'; message: string; field: string };
-};
 
-export type ConsoleViewerQueryVariables = Exact<{ [key: string]: never }>;
+export type ConsoleSendEmailMutation = { sendEmail:
+    | { __typename: 'Message', messageId: string }
+    | { __typename: 'RecipientSuppressedError', message: string, field: string }
+    | { __typename: 'ValidationError', message: string, field: string }
+   };
 
-export type ConsoleViewerQuery = { viewer: { scopes: Array<ApiKeyScope>; tenant: { id: string; name: string } } };
+export type ConsoleViewerQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleViewerQuery = { viewer: { scopes: Array<ApiKeyScope>, tenant: { id: string, name: string } } };
+
+export type ConsoleWhatsAppTemplatesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleWhatsAppTemplatesQuery = { templates: Array<{ id: string, name: string, language: string, paramCount: number, headerKind: TemplateHeaderKind, headerText: string | null, body: string, status: TemplateStatus }> };
+
+export type ConsolePreviewTemplateQueryVariables = Exact<{
+  name: string;
+  language?: string | null | undefined;
+  params?: Array<string> | string | null | undefined;
+}>;
+
+
+export type ConsolePreviewTemplateQuery = { previewTemplate:
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'TemplatePreview', headerText: string | null, text: string }
+    | { __typename: 'ValidationError', message: string, field: string }
+   };
+
+export type ConsoleMediaListQueryVariables = Exact<{
+  first?: number | null | undefined;
+}>;
+
+
+export type ConsoleMediaListQuery = { mediaList: { edges: Array<{ node: { mediaId: string, kind: MediaKind, filename: string | null, mimeType: string, sizeBytes: number, downloadPath: string } }> } };
+
+export type ConsoleUploadMediaMutationVariables = Exact<{
+  file: File;
+  caption?: string | null | undefined;
+}>;
+
+
+export type ConsoleUploadMediaMutation = { uploadMedia:
+    | { __typename: 'Media', mediaId: string, kind: MediaKind, filename: string | null }
+    | { __typename: 'MediaTooLargeError', message: string }
+    | { __typename: 'UnsupportedMediaError', message: string }
+    | { __typename: 'ValidationError', message: string }
+   };
+
+export type ConsoleSendWhatsAppMutationVariables = Exact<{
+  input: SendWhatsAppInput;
+}>;
+
+
+export type ConsoleSendWhatsAppMutation = { sendWhatsApp:
+    | { __typename: 'Message', messageId: string }
+    | { __typename: 'RecipientSuppressedError', message: string, field: string }
+    | { __typename: 'ValidationError', message: string, field: string }
+   };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -313,8 +307,7 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
-export const MessageRowFragmentDoc = new TypedDocumentString(
-  `
+export const MessageRowFragmentDoc = new TypedDocumentString(`
     fragment MessageRow on Message {
   id
   messageId
@@ -327,9 +320,7 @@ export const MessageRowFragmentDoc = new TypedDocumentString(
   tags
   provider
 }
-    `,
-  { fragmentName: 'MessageRow' },
-) as unknown as TypedDocumentString<MessageRowFragment, unknown>;
+    `, {"fragmentName":"MessageRow"}) as unknown as TypedDocumentString<MessageRowFragment, unknown>;
 export const ConsoleMessagesDocument = new TypedDocumentString(`
     query ConsoleMessages($filter: MessageFilter, $first: Int, $after: String) {
   messages(filter: $filter, first: $first, after: $after) {
@@ -521,3 +512,89 @@ export const ConsoleViewerDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleViewerQuery, ConsoleViewerQueryVariables>;
+export const ConsoleWhatsAppTemplatesDocument = new TypedDocumentString(`
+    query ConsoleWhatsAppTemplates {
+  templates(filter: {channel: WHATSAPP}) {
+    id
+    name
+    language
+    paramCount
+    headerKind
+    headerText
+    body
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleWhatsAppTemplatesQuery, ConsoleWhatsAppTemplatesQueryVariables>;
+export const ConsolePreviewTemplateDocument = new TypedDocumentString(`
+    query ConsolePreviewTemplate($name: String!, $language: String, $params: [String!]) {
+  previewTemplate(
+    channel: WHATSAPP
+    name: $name
+    language: $language
+    params: $params
+  ) {
+    __typename
+    ... on TemplatePreview {
+      headerText
+      text
+    }
+    ... on ValidationError {
+      message
+      field
+    }
+    ... on NotFoundError {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsolePreviewTemplateQuery, ConsolePreviewTemplateQueryVariables>;
+export const ConsoleMediaListDocument = new TypedDocumentString(`
+    query ConsoleMediaList($first: Int) {
+  mediaList(first: $first) {
+    edges {
+      node {
+        mediaId
+        kind
+        filename
+        mimeType
+        sizeBytes
+        downloadPath
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleMediaListQuery, ConsoleMediaListQueryVariables>;
+export const ConsoleUploadMediaDocument = new TypedDocumentString(`
+    mutation ConsoleUploadMedia($file: File!, $caption: String) {
+  uploadMedia(file: $file, caption: $caption) {
+    __typename
+    ... on Media {
+      mediaId
+      kind
+      filename
+    }
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleUploadMediaMutation, ConsoleUploadMediaMutationVariables>;
+export const ConsoleSendWhatsAppDocument = new TypedDocumentString(`
+    mutation ConsoleSendWhatsApp($input: SendWhatsAppInput!) {
+  sendWhatsApp(input: $input) {
+    __typename
+    ... on Message {
+      messageId
+    }
+    ... on ValidationError {
+      message
+      field
+    }
+    ... on RecipientSuppressedError {
+      message
+      field
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleSendWhatsAppMutation, ConsoleSendWhatsAppMutationVariables>;

@@ -3,18 +3,21 @@ import { execute } from '../api';
 import { ConsoleSendEmailDocument, ConsoleSendSmsDocument } from '../gql/graphql';
 import { navigate } from '../router';
 import { useSession } from '../session';
+import { type Outcome, tagsOf } from './send-common';
+import { WhatsAppForm } from './WhatsAppForm';
 
-type Outcome = { __typename: string; messageId?: string; message?: string; field?: string };
-type Channel = 'sms' | 'email';
+type Channel = 'sms' | 'whatsapp' | 'email';
+const LABEL: Record<Channel, string> = { sms: 'SMS', whatsapp: 'WhatsApp', email: 'Email' };
 
 /** A test send per channel; once accepted, the message's page shows it moving live. */
 export function SendPage() {
   const [channel, setChannel] = useState<Channel>('sms');
+  const { error, busy, run } = useSend();
   return (
     <section className="send">
       <h1>Send a test</h1>
       <div className="tabs" role="tablist">
-        {(['sms', 'email'] as const).map((c) => (
+        {(['sms', 'whatsapp', 'email'] as const).map((c) => (
           <button
             key={c}
             type="button"
@@ -23,11 +26,14 @@ export function SendPage() {
             className={channel === c ? 'active' : undefined}
             onClick={() => setChannel(c)}
           >
-            {c === 'sms' ? 'SMS' : 'Email'}
+            {LABEL[c]}
           </button>
         ))}
       </div>
-      {channel === 'sms' ? <SmsForm /> : <EmailForm />}
+      {channel === 'sms' && <SmsForm run={run} busy={busy} />}
+      {channel === 'whatsapp' && <WhatsAppForm run={run} busy={busy} />}
+      {channel === 'email' && <EmailForm run={run} busy={busy} />}
+      {error && <p className="error">{error}</p>}
     </section>
   );
 }
@@ -50,21 +56,14 @@ function useSend() {
   return { error, busy, run };
 }
 
-const tagsOf = (text: string): string[] | undefined => {
-  const tags = text
-    .split(',')
-    .map((t) => t.trim())
-    .filter(Boolean);
-  return tags.length > 0 ? tags : undefined;
-};
+type FormProps = { run(send: () => Promise<Outcome>): void; busy: boolean };
 
-function SmsForm() {
+function SmsForm({ run, busy }: FormProps) {
   const { key } = useSession();
   const [to, setTo] = useState('');
   const [text, setText] = useState('');
   const [senderId, setSenderId] = useState('');
   const [tags, setTags] = useState('console-test');
-  const { error, busy, run } = useSend();
   return (
     <form
       className="send-form"
@@ -96,18 +95,16 @@ function SmsForm() {
       <button type="submit" disabled={busy}>
         Send SMS
       </button>
-      {error && <p className="error">{error}</p>}
     </form>
   );
 }
 
-function EmailForm() {
+function EmailForm({ run, busy }: FormProps) {
   const { key } = useSession();
   const [to, setTo] = useState('');
   const [subject, setSubject] = useState('');
   const [text, setText] = useState('');
   const [tags, setTags] = useState('console-test');
-  const { error, busy, run } = useSend();
   return (
     <form
       className="send-form"
@@ -146,7 +143,6 @@ function EmailForm() {
       <button type="submit" disabled={busy}>
         Send email
       </button>
-      {error && <p className="error">{error}</p>}
     </form>
   );
 }
