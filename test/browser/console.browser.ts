@@ -127,6 +127,38 @@ describe('console', () => {
     await watcher.close();
   });
 
+  it('follows a burst of messages live with only the rows in view in the page', async () => {
+    const page = await b.newPage();
+    await signIn(page);
+    await page.getByRole('textbox', { name: 'Tag' }).fill('burst');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => page.locator('.table-foot').textContent()).toContain('0 messages shown');
+    const table = page.locator('table[aria-label="Messages"]');
+    const before = Number(await table.getAttribute('data-events'));
+    const burst = 100;
+    const sent = await Promise.all(
+      Array.from({ length: burst }, (_, i) =>
+        h.sdk().SendSms({ input: { to: `+9188000${String(20000 + i)}`, text: `burst ${i}`, tags: ['burst'] } }),
+      ),
+    );
+    expect(sent.every((s) => s.sendSms.__typename === 'Message')).toBe(true);
+    // Each message goes QUEUED, SENDING, SENT, DELIVERED, READ: five events.
+    await expect
+      .poll(async () => Number(await table.getAttribute('data-events')) - before, { timeout: 90_000, interval: 250 })
+      .toBeGreaterThanOrEqual(burst * 5);
+    const events = Number(await table.getAttribute('data-events')) - before;
+    const batches = Number(await table.getAttribute('data-batches'));
+    const inDom = await page.locator('tbody tr').count();
+    console.log(`burst: ${events} events applied in ${batches} renders; ${inDom} rows in the DOM`);
+    // Renders are per animation frame, not per event (how many share one depends on the pace);
+    // only the rows in view exist in the page.
+    expect(batches).toBeLessThanOrEqual(events);
+    expect(inDom).toBeLessThan(80);
+    expect(await page.locator('.table-foot').textContent()).toBe(`${burst} messages shown`);
+    await b.screenshot(page, 'messages-burst');
+    await page.close();
+  }, 120_000);
+
   it('opens a message from the table: content, timeline of status steps and provider reports, callbacks', async () => {
     const sent = await h.sdk().SendSms({ input: { to: '+918800001235', text: 'timeline please', tags: ['tl'] } });
     const messageId = sent.sendSms.__typename === 'Message' ? sent.sendSms.messageId : '';

@@ -152,7 +152,7 @@ export function MessagesPage() {
         </button>
       </form>
       {error && <p className="error">{error}</p>}
-      <VirtualTable rows={rows} version={store.version} />
+      <VirtualTable rows={rows} version={store.version} applied={store.applied} />
       <p className="table-foot">
         {loading ? 'Loading…' : `${rows.count} messages shown`}
         {more && (
@@ -165,7 +165,15 @@ export function MessagesPage() {
   );
 }
 
-function VirtualTable({ rows, version }: { rows: ReturnType<LiveRows['rows']>; version: number }) {
+function VirtualTable({
+  rows,
+  version,
+  applied,
+}: {
+  rows: ReturnType<LiveRows['rows']>;
+  version: number;
+  applied: number;
+}) {
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: rows.count,
@@ -177,7 +185,8 @@ function VirtualTable({ rows, version }: { rows: ReturnType<LiveRows['rows']>; v
   // Only the rows in view are in the DOM: the body is as tall as all of them, each row placed.
   return (
     <div className="scroller" ref={scroller}>
-      <table className="table" aria-label="Messages" data-version={version}>
+      {/* Batches rendered and events applied: what the browser tests read. */}
+      <table className="table" aria-label="Messages" data-batches={version} data-events={applied}>
         <thead>
           <tr>
             <th>Created</th>
