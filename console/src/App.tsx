@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { createLiveClient, execute, type LiveState } from './api';
 import { ConsoleViewerDocument, type ApiKeyScope } from './gql/graphql';
+import { CampaignsPage } from './pages/CampaignsPage';
 import { MessagePage } from './pages/MessagePage';
 import { MessagesPage } from './pages/MessagesPage';
 import { SendPage } from './pages/SendPage';
@@ -54,6 +55,7 @@ function SignedIn({ identity, onSignOut }: { identity: Identity; onSignOut(): vo
   let content: React.ReactNode;
   if (page === 'messages' && id && readable) content = <MessagePage id={id} />;
   else if (page === 'send' && sends) content = <SendPage />;
+  else if (page === 'campaigns' && readable) content = <CampaignsPage />;
   else if ((page === undefined || page === 'messages') && readable) content = <MessagesPage />;
   else if (page === undefined && sends) content = <SendPage />;
   else content = <NotAllowed scopes={identity.scopes} />;
@@ -64,6 +66,7 @@ function SignedIn({ identity, onSignOut }: { identity: Identity; onSignOut(): vo
         <strong className="brand">Herald</strong>
         <nav>
           {readable && <NavLink to="/console/messages" label="Messages" active={page === 'messages'} />}
+          {readable && <NavLink to="/console/campaigns" label="Campaigns" active={page === 'campaigns'} />}
           {sends && <NavLink to="/console/send" label="Send a test" active={page === 'send'} />}
           <a href="/graphql" target="_blank" rel="noreferrer">
             GraphiQL

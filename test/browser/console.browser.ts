@@ -239,6 +239,46 @@ describe('console', () => {
     await page.close();
   });
 
+  it('shows a campaign started elsewhere moving live until its progress bar reaches 100%', async () => {
+    const admin = h.sdk();
+    const created = await admin.CreateCampaign({
+      input: { name: 'Diwali offers', channel: 'SMS', ratePerSecond: 5, content: { sms: { text: 'Hi {{1}}' } } },
+    });
+    if (created.createCampaign.__typename !== 'Campaign') throw new Error(JSON.stringify(created.createCampaign));
+    const { id, campaignId } = created.createCampaign;
+    const recipients = Array.from({ length: 15 }, (_, i) => ({
+      to: `+9198${String(31000 + i).padStart(8, '0')}`,
+      params: [`Customer ${i}`],
+    }));
+    const added = await admin.AddCampaignRecipients({ campaignId: id, recipients });
+    expect(added.addCampaignRecipients.__typename).toBe('CampaignRecipientsAdded');
+
+    const page = await b.newPage();
+    await signIn(page);
+    await page.getByRole('link', { name: 'Campaigns' }).click();
+    const item = page.locator(`li[data-campaign-id="${campaignId}"]`);
+    await expect.poll(() => item.getByTestId('campaign-status').textContent()).toBe('DRAFT');
+
+    // Every value the bar takes, as rendered.
+    const bar = item.locator('progress');
+    await bar.evaluate((element) => {
+      const seen: string[] = [];
+      (window as unknown as { seen: string[] }).seen = seen;
+      new MutationObserver(() => seen.push(element.getAttribute('data-percent') ?? '')).observe(element, {
+        attributes: true,
+        attributeFilter: ['data-percent'],
+      });
+    });
+    expect((await admin.StartCampaign({ id })).startCampaign.__typename).toBe('Campaign');
+    await expect.poll(() => bar.getAttribute('data-percent'), { timeout: 30_000 }).toBe('100');
+    const seen = (await page.evaluate(() => (window as unknown as { seen: string[] }).seen)).map(Number);
+    // At five a second, fifteen messages take three seconds: the bar was seen on its way.
+    expect([...seen].some((p) => p > 0 && p < 100)).toBe(true);
+    await expect.poll(() => item.getByTestId('campaign-status').textContent(), { timeout: 15_000 }).toBe('COMPLETED');
+    await b.screenshot(page, 'campaigns');
+    await page.close();
+  });
+
   it('serves GraphiQL with no network beyond Herald and runs a query with the key', async () => {
     const page = await b.newPage();
     await page.goto(`${h.url}/graphql`);

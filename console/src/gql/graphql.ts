@@ -14,6 +14,20 @@ export type CallbackDeliveryStatus =
   | 'FAILED'
   | 'PENDING';
 
+export type CampaignStatus =
+  /** Canceled; messages not yet handed to a provider were canceled. Final. */
+  | 'CANCELED'
+  /** Every message reached a final status or was handed to a provider. Final. */
+  | 'COMPLETED'
+  /** Created; recipients can be added. Nothing is sent. */
+  | 'DRAFT'
+  /** No new message is released until it is resumed. */
+  | 'PAUSED'
+  /** Its messages are released at its rate. */
+  | 'RUNNING'
+  /** Started with a sendAt ahead: starts then. */
+  | 'SCHEDULED';
+
 export type Channel =
   | 'EMAIL'
   | 'SMS'
@@ -177,6 +191,56 @@ export type TemplateStatus =
   | 'PENDING'
   | 'REJECTED';
 
+export type CampaignCountsFragment = { total: number, scheduled: number, queued: number, sending: number, sent: number, delivered: number, read: number, failed: number, undelivered: number, expired: number, canceled: number, invalid: number, suppressed: number };
+
+export type ConsoleCampaignsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type ConsoleCampaignsQuery = { campaigns: { edges: Array<{ node: { id: string, campaignId: string, name: string, channel: Channel, status: CampaignStatus, createdAt: string, startedAt: string | null, completedAt: string | null, counters: { total: number, scheduled: number, queued: number, sending: number, sent: number, delivered: number, read: number, failed: number, undelivered: number, expired: number, canceled: number, invalid: number, suppressed: number } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type ConsoleCampaignProgressSubscriptionVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ConsoleCampaignProgressSubscription = { campaignProgress: { campaignId: string, status: CampaignStatus, startedAt: string | null, completedAt: string | null, counters: { total: number, scheduled: number, queued: number, sending: number, sent: number, delivered: number, read: number, failed: number, undelivered: number, expired: number, canceled: number, invalid: number, suppressed: number } } };
+
+export type ConsolePauseCampaignMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ConsolePauseCampaignMutation = { pauseCampaign:
+    | { __typename: 'Campaign', status: CampaignStatus }
+    | { __typename: 'CampaignStateError', message: string }
+    | { __typename: 'NotFoundError', message: string }
+   };
+
+export type ConsoleResumeCampaignMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ConsoleResumeCampaignMutation = { resumeCampaign:
+    | { __typename: 'Campaign', status: CampaignStatus }
+    | { __typename: 'CampaignStateError', message: string }
+    | { __typename: 'NotFoundError', message: string }
+   };
+
+export type ConsoleCancelCampaignMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ConsoleCancelCampaignMutation = { cancelCampaign:
+    | { __typename: 'Campaign', status: CampaignStatus }
+    | { __typename: 'CampaignStateError', message: string }
+    | { __typename: 'NotFoundError', message: string }
+   };
+
 export type MessageRowFragment = { id: string, messageId: string, channel: Channel, to: string, status: MessageStatus, statusAt: string, createdAt: string, externalRef: string | null, tags: Array<string>, provider: string | null };
 
 export type ConsoleMessagesQueryVariables = Exact<{
@@ -307,6 +371,23 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
+export const CampaignCountsFragmentDoc = new TypedDocumentString(`
+    fragment CampaignCounts on CampaignCounters {
+  total
+  scheduled
+  queued
+  sending
+  sent
+  delivered
+  read
+  failed
+  undelivered
+  expired
+  canceled
+  invalid
+  suppressed
+}
+    `, {"fragmentName":"CampaignCounts"}) as unknown as TypedDocumentString<CampaignCountsFragment, unknown>;
 export const MessageRowFragmentDoc = new TypedDocumentString(`
     fragment MessageRow on Message {
   id
@@ -321,6 +402,111 @@ export const MessageRowFragmentDoc = new TypedDocumentString(`
   provider
 }
     `, {"fragmentName":"MessageRow"}) as unknown as TypedDocumentString<MessageRowFragment, unknown>;
+export const ConsoleCampaignsDocument = new TypedDocumentString(`
+    query ConsoleCampaigns($first: Int, $after: String) {
+  campaigns(first: $first, after: $after) {
+    edges {
+      node {
+        id
+        campaignId
+        name
+        channel
+        status
+        createdAt
+        startedAt
+        completedAt
+        counters {
+          ...CampaignCounts
+        }
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    fragment CampaignCounts on CampaignCounters {
+  total
+  scheduled
+  queued
+  sending
+  sent
+  delivered
+  read
+  failed
+  undelivered
+  expired
+  canceled
+  invalid
+  suppressed
+}`) as unknown as TypedDocumentString<ConsoleCampaignsQuery, ConsoleCampaignsQueryVariables>;
+export const ConsoleCampaignProgressDocument = new TypedDocumentString(`
+    subscription ConsoleCampaignProgress($id: ID!) {
+  campaignProgress(id: $id) {
+    campaignId
+    status
+    startedAt
+    completedAt
+    counters {
+      ...CampaignCounts
+    }
+  }
+}
+    fragment CampaignCounts on CampaignCounters {
+  total
+  scheduled
+  queued
+  sending
+  sent
+  delivered
+  read
+  failed
+  undelivered
+  expired
+  canceled
+  invalid
+  suppressed
+}`) as unknown as TypedDocumentString<ConsoleCampaignProgressSubscription, ConsoleCampaignProgressSubscriptionVariables>;
+export const ConsolePauseCampaignDocument = new TypedDocumentString(`
+    mutation ConsolePauseCampaign($id: ID!) {
+  pauseCampaign(id: $id) {
+    __typename
+    ... on Campaign {
+      status
+    }
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsolePauseCampaignMutation, ConsolePauseCampaignMutationVariables>;
+export const ConsoleResumeCampaignDocument = new TypedDocumentString(`
+    mutation ConsoleResumeCampaign($id: ID!) {
+  resumeCampaign(id: $id) {
+    __typename
+    ... on Campaign {
+      status
+    }
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleResumeCampaignMutation, ConsoleResumeCampaignMutationVariables>;
+export const ConsoleCancelCampaignDocument = new TypedDocumentString(`
+    mutation ConsoleCancelCampaign($id: ID!) {
+  cancelCampaign(id: $id) {
+    __typename
+    ... on Campaign {
+      status
+    }
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleCancelCampaignMutation, ConsoleCancelCampaignMutationVariables>;
 export const ConsoleMessagesDocument = new TypedDocumentString(`
     query ConsoleMessages($filter: MessageFilter, $first: Int, $after: String) {
   messages(filter: $filter, first: $first, after: $after) {
