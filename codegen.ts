@@ -18,6 +18,13 @@ const codegen: CodegenConfig = {
     'test/client/sdk.ts': { documents: 'schema/operations/**/*.graphql', plugins, config },
     // The `herald` command's own operations (src/cli/).
     'src/cli/sdk.ts': { documents: 'src/cli/operations.graphql', plugins, config },
+    // The web console's operations (console/src/operations/), as typed document strings: the
+    // browser sends them as they are, with no GraphQL library in its bundle.
+    'console/src/gql/graphql.ts': {
+      documents: 'console/src/operations/**/*.graphql',
+      plugins: ['typescript-operations', 'typed-document-node'],
+      config: { ...config, scalars: { ...config.scalars, File: 'File' }, documentMode: 'string' },
+    },
   },
   hooks: {},
 };

@@ -18,6 +18,8 @@ import { exposeDomainError } from './graphql/errors.js';
 import { limitsPlugins } from './graphql/limits.js';
 import { LiveSubscriptions, useLiveSubscriptions } from './graphql/live/live-subscriptions.js';
 import { subscriptionGuard, tooManySubscriptionsError } from './graphql/subscription-guard.js';
+import { loadConsoleSite } from './http/console-site.js';
+import { createGraphiqlPage } from './http/graphiql-page.js';
 import { createAdmission, RATE_LIMITED_MESSAGE, refuse, retryAfterHeader, type Refusal } from './http/admission.js';
 import { KeyRateLimiter } from './http/key-rate-limit.js';
 import { MemoryBudget } from './http/memory-budget.js';
@@ -122,6 +124,8 @@ export type HeraldOptions = {
   resolve?: ResolveAll;
   /** PGlite only: a dump of a data directory to start from (tests pass an already migrated one). */
   loadDataDir?: Blob;
+  /** The built console's directory (default: console/dist of this checkout). */
+  consoleDir?: string;
 };
 
 export async function createHerald(config: Config, log: Logger, opts: HeraldOptions = {}): Promise<Herald> {
@@ -182,6 +186,10 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
   });
 
   const mediaDownload = createMediaDownloadHandler({ services, log });
+  const consoleSite = await loadConsoleSite(opts.consoleDir);
+  if (!consoleSite.built)
+    log.warn('the web console is not built: run `npm run build:console` (npm install does it), then restart Herald');
+  const graphiqlPage = createGraphiqlPage();
   // GraphQL multipart uploads (uploadMedia) are parsed by Yoga, which holds a file in memory
   // until the resolver streams it to the media store: cap it, and the form around it.
   const multipartCap = config.media.maxBytes + GRAPHQL_MULTIPART_SLACK;
@@ -202,7 +210,8 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
       subscriptionGuard({ keyWatch: services.keyWatch, maxSsePerKey: config.subscriptions.maxSsePerKey }),
       useLiveSubscriptions(() => live),
     ],
-    graphiql: { title: 'Herald', subscriptionsProtocol: 'WS' },
+    // GraphiQL is served by graphiqlPage (no CDN); Yoga's own would load its scripts from one.
+    graphiql: false,
     logging: {
       debug: (...args) => log.debug({ args }, 'yoga'),
       info: (...args) => log.info({ args }, 'yoga'),
@@ -285,7 +294,8 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
         req.method === 'GET' &&
         (requestHeader(req, 'accept') ?? '').includes('text/html') &&
         !url.searchParams.has('query');
-      const admission = graphiql ? undefined : await admit(keyFromHeaders((n) => requestHeader(req, n)));
+      if (graphiql) return graphiqlPage(req, res);
+      const admission = await admit(keyFromHeaders((n) => requestHeader(req, n)));
       if (admission?.refusal)
         return refuse(
           req,
@@ -307,9 +317,11 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
         if (!release) return refuse(req, res, 503, UPLOADS_BUSY, { 'retry-after': '1' });
         res.once('close', release);
       }
-      await yoga.handle(req, res, { principal: principal ?? undefined });
+      await yoga.handle(req, res, { principal });
       return;
     }
+    // The web console: static files, a client of /graphql like any other.
+    if (consoleSite.handles(url.pathname)) return consoleSite.serve(req, res, url.pathname);
     // Provider reports: authenticated by the provider's signature, not an API key.
     const webhookFor = webhookProvider(url.pathname);
     if (webhookFor) return webhooks(req, res, webhookFor);

@@ -72,6 +72,12 @@ const MessageEventRef = builder.objectRef<MessageEventRow>('MessageEvent').imple
       nullable: true,
       description: "The provider's own timestamp of the report behind it (the provider's clock), if any.",
     }),
+    payload: t.expose('payload', {
+      type: 'JSON',
+      nullable: true,
+      description:
+        'Status changes: the attempt that caused them (number, worker, provider, duration, error). Provider reports: the report as received, credentials removed.',
+    }),
   }),
 });
 

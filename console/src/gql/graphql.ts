@@ -1,0 +1,786 @@
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type ApiKeyScope =
+  | 'ADMIN'
+  | 'READ'
+  | 'SEND';
+
+/** PENDING until the receiver answers 2xx (DELIVERED) or the retry window closes (FAILED). */
+export type CallbackDeliveryStatus =
+  | 'DELIVERED'
+  | 'FAILED'
+  | 'PENDING';
+
+export type CampaignStatus =
+  /** Canceled; messages not yet handed to a provider were canceled. Final. */
+  | 'CANCELED'
+  /** Every message reached a final status or was handed to a provider. Final. */
+  | 'COMPLETED'
+  /** Created; recipients can be added. Nothing is sent. */
+  | 'DRAFT'
+  /** No new message is released until it is resumed. */
+  | 'PAUSED'
+  /** Its messages are released at its rate. */
+  | 'RUNNING'
+  /** Started with a sendAt ahead: starts then. */
+  | 'SCHEDULED';
+
+export type Channel =
+  | 'EMAIL'
+  | 'SMS'
+  | 'WHATSAPP';
+
+/** What the bytes are, recognised from the bytes themselves. */
+export type MediaKind =
+  | 'AUDIO'
+  | 'DOCUMENT'
+  | 'IMAGE'
+  | 'STICKER'
+  | 'VIDEO';
+
+export type MediaType =
+  | 'DOCUMENT'
+  | 'IMAGE'
+  | 'NONE'
+  | 'VIDEO';
+
+/** Why a message is sent, as Meta and Twilio distinguish. Opt-outs (the suppression list) block MARKETING only. */
+export type MessageCategory =
+  | 'AUTHENTICATION'
+  | 'MARKETING'
+  | 'UTILITY';
+
+export type MessageEventFilter = {
+  channel?: Channel | null | undefined;
+  externalRef?: string | null | undefined;
+  status?: MessageStatus | null | undefined;
+  tag?: string | null | undefined;
+};
+
+export type MessageFilter = {
+  channel?: Channel | null | undefined;
+  createdAfter?: string | null | undefined;
+  createdBefore?: string | null | undefined;
+  externalRef?: string | null | undefined;
+  status?: MessageStatus | null | undefined;
+  tag?: string | null | undefined;
+  /** Phone number (any accepted format) or email address. */
+  to?: string | null | undefined;
+};
+
+/** Final statuses: READ, FAILED, UNDELIVERED, EXPIRED, CANCELED. */
+export type MessageStatus =
+  /** Canceled by cancelMessage before it was sent. Final. */
+  | 'CANCELED'
+  /** Delivered to the handset or mailbox. Not final: READ may follow (channels without read reports stay here). */
+  | 'DELIVERED'
+  /** validUntil passed before it could be sent. Final. */
+  | 'EXPIRED'
+  /** Failed permanently or out of attempts. Final; only retryMessage (back to QUEUED) or a late DELIVERED/READ report from the provider moves it again. */
+  | 'FAILED'
+  /** Waiting to be sent (also after a retryable failure, and after retryMessage). */
+  | 'QUEUED'
+  /** Read by the recipient. Final. */
+  | 'READ'
+  /** Held until sendAt. */
+  | 'SCHEDULED'
+  /** Claimed by a worker; the provider is being called. */
+  | 'SENDING'
+  /** Accepted by the provider. */
+  | 'SENT'
+  /** The provider could not deliver it. Final; only a late DELIVERED/READ report from the provider moves it again. */
+  | 'UNDELIVERED';
+
+export type SendEmailInput = {
+  /** Media ids of the tenant (uploadMedia, createMediaFromUrl, POST /api/media/upload) to attach as files, at most 10, together at most HERALD_EMAIL_ATTACHMENT_MAX_BYTES (default 10 MiB). */
+  attachments?: Array<string> | null | undefined;
+  bcc?: Array<string> | null | undefined;
+  /** Status changes of this message are POSTed here. */
+  callbackUrl?: string | null | undefined;
+  /** MARKETING sends to a recipient on the suppression list are refused (RecipientSuppressedError); UTILITY, AUTHENTICATION and uncategorised sends are not. */
+  category?: MessageCategory | null | undefined;
+  cc?: Array<string> | null | undefined;
+  /** Your own reference (invoice number, order id). */
+  externalRef?: string | null | undefined;
+  from?: string | null | undefined;
+  html?: string | null | undefined;
+  /** A repeat with the same key returns the original message. */
+  idempotencyKey?: string | null | undefined;
+  /** Free JSON kept with the message (at most 16 KB). */
+  metadata?: unknown;
+  /** Hold the message until then (SCHEDULED). */
+  sendAt?: string | null | undefined;
+  subject: string;
+  tags?: Array<string> | null | undefined;
+  text?: string | null | undefined;
+  to: Array<string>;
+  /** Give up (EXPIRED) rather than send after this time. */
+  validUntil?: string | null | undefined;
+};
+
+export type SendSmsInput = {
+  /** Status changes of this message are POSTed here. */
+  callbackUrl?: string | null | undefined;
+  /** MARKETING sends to a recipient on the suppression list are refused (RecipientSuppressedError); UTILITY, AUTHENTICATION and uncategorised sends are not. */
+  category?: MessageCategory | null | undefined;
+  /** India DLT principal entity id (PE ID). */
+  dltEntityId?: string | null | undefined;
+  /** India DLT content template id. */
+  dltTemplateId?: string | null | undefined;
+  /** Your own reference (invoice number, order id). */
+  externalRef?: string | null | undefined;
+  flash?: boolean | null | undefined;
+  /** A repeat with the same key returns the original message. */
+  idempotencyKey?: string | null | undefined;
+  /** Free JSON kept with the message (at most 16 KB). */
+  metadata?: unknown;
+  /** Hold the message until then (SCHEDULED). */
+  sendAt?: string | null | undefined;
+  /** Alphanumeric sender id (up to 11) or a phone number. */
+  senderId?: string | null | undefined;
+  tags?: Array<string> | null | undefined;
+  text: string;
+  /** E.164 (+918800001234) or digits with country code. */
+  to: string;
+  /** Force UCS-2; otherwise detected from the text. */
+  unicode?: boolean | null | undefined;
+  /** Give up (EXPIRED) rather than send after this time. */
+  validUntil?: string | null | undefined;
+};
+
+export type SendWhatsAppInput = {
+  /** Status changes of this message are POSTed here. */
+  callbackUrl?: string | null | undefined;
+  /** MARKETING sends to a recipient on the suppression list are refused (RecipientSuppressedError); UTILITY, AUTHENTICATION and uncategorised sends are not. */
+  category?: MessageCategory | null | undefined;
+  /** Your own reference (invoice number, order id). */
+  externalRef?: string | null | undefined;
+  /** A repeat with the same key returns the original message. */
+  idempotencyKey?: string | null | undefined;
+  /** Template language code, default en. */
+  language?: string | null | undefined;
+  mediaId?: string | null | undefined;
+  mediaType?: MediaType | null | undefined;
+  /** Free JSON kept with the message (at most 16 KB). */
+  metadata?: unknown;
+  /** Body parameters in order ({{1}}, {{2}}, ...). */
+  params?: Array<string> | null | undefined;
+  /** Hold the message until then (SCHEDULED). */
+  sendAt?: string | null | undefined;
+  tags?: Array<string> | null | undefined;
+  templateName: string;
+  to: string;
+  /** Give up (EXPIRED) rather than send after this time. */
+  validUntil?: string | null | undefined;
+};
+
+/** A WhatsApp template header: IMAGE, VIDEO and DOCUMENT headers need a send with that mediaType. */
+export type TemplateHeaderKind =
+  | 'DOCUMENT'
+  | 'IMAGE'
+  | 'NONE'
+  | 'TEXT'
+  | 'VIDEO';
+
+/** Only APPROVED templates can be sent. */
+export type TemplateStatus =
+  | 'APPROVED'
+  | 'PENDING'
+  | 'REJECTED';
+
+export type CampaignCountsFragment = { total: number, scheduled: number, queued: number, sending: number, sent: number, delivered: number, read: number, failed: number, undelivered: number, expired: number, canceled: number, invalid: number, suppressed: number };
+
+export type ConsoleCampaignsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type ConsoleCampaignsQuery = { campaigns: { edges: Array<{ node: { id: string, campaignId: string, name: string, channel: Channel, status: CampaignStatus, createdAt: string, startedAt: string | null, completedAt: string | null, counters: { total: number, scheduled: number, queued: number, sending: number, sent: number, delivered: number, read: number, failed: number, undelivered: number, expired: number, canceled: number, invalid: number, suppressed: number } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type ConsoleCampaignProgressSubscriptionVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ConsoleCampaignProgressSubscription = { campaignProgress: { campaignId: string, status: CampaignStatus, startedAt: string | null, completedAt: string | null, counters: { total: number, scheduled: number, queued: number, sending: number, sent: number, delivered: number, read: number, failed: number, undelivered: number, expired: number, canceled: number, invalid: number, suppressed: number } } };
+
+export type ConsolePauseCampaignMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ConsolePauseCampaignMutation = { pauseCampaign:
+    | { __typename: 'Campaign', status: CampaignStatus }
+    | { __typename: 'CampaignStateError', message: string }
+    | { __typename: 'NotFoundError', message: string }
+   };
+
+export type ConsoleResumeCampaignMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ConsoleResumeCampaignMutation = { resumeCampaign:
+    | { __typename: 'Campaign', status: CampaignStatus }
+    | { __typename: 'CampaignStateError', message: string }
+    | { __typename: 'NotFoundError', message: string }
+   };
+
+export type ConsoleCancelCampaignMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ConsoleCancelCampaignMutation = { cancelCampaign:
+    | { __typename: 'Campaign', status: CampaignStatus }
+    | { __typename: 'CampaignStateError', message: string }
+    | { __typename: 'NotFoundError', message: string }
+   };
+
+export type MessageRowFragment = { id: string, messageId: string, channel: Channel, to: string, status: MessageStatus, statusAt: string, createdAt: string, externalRef: string | null, tags: Array<string>, provider: string | null };
+
+export type ConsoleMessagesQueryVariables = Exact<{
+  filter?: MessageFilter | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type ConsoleMessagesQuery = { messages: { edges: Array<{ node: { id: string, messageId: string, channel: Channel, to: string, status: MessageStatus, statusAt: string, createdAt: string, externalRef: string | null, tags: Array<string>, provider: string | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type ConsoleMessageEventsSubscriptionVariables = Exact<{
+  filter?: MessageEventFilter | null | undefined;
+}>;
+
+
+export type ConsoleMessageEventsSubscription = { messageEvents: { messageId: string, channel: Channel, to: string, status: MessageStatus, previousStatus: MessageStatus | null, occurredAt: string, externalRef: string | null, tags: Array<string>, errorCode: string | null } };
+
+export type ConsoleMessageQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ConsoleMessageQuery = { message: { attempts: number, category: MessageCategory | null, providerMessageId: string | null, sendAt: string | null, validUntil: string | null, nextAttemptAt: string | null, updatedAt: string, idempotencyKey: string | null, callbackUrl: string | null, metadata: unknown, id: string, messageId: string, channel: Channel, to: string, status: MessageStatus, statusAt: string, createdAt: string, externalRef: string | null, tags: Array<string>, provider: string | null, lastError: { code: string, message: string | null, retryable: boolean | null } | null, content:
+      | { __typename: 'EmailContent', from: string | null, cc: Array<string>, bcc: Array<string>, subject: string, textBody: string | null, htmlBody: string | null, attachments: Array<string>, emailTo: Array<string> }
+      | { __typename: 'SmsContent', text: string, senderId: string | null, encoding: string, segments: number, flash: boolean, dltTemplateId: string | null, dltEntityId: string | null }
+      | { __typename: 'WhatsAppContent', templateName: string, language: string, params: Array<string>, mediaId: string | null, mediaType: MediaType }
+    , events: Array<{ id: string, kind: string, status: MessageStatus | null, previousStatus: MessageStatus | null, provider: string | null, occurredAt: string, reportedAt: string | null, errorCode: string | null, errorMessage: string | null, payload: unknown }>, callbackDeliveries: Array<{ id: string, url: string, eventStatus: MessageStatus, status: CallbackDeliveryStatus, attemptCount: number, lastStatusCode: number | null, lastError: string | null, createdAt: string, deliveredAt: string | null, nextAttemptAt: string | null, payload: unknown, attempts: Array<{ number: number, at: string, url: string, statusCode: number | null, latencyMs: number, error: string | null }> }> } | null };
+
+export type ConsoleMessageStatusSubscriptionVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ConsoleMessageStatusSubscription = { messageStatusChanged: { status: MessageStatus, occurredAt: string } };
+
+export type ConsoleSendSmsMutationVariables = Exact<{
+  input: SendSmsInput;
+}>;
+
+
+export type ConsoleSendSmsMutation = { sendSms:
+    | { __typename: 'Message', messageId: string }
+    | { __typename: 'RecipientSuppressedError', message: string, field: string }
+    | { __typename: 'ValidationError', message: string, field: string }
+   };
+
+export type ConsoleSendEmailMutationVariables = Exact<{
+  input: SendEmailInput;
+}>;
+
+
+export type ConsoleSendEmailMutation = { sendEmail:
+    | { __typename: 'Message', messageId: string }
+    | { __typename: 'RecipientSuppressedError', message: string, field: string }
+    | { __typename: 'ValidationError', message: string, field: string }
+   };
+
+export type ConsoleViewerQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleViewerQuery = { viewer: { scopes: Array<ApiKeyScope>, tenant: { id: string, name: string } } };
+
+export type ConsoleWhatsAppTemplatesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleWhatsAppTemplatesQuery = { templates: Array<{ id: string, name: string, language: string, paramCount: number, headerKind: TemplateHeaderKind, headerText: string | null, body: string, status: TemplateStatus }> };
+
+export type ConsolePreviewTemplateQueryVariables = Exact<{
+  name: string;
+  language?: string | null | undefined;
+  params?: Array<string> | string | null | undefined;
+}>;
+
+
+export type ConsolePreviewTemplateQuery = { previewTemplate:
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'TemplatePreview', headerText: string | null, text: string }
+    | { __typename: 'ValidationError', message: string, field: string }
+   };
+
+export type ConsoleMediaListQueryVariables = Exact<{
+  first?: number | null | undefined;
+}>;
+
+
+export type ConsoleMediaListQuery = { mediaList: { edges: Array<{ node: { mediaId: string, kind: MediaKind, filename: string | null, mimeType: string, sizeBytes: number, downloadPath: string } }> } };
+
+export type ConsoleUploadMediaMutationVariables = Exact<{
+  file: File;
+  caption?: string | null | undefined;
+}>;
+
+
+export type ConsoleUploadMediaMutation = { uploadMedia:
+    | { __typename: 'Media', mediaId: string, kind: MediaKind, filename: string | null }
+    | { __typename: 'MediaTooLargeError', message: string }
+    | { __typename: 'UnsupportedMediaError', message: string }
+    | { __typename: 'ValidationError', message: string }
+   };
+
+export type ConsoleSendWhatsAppMutationVariables = Exact<{
+  input: SendWhatsAppInput;
+}>;
+
+
+export type ConsoleSendWhatsAppMutation = { sendWhatsApp:
+    | { __typename: 'Message', messageId: string }
+    | { __typename: 'RecipientSuppressedError', message: string, field: string }
+    | { __typename: 'ValidationError', message: string, field: string }
+   };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+export const CampaignCountsFragmentDoc = new TypedDocumentString(`
+    fragment CampaignCounts on CampaignCounters {
+  total
+  scheduled
+  queued
+  sending
+  sent
+  delivered
+  read
+  failed
+  undelivered
+  expired
+  canceled
+  invalid
+  suppressed
+}
+    `, {"fragmentName":"CampaignCounts"}) as unknown as TypedDocumentString<CampaignCountsFragment, unknown>;
+export const MessageRowFragmentDoc = new TypedDocumentString(`
+    fragment MessageRow on Message {
+  id
+  messageId
+  channel
+  to
+  status
+  statusAt
+  createdAt
+  externalRef
+  tags
+  provider
+}
+    `, {"fragmentName":"MessageRow"}) as unknown as TypedDocumentString<MessageRowFragment, unknown>;
+export const ConsoleCampaignsDocument = new TypedDocumentString(`
+    query ConsoleCampaigns($first: Int, $after: String) {
+  campaigns(first: $first, after: $after) {
+    edges {
+      node {
+        id
+        campaignId
+        name
+        channel
+        status
+        createdAt
+        startedAt
+        completedAt
+        counters {
+          ...CampaignCounts
+        }
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    fragment CampaignCounts on CampaignCounters {
+  total
+  scheduled
+  queued
+  sending
+  sent
+  delivered
+  read
+  failed
+  undelivered
+  expired
+  canceled
+  invalid
+  suppressed
+}`) as unknown as TypedDocumentString<ConsoleCampaignsQuery, ConsoleCampaignsQueryVariables>;
+export const ConsoleCampaignProgressDocument = new TypedDocumentString(`
+    subscription ConsoleCampaignProgress($id: ID!) {
+  campaignProgress(id: $id) {
+    campaignId
+    status
+    startedAt
+    completedAt
+    counters {
+      ...CampaignCounts
+    }
+  }
+}
+    fragment CampaignCounts on CampaignCounters {
+  total
+  scheduled
+  queued
+  sending
+  sent
+  delivered
+  read
+  failed
+  undelivered
+  expired
+  canceled
+  invalid
+  suppressed
+}`) as unknown as TypedDocumentString<ConsoleCampaignProgressSubscription, ConsoleCampaignProgressSubscriptionVariables>;
+export const ConsolePauseCampaignDocument = new TypedDocumentString(`
+    mutation ConsolePauseCampaign($id: ID!) {
+  pauseCampaign(id: $id) {
+    __typename
+    ... on Campaign {
+      status
+    }
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsolePauseCampaignMutation, ConsolePauseCampaignMutationVariables>;
+export const ConsoleResumeCampaignDocument = new TypedDocumentString(`
+    mutation ConsoleResumeCampaign($id: ID!) {
+  resumeCampaign(id: $id) {
+    __typename
+    ... on Campaign {
+      status
+    }
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleResumeCampaignMutation, ConsoleResumeCampaignMutationVariables>;
+export const ConsoleCancelCampaignDocument = new TypedDocumentString(`
+    mutation ConsoleCancelCampaign($id: ID!) {
+  cancelCampaign(id: $id) {
+    __typename
+    ... on Campaign {
+      status
+    }
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleCancelCampaignMutation, ConsoleCancelCampaignMutationVariables>;
+export const ConsoleMessagesDocument = new TypedDocumentString(`
+    query ConsoleMessages($filter: MessageFilter, $first: Int, $after: String) {
+  messages(filter: $filter, first: $first, after: $after) {
+    edges {
+      node {
+        ...MessageRow
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    fragment MessageRow on Message {
+  id
+  messageId
+  channel
+  to
+  status
+  statusAt
+  createdAt
+  externalRef
+  tags
+  provider
+}`) as unknown as TypedDocumentString<ConsoleMessagesQuery, ConsoleMessagesQueryVariables>;
+export const ConsoleMessageEventsDocument = new TypedDocumentString(`
+    subscription ConsoleMessageEvents($filter: MessageEventFilter) {
+  messageEvents(filter: $filter) {
+    messageId
+    channel
+    to
+    status
+    previousStatus
+    occurredAt
+    externalRef
+    tags
+    errorCode
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleMessageEventsSubscription, ConsoleMessageEventsSubscriptionVariables>;
+export const ConsoleMessageDocument = new TypedDocumentString(`
+    query ConsoleMessage($id: ID!) {
+  message(id: $id) {
+    ...MessageRow
+    attempts
+    category
+    providerMessageId
+    sendAt
+    validUntil
+    nextAttemptAt
+    updatedAt
+    idempotencyKey
+    callbackUrl
+    metadata
+    lastError {
+      code
+      message
+      retryable
+    }
+    content {
+      __typename
+      ... on SmsContent {
+        text
+        senderId
+        encoding
+        segments
+        flash
+        dltTemplateId
+        dltEntityId
+      }
+      ... on WhatsAppContent {
+        templateName
+        language
+        params
+        mediaId
+        mediaType
+      }
+      ... on EmailContent {
+        from
+        emailTo: to
+        cc
+        bcc
+        subject
+        textBody
+        htmlBody
+        attachments
+      }
+    }
+    events {
+      id
+      kind
+      status
+      previousStatus
+      provider
+      occurredAt
+      reportedAt
+      errorCode
+      errorMessage
+      payload
+    }
+    callbackDeliveries {
+      id
+      url
+      eventStatus
+      status
+      attemptCount
+      lastStatusCode
+      lastError
+      createdAt
+      deliveredAt
+      nextAttemptAt
+      payload
+      attempts {
+        number
+        at
+        url
+        statusCode
+        latencyMs
+        error
+      }
+    }
+  }
+}
+    fragment MessageRow on Message {
+  id
+  messageId
+  channel
+  to
+  status
+  statusAt
+  createdAt
+  externalRef
+  tags
+  provider
+}`) as unknown as TypedDocumentString<ConsoleMessageQuery, ConsoleMessageQueryVariables>;
+export const ConsoleMessageStatusDocument = new TypedDocumentString(`
+    subscription ConsoleMessageStatus($id: ID!) {
+  messageStatusChanged(id: $id) {
+    status
+    occurredAt
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleMessageStatusSubscription, ConsoleMessageStatusSubscriptionVariables>;
+export const ConsoleSendSmsDocument = new TypedDocumentString(`
+    mutation ConsoleSendSms($input: SendSmsInput!) {
+  sendSms(input: $input) {
+    __typename
+    ... on Message {
+      messageId
+    }
+    ... on ValidationError {
+      message
+      field
+    }
+    ... on RecipientSuppressedError {
+      message
+      field
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleSendSmsMutation, ConsoleSendSmsMutationVariables>;
+export const ConsoleSendEmailDocument = new TypedDocumentString(`
+    mutation ConsoleSendEmail($input: SendEmailInput!) {
+  sendEmail(input: $input) {
+    __typename
+    ... on Message {
+      messageId
+    }
+    ... on ValidationError {
+      message
+      field
+    }
+    ... on RecipientSuppressedError {
+      message
+      field
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleSendEmailMutation, ConsoleSendEmailMutationVariables>;
+export const ConsoleViewerDocument = new TypedDocumentString(`
+    query ConsoleViewer {
+  viewer {
+    scopes
+    tenant {
+      id
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleViewerQuery, ConsoleViewerQueryVariables>;
+export const ConsoleWhatsAppTemplatesDocument = new TypedDocumentString(`
+    query ConsoleWhatsAppTemplates {
+  templates(filter: {channel: WHATSAPP}) {
+    id
+    name
+    language
+    paramCount
+    headerKind
+    headerText
+    body
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleWhatsAppTemplatesQuery, ConsoleWhatsAppTemplatesQueryVariables>;
+export const ConsolePreviewTemplateDocument = new TypedDocumentString(`
+    query ConsolePreviewTemplate($name: String!, $language: String, $params: [String!]) {
+  previewTemplate(
+    channel: WHATSAPP
+    name: $name
+    language: $language
+    params: $params
+  ) {
+    __typename
+    ... on TemplatePreview {
+      headerText
+      text
+    }
+    ... on ValidationError {
+      message
+      field
+    }
+    ... on NotFoundError {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsolePreviewTemplateQuery, ConsolePreviewTemplateQueryVariables>;
+export const ConsoleMediaListDocument = new TypedDocumentString(`
+    query ConsoleMediaList($first: Int) {
+  mediaList(first: $first) {
+    edges {
+      node {
+        mediaId
+        kind
+        filename
+        mimeType
+        sizeBytes
+        downloadPath
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleMediaListQuery, ConsoleMediaListQueryVariables>;
+export const ConsoleUploadMediaDocument = new TypedDocumentString(`
+    mutation ConsoleUploadMedia($file: File!, $caption: String) {
+  uploadMedia(file: $file, caption: $caption) {
+    __typename
+    ... on Media {
+      mediaId
+      kind
+      filename
+    }
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleUploadMediaMutation, ConsoleUploadMediaMutationVariables>;
+export const ConsoleSendWhatsAppDocument = new TypedDocumentString(`
+    mutation ConsoleSendWhatsApp($input: SendWhatsAppInput!) {
+  sendWhatsApp(input: $input) {
+    __typename
+    ... on Message {
+      messageId
+    }
+    ... on ValidationError {
+      message
+      field
+    }
+    ... on RecipientSuppressedError {
+      message
+      field
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleSendWhatsAppMutation, ConsoleSendWhatsAppMutationVariables>;

@@ -1,0 +1,310 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHerald, type TestHerald } from '../support/herald.js';
+import { png } from '../support/media-fixtures.js';
+import { openBrowser, type TestBrowser } from './browser.js';
+
+// The sandbox provider reports DELIVERED after the delay and READ after twice the delay: long
+// enough to see a row change live, short enough for a test.
+const SANDBOX_DELAY_MS = 1200;
+
+let h: TestHerald;
+let b: TestBrowser;
+
+beforeAll(async () => {
+  h = await startHerald({ HERALD_WORKERS: '2', HERALD_SANDBOX_DELAY_MS: String(SANDBOX_DELAY_MS) });
+  b = await openBrowser(h.url);
+});
+
+afterAll(async () => {
+  await b?.close();
+  await h?.stop();
+});
+
+async function signIn(page: Page, key = h.adminKey): Promise<void> {
+  await page.goto(`${h.url}/`);
+  await page.getByLabel('API key').fill(key);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('tenant').waitFor();
+}
+
+describe('console', () => {
+  it('serves the console at / and under /console/, and signs in and out with a key', async () => {
+    const page = await b.newPage();
+    await page.goto(`${h.url}/`);
+    await page.getByLabel('API key').waitFor();
+    await b.screenshot(page, 'sign-in');
+    // First load: at most 300 KB of JavaScript as transferred (compressed).
+    const scripts = await page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .filter(
+          (entry) => (entry as PerformanceResourceTiming).initiatorType === 'script' || entry.name.endsWith('.js'),
+        )
+        .map((entry) => (entry as PerformanceResourceTiming).encodedBodySize),
+    );
+    expect(scripts.length).toBeGreaterThan(0);
+    const total = scripts.reduce((sum, size) => sum + size, 0);
+    console.log(`console first load: ${scripts.length} script(s), ${total} bytes of compressed JavaScript`);
+    expect(total).toBeLessThanOrEqual(300 * 1024);
+    await page.getByLabel('API key').fill('hk_not_a_key_of_this_herald_000000');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.locator('.error').textContent()).toContain('does not know this key');
+
+    await signIn(page);
+    expect(await page.getByTestId('tenant').textContent()).toBe('default');
+    // The admin key of the bootstrap tenant has every scope: every page is offered.
+    await expect.poll(() => page.getByRole('link', { name: 'Send a test' }).count()).toBe(1);
+    expect(await page.evaluate(() => window.sessionStorage.getItem('herald.apiKey'))).toBe(h.adminKey);
+    expect(await page.evaluate(() => window.localStorage.length)).toBe(0);
+
+    // A reload keeps the session (this tab's sessionStorage); a deep link is the same page.
+    await page.goto(`${h.url}/console/messages`);
+    await page.getByTestId('tenant').waitFor();
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API key').waitFor();
+    expect(await page.evaluate(() => window.sessionStorage.getItem('herald.apiKey'))).toBeNull();
+    await page.close();
+  });
+
+  it('shows only what the key may do: a SEND-only key gets the send form, no message list', async () => {
+    const created = await h.sdk().CreateApiKey({ input: { name: 'sender', scopes: ['SEND'] } });
+    const key = created.createApiKey.__typename === 'IssuedApiKey' ? created.createApiKey.key : '';
+    expect(key).not.toBe('');
+    const page = await b.newPage();
+    await signIn(page, key);
+    await page.getByRole('form', { name: 'Send an SMS' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Messages' }).count()).toBe(0);
+    await page.goto(`${h.url}/console/messages`);
+    await page.getByRole('heading', { name: 'Nothing here for this key' }).waitFor();
+    await page.close();
+  });
+
+  it('sends an SMS from the form; the live table shows its row reach READ without a reload', async () => {
+    const watcher = await b.newPage();
+    await signIn(watcher);
+    await watcher.locator('table[aria-label="Messages"]').waitFor();
+    let navigations = 0;
+    watcher.on('framenavigated', (frame) => {
+      if (frame === watcher.mainFrame()) navigations++;
+    });
+
+    const sender = await b.newPage();
+    await signIn(sender);
+    await sender.getByRole('link', { name: 'Send a test' }).click();
+    await sender.getByLabel('To').fill('+918800001234');
+    await sender.getByLabel('Text').fill('Hello from the console test');
+    await b.screenshot(sender, 'send-sms');
+    await sender.getByRole('button', { name: 'Send SMS' }).click();
+
+    // The form opens the message's page, which follows it live too.
+    await sender.waitForURL(/\/console\/messages\/[^/]+$/);
+    const messageId = decodeURIComponent(sender.url().split('/').pop()!);
+    const stored = await h.sdk().Message({ id: messageId });
+    expect(stored.message?.to).toBe('+918800001234');
+
+    const row = watcher.locator(`tr[data-message-id="${messageId}"]`);
+    await row.waitFor({ timeout: 10_000 });
+    const seen = new Set<string>();
+    await expect
+      .poll(
+        async () => {
+          const status = await row.locator('[data-status]').getAttribute('data-status');
+          if (status) seen.add(status);
+          return status;
+        },
+        { timeout: 15_000, interval: 50 },
+      )
+      .toBe('READ');
+    // It was watched moving, not found finished: an earlier status was on screen first.
+    expect([...seen].some((s) => s !== 'READ')).toBe(true);
+    expect(navigations).toBe(0);
+    await b.screenshot(watcher, 'messages');
+
+    await expect.poll(() => sender.getByTestId('message-status').textContent(), { timeout: 15_000 }).toBe('READ');
+    await sender.close();
+    await watcher.close();
+  });
+
+  it('follows a burst of messages live with only the rows in view in the page', async () => {
+    const page = await b.newPage();
+    await signIn(page);
+    await page.getByRole('textbox', { name: 'Tag' }).fill('burst');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => page.locator('.table-foot').textContent()).toContain('0 messages shown');
+    const table = page.locator('table[aria-label="Messages"]');
+    const before = Number(await table.getAttribute('data-events'));
+    const burst = 100;
+    const sent = await Promise.all(
+      Array.from({ length: burst }, (_, i) =>
+        h.sdk().SendSms({ input: { to: `+9188000${String(20000 + i)}`, text: `burst ${i}`, tags: ['burst'] } }),
+      ),
+    );
+    expect(sent.every((s) => s.sendSms.__typename === 'Message')).toBe(true);
+    // Each message goes QUEUED, SENDING, SENT, DELIVERED, READ: five events.
+    await expect
+      .poll(async () => Number(await table.getAttribute('data-events')) - before, { timeout: 90_000, interval: 250 })
+      .toBeGreaterThanOrEqual(burst * 5);
+    const events = Number(await table.getAttribute('data-events')) - before;
+    const batches = Number(await table.getAttribute('data-batches'));
+    const inDom = await page.locator('tbody tr').count();
+    console.log(`burst: ${events} events applied in ${batches} renders; ${inDom} rows in the DOM`);
+    // Renders are per animation frame, not per event (how many share one depends on the pace);
+    // only the rows in view exist in the page.
+    expect(batches).toBeLessThanOrEqual(events);
+    expect(inDom).toBeLessThan(80);
+    expect(await page.locator('.table-foot').textContent()).toBe(`${burst} messages shown`);
+    await b.screenshot(page, 'messages-burst');
+    await page.close();
+  }, 120_000);
+
+  it('opens a message from the table: content, timeline of status steps and provider reports, callbacks', async () => {
+    const sent = await h.sdk().SendSms({ input: { to: '+918800001235', text: 'timeline please', tags: ['tl'] } });
+    const messageId = sent.sendSms.__typename === 'Message' ? sent.sendSms.messageId : '';
+    await waitForStatus(messageId, 'READ');
+
+    const page = await b.newPage();
+    await signIn(page);
+    await page.getByRole('textbox', { name: 'Tag' }).fill('tl');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    const row = page.locator(`tr[data-message-id="${messageId}"]`);
+    await row.waitFor();
+    expect(await page.locator('tbody tr').count()).toBe(1);
+    await row.getByRole('link').click();
+
+    await page.waitForURL(new RegExp(`/console/messages/${messageId}$`));
+    await expect.poll(() => page.getByTestId('message-status').textContent()).toBe('READ');
+    expect(await page.locator('.content .body').textContent()).toBe('timeline please');
+    const steps = await page
+      .locator('.timeline li[data-kind="status"]')
+      .evaluateAll((items) => items.map((item) => item.getAttribute('data-status')));
+    expect(steps).toEqual(['QUEUED', 'SENDING', 'SENT', 'DELIVERED', 'READ']);
+    // The send's step carries its attempt; the sandbox's reports are stored beside the steps, as received.
+    expect(await page.locator('.timeline li[data-status="SENT"] summary').textContent()).toBe('attempt 1');
+    const reports = page.locator('.timeline li[data-kind="provider"]');
+    expect(await reports.count()).toBeGreaterThan(0);
+    await reports.first().locator('summary').click();
+    expect(await reports.first().locator('pre').textContent()).toContain('"status": "DELIVERED"');
+    await b.screenshot(page, 'message');
+    await page.close();
+  });
+
+  it('uploads header media and sends a WhatsApp template with it, previewed with its parameters', async () => {
+    const created = await h.sdk().CreateTemplate({
+      input: {
+        channel: 'WHATSAPP',
+        name: 'order_shipped',
+        language: 'en',
+        body: 'Hi {{1}}, order {{2}} is on its way.',
+        headerKind: 'IMAGE',
+      },
+    });
+    expect(created.createTemplate.__typename).toBe('Template');
+
+    const page = await b.newPage();
+    await signIn(page);
+    await page.getByRole('link', { name: 'Send a test' }).click();
+    await page.getByRole('tab', { name: 'WhatsApp' }).click();
+    await page.getByLabel('To').fill('+918800001236');
+    await page.locator('select[name="template"]').selectOption('order_shipped|en');
+    await page.getByLabel('Parameter {{1}}').fill('Asha');
+    await page.getByLabel('Parameter {{2}}').fill('A-1042');
+    const preview = page.getByRole('region', { name: 'Preview' });
+    await expect.poll(() => preview.textContent()).toContain('Hi Asha, order A-1042 is on its way.');
+
+    // Uploaded here, then chosen in the media picker.
+    await page.getByLabel('or upload a file').setInputFiles({
+      name: 'parcel.png',
+      mimeType: 'image/png',
+      buffer: png({ variant: 7 }),
+    });
+    const picker = page.locator('select[name="media"]');
+    await expect.poll(() => picker.inputValue()).not.toBe('');
+    const mediaId = await picker.inputValue();
+    await b.screenshot(page, 'send-whatsapp');
+    await page.getByRole('button', { name: 'Send WhatsApp' }).click();
+
+    await page.waitForURL(/\/console\/messages\/[^/]+$/);
+    const messageId = decodeURIComponent(page.url().split('/').pop()!);
+    const stored = (await h.sdk().Message({ id: messageId })).message;
+    expect(stored?.content).toMatchObject({
+      templateName: 'order_shipped',
+      params: ['Asha', 'A-1042'],
+      mediaId,
+      mediaType: 'IMAGE',
+    });
+    await expect.poll(() => page.getByTestId('message-status').textContent(), { timeout: 15_000 }).toBe('READ');
+    expect(await page.locator('.content').textContent()).toContain(mediaId);
+    await page.close();
+  });
+
+  it('shows a campaign started elsewhere moving live until its progress bar reaches 100%', async () => {
+    const admin = h.sdk();
+    const created = await admin.CreateCampaign({
+      input: { name: 'Diwali offers', channel: 'SMS', ratePerSecond: 5, content: { sms: { text: 'Hi {{1}}' } } },
+    });
+    if (created.createCampaign.__typename !== 'Campaign') throw new Error(JSON.stringify(created.createCampaign));
+    const { id, campaignId } = created.createCampaign;
+    const recipients = Array.from({ length: 15 }, (_, i) => ({
+      to: `+9198${String(31000 + i).padStart(8, '0')}`,
+      params: [`Customer ${i}`],
+    }));
+    const added = await admin.AddCampaignRecipients({ campaignId: id, recipients });
+    expect(added.addCampaignRecipients.__typename).toBe('CampaignRecipientsAdded');
+
+    const page = await b.newPage();
+    await signIn(page);
+    await page.getByRole('link', { name: 'Campaigns' }).click();
+    const item = page.locator(`li[data-campaign-id="${campaignId}"]`);
+    await expect.poll(() => item.getByTestId('campaign-status').textContent()).toBe('DRAFT');
+
+    // Every value the bar takes, as rendered.
+    const bar = item.locator('progress');
+    await bar.evaluate((element) => {
+      const seen: string[] = [];
+      (window as unknown as { seen: string[] }).seen = seen;
+      new MutationObserver(() => seen.push(element.getAttribute('data-percent') ?? '')).observe(element, {
+        attributes: true,
+        attributeFilter: ['data-percent'],
+      });
+    });
+    expect((await admin.StartCampaign({ id })).startCampaign.__typename).toBe('Campaign');
+    await expect.poll(() => bar.getAttribute('data-percent'), { timeout: 30_000 }).toBe('100');
+    const seen = (await page.evaluate(() => (window as unknown as { seen: string[] }).seen)).map(Number);
+    // At five a second, fifteen messages take three seconds: the bar was seen on its way.
+    expect([...seen].some((p) => p > 0 && p < 100)).toBe(true);
+    await expect.poll(() => item.getByTestId('campaign-status').textContent(), { timeout: 15_000 }).toBe('COMPLETED');
+    await b.screenshot(page, 'campaigns');
+    await page.close();
+  });
+
+  it('serves GraphiQL with no network beyond Herald and runs a query with the key', async () => {
+    const page = await b.newPage();
+    await page.goto(`${h.url}/graphql`);
+    // The headers editor comes with an Authorization template; put the key in it.
+    await page.getByText('Headers', { exact: true }).click();
+    const headers = page.locator('.graphiql-editor-tool .monaco-editor').last();
+    await headers.click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.insertText(JSON.stringify({ Authorization: `Bearer ${h.adminKey}` }));
+    await page.getByRole('button', { name: /execute/i }).click();
+    const result = page.locator('.result-window');
+    // Monaco renders spaces as non-breaking ones.
+    const text = async () => ((await result.textContent()) ?? '').replace(/\s+/g, ' ');
+    await expect.poll(text, { timeout: 20_000 }).toContain('"tenant": { "name": "default" }');
+    await b.screenshot(page, 'graphiql');
+    await page.close();
+  });
+
+  it('fetched nothing from outside Herald', () => {
+    expect(b.blocked).toEqual([]);
+  });
+});
+
+async function waitForStatus(messageId: string, status: string): Promise<void> {
+  await expect
+    .poll(async () => (await h.sdk().Message({ id: messageId })).message?.status, { timeout: 15_000 })
+    .toBe(status);
+}
