@@ -43,7 +43,7 @@ export type DispatcherDeps = {
  * sending one message is send-message.ts. Here: `workers` pipelines each claim a batch, send it
  * under the providers' rate limits, and have each outcome recorded as soon as its call returns
  * (outcomes returning within a few milliseconds share a transaction), so a slow call never holds
- * finished ones unrecorded; background tasks recover leases, reconcile and sweep; LISTEN/NOTIFY
+ * finished ones unrecorded; with several pipelines the first claims single sends only; background tasks recover leases, reconcile and sweep; LISTEN/NOTIFY
  * wakes idle pipelines, polling every `pollMs` is only the fallback; `stop` drains gracefully.
  */
 export class Dispatcher {
@@ -102,7 +102,12 @@ export class Dispatcher {
       }),
     );
     this.every(this.deps.config.parkedReports.sweepMs, () => this.sweepParkedReports());
-    this.pipelines = Array.from({ length: workers }, () => this.pipeline());
+    // With several pipelines the first claims single sends only: a single send then never
+    // waits for a batch of campaign messages to finish before it is claimed.
+    const campaignLimit = this.deps.config.batchSize;
+    this.pipelines = Array.from({ length: workers }, (_, i) =>
+      this.pipeline(i === 0 && workers > 1 ? 0 : campaignLimit),
+    );
   }
 
   /** Claims now instead of at the next poll (a message became due). */
@@ -137,10 +142,10 @@ export class Dispatcher {
     this.timers.push(timer);
   }
 
-  private async pipeline(): Promise<void> {
+  private async pipeline(campaignLimit: number): Promise<void> {
     while (!this.stopping) {
       try {
-        const claimed = await this.claim();
+        const claimed = await this.claim(campaignLimit);
         if (claimed.length === 0) await this.idle();
         else await this.process(claimed);
       } catch (err) {
@@ -170,12 +175,13 @@ export class Dispatcher {
     }).finally(() => (this.wakeUp = undefined));
   }
 
-  private async claim(): Promise<MessageRow[]> {
+  private async claim(campaignLimit: number): Promise<MessageRow[]> {
     const { leaseMs, batchSize } = this.deps.config;
     const { rows, changes } = await claimMessages(this.deps.database.db, {
       now: this.deps.now(),
       leaseMs,
       batchSize,
+      campaignLimit,
       workerId: this.deps.workerId,
     });
     this.publish(changes);
