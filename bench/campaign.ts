@@ -199,12 +199,36 @@ async function drainPhase(opts: BenchOptions): Promise<Phase> {
       return summarize(out);
     };
     const [quiet, draining] = [latencies(idle), latencies(busy)];
+    // Where a single send waited: answer->claim (its SENDING event, Herald's clock on this
+    // machine) and claim->provider.
+    const claims = new Map<number, number>();
+    for (const r of await sql<{ body: string; at: Date }[]>`
+      select m.body, e.occurred_at as at from messages m
+      join message_events e on e.message_id = m.id and e.kind = 'status' and e.status = 'SENDING'
+      where m.campaign_id is null`) {
+      const seq = Number(/single #(\d+):/.exec(r.body)?.[1] ?? Number.NaN);
+      if (!Number.isNaN(seq)) claims.set(seq, new Date(r.at).getTime());
+    }
+    const split = ([from, to]: readonly [number, number]) => {
+      const toClaim: number[] = [];
+      const toProvider: number[] = [];
+      for (const r of received) {
+        const seq = Number(/single #(\d+):/.exec(r.body ?? '')?.[1] ?? Number.NaN);
+        const claimed = claims.get(seq);
+        if (!(seq >= from && seq < to) || answered[seq] === undefined || claimed === undefined) continue;
+        toClaim.push(claimed - answered[seq]!);
+        toProvider.push(r.receivedAt - claimed);
+      }
+      const [a, b] = [summarize(toClaim), summarize(toProvider)];
+      return `answer->claim p50 ${ms(a.p50)} / p99 ${ms(a.p99)} ms, claim->provider p50 ${ms(b.p50)} / p99 ${ms(b.p99)} ms`;
+    };
     const ms = (v: number) => v.toFixed(1);
     return {
       notes: [
         `drain: ${DRAIN_RECIPIENTS} recipients, no ratePerSecond; ${Math.round(drainRate)} messages/s sent while measured`,
         `single sendSms at ${SINGLE_RATE}/s, answer->provider: idle p50 ${ms(quiet.p50)} ms, p99 ${ms(quiet.p99)} ms (${quiet.n}); ` +
           `while the campaign drains p50 ${ms(draining.p50)} ms, p99 ${ms(draining.p99)} ms (${draining.n})`,
+        `of which, idle: ${split(idle)}; while draining: ${split(busy)}`,
       ],
       targets: [
         {

@@ -51,6 +51,7 @@ const EnvSchema = z.object({
   HERALD_WORKERS: z.coerce.number().int().min(0).max(64).default(4),
   HERALD_PROCESSES: z.enum(['auto', 'single'], 'HERALD_PROCESSES is auto or single').default('auto'),
   HERALD_DISPATCH_BATCH: z.coerce.number().int().min(1).max(1000).default(100),
+  HERALD_CAMPAIGN_IN_FLIGHT: z.coerce.number().int().min(1).max(1000).default(32),
   HERALD_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
   HERALD_POLL_MS: z.coerce.number().int().min(10).default(1000),
   HERALD_SEND_TIMEOUT_MS: z.coerce.number().int().min(50).default(10_000),
@@ -282,6 +283,11 @@ const ConfigSchema = EnvSchema.superRefine(checkCombinations).transform((e) => (
     /** Dispatch pipelines in this process; 0 serves the API only. */
     workers: e.HERALD_WORKERS,
     batchSize: e.HERALD_DISPATCH_BATCH,
+    /**
+     * Campaign messages claimed and not yet through their provider call, per process: enough to
+     * keep a provider busy; more only queue there ahead of single sends.
+     */
+    campaignInFlight: e.HERALD_CAMPAIGN_IN_FLIGHT,
     leaseMs: e.HERALD_LEASE_MS,
     pollMs: e.HERALD_POLL_MS,
     sendTimeoutMs: e.HERALD_SEND_TIMEOUT_MS,

@@ -13,7 +13,8 @@ import { CANCEL_CHUNK, cancelChunk } from './cancel-messages.js';
 //
 // The messages follow from the campaign's status: the release loop gives a RUNNING campaign's
 // held messages their turn. Pausing takes back what was released but not yet claimed (sends in
-// flight finish). Canceling cancels at once what could be claimed any moment (released, retries
+// flight finish); its retries waiting (QUEUED) stay as they are, and the claim passes over the
+// messages of a PAUSED campaign (delivery/claim-messages.ts) until it is resumed. Canceling cancels at once what could be claimed any moment (released, retries
 // waiting); the held bulk can then never be sent, and the release loop cancels it in chunks
 // in the background (with status events and callbacks), then sets completedAt.
 
@@ -76,7 +77,7 @@ export function startCampaign(deps: LifecycleDeps, tenantId: string, campaignId:
   );
 }
 
-/** RUNNING or SCHEDULED -> PAUSED; released messages not yet claimed are held again. */
+/** RUNNING or SCHEDULED -> PAUSED; released messages not yet claimed are held again, retries wait. */
 export function pauseCampaign(deps: LifecycleDeps, tenantId: string, campaignId: string): Promise<CampaignRow> {
   return transition(
     deps,

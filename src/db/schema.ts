@@ -115,8 +115,17 @@ export const messages = pgTable(
     readAt: ts('read_at'),
   },
   (t) => [
-    // Dispatcher claim: due messages still waiting to be sent.
-    index('messages_due_idx').on(t.nextAttemptAt).where(sql`${t.status} in ('QUEUED', 'SCHEDULED')`),
+    // Dispatcher claim: due messages still waiting to be sent, single sends apart from campaign
+    // messages so that a claim takes the singles first (claim-messages.ts); held campaign
+    // recipients (no next_attempt_at) are in neither.
+    index('messages_due_idx')
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} in ('QUEUED', 'SCHEDULED') and ${t.campaignId} is null`),
+    index('messages_campaign_due_idx')
+      .on(t.nextAttemptAt)
+      .where(
+        sql`${t.status} in ('QUEUED', 'SCHEDULED') and ${t.campaignId} is not null and ${t.nextAttemptAt} is not null`,
+      ),
     // Lease recovery: sends whose worker vanished.
     index('messages_lease_idx').on(t.lockedUntil).where(sql`${t.status} = 'SENDING'`),
     // Tenant listing, newest first, keyset on (created_at, id).

@@ -43,7 +43,7 @@ export type DispatcherDeps = {
  * sending one message is send-message.ts. Here: `workers` pipelines each claim a batch, send it
  * under the providers' rate limits, and have each outcome recorded as soon as its call returns
  * (outcomes returning within a few milliseconds share a transaction), so a slow call never holds
- * finished ones unrecorded; background tasks recover leases, reconcile and sweep; LISTEN/NOTIFY
+ * finished ones unrecorded; with several pipelines the first claims single sends only; background tasks recover leases, reconcile and sweep; LISTEN/NOTIFY
  * wakes idle pipelines, polling every `pollMs` is only the fallback; `stop` drains gracefully.
  */
 export class Dispatcher {
@@ -53,6 +53,12 @@ export class Dispatcher {
   /** Aborted when the shutdown grace period is over: sends still in flight are abandoned. */
   private readonly abortSends = new AbortController();
   private wakeUp: (() => void) | undefined;
+  /**
+   * Campaign messages claimed and not yet through their provider call: at most
+   * `campaignInFlight` (and one batch) per process. More would only queue at the provider (and
+   * for its connections) ahead of single sends, not drain the campaign faster.
+   */
+  private campaignInFlight = 0;
   private wakePending = false;
   private pipelines: Promise<void>[] = [];
   private timers: NodeJS.Timeout[] = [];
@@ -102,7 +108,9 @@ export class Dispatcher {
       }),
     );
     this.every(this.deps.config.parkedReports.sweepMs, () => this.sweepParkedReports());
-    this.pipelines = Array.from({ length: workers }, () => this.pipeline());
+    // With several pipelines the first claims single sends only: a single send then never
+    // waits for a batch of campaign messages to finish before it is claimed.
+    this.pipelines = Array.from({ length: workers }, (_, i) => this.pipeline(!(i === 0 && workers > 1)));
   }
 
   /** Claims now instead of at the next poll (a message became due). */
@@ -137,10 +145,10 @@ export class Dispatcher {
     this.timers.push(timer);
   }
 
-  private async pipeline(): Promise<void> {
+  private async pipeline(takesCampaigns: boolean): Promise<void> {
     while (!this.stopping) {
       try {
-        const claimed = await this.claim();
+        const claimed = await this.claim(takesCampaigns);
         if (claimed.length === 0) await this.idle();
         else await this.process(claimed);
       } catch (err) {
@@ -170,21 +178,39 @@ export class Dispatcher {
     }).finally(() => (this.wakeUp = undefined));
   }
 
-  private async claim(): Promise<MessageRow[]> {
+  private async claim(takesCampaigns: boolean): Promise<MessageRow[]> {
     const { leaseMs, batchSize } = this.deps.config;
-    const { rows, changes } = await claimMessages(this.deps.database.db, {
-      now: this.deps.now(),
-      leaseMs,
-      batchSize,
-      workerId: this.deps.workerId,
-    });
-    this.publish(changes);
-    return rows;
+    // Reserved before the claim, so that pipelines claiming at once do not exceed it together.
+    const cap = Math.min(batchSize, this.deps.config.campaignInFlight);
+    const campaignLimit = takesCampaigns ? Math.max(0, cap - this.campaignInFlight) : 0;
+    this.campaignInFlight += campaignLimit;
+    let claimedCampaign = 0;
+    try {
+      const { rows, changes } = await claimMessages(this.deps.database.db, {
+        now: this.deps.now(),
+        leaseMs,
+        batchSize,
+        campaignLimit,
+        workerId: this.deps.workerId,
+      });
+      claimedCampaign = rows.filter((r) => r.campaignId !== null).length;
+      this.publish(changes);
+      return rows;
+    } finally {
+      this.campaignInFlight -= campaignLimit - claimedCampaign;
+    }
   }
 
   /** Sends a claimed batch; each outcome is recorded as soon as its call returns. */
   private async process(rows: MessageRow[]): Promise<void> {
-    const done = await Promise.allSettled(rows.map(async (row) => this.recorder.add(await this.sender.send(row))));
+    const send = async (row: MessageRow) => {
+      try {
+        return await this.sender.send(row);
+      } finally {
+        if (row.campaignId !== null) this.campaignInFlight--;
+      }
+    };
+    const done = await Promise.allSettled(rows.map(async (row) => this.recorder.add(await send(row))));
     // The next claim waits until the whole batch is on record (or left to its lease).
     const failed = done.find((d): d is PromiseRejectedResult => d.status === 'rejected');
     if (failed) throw failed.reason;

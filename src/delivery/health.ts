@@ -1,4 +1,4 @@
-import { and, asc, count, eq, lt, lte, min, or, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, lt, lte, min, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { messages, type MessageRow } from '../db/schema.js';
 
@@ -33,18 +33,24 @@ export async function deliveryHealth(
   const scope = (cond: SQL) => (tenantId ? and(eq(messages.tenantId, tenantId), cond)! : cond);
   const countWhere = async (cond: SQL) => (await db.select({ n: count() }).from(messages).where(scope(cond)))[0]!.n;
   const staleSent = new Date(now.getTime() - stuckSentAfterMs);
-  const [queued, scheduled, sending, stuckSending, stuckSent, oldest] = await Promise.all([
+  // Single sends and campaign messages have due indexes of their own: one lookup in each.
+  const oldestDue = (kind: SQL) =>
+    db
+      .select({ at: min(messages.nextAttemptAt) })
+      .from(messages)
+      .where(scope(sql`${messages.status} = 'QUEUED' and ${kind} and ${lte(messages.nextAttemptAt, now)}`));
+  const [queued, scheduled, sending, stuckSending, stuckSent, oldestSingle, oldestCampaign] = await Promise.all([
     countWhere(eq(messages.status, 'QUEUED')),
     countWhere(eq(messages.status, 'SCHEDULED')),
     countWhere(eq(messages.status, 'SENDING')),
     countWhere(and(eq(messages.status, 'SENDING'), lt(messages.lockedUntil, now))!),
     countWhere(and(eq(messages.status, 'SENT'), lt(messages.statusAt, staleSent))!),
-    db
-      .select({ at: min(messages.nextAttemptAt) })
-      .from(messages)
-      .where(scope(and(eq(messages.status, 'QUEUED'), lte(messages.nextAttemptAt, now))!)),
+    oldestDue(sql`${messages.campaignId} is null`),
+    oldestDue(sql`${messages.campaignId} is not null`),
   ]);
-  return { queued, scheduled, sending, stuckSending, stuckSent, oldestDueAt: oldest[0]?.at ?? null };
+  const due = [oldestSingle[0]?.at, oldestCampaign[0]?.at].filter((d): d is Date => d instanceof Date);
+  const oldestDueAt = due.length > 0 ? new Date(Math.min(...due.map((d) => d.getTime()))) : null;
+  return { queued, scheduled, sending, stuckSending, stuckSent, oldestDueAt };
 }
 
 /** The tenant's stuck messages, longest stuck first. */

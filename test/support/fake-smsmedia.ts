@@ -43,6 +43,8 @@ export type FakeSmsMediaRule = {
   times?: number;
   /** Waits this long before answering. */
   delayMs?: number;
+  /** Answers only once `releaseHeld()` is called (a provider that is slow for as long as a test needs). */
+  hold?: boolean;
   /** Answers this HTTP status with `{status:"error", message}` instead of accepting. */
   status?: number;
   message?: string;
@@ -75,6 +77,8 @@ export type FakeSmsMedia = {
   /** Every request so far, in arrival order (the same array for the server's life). */
   requests: FakeSmsMediaRequest[];
   script(rule: FakeSmsMediaRule): void;
+  /** Answers every request a `hold` rule is holding. */
+  releaseHeld(): void;
   /** Forgets the requests and the scripted rules. */
   reset(): void;
   close(): Promise<void>;
@@ -140,6 +144,12 @@ export async function startFakeSmsMedia(opts: FakeSmsMediaOptions = {}): Promise
   const requests: FakeSmsMediaRequest[] = [];
   const rules = new Map<string, FakeSmsMediaRule[]>(); // recipient or '*' -> rules in order
   const timers = new Set<NodeJS.Timeout>();
+  let held: Array<() => void> = [];
+  const releaseHeld = () => {
+    const answers = held;
+    held = [];
+    for (const answer of answers) answer();
+  };
 
   const script = (rule: FakeSmsMediaRule) => {
     const key = rule.to ?? '*';
@@ -272,7 +282,8 @@ export async function startFakeSmsMedia(opts: FakeSmsMediaOptions = {}): Promise
       entry.messageId = messageId;
       reply(200, json({ status: 'success', messageId }));
     };
-    if (rule?.delayMs) {
+    if (rule?.hold) held.push(respond);
+    else if (rule?.delayMs) {
       const timer = setTimeout(() => {
         timers.delete(timer);
         respond();
@@ -303,11 +314,13 @@ export async function startFakeSmsMedia(opts: FakeSmsMediaOptions = {}): Promise
     apiKey,
     requests,
     script,
+    releaseHeld,
     reset,
     close: () =>
       new Promise<void>((resolve) => {
         for (const timer of timers) clearTimeout(timer);
         timers.clear();
+        held = [];
         server.close(() => resolve());
         server.closeAllConnections();
       }),

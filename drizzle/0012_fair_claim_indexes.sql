@@ -1,0 +1,3 @@
+DROP INDEX "messages_due_idx";--> statement-breakpoint
+CREATE INDEX "messages_campaign_due_idx" ON "messages" USING btree ("next_attempt_at") WHERE "messages"."status" in ('QUEUED', 'SCHEDULED') and "messages"."campaign_id" is not null and "messages"."next_attempt_at" is not null;--> statement-breakpoint
+CREATE INDEX "messages_due_idx" ON "messages" USING btree ("next_attempt_at") WHERE "messages"."status" in ('QUEUED', 'SCHEDULED') and "messages"."campaign_id" is null;
