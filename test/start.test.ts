@@ -14,7 +14,10 @@ const newDataDir = () => {
   return dirs.at(-1)!;
 };
 const dataDir = newDataDir();
+// A test that fails or times out midway must not leave its Heralds running.
+const children: ChildProcess[] = [];
 afterAll(() => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -40,6 +43,7 @@ function start(opts: { dir?: string; port?: number; entry?: string } = {}): {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.push(child);
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
