@@ -7,6 +7,10 @@ import { startFakeTwilio, type FakeTwilio } from './support/fake-twilio.js';
 import { startHerald, type Sdk, type TestHerald } from './support/herald.js';
 import { killAllWorkers, spawnWorker, type WorkerProcess } from './support/herald-process.js';
 
+// `npm test` runs this file on its own, after the others: its rate check counts arrivals at the
+// fake provider by this process' clock, and other test files' load on the same cores delays and
+// bunches them (52 in a second once, where Herald admits 44 for a limit of 50).
+//
 // The delivery engine across real worker processes (src/worker.ts) on the real PostgreSQL (and
 // Redis): processes SIGKILLed mid-run, and a rate limit shared by two processes. Messages go in
 // through the GraphQL API of an API-only Herald on the same database; the assertions read the
