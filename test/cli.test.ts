@@ -43,10 +43,13 @@ type Run = { code: number | null; signal: NodeJS.Signals | null; stdout: string;
  */
 function herald(
   args: string[],
-  opts: { killWhen?: () => Promise<boolean>; key?: string; url?: string } = {},
+  opts: { killWhen?: () => Promise<boolean>; key?: string; url?: string; npx?: boolean } = {},
 ): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn('npx', ['--no-install', 'herald', ...args], {
+    // Through npx as the README says where that is the point; else the same bin without npx's
+    // second or two of start-up.
+    const command = opts.npx ? ['npx', '--no-install', 'herald'] : [process.execPath, 'src/cli/bin.mjs'];
+    const child = spawn(command[0]!, [...command.slice(1), ...args], {
       cwd: projectRoot,
       env: { ...process.env, HERALD_URL: opts.url ?? h.url, HERALD_KEY: opts.key ?? h.adminKey },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -113,7 +116,7 @@ beforeAll(async () => {
 describe('herald campaign send', () => {
   it("runs the README's example to the end: progress while adding and sending, a summary, exit 2 for invalid rows", async () => {
     const file = await contacts('contacts.csv', 300, 100);
-    const run = await herald(['campaign', 'send', file, ...README_ARGS, '--chunk-size', '100']);
+    const run = await herald(['campaign', 'send', file, ...README_ARGS, '--chunk-size', '100'], { npx: true });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(2);
     expect(run.stdout).toMatch(/added: 300 rows read, 297 accepted, 0 already there, 3 invalid, 0 suppressed/);
