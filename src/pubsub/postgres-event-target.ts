@@ -97,6 +97,7 @@ export async function createPostgresEventTarget(
 
   let pending: string[] = [];
   let flushing: Promise<void> | undefined;
+  let closed = false;
   const flush = async () => {
     // Whatever was dispatched meanwhile leaves together once the statement before it is done.
     while (pending.length > 0) {
@@ -114,6 +115,9 @@ export async function createPostgresEventTarget(
     addEventListener: (type, listener, options) => local.addEventListener(type, listener, options),
     removeEventListener: (type, listener, options) => local.removeEventListener(type, listener, options),
     dispatchEvent: (event) => {
+      // Published after close (a report committed while the process stops): the change is stored
+      // and its history replays it; only the live push to other processes is missed.
+      if (closed) return true;
       const { payloads, tooLarge } = toPayloads(event.type, (event as CustomEvent).detail, { shrink });
       if (tooLarge.length > 0) onError(new Error(`${tooLarge.length} event(s) too large for NOTIFY`), event.type);
       pending.push(...payloads);
@@ -127,6 +131,7 @@ export async function createPostgresEventTarget(
       await unlisten().catch(() => {});
       // Events published while the last batch went out (or while unlistening) go out too.
       while (flushing) await flushing;
+      closed = true;
       await sql.end({ timeout: 5 });
     },
   };
