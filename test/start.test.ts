@@ -66,18 +66,23 @@ function start(opts: { dir?: string; port?: number; entry?: string } = {}): {
 const stopped = (child: ChildProcess) =>
   new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
+/** What `{ viewer { tenant { name } } }` answers with this key. */
+async function viewerOf(url: string, key: string): Promise<unknown> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify({ query: '{ viewer { tenant { name } } }' }),
+  });
+  return res.json();
+}
+
 describe('npm start', () => {
   it('serves GraphQL on the embedded database, prints the bootstrap key once, persists it', async () => {
     const first = start();
     const url = await first.ready;
     const key = /(hk_\S+)/.exec(first.output())?.[1];
     expect(key).toBeDefined();
-    const viewer = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-      body: JSON.stringify({ query: '{ viewer { tenant { name } } }' }),
-    });
-    expect(await viewer.json()).toEqual({ data: { viewer: { tenant: { name: 'default' } } } });
+    expect(await viewerOf(url, key!)).toEqual({ data: { viewer: { tenant: { name: 'default' } } } });
     first.child.kill('SIGTERM');
     expect(await stopped(first.child)).toBe(0);
 
@@ -110,12 +115,7 @@ describe('npm start', () => {
     const url = await next.ready;
     const key = /(hk_\S+)/.exec(next.output())?.[1];
     expect(key).toBeDefined();
-    const viewer = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-      body: JSON.stringify({ query: '{ viewer { tenant { name } } }' }),
-    });
-    expect(await viewer.json()).toEqual({ data: { viewer: { tenant: { name: 'default' } } } });
+    expect(await viewerOf(url, key!)).toEqual({ data: { viewer: { tenant: { name: 'default' } } } });
     next.child.kill('SIGTERM');
     expect(await stopped(next.child)).toBe(0);
   }, 120_000);

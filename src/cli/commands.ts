@@ -6,8 +6,8 @@ import type { ApiKeyScope, CliMessageFragment, SendEmailInput, SendSmsInput, Sen
 
 export type Out = { log: (line: string) => void; json: boolean };
 
-/** Exit codes scripts can rely on (0 done, 1 refused or failed to run: main.ts). */
-export const EXIT = { ok: 0, timedOut: 3, messageFailed: 4 } as const;
+/** Exit codes scripts can rely on (main.ts also exits 1 when a command is refused or fails to run). */
+export const EXIT = { ok: 0, failed: 1, timedOut: 3, messageFailed: 4 } as const;
 
 const FAILED = new Set(['FAILED', 'UNDELIVERED', 'EXPIRED', 'CANCELED']);
 // How far a message has got; a follower waiting for one status stops at any later one too.
@@ -58,7 +58,7 @@ export async function doctor(api: HeraldApi, url: string, out: Out): Promise<num
     }
   }
   print(out, checks, () => table(checks));
-  return checks.some((c) => c.status === 'FAIL') ? 1 : EXIT.ok;
+  return checks.some((c) => c.status === 'FAIL') ? EXIT.failed : EXIT.ok;
 }
 
 export async function keysList(api: HeraldApi, out: Out): Promise<number> {
