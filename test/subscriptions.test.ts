@@ -138,6 +138,20 @@ describe('graphql-ws', () => {
     expect(mine.map((e) => e.previousStatus)).toEqual([null, 'QUEUED', 'SENDING', 'SENT', 'DELIVERED']);
   });
 
+  it("each event reads the message afresh: a shared subscription's loaders keep nothing between events", async () => {
+    const before = hubSize();
+    const iter = ws(h.adminKey).iterate({
+      query: `subscription { messageEvents(filter: { tag: "live" }) { ${EVENT_FIELDS} message { status } } }`,
+    });
+    expect(await eventually(() => hubSize() === before + 1, 5_000)).toBe(true);
+    const id = await send(admin);
+    const events = (await collect(iter, 'messageEvents', (es) =>
+      es.some((e) => e.messageId === id && e.status === 'READ'),
+    )) as unknown as { messageId: string; status: string; message: { status: string } }[];
+    const read = events.find((e) => e.messageId === id && e.status === 'READ')!;
+    expect(read.message.status).toBe('READ');
+  });
+
   it('messageStatusChanged replays what happened before subscribing, then goes live', async () => {
     const id = await send(admin);
     const iter = ws(h.adminKey).iterate({
