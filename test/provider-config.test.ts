@@ -130,6 +130,13 @@ describe('tenant providers', () => {
       // The secret's value is never echoed back.
       expect(result.message).not.toMatch(/0123456789abcdef/);
     }
+    // Written inline in the document, the same values meet the same checks.
+    const inline = await gql(
+      'mutation { configureProvider(input: { name: "mine", kind: "sandbox", settings: { __proto__: { polluted: true } } }) { __typename ... on ValidationError { field message } } }',
+    );
+    expect(inline.configureProvider).toMatchObject({ __typename: 'ValidationError', field: 'settings' });
+    expect(inline.configureProvider.message).toMatch(/key "__proto__"/);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     const disabled = await gql('mutation { setProviderEnabled(name: "x\\u0000y", enabled: false) { __typename } }');
     expect(disabled.setProviderEnabled.__typename).toBe('NotFoundError');
     expect((await gql('{ providers { name } }')).providers).toEqual([]);

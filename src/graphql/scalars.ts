@@ -1,4 +1,4 @@
-import { GraphQLError, Kind } from 'graphql';
+import { GraphQLError, Kind, valueFromASTUntyped } from 'graphql';
 import { parseDateTime } from '../validation/input.js';
 import { builder } from './builder.js';
 
@@ -22,7 +22,7 @@ builder.scalarType('JSON', {
   description: 'Any JSON value.',
   serialize: (v) => v,
   parseValue: (v) => v,
-  parseLiteral: () => {
-    throw new GraphQLError('JSON values must be passed as variables');
-  },
+  // Written inline ({ accountSid: "AC..." }) as readily as passed as a variable: the value is
+  // checked where it is used either way (checkJson: depth, reserved keys).
+  parseLiteral: (ast, variables) => valueFromASTUntyped(ast, variables),
 });

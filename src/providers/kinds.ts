@@ -63,7 +63,9 @@ export const PROVIDER_KINDS: Record<string, Kind<z.ZodType, z.ZodType>> = {
         maxPerSecond: z.number().int().min(1).max(10_000).optional(),
       })
       .strict(),
-    secrets: z.object({ authToken: z.string().min(16, 'authToken is required') }).strict(),
+    secrets: z
+      .object({ authToken: z.string().min(16, 'authToken is the Auth Token of your Twilio console (32 characters)') })
+      .strict(),
     targets: { baseUrl: 'url' },
     build: (settings, secrets, ctx) =>
       createTwilioProvider({
