@@ -155,7 +155,15 @@ const EnvSchema = z.object({
     .optional(),
   HERALD_KEY_RATE_BURST: z.coerce.number().int().min(1, 'HERALD_KEY_RATE_BURST is at least 1').optional(),
   // Media: where uploads are kept, how large they may be, and which URLs Herald fetches.
+  HERALD_MEDIA_STORE: z.enum(['local', 's3'], { message: 'HERALD_MEDIA_STORE is local or s3' }).default('local'),
   HERALD_MEDIA_DIR: z.string().min(1).optional(),
+  HERALD_S3_BUCKET: z.string().min(1).optional(),
+  HERALD_S3_PREFIX: z.string().default(''),
+  HERALD_S3_ENDPOINT: z.string().url('HERALD_S3_ENDPOINT must be a URL').optional(),
+  HERALD_S3_REGION: z.string().min(1).optional(),
+  HERALD_S3_FORCE_PATH_STYLE: envBoolean('HERALD_S3_FORCE_PATH_STYLE').optional(),
+  HERALD_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  HERALD_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   HERALD_MEDIA_MAX_BYTES: z.coerce
     .number()
     .int()
@@ -215,6 +223,35 @@ function checkCombinations(e: Env, ctx: z.RefinementCtx): void {
   if (e.SMTP_HOST && e.SMTP_USER && !e.SMTP_PASSWORD) {
     ctx.addIssue({ code: 'custom', path: ['SMTP_PASSWORD'], message: 'required with SMTP_USER' });
   }
+  if (e.HERALD_MEDIA_STORE === 's3' && !e.HERALD_S3_BUCKET) {
+    ctx.addIssue({ code: 'custom', path: ['HERALD_S3_BUCKET'], message: 'required with HERALD_MEDIA_STORE=s3' });
+  }
+  if (!e.HERALD_S3_ACCESS_KEY_ID !== !e.HERALD_S3_SECRET_ACCESS_KEY) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [e.HERALD_S3_ACCESS_KEY_ID ? 'HERALD_S3_SECRET_ACCESS_KEY' : 'HERALD_S3_ACCESS_KEY_ID'],
+      message: 'HERALD_S3_ACCESS_KEY_ID and HERALD_S3_SECRET_ACCESS_KEY go together',
+    });
+  }
+}
+
+/**
+ * The media bucket. Without an endpoint it is AWS S3 (region from AWS_REGION when not given);
+ * with one, an S3-compatible service, addressed by path unless told otherwise. Without keys, the
+ * AWS SDK's own chain finds credentials (AWS_ACCESS_KEY_ID, profiles, instance roles).
+ */
+function s3Options(e: Env) {
+  return {
+    bucket: e.HERALD_S3_BUCKET!,
+    prefix: e.HERALD_S3_PREFIX,
+    endpoint: e.HERALD_S3_ENDPOINT,
+    region: e.HERALD_S3_REGION ?? process.env.AWS_REGION ?? 'us-east-1',
+    forcePathStyle: e.HERALD_S3_FORCE_PATH_STYLE ?? e.HERALD_S3_ENDPOINT !== undefined,
+    credentials:
+      e.HERALD_S3_ACCESS_KEY_ID && e.HERALD_S3_SECRET_ACCESS_KEY
+        ? { accessKeyId: e.HERALD_S3_ACCESS_KEY_ID, secretAccessKey: e.HERALD_S3_SECRET_ACCESS_KEY }
+        : undefined,
+  };
 }
 
 /** Stripe-like: 100 requests a second per key, bursts of twice that. */
@@ -394,6 +431,11 @@ const ConfigSchema = EnvSchema.superRefine(checkCombinations).transform((e) => (
       ? keyRateLimit(e.HERALD_REST_RATE_LIMIT, e.HERALD_KEY_RATE_BURST ?? e.HERALD_REST_RATE_LIMIT)
       : keyRateLimit(e.HERALD_KEY_RATE_LIMIT ?? DEFAULT_KEY_RATE_LIMIT, e.HERALD_KEY_RATE_BURST),
   media: {
+    /**
+     * The bucket media live in when HERALD_MEDIA_STORE=s3 (every Herald of an installation
+     * reads it); absent, the local directory below.
+     */
+    s3: e.HERALD_MEDIA_STORE === 's3' ? s3Options(e) : undefined,
     /**
      * The local media directory: HERALD_MEDIA_DIR, else `<HERALD_DATA_DIR>/media` on PGlite
      * (a directory under the OS temp dir for an in-memory database) or `./data/media` on PostgreSQL.

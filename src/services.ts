@@ -4,7 +4,7 @@ import type { Db } from './db/client.js';
 import type { DiagnosticsDeps } from './diagnostics/checks.js';
 import type { OutboundGuard } from './net/outbound.js';
 import { MediaService } from './media/service.js';
-import { LocalDirectoryStore } from './media/store.js';
+import { openMediaStore } from './media/open-store.js';
 import { MessageWriter } from './messaging/message-writer.js';
 import { findByIdempotencyKey } from './messaging/queries.js';
 import type { SendDeps } from './messaging/send.js';
@@ -64,7 +64,7 @@ export function createServices(
   });
   const media = new MediaService({
     db,
-    store: new LocalDirectoryStore(config.media.dir),
+    store: openMediaStore(config.media),
     limits: { maxBytes: config.media.maxBytes, emailAttachmentMaxBytes: config.media.emailAttachmentMaxBytes },
     outbound: opts.outbound,
     fetchTimeoutMs: config.media.fetchTimeoutMs,

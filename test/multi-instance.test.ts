@@ -1,5 +1,9 @@
 import { createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { GraphQLClient } from 'graphql-request';
+import S3rver from 's3rver';
 import { createClient } from 'graphql-ws';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -9,16 +13,34 @@ import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { killAllWorkers, spawnServer, spawnWorker } from './support/herald-process.js';
 import { randomKey } from './support/herald.js';
 
-// Two Herald servers and a worker-only process on one PostgreSQL and one Redis: a change made
-// anywhere reaches subscribers everywhere.
+// Two Herald servers and a worker-only process on one PostgreSQL, one Redis and one media bucket
+// (a local S3-compatible server): a change made anywhere reaches subscribers everywhere, and
+// media uploaded through one Herald is sent and downloaded through the other.
 
 const SECRET = 'multi-instance-sandbox-secret';
 let database: TestDatabase | undefined;
+let bucket: { server: S3rver; dir: string } | undefined;
 
 afterAll(async () => {
   await killAllWorkers();
   await database?.drop();
+  await bucket?.server.close();
+  if (bucket) rmSync(bucket.dir, { recursive: true, force: true });
 });
+
+async function startBucket(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'herald-s3-'));
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    directory: dir,
+    silent: true,
+    configureBuckets: [{ name: 'herald-media', configs: [] }],
+  });
+  const { port } = await server.run();
+  bucket = { server, dir };
+  return `http://127.0.0.1:${port}`;
+}
 
 // Below the ephemeral range (32768 up), where the tests' own outgoing connections take ports.
 const freePort = () => 20_000 + Math.floor(Math.random() * 12_000);
@@ -33,7 +55,14 @@ describe.skipIf(!process.env.DATABASE_URL || !process.env.REDIS_URL)('several He
   it('a webhook into A and a worker-only process both reach a graphql-ws subscriber on B', async () => {
     database = await createTestDatabase();
     const key = randomKey();
+    const endpoint = await startBucket();
     const common = {
+      HERALD_MEDIA_STORE: 's3',
+      HERALD_S3_ENDPOINT: endpoint,
+      HERALD_S3_BUCKET: 'herald-media',
+      HERALD_S3_PREFIX: 'media/',
+      HERALD_S3_ACCESS_KEY_ID: 'S3RVER',
+      HERALD_S3_SECRET_ACCESS_KEY: 'S3RVER',
       DATABASE_URL: database.url!,
       REDIS_URL: process.env.REDIS_URL!,
       HERALD_BOOTSTRAP_API_KEY: key,
@@ -111,6 +140,34 @@ describe.skipIf(!process.env.DATABASE_URL || !process.env.REDIS_URL)('several He
       'SENT',
       'DELIVERED',
     ]);
+
+    // Media uploaded through A (a 7 MiB PDF: a multipart upload), sent with a WhatsApp template
+    // through B and downloaded from B: both read the one bucket.
+    const pdf = Buffer.concat([
+      Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\n'),
+      Buffer.alloc(7 * 1024 * 1024, 0x20),
+      Buffer.from('\ntrailer <<>>\n%%EOF\n'),
+    ]);
+    const form = new FormData();
+    form.set('mediaType', 'document');
+    form.set('file', new Blob([pdf]), 'invoice.pdf');
+    const upload = await fetch(`http://127.0.0.1:${portA}/api/media/upload`, {
+      method: 'POST',
+      headers: { apikey: key },
+      body: form,
+    });
+    const uploaded = (await upload.json()) as { status: string; mediaId: string };
+    expect(uploaded, JSON.stringify(uploaded)).toMatchObject({ status: 'success' });
+    const sdkB = getSdk(
+      new GraphQLClient(`http://127.0.0.1:${portB}/graphql`, { headers: { authorization: `Bearer ${key}` } }),
+    );
+    const withImage = await sdkB.SendWhatsApp({
+      input: { to: '+918800001234', templateName: 'invoice', mediaType: 'DOCUMENT', mediaId: uploaded.mediaId },
+    });
+    expect(withImage.sendWhatsApp.__typename).toBe('Message');
+    const download = await fetch(`http://127.0.0.1:${portB}/media/${uploaded.mediaId}`, { headers: { apikey: key } });
+    expect(download.status).toBe(200);
+    expect(Buffer.from(await download.arrayBuffer()).equals(pdf)).toBe(true);
 
     await client.dispose();
     await subscription.catch(() => {});

@@ -6,7 +6,7 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import type { Logger } from '../log.js';
 import type { StatusListener } from '../messaging/status-updates.js';
-import { LocalDirectoryStore } from '../media/store.js';
+import { openMediaStore } from '../media/open-store.js';
 import { OutboundGuard } from '../net/outbound.js';
 import { createProviderDirectory, type ProviderDirectory } from '../providers/directory.js';
 import { Dispatcher } from './dispatcher.js';
@@ -71,7 +71,7 @@ export async function startDelivery(
       callbacks?.wake(); // their callbacks were queued with them
     },
     workerId,
-    mediaStore: new LocalDirectoryStore(config.media.dir),
+    mediaStore: openMediaStore(config.media),
     ...random,
   });
   const release = new CampaignRelease({

@@ -8,9 +8,9 @@ import { pipeline } from 'node:stream/promises';
 import { NotFoundError } from '../errors.js';
 
 // Where media bytes live. The service decides what may be stored (type, size, tenant); a store
-// only keeps bytes under opaque keys. The local directory store ships; an object store
-// (S3-compatible) implements the same three calls: put streams a multipart upload and hashes on
-// the way, get is a ranged-less GET, delete is idempotent.
+// only keeps bytes under opaque keys. Two stores: a local directory (this file) and an
+// S3-compatible bucket (s3-store.ts), chosen by HERALD_MEDIA_STORE; both put a stream while
+// hashing it, get a stream, and delete idempotently.
 
 export type StoredObject = { key: string; size: number; sha256: string };
 
@@ -27,8 +27,34 @@ export interface MediaStore {
   delete(key: string): Promise<void>;
 }
 
-/** Keys are `<2 hex>/<uuid>`: never a path the caller chose. */
+/** Keys are `<2 hex>/<uuid>`: never a path or a name the caller chose. */
 const KEY = /^[0-9a-f]{2}\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A new key, and its uuid. */
+export function newStoreKey(): { id: string; key: string } {
+  const id = randomUUID();
+  return { id, key: `${id.slice(-2)}/${id}` };
+}
+
+/** The key itself, or an error: stores never act on anything else. */
+export function checkStoreKey(key: string): string {
+  if (!KEY.test(key)) throw new Error(`not a media store key: ${JSON.stringify(key.slice(0, 80))}`);
+  return key;
+}
+
+/** A pass-through that measures what goes through it: its size and SHA-256 once it has ended. */
+export function metered(): { meter: Transform; result: () => { size: number; sha256: string } } {
+  const hash = createHash('sha256');
+  let size = 0;
+  const meter = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
+      size += chunk.length;
+      done(null, chunk);
+    },
+  });
+  return { meter, result: () => ({ size, sha256: hash.digest('hex') }) };
+}
 
 /**
  * Files in a directory: `<dir>/<2 hex>/<uuid>`, written first as `<dir>/tmp/<uuid>.part` and
@@ -39,20 +65,11 @@ export class LocalDirectoryStore implements MediaStore {
   constructor(readonly dir: string) {}
 
   async put(source: AsyncIterable<Uint8Array>): Promise<StoredObject> {
-    const id = randomUUID();
-    const key = `${id.slice(-2)}/${id}`;
+    const { id, key } = newStoreKey();
     const tmpDir = join(this.dir, 'tmp');
     await mkdir(tmpDir, { recursive: true });
     const partial = join(tmpDir, `${id}.part`);
-    const hash = createHash('sha256');
-    let size = 0;
-    const meter = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hash.update(chunk);
-        size += chunk.length;
-        done(null, chunk);
-      },
-    });
+    const { meter, result } = metered();
     const out = createWriteStream(partial, { flags: 'wx' });
     try {
       await pipeline(source, meter, out);
@@ -65,7 +82,7 @@ export class LocalDirectoryStore implements MediaStore {
       await rm(partial, { force: true });
       throw err;
     }
-    return { key, size, sha256: hash.digest('hex') };
+    return { key, ...result() };
   }
 
   async get(key: string): Promise<Readable> {
@@ -83,8 +100,7 @@ export class LocalDirectoryStore implements MediaStore {
   }
 
   private path(key: string): string {
-    if (!KEY.test(key)) throw new Error(`not a media store key: ${JSON.stringify(key.slice(0, 80))}`);
-    return join(this.dir, key);
+    return join(this.dir, checkStoreKey(key));
   }
 }
 
