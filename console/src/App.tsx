@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { createLiveClient, execute, type LiveState } from './api';
 import { ConsoleViewerDocument, type ApiKeyScope } from './gql/graphql';
 import { CampaignsPage } from './pages/CampaignsPage';
@@ -8,6 +8,9 @@ import { SendPage } from './pages/SendPage';
 import { SignIn } from './pages/SignIn';
 import { navigate, routeOf, usePath } from './router';
 import { can, forgetKey, type Session, SessionContext, storedKey, storeKey } from './session';
+
+// Analytics brings uPlot: loaded when first opened, so the first load stays small.
+const AnalyticsPage = lazy(() => import('./pages/AnalyticsPage').then((module) => ({ default: module.AnalyticsPage })));
 
 type Identity = { key: string; scopes: ApiKeyScope[]; tenantName: string };
 
@@ -56,6 +59,12 @@ function SignedIn({ identity, onSignOut }: { identity: Identity; onSignOut(): vo
   if (page === 'messages' && id && readable) content = <MessagePage id={id} />;
   else if (page === 'send' && sends) content = <SendPage />;
   else if (page === 'campaigns' && readable) content = <CampaignsPage />;
+  else if (page === 'analytics' && readable)
+    content = (
+      <Suspense fallback={<p>Loading…</p>}>
+        <AnalyticsPage />
+      </Suspense>
+    );
   else if ((page === undefined || page === 'messages') && readable) content = <MessagesPage />;
   else if (page === undefined && sends) content = <SendPage />;
   else content = <NotAllowed scopes={identity.scopes} />;
@@ -67,6 +76,7 @@ function SignedIn({ identity, onSignOut }: { identity: Identity; onSignOut(): vo
         <nav>
           {readable && <NavLink to="/console/messages" label="Messages" active={page === 'messages'} />}
           {readable && <NavLink to="/console/campaigns" label="Campaigns" active={page === 'campaigns'} />}
+          {readable && <NavLink to="/console/analytics" label="Analytics" active={page === 'analytics'} />}
           {sends && <NavLink to="/console/send" label="Send a test" active={page === 'send'} />}
           <a href="/graphql" target="_blank" rel="noreferrer">
             GraphiQL

@@ -1,8 +1,12 @@
+import { eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { messages } from '../../src/db/schema.js';
+import { newId } from '../../src/ids.js';
+import type { Channel, MessageStatus } from '../../src/vocabulary.js';
 import { startHerald, type TestHerald } from '../support/herald.js';
 import { png } from '../support/media-fixtures.js';
-import { openBrowser, type TestBrowser } from './browser.js';
+import { ARTIFACTS, openBrowser, type TestBrowser } from './browser.js';
 
 // The sandbox provider reports DELIVERED after the delay and READ after twice the delay: long
 // enough to see a row change live, short enough for a test.
@@ -279,6 +283,97 @@ describe('console', () => {
     await page.close();
   });
 
+  it("charts the analytics of seeded messages in the browser's time zone, with the figures beside each chart", async () => {
+    // Written through SQL with known paths of statuses, in March: no other test's messages fall
+    // in the range. The page runs in Asia/Kolkata (UTC+5:30): 2026-03-02T19:00Z is 00:30 on 03-03 there.
+    const tenantId = (await h.sdk().Viewer()).viewer.tenant.id;
+    await seedMessages(tenantId, [
+      {
+        created: '2026-03-02T04:00:00Z',
+        channel: 'WHATSAPP',
+        template: 'invoice',
+        provider: 'wa',
+        path: ['SENT', 'DELIVERED', 'READ'],
+      },
+      {
+        created: '2026-03-02T04:10:00Z',
+        channel: 'WHATSAPP',
+        template: 'invoice',
+        provider: 'wa',
+        path: ['SENT', 'DELIVERED'],
+      },
+      {
+        created: '2026-03-02T04:20:00Z',
+        channel: 'WHATSAPP',
+        template: 'invoice',
+        provider: 'wa',
+        path: ['SENT', 'UNDELIVERED'],
+        errorCode: '131026',
+      },
+      {
+        created: '2026-03-02T19:00:00Z',
+        channel: 'WHATSAPP',
+        template: 'invoice',
+        provider: 'wa',
+        path: ['SENT', 'DELIVERED', 'READ'],
+      },
+      { created: '2026-03-03T06:30:00Z', channel: 'SMS', provider: 'twilio', path: ['SENT', 'DELIVERED'] },
+      {
+        created: '2026-03-03T06:40:00Z',
+        channel: 'SMS',
+        provider: 'twilio',
+        path: ['SENT', 'FAILED'],
+        errorCode: '30003',
+      },
+      { created: '2026-03-03T06:50:00Z', channel: 'SMS', provider: 'twilio', path: ['FAILED'], errorCode: '30003' },
+      { created: '2026-03-03T07:00:00Z', channel: 'SMS', provider: 'twilio', path: ['SENT', 'DELIVERED'] },
+    ]);
+
+    const page = await b.newPage({ timezoneId: 'Asia/Kolkata', viewport: { width: 1360, height: 860 } });
+    await signIn(page);
+    await page.getByRole('link', { name: 'Analytics' }).click();
+    await page.getByRole('form', { name: 'Analytics range and filters' }).waitFor();
+    // Chromium names it by its older alias.
+    expect(await page.getByTestId('analytics-zone').textContent()).toMatch(/Asia\/(Kolkata|Calcutta)/);
+    await page.getByLabel('From day').fill('2026-03-02');
+    await page.getByLabel('To day').fill('2026-03-03');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => page.locator('[data-figure="total"]').textContent()).toBe('8');
+    expect(await page.locator('[data-figure="sent"]').textContent()).toBe('7');
+    expect(await page.locator('[data-figure="delivered"]').textContent()).toBe('5 (71.4%)');
+    expect(await page.locator('[data-figure="read"]').textContent()).toBe('2 (40%)');
+
+    // Each row: messages, sent, delivered, read, delivered rate, read rate.
+    expect(await figures(page, 'Delivered and read rates by day')).toEqual({
+      '2026-03-02': ['3', '3', '2', '1', '66.7%', '50%'],
+      '2026-03-03': ['5', '4', '3', '1', '75%', '33.3%'],
+    });
+    expect(await figures(page, 'Delivered and read rates by hour of day')).toEqual({
+      '00:00': ['1', '1', '1', '1', '100%', '100%'],
+      '09:00': ['3', '3', '2', '1', '66.7%', '50%'],
+      '12:00': ['4', '3', '2', '0', '66.7%', '0%'],
+    });
+    expect(await figures(page, 'By template')).toEqual({
+      invoice: ['4', '4', '3', '2', '75%', '66.7%'],
+      '(none)': ['4', '3', '2', '0', '66.7%', '0%'],
+    });
+    expect(await figures(page, 'By channel and provider')).toEqual({
+      'WHATSAPP · wa': ['4', '4', '3', '2', '75%', '66.7%'],
+      'SMS · twilio': ['4', '3', '2', '0', '66.7%', '0%'],
+    });
+    expect(await figures(page, 'Top failure codes')).toEqual({ '30003': ['2'], '131026': ['1'] });
+    // A chart is drawn beside each table (five canvases of uPlot).
+    expect(await page.locator('.chart-section .uplot canvas').count()).toBe(5);
+    await page.screenshot({ path: `${ARTIFACTS}analytics.png`, fullPage: true });
+
+    // A filter narrows every chart.
+    await page.getByLabel('Channel', { exact: true }).selectOption('SMS');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => page.locator('[data-figure="total"]').textContent()).toBe('4');
+    expect(Object.keys(await figures(page, 'By template'))).toEqual(['(none)']);
+    await page.close();
+  });
+
   it('serves GraphiQL with no network beyond Herald and runs a query with the key', async () => {
     const page = await b.newPage();
     await page.goto(`${h.url}/graphql`);
@@ -307,4 +402,57 @@ async function waitForStatus(messageId: string, status: string): Promise<void> {
   await expect
     .poll(async () => (await h.sdk().Message({ id: messageId })).message?.status, { timeout: 15_000 })
     .toBe(status);
+}
+
+type SeedMessage = {
+  created: string;
+  channel: Channel;
+  template?: string;
+  provider: string;
+  /** The statuses it goes through after QUEUED, a second apart. */
+  path: MessageStatus[];
+  errorCode?: string;
+};
+
+/** Messages written as any status writer would: the database records when each reached SENT, DELIVERED, READ. */
+async function seedMessages(tenantId: string, seeds: SeedMessage[]): Promise<void> {
+  const db = h.herald.database.db;
+  const ids = seeds.map(() => newId());
+  await db.insert(messages).values(
+    seeds.map((s, i) => ({
+      id: ids[i]!,
+      tenantId,
+      channel: s.channel,
+      status: 'QUEUED' as const,
+      statusAt: new Date(s.created),
+      recipient: `+9198${String(40000 + i).padStart(8, '0')}`,
+      templateName: s.template ?? null,
+      provider: s.provider,
+      tags: [],
+      lastErrorCode: s.errorCode ?? null,
+      channelOptions: {},
+      createdAt: new Date(s.created),
+      updatedAt: new Date(s.created),
+    })),
+  );
+  for (const [i, s] of seeds.entries()) {
+    for (const [step, status] of s.path.entries()) {
+      const at = new Date(new Date(s.created).getTime() + (step + 1) * 1000);
+      await db.update(messages).set({ status, statusAt: at, updatedAt: at }).where(eq(messages.id, ids[i]!));
+    }
+  }
+}
+
+/** The rows of the table named `name`: each row's heading and its cells. */
+async function figures(page: Page, name: string): Promise<Record<string, string[]>> {
+  const rows = await page
+    .getByRole('table', { name, exact: true })
+    .locator('tbody tr')
+    .evaluateAll((trs) =>
+      trs.map((tr) => [
+        tr.querySelector('th')?.textContent ?? '',
+        [...tr.querySelectorAll('td')].map((td) => td.textContent ?? ''),
+      ]),
+    );
+  return Object.fromEntries(rows);
 }

@@ -71,6 +71,21 @@ export type MessageFilter = {
   to?: string | null | undefined;
 };
 
+export type MessageStatsFilter = {
+  /** A campaign's id (global or plain). */
+  campaign?: string | null | undefined;
+  channel?: Channel | null | undefined;
+  /** Messages created at or after this instant (1970 or later); default 30 days before `to`. */
+  from?: string | null | undefined;
+  /** A provider name as messages show it, e.g. twilio. */
+  provider?: string | null | undefined;
+  tag?: string | null | undefined;
+  /** A template name (WhatsApp sends). */
+  template?: string | null | undefined;
+  /** Messages created before this instant; default now. At most 366 days after `from`. */
+  to?: string | null | undefined;
+};
+
 /** Final statuses: READ, FAILED, UNDELIVERED, EXPIRED, CANCELED. */
 export type MessageStatus =
   /** Canceled by cancelMessage before it was sent. Final. */
@@ -190,6 +205,45 @@ export type TemplateStatus =
   | 'APPROVED'
   | 'PENDING'
   | 'REJECTED';
+
+export type StatsFiguresFragment = { total: number, sent: number, delivered: number, read: number, deliveredRate: number | null, readRate: number | null };
+
+type StatsAnswer_MessageStats_Fragment = { __typename: 'MessageStats', groups: Array<{ total: number, sent: number, delivered: number, read: number, deliveredRate: number | null, readRate: number | null, key: { day: string | null, hourOfDay: number | null, template: string | null, channel: Channel | null, provider: string | null } }> };
+
+type StatsAnswer_ValidationError_Fragment = { __typename: 'ValidationError', field: string, message: string };
+
+export type StatsAnswerFragment =
+  | StatsAnswer_MessageStats_Fragment
+  | StatsAnswer_ValidationError_Fragment
+;
+
+export type ConsoleAnalyticsQueryVariables = Exact<{
+  filter?: MessageStatsFilter | null | undefined;
+  timeZone?: string | null | undefined;
+}>;
+
+
+export type ConsoleAnalyticsQuery = { byDay:
+    | { __typename: 'MessageStats', groups: Array<{ total: number, sent: number, delivered: number, read: number, deliveredRate: number | null, readRate: number | null, key: { day: string | null, hourOfDay: number | null, template: string | null, channel: Channel | null, provider: string | null } }> }
+    | { __typename: 'ValidationError', field: string, message: string }
+  , byHour:
+    | { __typename: 'MessageStats', groups: Array<{ total: number, sent: number, delivered: number, read: number, deliveredRate: number | null, readRate: number | null, key: { day: string | null, hourOfDay: number | null, template: string | null, channel: Channel | null, provider: string | null } }> }
+    | { __typename: 'ValidationError', field: string, message: string }
+  , byTemplate:
+    | { __typename: 'MessageStats', groups: Array<{ total: number, sent: number, delivered: number, read: number, deliveredRate: number | null, readRate: number | null, key: { day: string | null, hourOfDay: number | null, template: string | null, channel: Channel | null, provider: string | null } }> }
+    | { __typename: 'ValidationError', field: string, message: string }
+  , byRoute:
+    | { __typename: 'MessageStats', groups: Array<{ total: number, sent: number, delivered: number, read: number, deliveredRate: number | null, readRate: number | null, key: { day: string | null, hourOfDay: number | null, template: string | null, channel: Channel | null, provider: string | null } }> }
+    | { __typename: 'ValidationError', field: string, message: string }
+  , overall:
+    | { __typename: 'MessageStats', from: string, to: string, timeZone: string, groups: Array<{ total: number, sent: number, delivered: number, read: number, deliveredRate: number | null, readRate: number | null, failureCodes: Array<{ code: string, count: number }> }> }
+    | { __typename: 'ValidationError', field: string, message: string }
+   };
+
+export type ConsoleAnalyticsCampaignsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleAnalyticsCampaignsQuery = { campaigns: { edges: Array<{ node: { id: string, name: string } }> } };
 
 export type CampaignCountsFragment = { total: number, scheduled: number, queued: number, sending: number, sent: number, delivered: number, read: number, failed: number, undelivered: number, expired: number, canceled: number, invalid: number, suppressed: number };
 
@@ -371,6 +425,44 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
+export const StatsFiguresFragmentDoc = new TypedDocumentString(`
+    fragment StatsFigures on MessageStatsGroup {
+  total
+  sent
+  delivered
+  read
+  deliveredRate
+  readRate
+}
+    `, {"fragmentName":"StatsFigures"}) as unknown as TypedDocumentString<StatsFiguresFragment, unknown>;
+export const StatsAnswerFragmentDoc = new TypedDocumentString(`
+    fragment StatsAnswer on MessageStatsResult {
+  __typename
+  ... on MessageStats {
+    groups {
+      key {
+        day
+        hourOfDay
+        template
+        channel
+        provider
+      }
+      ...StatsFigures
+    }
+  }
+  ... on ValidationError {
+    field
+    message
+  }
+}
+    fragment StatsFigures on MessageStatsGroup {
+  total
+  sent
+  delivered
+  read
+  deliveredRate
+  readRate
+}`, {"fragmentName":"StatsAnswer"}) as unknown as TypedDocumentString<StatsAnswerFragment, unknown>;
 export const CampaignCountsFragmentDoc = new TypedDocumentString(`
     fragment CampaignCounts on CampaignCounters {
   total
@@ -402,6 +494,91 @@ export const MessageRowFragmentDoc = new TypedDocumentString(`
   provider
 }
     `, {"fragmentName":"MessageRow"}) as unknown as TypedDocumentString<MessageRowFragment, unknown>;
+export const ConsoleAnalyticsDocument = new TypedDocumentString(`
+    query ConsoleAnalytics($filter: MessageStatsFilter, $timeZone: String) {
+  byDay: messageStats(filter: $filter, groupBy: [DAY], timeZone: $timeZone) {
+    ...StatsAnswer
+  }
+  byHour: messageStats(
+    filter: $filter
+    groupBy: [HOUR_OF_DAY]
+    timeZone: $timeZone
+  ) {
+    ...StatsAnswer
+  }
+  byTemplate: messageStats(
+    filter: $filter
+    groupBy: [TEMPLATE]
+    timeZone: $timeZone
+  ) {
+    ...StatsAnswer
+  }
+  byRoute: messageStats(
+    filter: $filter
+    groupBy: [CHANNEL, PROVIDER]
+    timeZone: $timeZone
+  ) {
+    ...StatsAnswer
+  }
+  overall: messageStats(filter: $filter, timeZone: $timeZone) {
+    __typename
+    ... on MessageStats {
+      from
+      to
+      timeZone
+      groups {
+        ...StatsFigures
+        failureCodes {
+          code
+          count
+        }
+      }
+    }
+    ... on ValidationError {
+      field
+      message
+    }
+  }
+}
+    fragment StatsFigures on MessageStatsGroup {
+  total
+  sent
+  delivered
+  read
+  deliveredRate
+  readRate
+}
+fragment StatsAnswer on MessageStatsResult {
+  __typename
+  ... on MessageStats {
+    groups {
+      key {
+        day
+        hourOfDay
+        template
+        channel
+        provider
+      }
+      ...StatsFigures
+    }
+  }
+  ... on ValidationError {
+    field
+    message
+  }
+}`) as unknown as TypedDocumentString<ConsoleAnalyticsQuery, ConsoleAnalyticsQueryVariables>;
+export const ConsoleAnalyticsCampaignsDocument = new TypedDocumentString(`
+    query ConsoleAnalyticsCampaigns {
+  campaigns(first: 100) {
+    edges {
+      node {
+        id
+        name
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleAnalyticsCampaignsQuery, ConsoleAnalyticsCampaignsQueryVariables>;
 export const ConsoleCampaignsDocument = new TypedDocumentString(`
     query ConsoleCampaigns($first: Int, $after: String) {
   campaigns(first: $first, after: $after) {
