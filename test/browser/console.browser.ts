@@ -283,6 +283,59 @@ describe('console', () => {
     await page.close();
   });
 
+  it('creates a campaign from a CSV: column mapping preview, invalid rows before starting, progress to 100%', async () => {
+    const valid = Array.from({ length: 8 }, (_, i) => `+9198${String(50000 + i).padStart(8, '0')},Customer ${i},R${i}`);
+    // Rows 3 and 4 as a spreadsheet numbers them (the header is row 1) have no usable number.
+    const csv = ['phone,name,ref', valid[0], '12345,"Ravi, Jr.",RX', 'not-a-number,Meena,RY', ...valid.slice(1)].join(
+      '\r\n',
+    );
+    const page = await b.newPage();
+    await signIn(page);
+    await page.getByRole('link', { name: 'Campaigns' }).click();
+    await page.getByRole('button', { name: 'New campaign' }).click();
+    const form = page.getByRole('form', { name: 'New campaign' });
+    await form.getByLabel('Name', { exact: true }).fill('Spring from a CSV');
+    await form.getByLabel('Text').fill('Hi {{1}}, spring offers inside');
+    await form.getByLabel('Messages per second').fill('4');
+    await form.locator('input[type="file"]').setInputFiles({
+      name: 'customers.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(csv),
+    });
+    // The first rows, read in the browser, with a field guessed for each column.
+    const mapping = form.getByRole('table', { name: 'Column mapping' });
+    await mapping.waitFor();
+    expect(await mapping.locator('tbody tr').count()).toBe(5);
+    expect(await mapping.locator('tbody tr').nth(1).locator('td').nth(1).textContent()).toBe('Ravi, Jr.');
+    expect(await form.getByLabel('Column phone').inputValue()).toBe('to');
+    expect(await form.getByLabel('Column name').inputValue()).toBe('params.1');
+    expect(await form.getByLabel('Column ref').inputValue()).toBe('externalRef');
+    await form.getByRole('button', { name: 'Create and import' }).click();
+
+    await expect.poll(() => form.getByTestId('import-summary').textContent()).toContain('10 rows read: 8 added');
+    const invalid = await form
+      .getByRole('table', { name: 'Invalid rows' })
+      .locator('tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(invalid.map(([row, field]) => [row, field])).toEqual([
+      ['3', 'phone'],
+      ['4', 'phone'],
+    ]);
+    await b.screenshot(page, 'campaign-import');
+
+    const created = (await h.sdk().Campaigns({ first: 50 })).campaigns.edges.find(
+      (edge) => edge.node.name === 'Spring from a CSV',
+    );
+    expect(created?.node.status).toBe('DRAFT');
+    const item = page.locator(`li[data-campaign-id="${created!.node.campaignId}"]`);
+    await expect.poll(() => item.getByTestId('campaign-status').textContent()).toBe('DRAFT');
+    await form.getByRole('button', { name: 'Start campaign' }).click();
+    await expect.poll(() => item.locator('progress').getAttribute('data-percent'), { timeout: 30_000 }).toBe('100');
+    await expect.poll(() => item.getByTestId('campaign-status').textContent(), { timeout: 15_000 }).toBe('COMPLETED');
+    expect(await item.locator('.meta').last().textContent()).toContain('2 invalid');
+    await page.close();
+  });
+
   it("charts the analytics of seeded messages in the browser's time zone, with the figures beside each chart", async () => {
     // Written through SQL with known paths of statuses, in March: no other test's messages fall
     // in the range. The page runs in Asia/Kolkata (UTC+5:30): 2026-03-02T19:00Z is 00:30 on 03-03 there.

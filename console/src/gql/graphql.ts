@@ -14,6 +14,36 @@ export type CallbackDeliveryStatus =
   | 'FAILED'
   | 'PENDING';
 
+/** Exactly one member: the campaign channel's. */
+export type CampaignContentInput = {
+  email?: CampaignEmailContentInput | null | undefined;
+  sms?: CampaignSmsContentInput | null | undefined;
+  whatsApp?: CampaignWhatsAppContentInput | null | undefined;
+};
+
+export type CampaignEmailContentInput = {
+  /** Media ids attached to every email (as sendEmail takes them). */
+  attachments?: Array<string> | null | undefined;
+  from?: string | null | undefined;
+  /** With placeholders; the values filled in are HTML-escaped. */
+  html?: string | null | undefined;
+  /** With placeholders {{1}}..{{n}}. */
+  subject: string;
+  /** With placeholders. */
+  text?: string | null | undefined;
+};
+
+export type CampaignSmsContentInput = {
+  dltEntityId?: string | null | undefined;
+  /** A registered SMS template: text must be its body (placeholders kept). */
+  dltTemplateId?: string | null | undefined;
+  flash?: boolean | null | undefined;
+  senderId?: string | null | undefined;
+  /** With placeholders {{1}}..{{n}}, filled by each recipient's params in order. */
+  text: string;
+  unicode?: boolean | null | undefined;
+};
+
 export type CampaignStatus =
   /** Canceled; messages not yet handed to a provider were canceled. Final. */
   | 'CANCELED'
@@ -28,10 +58,46 @@ export type CampaignStatus =
   /** Started with a sendAt ahead: starts then. */
   | 'SCHEDULED';
 
+export type CampaignWhatsAppContentInput = {
+  /** Default en. */
+  language?: string | null | undefined;
+  /** Header media: an uploaded media id of the kind, or an http(s) URL. */
+  mediaId?: string | null | undefined;
+  mediaType?: MediaType | null | undefined;
+  templateName: string;
+};
+
 export type Channel =
   | 'EMAIL'
   | 'SMS'
   | 'WHATSAPP';
+
+export type CreateCampaignInput = {
+  /** Every message's status changes are POSTed here. */
+  callbackUrl?: string | null | undefined;
+  /** Default MARKETING. */
+  category?: MessageCategory | null | undefined;
+  channel: Channel;
+  content: CampaignContentInput;
+  /** Creating again with the same key (up to 255 characters) answers the campaign the first call created. */
+  idempotencyKey?: string | null | undefined;
+  name: string;
+  /** At most this many messages per second (1 to 10,000); default: the providers' limits. */
+  ratePerSecond?: number | null | undefined;
+  /** startCampaign before then schedules it. */
+  sendAt?: string | null | undefined;
+  /** Every message carries them. */
+  tags?: Array<string> | null | undefined;
+  /** Messages not sent by then expire. */
+  validUntil?: string | null | undefined;
+};
+
+export type CsvColumnMapping = {
+  /** A column's name in the CSV's header row. */
+  column: string;
+  /** What it fills: to, externalRef, params.N ({{N}}, from 1, without gaps) or metadata.<key>. */
+  field: string;
+};
 
 /** What the bytes are, recognised from the bytes themselves. */
 export type MediaKind =
@@ -293,6 +359,54 @@ export type ConsoleCancelCampaignMutation = { cancelCampaign:
     | { __typename: 'Campaign', status: CampaignStatus }
     | { __typename: 'CampaignStateError', message: string }
     | { __typename: 'NotFoundError', message: string }
+   };
+
+export type ConsoleCreateCampaignMutationVariables = Exact<{
+  input: CreateCampaignInput;
+}>;
+
+
+export type ConsoleCreateCampaignMutation = { createCampaign:
+    | { __typename: 'Campaign', id: string, campaignId: string }
+    | { __typename: 'ValidationError', field: string, message: string }
+   };
+
+export type ConsoleUploadCsvMutationVariables = Exact<{
+  file: File;
+}>;
+
+
+export type ConsoleUploadCsvMutation = { uploadMedia:
+    | { __typename: 'Media', mediaId: string }
+    | { __typename: 'MediaTooLargeError', message: string }
+    | { __typename: 'UnsupportedMediaError', message: string }
+    | { __typename: 'ValidationError', message: string }
+   };
+
+export type ConsoleImportCampaignRecipientsMutationVariables = Exact<{
+  campaignId: string;
+  mediaId: string;
+  mapping: Array<CsvColumnMapping> | CsvColumnMapping;
+}>;
+
+
+export type ConsoleImportCampaignRecipientsMutation = { importCampaignRecipients:
+    | { __typename: 'CampaignRecipientsImported', rows: number, accepted: number, duplicates: number, suppressed: number, invalidCount: number, invalid: Array<{ row: number, field: string, reason: string }> }
+    | { __typename: 'CampaignStateError', message: string }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'ValidationError', field: string, message: string }
+   };
+
+export type ConsoleStartCampaignMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ConsoleStartCampaignMutation = { startCampaign:
+    | { __typename: 'Campaign', status: CampaignStatus }
+    | { __typename: 'CampaignStateError', message: string }
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'ValidationError', field: string, message: string }
    };
 
 export type MessageRowFragment = { id: string, messageId: string, channel: Channel, to: string, status: MessageStatus, statusAt: string, createdAt: string, externalRef: string | null, tags: Array<string>, provider: string | null };
@@ -684,6 +798,81 @@ export const ConsoleCancelCampaignDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleCancelCampaignMutation, ConsoleCancelCampaignMutationVariables>;
+export const ConsoleCreateCampaignDocument = new TypedDocumentString(`
+    mutation ConsoleCreateCampaign($input: CreateCampaignInput!) {
+  createCampaign(input: $input) {
+    __typename
+    ... on Campaign {
+      id
+      campaignId
+    }
+    ... on ValidationError {
+      field
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleCreateCampaignMutation, ConsoleCreateCampaignMutationVariables>;
+export const ConsoleUploadCsvDocument = new TypedDocumentString(`
+    mutation ConsoleUploadCsv($file: File!) {
+  uploadMedia(file: $file) {
+    __typename
+    ... on Media {
+      mediaId
+    }
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleUploadCsvMutation, ConsoleUploadCsvMutationVariables>;
+export const ConsoleImportCampaignRecipientsDocument = new TypedDocumentString(`
+    mutation ConsoleImportCampaignRecipients($campaignId: ID!, $mediaId: ID!, $mapping: [CsvColumnMapping!]!) {
+  importCampaignRecipients(
+    campaignId: $campaignId
+    mediaId: $mediaId
+    mapping: $mapping
+  ) {
+    __typename
+    ... on CampaignRecipientsImported {
+      rows
+      accepted
+      duplicates
+      suppressed
+      invalidCount
+      invalid {
+        row
+        field
+        reason
+      }
+    }
+    ... on ValidationError {
+      field
+      message
+    }
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleImportCampaignRecipientsMutation, ConsoleImportCampaignRecipientsMutationVariables>;
+export const ConsoleStartCampaignDocument = new TypedDocumentString(`
+    mutation ConsoleStartCampaign($id: ID!) {
+  startCampaign(id: $id) {
+    __typename
+    ... on Campaign {
+      status
+    }
+    ... on ValidationError {
+      field
+      message
+    }
+    ... on Error {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleStartCampaignMutation, ConsoleStartCampaignMutationVariables>;
 export const ConsoleMessagesDocument = new TypedDocumentString(`
     query ConsoleMessages($filter: MessageFilter, $first: Int, $after: String) {
   messages(filter: $filter, first: $first, after: $after) {
