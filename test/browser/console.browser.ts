@@ -333,6 +333,12 @@ describe('console', () => {
     await expect.poll(() => item.locator('progress').getAttribute('data-percent'), { timeout: 30_000 }).toBe('100');
     await expect.poll(() => item.getByTestId('campaign-status').textContent(), { timeout: 15_000 }).toBe('COMPLETED');
     expect(await item.locator('.meta').last().textContent()).toContain('2 invalid');
+
+    // The messages page lists that campaign's messages alone.
+    await page.getByRole('link', { name: 'Messages' }).click();
+    await page.getByLabel('Campaign', { exact: true }).selectOption({ label: 'Spring from a CSV' });
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => page.locator('.table-foot').textContent()).toBe('8 messages shown');
     await page.close();
   });
 

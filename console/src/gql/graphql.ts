@@ -127,6 +127,8 @@ export type MessageEventFilter = {
 };
 
 export type MessageFilter = {
+  /** A campaign's id (global or plain): its messages only. */
+  campaign?: string | null | undefined;
   channel?: Channel | null | undefined;
   createdAfter?: string | null | undefined;
   createdBefore?: string | null | undefined;
@@ -306,11 +308,6 @@ export type ConsoleAnalyticsQuery = { byDay:
     | { __typename: 'ValidationError', field: string, message: string }
    };
 
-export type ConsoleAnalyticsCampaignsQueryVariables = Exact<{ [key: string]: never; }>;
-
-
-export type ConsoleAnalyticsCampaignsQuery = { campaigns: { edges: Array<{ node: { id: string, name: string } }> } };
-
 export type CampaignCountsFragment = { total: number, scheduled: number, queued: number, sending: number, sent: number, delivered: number, read: number, failed: number, undelivered: number, expired: number, canceled: number, invalid: number, suppressed: number };
 
 export type ConsoleCampaignsQueryVariables = Exact<{
@@ -408,6 +405,11 @@ export type ConsoleStartCampaignMutation = { startCampaign:
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'ValidationError', field: string, message: string }
    };
+
+export type ConsoleCampaignChoicesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleCampaignChoicesQuery = { campaigns: { edges: Array<{ node: { id: string, name: string } }> } };
 
 export type MessageRowFragment = { id: string, messageId: string, channel: Channel, to: string, status: MessageStatus, statusAt: string, createdAt: string, externalRef: string | null, tags: Array<string>, provider: string | null };
 
@@ -681,18 +683,6 @@ fragment StatsAnswer on MessageStatsResult {
     message
   }
 }`) as unknown as TypedDocumentString<ConsoleAnalyticsQuery, ConsoleAnalyticsQueryVariables>;
-export const ConsoleAnalyticsCampaignsDocument = new TypedDocumentString(`
-    query ConsoleAnalyticsCampaigns {
-  campaigns(first: 100) {
-    edges {
-      node {
-        id
-        name
-      }
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<ConsoleAnalyticsCampaignsQuery, ConsoleAnalyticsCampaignsQueryVariables>;
 export const ConsoleCampaignsDocument = new TypedDocumentString(`
     query ConsoleCampaigns($first: Int, $after: String) {
   campaigns(first: $first, after: $after) {
@@ -873,6 +863,18 @@ export const ConsoleStartCampaignDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleStartCampaignMutation, ConsoleStartCampaignMutationVariables>;
+export const ConsoleCampaignChoicesDocument = new TypedDocumentString(`
+    query ConsoleCampaignChoices {
+  campaigns(first: 100) {
+    edges {
+      node {
+        id
+        name
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleCampaignChoicesQuery, ConsoleCampaignChoicesQueryVariables>;
 export const ConsoleMessagesDocument = new TypedDocumentString(`
     query ConsoleMessages($filter: MessageFilter, $first: Int, $after: String) {
   messages(filter: $filter, first: $first, after: $after) {

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { execute } from '../api';
 import {
   type Channel,
-  ConsoleAnalyticsCampaignsDocument,
+  ConsoleCampaignChoicesDocument,
   ConsoleAnalyticsDocument,
   type ConsoleAnalyticsQuery,
   type MessageStatsFilter,
@@ -94,7 +94,7 @@ export function AnalyticsPage() {
   const [campaigns, setCampaigns] = useState<{ id: string; name: string }[]>([]);
 
   useEffect(() => {
-    execute(key, ConsoleAnalyticsCampaignsDocument)
+    execute(key, ConsoleCampaignChoicesDocument)
       .then((answer) => setCampaigns(answer.campaigns.edges.map((edge) => edge.node)))
       .catch(() => setCampaigns([]));
   }, [key]);

@@ -4,6 +4,7 @@ import { execute, subscribe } from '../api';
 import { when } from '../format';
 import {
   type Channel,
+  ConsoleCampaignChoicesDocument,
   ConsoleMessageEventsDocument,
   ConsoleMessagesDocument,
   type MessageFilter,
@@ -37,8 +38,18 @@ type Form = {
   externalRef: string;
   createdAfter: string;
   createdBefore: string;
+  campaign: string;
 };
-const EMPTY: Form = { channel: '', status: '', tag: '', to: '', externalRef: '', createdAfter: '', createdBefore: '' };
+const EMPTY: Form = {
+  channel: '',
+  status: '',
+  tag: '',
+  to: '',
+  externalRef: '',
+  createdAfter: '',
+  createdBefore: '',
+  campaign: '',
+};
 
 /** The form as the `messages` filter (datetime-local inputs are the browser's local time). */
 function filterOf(form: Form): MessageFilter {
@@ -50,6 +61,7 @@ function filterOf(form: Form): MessageFilter {
   if (form.externalRef.trim()) filter.externalRef = form.externalRef.trim();
   if (form.createdAfter) filter.createdAfter = new Date(form.createdAfter).toISOString();
   if (form.createdBefore) filter.createdBefore = new Date(form.createdBefore).toISOString();
+  if (form.campaign) filter.campaign = form.campaign;
   return filter;
 }
 
@@ -60,9 +72,16 @@ export function MessagesPage() {
   const [error, setError] = useState<string | null>(null);
   const [more, setMore] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
+  const [campaigns, setCampaigns] = useState<{ id: string; name: string }[]>([]);
   const store = useMemo(() => new LiveRows(filter), [filter]);
   useSyncExternalStore(store.subscribe, () => store.version);
   const rows = store.rows();
+
+  useEffect(() => {
+    execute(key, ConsoleCampaignChoicesDocument)
+      .then((answer) => setCampaigns(answer.campaigns.edges.map((edge) => edge.node)))
+      .catch(() => setCampaigns([]));
+  }, [key]);
 
   // Subscribe first, then read the page: nothing that happens in between is lost.
   useEffect(() => {
@@ -129,6 +148,14 @@ export function MessagesPage() {
           <option value="">any status</option>
           {STATUSES.map((s) => (
             <option key={s}>{s}</option>
+          ))}
+        </select>
+        <select {...field('campaign')} aria-label="Campaign">
+          <option value="">any campaign</option>
+          {campaigns.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
           ))}
         </select>
         <input {...field('to')} placeholder="recipient" aria-label="Recipient" />
