@@ -3,17 +3,21 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
-export type ApiKeyScope =
-  | 'ADMIN'
-  | 'READ'
-  | 'SEND';
+export const ApiKeyScope = {
+  Admin: 'ADMIN',
+  Read: 'READ',
+  Send: 'SEND'
+} as const;
 
+export type ApiKeyScope = typeof ApiKeyScope[keyof typeof ApiKeyScope];
 /** PENDING until the receiver answers 2xx (DELIVERED) or the retry window closes (FAILED). */
-export type CallbackDeliveryStatus =
-  | 'DELIVERED'
-  | 'FAILED'
-  | 'PENDING';
+export const CallbackDeliveryStatus = {
+  Delivered: 'DELIVERED',
+  Failed: 'FAILED',
+  Pending: 'PENDING'
+} as const;
 
+export type CallbackDeliveryStatus = typeof CallbackDeliveryStatus[keyof typeof CallbackDeliveryStatus];
 /** Exactly one member: the campaign channel's. */
 export type CampaignContentInput = {
   email?: CampaignEmailContentInput | null | undefined;
@@ -44,20 +48,22 @@ export type CampaignSmsContentInput = {
   unicode?: boolean | null | undefined;
 };
 
-export type CampaignStatus =
+export const CampaignStatus = {
   /** Canceled; messages not yet handed to a provider were canceled. Final. */
-  | 'CANCELED'
+  Canceled: 'CANCELED',
   /** Every message reached a final status or was handed to a provider. Final. */
-  | 'COMPLETED'
+  Completed: 'COMPLETED',
   /** Created; recipients can be added. Nothing is sent. */
-  | 'DRAFT'
+  Draft: 'DRAFT',
   /** No new message is released until it is resumed. */
-  | 'PAUSED'
+  Paused: 'PAUSED',
   /** Its messages are released at its rate. */
-  | 'RUNNING'
+  Running: 'RUNNING',
   /** Started with a sendAt ahead: starts then. */
-  | 'SCHEDULED';
+  Scheduled: 'SCHEDULED'
+} as const;
 
+export type CampaignStatus = typeof CampaignStatus[keyof typeof CampaignStatus];
 export type CampaignWhatsAppContentInput = {
   /** Default en. */
   language?: string | null | undefined;
@@ -67,11 +73,13 @@ export type CampaignWhatsAppContentInput = {
   templateName: string;
 };
 
-export type Channel =
-  | 'EMAIL'
-  | 'SMS'
-  | 'WHATSAPP';
+export const Channel = {
+  Email: 'EMAIL',
+  Sms: 'SMS',
+  Whatsapp: 'WHATSAPP'
+} as const;
 
+export type Channel = typeof Channel[keyof typeof Channel];
 export type CreateCampaignInput = {
   /** Every message's status changes are POSTed here. */
   callbackUrl?: string | null | undefined;
@@ -100,25 +108,31 @@ export type CsvColumnMapping = {
 };
 
 /** What the bytes are, recognised from the bytes themselves. */
-export type MediaKind =
-  | 'AUDIO'
-  | 'DOCUMENT'
-  | 'IMAGE'
-  | 'STICKER'
-  | 'VIDEO';
+export const MediaKind = {
+  Audio: 'AUDIO',
+  Document: 'DOCUMENT',
+  Image: 'IMAGE',
+  Sticker: 'STICKER',
+  Video: 'VIDEO'
+} as const;
 
-export type MediaType =
-  | 'DOCUMENT'
-  | 'IMAGE'
-  | 'NONE'
-  | 'VIDEO';
+export type MediaKind = typeof MediaKind[keyof typeof MediaKind];
+export const MediaType = {
+  Document: 'DOCUMENT',
+  Image: 'IMAGE',
+  None: 'NONE',
+  Video: 'VIDEO'
+} as const;
 
+export type MediaType = typeof MediaType[keyof typeof MediaType];
 /** Why a message is sent, as Meta and Twilio distinguish. Opt-outs (the suppression list) block MARKETING only. */
-export type MessageCategory =
-  | 'AUTHENTICATION'
-  | 'MARKETING'
-  | 'UTILITY';
+export const MessageCategory = {
+  Authentication: 'AUTHENTICATION',
+  Marketing: 'MARKETING',
+  Utility: 'UTILITY'
+} as const;
 
+export type MessageCategory = typeof MessageCategory[keyof typeof MessageCategory];
 export type MessageEventFilter = {
   channel?: Channel | null | undefined;
   externalRef?: string | null | undefined;
@@ -155,28 +169,30 @@ export type MessageStatsFilter = {
 };
 
 /** Final statuses: READ, FAILED, UNDELIVERED, EXPIRED, CANCELED. */
-export type MessageStatus =
+export const MessageStatus = {
   /** Canceled by cancelMessage before it was sent. Final. */
-  | 'CANCELED'
+  Canceled: 'CANCELED',
   /** Delivered to the handset or mailbox. Not final: READ may follow (channels without read reports stay here). */
-  | 'DELIVERED'
+  Delivered: 'DELIVERED',
   /** validUntil passed before it could be sent. Final. */
-  | 'EXPIRED'
+  Expired: 'EXPIRED',
   /** Failed permanently or out of attempts. Final; only retryMessage (back to QUEUED) or a late DELIVERED/READ report from the provider moves it again. */
-  | 'FAILED'
+  Failed: 'FAILED',
   /** Waiting to be sent (also after a retryable failure, and after retryMessage). */
-  | 'QUEUED'
+  Queued: 'QUEUED',
   /** Read by the recipient. Final. */
-  | 'READ'
+  Read: 'READ',
   /** Held until sendAt. */
-  | 'SCHEDULED'
+  Scheduled: 'SCHEDULED',
   /** Claimed by a worker; the provider is being called. */
-  | 'SENDING'
+  Sending: 'SENDING',
   /** Accepted by the provider. */
-  | 'SENT'
+  Sent: 'SENT',
   /** The provider could not deliver it. Final; only a late DELIVERED/READ report from the provider moves it again. */
-  | 'UNDELIVERED';
+  Undelivered: 'UNDELIVERED'
+} as const;
 
+export type MessageStatus = typeof MessageStatus[keyof typeof MessageStatus];
 export type SendEmailInput = {
   /** Media ids of the tenant (uploadMedia, createMediaFromUrl, POST /api/media/upload) to attach as files, at most 10, together at most HERALD_EMAIL_ATTACHMENT_MAX_BYTES (default 10 MiB). */
   attachments?: Array<string> | null | undefined;
@@ -261,19 +277,23 @@ export type SendWhatsAppInput = {
 };
 
 /** A WhatsApp template header: IMAGE, VIDEO and DOCUMENT headers need a send with that mediaType. */
-export type TemplateHeaderKind =
-  | 'DOCUMENT'
-  | 'IMAGE'
-  | 'NONE'
-  | 'TEXT'
-  | 'VIDEO';
+export const TemplateHeaderKind = {
+  Document: 'DOCUMENT',
+  Image: 'IMAGE',
+  None: 'NONE',
+  Text: 'TEXT',
+  Video: 'VIDEO'
+} as const;
 
+export type TemplateHeaderKind = typeof TemplateHeaderKind[keyof typeof TemplateHeaderKind];
 /** Only APPROVED templates can be sent. */
-export type TemplateStatus =
-  | 'APPROVED'
-  | 'PENDING'
-  | 'REJECTED';
+export const TemplateStatus = {
+  Approved: 'APPROVED',
+  Pending: 'PENDING',
+  Rejected: 'REJECTED'
+} as const;
 
+export type TemplateStatus = typeof TemplateStatus[keyof typeof TemplateStatus];
 export type StatsFiguresFragment = { total: number, sent: number, delivered: number, read: number, deliveredRate: number | null, readRate: number | null };
 
 type StatsAnswer_MessageStats_Fragment = { __typename: 'MessageStats', groups: Array<{ total: number, sent: number, delivered: number, read: number, deliveredRate: number | null, readRate: number | null, key: { day: string | null, hourOfDay: number | null, template: string | null, channel: Channel | null, provider: string | null } }> };

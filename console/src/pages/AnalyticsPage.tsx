@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { execute } from '../api';
 import {
-  type Channel,
+  Channel,
   ConsoleCampaignChoicesDocument,
   ConsoleAnalyticsDocument,
   type ConsoleAnalyticsQuery,
@@ -13,7 +13,7 @@ import { BarChart, type BarSeries, formatNumber } from './BarChart';
 
 // This page (and uPlot with it) is loaded on demand: the first load of the console stays small.
 
-const CHANNELS: Channel[] = ['SMS', 'WHATSAPP', 'EMAIL'];
+const CHANNELS = Object.values(Channel);
 const DELIVERED_COLOR = '#2457d6';
 const READ_COLOR = '#1a9a5b';
 const FAILED_COLOR = '#b3261e';

@@ -3,30 +3,20 @@ import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'reac
 import { execute, subscribe } from '../api';
 import { when } from '../format';
 import {
-  type Channel,
+  Channel,
   ConsoleCampaignChoicesDocument,
   ConsoleMessageEventsDocument,
   ConsoleMessagesDocument,
   type MessageFilter,
-  type MessageStatus,
+  MessageStatus,
 } from '../gql/graphql';
 import { LiveRows, type Row } from '../live-rows';
 import { navigate } from '../router';
 import { useSession } from '../session';
 
-const CHANNELS: Channel[] = ['SMS', 'WHATSAPP', 'EMAIL'];
-const STATUSES: MessageStatus[] = [
-  'SCHEDULED',
-  'QUEUED',
-  'SENDING',
-  'SENT',
-  'DELIVERED',
-  'READ',
-  'FAILED',
-  'UNDELIVERED',
-  'EXPIRED',
-  'CANCELED',
-];
+// The schema's own values (generated), in its order.
+const CHANNELS = Object.values(Channel);
+const STATUSES = Object.values(MessageStatus);
 const PAGE = 100;
 const ROW_HEIGHT = 34;
 

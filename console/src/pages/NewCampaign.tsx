@@ -3,7 +3,7 @@ import { execute, upload } from '../api';
 import { type CsvPreview, guessMapping, previewCsv } from '../csv-preview';
 import {
   type CampaignContentInput,
-  type Channel,
+  Channel,
   ConsoleCreateCampaignDocument,
   ConsoleImportCampaignRecipientsDocument,
   type ConsoleImportCampaignRecipientsMutation,
@@ -174,9 +174,9 @@ export function NewCampaign({ onChanged, onClose }: { onChanged(): void; onClose
             disabled={campaignId !== null}
             aria-label="Campaign channel"
           >
-            <option>SMS</option>
-            <option>WHATSAPP</option>
-            <option>EMAIL</option>
+            {Object.values(Channel).map((c) => (
+              <option key={c}>{c}</option>
+            ))}
           </select>
         </label>
         <label>
