@@ -80,6 +80,22 @@ export const Channel = {
 } as const;
 
 export type Channel = typeof Channel[keyof typeof Channel];
+export type ConfigureProviderInput = {
+  /** One of: sandbox, twilio, whatsapp-cloud, smsmedia, smtp. */
+  kind: string;
+  /** Your name for it, used in routes. */
+  name: string;
+  /** Tokens and passwords; omitted on an update, the stored ones stay. */
+  secrets?: unknown;
+  /** Non-secret settings (account SID, sender, base URL...). */
+  settings: unknown;
+};
+
+export type CreateApiKeyInput = {
+  name: string;
+  scopes: Array<ApiKeyScope>;
+};
+
 export type CreateCampaignInput = {
   /** Every message's status changes are POSTed here. */
   callbackUrl?: string | null | undefined;
@@ -98,6 +114,41 @@ export type CreateCampaignInput = {
   tags?: Array<string> | null | undefined;
   /** Messages not sent by then expire. */
   validUntil?: string | null | undefined;
+};
+
+export type CreateTemplateInput = {
+  /** With placeholders {{1}}..{{n}}, numbered from 1 without gaps. */
+  body: string;
+  /** WhatsApp buttons as JSON objects, as registered upstream. */
+  buttons?: Array<unknown> | null | undefined;
+  /** MARKETING, UTILITY, AUTHENTICATION... (free text). */
+  category?: string | null | undefined;
+  channel: Channel;
+  /** SMS: India DLT entity (PE) id. */
+  dltEntityId?: string | null | undefined;
+  /** SMS: India DLT template id. */
+  dltTemplateId?: string | null | undefined;
+  /** WhatsApp; default NONE. */
+  headerKind?: TemplateHeaderKind | null | undefined;
+  /** For a TEXT header (no placeholders). */
+  headerText?: string | null | undefined;
+  /** Email: may use the placeholders. */
+  html?: string | null | undefined;
+  /** en, en_US, hi...; default en. */
+  language?: string | null | undefined;
+  /** Lower-case letters, digits and _; unique per channel and language. */
+  name: string;
+  /** Default APPROVED. */
+  status?: TemplateStatus | null | undefined;
+  /** Email: required; may use the placeholders. */
+  subject?: string | null | undefined;
+};
+
+export type CreateWebhookEndpointInput = {
+  /** Statuses to receive; omitted or empty means all. */
+  events?: Array<MessageStatus> | null | undefined;
+  /** http or https. */
+  url: string;
 };
 
 export type CsvColumnMapping = {
@@ -274,6 +325,13 @@ export type SendWhatsAppInput = {
   to: string;
   /** Give up (EXPIRED) rather than send after this time. */
   validUntil?: string | null | undefined;
+};
+
+export type SetRouteInput = {
+  channel: Channel;
+  fallbackChannel?: Channel | null | undefined;
+  fallbackProvider?: string | null | undefined;
+  provider: string;
 };
 
 /** A WhatsApp template header: IMAGE, VIDEO and DOCUMENT headers need a send with that mediaType. */
@@ -493,6 +551,123 @@ export type ConsoleViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type ConsoleViewerQuery = { viewer: { scopes: Array<ApiKeyScope>, tenant: { id: string, name: string } } };
+
+export type ConsoleApiKeysQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleApiKeysQuery = { apiKeys: Array<{ id: string, name: string, prefix: string, scopes: Array<ApiKeyScope>, createdAt: string, lastUsedAt: string | null, revokedAt: string | null }> };
+
+export type ConsoleCreateApiKeyMutationVariables = Exact<{
+  input: CreateApiKeyInput;
+}>;
+
+
+export type ConsoleCreateApiKeyMutation = { createApiKey:
+    | { __typename: 'IssuedApiKey', key: string, apiKey: { id: string } }
+    | { __typename: 'ValidationError', field: string, message: string }
+   };
+
+export type ConsoleRevokeApiKeyMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ConsoleRevokeApiKeyMutation = { revokeApiKey:
+    | { __typename: 'ApiKey', revokedAt: string | null }
+    | { __typename: 'NotFoundError', message: string }
+   };
+
+export type ConsoleTemplatesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleTemplatesQuery = { templates: Array<{ id: string, name: string, language: string, channel: Channel, status: TemplateStatus, headerKind: TemplateHeaderKind, paramCount: number, body: string, subject: string | null }> };
+
+export type ConsoleCreateTemplateMutationVariables = Exact<{
+  input: CreateTemplateInput;
+}>;
+
+
+export type ConsoleCreateTemplateMutation = { createTemplate:
+    | { __typename: 'Template', id: string }
+    | { __typename: 'ValidationError', field: string, message: string }
+   };
+
+export type ConsoleTemplatePreviewQueryVariables = Exact<{
+  channel: Channel;
+  name: string;
+  language?: string | null | undefined;
+  params?: Array<string> | string | null | undefined;
+}>;
+
+
+export type ConsoleTemplatePreviewQuery = { previewTemplate:
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'TemplatePreview', headerText: string | null, subject: string | null, text: string }
+    | { __typename: 'ValidationError', field: string, message: string }
+   };
+
+export type ConsoleWebhookEndpointsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleWebhookEndpointsQuery = { webhookEndpoints: Array<{ id: string, url: string, events: Array<MessageStatus>, enabled: boolean, createdAt: string, deliveries: Array<{ id: string, messageId: string, eventStatus: MessageStatus, status: CallbackDeliveryStatus, attemptCount: number, lastStatusCode: number | null, lastError: string | null, createdAt: string }> }> };
+
+export type ConsoleCreateWebhookEndpointMutationVariables = Exact<{
+  input: CreateWebhookEndpointInput;
+}>;
+
+
+export type ConsoleCreateWebhookEndpointMutation = { createWebhookEndpoint:
+    | { __typename: 'CreatedWebhookEndpoint', secret: string, endpoint: { id: string } }
+    | { __typename: 'ValidationError', field: string, message: string }
+   };
+
+export type ConsoleDeleteWebhookEndpointMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ConsoleDeleteWebhookEndpointMutation = { deleteWebhookEndpoint:
+    | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'WebhookEndpoint' }
+   };
+
+export type ConsoleProvidersAndRoutesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleProvidersAndRoutesQuery = { providers: Array<{ name: string, kind: string, instance: string, enabled: boolean, hasSecrets: boolean, settings: unknown, webhookPath: string, updatedAt: string }>, routes: Array<{ channel: Channel, provider: string, fallbackChannel: Channel | null, fallbackProvider: string | null, updatedAt: string }> };
+
+export type ConsoleConfigureProviderMutationVariables = Exact<{
+  input: ConfigureProviderInput;
+}>;
+
+
+export type ConsoleConfigureProviderMutation = { configureProvider:
+    | { __typename: 'ProviderConfig', name: string }
+    | { __typename: 'ValidationError', field: string, message: string }
+   };
+
+export type ConsoleSetRouteMutationVariables = Exact<{
+  input: SetRouteInput;
+}>;
+
+
+export type ConsoleSetRouteMutation = { setRoute:
+    | { __typename: 'Route', channel: Channel }
+    | { __typename: 'ValidationError', field: string, message: string }
+   };
+
+export type ConsoleMediaLibraryQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type ConsoleMediaLibraryQuery = { mediaList: { edges: Array<{ node: { id: string, mediaId: string, kind: MediaKind, filename: string | null, caption: string | null, mimeType: string, sizeBytes: number, downloadPath: string, createdAt: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type ConsoleDeliveryHealthQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleDeliveryHealthQuery = { deliveryHealth: { queued: number, scheduled: number, sending: number, stuckSending: number, stuckSent: number, oldestDueAt: string | null, stuckMessages: Array<{ messageId: string, channel: Channel, to: string, status: MessageStatus, statusAt: string }> } };
 
 export type ConsoleWhatsAppTemplatesQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1086,6 +1261,241 @@ export const ConsoleViewerDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleViewerQuery, ConsoleViewerQueryVariables>;
+export const ConsoleApiKeysDocument = new TypedDocumentString(`
+    query ConsoleApiKeys {
+  apiKeys {
+    id
+    name
+    prefix
+    scopes
+    createdAt
+    lastUsedAt
+    revokedAt
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleApiKeysQuery, ConsoleApiKeysQueryVariables>;
+export const ConsoleCreateApiKeyDocument = new TypedDocumentString(`
+    mutation ConsoleCreateApiKey($input: CreateApiKeyInput!) {
+  createApiKey(input: $input) {
+    __typename
+    ... on IssuedApiKey {
+      key
+      apiKey {
+        id
+      }
+    }
+    ... on ValidationError {
+      field
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleCreateApiKeyMutation, ConsoleCreateApiKeyMutationVariables>;
+export const ConsoleRevokeApiKeyDocument = new TypedDocumentString(`
+    mutation ConsoleRevokeApiKey($id: ID!) {
+  revokeApiKey(id: $id) {
+    __typename
+    ... on ApiKey {
+      revokedAt
+    }
+    ... on NotFoundError {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleRevokeApiKeyMutation, ConsoleRevokeApiKeyMutationVariables>;
+export const ConsoleTemplatesDocument = new TypedDocumentString(`
+    query ConsoleTemplates {
+  templates {
+    id
+    name
+    language
+    channel
+    status
+    headerKind
+    paramCount
+    body
+    subject
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleTemplatesQuery, ConsoleTemplatesQueryVariables>;
+export const ConsoleCreateTemplateDocument = new TypedDocumentString(`
+    mutation ConsoleCreateTemplate($input: CreateTemplateInput!) {
+  createTemplate(input: $input) {
+    __typename
+    ... on Template {
+      id
+    }
+    ... on ValidationError {
+      field
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleCreateTemplateMutation, ConsoleCreateTemplateMutationVariables>;
+export const ConsoleTemplatePreviewDocument = new TypedDocumentString(`
+    query ConsoleTemplatePreview($channel: Channel!, $name: String!, $language: String, $params: [String!]) {
+  previewTemplate(
+    channel: $channel
+    name: $name
+    language: $language
+    params: $params
+  ) {
+    __typename
+    ... on TemplatePreview {
+      headerText
+      subject
+      text
+    }
+    ... on ValidationError {
+      field
+      message
+    }
+    ... on NotFoundError {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleTemplatePreviewQuery, ConsoleTemplatePreviewQueryVariables>;
+export const ConsoleWebhookEndpointsDocument = new TypedDocumentString(`
+    query ConsoleWebhookEndpoints {
+  webhookEndpoints {
+    id
+    url
+    events
+    enabled
+    createdAt
+    deliveries(first: 10) {
+      id
+      messageId
+      eventStatus
+      status
+      attemptCount
+      lastStatusCode
+      lastError
+      createdAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleWebhookEndpointsQuery, ConsoleWebhookEndpointsQueryVariables>;
+export const ConsoleCreateWebhookEndpointDocument = new TypedDocumentString(`
+    mutation ConsoleCreateWebhookEndpoint($input: CreateWebhookEndpointInput!) {
+  createWebhookEndpoint(input: $input) {
+    __typename
+    ... on CreatedWebhookEndpoint {
+      secret
+      endpoint {
+        id
+      }
+    }
+    ... on ValidationError {
+      field
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleCreateWebhookEndpointMutation, ConsoleCreateWebhookEndpointMutationVariables>;
+export const ConsoleDeleteWebhookEndpointDocument = new TypedDocumentString(`
+    mutation ConsoleDeleteWebhookEndpoint($id: ID!) {
+  deleteWebhookEndpoint(id: $id) {
+    __typename
+    ... on NotFoundError {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleDeleteWebhookEndpointMutation, ConsoleDeleteWebhookEndpointMutationVariables>;
+export const ConsoleProvidersAndRoutesDocument = new TypedDocumentString(`
+    query ConsoleProvidersAndRoutes {
+  providers {
+    name
+    kind
+    instance
+    enabled
+    hasSecrets
+    settings
+    webhookPath
+    updatedAt
+  }
+  routes {
+    channel
+    provider
+    fallbackChannel
+    fallbackProvider
+    updatedAt
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleProvidersAndRoutesQuery, ConsoleProvidersAndRoutesQueryVariables>;
+export const ConsoleConfigureProviderDocument = new TypedDocumentString(`
+    mutation ConsoleConfigureProvider($input: ConfigureProviderInput!) {
+  configureProvider(input: $input) {
+    __typename
+    ... on ProviderConfig {
+      name
+    }
+    ... on ValidationError {
+      field
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleConfigureProviderMutation, ConsoleConfigureProviderMutationVariables>;
+export const ConsoleSetRouteDocument = new TypedDocumentString(`
+    mutation ConsoleSetRoute($input: SetRouteInput!) {
+  setRoute(input: $input) {
+    __typename
+    ... on Route {
+      channel
+    }
+    ... on ValidationError {
+      field
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleSetRouteMutation, ConsoleSetRouteMutationVariables>;
+export const ConsoleMediaLibraryDocument = new TypedDocumentString(`
+    query ConsoleMediaLibrary($first: Int, $after: String) {
+  mediaList(first: $first, after: $after) {
+    edges {
+      node {
+        id
+        mediaId
+        kind
+        filename
+        caption
+        mimeType
+        sizeBytes
+        downloadPath
+        createdAt
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleMediaLibraryQuery, ConsoleMediaLibraryQueryVariables>;
+export const ConsoleDeliveryHealthDocument = new TypedDocumentString(`
+    query ConsoleDeliveryHealth {
+  deliveryHealth {
+    queued
+    scheduled
+    sending
+    stuckSending
+    stuckSent
+    oldestDueAt
+    stuckMessages(first: 20) {
+      messageId
+      channel
+      to
+      status
+      statusAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleDeliveryHealthQuery, ConsoleDeliveryHealthQueryVariables>;
 export const ConsoleWhatsAppTemplatesDocument = new TypedDocumentString(`
     query ConsoleWhatsAppTemplates {
   templates(filter: {channel: WHATSAPP}) {
