@@ -23,7 +23,14 @@ const codegen: CodegenConfig = {
     'console/src/gql/graphql.ts': {
       documents: 'console/src/operations/**/*.graphql',
       plugins: ['typescript-operations', 'typed-document-node'],
-      config: { ...config, scalars: { ...config.scalars, File: 'File' }, documentMode: 'string' },
+      // Enums as const objects: the console lists their values (statuses, channels) from the schema.
+      config: {
+        ...config,
+        enumsAsTypes: false,
+        enumType: 'const',
+        scalars: { ...config.scalars, File: 'File' },
+        documentMode: 'string',
+      },
     },
   },
   hooks: {},

@@ -100,3 +100,59 @@ describe('messages connection over 10,000 messages', () => {
     await expect(sdk.Messages({ first: 10, after: 'bm90LWEtY3Vyc29y' })).rejects.toThrow(/after is not a valid cursor/);
   });
 });
+
+describe('messages filtered by campaign', () => {
+  // A tenant of its own, so the 10,000 above stay exactly 10,000.
+  let owner: Sdk;
+  let campaign: { id: string; campaignId: string };
+  const recipients = Array.from({ length: 150 }, (_, i) => `+1415556${String(1000 + i)}`);
+
+  beforeAll(async () => {
+    const tenant = await sdk.CreateTenant({ name: 'Campaign filter' });
+    if (tenant.createTenant.__typename !== 'IssuedApiKey') throw new Error(JSON.stringify(tenant));
+    owner = h.sdk(tenant.createTenant.key);
+    const create = async (name: string) => {
+      const r = await owner.CreateCampaign({
+        input: { name, channel: 'SMS', content: { sms: { text: 'Hi {{1}}' } } },
+      });
+      if (r.createCampaign.__typename !== 'Campaign') throw new Error(JSON.stringify(r.createCampaign));
+      return r.createCampaign;
+    };
+    campaign = await create('spring');
+    const other = await create('autumn');
+    const add = async (id: string, to: string[]) => {
+      const r = await owner.AddCampaignRecipients({
+        campaignId: id,
+        recipients: to.map((t) => ({ to: t, params: ['x'] })),
+      });
+      expect(r.addCampaignRecipients.__typename).toBe('CampaignRecipientsAdded');
+    };
+    await add(campaign.id, recipients);
+    await add(other.id, ['+14155570001', '+14155570002']);
+    await owner.SendSms({ input: { to: '+14155570003', text: 'not in a campaign' } });
+  }, 60_000);
+
+  it('lists the campaign only, by global or plain id, across pages and with other filters', async () => {
+    for (const id of [campaign.id, campaign.campaignId]) {
+      const seen: string[] = [];
+      let after: string | null | undefined;
+      for (;;) {
+        const { messages } = await owner.Messages({ first: 40, after, filter: { campaign: id } });
+        seen.push(...messages.edges.map((e) => e.node.to));
+        if (!messages.pageInfo.hasNextPage) break;
+        after = messages.pageInfo.endCursor;
+      }
+      expect(seen).toHaveLength(recipients.length);
+      expect(new Set(seen)).toEqual(new Set(recipients));
+    }
+    const one = await owner.Messages({ first: 10, filter: { campaign: campaign.id, to: recipients[7] } });
+    expect(one.messages.edges.map((e) => e.node.to)).toEqual([recipients[7]]);
+  });
+
+  it("finds nothing with another tenant's campaign and refuses what is not a campaign id, naming the field", async () => {
+    const { messages } = await sdk.Messages({ first: 10, filter: { campaign: campaign.campaignId } });
+    expect(messages.edges).toEqual([]);
+    for (const bad of ['not-a-campaign', '', "'; drop table messages; --", 'TWVzc2FnZTox'])
+      await expect(owner.Messages({ first: 10, filter: { campaign: bad } })).rejects.toThrow(/filter\.campaign/);
+  });
+});

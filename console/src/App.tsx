@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { createLiveClient, execute, type LiveState } from './api';
 import { ConsoleViewerDocument, type ApiKeyScope } from './gql/graphql';
 import { CampaignsPage } from './pages/CampaignsPage';
@@ -8,6 +8,11 @@ import { SendPage } from './pages/SendPage';
 import { SignIn } from './pages/SignIn';
 import { navigate, routeOf, usePath } from './router';
 import { can, forgetKey, type Session, SessionContext, storedKey, storeKey } from './session';
+
+// Analytics brings uPlot: loaded when first opened, so the first load stays small.
+const AnalyticsPage = lazy(() => import('./pages/AnalyticsPage').then((module) => ({ default: module.AnalyticsPage })));
+
+const SetupPage = lazy(() => import('./pages/SetupPage').then((module) => ({ default: module.SetupPage })));
 
 type Identity = { key: string; scopes: ApiKeyScope[]; tenantName: string };
 
@@ -51,11 +56,24 @@ function SignedIn({ identity, onSignOut }: { identity: Identity; onSignOut(): vo
   const [page, id] = routeOf(usePath());
   const readable = can(session, 'READ');
   const sends = can(session, 'SEND');
+  const admin = can(session, 'ADMIN');
 
   let content: React.ReactNode;
   if (page === 'messages' && id && readable) content = <MessagePage id={id} />;
   else if (page === 'send' && sends) content = <SendPage />;
   else if (page === 'campaigns' && readable) content = <CampaignsPage />;
+  else if (page === 'analytics' && readable)
+    content = (
+      <Suspense fallback={<p>Loading…</p>}>
+        <AnalyticsPage />
+      </Suspense>
+    );
+  else if (page === 'setup' && (readable || admin))
+    content = (
+      <Suspense fallback={<p>Loading…</p>}>
+        <SetupPage section={id} />
+      </Suspense>
+    );
   else if ((page === undefined || page === 'messages') && readable) content = <MessagesPage />;
   else if (page === undefined && sends) content = <SendPage />;
   else content = <NotAllowed scopes={identity.scopes} />;
@@ -67,6 +85,8 @@ function SignedIn({ identity, onSignOut }: { identity: Identity; onSignOut(): vo
         <nav>
           {readable && <NavLink to="/console/messages" label="Messages" active={page === 'messages'} />}
           {readable && <NavLink to="/console/campaigns" label="Campaigns" active={page === 'campaigns'} />}
+          {readable && <NavLink to="/console/analytics" label="Analytics" active={page === 'analytics'} />}
+          {(readable || admin) && <NavLink to="/console/setup" label="Setup" active={page === 'setup'} />}
           {sends && <NavLink to="/console/send" label="Send a test" active={page === 'send'} />}
           <a href="/graphql" target="_blank" rel="noreferrer">
             GraphiQL
@@ -107,8 +127,8 @@ function NotAllowed({ scopes }: { scopes: ApiKeyScope[] }) {
     <section>
       <h1>Nothing here for this key</h1>
       <p>
-        This key has the scopes {scopes.join(', ')}. Messages need a READ key, sending a test needs SEND; an ADMIN key
-        manages keys, templates and providers through <a href="/graphql">GraphiQL</a>.
+        This key has the scopes {scopes.join(', ')}. Messages, analytics and setup need a READ key, sending a test needs
+        SEND; an ADMIN key manages API keys and providers.
       </p>
     </section>
   );

@@ -107,6 +107,8 @@ export class LiveRows {
     if (f.createdBefore && new Date(f.createdBefore) <= new Date(event.occurredAt)) return false;
     if (f.status && f.status !== event.status) return false;
     if (f.to && normalise(f.to) !== normalise(event.to)) return false;
+    // Events do not name their campaign: under a campaign filter only the rows listed move.
+    if (f.campaign) return false;
     // channel, tag and externalRef are filtered by the subscription itself.
     return true;
   }

@@ -56,7 +56,7 @@ export type MessageFilter = {
   externalRef?: string | undefined;
   createdAfter?: Date | undefined;
   createdBefore?: Date | undefined;
-  /** Only this campaign's messages (the caller checked it is the tenant's). */
+  /** Only this campaign's messages; another tenant's campaign matches nothing. */
   campaignId?: string | undefined;
 };
 
@@ -95,6 +95,8 @@ export async function listMessages(
   checkOptionalText('filter.to', filter.to);
   checkOptionalText('filter.tag', filter.tag);
   checkOptionalText('filter.externalRef', filter.externalRef);
+  if (filter.campaignId !== undefined && !isUuid(filter.campaignId))
+    throw new ValidationError('filter.campaign', 'filter.campaign is not a campaign id');
   const conditions: SQL[] = [eq(messages.tenantId, tenantId)];
   if (filter.channel) conditions.push(eq(messages.channel, filter.channel));
   if (filter.status) conditions.push(eq(messages.status, filter.status));

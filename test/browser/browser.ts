@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
 import { CHROMIUM } from './chromium.js';
 
 /** Screenshots of each page, kept as test artefacts (gitignored). */
@@ -11,7 +11,8 @@ export type TestBrowser = {
   context: BrowserContext;
   /** URLs the pages tried to fetch beyond Herald (each refused). */
   blocked: string[];
-  newPage(): Promise<Page>;
+  /** A page of the shared context; with options, of a context of its own (e.g. another time zone), as guarded. */
+  newPage(options?: BrowserContextOptions): Promise<Page>;
   screenshot(page: Page, name: string): Promise<void>;
   close(): Promise<void>;
 };
@@ -26,31 +27,37 @@ export async function openBrowser(origin: string): Promise<TestBrowser> {
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
   });
-  const context = await browser.newContext({ viewport: { width: 1360, height: 860 } });
   const blocked: string[] = [];
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    if (new URL(url).origin === origin) return route.continue();
-    blocked.push(url);
-    return route.abort('blockedbyclient');
-  });
-  await context.routeWebSocket(/.*/, (ws) => {
-    if (new URL(ws.url()).host === new URL(origin).host) ws.connectToServer();
-    else {
-      blocked.push(ws.url());
-      void ws.close();
-    }
-  });
+  const contexts: BrowserContext[] = [];
+  const newContext = async (options: BrowserContextOptions = {}): Promise<BrowserContext> => {
+    const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, ...options });
+    contexts.push(context);
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (new URL(url).origin === origin) return route.continue();
+      blocked.push(url);
+      return route.abort('blockedbyclient');
+    });
+    await context.routeWebSocket(/.*/, (ws) => {
+      if (new URL(ws.url()).host === new URL(origin).host) ws.connectToServer();
+      else {
+        blocked.push(ws.url());
+        void ws.close();
+      }
+    });
+    return context;
+  };
+  const context = await newContext();
   return {
     browser,
     context,
     blocked,
-    newPage: () => context.newPage(),
+    newPage: async (options) => (options ? (await newContext(options)).newPage() : context.newPage()),
     screenshot: async (page, name) => {
       await page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage: false });
     },
     close: async () => {
-      await context.close();
+      for (const each of contexts) await each.close();
       await browser.close();
     },
   };

@@ -1,8 +1,13 @@
+import { eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { messages } from '../../src/db/schema.js';
+import { newId } from '../../src/ids.js';
+import type { Channel, MessageStatus } from '../../src/vocabulary.js';
 import { startHerald, type TestHerald } from '../support/herald.js';
+import { startCallbackReceiver } from '../support/callback-receiver.js';
 import { png } from '../support/media-fixtures.js';
-import { openBrowser, type TestBrowser } from './browser.js';
+import { ARTIFACTS, openBrowser, type TestBrowser } from './browser.js';
 
 // The sandbox provider reports DELIVERED after the delay and READ after twice the delay: long
 // enough to see a row change live, short enough for a test.
@@ -279,6 +284,289 @@ describe('console', () => {
     await page.close();
   });
 
+  it('creates a campaign from a CSV: column mapping preview, invalid rows before starting, progress to 100%', async () => {
+    const valid = Array.from({ length: 8 }, (_, i) => `+9198${String(50000 + i).padStart(8, '0')},Customer ${i},R${i}`);
+    // Rows 3 and 4 as a spreadsheet numbers them (the header is row 1) have no usable number.
+    const csv = ['phone,name,ref', valid[0], '12345,"Ravi, Jr.",RX', 'not-a-number,Meena,RY', ...valid.slice(1)].join(
+      '\r\n',
+    );
+    const page = await b.newPage();
+    await signIn(page);
+    await page.getByRole('link', { name: 'Campaigns' }).click();
+    await page.getByRole('button', { name: 'New campaign' }).click();
+    const form = page.getByRole('form', { name: 'New campaign' });
+    await form.getByLabel('Name', { exact: true }).fill('Spring from a CSV');
+    await form.getByLabel('Text').fill('Hi {{1}}, spring offers inside');
+    await form.getByLabel('Messages per second').fill('4');
+    await form.locator('input[type="file"]').setInputFiles({
+      name: 'customers.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(csv),
+    });
+    // The first rows, read in the browser, with a field guessed for each column.
+    const mapping = form.getByRole('table', { name: 'Column mapping' });
+    await mapping.waitFor();
+    expect(await mapping.locator('tbody tr').count()).toBe(5);
+    expect(await mapping.locator('tbody tr').nth(1).locator('td').nth(1).textContent()).toBe('Ravi, Jr.');
+    expect(await form.getByLabel('Column phone').inputValue()).toBe('to');
+    expect(await form.getByLabel('Column name').inputValue()).toBe('params.1');
+    expect(await form.getByLabel('Column ref').inputValue()).toBe('externalRef');
+    await form.getByRole('button', { name: 'Create and import' }).click();
+
+    await expect.poll(() => form.getByTestId('import-summary').textContent()).toContain('10 rows read: 8 added');
+    const invalid = await form
+      .getByRole('table', { name: 'Invalid rows' })
+      .locator('tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(invalid.map(([row, field]) => [row, field])).toEqual([
+      ['3', 'phone'],
+      ['4', 'phone'],
+    ]);
+    await b.screenshot(page, 'campaign-import');
+
+    const created = (await h.sdk().Campaigns({ first: 50 })).campaigns.edges.find(
+      (edge) => edge.node.name === 'Spring from a CSV',
+    );
+    expect(created?.node.status).toBe('DRAFT');
+    const item = page.locator(`li[data-campaign-id="${created!.node.campaignId}"]`);
+    await expect.poll(() => item.getByTestId('campaign-status').textContent()).toBe('DRAFT');
+    await form.getByRole('button', { name: 'Start campaign' }).click();
+    await expect.poll(() => item.locator('progress').getAttribute('data-percent'), { timeout: 30_000 }).toBe('100');
+    await expect.poll(() => item.getByTestId('campaign-status').textContent(), { timeout: 15_000 }).toBe('COMPLETED');
+    expect(await item.locator('.meta').last().textContent()).toContain('2 invalid');
+
+    // The messages page lists that campaign's messages alone.
+    await page.getByRole('link', { name: 'Messages' }).click();
+    await page.getByLabel('Campaign', { exact: true }).selectOption({ label: 'Spring from a CSV' });
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => page.locator('.table-foot').textContent()).toBe('8 messages shown');
+    await page.close();
+  });
+
+  it("charts the analytics of seeded messages in the browser's time zone, with the figures beside each chart", async () => {
+    // Written through SQL with known paths of statuses, in March: no other test's messages fall
+    // in the range. The page runs in Asia/Kolkata (UTC+5:30): 2026-03-02T19:00Z is 00:30 on 03-03 there.
+    const tenantId = (await h.sdk().Viewer()).viewer.tenant.id;
+    await seedMessages(tenantId, [
+      {
+        created: '2026-03-02T04:00:00Z',
+        channel: 'WHATSAPP',
+        template: 'invoice',
+        provider: 'wa',
+        path: ['SENT', 'DELIVERED', 'READ'],
+      },
+      {
+        created: '2026-03-02T04:10:00Z',
+        channel: 'WHATSAPP',
+        template: 'invoice',
+        provider: 'wa',
+        path: ['SENT', 'DELIVERED'],
+      },
+      {
+        created: '2026-03-02T04:20:00Z',
+        channel: 'WHATSAPP',
+        template: 'invoice',
+        provider: 'wa',
+        path: ['SENT', 'UNDELIVERED'],
+        errorCode: '131026',
+      },
+      {
+        created: '2026-03-02T19:00:00Z',
+        channel: 'WHATSAPP',
+        template: 'invoice',
+        provider: 'wa',
+        path: ['SENT', 'DELIVERED', 'READ'],
+      },
+      { created: '2026-03-03T06:30:00Z', channel: 'SMS', provider: 'twilio', path: ['SENT', 'DELIVERED'] },
+      {
+        created: '2026-03-03T06:40:00Z',
+        channel: 'SMS',
+        provider: 'twilio',
+        path: ['SENT', 'FAILED'],
+        errorCode: '30003',
+      },
+      { created: '2026-03-03T06:50:00Z', channel: 'SMS', provider: 'twilio', path: ['FAILED'], errorCode: '30003' },
+      { created: '2026-03-03T07:00:00Z', channel: 'SMS', provider: 'twilio', path: ['SENT', 'DELIVERED'] },
+    ]);
+
+    const page = await b.newPage({ timezoneId: 'Asia/Kolkata', viewport: { width: 1360, height: 860 } });
+    await signIn(page);
+    await page.getByRole('link', { name: 'Analytics' }).click();
+    await page.getByRole('form', { name: 'Analytics range and filters' }).waitFor();
+    // Chromium names it by its older alias.
+    expect(await page.getByTestId('analytics-zone').textContent()).toMatch(/Asia\/(Kolkata|Calcutta)/);
+    await page.getByLabel('From day').fill('2026-03-02');
+    await page.getByLabel('To day').fill('2026-03-03');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => page.locator('[data-figure="total"]').textContent()).toBe('8');
+    expect(await page.locator('[data-figure="sent"]').textContent()).toBe('7');
+    expect(await page.locator('[data-figure="delivered"]').textContent()).toBe('5 (71.4%)');
+    expect(await page.locator('[data-figure="read"]').textContent()).toBe('2 (40%)');
+
+    // Each row: messages, sent, delivered, read, delivered rate, read rate.
+    expect(await figures(page, 'Delivered and read rates by day')).toEqual({
+      '2026-03-02': ['3', '3', '2', '1', '66.7%', '50%'],
+      '2026-03-03': ['5', '4', '3', '1', '75%', '33.3%'],
+    });
+    expect(await figures(page, 'Delivered and read rates by hour of day')).toEqual({
+      '00:00': ['1', '1', '1', '1', '100%', '100%'],
+      '09:00': ['3', '3', '2', '1', '66.7%', '50%'],
+      '12:00': ['4', '3', '2', '0', '66.7%', '0%'],
+    });
+    expect(await figures(page, 'By template')).toEqual({
+      invoice: ['4', '4', '3', '2', '75%', '66.7%'],
+      '(none)': ['4', '3', '2', '0', '66.7%', '0%'],
+    });
+    expect(await figures(page, 'By channel and provider')).toEqual({
+      'WHATSAPP · wa': ['4', '4', '3', '2', '75%', '66.7%'],
+      'SMS · twilio': ['4', '3', '2', '0', '66.7%', '0%'],
+    });
+    expect(await figures(page, 'Top failure codes')).toEqual({ '30003': ['2'], '131026': ['1'] });
+    // A chart is drawn beside each table (five canvases of uPlot).
+    expect(await page.locator('.chart-section .uplot canvas').count()).toBe(5);
+    await page.screenshot({ path: `${ARTIFACTS}analytics.png`, fullPage: true });
+
+    // A filter narrows every chart.
+    await page.getByLabel('Channel', { exact: true }).selectOption('SMS');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => page.locator('[data-figure="total"]').textContent()).toBe('4');
+    expect(Object.keys(await figures(page, 'By template'))).toEqual(['(none)']);
+    await page.close();
+  });
+
+  describe('setup pages', () => {
+    async function openSetup(tab: string): Promise<Page> {
+      const page = await b.newPage();
+      await signIn(page);
+      await page.getByRole('link', { name: 'Setup' }).click();
+      await page.getByRole('navigation', { name: 'Setup pages' }).getByRole('link', { name: tab }).click();
+      return page;
+    }
+
+    it('media library: uploads a file and shows it with a preview', async () => {
+      const page = await openSetup('Media');
+      await page.getByLabel('Upload a file').setInputFiles({
+        name: 'storefront.png',
+        mimeType: 'image/png',
+        buffer: png({ variant: 11 }),
+      });
+      const card = page.locator('.media-card', { hasText: 'storefront.png' });
+      await card.waitFor();
+      // The image is fetched with the key and shown: it has pixels.
+      await expect
+        .poll(() => card.locator('img').evaluate((img) => (img as HTMLImageElement).naturalWidth))
+        .toBeGreaterThan(0);
+      await b.screenshot(page, 'setup-media');
+      await page.close();
+    });
+
+    it('templates: creates one and previews it with parameters', async () => {
+      const page = await openSetup('Templates');
+      const form = page.getByRole('form', { name: 'New template' });
+      await form.getByLabel('Template name').fill('welcome_note');
+      await form.getByLabel('Body').fill('Welcome {{1}}, your code is {{2}}.');
+      await form.getByRole('button', { name: 'Create template' }).click();
+      const row = page.locator('tr[data-template="welcome_note"]');
+      await row.waitFor();
+      expect(await row.locator('td').nth(4).textContent()).toBe('2');
+      await row.getByRole('button', { name: 'Preview' }).click();
+      await page.getByLabel('Preview parameter {{1}}').fill('Asha');
+      await page.getByLabel('Preview parameter {{2}}').fill('4821');
+      await expect
+        .poll(() => page.getByTestId('template-preview').textContent())
+        .toBe('Welcome Asha, your code is 4821.');
+      await b.screenshot(page, 'setup-templates');
+      await page.close();
+    });
+
+    it('webhooks: adds an endpoint (secret shown once) and lists its recent deliveries', async () => {
+      const receiver = await startCallbackReceiver({ now: () => new Date() });
+      try {
+        const page = await openSetup('Webhooks');
+        await page.getByLabel('Endpoint URL').fill(receiver.url);
+        await page.getByRole('button', { name: 'Add endpoint' }).click();
+        expect(await page.getByTestId('webhook-secret').textContent()).toMatch(/shown this once: \S{16,}/);
+        const item = page.locator(`li[data-url="${receiver.url}"]`);
+        await item.waitFor();
+
+        const sent = await h.sdk().SendSms({ input: { to: '+918800001299', text: 'callbacks please' } });
+        const messageId = sent.sendSms.__typename === 'Message' ? sent.sendSms.messageId : '';
+        await expect.poll(() => receiver.received.length, { timeout: 15_000 }).toBeGreaterThan(0);
+        const deliveries = item.getByRole('table', { name: `Recent deliveries to ${receiver.url}` });
+        await expect
+          .poll(
+            async () => {
+              await page.reload();
+              await item.waitFor();
+              return deliveries.locator('tbody tr', { hasText: messageId }).count();
+            },
+            { timeout: 15_000, interval: 500 },
+          )
+          .toBeGreaterThan(0);
+        await b.screenshot(page, 'setup-webhooks');
+        // Removed again: later scenarios' messages have no one to call back.
+        await item.getByRole('button', { name: 'Delete' }).click();
+        await expect.poll(() => item.count()).toBe(0);
+        await page.close();
+      } finally {
+        await receiver.close();
+      }
+    });
+
+    it('providers and routes: configures a provider whose secrets are never shown, and routes a channel to it', async () => {
+      const secret = 'a-webhook-secret-nobody-sees';
+      const page = await openSetup('Providers and routes');
+      const form = page.getByRole('form', { name: 'Configure a provider' });
+      await form.getByLabel('Provider name').fill('sandbox-b');
+      await form.getByLabel('Kind').selectOption('sandbox');
+      await form.getByLabel('Settings (JSON)').fill('{}');
+      await form.getByLabel('Secrets (JSON, write-only)').fill(JSON.stringify({ webhookSecret: secret }));
+      await form.getByRole('button', { name: 'Save provider' }).click();
+      const row = page.locator('tr[data-provider="sandbox-b"]');
+      await row.waitFor();
+      expect(await row.textContent()).toContain('stored (write-only)');
+      expect(await form.getByLabel('Secrets (JSON, write-only)').inputValue()).toBe('');
+      expect(await page.content()).not.toContain(secret);
+
+      const route = page.getByRole('form', { name: 'Set a route' });
+      await route.getByLabel('Route channel').selectOption('EMAIL');
+      await route.getByLabel('Route provider').selectOption('sandbox-b');
+      await route.getByRole('button', { name: 'Set route' }).click();
+      await expect.poll(() => page.locator('tr[data-channel="EMAIL"] td').first().textContent()).toBe('sandbox-b');
+      await b.screenshot(page, 'setup-providers');
+      await page.close();
+    });
+
+    it('API keys: creates a key shown once, lists it, and revokes it', async () => {
+      const page = await openSetup('API keys');
+      const form = page.getByRole('form', { name: 'New API key' });
+      await form.getByLabel('Key name').fill('ops-reader');
+      await form.getByRole('button', { name: 'Create key' }).click();
+      const shown = (await page.getByTestId('issued-key').locator('code').textContent()) ?? '';
+      expect((await h.sdk(shown).Viewer()).viewer.scopes).toEqual(['READ']);
+      const row = page.locator('tr[data-key-name="ops-reader"]');
+      await row.waitFor();
+      expect(await row.textContent()).not.toContain(shown);
+      await b.screenshot(page, 'setup-keys');
+      await row.getByRole('button', { name: 'Revoke' }).click();
+      await expect.poll(() => row.getByTestId('revoked').textContent()).not.toBe('');
+      await expect(h.sdk(shown).Viewer()).rejects.toThrow();
+      await page.close();
+    });
+
+    it('queue health: a message scheduled for later is counted', async () => {
+      const sendAt = new Date(Date.now() + 3_600_000).toISOString();
+      const sent = await h.sdk().SendSms({ input: { to: '+918800001298', text: 'later', sendAt } });
+      expect(sent.sendSms.__typename).toBe('Message');
+      const expected = (await h.sdk().DeliveryHealth()).deliveryHealth.scheduled;
+      expect(expected).toBeGreaterThan(0);
+      const page = await openSetup('Queue health');
+      await expect.poll(() => page.locator('[data-figure="scheduled"]').textContent()).toBe(String(expected));
+      await b.screenshot(page, 'setup-queue');
+      await page.close();
+    });
+  });
+
   it('serves GraphiQL with no network beyond Herald and runs a query with the key', async () => {
     const page = await b.newPage();
     await page.goto(`${h.url}/graphql`);
@@ -307,4 +595,57 @@ async function waitForStatus(messageId: string, status: string): Promise<void> {
   await expect
     .poll(async () => (await h.sdk().Message({ id: messageId })).message?.status, { timeout: 15_000 })
     .toBe(status);
+}
+
+type SeedMessage = {
+  created: string;
+  channel: Channel;
+  template?: string;
+  provider: string;
+  /** The statuses it goes through after QUEUED, a second apart. */
+  path: MessageStatus[];
+  errorCode?: string;
+};
+
+/** Messages written as any status writer would: the database records when each reached SENT, DELIVERED, READ. */
+async function seedMessages(tenantId: string, seeds: SeedMessage[]): Promise<void> {
+  const db = h.herald.database.db;
+  const ids = seeds.map(() => newId());
+  await db.insert(messages).values(
+    seeds.map((s, i) => ({
+      id: ids[i]!,
+      tenantId,
+      channel: s.channel,
+      status: 'QUEUED' as const,
+      statusAt: new Date(s.created),
+      recipient: `+9198${String(40000 + i).padStart(8, '0')}`,
+      templateName: s.template ?? null,
+      provider: s.provider,
+      tags: [],
+      lastErrorCode: s.errorCode ?? null,
+      channelOptions: {},
+      createdAt: new Date(s.created),
+      updatedAt: new Date(s.created),
+    })),
+  );
+  for (const [i, s] of seeds.entries()) {
+    for (const [step, status] of s.path.entries()) {
+      const at = new Date(new Date(s.created).getTime() + (step + 1) * 1000);
+      await db.update(messages).set({ status, statusAt: at, updatedAt: at }).where(eq(messages.id, ids[i]!));
+    }
+  }
+}
+
+/** The rows of the table named `name`: each row's heading and its cells. */
+async function figures(page: Page, name: string): Promise<Record<string, string[]>> {
+  const rows = await page
+    .getByRole('table', { name, exact: true })
+    .locator('tbody tr')
+    .evaluateAll((trs) =>
+      trs.map((tr) => [
+        tr.querySelector('th')?.textContent ?? '',
+        [...tr.querySelectorAll('td')].map((td) => td.textContent ?? ''),
+      ]),
+    );
+  return Object.fromEntries(rows);
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { execute, subscribe } from '../api';
 import { when } from '../format';
 import {
@@ -9,9 +9,11 @@ import {
   ConsoleCancelCampaignDocument,
   ConsolePauseCampaignDocument,
   ConsoleResumeCampaignDocument,
+  ConsoleStartCampaignDocument,
   type CampaignStatus,
 } from '../gql/graphql';
 import { can, useSession } from '../session';
+import { NewCampaign } from './NewCampaign';
 
 type Campaign = ConsoleCampaignsQuery['campaigns']['edges'][number]['node'];
 
@@ -24,19 +26,30 @@ const LIVE: ReadonlySet<CampaignStatus> = new Set(['RUNNING', 'SCHEDULED', 'PAUS
 const WATCHED: ReadonlySet<CampaignStatus> = new Set([...LIVE, 'DRAFT']);
 
 export function CampaignsPage() {
-  const { key } = useSession();
+  const session = useSession();
+  const { key } = session;
   const [campaigns, setCampaigns] = useState<Campaign[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
+  const [creating, setCreating] = useState(false);
+  const reload = useCallback(() => {
     execute(key, ConsoleCampaignsDocument, { first: 50 })
       .then((data) => setCampaigns(data.campaigns.edges.map((edge) => edge.node)))
       .catch((err: Error) => setError(err.message));
   }, [key]);
+  useEffect(reload, [reload]);
   if (error) return <p className="error">{error}</p>;
   if (!campaigns) return <p>Loading…</p>;
   return (
     <section className="campaigns">
-      <h1>Campaigns</h1>
+      <h1>
+        Campaigns{' '}
+        {can(session, 'SEND') && !creating && (
+          <button type="button" onClick={() => setCreating(true)}>
+            New campaign
+          </button>
+        )}
+      </h1>
+      {creating && <NewCampaign onChanged={reload} onClose={() => setCreating(false)} />}
       {campaigns.length === 0 && (
         <p className="meta">No campaigns yet (createCampaign, or `npx herald campaign send`).</p>
       )}
@@ -77,15 +90,17 @@ function CampaignItem({ initial }: { initial: Campaign }) {
     );
   }, [live, initial.id, watching]);
 
-  const act = async (action: 'pause' | 'resume' | 'cancel') => {
+  const act = async (action: 'start' | 'pause' | 'resume' | 'cancel') => {
     setError(null);
     const id = initial.id;
     const result =
-      action === 'pause'
-        ? (await execute(key, ConsolePauseCampaignDocument, { id })).pauseCampaign
-        : action === 'resume'
-          ? (await execute(key, ConsoleResumeCampaignDocument, { id })).resumeCampaign
-          : (await execute(key, ConsoleCancelCampaignDocument, { id })).cancelCampaign;
+      action === 'start'
+        ? (await execute(key, ConsoleStartCampaignDocument, { id })).startCampaign
+        : action === 'pause'
+          ? (await execute(key, ConsolePauseCampaignDocument, { id })).pauseCampaign
+          : action === 'resume'
+            ? (await execute(key, ConsoleResumeCampaignDocument, { id })).resumeCampaign
+            : (await execute(key, ConsoleCancelCampaignDocument, { id })).cancelCampaign;
     if (result.__typename === 'Campaign') setCampaign((c) => ({ ...c, status: result.status }));
     else setError(result.message);
   };
@@ -104,6 +119,11 @@ function CampaignItem({ initial }: { initial: Campaign }) {
         <span className={`status c-${campaign.status}`} data-testid="campaign-status">
           {campaign.status}
         </span>
+        {sends && campaign.status === 'DRAFT' && counters.total > 0 && (
+          <button type="button" onClick={() => void act('start').catch((e: Error) => setError(e.message))}>
+            Start
+          </button>
+        )}
         {sends && (campaign.status === 'RUNNING' || campaign.status === 'SCHEDULED') && (
           <button type="button" onClick={() => void act('pause').catch((e: Error) => setError(e.message))}>
             Pause

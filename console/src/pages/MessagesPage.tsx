@@ -3,29 +3,20 @@ import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'reac
 import { execute, subscribe } from '../api';
 import { when } from '../format';
 import {
-  type Channel,
+  Channel,
+  ConsoleCampaignChoicesDocument,
   ConsoleMessageEventsDocument,
   ConsoleMessagesDocument,
   type MessageFilter,
-  type MessageStatus,
+  MessageStatus,
 } from '../gql/graphql';
 import { LiveRows, type Row } from '../live-rows';
 import { navigate } from '../router';
 import { useSession } from '../session';
 
-const CHANNELS: Channel[] = ['SMS', 'WHATSAPP', 'EMAIL'];
-const STATUSES: MessageStatus[] = [
-  'SCHEDULED',
-  'QUEUED',
-  'SENDING',
-  'SENT',
-  'DELIVERED',
-  'READ',
-  'FAILED',
-  'UNDELIVERED',
-  'EXPIRED',
-  'CANCELED',
-];
+// The schema's own values (generated), in its order.
+const CHANNELS = Object.values(Channel);
+const STATUSES = Object.values(MessageStatus);
 const PAGE = 100;
 const ROW_HEIGHT = 34;
 
@@ -37,8 +28,18 @@ type Form = {
   externalRef: string;
   createdAfter: string;
   createdBefore: string;
+  campaign: string;
 };
-const EMPTY: Form = { channel: '', status: '', tag: '', to: '', externalRef: '', createdAfter: '', createdBefore: '' };
+const EMPTY: Form = {
+  channel: '',
+  status: '',
+  tag: '',
+  to: '',
+  externalRef: '',
+  createdAfter: '',
+  createdBefore: '',
+  campaign: '',
+};
 
 /** The form as the `messages` filter (datetime-local inputs are the browser's local time). */
 function filterOf(form: Form): MessageFilter {
@@ -50,6 +51,7 @@ function filterOf(form: Form): MessageFilter {
   if (form.externalRef.trim()) filter.externalRef = form.externalRef.trim();
   if (form.createdAfter) filter.createdAfter = new Date(form.createdAfter).toISOString();
   if (form.createdBefore) filter.createdBefore = new Date(form.createdBefore).toISOString();
+  if (form.campaign) filter.campaign = form.campaign;
   return filter;
 }
 
@@ -60,9 +62,16 @@ export function MessagesPage() {
   const [error, setError] = useState<string | null>(null);
   const [more, setMore] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
+  const [campaigns, setCampaigns] = useState<{ id: string; name: string }[]>([]);
   const store = useMemo(() => new LiveRows(filter), [filter]);
   useSyncExternalStore(store.subscribe, () => store.version);
   const rows = store.rows();
+
+  useEffect(() => {
+    execute(key, ConsoleCampaignChoicesDocument)
+      .then((answer) => setCampaigns(answer.campaigns.edges.map((edge) => edge.node)))
+      .catch(() => setCampaigns([]));
+  }, [key]);
 
   // Subscribe first, then read the page: nothing that happens in between is lost.
   useEffect(() => {
@@ -129,6 +138,14 @@ export function MessagesPage() {
           <option value="">any status</option>
           {STATUSES.map((s) => (
             <option key={s}>{s}</option>
+          ))}
+        </select>
+        <select {...field('campaign')} aria-label="Campaign">
+          <option value="">any campaign</option>
+          {campaigns.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
           ))}
         </select>
         <input {...field('to')} placeholder="recipient" aria-label="Recipient" />

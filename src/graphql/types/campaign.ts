@@ -159,7 +159,8 @@ CampaignRef.implement({
     messages: t.connection(
       {
         type: MessageRef,
-        description: "The campaign's messages, newest first, with the messages query's filters.",
+        description:
+          "The campaign's messages, newest first, with the messages query's filters (filter.campaign is this campaign, whatever it says).",
         args: { filter: t.arg({ type: MessageFilterInput }) },
         resolve: async (campaign, args, ctx) => {
           const page = await listMessages(

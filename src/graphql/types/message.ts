@@ -9,6 +9,7 @@ import { sendEmail, sendSms, sendWhatsApp } from '../../messaging/send.js';
 import { builder } from '../builder.js';
 import { ErrorInterface } from '../errors.js';
 import { connectionOf } from '../connection.js';
+import { plainIdOf } from '../global-ids.js';
 import type { GraphQLContext } from '../context.js';
 
 export const ChannelEnum = builder.enumType('Channel', { values: CHANNELS });
@@ -210,6 +211,7 @@ export const MessageFilterInput = builder.inputType('MessageFilter', {
     externalRef: t.string(),
     createdAfter: t.field({ type: 'DateTime' }),
     createdBefore: t.field({ type: 'DateTime' }),
+    campaign: t.id({ description: "A campaign's id (global or plain): its messages only." }),
   }),
 });
 
@@ -232,6 +234,7 @@ export function messageFilterOf(
     externalRef: f?.externalRef ?? undefined,
     createdAfter: f?.createdAfter ?? undefined,
     createdBefore: f?.createdBefore ?? undefined,
+    campaignId: f?.campaign == null ? undefined : plainIdOf('Campaign', f.campaign),
   };
 }
 

@@ -1,4 +1,3 @@
-import { decodeGlobalID } from '@pothos/plugin-relay';
 import { ValidationError } from '../../errors.js';
 import {
   MAX_GROUPS,
@@ -14,6 +13,7 @@ import {
 } from '../../messaging/stats.js';
 import { MESSAGE_STATUSES, type MessageStatus } from '../../vocabulary.js';
 import { builder } from '../builder.js';
+import { plainIdOf } from '../global-ids.js';
 import { ChannelEnum, MessageStatusEnum } from './message.js';
 
 // Delivery analytics (messaging/stats.ts does the work): the query's input, its typed answer, and
@@ -151,7 +151,7 @@ builder.queryField('messageStats', (t) =>
           from: f.from ?? undefined,
           to: f.to ?? undefined,
           channel: f.channel ?? undefined,
-          campaign: f.campaign == null ? undefined : campaignIdFrom(f.campaign),
+          campaign: f.campaign == null ? undefined : plainIdOf('Campaign', f.campaign),
           template: f.template ?? undefined,
           tag: f.tag ?? undefined,
           provider: f.provider ?? undefined,
@@ -162,14 +162,3 @@ builder.queryField('messageStats', (t) =>
     },
   }),
 );
-
-/** A Campaign global id's plain id; anything else as given (the domain checks it). */
-function campaignIdFrom(id: string): string {
-  try {
-    const decoded = decodeGlobalID(id);
-    if (decoded.typename === 'Campaign') return decoded.id;
-  } catch {
-    // not a global id
-  }
-  return id;
-}
