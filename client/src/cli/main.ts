@@ -15,7 +15,7 @@ import {
   tenantsList,
 } from './commands.js';
 import { MappingError } from './mapping.js';
-import type { ApiKeyScope } from './sdk.js';
+import type { ApiKeyScope } from './graphql.js';
 
 // `herald`: Herald's command line, a client of a running Herald's public API (HERALD_URL,
 // HERALD_KEY). Exit codes: 0 done, 1 refused or failed, 2 a campaign's file had invalid rows,
