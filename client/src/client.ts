@@ -109,6 +109,8 @@ export function createHeraldClient(options: HeraldClientOptions): HeraldClient {
         connectionParams: { apiKey: options.apiKey },
         lazy: true,
         retryAttempts: 5,
+        // A lost connection is retried; Herald refusing the key (4403: wrong or revoked) is not.
+        shouldRetry: (event) => isCloseEvent(event) && event.code !== KEY_REFUSED,
       }))();
     return ws;
   };
@@ -166,6 +168,12 @@ export function createHeraldClient(options: HeraldClientOptions): HeraldClient {
   };
 }
 
+/** The graphql-ws close code for a key Herald refuses (on connecting, or once it is revoked). */
+const KEY_REFUSED = 4403;
+
+const isCloseEvent = (value: unknown): value is { code: number; reason?: string } =>
+  typeof value === 'object' && value !== null && typeof (value as { code?: unknown }).code === 'number';
+
 /** A result's data to the consumer; a result with errors ends the subscription with them. */
 type Result = { data?: unknown; errors?: readonly unknown[] };
 function deliver(result: Result, sink: Sink<unknown>): void {
@@ -177,11 +185,10 @@ function deliver(result: Result, sink: Sink<unknown>): void {
 function subscriptionError(error: unknown): Error {
   if (Array.isArray(error)) return new HeraldRequestError(error as HeraldGraphQLError[]);
   if (error instanceof Error) return error;
-  const close = error as { code?: unknown; reason?: unknown };
-  if (typeof close?.code === 'number')
+  if (isCloseEvent(error))
     return new HeraldConnectionError(
-      `the subscription socket closed (${close.code}${close.reason ? `: ${String(close.reason)}` : ''})`,
-      close.code,
+      `the subscription socket closed (${error.code}${error.reason ? `: ${error.reason}` : ''})`,
+      error.code,
     );
   return new HeraldConnectionError(`the subscription socket failed: ${String(error)}`);
 }
