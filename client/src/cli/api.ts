@@ -118,8 +118,6 @@ export function heraldApi(url: string, apiKey: string) {
       if (r.__typename !== 'Message') throw refused(r);
       return r;
     },
-    /** Closes the subscription socket (if one is open), so the command can exit. */
-    close: () => client.dispose(),
     async message(id: string): Promise<CliMessageFragment> {
       const { message } = await call(client.query(CliMessageDocument, { id }));
       if (!message) throw new ApiError(`NotFoundError: no message ${id}`);
