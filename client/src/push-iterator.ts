@@ -34,21 +34,24 @@ export function pushIterator<T>(start: (sink: Sink<T>) => () => void, signal?: A
       ended = true;
       failure = { error };
       notify();
+      // A result with errors ends the iteration: the source may still be running.
+      stop?.();
     },
     complete: () => {
       ended = true;
       notify();
     },
   };
+  let stop: (() => void) | undefined;
   // Ended by the consumer: what was not pulled yet is dropped and the source told to stop.
   const stopEarly = () => {
     const wasEnded = ended;
     ended = true;
     values.length = 0;
     notify();
-    if (!wasEnded) stop();
+    if (!wasEnded) stop?.();
   };
-  const stop = start(sink);
+  stop = start(sink);
   if (signal?.aborted) stopEarly();
   else signal?.addEventListener('abort', stopEarly, { once: true });
 
