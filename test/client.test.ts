@@ -66,6 +66,22 @@ describe('createHeraldClient', () => {
     );
   });
 
+  it('types variables from the document: required when the operation needs them, optional when not', () => {
+    // Checked by tsc (npm run typecheck); never called.
+    const typed = (herald: ReturnType<typeof client>) => {
+      void herald.query(ViewerDocument);
+      void herald.query(MessagesDocument);
+      // @ts-expect-error: sendSms needs its input
+      void herald.mutate(SendSmsDocument);
+      // @ts-expect-error: `to` is a string
+      void herald.mutate(SendSmsDocument, { input: { to: 14155550100, text: 'x' } });
+      // @ts-expect-error: the subscription needs the message id
+      void herald.subscribe(MessageStatusChangedDocument);
+      void herald.subscribe(MessageStatusChangedDocument, { id: 'x' }, { signal: AbortSignal.timeout(1) });
+    };
+    expect(typed).toBeTypeOf('function');
+  });
+
   for (const transport of ['ws', 'sse'] as const) {
     it(`subscribe (${transport}): the history and each change, ending when the status is final`, async () => {
       const herald = client({ subscriptions: transport });
