@@ -12,12 +12,20 @@ const config = {
   skipTypename: false,
 };
 
+const typedDocuments = {
+  plugins: ['typescript-operations', 'typed-document-node'],
+  config: { ...config, scalars: { ...config.scalars, File: 'File | Blob' } },
+};
+
 const codegen: CodegenConfig = {
   schema: 'schema/schema.graphql',
   generates: {
     'test/client/sdk.ts': { documents: 'schema/operations/**/*.graphql', plugins, config },
-    // The `herald` command's own operations (src/cli/).
-    'src/cli/sdk.ts': { documents: 'src/cli/operations.graphql', plugins, config },
+    // @herald/client (client/): a typed document for every operation in schema/operations, and
+    // the `herald` command's own (client/src/cli/), for createHeraldClient's query, mutate and
+    // subscribe. Files travel through graphql-request's multipart upload: File or Blob.
+    'client/src/graphql.ts': { documents: 'schema/operations/**/*.graphql', ...typedDocuments },
+    'client/src/cli/graphql.ts': { documents: 'client/src/cli/operations.graphql', ...typedDocuments },
     // The web console's operations (console/src/operations/), as typed document strings: the
     // browser sends them as they are, with no GraphQL library in its bundle.
     'console/src/gql/graphql.ts': {

@@ -48,7 +48,7 @@ function herald(
   return new Promise((resolve) => {
     // Through npx as the README says where that is the point; else the same bin without npx's
     // second or two of start-up.
-    const command = opts.npx ? ['npx', '--no-install', 'herald'] : [process.execPath, 'src/cli/bin.mjs'];
+    const command = opts.npx ? ['npx', '--no-install', 'herald'] : [process.execPath, 'bin/herald.mjs'];
     const child = spawn(command[0]!, [...command.slice(1), ...args], {
       cwd: projectRoot,
       env: { ...process.env, HERALD_URL: opts.url ?? h.url, HERALD_KEY: opts.key ?? h.adminKey },

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
@@ -7,7 +8,11 @@ export default defineConfig({
   resolve: {
     // graphql 16 ships both index.mjs and index.js; Node (and so Pothos and Yoga) loads the
     // CommonJS build, Vite would pick the .mjs one. One realm for all, or instanceof checks fail.
-    alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
+    alias: [
+      { find: /^graphql$/, replacement: require.resolve('graphql') },
+      // Tests use @herald/client from its sources, as tsc does (the `herald-source` condition).
+      { find: /^@herald\/client$/, replacement: fileURLToPath(new URL('../client/src/index.ts', import.meta.url)) },
+    ],
   },
   test: {
     include: ['test/**/*.test.ts'],

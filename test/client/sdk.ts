@@ -178,6 +178,13 @@ export type MessageCategory =
   | 'MARKETING'
   | 'UTILITY';
 
+export type MessageEventFilter = {
+  channel?: Channel | null | undefined;
+  externalRef?: string | null | undefined;
+  status?: MessageStatus | null | undefined;
+  tag?: string | null | undefined;
+};
+
 export type MessageFilter = {
   /** A campaign's id (global or plain): its messages only. */
   campaign?: string | null | undefined;
@@ -611,6 +618,20 @@ export type InboundMessagesQueryVariables = Exact<{
 
 
 export type InboundMessagesQuery = { inboundMessages: Array<{ id: string, provider: string, from: string, to: string | null, kind: string, text: string | null, payload: string | null, occurredAt: string }> };
+
+export type MessageStatusChangedSubscriptionVariables = Exact<{
+  id: string;
+}>;
+
+
+export type MessageStatusChangedSubscription = { messageStatusChanged: { messageId: string, status: MessageStatus, previousStatus: MessageStatus | null, occurredAt: string, errorCode: string | null, errorMessage: string | null } };
+
+export type MessageEventsSubscriptionVariables = Exact<{
+  filter?: MessageEventFilter | null | undefined;
+}>;
+
+
+export type MessageEventsSubscription = { messageEvents: { messageId: string, channel: Channel, to: string, status: MessageStatus, previousStatus: MessageStatus | null, occurredAt: string, errorCode: string | null, errorMessage: string | null, externalRef: string | null, tags: Array<string> } };
 
 export type MediaFieldsFragment = { id: string, mediaId: string, kind: MediaKind, mimeType: string, sizeBytes: number, sha256: string, filename: string | null, caption: string | null, sourceUrl: string | null, downloadPath: string, createdAt: string };
 
@@ -1532,6 +1553,34 @@ export const InboundMessagesDocument = gql`
   }
 }
     `;
+export const MessageStatusChangedDocument = gql`
+    subscription MessageStatusChanged($id: ID!) {
+  messageStatusChanged(id: $id) {
+    messageId
+    status
+    previousStatus
+    occurredAt
+    errorCode
+    errorMessage
+  }
+}
+    `;
+export const MessageEventsDocument = gql`
+    subscription MessageEvents($filter: MessageEventFilter) {
+  messageEvents(filter: $filter) {
+    messageId
+    channel
+    to
+    status
+    previousStatus
+    occurredAt
+    errorCode
+    errorMessage
+    externalRef
+    tags
+  }
+}
+    `;
 export const UploadMediaDocument = gql`
     mutation UploadMedia($file: File!, $caption: String) {
   uploadMedia(file: $file, caption: $caption) {
@@ -2178,6 +2227,12 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     InboundMessages(variables?: InboundMessagesQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<InboundMessagesQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<InboundMessagesQuery>({ document: InboundMessagesDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'InboundMessages', 'query', variables);
+    },
+    MessageStatusChanged(variables: MessageStatusChangedSubscriptionVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<MessageStatusChangedSubscription> {
+      return withWrapper((wrappedRequestHeaders) => client.request<MessageStatusChangedSubscription>({ document: MessageStatusChangedDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MessageStatusChanged', 'subscription', variables);
+    },
+    MessageEvents(variables?: MessageEventsSubscriptionVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<MessageEventsSubscription> {
+      return withWrapper((wrappedRequestHeaders) => client.request<MessageEventsSubscription>({ document: MessageEventsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'MessageEvents', 'subscription', variables);
     },
     UploadMedia(variables: UploadMediaMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<UploadMediaMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<UploadMediaMutation>({ document: UploadMediaDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'UploadMedia', 'mutation', variables);

@@ -1,78 +1,70 @@
-import { type DocumentNode, print } from 'graphql';
-import { GraphQLClient } from 'graphql-request';
-import { createClient } from 'graphql-ws';
-import WebSocket from 'ws';
+import { createHeraldClient } from '../client.js';
+import { HeraldRequestError } from '../errors.js';
+import type { Recipient } from './mapping.js';
 import {
+  CliAddRecipientsDocument,
+  CliApiKeysDocument,
   type CliCountersFragment,
-  type CliCampaignProgressSubscription,
   CliCampaignProgressDocument,
+  CliCreateApiKeyDocument,
+  CliCreateCampaignDocument,
+  CliCreateTenantDocument,
+  CliDiagnosticsDocument,
   type CliMessageFragment,
+  CliMessageDocument,
   type CliMessageStatusSubscription,
   CliMessageStatusDocument,
+  CliRevokeApiKeyDocument,
+  CliSendEmailDocument,
+  CliSendSmsDocument,
+  CliSendWhatsAppDocument,
+  CliStartCampaignDocument,
+  CliTenantsDocument,
   type CreateApiKeyInput,
   type CreateCampaignInput,
-  getSdk,
   type SendEmailInput,
   type SendSmsInput,
   type SendWhatsAppInput,
-} from './sdk.js';
-import type { Recipient } from './mapping.js';
+} from './graphql.js';
 
-// The CLI talks to a running Herald over its public API only: GraphQL over HTTP for commands,
-// graphql-ws for live progress. Typed results come from src/cli/sdk.ts (generated from
-// operations.graphql); a refusal becomes an ApiError naming what Herald said.
+// The `herald` command talks to a running Herald over its public API only, through this
+// package's own client: GraphQL over HTTP for commands, graphql-ws for live progress. Typed
+// results come from graphql.ts (generated from operations.graphql); a refusal becomes an
+// ApiError naming what Herald said.
 
 export class ApiError extends Error {}
 
 export type HeraldApi = ReturnType<typeof heraldApi>;
 
 export function heraldApi(url: string, apiKey: string) {
-  const endpoint = new URL('/graphql', url).toString();
-  const sdk = getSdk(new GraphQLClient(endpoint, { headers: { authorization: `Bearer ${apiKey}` } }));
+  const client = createHeraldClient({ url, apiKey });
   const refused = (r: { __typename: string; message?: string; field?: string }) =>
     new ApiError(`${r.__typename}${r.field ? ` (${r.field})` : ''}: ${r.message ?? ''}`);
-
-  /**
-   * A subscription over graphql-ws, as an iterator of its results; ends when Herald completes it
-   * or `signal` aborts (which closes the socket even while a result is awaited).
-   */
-  async function* subscribe<Data>(
-    document: DocumentNode,
-    variables: Record<string, unknown>,
-    signal?: AbortSignal,
-  ): AsyncGenerator<Data> {
-    const ws = createClient({
-      url: endpoint.replace(/^http/, 'ws'),
-      webSocketImpl: WebSocket,
-      connectionParams: { apiKey },
-      retryAttempts: 5,
-      lazy: true,
-    });
-    signal?.addEventListener('abort', () => void ws.dispose(), { once: true });
+  // Herald refusing the request as a whole (a key without the scope…) is an ApiError too.
+  const call = async <T>(request: Promise<T>): Promise<T> => {
     try {
-      for await (const update of ws.iterate<Data>({ query: print(document), variables })) {
-        if (update.errors?.length) throw new ApiError(update.errors.map((e) => e.message).join('; '));
-        if (update.data) yield update.data;
-      }
-    } finally {
-      await ws.dispose();
+      return await request;
+    } catch (err) {
+      throw err instanceof HeraldRequestError ? new ApiError(err.message) : err;
     }
-  }
+  };
 
   return {
     async createCampaign(input: CreateCampaignInput) {
-      const { createCampaign: r } = await sdk.CliCreateCampaign({ input });
+      const { createCampaign: r } = await call(client.mutate(CliCreateCampaignDocument, { input }));
       if (r.__typename !== 'Campaign') throw refused(r);
       return r;
     },
     async addRecipients(campaignId: string, recipients: Recipient[]) {
-      const { addCampaignRecipients: r } = await sdk.CliAddRecipients({ campaignId, recipients });
+      const { addCampaignRecipients: r } = await call(
+        client.mutate(CliAddRecipientsDocument, { campaignId, recipients }),
+      );
       if (r.__typename !== 'CampaignRecipientsAdded') throw refused(r);
       return r;
     },
     /** Starts the campaign; one that an earlier run started already is fine. */
     async startCampaign(id: string): Promise<{ status: string }> {
-      const { startCampaign: r } = await sdk.CliStartCampaign({ id });
+      const { startCampaign: r } = await call(client.mutate(CliStartCampaignDocument, { id }));
       if (r.__typename === 'Campaign') return r;
       if (r.__typename === 'CampaignStateError' && r.status !== 'DRAFT' && r.status !== 'PAUSED')
         return { status: r.status };
@@ -80,11 +72,10 @@ export function heraldApi(url: string, apiKey: string) {
     },
     /** The campaign's counters as they change, until it is done. */
     async *campaignProgress(id: string): AsyncGenerator<{ status: string; counters: CliCountersFragment }> {
-      for await (const data of subscribe<CliCampaignProgressSubscription>(CliCampaignProgressDocument, { id }))
-        yield data.campaignProgress;
+      for await (const data of client.subscribe(CliCampaignProgressDocument, { id })) yield data.campaignProgress;
     },
     async diagnostics() {
-      return (await sdk.CliDiagnostics()).diagnostics;
+      return (await call(client.query(CliDiagnosticsDocument))).diagnostics;
     },
     /** Herald's /healthz: reachable at all, and its database answering. */
     async health(): Promise<{ status: number; body: string }> {
@@ -92,43 +83,43 @@ export function heraldApi(url: string, apiKey: string) {
       return { status: res.status, body: await res.text() };
     },
     async apiKeys() {
-      return (await sdk.CliApiKeys()).apiKeys;
+      return (await call(client.query(CliApiKeysDocument))).apiKeys;
     },
     async createApiKey(input: CreateApiKeyInput) {
-      const { createApiKey: r } = await sdk.CliCreateApiKey({ input });
+      const { createApiKey: r } = await call(client.mutate(CliCreateApiKeyDocument, { input }));
       if (r.__typename !== 'IssuedApiKey') throw refused(r);
       return r;
     },
     async revokeApiKey(id: string) {
-      const { revokeApiKey: r } = await sdk.CliRevokeApiKey({ id });
+      const { revokeApiKey: r } = await call(client.mutate(CliRevokeApiKeyDocument, { id }));
       if (r.__typename !== 'ApiKey') throw refused(r);
       return r;
     },
     async tenants() {
-      return (await sdk.CliTenants()).tenants;
+      return (await call(client.query(CliTenantsDocument))).tenants;
     },
     async createTenant(name: string) {
-      const { createTenant: r } = await sdk.CliCreateTenant({ name });
+      const { createTenant: r } = await call(client.mutate(CliCreateTenantDocument, { name }));
       if (r.__typename !== 'IssuedApiKey') throw refused(r);
       return r;
     },
     async sendSms(input: SendSmsInput): Promise<CliMessageFragment> {
-      const { sendSms: r } = await sdk.CliSendSms({ input });
+      const { sendSms: r } = await call(client.mutate(CliSendSmsDocument, { input }));
       if (r.__typename !== 'Message') throw refused(r);
       return r;
     },
     async sendWhatsApp(input: SendWhatsAppInput): Promise<CliMessageFragment> {
-      const { sendWhatsApp: r } = await sdk.CliSendWhatsApp({ input });
+      const { sendWhatsApp: r } = await call(client.mutate(CliSendWhatsAppDocument, { input }));
       if (r.__typename !== 'Message') throw refused(r);
       return r;
     },
     async sendEmail(input: SendEmailInput): Promise<CliMessageFragment> {
-      const { sendEmail: r } = await sdk.CliSendEmail({ input });
+      const { sendEmail: r } = await call(client.mutate(CliSendEmailDocument, { input }));
       if (r.__typename !== 'Message') throw refused(r);
       return r;
     },
     async message(id: string): Promise<CliMessageFragment> {
-      const { message } = await sdk.CliMessage({ id });
+      const { message } = await call(client.query(CliMessageDocument, { id }));
       if (!message) throw new ApiError(`NotFoundError: no message ${id}`);
       return message;
     },
@@ -137,7 +128,7 @@ export function heraldApi(url: string, apiKey: string) {
       id: string,
       signal: AbortSignal,
     ): AsyncGenerator<CliMessageStatusSubscription['messageStatusChanged']> {
-      for await (const data of subscribe<CliMessageStatusSubscription>(CliMessageStatusDocument, { id }, signal))
+      for await (const data of client.subscribe(CliMessageStatusDocument, { id }, { signal }))
         yield data.messageStatusChanged;
     },
   };

@@ -6,7 +6,7 @@ import { Presets, SingleBar } from 'cli-progress';
 import type { HeraldApi } from './api.js';
 import { csvChunks, csvHeader } from './csv-rows.js';
 import { type Mapping, parseMapping, toRecipient } from './mapping.js';
-import type { CliCountersFragment, CreateCampaignInput } from './sdk.js';
+import type { CliCountersFragment, CreateCampaignInput } from './graphql.js';
 
 // `herald campaign send contacts.csv …`: create the campaign (or find the one an earlier run of
 // the same file and options created: the idempotency key is a digest of both), add the file's

@@ -1,5 +1,5 @@
 import type { HeraldApi } from './api.js';
-import type { ApiKeyScope, CliMessageFragment, SendEmailInput, SendSmsInput, SendWhatsAppInput } from './sdk.js';
+import type { ApiKeyScope, CliMessageFragment, SendEmailInput, SendSmsInput, SendWhatsAppInput } from './graphql.js';
 
 // `herald keys|tenants|send|status`: one call each to a running Herald. With `--json` the result
 // is printed as JSON for scripts; otherwise as a table or a line for people.

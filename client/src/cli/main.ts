@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ApiError, heraldApi } from './api.js';
 import { campaignSend, type SendOptions, UsageError } from './campaign-send.js';
@@ -15,7 +16,7 @@ import {
   tenantsList,
 } from './commands.js';
 import { MappingError } from './mapping.js';
-import type { ApiKeyScope } from './sdk.js';
+import type { ApiKeyScope } from './graphql.js';
 
 // `herald`: Herald's command line, a client of a running Herald's public API (HERALD_URL,
 // HERALD_KEY). Exit codes: 0 done, 1 refused or failed, 2 a campaign's file had invalid rows,
@@ -27,7 +28,10 @@ const positiveInt = (value: string) => {
   return n;
 };
 
-const program = new Command('herald').description("Herald's command line").showHelpAfterError();
+// The package's version: package.json is two levels up from src/cli/ and from dist/cli/ alike.
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+const program = new Command('herald').description("Herald's command line").version(version).showHelpAfterError();
 program
   .addOption(new Option('--url <url>', "Herald's address").env('HERALD_URL').default('http://127.0.0.1:4000'))
   .addOption(new Option('--key <key>', 'API key (send scope)').env('HERALD_KEY'))
