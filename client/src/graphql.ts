@@ -184,6 +184,8 @@ export type MessageEventFilter = {
 };
 
 export type MessageFilter = {
+  /** A campaign's id (global or plain): its messages only. */
+  campaign?: string | null | undefined;
   channel?: Channel | null | undefined;
   createdAfter?: string | null | undefined;
   createdBefore?: string | null | undefined;
