@@ -141,11 +141,11 @@ describe.skipIf(!process.env.DATABASE_URL || !process.env.REDIS_URL)('several He
       'DELIVERED',
     ]);
 
-    // Media uploaded through A (a 7 MiB PDF: a multipart upload), sent with a WhatsApp template
+    // Media uploaded through A (a 20 MiB PDF: a multipart upload of four parts), sent with a WhatsApp template
     // through B and downloaded from B: both read the one bucket.
     const pdf = Buffer.concat([
       Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\n'),
-      Buffer.alloc(7 * 1024 * 1024, 0x20),
+      Buffer.alloc(20 * 1024 * 1024, 0x20),
       Buffer.from('\ntrailer <<>>\n%%EOF\n'),
     ]);
     const form = new FormData();
