@@ -139,11 +139,11 @@ describe('graphql-ws', () => {
   });
 
   it("each event reads the message afresh: a shared subscription's loaders keep nothing between events", async () => {
-    const before = hubSize();
     const iter = ws(h.adminKey).iterate({
       query: `subscription { messageEvents(filter: { tag: "live" }) { ${EVENT_FIELDS} message { status } } }`,
     });
-    expect(await eventually(() => hubSize() === before + 1, 5_000)).toBe(true);
+    // Only the READ event is judged, a second after the send: the subscription is attached by then
+    // (the hub's size is no sign here, the previous test's subscription may be leaving it).
     const id = await send(admin);
     const events = (await collect(iter, 'messageEvents', (es) =>
       es.some((e) => e.messageId === id && e.status === 'READ'),
