@@ -24,7 +24,7 @@ import { createAdmission, RATE_LIMITED_MESSAGE, refuse, retryAfterHeader, type R
 import { KeyRateLimiter } from './http/key-rate-limit.js';
 import { MemoryBudget } from './http/memory-budget.js';
 import { schema } from './graphql/schema.js';
-import type { Logger } from './log.js';
+import { timedStep, type Logger } from './log.js';
 import { StatusHub } from './pubsub/status-hub.js';
 import { OutboundGuard, type ResolveAll } from './net/outbound.js';
 import { createProviderDirectory } from './providers/directory.js';
@@ -36,6 +36,7 @@ import { keyFromHeaders } from './tenancy/authenticator.js';
 import { bootstrap, type BootstrapResult, type Principal } from './tenancy/service.js';
 import { createWebhookHandler, webhookProvider } from './webhooks/inbound.js';
 import { requestHeader } from './net/http-headers.js';
+import { REQUEST_ID_HEADER, requestIdFrom, withRequestId } from './observability/request-context.js';
 
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
@@ -136,7 +137,7 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
     poolSize: config.databasePoolSize,
     loadDataDir: opts.loadDataDir,
   });
-  await database.migrate();
+  await timedStep(log, 'migrating the database', 'database migrated', () => database.migrate());
   const statusHub = await StatusHub.open(config, log);
   // One set of providers per process: the dispatcher sends through them, webhooks verify with
   // them (an API-only process, HERALD_WORKERS=0, still ingests reports).
@@ -356,7 +357,11 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
   }
 
   const server = createServer((req, res) => {
-    handle(req, res).catch((err) => {
+    // Every request has an id (the caller's, if safe, else a new one): answered in the response,
+    // carried by its log lines, stored with the messages it accepts (request-context.ts).
+    const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    withRequestId(requestId, () => handle(req, res)).catch((err) => {
       log.error({ err, method: req.method, path: req.url?.split('?')[0] }, 'request failed');
       if (!res.headersSent)
         sendJson(res, 500, JSON.stringify({ error: { code: 'INTERNAL', message: 'internal error' } }));

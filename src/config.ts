@@ -37,6 +37,7 @@ const EnvSchema = z.object({
     .regex(/^[A-Z]{2}$/, 'HERALD_DEFAULT_COUNTRY must be an ISO 3166 alpha-2 code such as IN or US')
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty'], 'LOG_FORMAT is auto, json or pretty').default('auto'),
   REDIS_URL: z.string().url().optional(),
   // Subscriptions (graphql-ws and SSE).
   HERALD_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(10_000).default(100),
@@ -257,6 +258,8 @@ const ConfigSchema = EnvSchema.superRefine(checkCombinations).transform((e) => (
   bootstrapApiKey: e.HERALD_BOOTSTRAP_API_KEY,
   defaultCountry: e.HERALD_DEFAULT_COUNTRY,
   logLevel: e.LOG_LEVEL,
+  /** 'auto': human lines (pino-pretty) when stdout is a terminal, JSON otherwise. */
+  logFormat: e.LOG_FORMAT,
   /**
    * How `npm start` lays out its work: 'auto' runs the API and dispatch in separate processes
    * on PostgreSQL (src/supervisor.ts), 'single' keeps both in one process (always so on PGlite).

@@ -1,7 +1,8 @@
+import { performance } from 'node:perf_hooks';
 import { sealStoredSecrets } from './callbacks/endpoints.js';
 import { openDatabase } from './db/client.js';
 import { startDelivery } from './delivery/index.js';
-import { createLogger } from './log.js';
+import { createLogger, timedStep } from './log.js';
 import { OutboundGuard } from './net/outbound.js';
 import { createProviderDirectory } from './providers/directory.js';
 import { configOrExit, run, stopOnSignals, tellSupervisor } from './process.js';
@@ -11,13 +12,13 @@ import { StatusHub } from './pubsub/status-hub.js';
 // against one PostgreSQL to scale sending; set REDIS_URL so rate limits hold across them.
 run('Herald worker', async () => {
   const config = configOrExit();
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, undefined, config.logFormat);
   const database = openDatabase({
     url: config.databaseUrl,
     dataDir: config.dataDir,
     poolSize: config.databasePoolSize,
   });
-  await database.migrate();
+  await timedStep(log, 'migrating the database', 'database migrated', () => database.migrate());
   // Changes made here reach subscribers of every API process through Redis or, without it,
   // NOTIFY; nothing subscribes here.
   const statusHub = await StatusHub.open(config, log, { publishOnly: true });
@@ -43,6 +44,6 @@ run('Herald worker', async () => {
     await statusHub.close();
     await database.close();
   });
-  log.info({ database: database.kind }, 'Herald worker is dispatching');
+  log.info({ database: database.kind, startupMs: Math.round(performance.now()) }, 'Herald worker is dispatching');
   tellSupervisor('dispatch');
 });

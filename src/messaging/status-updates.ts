@@ -1,5 +1,6 @@
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import { callbackCtes } from '../callbacks/enqueue.js';
+import { traceParentNow } from '../observability/tracing.js';
 import type { Db, Tx } from '../db/client.js';
 import { rowsOf } from '../db/raw-rows.js';
 import { recordset, type RecordsetColumns } from '../db/recordset.js';
@@ -315,7 +316,9 @@ async function writeStatusChanges(
         t.status, t.previous_status, t.error_code, t.error_message,
         to_char(t.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as occurred_at,
         to_char(t.reported_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as reported_at,
-        ${at}::timestamptz as created_at
+        ${at}::timestamptz as created_at,
+        -- The change's own trace (a webhook's), else the message's (its send's).
+        coalesce(${traceParentNow()}::text, m.trace_parent) as trace_parent
       from timed t join messages m on m.id = t.message_id
     ),
     ${callbackCtes(sql`callback_events`)}
