@@ -16,6 +16,7 @@ import { GRAPHQL_MULTIPART_SLACK, uploadTooLarge, useBodyLimits } from './graphq
 import { isClientFacing, isClientMistake, kindOf, pathOf } from './graphql/error-levels.js';
 import { exposeDomainError } from './graphql/errors.js';
 import { limitsPlugins } from './graphql/limits.js';
+import { useOperationObservability } from './graphql/observability.js';
 import { LiveSubscriptions, useLiveSubscriptions } from './graphql/live/live-subscriptions.js';
 import { subscriptionGuard, tooManySubscriptionsError } from './graphql/subscription-guard.js';
 import { loadConsoleSite } from './http/console-site.js';
@@ -36,6 +37,8 @@ import { keyFromHeaders } from './tenancy/authenticator.js';
 import { bootstrap, type BootstrapResult, type Principal } from './tenancy/service.js';
 import { createWebhookHandler, webhookProvider } from './webhooks/inbound.js';
 import { requestHeader } from './net/http-headers.js';
+import { HeraldMetrics } from './observability/metrics.js';
+import { otherProcessesMetrics } from './observability/metrics-ipc.js';
 import { REQUEST_ID_HEADER, requestIdFrom, withRequestId } from './observability/request-context.js';
 
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
@@ -49,6 +52,8 @@ export type Herald = {
   database: Database;
   /** Live subscriptions of this process, grouped by what they receive. */
   live: LiveSubscriptions;
+  /** This process's counters and histograms (/metrics). */
+  metrics: HeraldMetrics;
   /** Present when this process dispatches (HERALD_WORKERS > 0). */
   delivery: Delivery | undefined;
   /** Set when this start created the operator tenant: the admin key, to be shown once. */
@@ -139,6 +144,9 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
   });
   await timedStep(log, 'migrating the database', 'database migrated', () => database.migrate());
   const statusHub = await StatusHub.open(config, log);
+  const metrics = new HeraldMetrics();
+  // Every committed status change this process makes is counted once, then published.
+  const onChanges = metrics.counting(statusHub.publish);
   // One set of providers per process: the dispatcher sends through them, webhooks verify with
   // them (an API-only process, HERALD_WORKERS=0, still ingests reports).
   // One guard for every tenant-supplied URL: registration checks and connections alike.
@@ -153,6 +161,7 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
     onError: (err) => log.error({ err }, 'background task failed'),
     now,
     statusHub,
+    onAccepted: onChanges,
     providers,
     diagnostics: {
       database,
@@ -167,7 +176,8 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
     config.delivery.workers > 0
       ? await startDelivery(database, config, log, {
           now,
-          onChanges: statusHub.publish,
+          onChanges,
+          metrics,
           providers,
           outbound,
           ...(opts.random ? { random: opts.random } : {}),
@@ -182,7 +192,8 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
     publicUrl: config.publicUrl,
     now,
     log,
-    onChanges: statusHub.publish,
+    onChanges,
+    metrics,
     concurrency: database.kind === 'pglite' ? 1 : 4,
   });
 
@@ -210,6 +221,7 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
       ...limitsPlugins(config.graphql),
       subscriptionGuard({ keyWatch: services.keyWatch, maxSsePerKey: config.subscriptions.maxSsePerKey }),
       useLiveSubscriptions(() => live),
+      useOperationObservability(metrics),
     ],
     // GraphiQL is served by graphiqlPage (no CDN); Yoga's own would load its scripts from one.
     graphiql: false,
@@ -284,9 +296,11 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
       if (!principal.isOperator || !principal.scopes.includes('admin')) return sendJson(res, 403, METRICS_FORBIDDEN);
       const at = now();
       const health = await deliveryHealth(database.db, null, at, config.delivery.stuckSentAfterMs);
+      // The dispatch process's counters too, when npm start runs one beside this one.
+      const others = await otherProcessesMetrics(log);
       res
         .writeHead(200, { 'content-type': 'text/plain; version=0.0.4' })
-        .end(metricsText(health, live.groups.members, at));
+        .end(metricsText(health, live.groups.members, at) + (await metrics.text(others)));
       return;
     }
     if (url.pathname === '/graphql') {
@@ -490,6 +504,7 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
     live,
     database,
     delivery,
+    metrics,
     bootstrap: () => bootstrap(database.db, config.bootstrapApiKey),
     listen: () =>
       new Promise((resolve, reject) => {

@@ -7,6 +7,9 @@ import { OutboundGuard } from './net/outbound.js';
 import { createProviderDirectory } from './providers/directory.js';
 import { configOrExit, run, stopOnSignals, tellSupervisor } from './process.js';
 import { StatusHub } from './pubsub/status-hub.js';
+import { HeraldMetrics } from './observability/metrics.js';
+import { answerMetricsRequests } from './observability/metrics-ipc.js';
+import { serveMetrics } from './observability/metrics-server.js';
 
 // A dispatch-only process (`npm run worker`): no HTTP, same database and queue. Run several
 // against one PostgreSQL to scale sending; set REDIS_URL so rate limits hold across them.
@@ -27,20 +30,26 @@ run('Herald worker', async () => {
   // Signing secrets an earlier Herald stored in plaintext are sealed now (SQL cannot encrypt).
   const sealed = await sealStoredSecrets(database.db, providers.secrets);
   if (sealed > 0) log.info({ count: sealed }, 'sealed callback signing secrets stored in plaintext');
+  const metrics = new HeraldMetrics();
   const delivery = await startDelivery(
     database,
     { ...config, delivery: { ...config.delivery, workers: Math.max(1, config.delivery.workers) } },
     log,
     {
       now: () => new Date(),
-      onChanges: statusHub.publish,
+      onChanges: metrics.counting(statusHub.publish),
+      metrics,
       providers,
       outbound,
     },
   );
+  // Under npm start the API process serves these figures; on its own, a worker serves them itself.
+  answerMetricsRequests(metrics, log);
+  const metricsServer = config.metricsPort === undefined ? undefined : await serveMetrics(metrics, config, log);
   // Before anything says "ready": until a SIGTERM listener exists, SIGTERM kills outright.
   stopOnSignals(log, async () => {
     await delivery.stop(config.delivery.sendTimeoutMs);
+    metricsServer?.close();
     await statusHub.close();
     await database.close();
   });

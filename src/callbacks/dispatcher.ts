@@ -10,6 +10,7 @@ import { retryDelayMs } from '../delivery/backoff.js';
 import { deadline } from '../net/follow-signal.js';
 import { DESTINATION_NOT_ALLOWED, isDestinationNotAllowed, type OutboundGuard } from '../net/outbound.js';
 import type { Logger } from '../log.js';
+import type { HeraldMetrics } from '../observability/metrics.js';
 import type { SecretBox } from '../providers/secrets.js';
 import { openSecret, tenantCallbackSecrets } from './endpoints.js';
 import { callbackBody, type CallbackPayload } from './payload.js';
@@ -29,6 +30,7 @@ export type CallbackDispatcherDeps = {
   random?: () => number;
   /** Every callback URL is tenant input: connections go through the guard. */
   outbound: OutboundGuard;
+  metrics?: HeraldMetrics | undefined;
 };
 
 /** A delivery this worker holds under its lease. */
@@ -342,6 +344,7 @@ export class CallbackDispatcher {
       };
     });
     rows.forEach((r, i) => {
+      this.deps.metrics?.callback(r.status === 'pending' ? 'retrying' : r.status, r.latency_ms / 1000);
       if (r.status === 'delivered') return;
       const d = claimed[i]!;
       const retryInMs = r.next_at ? new Date(r.next_at).getTime() - now.getTime() : null;

@@ -104,6 +104,7 @@ export async function recordOutcomes(outcomes: Outcome[], deps: RecordDeps): Pro
           errorMessage: u.message,
           occurredAt: now,
           channel: u.channel,
+          provider: o.provider.name,
         }),
       );
     });

@@ -9,6 +9,8 @@ import { deadline } from '../net/follow-signal.js';
 import type { ProviderDirectory } from '../providers/directory.js';
 import type { EmailAttachment, Provider, SendFailure, SendResult } from '../providers/provider.js';
 import { isMediaLink } from '../vocabulary.js';
+import { performance } from 'node:perf_hooks';
+import type { HeraldMetrics } from '../observability/metrics.js';
 import { withRequestId } from '../observability/request-context.js';
 import { contextOf, inSpan, type Span, SpanKind, SpanStatusCode } from '../observability/tracing.js';
 import type { SendRateLimiter } from './rate-limit.js';
@@ -35,6 +37,7 @@ export type SenderDeps = {
   config: DeliveryConfig;
   now: () => Date;
   mediaStore: MediaStore;
+  metrics?: HeraldMetrics | undefined;
   /** Aborted when stopping: messages still waiting for their rate limit are released. */
   releaseWaiting: AbortSignal;
   /** Aborted when the shutdown grace period is over: sends still in flight are abandoned. */
@@ -144,7 +147,12 @@ export class MessageSender {
         attributes: { 'herald.provider': provider.name, 'herald.channel': row.channel, 'herald.attempt': row.attempts },
       },
       async (span) => {
-        const result = await call();
+        const started = performance.now();
+        const result = await call().catch((err: unknown) => {
+          this.deps.metrics?.providerCall(provider.name, row.channel, false, (performance.now() - started) / 1000);
+          throw err;
+        });
+        this.deps.metrics?.providerCall(provider.name, row.channel, result.ok, (performance.now() - started) / 1000);
         if (!result.ok) {
           span.setAttribute('herald.error_code', result.code);
           span.setStatus({ code: SpanStatusCode.ERROR, message: result.code });

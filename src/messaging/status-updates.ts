@@ -32,6 +32,8 @@ export type StatusChange = {
   occurredAt: Date;
   /** The provider's own timestamp when a report caused the change (its clock, not Herald's). */
   reportedAt?: Date | null;
+  /** The provider that sent or reported, when a send or a report caused the change (metrics). */
+  provider?: string;
 };
 
 export type StatusListener = (changes: StatusChange[]) => void;
@@ -65,6 +67,8 @@ export function statusChange(
     reportedAt?: Date | null;
     /** The channel after the change, when the change moves the message (fallback to SMS). */
     channel?: Channel;
+    /** The provider whose send or report caused the change. */
+    provider?: string;
   },
 ): StatusChange {
   const built: StatusChange = {
@@ -81,6 +85,7 @@ export function statusChange(
     occurredAt: change.occurredAt,
   };
   if (change.reportedAt !== undefined) built.reportedAt = change.reportedAt;
+  if (change.provider !== undefined) built.provider = change.provider;
   return built;
 }
 
@@ -225,6 +230,7 @@ export async function applyProviderEventsInTx(
         // bookkeeping: its time is kept apart and never orders the history.
         occurredAt: now,
         reportedAt: e.occurredAt,
+        provider: e.provider,
       }),
     );
     target.status = next;

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../log.js';
+import type { HeraldMetrics } from '../observability/metrics.js';
 import { applyProviderEvents, type StatusListener } from '../messaging/status-updates.js';
 import { recordInbound } from '../messaging/inbound.js';
 import type { InboundWebhook, ProviderStatusEvent } from '../providers/provider.js';
@@ -31,6 +32,8 @@ export type WebhookDeps = {
   log: Logger;
   /** Receives the committed status changes (services.statusFeed.publish). */
   onChanges: StatusListener;
+  /** Where webhook requests are counted, by provider and result. */
+  metrics?: HeraldMetrics;
   /** Transactions applying reports at the same time (1 on PGlite, a single connection). */
   concurrency: number;
   /** Default 1 MiB. */
@@ -110,6 +113,7 @@ export function createWebhookHandler(deps: WebhookDeps): WebhookHandler {
 
     const body = await readBody(req, maxBody);
     if (body === 'too-large') {
+      deps.metrics?.webhook(providerName, 'too_large');
       return reply(res, 413, 'PAYLOAD_TOO_LARGE', `webhook bodies are limited to ${maxBody} bytes`, {
         connection: 'close',
       });
@@ -147,11 +151,13 @@ export function createWebhookHandler(deps: WebhookDeps): WebhookHandler {
     const verdict = guard(() => webhook.verify(inbound), 'signature check failed', providerName);
     if (!verdict.ok) {
       deps.log.warn({ provider: providerName, reason: verdict.reason }, 'webhook rejected: bad signature');
+      deps.metrics?.webhook(providerName, 'bad_signature');
       return reply(res, 401, 'INVALID_SIGNATURE', verdict.reason);
     }
     const parsed = guard(() => webhook.parse(inbound), 'payload could not be read', providerName);
     if (!parsed.ok) {
       deps.log.warn({ provider: providerName, reason: parsed.reason }, 'webhook rejected: payload not understood');
+      deps.metrics?.webhook(providerName, 'bad_payload');
       return reply(res, 400, 'INVALID_PAYLOAD', parsed.reason);
     }
     if (parsed.events.length > 0) {
@@ -163,6 +169,7 @@ export function createWebhookHandler(deps: WebhookDeps): WebhookHandler {
           'webhook reports could not be stored',
         );
         // Nothing committed: the provider delivers the report again later.
+        deps.metrics?.webhook(providerName, 'unavailable');
         return reply(res, 503, 'UNAVAILABLE', 'the reports could not be stored; retry later', { 'retry-after': '5' });
       }
     }
@@ -171,6 +178,7 @@ export function createWebhookHandler(deps: WebhookDeps): WebhookHandler {
         await recordInbound(deps.db, parsed.inbound, deps.now());
       } catch (err) {
         deps.log.error({ err, provider: providerName }, 'inbound messages could not be stored');
+        deps.metrics?.webhook(providerName, 'unavailable');
         return reply(res, 503, 'UNAVAILABLE', 'the messages could not be stored; retry later', { 'retry-after': '5' });
       }
     }
@@ -179,6 +187,7 @@ export function createWebhookHandler(deps: WebhookDeps): WebhookHandler {
       { provider: providerName, events: parsed.events.length, inbound: parsed.inbound?.length ?? 0 },
       'webhook applied',
     );
+    deps.metrics?.webhook(providerName, 'applied');
     const ack = webhook.acknowledgement ?? DEFAULT_ACK;
     res.writeHead(200, { 'content-type': ack.contentType }).end(ack.body);
   };
