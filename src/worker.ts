@@ -10,12 +10,15 @@ import { StatusHub } from './pubsub/status-hub.js';
 import { HeraldMetrics } from './observability/metrics.js';
 import { answerMetricsRequests } from './observability/metrics-ipc.js';
 import { serveMetrics } from './observability/metrics-server.js';
+import { loggableEndpoint, otlpEndpoint, startTracing } from './observability/tracing.js';
 
 // A dispatch-only process (`npm run worker`): no HTTP, same database and queue. Run several
 // against one PostgreSQL to scale sending; set REDIS_URL so rate limits hold across them.
 run('Herald worker', async () => {
   const config = configOrExit();
   const log = createLogger(config.logLevel, undefined, config.logFormat);
+  const stopTracing = await startTracing(process.env, 'herald');
+  if (stopTracing) log.info({ endpoint: loggableEndpoint(otlpEndpoint(process.env)) }, 'sending traces over OTLP');
   const database = openDatabase({
     url: config.databaseUrl,
     dataDir: config.dataDir,
@@ -52,6 +55,7 @@ run('Herald worker', async () => {
     metricsServer?.close();
     await statusHub.close();
     await database.close();
+    await stopTracing?.();
   });
   log.info({ database: database.kind, startupMs: Math.round(performance.now()) }, 'Herald worker is dispatching');
   tellSupervisor('dispatch');

@@ -85,6 +85,10 @@ describe('request ids', () => {
     const callbacks = receiver.received.filter((c) => c.body.messageId === messageId);
     expect(callbacks.length).toBeGreaterThanOrEqual(2); // QUEUED, SENT
     for (const c of callbacks) expect(c.headers['x-request-id']).toBe('order-4711-send');
+    // Tracing is off (no OTEL_EXPORTER_OTLP_ENDPOINT): no trace context is stored or sent.
+    for (const c of callbacks) expect(c.headers.traceparent).toBeUndefined();
+    const stored = await h.herald.services.db.query.messages.findFirst({ where: (m, { eq }) => eq(m.id, messageId) });
+    expect(stored).toMatchObject({ requestId: 'order-4711-send', traceParent: null });
   });
 
   it('a send without an id gets the generated one, answered and carried the same way', async () => {

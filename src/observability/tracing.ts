@@ -29,7 +29,7 @@ export async function startTracing(
   env: NodeJS.ProcessEnv,
   serviceName: string,
 ): Promise<(() => Promise<void>) | undefined> {
-  if (!env.OTEL_EXPORTER_OTLP_ENDPOINT && !env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return undefined;
+  if (!otlpEndpoint(env)) return undefined;
   const [{ NodeTracerProvider, BatchSpanProcessor }, { OTLPTraceExporter }, { resourceFromAttributes }] =
     await Promise.all([
       import('@opentelemetry/sdk-trace-node'),
@@ -43,6 +43,20 @@ export async function startTracing(
   });
   provider.register();
   return () => provider.shutdown();
+}
+
+/** Where spans go: OpenTelemetry's own variables, the traces-specific one first. */
+export function otlpEndpoint(env: NodeJS.ProcessEnv): string | undefined {
+  return env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined;
+}
+
+/** The endpoint as it may be logged: its origin, without credentials or path. */
+export function loggableEndpoint(endpoint: string | undefined): string | undefined {
+  try {
+    return endpoint ? new URL(endpoint).origin : undefined;
+  } catch {
+    return 'unparsable';
+  }
 }
 
 /**

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../log.js';
 import type { HeraldMetrics } from '../observability/metrics.js';
+import { inSpan, SpanKind } from '../observability/tracing.js';
 import { applyProviderEvents, type StatusListener } from '../messaging/status-updates.js';
 import { recordInbound } from '../messaging/inbound.js';
 import type { InboundWebhook, ProviderStatusEvent } from '../providers/provider.js';
@@ -70,8 +71,12 @@ function reply(
 
 export function createWebhookHandler(deps: WebhookDeps): WebhookHandler {
   const maxBody = deps.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  // Reports of concurrent requests are applied together, in the trace of the first of them; the
+  // callbacks the changes queue continue that trace.
   const batcher = new ReportBatcher(async (events) => {
-    const changes = await applyProviderEvents(deps.db, events, deps.now());
+    const changes = await inSpan('status.apply', { attributes: { 'herald.reports': events.length } }, () =>
+      applyProviderEvents(deps.db, events, deps.now()),
+    );
     if (changes.length === 0) return;
     // Committed: a failing listener must not turn an applied report into an error.
     try {
@@ -95,7 +100,14 @@ export function createWebhookHandler(deps: WebhookDeps): WebhookHandler {
     }
   };
 
-  return async function handle(req, res, providerName) {
+  return (req, res, providerName) =>
+    inSpan(
+      `webhook.receive ${providerName}`,
+      { kind: SpanKind.SERVER, attributes: { 'herald.provider': providerName } },
+      () => handle(req, res, providerName),
+    );
+
+  async function handle(req: IncomingMessage, res: ServerResponse, providerName: string): Promise<void> {
     const webhook = (await deps.providers.byName(providerName))?.webhook;
     if (!webhook)
       return reply(
@@ -190,7 +202,7 @@ export function createWebhookHandler(deps: WebhookDeps): WebhookHandler {
     deps.metrics?.webhook(providerName, 'applied');
     const ack = webhook.acknowledgement ?? DEFAULT_ACK;
     res.writeHead(200, { 'content-type': ack.contentType }).end(ack.body);
-  };
+  }
 }
 
 /**
