@@ -3,7 +3,7 @@ import { startCallbackReceiver, type CallbackReceiver } from './support/callback
 import { eventually } from './support/clock.js';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
 import { startHerald, randomKey, type TestHerald } from './support/herald.js';
-import { killAllWorkers, spawnSupervisedStart } from './support/herald-process.js';
+import { killAllWorkers, spawnSupervisedStart, spawnWorker } from './support/herald-process.js';
 
 // /metrics after sandbox traffic: the counters and histograms next to the delivery gauges, with
 // the exact figures the traffic makes; on PostgreSQL, also through npm start's two processes,
@@ -174,5 +174,38 @@ describe.skipIf(!DATABASE_URL)('/metrics under npm start (API and dispatch proce
     // Each metric once: merged, not listed per process.
     expect(text.match(/^# TYPE herald_messages_sent_total counter$/gm)).toHaveLength(1);
     await start.kill('SIGTERM');
+  }, 120_000);
+
+  it('a worker started on its own serves its figures on HERALD_METRICS_PORT; the API serves its own', async () => {
+    const shared = await createTestDatabase();
+    const api = await startHerald({}, {}, { database: shared });
+    const metricsPort = 20_000 + Math.floor(Math.random() * 12_000);
+    const worker = spawnWorker({
+      DATABASE_URL: shared.url!,
+      HERALD_POLL_MS: '50',
+      HERALD_SANDBOX_DELAY_MS: '50',
+      HERALD_METRICS_PORT: String(metricsPort),
+    });
+    try {
+      await worker.ready;
+      await send(api.graphqlUrl, api.adminKey, '+61491570400');
+      const sandbox = { channel: 'SMS', provider: 'sandbox' };
+      const text = await eventually(
+        () => fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((r) => r.text()),
+        (t) => sample(t, 'herald_messages_delivered_total', sandbox) === 1,
+        30_000,
+      );
+      expect(sample(text, 'herald_messages_sent_total', sandbox)).toBe(1);
+      expect(sample(text, 'herald_provider_call_duration_seconds_count', { ...sandbox, result: 'ok' })).toBe(1);
+      // Nothing else is served there.
+      expect((await fetch(`http://127.0.0.1:${metricsPort}/graphql`)).status).toBe(404);
+      const own = await readMetrics(api.url, api.adminKey);
+      expect(sample(own, 'herald_messages_accepted_total', { channel: 'SMS' })).toBe(1);
+      expect(sample(own, 'herald_messages_sent_total', sandbox)).toBe(0);
+    } finally {
+      await worker.kill('SIGTERM');
+      await api.stop();
+      await shared.drop();
+    }
   }, 120_000);
 });

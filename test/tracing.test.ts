@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCallbackReceiver, type CallbackReceiver } from './support/callback-receiver.js';
 import { eventually } from './support/clock.js';
 import { randomKey, startHerald, type TestHerald } from './support/herald.js';
-import { spawnServer } from './support/herald-process.js';
+import { createTestDatabase, type TestDatabase } from './support/database.js';
+import { killAllWorkers, spawnServer, spawnSupervisedStart } from './support/herald-process.js';
 
 // OpenTelemetry spans, collected in memory: one connected trace from a GraphQL send through its
 // accept and dispatch (across the queue, by the traceparent stored with the message) to the
@@ -162,4 +163,73 @@ describe('tracing in a started Herald', () => {
       await rm(dataDir, { recursive: true, force: true });
     }
   }, 90_000);
+});
+
+describe.skipIf(!process.env.DATABASE_URL)('tracing under npm start (API and dispatch processes)', () => {
+  let database: TestDatabase | undefined;
+  afterAll(async () => {
+    await killAllWorkers();
+    await database?.drop();
+  });
+
+  it('a send accepted by the API process and dispatched by the dispatch process is one trace', async () => {
+    type OtlpSpan = { name: string; traceId: string; spanId: string; parentSpanId?: string };
+    const spansSeen: OtlpSpan[] = [];
+    const collector = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+          resourceSpans?: Array<{ scopeSpans?: Array<{ spans?: OtlpSpan[] }> }>;
+        };
+        for (const r of body.resourceSpans ?? [])
+          for (const s of r.scopeSpans ?? []) spansSeen.push(...(s.spans ?? []));
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    database = await createTestDatabase();
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const key = randomKey();
+    const start = spawnSupervisedStart(
+      {
+        DATABASE_URL: database.url!,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        HERALD_BOOTSTRAP_API_KEY: key,
+        HERALD_POLL_MS: '100',
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(collector.address() as AddressInfo).port}`,
+        OTEL_BSP_SCHEDULE_DELAY: '100',
+      },
+      { readyTimeoutMs: 90_000 },
+    );
+    try {
+      await start.ready;
+      const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          query: 'mutation CrossProcess { sendSms(input: { to: "+61491570999", text: "x" }) { __typename } }',
+        }),
+      });
+      expect(res.status).toBe(200);
+      const call = await eventually(
+        async () => spansSeen.find((s) => s.name === 'provider.send sandbox'),
+        Boolean,
+        30_000,
+      );
+      const trace = spansSeen.filter((s) => s.traceId === call!.traceId);
+      const byName = (name: string) => trace.find((s) => s.name === name);
+      const operation = byName('graphql.mutation CrossProcess');
+      const accept = byName('message.accept');
+      const dispatch = byName('message.dispatch');
+      expect(operation && accept && dispatch).toBeTruthy();
+      expect(accept!.parentSpanId).toBe(operation!.spanId);
+      expect(dispatch!.parentSpanId).toBe(accept!.spanId);
+      expect(call!.parentSpanId).toBe(dispatch!.spanId);
+    } finally {
+      await start.kill('SIGTERM');
+      await new Promise((resolve) => collector.close(resolve));
+    }
+  }, 120_000);
 });
