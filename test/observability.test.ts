@@ -3,9 +3,11 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GraphQLClient } from 'graphql-request';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/log.js';
 import { withRequestId } from '../src/observability/request-context.js';
+import { getSdk } from './client/sdk.js';
 import { startCallbackReceiver, type CallbackReceiver } from './support/callback-receiver.js';
 import { eventually } from './support/clock.js';
 import { startHerald, type TestHerald } from './support/herald.js';
@@ -100,6 +102,33 @@ describe('request ids', () => {
     expect(failed).toHaveLength(2);
     for (const l of failed) expect(l.requestId).toBe(generated);
     expect(receiver.received.find((c) => c.body.messageId === messageId)?.headers['x-request-id']).toBe(generated);
+  });
+});
+
+describe('request ids of campaign recipients', () => {
+  it('the request that added them names their callbacks', async () => {
+    const sdk = getSdk(
+      new GraphQLClient(h.graphqlUrl, {
+        headers: { authorization: `Bearer ${h.adminKey}`, 'x-request-id': 'campaign-add-1' },
+      }),
+    );
+    const created = await sdk.CreateCampaign({
+      input: { name: 'traced', channel: 'SMS', content: { sms: { text: 'Hi {{1}}' } }, callbackUrl: receiver.url },
+    });
+    if (created.createCampaign.__typename !== 'Campaign') throw new Error(created.createCampaign.__typename);
+    const id = created.createCampaign.id;
+    const added = await sdk.AddCampaignRecipients({
+      campaignId: id,
+      recipients: [{ to: '+61491570998', params: ['A'] }],
+    });
+    expect(added.addCampaignRecipients.__typename).toBe('CampaignRecipientsAdded');
+    const started = await sdk.StartCampaign({ id });
+    expect(started.startCampaign.__typename).toBe('Campaign');
+    const sent = await eventually(
+      async () => receiver.received.find((c) => c.body.to === '+61491570998' && c.body.status === 'SENT'),
+      Boolean,
+    );
+    expect(sent!.headers['x-request-id']).toBe('campaign-add-1');
   });
 });
 
