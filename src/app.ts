@@ -38,6 +38,7 @@ import { bootstrap, type BootstrapResult, type Principal } from './tenancy/servi
 import { createWebhookHandler, webhookProvider } from './webhooks/inbound.js';
 import { requestHeader } from './net/http-headers.js';
 import { HeraldMetrics } from './observability/metrics.js';
+import { inSpan, SpanKind } from './observability/tracing.js';
 import { otherProcessesMetrics } from './observability/metrics-ipc.js';
 import { REQUEST_ID_HEADER, requestIdFrom, withRequestId } from './observability/request-context.js';
 
@@ -360,8 +361,14 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
       }
       // Uploaded media, for the tenant's own key.
       if (!api) return mediaDownload(req, res, url);
-      // The SMSMedia-compatible REST API (its own JSON errors, 404s included, under /api/).
-      return rest.handle(req, res, url, admission?.principal);
+      // The SMSMedia-compatible REST API (its own JSON errors, 404s included, under /api/). Its
+      // span is the parent of the accepts it makes, as a GraphQL operation's is; the path is an
+      // attribute, not the name, since clients choose it.
+      return inSpan(
+        'rest.request',
+        { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method ?? '', 'url.path': url.pathname } },
+        () => rest.handle(req, res, url, admission?.principal),
+      );
     }
     sendJson(
       res,

@@ -85,6 +85,30 @@ describe('traces', () => {
     expect(call!.attributes).toMatchObject({ 'herald.provider': 'sandbox', 'herald.channel': 'SMS' });
   });
 
+  it('a REST send is one trace too: request -> accept -> dispatch -> provider call', async () => {
+    const res = await fetch(`${h.url}/api/sms/send-sms-api`, {
+      method: 'POST',
+      headers: { apikey: h.adminKey, 'content-type': 'application/json' },
+      body: JSON.stringify({ mobile: '61491570997', smstext: 'rest traced' }),
+    });
+    const body = (await res.json()) as { messageId: string };
+    expect(res.status).toBe(200);
+    const dispatch = await eventually(
+      async () => named('message.dispatch').find((s) => s.attributes['herald.message_id'] === body.messageId),
+      Boolean,
+    );
+    const traceId = dispatch!.spanContext().traceId;
+    const [request] = named('rest.request', traceId);
+    const [accept] = named('message.accept', traceId);
+    expect(request!.attributes['url.path']).toBe('/api/sms/send-sms-api');
+    expect(parentOf(accept!)).toBe(request!.spanContext().spanId);
+    expect(parentOf(dispatch!)).toBe(accept!.spanContext().spanId);
+    await eventually(
+      async () => named('provider.send sandbox', traceId).length,
+      (n) => n === 1,
+    );
+  });
+
   it("a provider's webhook is one trace: webhook -> status change -> callback POST, whose traceparent the receiver gets", async () => {
     const { messageId } = await sendSms('+61491570998');
     const row = await eventually(
