@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCallbackReceiver, type CallbackReceiver } from './support/callback-receiver.js';
 import { eventually } from './support/clock.js';
@@ -10,6 +11,7 @@ import { killAllWorkers, spawnSupervisedStart, spawnWorker } from './support/her
 // where sends are counted in the dispatch process and served by the API's /metrics.
 
 const DATABASE_URL = process.env.DATABASE_URL;
+const WEBHOOK_SECRET = 'whsec_metrics_test_secret_0123456789';
 const SEND = 'mutation SendOne($input: SendSmsInput!) { sendSms(input: $input) { ... on Message { messageId } } }';
 
 /** A sample's value from Prometheus text; 0 when the series is absent. */
@@ -53,7 +55,7 @@ describe('/metrics in one process', () => {
       HERALD_SANDBOX_DELAY_MS: '20',
       HERALD_RETRY_BASE_MS: '50',
       HERALD_CALLBACK_POLL_MS: '20',
-      HERALD_SANDBOX_WEBHOOK_SECRET: 'whsec_metrics_test_secret_0123456789',
+      HERALD_SANDBOX_WEBHOOK_SECRET: WEBHOOK_SECRET,
     });
     receiver = await startCallbackReceiver({ now: () => new Date() });
   });
@@ -76,6 +78,17 @@ describe('/metrics in one process', () => {
     const refused = await fetch(`${h.url}/webhooks/sandbox`, { method: 'POST', body: '{}' });
     expect(refused.status).toBe(401);
     await refused.arrayBuffer();
+    // And one applied (a report for an id Herald does not know yet is parked: still applied).
+    const report = JSON.stringify({ events: [{ providerMessageId: 'sbx_n_0_unknown', status: 'delivered' }] });
+    const t = Math.floor(Date.now() / 1000);
+    const v1 = createHmac('sha256', WEBHOOK_SECRET).update(`${t}.${report}`).digest('hex');
+    const applied = await fetch(`${h.url}/webhooks/sandbox`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'herald-sandbox-signature': `t=${t},v1=${v1}` },
+      body: report,
+    });
+    expect(applied.status).toBe(200);
+    await applied.arrayBuffer();
 
     // Callbacks are recorded after their POST is answered: wait until every one is counted.
     const text = await eventually(
@@ -98,6 +111,7 @@ describe('/metrics in one process', () => {
       2,
     );
     expect(sample(text, 'herald_webhook_reports_total', { provider: 'sandbox', result: 'bad_signature' })).toBe(1);
+    expect(sample(text, 'herald_webhook_reports_total', { provider: 'sandbox', result: 'applied' })).toBe(1);
     expect(receiver.received.length).toBeGreaterThanOrEqual(9);
     expect(sample(text, 'herald_callback_delivery_duration_seconds_count', { result: 'retrying' })).toBe(0);
     expect(

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { DeliveryConfig } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { MessageRow } from '../db/schema.js';
@@ -9,7 +10,6 @@ import { deadline } from '../net/follow-signal.js';
 import type { ProviderDirectory } from '../providers/directory.js';
 import type { EmailAttachment, Provider, SendFailure, SendResult } from '../providers/provider.js';
 import { isMediaLink } from '../vocabulary.js';
-import { performance } from 'node:perf_hooks';
 import type { HeraldMetrics } from '../observability/metrics.js';
 import { withRequestId } from '../observability/request-context.js';
 import { contextOf, inSpan, type Span, SpanKind, SpanStatusCode } from '../observability/tracing.js';
