@@ -148,14 +148,17 @@ describe('log lines', () => {
   it('starting says what it does and how long each step took: JSON lines when stdout is not a terminal, human lines on request', async () => {
     for (const format of ['auto', 'pretty'] as const) {
       const dataDir = await mkdtemp(join(tmpdir(), 'herald-obs-'));
-      const server = spawnServer({
-        PORT: String(await freePort()),
-        HOST: '127.0.0.1',
-        HERALD_DATA_DIR: dataDir,
-        HERALD_WORKERS: '0',
-        LOG_FORMAT: format,
-        ...(h.databaseUrl ? { DATABASE_URL: h.databaseUrl, HERALD_PROCESSES: 'single' } : {}),
-      });
+      const server = spawnServer(
+        {
+          PORT: String(await freePort()),
+          HOST: '127.0.0.1',
+          HERALD_DATA_DIR: dataDir,
+          HERALD_WORKERS: '0',
+          LOG_FORMAT: format,
+          ...(h.databaseUrl ? { DATABASE_URL: h.databaseUrl, HERALD_PROCESSES: 'single' } : {}),
+        },
+        { readyTimeoutMs: 120_000 },
+      );
       try {
         await server.ready;
         const out = server.output();
@@ -188,7 +191,7 @@ describe('log lines', () => {
         await rm(dataDir, { recursive: true, force: true });
       }
     }
-  }, 90_000);
+  }, 240_000);
 });
 
 function freePort(): Promise<number> {

@@ -160,16 +160,19 @@ describe('tracing in a started Herald', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'herald-otel-'));
     const port = 20_000 + Math.floor(Math.random() * 12_000);
     const key = randomKey();
-    const server = spawnServer({
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      HERALD_DATA_DIR: dataDir,
-      HERALD_WORKERS: '0',
-      HERALD_BOOTSTRAP_API_KEY: key,
-      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(collector.address() as AddressInfo).port}`,
-      OTEL_BSP_SCHEDULE_DELAY: '100',
-      ...(h.databaseUrl ? { DATABASE_URL: h.databaseUrl, HERALD_PROCESSES: 'single' } : {}),
-    });
+    const server = spawnServer(
+      {
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        HERALD_DATA_DIR: dataDir,
+        HERALD_WORKERS: '0',
+        HERALD_BOOTSTRAP_API_KEY: key,
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(collector.address() as AddressInfo).port}`,
+        OTEL_BSP_SCHEDULE_DELAY: '100',
+        ...(h.databaseUrl ? { DATABASE_URL: h.databaseUrl, HERALD_PROCESSES: 'single' } : {}),
+      },
+      { readyTimeoutMs: 120_000 },
+    );
     try {
       await server.ready;
       expect(server.output()).toContain('sending traces over OTLP');
@@ -186,7 +189,7 @@ describe('tracing in a started Herald', () => {
       await new Promise((resolve) => collector.close(resolve));
       await rm(dataDir, { recursive: true, force: true });
     }
-  }, 90_000);
+  }, 240_000);
 });
 
 describe.skipIf(!process.env.DATABASE_URL)('tracing under npm start (API and dispatch processes)', () => {
