@@ -16,6 +16,7 @@ import { GRAPHQL_MULTIPART_SLACK, uploadTooLarge, useBodyLimits } from './graphq
 import { isClientFacing, isClientMistake, kindOf, pathOf } from './graphql/error-levels.js';
 import { exposeDomainError } from './graphql/errors.js';
 import { limitsPlugins } from './graphql/limits.js';
+import { useOperationObservability } from './graphql/observability.js';
 import { LiveSubscriptions, useLiveSubscriptions } from './graphql/live/live-subscriptions.js';
 import { subscriptionGuard, tooManySubscriptionsError } from './graphql/subscription-guard.js';
 import { loadConsoleSite } from './http/console-site.js';
@@ -24,7 +25,7 @@ import { createAdmission, RATE_LIMITED_MESSAGE, refuse, retryAfterHeader, type R
 import { KeyRateLimiter } from './http/key-rate-limit.js';
 import { MemoryBudget } from './http/memory-budget.js';
 import { schema } from './graphql/schema.js';
-import type { Logger } from './log.js';
+import { timedStep, type Logger } from './log.js';
 import { StatusHub } from './pubsub/status-hub.js';
 import { OutboundGuard, type ResolveAll } from './net/outbound.js';
 import { createProviderDirectory } from './providers/directory.js';
@@ -36,6 +37,10 @@ import { keyFromHeaders } from './tenancy/authenticator.js';
 import { bootstrap, type BootstrapResult, type Principal } from './tenancy/service.js';
 import { createWebhookHandler, webhookProvider } from './webhooks/inbound.js';
 import { requestHeader } from './net/http-headers.js';
+import { HeraldMetrics } from './observability/metrics.js';
+import { inSpan, SpanKind } from './observability/tracing.js';
+import { otherProcessesMetrics } from './observability/metrics-ipc.js';
+import { REQUEST_ID_HEADER, requestIdFrom, withRequestId } from './observability/request-context.js';
 
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
@@ -48,6 +53,8 @@ export type Herald = {
   database: Database;
   /** Live subscriptions of this process, grouped by what they receive. */
   live: LiveSubscriptions;
+  /** This process's counters and histograms (/metrics). */
+  metrics: HeraldMetrics;
   /** Present when this process dispatches (HERALD_WORKERS > 0). */
   delivery: Delivery | undefined;
   /** Set when this start created the operator tenant: the admin key, to be shown once. */
@@ -136,8 +143,11 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
     poolSize: config.databasePoolSize,
     loadDataDir: opts.loadDataDir,
   });
-  await database.migrate();
+  await timedStep(log, 'migrating the database', 'database migrated', () => database.migrate());
   const statusHub = await StatusHub.open(config, log);
+  const metrics = new HeraldMetrics();
+  // Every committed status change this process makes is counted once, then published.
+  const onChanges = metrics.counting(statusHub.publish);
   // One set of providers per process: the dispatcher sends through them, webhooks verify with
   // them (an API-only process, HERALD_WORKERS=0, still ingests reports).
   // One guard for every tenant-supplied URL: registration checks and connections alike.
@@ -152,6 +162,7 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
     onError: (err) => log.error({ err }, 'background task failed'),
     now,
     statusHub,
+    onAccepted: onChanges,
     providers,
     diagnostics: {
       database,
@@ -166,7 +177,8 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
     config.delivery.workers > 0
       ? await startDelivery(database, config, log, {
           now,
-          onChanges: statusHub.publish,
+          onChanges,
+          metrics,
           providers,
           outbound,
           ...(opts.random ? { random: opts.random } : {}),
@@ -181,7 +193,8 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
     publicUrl: config.publicUrl,
     now,
     log,
-    onChanges: statusHub.publish,
+    onChanges,
+    metrics,
     concurrency: database.kind === 'pglite' ? 1 : 4,
   });
 
@@ -209,6 +222,7 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
       ...limitsPlugins(config.graphql),
       subscriptionGuard({ keyWatch: services.keyWatch, maxSsePerKey: config.subscriptions.maxSsePerKey }),
       useLiveSubscriptions(() => live),
+      useOperationObservability(metrics),
     ],
     // GraphiQL is served by graphiqlPage (no CDN); Yoga's own would load its scripts from one.
     graphiql: false,
@@ -283,9 +297,11 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
       if (!principal.isOperator || !principal.scopes.includes('admin')) return sendJson(res, 403, METRICS_FORBIDDEN);
       const at = now();
       const health = await deliveryHealth(database.db, null, at, config.delivery.stuckSentAfterMs);
+      // The dispatch process's counters too, when npm start runs one beside this one.
+      const others = await otherProcessesMetrics(log);
       res
         .writeHead(200, { 'content-type': 'text/plain; version=0.0.4' })
-        .end(metricsText(health, live.groups.members, at));
+        .end(metricsText(health, live.groups.members, at) + (await metrics.text(others)));
       return;
     }
     if (url.pathname === '/graphql') {
@@ -345,8 +361,14 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
       }
       // Uploaded media, for the tenant's own key.
       if (!api) return mediaDownload(req, res, url);
-      // The SMSMedia-compatible REST API (its own JSON errors, 404s included, under /api/).
-      return rest.handle(req, res, url, admission?.principal);
+      // The SMSMedia-compatible REST API (its own JSON errors, 404s included, under /api/). Its
+      // span is the parent of the accepts it makes, as a GraphQL operation's is; the path is an
+      // attribute, not the name, since clients choose it.
+      return inSpan(
+        'rest.request',
+        { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method ?? '', 'url.path': url.pathname } },
+        () => rest.handle(req, res, url, admission?.principal),
+      );
     }
     sendJson(
       res,
@@ -356,7 +378,11 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
   }
 
   const server = createServer((req, res) => {
-    handle(req, res).catch((err) => {
+    // Every request has an id (the caller's, if safe, else a new one): answered in the response,
+    // carried by its log lines, stored with the messages it accepts (request-context.ts).
+    const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    withRequestId(requestId, () => handle(req, res)).catch((err) => {
       log.error({ err, method: req.method, path: req.url?.split('?')[0] }, 'request failed');
       if (!res.headersSent)
         sendJson(res, 500, JSON.stringify({ error: { code: 'INTERNAL', message: 'internal error' } }));
@@ -485,6 +511,7 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
     live,
     database,
     delivery,
+    metrics,
     bootstrap: () => bootstrap(database.db, config.bootstrapApiKey),
     listen: () =>
       new Promise((resolve, reject) => {

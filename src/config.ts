@@ -37,6 +37,9 @@ const EnvSchema = z.object({
     .regex(/^[A-Z]{2}$/, 'HERALD_DEFAULT_COUNTRY must be an ISO 3166 alpha-2 code such as IN or US')
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HERALD_METRICS_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
+  HERALD_METRICS_HOST: z.string().default('127.0.0.1'),
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty'], 'LOG_FORMAT is auto, json or pretty').default('auto'),
   REDIS_URL: z.string().url().optional(),
   // Subscriptions (graphql-ws and SSE).
   HERALD_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(10_000).default(100),
@@ -294,6 +297,11 @@ const ConfigSchema = EnvSchema.superRefine(checkCombinations).transform((e) => (
   bootstrapApiKey: e.HERALD_BOOTSTRAP_API_KEY,
   defaultCountry: e.HERALD_DEFAULT_COUNTRY,
   logLevel: e.LOG_LEVEL,
+  /** 'auto': human lines (pino-pretty) when stdout is a terminal, JSON otherwise. */
+  logFormat: e.LOG_FORMAT,
+  /** `npm run worker` only: where it serves its own /metrics (it has no API to serve them). */
+  metricsPort: e.HERALD_METRICS_PORT,
+  metricsHost: e.HERALD_METRICS_HOST,
   /**
    * How `npm start` lays out its work: 'auto' runs the API and dispatch in separate processes
    * on PostgreSQL (src/supervisor.ts), 'single' keeps both in one process (always so on PGlite).

@@ -1,4 +1,7 @@
+import { performance } from 'node:perf_hooks';
 import pino, { type DestinationStream, type Logger } from 'pino';
+import pretty from 'pino-pretty';
+import { currentRequestId } from './observability/request-context.js';
 
 export type { Logger };
 
@@ -64,13 +67,55 @@ function scrubError(err: Error, depth: number): Record<string, unknown> {
   return out;
 }
 
-export function createLogger(level: string, destination?: DestinationStream): Logger {
+export type LogFormat = 'auto' | 'json' | 'pretty';
+
+/**
+ * Herald's logger. Without a destination it writes to stdout: human lines (pino-pretty) when
+ * stdout is a terminal or `format` says so, JSON lines otherwise (what log collectors read).
+ * Every line written while a request's work is in progress carries its requestId.
+ */
+export function createLogger(level: string, destination?: DestinationStream, format: LogFormat = 'auto'): Logger {
   return pino(
     {
       level,
       redact: { paths: REDACT, censor: '[redacted]' },
       formatters: { log: (object) => scrub(object, 0) as Record<string, unknown> },
+      mixin: () => {
+        const requestId = currentRequestId();
+        return requestId ? { requestId } : {};
+      },
     },
-    destination,
+    destination ?? (humanReadable(format) ? prettyStdout() : undefined),
   );
+}
+
+function humanReadable(format: LogFormat): boolean {
+  return format === 'pretty' || (format === 'auto' && process.stdout.isTTY === true);
+}
+
+/**
+ * pino-pretty as a stream in this thread rather than a transport (a worker thread): a terminal
+ * needs no throughput, and synchronous writes keep log lines in order with what Herald prints
+ * directly (the first admin key).
+ */
+function prettyStdout(): DestinationStream {
+  return pretty({
+    colorize: process.stdout.isTTY === true,
+    sync: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'hostname',
+    singleLine: true,
+  });
+}
+
+/**
+ * Runs one step of starting Herald with a line before (so a step that hangs is visible) and one
+ * after, saying how long it took.
+ */
+export async function timedStep<T>(log: Logger, doing: string, done: string, work: () => Promise<T>): Promise<T> {
+  log.info(doing);
+  const started = performance.now();
+  const result = await work();
+  log.info({ ms: Math.round(performance.now() - started) }, done);
+  return result;
 }

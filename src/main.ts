@@ -1,5 +1,7 @@
+import { performance } from 'node:perf_hooks';
 import { createHerald } from './app.js';
-import { createLogger } from './log.js';
+import { createLogger, timedStep } from './log.js';
+import { loggableEndpoint, otlpEndpoint, startTracing } from './observability/tracing.js';
 import { configOrExit, run, stopOnSignals, tellSupervisor } from './process.js';
 import { runsSeparateProcesses, supervise } from './supervisor.js';
 
@@ -8,13 +10,21 @@ import { runsSeparateProcesses, supervise } from './supervisor.js';
 // again, single-process, no dispatch) and a dispatch process (worker.ts): supervisor.ts.
 run('Herald', async () => {
   const config = configOrExit();
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, undefined, config.logFormat);
   if (runsSeparateProcesses(config)) return supervise(config, log);
+  // Before the first span: off (and free) unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
+  const stopTracing = await startTracing(process.env, 'herald');
+  if (stopTracing) log.info({ endpoint: loggableEndpoint(otlpEndpoint(process.env)) }, 'sending traces over OTLP');
   const herald = await createHerald(config, log);
-  const url = await herald.listen();
+  const url = await timedStep(log, 'opening the HTTP port', 'HTTP port open', () => herald.listen());
   // Before anything says "ready": until a SIGTERM listener exists, SIGTERM kills outright.
-  stopOnSignals(log, () => herald.stop());
-  const boot = await herald.bootstrap();
+  stopOnSignals(log, async () => {
+    await herald.stop();
+    await stopTracing?.(); // the last spans are flushed
+  });
+  const boot = await timedStep(log, 'bootstrapping the operator tenant', 'operator tenant ready', () =>
+    herald.bootstrap(),
+  );
   if (boot.created) {
     // Printed once, outside the structured log, so the key never lands in log storage.
     process.stdout.write(
@@ -25,6 +35,10 @@ run('Herald', async () => {
     );
   }
 
-  log.info({ url: `${url}/graphql`, database: herald.database.kind }, 'Herald is listening');
+  // Since the process started: module loading included, which is most of a cold start.
+  log.info(
+    { url: `${url}/graphql`, database: herald.database.kind, startupMs: Math.round(performance.now()) },
+    'Herald is listening',
+  );
   tellSupervisor('api');
 });

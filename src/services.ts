@@ -1,3 +1,4 @@
+import type { StatusListener } from './messaging/status-updates.js';
 import type { CampaignDeps } from './campaigns/deps.js';
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
@@ -49,6 +50,8 @@ export function createServices(
     onError: (err: unknown) => void;
     now: () => Date;
     statusHub: StatusHub;
+    /** Told about accepted messages (the status hub's publish, counted by the metrics). */
+    onAccepted: StatusListener;
     providers: ProviderDirectory;
     outbound: OutboundGuard;
     diagnostics: DiagnosticsDeps;
@@ -60,7 +63,7 @@ export function createServices(
   const writer = new MessageWriter(db, {
     maxBatch: 500,
     maxConcurrentBatches: opts.pglite ? 1 : 4,
-    onAccepted: opts.statusHub.publish,
+    onAccepted: opts.onAccepted,
   });
   const media = new MediaService({
     db,

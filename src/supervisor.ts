@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
+import { isMetricsReply, isMetricsRequest, type MetricsReply, SUPERVISOR_ENV } from './observability/metrics-ipc.js';
 import { type ReadyMessage, type Role, stopOnSignals } from './process.js';
 
 // `npm start` on PostgreSQL: the API and dispatch in separate processes, so neither takes the
@@ -59,7 +60,10 @@ export async function supervise(config: Config, log: Logger): Promise<void> {
 
   const start = (role: Role, name: string, env: Record<string, string>): Promise<void> => {
     if (stopping) return new Promise(() => {}); // a signal came first: stopAll exits
-    const child = fork(entry(name), { env: { ...process.env, ...env }, stdio: 'inherit' });
+    const child = fork(entry(name), {
+      env: { ...process.env, ...env, [SUPERVISOR_ENV]: String(process.pid) },
+      stdio: 'inherit',
+    });
     let ready = false;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     children.push({ role, process: child, exited });
@@ -73,6 +77,7 @@ export async function supervise(config: Config, log: Logger): Promise<void> {
       );
       void stopAll(1);
     });
+    child.on('message', (message: unknown) => relayMetrics(child, message));
     return new Promise((resolve) => {
       child.on('message', (message: Partial<ReadyMessage>) => {
         if (message?.herald === 'ready' && message.role === role) {
@@ -81,6 +86,22 @@ export async function supervise(config: Config, log: Logger): Promise<void> {
         }
       });
     });
+  };
+
+  /**
+   * /metrics is served by the API process; the dispatch process's figures reach it through here
+   * (observability/metrics-ipc.ts): a request goes to the dispatch process, its reply back to
+   * the API process.
+   */
+  const relayMetrics = (from: ChildProcess, message: unknown): void => {
+    const api = children.find((c) => c.role === 'api')?.process;
+    const dispatch = children.find((c) => c.role === 'dispatch')?.process;
+    if (isMetricsRequest(message) && from === api) {
+      if (dispatch?.connected) dispatch.send(message);
+      else api.send({ herald: 'metrics', id: message.id, snapshot: null } satisfies MetricsReply);
+    } else if (isMetricsReply(message) && from === dispatch && api?.connected) {
+      api.send(message);
+    }
   };
 
   // The API process migrates and bootstraps (printing a new admin key once); dispatch starts

@@ -10,11 +10,14 @@ import { retryDelayMs } from '../delivery/backoff.js';
 import { deadline } from '../net/follow-signal.js';
 import { DESTINATION_NOT_ALLOWED, isDestinationNotAllowed, type OutboundGuard } from '../net/outbound.js';
 import type { Logger } from '../log.js';
+import type { HeraldMetrics } from '../observability/metrics.js';
 import type { SecretBox } from '../providers/secrets.js';
 import { openSecret, tenantCallbackSecrets } from './endpoints.js';
 import { callbackBody, type CallbackPayload } from './payload.js';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signatureHeader } from './signature.js';
 import { parseRetryAfter } from '../net/http-headers.js';
+import { isAcceptableRequestId, REQUEST_ID_HEADER, withRequestId } from '../observability/request-context.js';
+import { contextOf, inSpan, SpanKind, SpanStatusCode, traceHeaders } from '../observability/tracing.js';
 
 export type CallbackDispatcherDeps = {
   db: Db;
@@ -27,6 +30,7 @@ export type CallbackDispatcherDeps = {
   random?: () => number;
   /** Every callback URL is tenant input: connections go through the guard. */
   outbound: OutboundGuard;
+  metrics?: HeraldMetrics | undefined;
 };
 
 /** A delivery this worker holds under its lease. */
@@ -40,6 +44,10 @@ type Claimed = {
   createdAt: Date;
   /** As stored: sealed. */
   secret: string | null;
+  /** The request that accepted the message, sent as X-Request-Id. */
+  requestId: string | null;
+  /** The trace the POST continues (the status change's). */
+  traceParent: string | null;
 };
 
 /** The outcome of one POST. */
@@ -179,7 +187,8 @@ export class CallbackDispatcher {
         left join callback_secrets s on s.tenant_id = due.tenant_id and due.endpoint_id is null
       where d.id = due.id
       returning d.id::text as id, d.tenant_id, d.endpoint_id, d.url, d.payload::text as payload, d.attempts,
-        d.created_at, coalesce(e.secret, s.secret) as secret`);
+        d.created_at, coalesce(e.secret, s.secret) as secret, d.trace_parent,
+        (select m.request_id from messages m where m.id = d.message_id) as request_id`);
     const claimed = rowsOf<{
       id: string;
       tenant_id: string;
@@ -189,6 +198,8 @@ export class CallbackDispatcher {
       attempts: number;
       created_at: string | Date;
       secret: string | null;
+      trace_parent: string | null;
+      request_id: string | null;
     }>(result).map(
       (r): Claimed => ({
         id: r.id,
@@ -199,6 +210,8 @@ export class CallbackDispatcher {
         attempt: Number(r.attempts),
         createdAt: new Date(r.created_at),
         secret: r.secret,
+        requestId: r.request_id,
+        traceParent: r.trace_parent,
       }),
     );
     // A tenant's first per-message callback creates its signing secret.
@@ -215,8 +228,27 @@ export class CallbackDispatcher {
     return claimed;
   }
 
-  /** One signed POST; resolves (never rejects) with what happened. */
-  private async post(d: Claimed): Promise<Attempt> {
+  /** One signed POST, in the trace of the status change that queued it; never rejects. */
+  private post(d: Claimed): Promise<Attempt> {
+    return withRequestId(d.requestId, () =>
+      inSpan(
+        'callback.deliver',
+        {
+          kind: SpanKind.CLIENT,
+          attributes: { 'herald.message_id': d.payload.messageId, 'herald.attempt': d.attempt },
+        },
+        async (span) => {
+          const attempt = await this.attempt(d);
+          span.setAttribute('http.response.status_code', attempt.statusCode ?? 0);
+          if (!attempt.ok) span.setStatus({ code: SpanStatusCode.ERROR, message: attempt.error ?? undefined });
+          return attempt;
+        },
+        contextOf(d.traceParent),
+      ),
+    );
+  }
+
+  private async attempt(d: Claimed): Promise<Attempt> {
     const at = this.deps.now();
     const body = callbackBody(d.payload);
     const started = performance.now();
@@ -238,6 +270,9 @@ export class CallbackDispatcher {
       'user-agent': 'Herald-Callbacks/1',
       [EVENT_ID_HEADER]: d.payload.eventId,
       [SIGNATURE_HEADER]: signatureHeader(secret, Math.floor(at.getTime() / 1000), body),
+      // The receiver can tie the callback to the send that caused it, in its logs and traces.
+      ...(d.requestId && isAcceptableRequestId(d.requestId) ? { [REQUEST_ID_HEADER]: d.requestId } : {}),
+      ...traceHeaders(),
     };
     const call = deadline(this.abortPosts.signal, this.deps.config.timeoutMs);
     try {
@@ -309,6 +344,7 @@ export class CallbackDispatcher {
       };
     });
     rows.forEach((r, i) => {
+      this.deps.metrics?.callback(r.status === 'pending' ? 'retrying' : r.status, r.latency_ms / 1000);
       if (r.status === 'delivered') return;
       const d = claimed[i]!;
       const retryInMs = r.next_at ? new Date(r.next_at).getTime() - now.getTime() : null;
@@ -316,6 +352,7 @@ export class CallbackDispatcher {
         {
           deliveryId: d.id,
           messageId: d.payload.messageId,
+          ...(d.requestId ? { requestId: d.requestId } : {}),
           endpointId: d.endpointId,
           attempt: d.attempt,
           statusCode: r.status_code,

@@ -5,8 +5,9 @@ import { sql, type SQL } from 'drizzle-orm';
  * statement, so a status change and its callbacks commit together or not at all. `events` names
  * a relation of the same statement with the columns n (order), event_id, message_id, tenant_id,
  * channel, recipient, external_ref, callback_url, status, previous_status, error_code,
- * error_message, occurred_at and reported_at (ISO text, as the payload shows them), and
- * created_at (timestamptz: when the deliveries are queued and first due).
+ * error_message, occurred_at and reported_at (ISO text, as the payload shows them),
+ * created_at (timestamptz: when the deliveries are queued and first due) and trace_parent (the
+ * trace the callback continues, or null).
  *
  * A delivery per enabled endpoint of the message's tenant that subscribes to the status (an empty
  * `events` list means all), plus one for the message's own callbackUrl. Rows are inserted in event
@@ -25,13 +26,14 @@ export function callbackCtes(events: SQL): SQL {
       for key share
     ),
     callback_rows as (
-      insert into callback_deliveries (tenant_id, endpoint_id, url, message_id, event_id, payload, next_attempt_at, created_at)
+      insert into callback_deliveries (tenant_id, endpoint_id, url, message_id, event_id, payload, next_attempt_at,
+        created_at, trace_parent)
       select c.tenant_id, target.endpoint_id, target.url, c.message_id, c.event_id,
         jsonb_build_object(
           'eventId', c.event_id, 'messageId', c.message_id, 'status', c.status, 'previousStatus', c.previous_status,
           'errorCode', c.error_code, 'errorMessage', c.error_message, 'channel', c.channel, 'to', c.recipient,
           'externalRef', c.external_ref, 'occurredAt', c.occurred_at, 'reportedAt', c.reported_at),
-        c.created_at, c.created_at
+        c.created_at, c.created_at, c.trace_parent
       from ${events} c
       cross join lateral (
         select e.id as endpoint_id, e.url

@@ -1,4 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
+import { currentRequestId } from '../observability/request-context.js';
 import type { Db } from '../db/client.js';
 import { rowsOf } from '../db/raw-rows.js';
 import { recordset, type RecordsetColumns } from '../db/recordset.js';
@@ -89,18 +90,22 @@ export function storeRecipients(
     let accepted = 0;
     if (held.length > 0) {
       const at = now.toISOString();
+      // The request that added them names their dispatch's log lines and callbacks. Not its
+      // trace: a campaign's recipients would make one trace of thousands of sends.
+      const requestId = currentRequestId() ?? null;
       const result = await tx.execute(sql`
         with added as (
           insert into messages (id, tenant_id, channel, status, status_at, recipient, sender, template_name,
             template_language, template_params, body, subject, media_type, media_id, channel_options, next_attempt_at,
-            external_ref, metadata, tags, category, campaign_id, send_at, valid_until, callback_url, created_at,
-            updated_at)
+            external_ref, metadata, tags, category, campaign_id, send_at, valid_until, callback_url, request_id,
+            created_at, updated_at)
           select h.id, ${campaign.tenantId}::uuid, ${campaign.channel}::channel, 'SCHEDULED', ${at}::timestamptz,
             h.recipient, ${shared.sender}, ${shared.templateName}, ${shared.templateLanguage}, h.template_params,
             h.body, h.subject, ${shared.mediaType}, ${shared.mediaId}, h.channel_options, null, h.external_ref,
             h.metadata, array(select jsonb_array_elements_text(${JSON.stringify(campaign.tags)}::jsonb)),
             ${campaign.category}::message_category, ${campaign.id}::uuid, ${iso(campaign.sendAt)}::timestamptz,
-            ${iso(campaign.validUntil)}::timestamptz, ${campaign.callbackUrl}, ${at}::timestamptz, ${at}::timestamptz
+            ${iso(campaign.validUntil)}::timestamptz, ${campaign.callbackUrl}, ${requestId}::text, ${at}::timestamptz,
+            ${at}::timestamptz
           from ${recordset('h', heldColumns, held)}
           on conflict do nothing
           returning 1

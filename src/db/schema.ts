@@ -106,6 +106,12 @@ export const messages = pgTable(
     sendAt: ts('send_at'),
     validUntil: ts('valid_until'),
     callbackUrl: text('callback_url'),
+    /**
+     * The request that accepted the message (X-Request-Id) and its trace context (W3C
+     * traceparent, when tracing is on): dispatch, maybe in another process, carries them on.
+     */
+    requestId: text('request_id'),
+    traceParent: text('trace_parent'),
     createdAt: ts('created_at').notNull(),
     updatedAt: ts('updated_at').notNull(),
     // First time the message reached each of these, set by a trigger (migration 0006) so that
@@ -381,6 +387,8 @@ export const callbackDeliveries = pgTable(
     deliveredAt: ts('delivered_at'),
     lastStatusCode: integer('last_status_code'),
     lastError: text('last_error'),
+    /** The trace context of the status change that queued it (W3C traceparent, tracing on). */
+    traceParent: text('trace_parent'),
   },
   (t) => [
     // Claim: pending deliveries in the claim's own order, so it reads them in order and stops

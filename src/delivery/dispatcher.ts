@@ -5,6 +5,7 @@ import type { MessageRow } from '../db/schema.js';
 import type { Logger } from '../log.js';
 import type { MediaStore } from '../media/store.js';
 import type { StatusChange, StatusListener } from '../messaging/status-updates.js';
+import type { HeraldMetrics } from '../observability/metrics.js';
 import type { ProviderDirectory } from '../providers/directory.js';
 import { claimMessages } from './claim-messages.js';
 import { Coalescer } from './coalescer.js';
@@ -33,6 +34,7 @@ export type DispatcherDeps = {
   workerId: string;
   /** Where uploaded media lives, for providers that need their own copy (WhatsApp media ids). */
   mediaStore: MediaStore;
+  metrics?: HeraldMetrics | undefined;
   random?: () => number;
 };
 
@@ -77,6 +79,7 @@ export class Dispatcher {
       config: deps.config,
       now: deps.now,
       mediaStore: deps.mediaStore,
+      metrics: deps.metrics,
       releaseWaiting: this.releaseWaiting.signal,
       abortSends: this.abortSends.signal,
     });

@@ -8,6 +8,7 @@ import type { Logger } from '../log.js';
 import type { StatusListener } from '../messaging/status-updates.js';
 import { openMediaStore } from '../media/open-store.js';
 import { OutboundGuard } from '../net/outbound.js';
+import type { HeraldMetrics } from '../observability/metrics.js';
 import { createProviderDirectory, type ProviderDirectory } from '../providers/directory.js';
 import { Dispatcher } from './dispatcher.js';
 import { createRateLimiter, sustainedRate } from './rate-limit.js';
@@ -35,6 +36,8 @@ export async function startDelivery(
     providers?: ProviderDirectory;
     /** Guards callback and tenant provider connections; else built from config.outbound. */
     outbound?: OutboundGuard;
+    /** Where provider calls and callback POSTs are counted. */
+    metrics?: HeraldMetrics;
   },
 ): Promise<Delivery> {
   const limiter = createRateLimiter({ redis: config.redisUrl });
@@ -56,6 +59,7 @@ export async function startDelivery(
           workerId,
           outbound,
           secrets: providers.secrets,
+          metrics: opts.metrics,
           ...random,
         })
       : undefined;
@@ -72,6 +76,7 @@ export async function startDelivery(
     },
     workerId,
     mediaStore: openMediaStore(config.media),
+    metrics: opts.metrics,
     ...random,
   });
   const release = new CampaignRelease({

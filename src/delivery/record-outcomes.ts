@@ -104,6 +104,7 @@ export async function recordOutcomes(outcomes: Outcome[], deps: RecordDeps): Pro
           errorMessage: u.message,
           occurredAt: now,
           channel: u.channel,
+          provider: o.provider.name,
         }),
       );
     });
@@ -162,6 +163,7 @@ export async function recordOutcomes(outcomes: Outcome[], deps: RecordDeps): Pro
     deps.log.warn(
       {
         messageId: o.row.id,
+        ...(o.row.requestId ? { requestId: o.row.requestId } : {}),
         provider: o.provider.name,
         attempt: o.row.attempts,
         code: o.result.code,

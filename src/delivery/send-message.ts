@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { DeliveryConfig } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { MessageRow } from '../db/schema.js';
@@ -9,6 +10,9 @@ import { deadline } from '../net/follow-signal.js';
 import type { ProviderDirectory } from '../providers/directory.js';
 import type { EmailAttachment, Provider, SendFailure, SendResult } from '../providers/provider.js';
 import { isMediaLink } from '../vocabulary.js';
+import type { HeraldMetrics } from '../observability/metrics.js';
+import { withRequestId } from '../observability/request-context.js';
+import { contextOf, inSpan, type Span, SpanKind, SpanStatusCode } from '../observability/tracing.js';
 import type { SendRateLimiter } from './rate-limit.js';
 
 /**
@@ -33,6 +37,7 @@ export type SenderDeps = {
   config: DeliveryConfig;
   now: () => Date;
   mediaStore: MediaStore;
+  metrics?: HeraldMetrics | undefined;
   /** Aborted when stopping: messages still waiting for their rate limit are released. */
   releaseWaiting: AbortSignal;
   /** Aborted when the shutdown grace period is over: sends still in flight are abandoned. */
@@ -42,13 +47,29 @@ export type SenderDeps = {
 export class MessageSender {
   constructor(private readonly deps: SenderDeps) {}
 
-  async send(row: MessageRow): Promise<Outcome> {
+  /**
+   * Sends as part of the request that accepted the message: its log lines carry that request's
+   * id, and its span continues that request's trace (stored with the message).
+   */
+  send(row: MessageRow): Promise<Outcome> {
+    return withRequestId(row.requestId, () =>
+      inSpan(
+        'message.dispatch',
+        { kind: SpanKind.CONSUMER, attributes: { 'herald.message_id': row.id, 'herald.channel': row.channel } },
+        (span) => this.dispatch(row, span),
+        contextOf(row.traceParent),
+      ),
+    );
+  }
+
+  private async dispatch(row: MessageRow, span: Span): Promise<Outcome> {
     const { provider } = await this.deps.providers.route(
       row.tenantId,
       row.channel,
       row.fallbackStep,
       Boolean(row.channelOptions.fallbackFrom),
     );
+    span.setAttribute('herald.provider', provider.name);
     const startedAt = Date.now();
     // Waiting for the rate limit must end well before the lease does, or another worker could
     // claim the message while we still hold it.
@@ -80,26 +101,28 @@ export class MessageSender {
     const attachments = await this.emailAttachments(row);
     if (!attachments.ok) return { kind: 'failed', row, provider, startedAt, result: attachments };
     try {
-      result = await provider.send(
-        {
-          id: row.id,
-          tenantId: row.tenantId,
-          channel: row.channel,
-          recipient: row.recipient,
-          sender: row.sender,
-          templateName: row.templateName,
-          templateLanguage: row.templateLanguage,
-          templateParams: row.templateParams,
-          body: row.body,
-          subject: row.subject,
-          mediaType: row.mediaType,
-          mediaId: media.mediaId,
-          channelOptions: row.channelOptions,
-          validUntil: row.validUntil,
-          attempt: row.attempts,
-          ...(attachments.files ? { attachments: attachments.files } : {}),
-        },
-        { timeoutMs: sendTimeoutMs, signal },
+      result = await this.providerCall(provider, row, () =>
+        provider.send(
+          {
+            id: row.id,
+            tenantId: row.tenantId,
+            channel: row.channel,
+            recipient: row.recipient,
+            sender: row.sender,
+            templateName: row.templateName,
+            templateLanguage: row.templateLanguage,
+            templateParams: row.templateParams,
+            body: row.body,
+            subject: row.subject,
+            mediaType: row.mediaType,
+            mediaId: media.mediaId,
+            channelOptions: row.channelOptions,
+            validUntil: row.validUntil,
+            attempt: row.attempts,
+            ...(attachments.files ? { attachments: attachments.files } : {}),
+          },
+          { timeoutMs: sendTimeoutMs, signal },
+        ),
       );
     } catch (err) {
       // Adapters classify their own errors; anything that escapes is treated as transient.
@@ -113,6 +136,30 @@ export class MessageSender {
     return result.ok
       ? { kind: 'sent', row, provider, startedAt, result }
       : { kind: 'failed', row, provider, startedAt, result };
+  }
+
+  /** The provider's call as a span of its own (the HTTP or SMTP exchange with the upstream). */
+  private providerCall(provider: Provider, row: MessageRow, call: () => Promise<SendResult>): Promise<SendResult> {
+    return inSpan(
+      `provider.send ${provider.name}`,
+      {
+        kind: SpanKind.CLIENT,
+        attributes: { 'herald.provider': provider.name, 'herald.channel': row.channel, 'herald.attempt': row.attempts },
+      },
+      async (span) => {
+        const started = performance.now();
+        const result = await call().catch((err: unknown) => {
+          this.deps.metrics?.providerCall(provider.name, row.channel, false, (performance.now() - started) / 1000);
+          throw err;
+        });
+        this.deps.metrics?.providerCall(provider.name, row.channel, result.ok, (performance.now() - started) / 1000);
+        if (!result.ok) {
+          span.setAttribute('herald.error_code', result.code);
+          span.setStatus({ code: SpanStatusCode.ERROR, message: result.code });
+        }
+        return result;
+      },
+    );
   }
 
   /**

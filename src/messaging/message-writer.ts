@@ -5,6 +5,8 @@ import { rowReader, rowsOf } from '../db/raw-rows.js';
 import { recordset, type RecordsetColumns } from '../db/recordset.js';
 import { messages, type MessageRow, type NewMessageRow } from '../db/schema.js';
 import { newId } from '../ids.js';
+import { currentRequestId } from '../observability/request-context.js';
+import { traceParentNow } from '../observability/tracing.js';
 import { statusChange, type StatusChange, type StatusListener } from './status-updates.js';
 
 type Pending = {
@@ -38,8 +40,14 @@ export class MessageWriter {
   ) {}
 
   insert(row: Pending['row']): Promise<MessageRow> {
+    // The accepting request's id and trace go with the message to whoever dispatches it.
+    const traced = {
+      ...row,
+      requestId: row.requestId ?? currentRequestId() ?? null,
+      traceParent: row.traceParent ?? traceParentNow(),
+    };
     return new Promise((resolve, reject) => {
-      this.queue.push({ row, resolve, reject });
+      this.queue.push({ row: traced, resolve, reject });
       this.schedule();
     });
   }
@@ -140,6 +148,8 @@ type AcceptRow = {
   valid_until: string | null;
   callback_url: string | null;
   category: string | null;
+  request_id: string | null;
+  trace_parent: string | null;
   created_at: string;
   updated_at: string;
 };
@@ -171,6 +181,8 @@ const acceptColumns: RecordsetColumns<AcceptRow> = {
   valid_until: 'timestamptz',
   callback_url: 'text',
   category: 'message_category',
+  request_id: 'text',
+  trace_parent: 'text',
   created_at: 'text',
   updated_at: 'timestamptz',
 };
@@ -210,6 +222,8 @@ function acceptStatement(rows: Pending['row'][]): SQL {
       valid_until: iso(r.validUntil),
       callback_url: r.callbackUrl ?? null,
       category: r.category ?? null,
+      request_id: r.requestId ?? null,
+      trace_parent: r.traceParent ?? null,
       created_at: r.createdAt.toISOString(),
       updated_at: iso(r.updatedAt) ?? r.createdAt.toISOString(),
     }),
@@ -221,12 +235,12 @@ function acceptStatement(rows: Pending['row'][]): SQL {
     inserted as (
       insert into messages (id, tenant_id, channel, status, status_at, recipient, sender, template_name,
         template_language, template_params, body, subject, media_type, media_id, channel_options, next_attempt_at,
-        idempotency_key, external_ref, metadata, tags, send_at, valid_until, callback_url, category, created_at,
-        updated_at)
+        idempotency_key, external_ref, metadata, tags, send_at, valid_until, callback_url, category, request_id,
+        trace_parent, created_at, updated_at)
       select id, tenant_id, channel, status, status_at, recipient, sender, template_name,
         template_language, template_params, body, subject, media_type, media_id, channel_options, next_attempt_at,
-        idempotency_key, external_ref, metadata, tags, send_at, valid_until, callback_url, category,
-        created_at::timestamptz, updated_at
+        idempotency_key, external_ref, metadata, tags, send_at, valid_until, callback_url, category, request_id,
+        trace_parent, created_at::timestamptz, updated_at
       from input order by n
       on conflict (tenant_id, idempotency_key) do nothing
       returning *
@@ -236,7 +250,7 @@ function acceptStatement(rows: Pending['row'][]): SQL {
       select i.n, i.event_id, m.id as message_id, m.tenant_id, m.channel, m.recipient, m.external_ref,
         m.callback_url, m.status, null::message_status as previous_status, null::text as error_code,
         null::text as error_message, i.created_at as occurred_at, null::text as reported_at,
-        m.created_at
+        m.created_at, m.trace_parent
       from inserted m join input i on i.id = m.id
     ),
     status_events as (

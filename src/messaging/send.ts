@@ -1,6 +1,7 @@
 import type { MessageRow } from '../db/schema.js';
 import { RecipientSuppressedError } from '../errors.js';
 import { newId } from '../ids.js';
+import { inSpan } from '../observability/tracing.js';
 import { checkEmailAttachments } from '../media/email-attachments.js';
 import { checkTemplateMedia, type MediaLookup } from '../media/template-media.js';
 import type { TemplateChecks } from '../templates/send-checks.js';
@@ -65,7 +66,28 @@ function baseRow(tenantId: string, v: CommonFields, now: Date) {
   };
 }
 
-export async function sendSms(deps: SendDeps, tenantId: string, input: unknown): Promise<MessageRow> {
+/**
+ * Accepting is a span of its own: the message stores its context (MessageWriter), so its
+ * dispatch, later and maybe elsewhere, continues the trace from here.
+ */
+function accepting(channel: Channel, accept: () => Promise<MessageRow>): Promise<MessageRow> {
+  return inSpan('message.accept', { attributes: { 'herald.channel': channel } }, async (span) => {
+    const row = await accept();
+    span.setAttribute('herald.message_id', row.id);
+    return row;
+  });
+}
+
+export const sendSms = (deps: SendDeps, tenantId: string, input: unknown): Promise<MessageRow> =>
+  accepting('SMS', () => acceptSms(deps, tenantId, input));
+
+export const sendWhatsApp = (deps: SendDeps, tenantId: string, input: unknown): Promise<MessageRow> =>
+  accepting('WHATSAPP', () => acceptWhatsApp(deps, tenantId, input));
+
+export const sendEmail = (deps: SendDeps, tenantId: string, input: unknown): Promise<MessageRow> =>
+  accepting('EMAIL', () => acceptEmail(deps, tenantId, input));
+
+async function acceptSms(deps: SendDeps, tenantId: string, input: unknown): Promise<MessageRow> {
   const now = deps.now();
   const v = deps.validators.sms(input, now);
   // A registered DLT template: its text and entity id (templates/send-checks.ts).
@@ -89,7 +111,7 @@ export async function sendSms(deps: SendDeps, tenantId: string, input: unknown):
   });
 }
 
-export async function sendWhatsApp(deps: SendDeps, tenantId: string, input: unknown): Promise<MessageRow> {
+async function acceptWhatsApp(deps: SendDeps, tenantId: string, input: unknown): Promise<MessageRow> {
   const now = deps.now();
   const v = deps.validators.whatsApp(input, now);
   // WhatsApp sends are always templates (no free-form text); a registered one must fit its
@@ -115,7 +137,7 @@ export async function sendWhatsApp(deps: SendDeps, tenantId: string, input: unkn
   });
 }
 
-export async function sendEmail(deps: SendDeps, tenantId: string, input: unknown): Promise<MessageRow> {
+async function acceptEmail(deps: SendDeps, tenantId: string, input: unknown): Promise<MessageRow> {
   const now = deps.now();
   const v = deps.validators.email(input, now);
   // Attachments: the tenant's uploads, within the total size an email may carry.

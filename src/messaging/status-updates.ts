@@ -1,5 +1,6 @@
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import { callbackCtes } from '../callbacks/enqueue.js';
+import { traceParentNow } from '../observability/tracing.js';
 import type { Db, Tx } from '../db/client.js';
 import { rowsOf } from '../db/raw-rows.js';
 import { recordset, type RecordsetColumns } from '../db/recordset.js';
@@ -31,6 +32,8 @@ export type StatusChange = {
   occurredAt: Date;
   /** The provider's own timestamp when a report caused the change (its clock, not Herald's). */
   reportedAt?: Date | null;
+  /** The provider that sent or reported, when a send or a report caused the change (metrics). */
+  provider?: string;
 };
 
 export type StatusListener = (changes: StatusChange[]) => void;
@@ -64,6 +67,8 @@ export function statusChange(
     reportedAt?: Date | null;
     /** The channel after the change, when the change moves the message (fallback to SMS). */
     channel?: Channel;
+    /** The provider whose send or report caused the change. */
+    provider?: string;
   },
 ): StatusChange {
   const built: StatusChange = {
@@ -80,6 +85,7 @@ export function statusChange(
     occurredAt: change.occurredAt,
   };
   if (change.reportedAt !== undefined) built.reportedAt = change.reportedAt;
+  if (change.provider !== undefined) built.provider = change.provider;
   return built;
 }
 
@@ -224,6 +230,7 @@ export async function applyProviderEventsInTx(
         // bookkeeping: its time is kept apart and never orders the history.
         occurredAt: now,
         reportedAt: e.occurredAt,
+        provider: e.provider,
       }),
     );
     target.status = next;
@@ -315,7 +322,9 @@ async function writeStatusChanges(
         t.status, t.previous_status, t.error_code, t.error_message,
         to_char(t.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as occurred_at,
         to_char(t.reported_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as reported_at,
-        ${at}::timestamptz as created_at
+        ${at}::timestamptz as created_at,
+        -- The change's own trace (a webhook's), else the message's (its send's).
+        coalesce(${traceParentNow()}::text, m.trace_parent) as trace_parent
       from timed t join messages m on m.id = t.message_id
     ),
     ${callbackCtes(sql`callback_events`)}

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../log.js';
+import type { HeraldMetrics } from '../observability/metrics.js';
+import { inSpan, SpanKind } from '../observability/tracing.js';
 import { applyProviderEvents, type StatusListener } from '../messaging/status-updates.js';
 import { recordInbound } from '../messaging/inbound.js';
 import type { InboundWebhook, ProviderStatusEvent } from '../providers/provider.js';
@@ -31,6 +33,8 @@ export type WebhookDeps = {
   log: Logger;
   /** Receives the committed status changes (services.statusFeed.publish). */
   onChanges: StatusListener;
+  /** Where webhook requests are counted, by provider and result. */
+  metrics?: HeraldMetrics;
   /** Transactions applying reports at the same time (1 on PGlite, a single connection). */
   concurrency: number;
   /** Default 1 MiB. */
@@ -67,8 +71,12 @@ function reply(
 
 export function createWebhookHandler(deps: WebhookDeps): WebhookHandler {
   const maxBody = deps.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  // Reports of concurrent requests are applied together, in the trace of the first of them; the
+  // callbacks the changes queue continue that trace.
   const batcher = new ReportBatcher(async (events) => {
-    const changes = await applyProviderEvents(deps.db, events, deps.now());
+    const changes = await inSpan('status.apply', { attributes: { 'herald.reports': events.length } }, () =>
+      applyProviderEvents(deps.db, events, deps.now()),
+    );
     if (changes.length === 0) return;
     // Committed: a failing listener must not turn an applied report into an error.
     try {
@@ -92,7 +100,14 @@ export function createWebhookHandler(deps: WebhookDeps): WebhookHandler {
     }
   };
 
-  return async function handle(req, res, providerName) {
+  return (req, res, providerName) =>
+    inSpan(
+      `webhook.receive ${providerName}`,
+      { kind: SpanKind.SERVER, attributes: { 'herald.provider': providerName } },
+      () => handle(req, res, providerName),
+    );
+
+  async function handle(req: IncomingMessage, res: ServerResponse, providerName: string): Promise<void> {
     const webhook = (await deps.providers.byName(providerName))?.webhook;
     if (!webhook)
       return reply(
@@ -110,6 +125,7 @@ export function createWebhookHandler(deps: WebhookDeps): WebhookHandler {
 
     const body = await readBody(req, maxBody);
     if (body === 'too-large') {
+      deps.metrics?.webhook(providerName, 'too_large');
       return reply(res, 413, 'PAYLOAD_TOO_LARGE', `webhook bodies are limited to ${maxBody} bytes`, {
         connection: 'close',
       });
@@ -147,11 +163,13 @@ export function createWebhookHandler(deps: WebhookDeps): WebhookHandler {
     const verdict = guard(() => webhook.verify(inbound), 'signature check failed', providerName);
     if (!verdict.ok) {
       deps.log.warn({ provider: providerName, reason: verdict.reason }, 'webhook rejected: bad signature');
+      deps.metrics?.webhook(providerName, 'bad_signature');
       return reply(res, 401, 'INVALID_SIGNATURE', verdict.reason);
     }
     const parsed = guard(() => webhook.parse(inbound), 'payload could not be read', providerName);
     if (!parsed.ok) {
       deps.log.warn({ provider: providerName, reason: parsed.reason }, 'webhook rejected: payload not understood');
+      deps.metrics?.webhook(providerName, 'bad_payload');
       return reply(res, 400, 'INVALID_PAYLOAD', parsed.reason);
     }
     if (parsed.events.length > 0) {
@@ -163,6 +181,7 @@ export function createWebhookHandler(deps: WebhookDeps): WebhookHandler {
           'webhook reports could not be stored',
         );
         // Nothing committed: the provider delivers the report again later.
+        deps.metrics?.webhook(providerName, 'unavailable');
         return reply(res, 503, 'UNAVAILABLE', 'the reports could not be stored; retry later', { 'retry-after': '5' });
       }
     }
@@ -171,6 +190,7 @@ export function createWebhookHandler(deps: WebhookDeps): WebhookHandler {
         await recordInbound(deps.db, parsed.inbound, deps.now());
       } catch (err) {
         deps.log.error({ err, provider: providerName }, 'inbound messages could not be stored');
+        deps.metrics?.webhook(providerName, 'unavailable');
         return reply(res, 503, 'UNAVAILABLE', 'the messages could not be stored; retry later', { 'retry-after': '5' });
       }
     }
@@ -179,9 +199,10 @@ export function createWebhookHandler(deps: WebhookDeps): WebhookHandler {
       { provider: providerName, events: parsed.events.length, inbound: parsed.inbound?.length ?? 0 },
       'webhook applied',
     );
+    deps.metrics?.webhook(providerName, 'applied');
     const ack = webhook.acknowledgement ?? DEFAULT_ACK;
     res.writeHead(200, { 'content-type': ack.contentType }).end(ack.body);
-  };
+  }
 }
 
 /**
