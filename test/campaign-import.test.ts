@@ -246,5 +246,5 @@ describe('an import interrupted by a killed Herald', () => {
       invalid: invalidRows,
     });
     await b.kill('SIGTERM');
-  });
+  }, 180_000);
 });

@@ -11,6 +11,7 @@ import {
   ViewerDocument,
 } from '@herald/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from './support/clock.js';
 import { startHerald, type TestHerald } from './support/herald.js';
 
 // createHeraldClient against a running Herald (sandbox): typed queries and mutations, refusals,
@@ -113,7 +114,12 @@ describe('createHeraldClient', () => {
         ))
           seen.push(messageStatusChanged.status);
       })();
-      await new Promise((r) => setTimeout(r, 300));
+      // Aborted while the next result is awaited, after the history's one.
+      await eventually(
+        async () => seen.length,
+        (n) => n > 0,
+        20_000,
+      );
       stop.abort();
       await waited; // ends without an error while a result was awaited
       expect(seen).toEqual(['SCHEDULED']);
