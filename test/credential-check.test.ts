@@ -19,6 +19,8 @@ import { startHerald, type TestHerald } from './support/herald.js';
 const ACCOUNT_SID = `AC${'0123456789abcdef'.repeat(2)}`;
 const AUTH_TOKEN = 'f00dfeedf00dfeedf00dfeedf00dfeed';
 const SUSPENDED_SID = `AC${'fedcba9876543210'.repeat(2)}`;
+/** An account whose error echoes the Authorization header. */
+const ECHO_SID = `AC${'0000000000000000'.repeat(2)}`;
 const PHONE_ID = '106540352242922';
 const ACCESS_TOKEN = 'EAAGtoken-good-0123456789abcdef';
 /** A phone number id whose error echoes the Authorization header, as a careless proxy might. */
@@ -38,6 +40,8 @@ function providerApi(req: IncomingMessage, res: ServerResponse) {
     const [user, pass] = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64')
       .toString()
       .split(':');
+    if (account[1] === ECHO_SID)
+      return json(401, { code: 20003, message: `Authenticate (${req.headers.authorization})`, status: 401 });
     if (user !== account[1] || pass !== AUTH_TOKEN)
       return json(401, {
         code: 20003,
@@ -283,6 +287,16 @@ describe('credential checks, each kind against its wire format', () => {
     expect(echoed.result).toBe('BAD_CREDENTIALS');
     expect(echoed.message).toContain('Bearer [redacted]');
     expect(echoed.message).not.toContain(ACCESS_TOKEN);
+    const basic = await checkCredentials(
+      'twilio',
+      { accountSid: ECHO_SID, baseUrl: apiUrl },
+      { authToken: AUTH_TOKEN },
+      ctx(),
+    );
+    expect(basic).toMatchObject({
+      result: 'BAD_CREDENTIALS',
+      message: 'Twilio answered 401: Authenticate (Basic [redacted])',
+    });
 
     const guarded = ctx({ outbound: new OutboundGuard({ allowPrivate: false }) });
     const before = apiRequests;
@@ -403,6 +417,9 @@ describe('through Herald', () => {
     });
     expect((await gql(TEST, { name: 'nope' })).testProvider.__typename).toBe('NotFoundError');
     expect((await gql(TEST, { name: 'NUL\u0000' })).testProvider.__typename).toBe('NotFoundError');
+    // Another tenant's provider of the same name is not found.
+    expect((await gql(TEST, { name: 'sms' }, h.adminKey)).testProvider.__typename).toBe('NotFoundError');
+    expect((await gql(TEST, { name: 'x'.repeat(5000) })).testProvider.__typename).toBe('NotFoundError');
   });
 
   it('diagnostics and herald doctor report each enabled provider: not checkable is a caveat', async () => {

@@ -98,7 +98,8 @@ const CHECKS: Record<string, Check> = {
         ? { result: 'OK', message: `Twilio account "${name}" is active` }
         : { result: 'BAD_CREDENTIALS', message: `Twilio account "${name}" is ${status}` };
     }
-    return httpVerdict('Twilio', res.status, str(body?.message) ?? res.text);
+    // The Basic credentials travel as one base64 string: a proxy that echoes headers would show it.
+    return httpVerdict('Twilio', res.status, redactor([basic]).text(str(body?.message) ?? res.text));
   },
 
   'whatsapp-cloud': async (settings, secrets, ctx) => {
