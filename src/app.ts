@@ -169,6 +169,7 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
       redisUrl: config.redisUrl,
       publicUrl: config.publicUrlSet ? config.publicUrl : undefined,
       providers,
+      outbound,
       timeoutMs: 3_000,
     },
   });

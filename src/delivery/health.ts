@@ -1,11 +1,13 @@
-import { and, asc, count, eq, lt, lte, min, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, lt, lte, min, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { messages, type MessageRow } from '../db/schema.js';
+import { kindsReporting } from '../providers/capabilities.js';
 
 // What an operator watches: how much waits, and what is stuck. A message is stuck when it is
 // SENDING past its lease (its worker vanished; the lease sweeper will requeue it) or SENT
 // longer than `stuckSentAfterMs` without a delivery report (the reconciler asks providers that
-// support lookups; others need a look).
+// support lookups; others need a look). Only messages whose provider reports delivery can wait
+// for it: an email through SMTP ends SENT and is never stuck there (providers/capabilities.ts).
 
 export type DeliveryHealth = {
   queued: number;
@@ -16,10 +18,20 @@ export type DeliveryHealth = {
   oldestDueAt: Date | null;
 };
 
+/** SENT for longer than `stuckSentAfterMs` through a provider that would have reported delivery. */
+function stuckSentCondition(now: Date, stuckSentAfterMs: number): SQL {
+  return and(
+    eq(messages.status, 'SENT'),
+    lt(messages.statusAt, new Date(now.getTime() - stuckSentAfterMs)),
+    // Providers are named `<kind>` (environment) or `<kind>.<id>` (a tenant's).
+    inArray(sql`split_part(${messages.provider}, '.', 1)`, kindsReporting('delivery')),
+  )!;
+}
+
 function stuckCondition(now: Date, stuckSentAfterMs: number): SQL {
   return or(
     and(eq(messages.status, 'SENDING'), lt(messages.lockedUntil, now)),
-    and(eq(messages.status, 'SENT'), lt(messages.statusAt, new Date(now.getTime() - stuckSentAfterMs))),
+    stuckSentCondition(now, stuckSentAfterMs),
   )!;
 }
 
@@ -32,7 +44,6 @@ export async function deliveryHealth(
 ): Promise<DeliveryHealth> {
   const scope = (cond: SQL) => (tenantId ? and(eq(messages.tenantId, tenantId), cond)! : cond);
   const countWhere = async (cond: SQL) => (await db.select({ n: count() }).from(messages).where(scope(cond)))[0]!.n;
-  const staleSent = new Date(now.getTime() - stuckSentAfterMs);
   // Single sends and campaign messages have due indexes of their own: one lookup in each.
   const oldestDue = (kind: SQL) =>
     db
@@ -44,7 +55,7 @@ export async function deliveryHealth(
     countWhere(eq(messages.status, 'SCHEDULED')),
     countWhere(eq(messages.status, 'SENDING')),
     countWhere(and(eq(messages.status, 'SENDING'), lt(messages.lockedUntil, now))!),
-    countWhere(and(eq(messages.status, 'SENT'), lt(messages.statusAt, staleSent))!),
+    countWhere(stuckSentCondition(now, stuckSentAfterMs)),
     oldestDue(sql`${messages.campaignId} is null`),
     oldestDue(sql`${messages.campaignId} is not null`),
   ]);
@@ -83,10 +94,14 @@ export function metricsText(h: DeliveryHealth, subscribers: number, now: Date): 
       `herald_messages{state="scheduled"} ${h.scheduled}`,
       `herald_messages{state="sending"} ${h.sending}`,
     ]),
-    ...gauge('herald_messages_stuck', 'Messages stuck: SENDING past the lease, SENT without a report for too long.', [
-      `herald_messages_stuck{state="sending"} ${h.stuckSending}`,
-      `herald_messages_stuck{state="sent"} ${h.stuckSent}`,
-    ]),
+    ...gauge(
+      'herald_messages_stuck',
+      'Messages stuck: SENDING past the lease, SENT without a delivery report for too long (providers that report delivery).',
+      [
+        `herald_messages_stuck{state="sending"} ${h.stuckSending}`,
+        `herald_messages_stuck{state="sent"} ${h.stuckSent}`,
+      ],
+    ),
     ...gauge('herald_dispatch_lag_seconds', 'Age of the longest-waiting due message.', [
       `herald_dispatch_lag_seconds ${lag.toFixed(3)}`,
     ]),

@@ -3,12 +3,16 @@ import { sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import type { Database } from '../db/client.js';
 import { rowsOf } from '../db/raw-rows.js';
+import type { OutboundGuard } from '../net/outbound.js';
+import { listProviderConfigs } from '../providers/configure.js';
+import { checkConfiguredProvider, type CredentialCheckResult } from '../providers/credential-check.js';
 import type { ProviderDirectory } from '../providers/directory.js';
 import { CHANNELS } from '../vocabulary.js';
 
 // `herald doctor`'s questions, answered by the Herald that is asked: is its database there and
 // migrated, is Redis (when configured) answering, does the public URL lead back to it (where
-// providers post their reports), and where does each channel's traffic go for this tenant.
+// providers post their reports), where does each channel's traffic go for this tenant, and do
+// the tenant's own providers accept their credentials.
 
 export type CheckStatus = 'OK' | 'WARN' | 'FAIL';
 export type Check = { name: string; status: CheckStatus; detail: string };
@@ -19,19 +23,54 @@ export type DiagnosticsDeps = {
   /** HERALD_PUBLIC_URL, or undefined when it was not set (the default points at this machine). */
   publicUrl: string | undefined;
   providers: ProviderDirectory;
+  /** Tenant providers' credential checks connect through it, as their sends do. */
+  outbound: OutboundGuard;
   timeoutMs: number;
 };
 
 const JOURNAL = new URL('../../drizzle/meta/_journal.json', import.meta.url);
 
 export async function runChecks(deps: DiagnosticsDeps, tenantId: string): Promise<Check[]> {
-  return Promise.all([
-    check('database', () => databaseCheck(deps)),
-    check('migrations', () => migrationsCheck(deps)),
-    check('redis', () => redisCheck(deps)),
-    check('public URL', () => publicUrlCheck(deps)),
-    ...CHANNELS.map((channel) => check(`route ${channel}`, () => routeCheck(deps, tenantId, channel))),
+  const [herald, providers] = await Promise.all([
+    Promise.all([
+      check('database', () => databaseCheck(deps)),
+      check('migrations', () => migrationsCheck(deps)),
+      check('redis', () => redisCheck(deps)),
+      check('public URL', () => publicUrlCheck(deps)),
+      ...CHANNELS.map((channel) => check(`route ${channel}`, () => routeCheck(deps, tenantId, channel))),
+    ]),
+    providerChecks(deps, tenantId).catch((err: unknown) => [
+      { name: 'providers', status: 'FAIL' as const, detail: err instanceof Error ? err.message : String(err) },
+    ]),
   ]);
+  return [...herald, ...providers];
+}
+
+/** A credential check as doctor grades it: not checkable is a caveat, not a failure. */
+const CREDENTIAL_STATUS: Record<CredentialCheckResult, CheckStatus> = {
+  OK: 'OK',
+  NOT_CHECKABLE: 'WARN',
+  BAD_CREDENTIALS: 'FAIL',
+  UNREACHABLE: 'FAIL',
+};
+
+/** Each enabled provider the tenant configured, checked with one harmless call (nothing is sent). */
+async function providerChecks(deps: DiagnosticsDeps, tenantId: string): Promise<Check[]> {
+  const configs = (await listProviderConfigs(deps.database.db, tenantId)).filter((c) => c.enabled);
+  return Promise.all(
+    configs.map(async (config) => {
+      const verdict = await checkConfiguredProvider(deps.providers.secrets, config, {
+        outbound: deps.outbound,
+        timeoutMs: deps.timeoutMs,
+        now: () => new Date(),
+      });
+      return {
+        name: `provider ${config.name}`,
+        status: CREDENTIAL_STATUS[verdict.result],
+        detail: `${config.kind}, ${verdict.result}: ${verdict.message}`,
+      };
+    }),
+  );
 }
 
 /** A check that throws has failed, saying why. */

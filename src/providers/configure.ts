@@ -111,6 +111,17 @@ export async function setProviderEnabled(
   return row;
 }
 
+/** One of the tenant's providers by name, or NotFoundError. */
+export async function getProviderConfig(db: Db, tenantId: string, name: string): Promise<ProviderConfigRow> {
+  if (!NAME.test(name)) throw new NotFoundError('Provider', name.replace(/[^\x20-\x7e]/g, '?').slice(0, 40));
+  const [row] = await db
+    .select()
+    .from(providerConfigs)
+    .where(and(eq(providerConfigs.tenantId, tenantId), eq(providerConfigs.name, name)));
+  if (!row) throw new NotFoundError('Provider', name);
+  return row;
+}
+
 export type RouteInput = {
   channel: Channel;
   provider: string;

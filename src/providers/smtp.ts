@@ -328,7 +328,7 @@ class Slots {
 }
 
 /** nodemailer's getSocket hook: the pool's connections, opened through the guard. */
-function guardedSocket(guard: OutboundGuard, timeoutMs: number) {
+export function guardedSocket(guard: OutboundGuard, timeoutMs: number) {
   return (
     options: { host?: string; port?: number },
     callback: (err: Error | null, socketOptions?: { connection: Socket }) => void,

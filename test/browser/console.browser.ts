@@ -527,6 +527,12 @@ describe('console', () => {
       expect(await row.textContent()).toContain('stored (write-only)');
       expect(await form.getByLabel('Secrets (JSON, write-only)').inputValue()).toBe('');
       expect(await page.content()).not.toContain(secret);
+      // Saving checked the credentials; Test checks them again.
+      const check = row.locator('td[data-credential-check]');
+      await expect.poll(() => check.getAttribute('data-credential-check')).toBe('OK');
+      expect(await check.textContent()).toContain('the sandbox needs no credentials');
+      await check.getByRole('button', { name: 'Test' }).click();
+      await expect.poll(() => check.getAttribute('data-credential-check')).toBe('OK');
 
       const route = page.getByRole('form', { name: 'Set a route' });
       await route.getByLabel('Route channel').selectOption('EMAIL');

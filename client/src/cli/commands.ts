@@ -39,7 +39,8 @@ function print(out: Out, value: unknown, text: () => string): void {
 
 /**
  * What works and what does not: Herald reachable, the key accepted, then Herald's own checks
- * (database, migrations, Redis, public URL, routes). Exit 1 when anything failed.
+ * (database, migrations, Redis, public URL, routes, each provider's credentials). Exit 1 when
+ * anything failed.
  */
 export async function doctor(api: HeraldApi, url: string, out: Out): Promise<number> {
   const checks: { name: string; status: string; detail: string }[] = [];

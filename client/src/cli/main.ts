@@ -52,7 +52,9 @@ const run =
 
 program
   .command('doctor')
-  .description("check Herald: reachable, key accepted, database, migrations, Redis, public URL, each channel's route")
+  .description(
+    "check Herald: reachable, key accepted, database, migrations, Redis, public URL, each channel's route, each provider's credentials",
+  )
   .action(
     run(() => {
       const { api, out } = connect();

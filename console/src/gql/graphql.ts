@@ -151,6 +151,18 @@ export type CreateWebhookEndpointInput = {
   url: string;
 };
 
+export const CredentialCheckResult = {
+  /** The provider refused them, or the account or number they name (message: its own words). */
+  BadCredentials: 'BAD_CREDENTIALS',
+  /** This kind has no harmless call to check with: the first send tells. */
+  NotCheckable: 'NOT_CHECKABLE',
+  /** The provider accepted the credentials. */
+  Ok: 'OK',
+  /** The provider could not be reached or did not answer in time. */
+  Unreachable: 'UNREACHABLE'
+} as const;
+
+export type CredentialCheckResult = typeof CredentialCheckResult[keyof typeof CredentialCheckResult];
 export type CsvColumnMapping = {
   /** A column's name in the CSV's header row. */
   column: string;
@@ -642,8 +654,18 @@ export type ConsoleConfigureProviderMutationVariables = Exact<{
 
 
 export type ConsoleConfigureProviderMutation = { configureProvider:
-    | { __typename: 'ProviderConfig', name: string }
+    | { __typename: 'ProviderConfig', name: string, credentialCheck: { result: CredentialCheckResult, message: string } | null }
     | { __typename: 'ValidationError', field: string, message: string }
+   };
+
+export type ConsoleTestProviderMutationVariables = Exact<{
+  name: string;
+}>;
+
+
+export type ConsoleTestProviderMutation = { testProvider:
+    | { __typename: 'CredentialCheck', result: CredentialCheckResult, message: string }
+    | { __typename: 'NotFoundError', message: string }
    };
 
 export type ConsoleSetRouteMutationVariables = Exact<{
@@ -1432,6 +1454,10 @@ export const ConsoleConfigureProviderDocument = new TypedDocumentString(`
     __typename
     ... on ProviderConfig {
       name
+      credentialCheck {
+        result
+        message
+      }
     }
     ... on ValidationError {
       field
@@ -1440,6 +1466,20 @@ export const ConsoleConfigureProviderDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleConfigureProviderMutation, ConsoleConfigureProviderMutationVariables>;
+export const ConsoleTestProviderDocument = new TypedDocumentString(`
+    mutation ConsoleTestProvider($name: String!) {
+  testProvider(name: $name) {
+    __typename
+    ... on CredentialCheck {
+      result
+      message
+    }
+    ... on NotFoundError {
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleTestProviderMutation, ConsoleTestProviderMutationVariables>;
 export const ConsoleSetRouteDocument = new TypedDocumentString(`
     mutation ConsoleSetRoute($input: SetRouteInput!) {
   setRoute(input: $input) {

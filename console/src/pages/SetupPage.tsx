@@ -6,6 +6,7 @@ import {
   Channel,
   ConsoleApiKeysDocument,
   ConsoleConfigureProviderDocument,
+  ConsoleTestProviderDocument,
   ConsoleCreateApiKeyDocument,
   ConsoleCreateTemplateDocument,
   ConsoleCreateWebhookEndpointDocument,
@@ -457,6 +458,14 @@ function ProvidersSection() {
   const [form, setForm] = useState({ name: '', kind: 'sandbox', settings: '{}', secrets: '' });
   const [route, setRoute] = useState({ channel: 'SMS', provider: '' });
   const [problem, setProblem] = useState<string | null>(null);
+  // The last credential check of each provider this page ran (saving runs one): not stored by Herald.
+  const [checks, setChecks] = useState<Record<string, { result: string; message: string }>>({});
+  const test = async (name: string) => {
+    setProblem(null);
+    const r = (await execute(key, ConsoleTestProviderDocument, { name })).testProvider;
+    if (r.__typename !== 'CredentialCheck') return setProblem(r.message);
+    setChecks((c) => ({ ...c, [name]: { result: r.result, message: r.message } }));
+  };
   const configure = async () => {
     setProblem(null);
     const settings = jsonObject(form.settings, 'settings');
@@ -470,6 +479,9 @@ function ProvidersSection() {
       })
     ).configureProvider;
     if (r.__typename !== 'ProviderConfig') return setProblem(refusal(r));
+    // Saved whatever the check says; the table shows what the provider answered.
+    const checked = r.credentialCheck;
+    if (checked) setChecks((c) => ({ ...c, [r.name]: { result: checked.result, message: checked.message } }));
     setForm({ ...form, secrets: '' });
     reload();
   };
@@ -531,6 +543,7 @@ function ProvidersSection() {
             <th>Secrets</th>
             <th>Settings</th>
             <th>Webhook path</th>
+            <th>Credentials</th>
           </tr>
         </thead>
         <tbody>
@@ -545,6 +558,16 @@ function ProvidersSection() {
               </td>
               <td>
                 <code>{p.webhookPath}</code>
+              </td>
+              <td data-credential-check={checks[p.name]?.result}>
+                {checks[p.name] && (
+                  <span title={checks[p.name]!.message}>
+                    {checks[p.name]!.result}: {checks[p.name]!.message}{' '}
+                  </span>
+                )}
+                <button type="button" onClick={() => void test(p.name).catch((err: Error) => setProblem(err.message))}>
+                  Test
+                </button>
               </td>
             </tr>
           ))}

@@ -12,7 +12,8 @@ const DeliveryHealthRef = builder.objectRef<DeliveryHealth & { tenantId: string 
       description: 'SENDING past the lease: the worker vanished; it will be queued again.',
     }),
     stuckSent: t.exposeInt('stuckSent', {
-      description: 'SENT without a delivery report for longer than HERALD_STUCK_SENT_AFTER_MS.',
+      description:
+        'SENT without a delivery report for longer than HERALD_STUCK_SENT_AFTER_MS, through a provider that reports delivery (SMTP does not: an email ends SENT).',
     }),
     oldestDueAt: t.expose('oldestDueAt', {
       type: 'DateTime',
