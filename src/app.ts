@@ -35,6 +35,7 @@ import { createServices, type Services } from './services.js';
 import { keyFromHeaders } from './tenancy/authenticator.js';
 import { bootstrap, type BootstrapResult, type Principal } from './tenancy/service.js';
 import { createWebhookHandler, webhookProvider } from './webhooks/inbound.js';
+import { applyTemplateWebhook } from './templates/lifecycle.js';
 import { requestHeader } from './net/http-headers.js';
 
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
@@ -167,6 +168,7 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
       ? await startDelivery(database, config, log, {
           now,
           onChanges: statusHub.publish,
+          onTemplateChanges: statusHub.publishTemplateChanges,
           providers,
           outbound,
           ...(opts.random ? { random: opts.random } : {}),
@@ -182,6 +184,19 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
     now,
     log,
     onChanges: statusHub.publish,
+    onTemplates: (providerName, reports) =>
+      applyTemplateWebhook(
+        {
+          db: database.db,
+          now,
+          onChanges: (changes) => {
+            statusHub.publishTemplateChanges(changes);
+            delivery?.callbacks?.wake(); // queued with them
+          },
+        },
+        providerName,
+        reports,
+      ),
     concurrency: database.kind === 'pglite' ? 1 : 4,
   });
 

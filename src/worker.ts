@@ -33,6 +33,7 @@ run('Herald worker', async () => {
     {
       now: () => new Date(),
       onChanges: statusHub.publish,
+      onTemplateChanges: statusHub.publishTemplateChanges,
       providers,
       outbound,
     },

@@ -12,7 +12,7 @@ import { DESTINATION_NOT_ALLOWED, isDestinationNotAllowed, type OutboundGuard } 
 import type { Logger } from '../log.js';
 import type { SecretBox } from '../providers/secrets.js';
 import { openSecret, tenantCallbackSecrets } from './endpoints.js';
-import { callbackBody, type CallbackPayload } from './payload.js';
+import { callbackBody, type AnyCallbackPayload } from './payload.js';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signatureHeader } from './signature.js';
 import { parseRetryAfter } from '../net/http-headers.js';
 
@@ -35,7 +35,7 @@ type Claimed = {
   tenantId: string;
   endpointId: string | null;
   url: string;
-  payload: CallbackPayload;
+  payload: AnyCallbackPayload;
   attempt: number;
   createdAt: Date;
   /** As stored: sealed. */
@@ -195,7 +195,7 @@ export class CallbackDispatcher {
         tenantId: r.tenant_id,
         endpointId: r.endpoint_id,
         url: r.url,
-        payload: JSON.parse(r.payload) as CallbackPayload,
+        payload: JSON.parse(r.payload) as AnyCallbackPayload,
         attempt: Number(r.attempts),
         createdAt: new Date(r.created_at),
         secret: r.secret,
@@ -315,7 +315,7 @@ export class CallbackDispatcher {
       this.deps.log.warn(
         {
           deliveryId: d.id,
-          messageId: d.payload.messageId,
+          messageId: 'messageId' in d.payload ? d.payload.messageId : undefined,
           endpointId: d.endpointId,
           attempt: d.attempt,
           statusCode: r.status_code,
