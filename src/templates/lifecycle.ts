@@ -336,7 +336,9 @@ async function applyReports(
           : null
         : row.rejectionReason;
       const previousQualityRating = row.qualityRating as QualityRating | null;
-      const qualityRating = report.qualityRating ?? previousQualityRating;
+      // Meta rates a template UNKNOWN until it has been sent enough: no news for a registry without a rating.
+      const unrated = report.qualityRating === 'UNKNOWN' && previousQualityRating === null;
+      const qualityRating = unrated ? null : (report.qualityRating ?? previousQualityRating);
       const same =
         status === previousStatus &&
         rejectionReason === row.rejectionReason &&
