@@ -1,7 +1,6 @@
 import { Agent, request } from 'undici';
 import { z } from 'zod';
 import { DESTINATION_NOT_ALLOWED, isDestinationNotAllowed, type OutboundGuard } from '../net/outbound.js';
-import { DEFAULT_API_VERSION } from './whatsapp-cloud.js';
 import { redactor } from './redact.js';
 import type { TemplateStatus } from '../vocabulary.js';
 
@@ -99,7 +98,8 @@ export type TemplateApiConfig = {
   wabaId: string;
   accessToken: string;
   baseUrl?: string | undefined;
-  apiVersion?: string | undefined;
+  /** The Graph API version (the provider's, DEFAULT_API_VERSION of whatsapp-cloud.ts unless configured). */
+  apiVersion: string;
   outbound?: OutboundGuard;
   timeoutMs?: number;
 };
@@ -141,7 +141,7 @@ export function templateComponents(t: TemplateSubmission): Record<string, unknow
 
 export function createWhatsAppTemplateApi(cfg: TemplateApiConfig): WhatsAppTemplateApi {
   const base = (cfg.baseUrl ?? 'https://graph.facebook.com').replace(/\/+$/, '');
-  const url = `${base}/${encodeURIComponent(cfg.apiVersion ?? DEFAULT_API_VERSION)}/${encodeURIComponent(cfg.wabaId)}/message_templates`;
+  const url = `${base}/${encodeURIComponent(cfg.apiVersion)}/${encodeURIComponent(cfg.wabaId)}/message_templates`;
   const agentOptions = { connections: 4, keepAliveTimeout: 10_000 };
   const agent = cfg.outbound ? cfg.outbound.agent(agentOptions) : new Agent(agentOptions);
   const scrub = redactor([cfg.accessToken]).text;

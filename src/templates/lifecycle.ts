@@ -6,6 +6,7 @@ import { isUuid, newId } from '../ids.js';
 import type { OutboundGuard } from '../net/outbound.js';
 import { PROVIDER_KINDS } from '../providers/kinds.js';
 import type { SecretBox } from '../providers/secrets.js';
+import { DEFAULT_API_VERSION } from '../providers/whatsapp-cloud.js';
 import {
   createWhatsAppTemplateApi,
   type MetaTemplateReport,
@@ -79,7 +80,7 @@ function account(deps: LifecycleDeps, config: ProviderConfigRow): Account {
     wabaId: settings.wabaId,
     accessToken: secrets.accessToken,
     baseUrl: settings.baseUrl,
-    apiVersion: settings.apiVersion,
+    apiVersion: settings.apiVersion ?? DEFAULT_API_VERSION,
     outbound: deps.outbound,
   });
   return { provider: config.name, wabaId: settings.wabaId, api };
