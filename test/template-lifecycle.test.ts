@@ -364,6 +364,29 @@ describe('hostile and mistaken input', () => {
     expect((await gql(SUBMIT, { id: mine.id }, otherKey)).submitTemplate.__typename).toBe('NotFoundError');
   });
 
+  it('a media header is submitted with its sample handle, and refused without one', async () => {
+    const t = await createTemplate({
+      name: 'invoice_ready',
+      category: 'UTILITY',
+      body: 'Your invoice {{1}} is attached',
+      headerKind: 'DOCUMENT',
+    });
+    const noHandle = await gql(SUBMIT, { id: t.id, bodyExample: ['INV-1'] });
+    expect(noHandle.submitTemplate).toMatchObject({ __typename: 'ValidationError', field: 'headerHandle' });
+    const handle = '4::YXBwbGljYXRpb24vcGRm:ARb-sample';
+    const submitted = await gql(SUBMIT, { id: t.id, bodyExample: ['INV-1'], headerHandle: handle });
+    expect(submitted.submitTemplate.status).toBe('PENDING');
+    const request = fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/message_templates')).at(-1)!;
+    expect(request.json?.components).toEqual([
+      { type: 'HEADER', format: 'DOCUMENT', example: { header_handle: [handle] } },
+      { type: 'BODY', text: 'Your invoice {{1}} is attached', example: { body_text: [['INV-1']] } },
+    ]);
+    // An SMS template is not Meta's to review.
+    const sms = await gql(CREATE, { input: { channel: 'SMS', name: 'otp_sms', body: 'Code {{1}}' } });
+    const notWhatsApp = await gql(SUBMIT, { id: sms.createTemplate.id, bodyExample: ['1'] });
+    expect(notWhatsApp.submitTemplate).toMatchObject({ __typename: 'ValidationError', field: 'id' });
+  });
+
   it("answers Meta's refusal of a submission as an UpstreamError with Meta's words", async () => {
     const t = await createTemplate({ name: 'promo_offer', language: 'en_US', category: 'MARKETING', body: 'Sale' });
     // Meta already holds promo_offer (en) but not en_US; submit twice: the second is a duplicate at Meta.
