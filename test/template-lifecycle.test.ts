@@ -5,6 +5,7 @@ import { startCallbackReceiver, type CallbackReceiver } from './support/callback
 import { eventually } from './support/clock.js';
 import { startFakeWhatsApp, type FakeWhatsApp } from './support/fake-whatsapp.js';
 import { startHerald, type TestHerald } from './support/herald.js';
+import { pdf, png } from './support/media-fixtures.js';
 
 // WhatsApp templates approved by Meta: a tenant's template is submitted to the fake Meta's
 // template API, Meta's reviewer (the fake) decides and POSTs its signed webhooks to the tenant
@@ -32,8 +33,8 @@ async function gql<T = any>(query: string, variables: Record<string, unknown> = 
 const TEMPLATE_FIELDS = 'id templateId name language status metaTemplateId rejectionReason qualityRating syncedAt';
 const CREATE = `mutation($input: CreateTemplateInput!) { createTemplate(input: $input) {
   __typename ... on Template { ${TEMPLATE_FIELDS} } ... on ValidationError { field message } } }`;
-const SUBMIT = `mutation($id: ID!, $bodyExample: [String!], $headerHandle: String, $provider: String) {
-  submitTemplate(id: $id, bodyExample: $bodyExample, headerHandle: $headerHandle, provider: $provider) {
+const SUBMIT = `mutation($id: ID!, $bodyExample: [String!], $headerHandle: String, $headerMediaId: String, $provider: String) {
+  submitTemplate(id: $id, bodyExample: $bodyExample, headerHandle: $headerHandle, headerMediaId: $headerMediaId, provider: $provider) {
   __typename ... on Template { ${TEMPLATE_FIELDS} }
   ... on ValidationError { field message } ... on NotFoundError { message } ... on UpstreamError { provider retryable message } } }`;
 const SYNC = `mutation { syncTemplates { __typename
@@ -385,6 +386,69 @@ describe('hostile and mistaken input', () => {
     const sms = await gql(CREATE, { input: { channel: 'SMS', name: 'otp_sms', body: 'Code {{1}}' } });
     const notWhatsApp = await gql(SUBMIT, { id: sms.createTemplate.id, bodyExample: ['1'] });
     expect(notWhatsApp.submitTemplate).toMatchObject({ __typename: 'ValidationError', field: 'id' });
+  });
+
+  it("uploads a header sample from the tenant's media with Meta's resumable upload API", async () => {
+    const upload = async (bytes: Buffer, filename: string, type: string): Promise<string> => {
+      const form = new FormData();
+      form.set(
+        'operations',
+        JSON.stringify({
+          query: 'mutation($file: File!) { uploadMedia(file: $file) { __typename ... on Media { mediaId } } }',
+          variables: { file: null },
+        }),
+      );
+      form.set('map', JSON.stringify({ 0: ['variables.file'] }));
+      form.set('0', new Blob([new Uint8Array(bytes)], { type }), filename);
+      const res = await fetch(h.graphqlUrl, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}` },
+        body: form,
+      });
+      const body = (await res.json()) as { data: { uploadMedia: { mediaId: string } } };
+      return body.data.uploadMedia.mediaId;
+    };
+    const sample = pdf(7);
+    const pdfId = await upload(sample, 'sample.pdf', 'application/pdf');
+    const pngId = await upload(png(), 'sample.png', 'image/png');
+    const t = await createTemplate({
+      name: 'statement_ready',
+      category: 'UTILITY',
+      body: 'Your statement is attached',
+      headerKind: 'DOCUMENT',
+    });
+    const wrongKind = await gql(SUBMIT, { id: t.id, headerMediaId: pngId });
+    expect(wrongKind.submitTemplate).toMatchObject({ __typename: 'ValidationError', field: 'headerMediaId' });
+    const foreign = await gql(SUBMIT, { id: t.id, headerMediaId: '0190c5e0-0000-7000-8000-000000000009' });
+    expect(foreign.submitTemplate).toMatchObject({ __typename: 'ValidationError', field: 'headerMediaId' });
+    const noApp = await gql(SUBMIT, { id: t.id, headerMediaId: pdfId });
+    expect(noApp.submitTemplate).toMatchObject({ __typename: 'ValidationError', field: 'appId' });
+
+    // The provider learns the Meta app's id (its secrets stay as stored).
+    await gql(`mutation($input: ConfigureProviderInput!) { configureProvider(input: $input) { __typename } }`, {
+      input: {
+        name: 'meta',
+        kind: 'whatsapp-cloud',
+        settings: {
+          phoneNumberId: fake.phoneNumberId,
+          wabaId: fake.wabaId,
+          appId: fake.appId,
+          baseUrl: fake.url,
+          apiVersion: fake.apiVersion,
+        },
+      },
+    });
+    const submitted = await gql(SUBMIT, { id: t.id, headerMediaId: pdfId });
+    expect(submitted.submitTemplate).toMatchObject({ __typename: 'Template', status: 'PENDING' });
+    const [handle, stored] = [...fake.samples.entries()].at(-1)!;
+    expect(stored).toMatchObject({ fileType: 'application/pdf', fileName: 'sample.pdf' });
+    expect(stored.bytes.equals(sample)).toBe(true);
+    const request = fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/message_templates')).at(-1)!;
+    expect(request.json?.components).toContainEqual({
+      type: 'HEADER',
+      format: 'DOCUMENT',
+      example: { header_handle: [handle] },
+    });
   });
 
   it("answers Meta's refusal of a submission as an UpstreamError with Meta's words", async () => {

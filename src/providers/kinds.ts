@@ -85,6 +85,10 @@ export const PROVIDER_KINDS: Record<string, Kind<z.ZodType, z.ZodType>> = {
           .string()
           .regex(/^\d{1,32}$/, 'wabaId is the numeric id of the WhatsApp Business Account (for template management)')
           .optional(),
+        appId: z
+          .string()
+          .regex(/^\d{1,32}$/, 'appId is the numeric id of the Meta app (for template header samples)')
+          .optional(),
         baseUrl: z.string().url().optional(),
         apiVersion: z
           .string()

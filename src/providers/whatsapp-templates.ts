@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { Agent, request } from 'undici';
 import { z } from 'zod';
 import { DESTINATION_NOT_ALLOWED, isDestinationNotAllowed, type OutboundGuard } from '../net/outbound.js';
@@ -85,7 +86,12 @@ export type TemplateApiFailure = {
   message: string;
 };
 
+/** A media header's sample, streamed to Meta's resumable upload API for a handle. */
+export type HeaderSample = { stream: Readable; sizeBytes: number; mimeType: string; filename: string };
+
 export type WhatsAppTemplateApi = {
+  /** Uploads a header sample (needs the app id) and answers the handle a submission gives as example. */
+  uploadSample(sample: HeaderSample): Promise<{ ok: true; handle: string } | TemplateApiFailure>;
   submit(
     t: TemplateSubmission,
   ): Promise<{ ok: true; metaTemplateId: string; status: TemplateStatus } | TemplateApiFailure>;
@@ -98,6 +104,8 @@ export type TemplateApiConfig = {
   wabaId: string;
   accessToken: string;
   baseUrl?: string | undefined;
+  /** The Meta app's id: resumable uploads (header samples) are made to it. */
+  appId?: string | undefined;
   /** The Graph API version (the provider's, DEFAULT_API_VERSION of whatsapp-cloud.ts unless configured). */
   apiVersion: string;
   outbound?: OutboundGuard;
@@ -141,24 +149,33 @@ export function templateComponents(t: TemplateSubmission): Record<string, unknow
 
 export function createWhatsAppTemplateApi(cfg: TemplateApiConfig): WhatsAppTemplateApi {
   const base = (cfg.baseUrl ?? 'https://graph.facebook.com').replace(/\/+$/, '');
-  const url = `${base}/${encodeURIComponent(cfg.apiVersion)}/${encodeURIComponent(cfg.wabaId)}/message_templates`;
+  const versionUrl = `${base}/${encodeURIComponent(cfg.apiVersion)}`;
+  const url = `${versionUrl}/${encodeURIComponent(cfg.wabaId)}/message_templates`;
   const agentOptions = { connections: 4, keepAliveTimeout: 10_000 };
   const agent = cfg.outbound ? cfg.outbound.agent(agentOptions) : new Agent(agentOptions);
   const scrub = redactor([cfg.accessToken]).text;
   const timeoutMs = cfg.timeoutMs ?? 20_000;
 
-  async function call(method: 'GET' | 'POST', target: string, body?: unknown) {
+  async function call(
+    method: 'GET' | 'POST',
+    target: string,
+    body?: unknown,
+    /** A resumable upload's bytes: sent as they are, with these headers. */
+    upload?: { stream: Readable; headers: Record<string, string> },
+  ) {
     try {
       const res = await request(target, {
         method,
         dispatcher: agent,
         signal: AbortSignal.timeout(timeoutMs),
-        headers: {
-          authorization: `Bearer ${cfg.accessToken}`,
-          accept: 'application/json',
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        headers: upload
+          ? upload.headers
+          : {
+              authorization: `Bearer ${cfg.accessToken}`,
+              accept: 'application/json',
+              ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+            },
+        ...(upload ? { body: upload.stream } : body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
       const text = await res.body.text();
       let json: unknown;
@@ -188,6 +205,36 @@ export function createWhatsAppTemplateApi(cfg: TemplateApiConfig): WhatsAppTempl
   }
 
   return {
+    async uploadSample(sample) {
+      if (!cfg.appId) return { ok: false, refused: true, message: 'the provider has no settings.appId' };
+      // Meta's resumable upload: open a session on the app, then send the bytes from offset 0.
+      const query = new URLSearchParams({
+        file_name: sample.filename,
+        file_length: String(sample.sizeBytes),
+        file_type: sample.mimeType,
+      });
+      const session = await call('POST', `${versionUrl}/${encodeURIComponent(cfg.appId)}/uploads?${query}`);
+      if (!session.ok) return session;
+      const id = (session.json as { id?: unknown }).id;
+      if (typeof id !== 'string' || !/^upload:[\w:=+/.-]{1,512}$/.test(id))
+        return { ok: false, refused: false, message: 'Meta opened an upload session without a usable id' };
+      const sent = await call('POST', `${versionUrl}/${id}`, undefined, {
+        stream: sample.stream,
+        headers: {
+          authorization: `OAuth ${cfg.accessToken}`,
+          file_offset: '0',
+          'content-length': String(sample.sizeBytes),
+          'content-type': sample.mimeType,
+          accept: 'application/json',
+        },
+      });
+      if (!sent.ok) return sent;
+      const handle = (sent.json as { h?: unknown }).h;
+      if (typeof handle !== 'string' || !handle)
+        return { ok: false, refused: false, message: 'Meta took the sample without giving its handle' };
+      return { ok: true, handle };
+    },
+
     async submit(t) {
       const res = await call('POST', url, {
         name: t.name,

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { providerConfigs, templates, type ProviderConfigRow, type TemplateRow } from '../db/schema.js';
@@ -52,6 +53,14 @@ export type LifecycleDeps = {
   outbound: OutboundGuard;
   now: () => Date;
   onChanges: TemplateChangeListener;
+  /** A tenant's uploaded media with its bytes (MediaService.open): header samples given by media id. */
+  openMedia?: (
+    tenantId: string,
+    id: string,
+  ) => Promise<{
+    media: { kind: string; mimeType: string; sizeBytes: number; filename: string | null };
+    stream: Readable;
+  }>;
   /** The Graph client of an account (tests may count calls); default createWhatsAppTemplateApi. */
   api?: typeof createWhatsAppTemplateApi;
 };
@@ -61,12 +70,17 @@ const CATEGORIES = ['MARKETING', 'UTILITY', 'AUTHENTICATION'] as const;
 /** A failed review, a pause or a disabling carries Meta's reason; the others clear it. */
 const WITH_REASON = new Set<TemplateStatus>(['REJECTED', 'PAUSED', 'DISABLED']);
 
-type Account = { provider: string; wabaId: string; api: WhatsAppTemplateApi };
+type Account = { provider: string; wabaId: string; appId: string | undefined; api: WhatsAppTemplateApi };
 
 /** The provider's WABA and a Graph client for it; a ValidationError naming what is missing. */
 function account(deps: LifecycleDeps, config: ProviderConfigRow): Account {
   const kind = PROVIDER_KINDS['whatsapp-cloud']!;
-  const settings = kind.settings.parse(config.settings) as { wabaId?: string; baseUrl?: string; apiVersion?: string };
+  const settings = kind.settings.parse(config.settings) as {
+    wabaId?: string;
+    appId?: string;
+    baseUrl?: string;
+    apiVersion?: string;
+  };
   if (!settings.wabaId) {
     throw new ValidationError(
       'wabaId',
@@ -80,10 +94,11 @@ function account(deps: LifecycleDeps, config: ProviderConfigRow): Account {
     wabaId: settings.wabaId,
     accessToken: secrets.accessToken,
     baseUrl: settings.baseUrl,
+    appId: settings.appId,
     apiVersion: settings.apiVersion ?? DEFAULT_API_VERSION,
     outbound: deps.outbound,
   });
-  return { provider: config.name, wabaId: settings.wabaId, api };
+  return { provider: config.name, wabaId: settings.wabaId, appId: settings.appId, api };
 }
 
 /** The tenant's whatsapp-cloud provider named `provider`, or its only one. */
@@ -124,6 +139,8 @@ export type SubmitOptions = {
   bodyExample?: readonly string[] | null | undefined;
   /** A media header's sample: the handle Meta's resumable upload API returned. */
   headerHandle?: string | null | undefined;
+  /** Or a media id of the tenant's: Herald uploads it to Meta for the handle (needs settings.appId). */
+  headerMediaId?: string | null | undefined;
 };
 
 /** Sends a registered WhatsApp template to Meta for review; records Meta's id and PENDING. */
@@ -160,20 +177,52 @@ export async function submitTemplate(
       `bodyExample must give ${template.paramCount} sample value(s), one per placeholder of the body (Meta reviews them), got ${bodyExample.length}`,
     );
   }
-  const headerHandle = checkOptionalText('headerHandle', opts.headerHandle)?.trim() || null;
+  let headerHandle = checkOptionalText('headerHandle', opts.headerHandle)?.trim() || null;
+  const headerMediaId = checkOptionalText('headerMediaId', opts.headerMediaId)?.trim() || null;
   const media = ['IMAGE', 'VIDEO', 'DOCUMENT'].includes(template.headerKind);
-  if (media && !headerHandle) {
+  if (media && !headerHandle && !headerMediaId) {
     throw new ValidationError(
       'headerHandle',
-      `the template has ${template.headerKind === 'IMAGE' ? 'an' : 'a'} ${template.headerKind} header: give headerHandle, a sample uploaded with Meta's resumable upload API`,
+      `the template has ${template.headerKind === 'IMAGE' ? 'an' : 'a'} ${template.headerKind} header: give a sample, as headerMediaId (uploaded to Herald) or headerHandle (uploaded to Meta)`,
     );
   }
-  if (!media && headerHandle) throw new ValidationError('headerHandle', 'headerHandle is for media headers only');
+  if (headerHandle && headerMediaId)
+    throw new ValidationError('headerMediaId', 'give headerMediaId or headerHandle, not both');
+  if (!media && (headerHandle || headerMediaId)) {
+    const field = headerHandle ? 'headerHandle' : 'headerMediaId';
+    throw new ValidationError(field, `${field} is for media headers only`);
+  }
   if (headerHandle && headerHandle.length > 2048)
     throw new ValidationError('headerHandle', 'headerHandle must be at most 2048 characters');
+  // Checked before anything goes to Meta: the sample must be the tenant's and of the header's kind.
+  const sample = headerMediaId ? await openSample(deps, tenantId, headerMediaId, template.headerKind) : undefined;
 
-  const { provider, api } = account(deps, await chooseProvider(deps.db, tenantId, opts.provider));
+  let chosen: Account;
   try {
+    chosen = account(deps, await chooseProvider(deps.db, tenantId, opts.provider));
+  } catch (err) {
+    sample?.stream.destroy();
+    throw err;
+  }
+  const { provider, appId, api } = chosen;
+  try {
+    if (sample) {
+      if (!appId) {
+        sample.stream.destroy();
+        throw new ValidationError(
+          'appId',
+          `provider "${provider}" has no settings.appId: configure the Meta app's id to upload header samples, or give headerHandle`,
+        );
+      }
+      const uploaded = await api.uploadSample(sample);
+      if (!uploaded.ok)
+        throw new UpstreamError(
+          provider,
+          !uploaded.refused,
+          `Meta did not take the header sample: ${uploaded.message}`,
+        );
+      headerHandle = uploaded.handle;
+    }
     const res = await api.submit({
       name: template.name,
       language: template.language,
@@ -197,6 +246,32 @@ export async function submitTemplate(
   } finally {
     await api.close();
   }
+}
+
+async function openSample(deps: LifecycleDeps, tenantId: string, id: string, headerKind: string) {
+  if (!deps.openMedia)
+    throw new ValidationError('headerMediaId', 'headerMediaId cannot be read here; give headerHandle');
+  let opened: Awaited<ReturnType<NonNullable<LifecycleDeps['openMedia']>>>;
+  try {
+    opened = await deps.openMedia(tenantId, id);
+  } catch (err) {
+    if (err instanceof NotFoundError)
+      throw new ValidationError('headerMediaId', `headerMediaId ${id.slice(0, 80)} is not a media of this tenant`);
+    throw err;
+  }
+  if (opened.media.kind !== headerKind) {
+    opened.stream.destroy();
+    throw new ValidationError(
+      'headerMediaId',
+      `headerMediaId is ${opened.media.kind === 'IMAGE' ? 'an' : 'a'} ${opened.media.kind}; the template's header is ${headerKind}`,
+    );
+  }
+  return {
+    stream: opened.stream,
+    sizeBytes: opened.media.sizeBytes,
+    mimeType: opened.media.mimeType,
+    filename: opened.media.filename ?? `sample.${opened.media.mimeType.split('/')[1] ?? 'bin'}`,
+  };
 }
 
 async function reread(db: Db, tenantId: string, id: string): Promise<TemplateRow | undefined> {

@@ -136,6 +136,8 @@ export type FakeWhatsApp = {
   appSecret: string;
   apiVersion: string;
   wabaId: string;
+  /** The Meta app's id: resumable upload sessions (template header samples) are opened on it. */
+  appId: string;
   displayPhoneNumber: string;
   /** Every request so far, in arrival order (the same array for the server's life). */
   requests: FakeWhatsAppRequest[];
@@ -157,6 +159,8 @@ export type FakeWhatsApp = {
     messages: InboundNotification | InboundNotification[],
     opts?: { secret?: string; phoneNumberId?: string },
   ): SignedNotification;
+  /** Files received through the resumable upload API, by the handle answered. */
+  samples: Map<string, { bytes: Buffer; fileType: string; fileName: string }>;
   /** Templates submitted to the fake's Meta, by Meta's id. */
   metaTemplates: Map<string, FakeMetaTemplate>;
   /**
@@ -225,6 +229,9 @@ export async function startFakeWhatsApp(opts: FakeWhatsAppOptions = {}): Promise
   const appSecret = opts.appSecret ?? hex(16);
   const apiVersion = opts.apiVersion ?? 'v23.0';
   const wabaId = digits(15);
+  const appId = digits(15);
+  const sessions = new Map<string, { fileLength: number; fileType: string; fileName: string }>();
+  const samples = new Map<string, { bytes: Buffer; fileType: string; fileName: string }>();
   const displayPhoneNumber = '15550009999';
   const record = opts.record ?? true;
   const requests: FakeWhatsAppRequest[] = [];
@@ -606,11 +613,40 @@ export async function startFakeWhatsApp(opts: FakeWhatsAppOptions = {}): Promise
         if (entry) entry.status = status;
         send(res, status, body, headers);
       };
+      // The resumable upload's second step authenticates with "OAuth <token>" instead.
+      const session = /^\/(v\d+\.\d+)\/(upload:[^/]+)$/.exec(path);
+      if (session && req.method === 'POST') {
+        if (req.headers.authorization !== `OAuth ${accessToken}`)
+          return fail(401, graphError(190, 'Invalid OAuth access token - Cannot parse access token'));
+        const open = sessions.get(session[2]!);
+        if (!open) return fail(400, graphError(100, 'Invalid upload session'));
+        if (req.headers.file_offset !== '0') return fail(400, graphError(100, 'file_offset must be 0'));
+        if (raw.length !== open.fileLength)
+          return fail(400, graphError(100, `expected ${open.fileLength} bytes, got ${raw.length}`));
+        const h = `4::${Buffer.from(open.fileType).toString('base64url')}:${hex(24)}`;
+        samples.set(h, { bytes: raw, fileType: open.fileType, fileName: open.fileName });
+        sessions.delete(session[2]!);
+        if (entry) entry.status = 200;
+        return send(res, 200, JSON.stringify({ h }));
+      }
       // Graph checks the token before anything else.
       if (req.headers.authorization !== `Bearer ${accessToken}`)
         return fail(401, graphError(190, 'Invalid OAuth access token - Cannot parse access token'), {
           'www-authenticate': 'OAuth "Facebook Platform" "invalid_token"',
         });
+      const uploads = /^\/(v\d+\.\d+)\/([^/]+)\/uploads$/.exec(path);
+      if (uploads && req.method === 'POST') {
+        if (uploads[2] !== appId) return fail(400, graphError(100, `Unsupported post request: no app ${uploads[2]}`));
+        const q = new URL(url, 'http://fake').searchParams;
+        const fileLength = Number(q.get('file_length'));
+        const fileType = q.get('file_type') ?? '';
+        if (!Number.isInteger(fileLength) || fileLength <= 0 || !MEDIA_TYPES.has(fileType))
+          return fail(400, graphError(100, '(#100) file_length and a supported file_type are required'));
+        const id = `upload:${randomBytes(12).toString('base64url')}`;
+        sessions.set(id, { fileLength, fileType, fileName: q.get('file_name') ?? '' });
+        if (entry) entry.status = 200;
+        return send(res, 200, JSON.stringify({ id }));
+      }
       const managed = /^\/(v\d+\.\d+)\/([^/]+)\/message_templates$/.exec(path);
       if (managed && managed[1] === apiVersion) {
         if (managed[2] !== wabaId)
@@ -747,6 +783,8 @@ export async function startFakeWhatsApp(opts: FakeWhatsAppOptions = {}): Promise
     appSecret,
     apiVersion,
     wabaId,
+    appId,
+    samples,
     displayPhoneNumber,
     requests,
     media,

@@ -68,6 +68,7 @@ const lifecycle = (ctx: GraphQLContext): LifecycleDeps => ({
   outbound: ctx.services.outbound,
   now: ctx.services.now,
   onChanges: ctx.services.statusHub.publishTemplateChanges,
+  openMedia: (tenantId, id) => ctx.services.media.open(tenantId, id),
 });
 
 const TemplateHeaderKindEnum = builder.enumType('TemplateHeaderKind', {
@@ -323,12 +324,17 @@ builder.mutationFields((t) => ({
       headerHandle: t.arg.string({
         description: "IMAGE, VIDEO and DOCUMENT headers: the sample's handle from Meta's resumable upload API.",
       }),
+      headerMediaId: t.arg.string({
+        description:
+          "Or the sample as a media id of yours (uploadMedia): Herald uploads it to Meta (the provider's settings.appId).",
+      }),
     },
-    resolve: (_root, { id, provider, bodyExample, headerHandle }, ctx) =>
+    resolve: (_root, { id, provider, bodyExample, headerHandle, headerMediaId }, ctx) =>
       submitTemplate(lifecycle(ctx), ctx.principal.tenantId, templateIdFrom(id), {
         provider,
         bodyExample,
         headerHandle,
+        headerMediaId,
       }),
   }),
   syncTemplates: t.field({
