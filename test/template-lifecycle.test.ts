@@ -304,6 +304,22 @@ describe('the template lifecycle with Meta', () => {
     expect((await gql(SYNC)).syncTemplates.changed).toEqual([]);
     for (let i = 0; i < 120; i++) fake.metaTemplates.delete(String(9_000_000_000 + i));
   });
+
+  it('a sync never undoes a webhook that arrived while it read the list', async () => {
+    const [t] = (await gql(`{ templates(filter: { name: "order_update" }) { id } }`)).templates;
+    fake.listDelayMs = 500;
+    try {
+      // The list is read with order_update DISABLED; Meta reinstates it while the answer travels.
+      const sync = gql(SYNC);
+      await new Promise((r) => setTimeout(r, 150));
+      expect(await fake.review('order_update', 'en', { status: 'REINSTATED' })).toEqual([200]);
+      expect((await gql(TEMPLATE, { id: t.id })).template.status).toBe('APPROVED');
+      expect((await sync).syncTemplates.changed).toEqual([]);
+      expect((await gql(TEMPLATE, { id: t.id })).template).toMatchObject({ status: 'APPROVED', rejectionReason: null });
+    } finally {
+      fake.listDelayMs = 0;
+    }
+  });
 });
 
 describe('hostile and mistaken input', () => {
@@ -325,6 +341,21 @@ describe('hostile and mistaken input', () => {
     );
     const [promo] = (await gql(`{ templates(filter: { name: "promo_offer" }) { status } }`)).templates;
     expect(promo.status).toBe('REJECTED');
+    // An id beyond 2^53 reaches Herald rounded (JSON numbers): the template is found by name and language.
+    const rounded = fake.templateNotification('message_template_quality_update', {
+      previous_quality_score: 'UNKNOWN',
+      new_quality_score: 'GREEN',
+      message_template_id: 1e19,
+      message_template_name: 'promo_offer',
+      message_template_language: 'en',
+    });
+    expect(
+      (await fetch(fake.webhookUrl!, { method: 'POST', headers: rounded.headers, body: rounded.body })).status,
+    ).toBe(200);
+    const [graded] = (await gql(`{ templates(filter: { name: "promo_offer" }) { qualityRating metaTemplateId } }`))
+      .templates;
+    expect(graded.qualityRating).toBe('GREEN');
+    expect(graded.metaTemplateId).not.toBe('10000000000000000000');
     // Unreadable values are refused, not guessed at.
     const broken = fake.templateNotification('message_template_status_update', { event: 'APPROVED' });
     expect((await fetch(fake.webhookUrl!, { method: 'POST', headers: broken.headers, body: broken.body })).status).toBe(

@@ -61,6 +61,11 @@ export type MetaTemplateReport = {
   /** Meta's reason for a rejection, pause or disabling; null when it gave none. */
   reason?: string | null;
   qualityRating?: QualityRating;
+  /**
+   * The webhook gave Meta's id as a JSON number beyond 2^53, which JSON.parse rounds: the id is
+   * not to be trusted, the template is found by name and language.
+   */
+  impreciseId?: true;
 };
 
 /** What Herald submits: a registered WhatsApp template in Meta's component shape. */
@@ -282,16 +287,23 @@ export function createWhatsAppTemplateApi(cfg: TemplateApiConfig): WhatsAppTempl
   };
 }
 
+/** Meta's template id, a JSON number in webhooks. */
+const TemplateId = z.union([z.string().regex(/^\d{1,32}$/), z.number().nonnegative().refine(Number.isInteger, 'a whole number')]);
+const precision = (id: string | number) =>
+  typeof id === 'number' && !Number.isSafeInteger(id)
+    ? { metaTemplateId: BigInt(id).toString(), impreciseId: true as const }
+    : { metaTemplateId: String(id) };
+
 const StatusUpdate = z.looseObject({
   event: z.string().max(64),
-  message_template_id: z.union([z.string(), z.number()]).transform(String),
+  message_template_id: TemplateId,
   message_template_name: z.string().max(512),
   message_template_language: z.string().max(16),
   reason: z.string().max(2000).nullish(),
 });
 
 const QualityUpdate = z.looseObject({
-  message_template_id: z.union([z.string(), z.number()]).transform(String),
+  message_template_id: TemplateId,
   message_template_name: z.string().max(512),
   message_template_language: z.string().max(16),
   new_quality_score: z.string().max(32),
@@ -306,7 +318,7 @@ export function parseTemplateChange(field: string, value: unknown): MetaTemplate
     if (!v.success) return v.error.issues[0]!.path.join('.') || 'value';
     const status = mapMetaTemplateStatus(v.data.event);
     return {
-      metaTemplateId: v.data.message_template_id,
+      ...precision(v.data.message_template_id),
       name: v.data.message_template_name,
       language: v.data.message_template_language,
       ...(status ? { status, reason: reasonOf(v.data.reason) } : {}),
@@ -315,7 +327,7 @@ export function parseTemplateChange(field: string, value: unknown): MetaTemplate
   const v = QualityUpdate.safeParse(value);
   if (!v.success) return v.error.issues[0]!.path.join('.') || 'value';
   return {
-    metaTemplateId: v.data.message_template_id,
+    ...precision(v.data.message_template_id),
     name: v.data.message_template_name,
     language: v.data.message_template_language,
     qualityRating: quality(v.data.new_quality_score)!,

@@ -311,6 +311,8 @@ async function syncAccount(
   provider: string,
   api: WhatsAppTemplateApi,
 ): Promise<SyncResult> {
+  // A webhook applied while the list was read is newer than the list: the sync leaves it be.
+  const readFrom = deps.now();
   const listed = await api.list();
   if (!listed.ok) throw new UpstreamError(provider, !listed.refused, `Meta's template list: ${listed.message}`);
   const reports = listed.templates;
@@ -320,7 +322,7 @@ async function syncAccount(
     .where(and(eq(templates.tenantId, tenantId), eq(templates.channel, 'WHATSAPP')));
   const known = new Set(registry.flatMap((r) => [`${r.name}\u0000${r.language}`, r.meta ? `#${r.meta}` : '']));
   const ours = reports.filter((r) => known.has(`#${r.metaTemplateId}`) || known.has(`${r.name}\u0000${r.language}`));
-  const changes = await applyReports(deps, tenantId, ours, 'SYNC');
+  const changes = await applyReports(deps, tenantId, ours, 'SYNC', undefined, readFrom);
   const changed = await Promise.all(changes.map((c) => reread(deps.db, tenantId, c.templateId)));
   return {
     matched: ours.length,
@@ -396,6 +398,8 @@ async function applyReports(
   source: TemplateChangeSource,
   /** SUBMIT: the template submitted (Meta's id is new to the registry). */
   submittedId?: string,
+  /** SYNC: when the list was read; templates Meta told Herald about since are newer than it. */
+  readFrom?: Date,
 ): Promise<TemplateChange[]> {
   if (reports.length === 0) return [];
   const now = deps.now();
@@ -403,7 +407,7 @@ async function applyReports(
     const out: TemplateChange[] = [];
     for (const report of reports) {
       const row = await lockTemplate(tx, tenantId, report, submittedId);
-      if (!row) continue;
+      if (!row || (readFrom && row.syncedAt && row.syncedAt > readFrom)) continue;
       const previousStatus = row.status as TemplateStatus;
       const status = report.status ?? previousStatus;
       const rejectionReason = report.status
@@ -419,14 +423,14 @@ async function applyReports(
         status === previousStatus &&
         rejectionReason === row.rejectionReason &&
         qualityRating === previousQualityRating &&
-        report.metaTemplateId === row.metaTemplateId;
+        (report.impreciseId || report.metaTemplateId === row.metaTemplateId);
+      // A rounded id never replaces the one Herald holds.
+      const metaTemplateId = report.impreciseId ? row.metaTemplateId : report.metaTemplateId;
       await tx
         .update(templates)
         .set({
           syncedAt: now,
-          ...(same
-            ? {}
-            : { status, rejectionReason, qualityRating, metaTemplateId: report.metaTemplateId, updatedAt: now }),
+          ...(same ? {} : { status, rejectionReason, qualityRating, metaTemplateId, updatedAt: now }),
         })
         .where(eq(templates.id, row.id));
       if (same) continue;
@@ -441,7 +445,7 @@ async function applyReports(
         rejectionReason,
         qualityRating,
         previousQualityRating,
-        metaTemplateId: report.metaTemplateId,
+        metaTemplateId,
         source,
         occurredAt: now,
       };
@@ -481,10 +485,9 @@ async function lockTemplate(
     .from(templates)
     .where(and(scope, eq(templates.name, report.name), eq(templates.language, report.language)))
     .for('update');
-  // Another Meta template of the same name and language is not this one.
-  return byName && (byName.metaTemplateId === null || byName.metaTemplateId === report.metaTemplateId)
-    ? byName
-    : undefined;
+  // Another Meta template of the same name and language is not this one (unless the id was rounded).
+  const same = byName?.metaTemplateId === null || byName?.metaTemplateId === report.metaTemplateId;
+  return byName && (same || report.impreciseId) ? byName : undefined;
 }
 
 /** The body of a template callback (callbacks/payload.ts sends it in this key order). */

@@ -159,6 +159,8 @@ export type FakeWhatsApp = {
     messages: InboundNotification | InboundNotification[],
     opts?: { secret?: string; phoneNumberId?: string },
   ): SignedNotification;
+  /** Answers template list pages this much later, from the state when asked (a slow Meta). */
+  listDelayMs: number;
   /** Files received through the resumable upload API, by the handle answered. */
   samples: Map<string, { bytes: Buffer; fileType: string; fileName: string }>;
   /** Templates submitted to the fake's Meta, by Meta's id. */
@@ -485,8 +487,9 @@ export async function startFakeWhatsApp(opts: FakeWhatsAppOptions = {}): Promise
       const page = all.slice(start, start + limit);
       const end = start + page.length;
       const cursor = (i: number) => Buffer.from(String(i)).toString('base64url');
-      return reply(
-        200,
+      const answer = (body: string) =>
+        state.listDelayMs > 0 ? void setTimeout(() => reply(200, body), state.listDelayMs) : reply(200, body);
+      return answer(
         JSON.stringify({
           data: page.map((t) => ({
             id: t.id,
@@ -533,7 +536,8 @@ export async function startFakeWhatsApp(opts: FakeWhatsAppOptions = {}): Promise
     const taken = [...metaTemplates.values()].some((t) => t.name === b.name && t.language === b.language);
     if (taken) return invalid(`Content in this language already exists: ${b.name} (${b.language})`);
     const t: FakeMetaTemplate = {
-      id: digits(16),
+      // Meta's template ids are 15-16 digits, below 2^53 (its webhooks send them as JSON numbers).
+      id: `1${digits(15)}`,
       name: b.name,
       language: b.language,
       category: String(b.category),
@@ -731,7 +735,7 @@ export async function startFakeWhatsApp(opts: FakeWhatsAppOptions = {}): Promise
     });
     return { body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(body, o.secret) } };
   };
-  const state = { webhookUrl: undefined as string | undefined };
+  const state = { webhookUrl: undefined as string | undefined, listDelayMs: 0 };
   const post = async (n: SignedNotification): Promise<number> => {
     const res = await fetch(state.webhookUrl!, { method: 'POST', headers: n.headers, body: n.body });
     await res.arrayBuffer();
@@ -789,6 +793,12 @@ export async function startFakeWhatsApp(opts: FakeWhatsAppOptions = {}): Promise
     requests,
     media,
     metaTemplates,
+    get listDelayMs() {
+      return state.listDelayMs;
+    },
+    set listDelayMs(ms: number) {
+      state.listDelayMs = ms;
+    },
     get webhookUrl() {
       return state.webhookUrl;
     },
