@@ -483,13 +483,29 @@ describe('hostile and mistaken input', () => {
   });
 
   it("answers Meta's refusal of a submission as an UpstreamError with Meta's words", async () => {
-    const t = await createTemplate({ name: 'promo_offer', language: 'en_US', category: 'MARKETING', body: 'Sale' });
-    // Meta already holds promo_offer (en) but not en_US; submit twice: the second is a duplicate at Meta.
-    expect((await gql(SUBMIT, { id: t.id })).submitTemplate.status).toBe('PENDING');
-    const again = await gql(SUBMIT, { id: t.id });
-    expect(again.submitTemplate).toMatchObject({ __typename: 'UpstreamError', provider: 'meta', retryable: false });
-    expect(again.submitTemplate.message).toMatch(/already exists/);
-    expect(again.submitTemplate.message).not.toContain(fake.accessToken);
+    // Made at Meta outside Herald: Meta refuses a second template of that name and language.
+    fake.metaTemplates.set('1999999999999999', {
+      id: '1999999999999999',
+      name: 'legacy_notice',
+      language: 'en',
+      category: 'UTILITY',
+      status: 'APPROVED',
+      rejectedReason: 'NONE',
+      quality: 'GREEN',
+      components: [{ type: 'BODY', text: 'Notice' }],
+    });
+    const t = await createTemplate({ name: 'legacy_notice', category: 'UTILITY', body: 'Notice', status: 'PENDING' });
+    const refused = await gql(SUBMIT, { id: t.id });
+    expect(refused.submitTemplate).toMatchObject({ __typename: 'UpstreamError', provider: 'meta', retryable: false });
+    expect(refused.submitTemplate.message).toMatch(/already exists/);
+    expect(refused.submitTemplate.message).not.toContain(fake.accessToken);
+    expect((await gql(TEMPLATE, { id: t.id })).template).toMatchObject({ status: 'PENDING', metaTemplateId: null });
+    // A template already submitted is not sent again: Meta's review goes on.
+    const [promo] = (await gql(`{ templates(filter: { name: "promo_offer" }) { id } }`)).templates;
+    const again = await gql(SUBMIT, { id: promo.id });
+    expect(again.submitTemplate).toMatchObject({ __typename: 'ValidationError', field: 'id' });
+    expect(again.submitTemplate.message).toMatch(/already submitted to Meta/);
+    fake.metaTemplates.delete('1999999999999999');
   });
 });
 
@@ -519,7 +535,7 @@ describe('the periodic sync', () => {
           secrets: { accessToken: fake.accessToken },
         },
       });
-      // Registered by hand as PENDING; Meta approved it long ago (it is promo_offer en_US's twin in Meta's list).
+      // Registered by hand as PENDING, never linked to Meta: Meta's list has it, rejected (see above).
       const created = await call(CREATE, {
         input: {
           channel: 'WHATSAPP',

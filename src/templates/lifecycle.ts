@@ -159,6 +159,13 @@ export async function submitTemplate(
   if (!template) throw new NotFoundError('Template', id);
   if (template.channel !== 'WHATSAPP')
     throw new ValidationError('id', `only WhatsApp templates are reviewed by Meta; this one is ${template.channel}`);
+  // Meta holds one template per name and language; its review goes on without a second submission.
+  if (template.metaTemplateId) {
+    throw new ValidationError(
+      'id',
+      `template ${template.name} (${template.language}) was already submitted to Meta (id ${template.metaTemplateId}, ${template.status}): Meta's webhooks and syncTemplates keep its status`,
+    );
+  }
   const category = (template.category ?? '').toUpperCase();
   if (!(CATEGORIES as readonly string[]).includes(category)) {
     throw new ValidationError(
