@@ -174,15 +174,15 @@ export async function submitTemplate(
     );
   }
   const bodyExample = [...(opts.bodyExample ?? [])];
-  for (const [i, v] of bodyExample.entries()) {
-    if (typeof v !== 'string' || v.trim() === '' || v.length > 1024)
-      throw new ValidationError(`bodyExample.${i}`, `bodyExample.${i} must be 1 to 1024 characters`);
-  }
   if (bodyExample.length !== template.paramCount) {
     throw new ValidationError(
       'bodyExample',
       `bodyExample must give ${template.paramCount} sample value(s), one per placeholder of the body (Meta reviews them), got ${bodyExample.length}`,
     );
+  }
+  for (const [i, v] of bodyExample.entries()) {
+    if (typeof v !== 'string' || v.trim() === '' || v.length > 1024)
+      throw new ValidationError(`bodyExample.${i}`, `bodyExample.${i} must be 1 to 1024 characters`);
   }
   let headerHandle = checkOptionalText('headerHandle', opts.headerHandle)?.trim() || null;
   const headerMediaId = checkOptionalText('headerMediaId', opts.headerMediaId)?.trim() || null;
