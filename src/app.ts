@@ -36,6 +36,7 @@ import { createServices, type Services } from './services.js';
 import { keyFromHeaders } from './tenancy/authenticator.js';
 import { bootstrap, type BootstrapResult, type Principal } from './tenancy/service.js';
 import { createWebhookHandler, webhookProvider } from './webhooks/inbound.js';
+import { applyTemplateWebhook } from './templates/lifecycle.js';
 import { requestHeader } from './net/http-headers.js';
 import { HeraldMetrics } from './observability/metrics.js';
 import { inSpan, SpanKind } from './observability/tracing.js';
@@ -180,6 +181,7 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
           now,
           onChanges,
           metrics,
+          onTemplateChanges: statusHub.publishTemplateChanges,
           providers,
           outbound,
           ...(opts.random ? { random: opts.random } : {}),
@@ -196,6 +198,19 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
     log,
     onChanges,
     metrics,
+    onTemplates: (providerName, reports) =>
+      applyTemplateWebhook(
+        {
+          db: database.db,
+          now,
+          onChanges: (changes) => {
+            statusHub.publishTemplateChanges(changes);
+            delivery?.callbacks?.wake(); // queued with them
+          },
+        },
+        providerName,
+        reports,
+      ),
     concurrency: database.kind === 'pglite' ? 1 : 4,
   });
 

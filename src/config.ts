@@ -78,6 +78,12 @@ const EnvSchema = z.object({
     .default(3 * 86_400_000),
   HERALD_PARKED_REPORTS_MAX: z.coerce.number().int().min(1).default(100_000),
   HERALD_PARKED_REPORT_SWEEP_MS: z.coerce.number().int().min(50).default(60_000),
+  // WhatsApp templates read back from Meta by the dispatch process (0: only webhooks and syncTemplates).
+  HERALD_TEMPLATE_SYNC_MS: z.coerce
+    .number()
+    .int()
+    .refine((v) => v === 0 || v >= 1000, 'HERALD_TEMPLATE_SYNC_MS is 0 (off) or at least 1000')
+    .default(300_000),
   HERALD_ENCRYPTION_KEY: z.string().min(32, 'HERALD_ENCRYPTION_KEY must be at least 32 characters').optional(),
   HERALD_SANDBOX_DELAY_MS: z.coerce.number().int().min(0).default(200),
   // Customer callbacks (status changes POSTed to tenants' endpoints).
@@ -348,6 +354,8 @@ const ConfigSchema = EnvSchema.superRefine(checkCombinations).transform((e) => (
       maxPerProvider: e.HERALD_PARKED_REPORTS_MAX,
       sweepMs: e.HERALD_PARKED_REPORT_SWEEP_MS,
     },
+    /** How often the dispatch process syncs WhatsApp templates from Meta; 0: never. */
+    templateSyncMs: e.HERALD_TEMPLATE_SYNC_MS,
   },
   callbacks: {
     /** Callback pipelines in a dispatching process; 0 sends no callbacks from it. */

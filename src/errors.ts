@@ -71,3 +71,18 @@ export class CampaignStateError extends HeraldError {
     super(message);
   }
 }
+
+/**
+ * An upstream (a provider's management API) refused the request or could not be reached.
+ * `provider` names the tenant's provider; `retryable` says whether the same request may succeed later.
+ */
+export class UpstreamError extends HeraldError {
+  readonly code = 'UPSTREAM_ERROR';
+  constructor(
+    readonly provider: string,
+    readonly retryable: boolean,
+    message: string,
+  ) {
+    super(message);
+  }
+}

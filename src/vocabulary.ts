@@ -41,3 +41,11 @@ export const DEFAULT_SERVICE_IDS: Readonly<Record<Channel, number>> = { WHATSAPP
 
 export const SCOPES = ['send', 'read', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
+
+/**
+ * A registered template's status. WhatsApp templates follow Meta's review (templates/lifecycle.ts):
+ * PENDING while reviewed, APPROVED, REJECTED, PAUSED (low quality, for a while) or DISABLED.
+ * Only APPROVED templates can be sent.
+ */
+export const TEMPLATE_STATUSES = ['APPROVED', 'PENDING', 'REJECTED', 'PAUSED', 'DISABLED'] as const;
+export type TemplateStatus = (typeof TEMPLATE_STATUSES)[number];

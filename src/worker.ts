@@ -42,6 +42,7 @@ run('Herald worker', async () => {
       now: () => new Date(),
       onChanges: metrics.counting(statusHub.publish),
       metrics,
+      onTemplateChanges: statusHub.publishTemplateChanges,
       providers,
       outbound,
     },

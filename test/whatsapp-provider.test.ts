@@ -688,7 +688,8 @@ describe('webhook (the adapter)', () => {
       object: 'whatsapp_business_account',
       entry: [{ id: '1', changes: [{ field: 'message_template_status_update', value: { event: 'APPROVED' } }] }],
     });
-    expect(hook().parse(inbound(template))).toEqual({ ok: true, events: [] });
+    // Template fields are read (templates/lifecycle.ts applies them): one without the template is refused.
+    expect(hook().parse(inbound(template))).toMatchObject({ ok: false, reason: /message_template_id/ });
     expect(hook().parse(inbound(JSON.stringify({ object: 'page', entry: [] })))).toEqual({ ok: true, events: [] });
 
     expect(hook().parse(inbound('{"object":'))).toMatchObject({ ok: false, reason: 'the body is not JSON' });

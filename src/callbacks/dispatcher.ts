@@ -13,7 +13,7 @@ import type { Logger } from '../log.js';
 import type { HeraldMetrics } from '../observability/metrics.js';
 import type { SecretBox } from '../providers/secrets.js';
 import { openSecret, tenantCallbackSecrets } from './endpoints.js';
-import { callbackBody, type CallbackPayload } from './payload.js';
+import { type AnyCallbackPayload, callbackBody, isTemplatePayload } from './payload.js';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signatureHeader } from './signature.js';
 import { parseRetryAfter } from '../net/http-headers.js';
 import { isAcceptableRequestId, REQUEST_ID_HEADER, withRequestId } from '../observability/request-context.js';
@@ -39,7 +39,7 @@ type Claimed = {
   tenantId: string;
   endpointId: string | null;
   url: string;
-  payload: CallbackPayload;
+  payload: AnyCallbackPayload;
   attempt: number;
   createdAt: Date;
   /** As stored: sealed. */
@@ -206,7 +206,7 @@ export class CallbackDispatcher {
         tenantId: r.tenant_id,
         endpointId: r.endpoint_id,
         url: r.url,
-        payload: JSON.parse(r.payload) as CallbackPayload,
+        payload: JSON.parse(r.payload) as AnyCallbackPayload,
         attempt: Number(r.attempts),
         createdAt: new Date(r.created_at),
         secret: r.secret,
@@ -235,7 +235,12 @@ export class CallbackDispatcher {
         'callback.deliver',
         {
           kind: SpanKind.CLIENT,
-          attributes: { 'herald.message_id': d.payload.messageId, 'herald.attempt': d.attempt },
+          attributes: {
+            ...(isTemplatePayload(d.payload)
+              ? { 'herald.template_id': d.payload.templateId }
+              : { 'herald.message_id': d.payload.messageId }),
+            'herald.attempt': d.attempt,
+          },
         },
         async (span) => {
           const attempt = await this.attempt(d);
@@ -351,7 +356,7 @@ export class CallbackDispatcher {
       this.deps.log.warn(
         {
           deliveryId: d.id,
-          messageId: d.payload.messageId,
+          messageId: 'messageId' in d.payload ? d.payload.messageId : undefined,
           ...(d.requestId ? { requestId: d.requestId } : {}),
           endpointId: d.endpointId,
           attempt: d.attempt,

@@ -17,10 +17,16 @@ import { generateSecret } from './signature.js';
 /** An endpoint as shown to its tenant: everything but the secret. */
 export type WebhookEndpoint = Omit<WebhookEndpointRow, 'secret'>;
 
-export type EndpointInput = { url: string; events?: readonly string[] | null | undefined };
+export type EndpointInput = {
+  url: string;
+  events?: readonly string[] | null | undefined;
+  /** Also POST template status and quality changes (templates/lifecycle.ts); default false. */
+  templateEvents?: boolean | null | undefined;
+};
 export type EndpointPatch = {
   url?: string | null | undefined;
   events?: readonly string[] | null | undefined;
+  templateEvents?: boolean | null | undefined;
   enabled?: boolean | null | undefined;
 };
 
@@ -68,6 +74,7 @@ export async function createEndpoint(
         tenantId,
         url,
         events,
+        templateEvents: input.templateEvents ?? false,
         secret: box.seal(secret),
         enabled: true,
         createdAt: now,
@@ -93,11 +100,12 @@ export async function updateEndpoint(
   const url = patch.url != null ? await checkUrl(outbound, patch.url) : undefined;
   const events = patch.events != null ? checkEvents(patch.events) : undefined;
   const enabled = patch.enabled ?? undefined;
+  const templateEvents = patch.templateEvents ?? undefined;
   if (!isUuid(id)) throw new NotFoundError('WebhookEndpoint', id);
   return db.transaction(async (tx) => {
     const [endpoint] = await tx
       .update(webhookEndpoints)
-      .set({ url, events, enabled, updatedAt: now })
+      .set({ url, events, enabled, templateEvents, updatedAt: now })
       .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.tenantId, tenantId)))
       .returning(shown);
     if (!endpoint) throw new NotFoundError('WebhookEndpoint', id);

@@ -19,8 +19,51 @@ export type CallbackPayload = {
   reportedAt: string | null;
 };
 
+/**
+ * A template's review status or quality changed (webhook endpoints with templateEvents): queued
+ * by templates/lifecycle.ts. Told apart from status callbacks by `type`.
+ */
+export type TemplateCallbackPayload = {
+  type: 'template.status';
+  eventId: string;
+  templateId: string;
+  name: string;
+  language: string;
+  status: string;
+  previousStatus: string;
+  rejectionReason: string | null;
+  qualityRating: string | null;
+  previousQualityRating: string | null;
+  metaTemplateId: string | null;
+  /** SUBMIT, SYNC or WEBHOOK. */
+  source: string;
+  occurredAt: string;
+};
+
+export type AnyCallbackPayload = CallbackPayload | TemplateCallbackPayload;
+
+export const isTemplatePayload = (p: AnyCallbackPayload): p is TemplateCallbackPayload =>
+  (p as { type?: unknown }).type === 'template.status';
+
 /** The body as POSTed, keys in a fixed, readable order (jsonb keeps its own). */
-export function callbackBody(p: CallbackPayload): string {
+export function callbackBody(p: AnyCallbackPayload): string {
+  if (isTemplatePayload(p)) {
+    return JSON.stringify({
+      type: p.type,
+      eventId: p.eventId,
+      templateId: p.templateId,
+      name: p.name,
+      language: p.language,
+      status: p.status,
+      previousStatus: p.previousStatus,
+      rejectionReason: p.rejectionReason,
+      qualityRating: p.qualityRating,
+      previousQualityRating: p.previousQualityRating,
+      metaTemplateId: p.metaTemplateId,
+      source: p.source,
+      occurredAt: p.occurredAt,
+    });
+  }
   return JSON.stringify({
     eventId: p.eventId,
     messageId: p.messageId,

@@ -28,7 +28,7 @@ export async function deliveriesForMessages(
     .where(and(eq(callbackDeliveries.tenantId, tenantId), inArray(callbackDeliveries.messageId, [...messageIds])))
     .orderBy(asc(callbackDeliveries.messageId), asc(callbackDeliveries.id));
   const groups = new Map<string, CallbackDeliveryRow[]>(messageIds.map((id) => [id, []]));
-  for (const r of rows) groups.get(r.messageId)?.push(r);
+  for (const r of rows) if (r.messageId) groups.get(r.messageId)?.push(r);
   return messageIds.map((id) => groups.get(id) ?? []);
 }
 

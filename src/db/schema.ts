@@ -341,6 +341,8 @@ export const webhookEndpoints = pgTable(
     /** HMAC-SHA256 key of the Herald-Signature header, sealed (SecretBox); shown once, at creation. */
     secret: text('secret').notNull(),
     enabled: boolean('enabled').notNull().default(true),
+    /** Also receives template status and quality changes (payload type template.status). */
+    templateEvents: boolean('template_events').notNull().default(false),
     createdAt: ts('created_at').notNull(),
     updatedAt: ts('updated_at').notNull(),
   },
@@ -371,10 +373,9 @@ export const callbackDeliveries = pgTable(
     tenantId: uuid('tenant_id').notNull(),
     endpointId: uuid('endpoint_id').references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
     url: text('url').notNull(),
-    messageId: uuid('message_id')
-      .notNull()
-      .references(() => messages.id, { onDelete: 'cascade' }),
-    /** The message_events row of the status change; sent as Herald-Event-Id. */
+    /** Null for a template event (payload type template.status). */
+    messageId: uuid('message_id').references(() => messages.id, { onDelete: 'cascade' }),
+    /** The message_events row of the status change (a fresh id for a template event); sent as Herald-Event-Id. */
     eventId: uuid('event_id').notNull(),
     /** The JSON body every attempt POSTs (its keys are documented in the README). */
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
@@ -483,8 +484,16 @@ export const templates = pgTable(
     headerKind: text('header_kind').notNull().default('NONE'),
     headerText: text('header_text'),
     buttons: jsonb('buttons').$type<unknown[]>().notNull().default(sql`'[]'::jsonb`),
-    /** APPROVED, PENDING or REJECTED (synced from the provider where it reports it). */
+    /** APPROVED, PENDING, REJECTED, PAUSED or DISABLED (WhatsApp: Meta's review, synced). */
     status: text('status').notNull().default('APPROVED'),
+    /** WhatsApp: Meta's id of the template once submitted (or found by a sync). */
+    metaTemplateId: text('meta_template_id'),
+    /** WhatsApp: why Meta rejected (or paused, disabled) it, as Meta says. */
+    rejectionReason: text('rejection_reason'),
+    /** WhatsApp: Meta's quality rating (GREEN, YELLOW, RED, UNKNOWN). */
+    qualityRating: text('quality_rating'),
+    /** When Meta last told Herald about it (submit, sync or webhook). */
+    syncedAt: ts('synced_at'),
     dltEntityId: text('dlt_entity_id'),
     dltTemplateId: text('dlt_template_id'),
     subject: text('subject'),
@@ -492,7 +501,11 @@ export const templates = pgTable(
     createdAt: ts('created_at').notNull(),
     updatedAt: ts('updated_at').notNull(),
   },
-  (t) => [uniqueIndex('templates_tenant_name_idx').on(t.tenantId, t.channel, t.name, t.language)],
+  (t) => [
+    uniqueIndex('templates_tenant_name_idx').on(t.tenantId, t.channel, t.name, t.language),
+    // Meta's webhooks name a template by its id.
+    index('templates_tenant_meta_id_idx').on(t.tenantId, t.metaTemplateId),
+  ],
 );
 
 /** Providers configured by a tenant through the API; secrets are encrypted at rest. */

@@ -13,6 +13,8 @@ import { createProviderDirectory, type ProviderDirectory } from '../providers/di
 import { Dispatcher } from './dispatcher.js';
 import { createRateLimiter, sustainedRate } from './rate-limit.js';
 import { sendRateOf } from './send-message.js';
+import type { TemplateChangeListener } from '../templates/lifecycle.js';
+import { TemplateSyncJob } from '../templates/sync-job.js';
 
 export type Delivery = {
   dispatcher: Dispatcher;
@@ -31,6 +33,8 @@ export async function startDelivery(
   opts: {
     now: () => Date;
     onChanges: StatusListener;
+    /** Template changes found by the periodic sync (StatusHub.publishTemplateChanges). */
+    onTemplateChanges?: TemplateChangeListener;
     random?: () => number;
     /** The process's providers when something else uses them too (webhooks); else built here. */
     providers?: ProviderDirectory;
@@ -93,14 +97,28 @@ export async function startDelivery(
       callbacks?.wake();
     },
   });
+  const templateSync = new TemplateSyncJob({
+    db: database.db,
+    secrets: providers.secrets,
+    outbound,
+    now: opts.now,
+    onChanges: (changes) => {
+      opts.onTemplateChanges?.(changes);
+      callbacks?.wake();
+    },
+    log,
+    everyMs: config.delivery.templateSyncMs,
+  });
   await dispatcher.start();
   callbacks?.start();
   release.start();
+  templateSync.start();
   return {
     dispatcher,
     callbacks,
     stop: async (graceMs) => {
       await release.stop();
+      await templateSync.stop();
       await Promise.all([dispatcher.stop(graceMs), callbacks?.stop(graceMs)]);
       await limiter.close();
     },

@@ -81,6 +81,14 @@ export const PROVIDER_KINDS: Record<string, Kind<z.ZodType, z.ZodType>> = {
     settings: z
       .object({
         phoneNumberId: z.string().regex(/^\d{1,32}$/, 'phoneNumberId is the numeric id of the business phone number'),
+        wabaId: z
+          .string()
+          .regex(/^\d{1,32}$/, 'wabaId is the numeric id of the WhatsApp Business Account (for template management)')
+          .optional(),
+        appId: z
+          .string()
+          .regex(/^\d{1,32}$/, 'appId is the numeric id of the Meta app (for template header samples)')
+          .optional(),
         baseUrl: z.string().url().optional(),
         apiVersion: z
           .string()

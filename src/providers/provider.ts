@@ -1,3 +1,4 @@
+import type { MetaTemplateReport } from './whatsapp-templates.js';
 import type { MessageRow } from '../db/schema.js';
 import type { Channel, MessageStatus } from '../vocabulary.js';
 
@@ -149,7 +150,13 @@ export type WebhookParse =
    * `events` may be empty: a payload acknowledged but ignored (unknown statuses). Messages users
    * sent come in `inbound` (providers that parse them); the ingest acknowledges them.
    */
-  | { ok: true; events: ProviderStatusEvent[]; inbound?: InboundUserMessage[] }
+  | {
+      ok: true;
+      events: ProviderStatusEvent[];
+      inbound?: InboundUserMessage[];
+      /** WhatsApp: template review and quality changes Meta pushed (providers/whatsapp-templates.ts). */
+      templates?: MetaTemplateReport[];
+    }
   /** Signed but not understood: answered 400, nothing stored. */
   | { ok: false; reason: string };
 

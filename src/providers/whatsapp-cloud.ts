@@ -18,6 +18,7 @@ import type {
 } from './provider.js';
 import { firstValue, parseRetryAfter } from '../net/http-headers.js';
 import { redactor } from './redact.js';
+import { parseTemplateChange, TEMPLATE_WEBHOOK_FIELDS, type MetaTemplateReport } from './whatsapp-templates.js';
 
 // Meta's WhatsApp Business Cloud API (Graph API): template sends, media uploads, and the
 // webhook (GET verification handshake, POST notifications signed with the app secret). One
@@ -29,6 +30,8 @@ export type WhatsAppCloudConfig = {
   accessToken: string;
   /** The business phone number's id (not the number itself): messages are sent from it. */
   phoneNumberId: string;
+  /** The WhatsApp Business Account id: its templates are managed through it (whatsapp-templates.ts). */
+  wabaId?: string;
   /** Signs webhook notifications (X-Hub-Signature-256); without it there is no webhook. */
   appSecret?: string;
   /** The token Meta sends in the GET verification handshake; without it the handshake is refused. */
@@ -456,6 +459,7 @@ export function createWhatsAppCloudProvider(cfg: WhatsAppCloudConfig): WhatsAppC
             appSecret: cfg.appSecret,
             verifyToken: cfg.verifyToken,
             phoneNumberId: cfg.phoneNumberId,
+            wabaId: cfg.wabaId,
           }),
         }
       : {}),
@@ -569,7 +573,10 @@ function preferenceChanges(
 const Notification = z.looseObject({
   object: z.string(),
   entry: z.array(
-    z.looseObject({ changes: z.array(z.looseObject({ field: z.string(), value: z.unknown() })).optional() }),
+    z.looseObject({
+      id: z.union([z.string(), z.number()]).transform(String).optional(),
+      changes: z.array(z.looseObject({ field: z.string(), value: z.unknown() })).optional(),
+    }),
   ),
 });
 
@@ -603,6 +610,8 @@ export function whatsAppWebhook(opts: {
   appSecret: string;
   verifyToken: string | undefined;
   phoneNumberId: string | undefined;
+  /** Template changes of other WhatsApp Business Accounts (entry.id) are not this provider's. */
+  wabaId?: string | undefined;
 }): ProviderWebhook {
   const { name } = opts;
   return {
@@ -648,8 +657,17 @@ export function whatsAppWebhook(opts: {
 
       const events: ProviderStatusEvent[] = [];
       const inbound: InboundUserMessage[] = [];
+      const templates: MetaTemplateReport[] = [];
       for (const [e, entry] of parsed.data.entry.entries()) {
         for (const [c, change] of (entry.changes ?? []).entries()) {
+          if (TEMPLATE_WEBHOOK_FIELDS.has(change.field)) {
+            if (opts.wabaId && entry.id && entry.id !== opts.wabaId) continue;
+            const report = parseTemplateChange(change.field, change.value);
+            if (typeof report === 'string')
+              return { ok: false, reason: `entry.${e}.changes.${c}.value.${report}: invalid` };
+            templates.push(report);
+            continue;
+          }
           if (change.field === 'user_preferences') {
             const value = PreferencesValue.safeParse(change.value);
             if (!value.success) return { ok: false, reason: issue(value.error, `entry.${e}.changes.${c}.value`) };
@@ -658,7 +676,7 @@ export function whatsAppWebhook(opts: {
             inbound.push(...preferenceChanges(name, value.data.user_preferences ?? [], phoneNumberId, req.receivedAt));
             continue;
           }
-          // Template reviews, quality and account updates arrive on other fields.
+          // Account updates and the like arrive on other fields.
           if (change.field !== 'messages') continue;
           const value = MessagesValue.safeParse(change.value);
           if (!value.success) return { ok: false, reason: issue(value.error, `entry.${e}.changes.${c}.value`) };
@@ -710,7 +728,12 @@ export function whatsAppWebhook(opts: {
           }
         }
       }
-      return { ok: true, events, ...(inbound.length > 0 ? { inbound } : {}) };
+      return {
+        ok: true,
+        events,
+        ...(inbound.length > 0 ? { inbound } : {}),
+        ...(templates.length > 0 ? { templates } : {}),
+      };
     },
   };
 }

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { StatusChange } from '../messaging/status-updates.js';
+import type { TemplateChange } from '../templates/lifecycle.js';
 import type { Channel, MessageStatus } from '../vocabulary.js';
 import { createPostgresEventTarget } from './postgres-event-target.js';
 
@@ -23,6 +24,8 @@ import { createPostgresEventTarget } from './postgres-event-target.js';
 const TOPIC = 'herald:status';
 /** Ids of API keys just revoked, so every process closes their open sessions (tenancy/key-watch.ts). */
 const REVOKED_KEYS_TOPIC = 'herald:revoked-keys';
+/** Template review and quality changes (templates/lifecycle.ts), for templateStatusChanged. */
+const TEMPLATES_TOPIC = 'herald:templates';
 
 /** A provider's error text can be long; the live event carries its start (the history keeps it whole). */
 const LIVE_ERROR_MESSAGE_CHARS = 1000;
@@ -139,6 +142,15 @@ export class StatusHub {
     if (typeof keyId === 'string') for (const l of this.revocationListeners) l(keyId);
   };
 
+  private readonly templateListeners = new Set<(changes: TemplateChange[]) => void>();
+  private readonly templateListener = (event: Event) => {
+    const detail = (event as CustomEvent<unknown>).detail;
+    if (!Array.isArray(detail)) return;
+    // Across processes the dates arrive as text.
+    const changes = detail.map((c: TemplateChange) => ({ ...c, occurredAt: new Date(c.occurredAt) }));
+    for (const l of this.templateListeners) l(changes);
+  };
+
   private constructor(
     private readonly target: EventTarget,
     private readonly maxQueued: number,
@@ -146,6 +158,7 @@ export class StatusHub {
   ) {
     target.addEventListener(TOPIC, this.listener);
     target.addEventListener(REVOKED_KEYS_TOPIC, this.revocationListener);
+    target.addEventListener(TEMPLATES_TOPIC, this.templateListener);
   }
 
   /**
@@ -173,7 +186,7 @@ export class StatusHub {
     const publishClient = new Redis(url);
     const subscribeClient = new Redis(url);
     // Subscribed before the first publish can matter.
-    await subscribeClient.subscribe(TOPIC, REVOKED_KEYS_TOPIC);
+    await subscribeClient.subscribe(TOPIC, REVOKED_KEYS_TOPIC, TEMPLATES_TOPIC);
     const target = createRedisEventTarget({ publishClient, subscribeClient }) as unknown as EventTarget;
     return new StatusHub(target, maxQueued, async () => {
       publishClient.disconnect();
@@ -203,6 +216,17 @@ export class StatusHub {
   readonly publishKeyRevoked = (keyId: string): void => {
     this.target.dispatchEvent(new CustomEvent(REVOKED_KEYS_TOPIC, { detail: keyId }));
   };
+
+  /** Publishes committed template changes to every process (this one included). */
+  readonly publishTemplateChanges = (changes: TemplateChange[]): void => {
+    if (changes.length > 0) this.target.dispatchEvent(new CustomEvent(TEMPLATES_TOPIC, { detail: changes }));
+  };
+
+  /** `listener` hears the template changes of every tenant, from any process; returns the unsubscribe. */
+  onTemplateChanges(listener: (changes: TemplateChange[]) => void): () => void {
+    this.templateListeners.add(listener);
+    return () => this.templateListeners.delete(listener);
+  }
 
   /** `listener` hears every key revoked by any process. */
   onKeyRevoked(listener: (keyId: string) => void): void {
@@ -280,6 +304,7 @@ export class StatusHub {
   async close(): Promise<void> {
     this.target.removeEventListener(TOPIC, this.listener);
     this.target.removeEventListener(REVOKED_KEYS_TOPIC, this.revocationListener);
+    this.target.removeEventListener(TEMPLATES_TOPIC, this.templateListener);
     this.revocationListeners.clear();
     const all: Subscriber[] = [];
     for (const index of this.byTenant.values()) collectAll(index, all);

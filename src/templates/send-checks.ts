@@ -57,6 +57,7 @@ export function createTemplateChecks(db: Db): TemplateChecks {
           paramCount: templates.paramCount,
           headerKind: templates.headerKind,
           status: templates.status,
+          rejectionReason: templates.rejectionReason,
           category: templates.category,
         })
         .from(tenants)
@@ -90,9 +91,11 @@ export function createTemplateChecks(db: Db): TemplateChecks {
         );
       const shown = `template ${use.templateName} (${language})`;
       if (t.status !== 'APPROVED') {
+        // Meta's reason, when it gave one, is what the sender needs to fix the template.
+        const reason = t.rejectionReason ? ` (Meta's reason: ${t.rejectionReason})` : '';
         throw new ValidationError(
           'templateName',
-          `${shown} is ${t.status}, not APPROVED: only approved templates can be sent`,
+          `${shown} is ${t.status}${reason}, not APPROVED: only approved templates can be sent`,
         );
       }
       const countProblem = paramCountProblem(

@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 import { templates, tenants, type TemplateRow, type TenantRow } from '../db/schema.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { newId } from '../ids.js';
-import { CHANNELS, type Channel } from '../vocabulary.js';
+import { CHANNELS, TEMPLATE_STATUSES, type Channel } from '../vocabulary.js';
 import { isUuid } from '../ids.js';
 import { checkJson, checkOptionalText, checkText } from '../validation/input.js';
 import { fillPlaceholders, paramCountOf, placeholderProblem } from './placeholders.js';
@@ -12,8 +12,7 @@ import { fillPlaceholders, paramCountOf, placeholderProblem } from './placeholde
 // their India DLT ids, email templates (subject, text and html sharing one set of variables).
 // Every query is scoped by the tenant; send-time checks against it are in send-checks.ts.
 
-export const TEMPLATE_STATUSES = ['APPROVED', 'PENDING', 'REJECTED'] as const;
-export type TemplateStatus = (typeof TEMPLATE_STATUSES)[number];
+export { TEMPLATE_STATUSES, type TemplateStatus } from '../vocabulary.js';
 export const HEADER_KINDS = ['NONE', 'TEXT', 'IMAGE', 'VIDEO', 'DOCUMENT'] as const;
 export type HeaderKind = (typeof HEADER_KINDS)[number];
 
@@ -53,7 +52,11 @@ export type TemplateFilter = {
   status?: Opt<string>;
 };
 
-type Fields = Omit<TemplateRow, 'id' | 'tenantId' | 'createdAt' | 'updatedAt'>;
+/** What a tenant writes; Meta's side (metaTemplateId, rejectionReason, ...) is lifecycle.ts's. */
+type Fields = Omit<
+  TemplateRow,
+  'id' | 'tenantId' | 'createdAt' | 'updatedAt' | 'metaTemplateId' | 'rejectionReason' | 'qualityRating' | 'syncedAt'
+>;
 
 function text(field: string, value: Opt<string>, max: number, required = false): string | null {
   const v = checkOptionalText(field, value)?.trim() ?? '';

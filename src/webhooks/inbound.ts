@@ -6,6 +6,7 @@ import { inSpan, SpanKind } from '../observability/tracing.js';
 import { applyProviderEvents, type StatusListener } from '../messaging/status-updates.js';
 import { recordInbound } from '../messaging/inbound.js';
 import type { InboundWebhook, ProviderStatusEvent } from '../providers/provider.js';
+import type { MetaTemplateReport } from '../providers/whatsapp-templates.js';
 import type { ProviderDirectory } from '../providers/directory.js';
 
 // Provider status reports pushed to Herald: `POST /webhooks/<provider>` (and `GET` for the
@@ -35,6 +36,8 @@ export type WebhookDeps = {
   onChanges: StatusListener;
   /** Where webhook requests are counted, by provider and result. */
   metrics?: HeraldMetrics;
+  /** Applies template review and quality changes (WhatsApp) to the registry of the provider's tenant. */
+  onTemplates?: (providerName: string, reports: MetaTemplateReport[]) => Promise<unknown>;
   /** Transactions applying reports at the same time (1 on PGlite, a single connection). */
   concurrency: number;
   /** Default 1 MiB. */
@@ -192,6 +195,16 @@ export function createWebhookHandler(deps: WebhookDeps): WebhookHandler {
         deps.log.error({ err, provider: providerName }, 'inbound messages could not be stored');
         deps.metrics?.webhook(providerName, 'unavailable');
         return reply(res, 503, 'UNAVAILABLE', 'the messages could not be stored; retry later', { 'retry-after': '5' });
+      }
+    }
+    if (parsed.templates && parsed.templates.length > 0 && deps.onTemplates) {
+      try {
+        await deps.onTemplates(providerName, parsed.templates);
+      } catch (err) {
+        deps.log.error({ err, provider: providerName }, 'template changes could not be stored');
+        return reply(res, 503, 'UNAVAILABLE', 'the template changes could not be stored; retry later', {
+          'retry-after': '5',
+        });
       }
     }
     // Counts only: inbound user messages carry personal content.

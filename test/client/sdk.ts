@@ -147,6 +147,8 @@ export type CreateTemplateInput = {
 export type CreateWebhookEndpointInput = {
   /** Statuses to receive; omitted or empty means all. */
   events?: Array<MessageStatus> | null | undefined;
+  /** Also receive WhatsApp template status and quality changes (payload type template.status); default false. */
+  templateEvents?: boolean | null | undefined;
   /** http or https. */
   url: string;
 };
@@ -367,9 +369,11 @@ export type TemplateHeaderKind =
   | 'TEXT'
   | 'VIDEO';
 
-/** Only APPROVED templates can be sent. */
+/** Only APPROVED templates can be sent. WhatsApp templates follow Meta's review once submitted (submitTemplate): PENDING, then APPROVED or REJECTED; Meta may later PAUSE (low quality) or DISABLE one. */
 export type TemplateStatus =
   | 'APPROVED'
+  | 'DISABLED'
+  | 'PAUSED'
   | 'PENDING'
   | 'REJECTED';
 
@@ -393,12 +397,13 @@ export type UpdateWebhookEndpointInput = {
   /** Disabling gives up the deliveries still pending. */
   enabled?: boolean | null | undefined;
   events?: Array<MessageStatus> | null | undefined;
+  templateEvents?: boolean | null | undefined;
   url?: string | null | undefined;
 };
 
 export type WebhookEndpointFieldsFragment = { id: string, url: string, events: Array<MessageStatus>, enabled: boolean, createdAt: string, updatedAt: string };
 
-export type CallbackDeliveryFieldsFragment = { id: string, eventId: string, messageId: string, eventStatus: MessageStatus, payload: unknown, url: string, status: CallbackDeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, deliveredAt: string | null, lastStatusCode: number | null, lastError: string | null, endpoint: { id: string } | null, attempts: Array<{ number: number, url: string, statusCode: number | null, latencyMs: number, error: string | null, at: string }> };
+export type CallbackDeliveryFieldsFragment = { id: string, eventId: string, messageId: string | null, eventStatus: MessageStatus | null, payload: unknown, url: string, status: CallbackDeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, deliveredAt: string | null, lastStatusCode: number | null, lastError: string | null, endpoint: { id: string } | null, attempts: Array<{ number: number, url: string, statusCode: number | null, latencyMs: number, error: string | null, at: string }> };
 
 export type CreateWebhookEndpointMutationVariables = Exact<{
   input: CreateWebhookEndpointInput;
@@ -455,7 +460,7 @@ export type WebhookEndpointDeliveriesQuery = { node:
     | { __typename: 'Media', id: string }
     | { __typename: 'Message', id: string }
     | { __typename: 'Template', id: string }
-    | { __typename: 'WebhookEndpoint', url: string, id: string, deliveries: Array<{ id: string, eventId: string, messageId: string, eventStatus: MessageStatus, payload: unknown, url: string, status: CallbackDeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, deliveredAt: string | null, lastStatusCode: number | null, lastError: string | null, endpoint: { id: string } | null, attempts: Array<{ number: number, url: string, statusCode: number | null, latencyMs: number, error: string | null, at: string }> }> }
+    | { __typename: 'WebhookEndpoint', url: string, id: string, deliveries: Array<{ id: string, eventId: string, messageId: string | null, eventStatus: MessageStatus | null, payload: unknown, url: string, status: CallbackDeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, deliveredAt: string | null, lastStatusCode: number | null, lastError: string | null, endpoint: { id: string } | null, attempts: Array<{ number: number, url: string, statusCode: number | null, latencyMs: number, error: string | null, at: string }> }> }
    | null };
 
 export type MessageCallbacksQueryVariables = Exact<{
@@ -463,7 +468,7 @@ export type MessageCallbacksQueryVariables = Exact<{
 }>;
 
 
-export type MessageCallbacksQuery = { message: { messageId: string, status: MessageStatus, callbackUrl: string | null, callbackDeliveries: Array<{ id: string, eventId: string, messageId: string, eventStatus: MessageStatus, payload: unknown, url: string, status: CallbackDeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, deliveredAt: string | null, lastStatusCode: number | null, lastError: string | null, endpoint: { id: string } | null, attempts: Array<{ number: number, url: string, statusCode: number | null, latencyMs: number, error: string | null, at: string }> }> } | null };
+export type MessageCallbacksQuery = { message: { messageId: string, status: MessageStatus, callbackUrl: string | null, callbackDeliveries: Array<{ id: string, eventId: string, messageId: string | null, eventStatus: MessageStatus | null, payload: unknown, url: string, status: CallbackDeliveryStatus, attemptCount: number, nextAttemptAt: string | null, createdAt: string, deliveredAt: string | null, lastStatusCode: number | null, lastError: string | null, endpoint: { id: string } | null, attempts: Array<{ number: number, url: string, statusCode: number | null, latencyMs: number, error: string | null, at: string }> }> } | null };
 
 export type CampaignLifecycleFieldsFragment = { id: string, campaignId: string, status: CampaignStatus, sendAt: string | null, startedAt: string | null, completedAt: string | null, canceledAt: string | null };
 

@@ -106,6 +106,29 @@ export type InboundNotification = {
 
 export type SignedNotification = { body: string; headers: Record<string, string> };
 
+/** A template at the fake's Meta (template management API: POST and GET /{waba-id}/message_templates). */
+export type FakeMetaTemplate = {
+  id: string;
+  name: string;
+  language: string;
+  category: string;
+  /** PENDING, APPROVED, REJECTED, PAUSED, DISABLED... as Meta spells them. */
+  status: string;
+  rejectedReason: string;
+  /** GREEN, YELLOW, RED or UNKNOWN. */
+  quality: string;
+  components: Array<Record<string, unknown>>;
+};
+
+export type TemplateReview = {
+  status?: string;
+  /** Meta's reason (rejected_reason; "NONE" when there is none). */
+  reason?: string;
+  quality?: string;
+  /** Do not POST the webhook even though webhookUrl is set (Meta's webhook lost). */
+  silent?: boolean;
+};
+
 export type FakeWhatsApp = {
   url: string;
   accessToken: string;
@@ -113,6 +136,8 @@ export type FakeWhatsApp = {
   appSecret: string;
   apiVersion: string;
   wabaId: string;
+  /** The Meta app's id: resumable upload sessions (template header samples) are opened on it. */
+  appId: string;
   displayPhoneNumber: string;
   /** Every request so far, in arrival order (the same array for the server's life). */
   requests: FakeWhatsAppRequest[];
@@ -133,6 +158,29 @@ export type FakeWhatsApp = {
   inboundNotification(
     messages: InboundNotification | InboundNotification[],
     opts?: { secret?: string; phoneNumberId?: string },
+  ): SignedNotification;
+  /** Answers template list pages this much later, from the state when asked (a slow Meta). */
+  listDelayMs: number;
+  /** Files received through the resumable upload API, by the handle answered. */
+  samples: Map<string, { bytes: Buffer; fileType: string; fileName: string }>;
+  /** Templates submitted to the fake's Meta, by Meta's id. */
+  metaTemplates: Map<string, FakeMetaTemplate>;
+  /**
+   * Where review() POSTs Meta's template webhooks (message_template_status_update and
+   * message_template_quality_update), signed with the app secret; unset: nothing is posted.
+   */
+  webhookUrl: string | undefined;
+  /**
+   * Meta's reviewer: changes a submitted template (status, reason, quality), makes it sendable
+   * when APPROVED (and not otherwise), and POSTs the webhooks of what changed to webhookUrl.
+   * Resolves to the HTTP statuses Herald answered.
+   */
+  review(name: string, language: string, change: TemplateReview): Promise<number[]>;
+  /** A signed notification of a template webhook field, as Meta POSTs it. */
+  templateNotification(
+    field: 'message_template_status_update' | 'message_template_quality_update',
+    value: Record<string, unknown>,
+    opts?: { secret?: string },
   ): SignedNotification;
   /** `sha256=<hex HMAC-SHA256(secret, body)>`, Meta's X-Hub-Signature-256. */
   sign(body: string | Buffer, secret?: string): string;
@@ -183,11 +231,15 @@ export async function startFakeWhatsApp(opts: FakeWhatsAppOptions = {}): Promise
   const appSecret = opts.appSecret ?? hex(16);
   const apiVersion = opts.apiVersion ?? 'v23.0';
   const wabaId = digits(15);
+  const appId = digits(15);
+  const sessions = new Map<string, { fileLength: number; fileType: string; fileName: string }>();
+  const samples = new Map<string, { bytes: Buffer; fileType: string; fileName: string }>();
   const displayPhoneNumber = '15550009999';
   const record = opts.record ?? true;
   const requests: FakeWhatsAppRequest[] = [];
   const media = new Map<string, StoredMedia>();
   const templates = new Map<string, FakeWhatsAppTemplate>();
+  const metaTemplates = new Map<string, FakeMetaTemplate>();
   const sent = new Map<string, Sent>();
   const rules = new Map<string, FakeWhatsAppRule[]>(); // `${endpoint}:${to ?? '*'}` -> rules in order
   const timers = new Set<NodeJS.Timeout>();
@@ -401,6 +453,119 @@ export async function startFakeWhatsApp(opts: FakeWhatsAppOptions = {}): Promise
     });
   }
 
+  // Meta's template management: submissions are validated roughly as Meta does (name, category,
+  // a BODY, a sample per placeholder, a media header's sample handle) and start PENDING.
+  function messageTemplates(
+    req: IncomingMessage,
+    res: ServerResponse,
+    raw: Buffer,
+    entry: FakeWhatsAppRequest | undefined,
+  ) {
+    const reply = (status: number, body: string) => {
+      if (entry) entry.status = status;
+      send(res, status, body);
+    };
+    const invalid = (userMessage: string) =>
+      reply(
+        400,
+        JSON.stringify({
+          error: {
+            message: 'Invalid parameter',
+            type: 'OAuthException',
+            code: 100,
+            error_subcode: 2388040,
+            error_user_msg: userMessage,
+            fbtrace_id: fbtrace(),
+          },
+        }),
+      );
+    if (req.method === 'GET') {
+      const query = new URL(req.url ?? '/', 'http://fake').searchParams;
+      const limit = Math.min(Math.max(Number(query.get('limit') ?? 25) || 25, 1), 1000);
+      const start = query.get('after') ? Number(Buffer.from(query.get('after')!, 'base64url').toString()) : 0;
+      const all = [...metaTemplates.values()];
+      const page = all.slice(start, start + limit);
+      const end = start + page.length;
+      const cursor = (i: number) => Buffer.from(String(i)).toString('base64url');
+      const answer = (body: string) =>
+        state.listDelayMs > 0 ? void setTimeout(() => reply(200, body), state.listDelayMs) : reply(200, body);
+      return answer(
+        JSON.stringify({
+          data: page.map((t) => ({
+            id: t.id,
+            name: t.name,
+            language: t.language,
+            status: t.status,
+            category: t.category,
+            components: t.components,
+            rejected_reason: t.rejectedReason,
+            quality_score: { score: t.quality, date: nowS() },
+          })),
+          paging: {
+            cursors: { before: cursor(start), after: cursor(end) },
+            ...(end < all.length ? { next: `http://fake/next?after=${cursor(end)}` } : {}),
+          },
+        }),
+      );
+    }
+    if (req.method !== 'POST')
+      return reply(400, graphError(100, 'Unsupported request.', undefined, 'GraphMethodException'));
+    if (entry) {
+      try {
+        entry.json = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+      } catch {
+        entry.json = undefined;
+      }
+    }
+    const b = entry?.json ?? (JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>);
+    if (typeof b.name !== 'string' || !/^[a-z0-9_]{1,512}$/.test(b.name)) return invalid('name: lower case, digits, _');
+    if (typeof b.language !== 'string') return invalid('language is required');
+    if (!['MARKETING', 'UTILITY', 'AUTHENTICATION'].includes(String(b.category))) return invalid('category is invalid');
+    const components = Array.isArray(b.components) ? (b.components as Array<Record<string, unknown>>) : [];
+    const body = components.find((c) => c.type === 'BODY');
+    if (!body || typeof body.text !== 'string') return invalid('a BODY component with text is required');
+    const placeholders = new Set(body.text.match(/\{\{\d+\}\}/g) ?? []).size;
+    const samples = ((body.example as { body_text?: unknown[][] } | undefined)?.body_text?.[0] ?? []) as unknown[];
+    if (samples.length !== placeholders)
+      return invalid(`body: ${placeholders} variable(s) need as many sample values, got ${samples.length}`);
+    const header = components.find((c) => c.type === 'HEADER');
+    if (header && ['IMAGE', 'VIDEO', 'DOCUMENT'].includes(String(header.format))) {
+      const handle = (header.example as { header_handle?: unknown[] } | undefined)?.header_handle?.[0];
+      if (typeof handle !== 'string' || !handle) return invalid('a media header needs example.header_handle');
+    }
+    const taken = [...metaTemplates.values()].some((t) => t.name === b.name && t.language === b.language);
+    if (taken) return invalid(`Content in this language already exists: ${b.name} (${b.language})`);
+    const t: FakeMetaTemplate = {
+      // Meta's template ids are 15-16 digits, below 2^53 (its webhooks send them as JSON numbers).
+      id: `1${digits(15)}`,
+      name: b.name,
+      language: b.language,
+      category: String(b.category),
+      status: 'PENDING',
+      rejectedReason: 'NONE',
+      quality: 'UNKNOWN',
+      components,
+    };
+    metaTemplates.set(t.id, t);
+    reply(200, JSON.stringify({ id: t.id, status: t.status, category: t.category }));
+  }
+
+  /** Sendable through /messages exactly while APPROVED, with the shape it was submitted with. */
+  function publish(t: FakeMetaTemplate): void {
+    const current = templates.get(t.name);
+    const others = (current?.languages ?? []).filter((l) => l !== t.language);
+    const languages = t.status === 'APPROVED' ? [...others, t.language] : others;
+    const body = t.components.find((c) => c.type === 'BODY');
+    const header = t.components.find((c) => c.type === 'HEADER');
+    const format = String(header?.format ?? '').toLowerCase();
+    templates.set(t.name, {
+      name: t.name,
+      languages,
+      bodyParams: new Set(String(body?.text ?? '').match(/\{\{\d+\}\}/g) ?? []).size,
+      ...(format === 'image' || format === 'video' || format === 'document' ? { header: format } : {}),
+    });
+  }
+
   function control(req: IncomingMessage, res: ServerResponse, raw: Buffer): void {
     const path = req.url!.split('?')[0];
     if (path === '/__fake/requests' && req.method === 'GET') return void send(res, 200, JSON.stringify(requests));
@@ -452,11 +617,54 @@ export async function startFakeWhatsApp(opts: FakeWhatsAppOptions = {}): Promise
         if (entry) entry.status = status;
         send(res, status, body, headers);
       };
+      // The resumable upload's second step authenticates with "OAuth <token>" instead.
+      const session = /^\/(v\d+\.\d+)\/(upload:[^/]+)$/.exec(path);
+      if (session && req.method === 'POST') {
+        if (req.headers.authorization !== `OAuth ${accessToken}`)
+          return fail(401, graphError(190, 'Invalid OAuth access token - Cannot parse access token'));
+        const open = sessions.get(session[2]!);
+        if (!open) return fail(400, graphError(100, 'Invalid upload session'));
+        if (req.headers.file_offset !== '0') return fail(400, graphError(100, 'file_offset must be 0'));
+        if (raw.length !== open.fileLength)
+          return fail(400, graphError(100, `expected ${open.fileLength} bytes, got ${raw.length}`));
+        const h = `4::${Buffer.from(open.fileType).toString('base64url')}:${hex(24)}`;
+        samples.set(h, { bytes: raw, fileType: open.fileType, fileName: open.fileName });
+        sessions.delete(session[2]!);
+        if (entry) entry.status = 200;
+        return send(res, 200, JSON.stringify({ h }));
+      }
       // Graph checks the token before anything else.
       if (req.headers.authorization !== `Bearer ${accessToken}`)
         return fail(401, graphError(190, 'Invalid OAuth access token - Cannot parse access token'), {
           'www-authenticate': 'OAuth "Facebook Platform" "invalid_token"',
         });
+      const uploads = /^\/(v\d+\.\d+)\/([^/]+)\/uploads$/.exec(path);
+      if (uploads && req.method === 'POST') {
+        if (uploads[2] !== appId) return fail(400, graphError(100, `Unsupported post request: no app ${uploads[2]}`));
+        const q = new URL(url, 'http://fake').searchParams;
+        const fileLength = Number(q.get('file_length'));
+        const fileType = q.get('file_type') ?? '';
+        if (!Number.isInteger(fileLength) || fileLength <= 0 || !MEDIA_TYPES.has(fileType))
+          return fail(400, graphError(100, '(#100) file_length and a supported file_type are required'));
+        const id = `upload:${randomBytes(12).toString('base64url')}`;
+        sessions.set(id, { fileLength, fileType, fileName: q.get('file_name') ?? '' });
+        if (entry) entry.status = 200;
+        return send(res, 200, JSON.stringify({ id }));
+      }
+      const managed = /^\/(v\d+\.\d+)\/([^/]+)\/message_templates$/.exec(path);
+      if (managed && managed[1] === apiVersion) {
+        if (managed[2] !== wabaId)
+          return fail(
+            400,
+            graphError(
+              100,
+              `Unsupported request. Object with ID '${managed[2]}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+              undefined,
+              'GraphMethodException',
+            ),
+          );
+        return messageTemplates(req, res, raw, entry);
+      }
       const m = /^\/(v\d+\.\d+)\/([^/]+)\/(messages|media)$/.exec(path);
       if (!m || m[1] !== apiVersion)
         return fail(400, graphError(2500, `Unknown path components: ${path}`, undefined, 'OAuthException'));
@@ -513,7 +721,64 @@ export async function startFakeWhatsApp(opts: FakeWhatsAppOptions = {}): Promise
     });
     return { body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(body, opts.secret) } };
   };
-  const nowS = () => Math.floor(Date.now() / 1000);
+  function nowS() {
+    return Math.floor(Date.now() / 1000);
+  }
+  const templateNotification = (
+    field: 'message_template_status_update' | 'message_template_quality_update',
+    value: Record<string, unknown>,
+    o: { secret?: string } = {},
+  ): SignedNotification => {
+    const body = JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [{ id: wabaId, time: nowS(), changes: [{ field, value }] }],
+    });
+    return { body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(body, o.secret) } };
+  };
+  const state = { webhookUrl: undefined as string | undefined, listDelayMs: 0 };
+  const post = async (n: SignedNotification): Promise<number> => {
+    const res = await fetch(state.webhookUrl!, { method: 'POST', headers: n.headers, body: n.body });
+    await res.arrayBuffer();
+    return res.status;
+  };
+  const review = async (name: string, language: string, change: TemplateReview): Promise<number[]> => {
+    const t = [...metaTemplates.values()].find((x) => x.name === name && x.language === language);
+    if (!t) throw new Error(`the fake's Meta has no template ${name} (${language})`);
+    const notifications: SignedNotification[] = [];
+    const base = {
+      message_template_id: Number(t.id),
+      message_template_name: t.name,
+      message_template_language: t.language,
+    };
+    if (change.status !== undefined) {
+      t.status = change.status;
+      t.rejectedReason = change.reason ?? 'NONE';
+      notifications.push(
+        templateNotification('message_template_status_update', {
+          event: t.status,
+          ...base,
+          reason: t.rejectedReason,
+          message_template_category: t.category,
+        }),
+      );
+    }
+    if (change.quality !== undefined) {
+      const previous = t.quality;
+      t.quality = change.quality;
+      notifications.push(
+        templateNotification('message_template_quality_update', {
+          previous_quality_score: previous,
+          new_quality_score: t.quality,
+          ...base,
+        }),
+      );
+    }
+    publish(t);
+    if (!state.webhookUrl || change.silent) return [];
+    const statuses: number[] = [];
+    for (const n of notifications) statuses.push(await post(n));
+    return statuses;
+  };
 
   return {
     url: `http://${host}:${port}`,
@@ -522,9 +787,26 @@ export async function startFakeWhatsApp(opts: FakeWhatsAppOptions = {}): Promise
     appSecret,
     apiVersion,
     wabaId,
+    appId,
+    samples,
     displayPhoneNumber,
     requests,
     media,
+    metaTemplates,
+    get listDelayMs() {
+      return state.listDelayMs;
+    },
+    set listDelayMs(ms: number) {
+      state.listDelayMs = ms;
+    },
+    get webhookUrl() {
+      return state.webhookUrl;
+    },
+    set webhookUrl(url: string | undefined) {
+      state.webhookUrl = url;
+    },
+    review,
+    templateNotification,
     template,
     script,
     reset,

@@ -346,6 +346,8 @@ type CliRefusal_RecipientSuppressedError_Fragment = { __typename: 'RecipientSupp
 
 type CliRefusal_UnsupportedMediaError_Fragment = { __typename: 'UnsupportedMediaError', message: string };
 
+type CliRefusal_UpstreamError_Fragment = { __typename: 'UpstreamError', message: string };
+
 type CliRefusal_ValidationError_Fragment = { __typename: 'ValidationError', field: string, message: string };
 
 export type CliRefusalFragment =
@@ -357,6 +359,7 @@ export type CliRefusalFragment =
   | CliRefusal_NotFoundError_Fragment
   | CliRefusal_RecipientSuppressedError_Fragment
   | CliRefusal_UnsupportedMediaError_Fragment
+  | CliRefusal_UpstreamError_Fragment
   | CliRefusal_ValidationError_Fragment
 ;
 

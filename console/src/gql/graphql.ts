@@ -147,6 +147,8 @@ export type CreateTemplateInput = {
 export type CreateWebhookEndpointInput = {
   /** Statuses to receive; omitted or empty means all. */
   events?: Array<MessageStatus> | null | undefined;
+  /** Also receive WhatsApp template status and quality changes (payload type template.status); default false. */
+  templateEvents?: boolean | null | undefined;
   /** http or https. */
   url: string;
 };
@@ -356,9 +358,11 @@ export const TemplateHeaderKind = {
 } as const;
 
 export type TemplateHeaderKind = typeof TemplateHeaderKind[keyof typeof TemplateHeaderKind];
-/** Only APPROVED templates can be sent. */
+/** Only APPROVED templates can be sent. WhatsApp templates follow Meta's review once submitted (submitTemplate): PENDING, then APPROVED or REJECTED; Meta may later PAUSE (low quality) or DISABLE one. */
 export const TemplateStatus = {
   Approved: 'APPROVED',
+  Disabled: 'DISABLED',
+  Paused: 'PAUSED',
   Pending: 'PENDING',
   Rejected: 'REJECTED'
 } as const;
@@ -528,7 +532,7 @@ export type ConsoleMessageQuery = { message: { attempts: number, category: Messa
       | { __typename: 'EmailContent', from: string | null, cc: Array<string>, bcc: Array<string>, subject: string, textBody: string | null, htmlBody: string | null, attachments: Array<string>, emailTo: Array<string> }
       | { __typename: 'SmsContent', text: string, senderId: string | null, encoding: string, segments: number, flash: boolean, dltTemplateId: string | null, dltEntityId: string | null }
       | { __typename: 'WhatsAppContent', templateName: string, language: string, params: Array<string>, mediaId: string | null, mediaType: MediaType }
-    , events: Array<{ id: string, kind: string, status: MessageStatus | null, previousStatus: MessageStatus | null, provider: string | null, occurredAt: string, reportedAt: string | null, errorCode: string | null, errorMessage: string | null, payload: unknown }>, callbackDeliveries: Array<{ id: string, url: string, eventStatus: MessageStatus, status: CallbackDeliveryStatus, attemptCount: number, lastStatusCode: number | null, lastError: string | null, createdAt: string, deliveredAt: string | null, nextAttemptAt: string | null, payload: unknown, attempts: Array<{ number: number, at: string, url: string, statusCode: number | null, latencyMs: number, error: string | null }> }> } | null };
+    , events: Array<{ id: string, kind: string, status: MessageStatus | null, previousStatus: MessageStatus | null, provider: string | null, occurredAt: string, reportedAt: string | null, errorCode: string | null, errorMessage: string | null, payload: unknown }>, callbackDeliveries: Array<{ id: string, url: string, eventStatus: MessageStatus | null, status: CallbackDeliveryStatus, attemptCount: number, lastStatusCode: number | null, lastError: string | null, createdAt: string, deliveredAt: string | null, nextAttemptAt: string | null, payload: unknown, attempts: Array<{ number: number, at: string, url: string, statusCode: number | null, latencyMs: number, error: string | null }> }> } | null };
 
 export type ConsoleMessageStatusSubscriptionVariables = Exact<{
   id: string;
@@ -621,7 +625,7 @@ export type ConsoleTemplatePreviewQuery = { previewTemplate:
 export type ConsoleWebhookEndpointsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ConsoleWebhookEndpointsQuery = { webhookEndpoints: Array<{ id: string, url: string, events: Array<MessageStatus>, enabled: boolean, createdAt: string, deliveries: Array<{ id: string, messageId: string, eventStatus: MessageStatus, status: CallbackDeliveryStatus, attemptCount: number, lastStatusCode: number | null, lastError: string | null, createdAt: string }> }> };
+export type ConsoleWebhookEndpointsQuery = { webhookEndpoints: Array<{ id: string, url: string, events: Array<MessageStatus>, enabled: boolean, createdAt: string, deliveries: Array<{ id: string, messageId: string | null, eventStatus: MessageStatus | null, status: CallbackDeliveryStatus, attemptCount: number, lastStatusCode: number | null, lastError: string | null, createdAt: string }> }> };
 
 export type ConsoleCreateWebhookEndpointMutationVariables = Exact<{
   input: CreateWebhookEndpointInput;

@@ -417,9 +417,13 @@ function WebhooksSection() {
                     <tr key={d.id}>
                       <td>{when(d.createdAt)}</td>
                       <td>
-                        <a href={`/console/messages/${encodeURIComponent(d.messageId)}`}>{d.messageId}</a>
+                        {d.messageId ? (
+                          <a href={`/console/messages/${encodeURIComponent(d.messageId)}`}>{d.messageId}</a>
+                        ) : (
+                          'template'
+                        )}
                       </td>
-                      <td>{d.eventStatus}</td>
+                      <td>{d.eventStatus ?? 'template change'}</td>
                       <td>{d.status}</td>
                       <td>{d.attemptCount}</td>
                       <td>{d.lastStatusCode ?? d.lastError ?? ''}</td>

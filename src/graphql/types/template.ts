@@ -1,6 +1,16 @@
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import type { TemplateRow } from '../../db/schema.js';
-import { NotFoundError, ValidationError } from '../../errors.js';
+import { NotFoundError, UpstreamError, ValidationError } from '../../errors.js';
+import { QUALITY_RATINGS } from '../../providers/whatsapp-templates.js';
+import {
+  submitTemplate,
+  syncTemplates,
+  type LifecycleDeps,
+  type SyncResult,
+  type TemplateChange,
+} from '../../templates/lifecycle.js';
+import type { GraphQLContext } from '../context.js';
+import { ErrorInterface } from '../errors.js';
 import type { Channel } from '../../vocabulary.js';
 import { isUuid } from '../../ids.js';
 import {
@@ -26,8 +36,39 @@ import { TenantRef } from './tenancy.js';
 // switch. Sends are checked against it in the service layer (templates/send-checks.ts).
 
 const TemplateStatusEnum = builder.enumType('TemplateStatus', {
-  description: 'Only APPROVED templates can be sent.',
+  description:
+    "Only APPROVED templates can be sent. WhatsApp templates follow Meta's review once submitted (submitTemplate): " +
+    'PENDING, then APPROVED or REJECTED; Meta may later PAUSE (low quality) or DISABLE one.',
   values: TEMPLATE_STATUSES,
+});
+
+const QualityRatingEnum = builder.enumType('TemplateQualityRating', {
+  description: "Meta's quality rating of a WhatsApp template.",
+  values: QUALITY_RATINGS,
+});
+
+const TemplateChangeSourceEnum = builder.enumType('TemplateChangeSource', {
+  description: "What told Herald: its own submitTemplate, a sync of Meta's template list, or Meta's webhook.",
+  values: ['SUBMIT', 'SYNC', 'WEBHOOK'] as const,
+});
+
+builder.objectType(UpstreamError, {
+  name: 'UpstreamError',
+  description: "A provider's management API refused the request or could not be reached; its own words are in message.",
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    provider: t.exposeString('provider', { description: "The tenant's provider that was called." }),
+    retryable: t.exposeBoolean('retryable', { description: 'The same request may succeed later.' }),
+  }),
+});
+
+const lifecycle = (ctx: GraphQLContext): LifecycleDeps => ({
+  db: ctx.services.db,
+  secrets: ctx.services.providers.secrets,
+  outbound: ctx.services.outbound,
+  now: ctx.services.now,
+  onChanges: ctx.services.statusHub.publishTemplateChanges,
+  openMedia: (tenantId, id) => ctx.services.media.open(tenantId, id),
 });
 
 const TemplateHeaderKindEnum = builder.enumType('TemplateHeaderKind', {
@@ -59,6 +100,24 @@ TemplateRef.implement({
     headerText: t.exposeString('headerText', { nullable: true }),
     buttons: t.field({ type: ['JSON'], resolve: (r) => r.buttons }),
     status: t.field({ type: TemplateStatusEnum, resolve: (r) => r.status as TemplateStatus }),
+    metaTemplateId: t.exposeString('metaTemplateId', {
+      nullable: true,
+      description: "WhatsApp: Meta's id of the template, once submitted or found by a sync.",
+    }),
+    rejectionReason: t.exposeString('rejectionReason', {
+      nullable: true,
+      description: 'WhatsApp: why Meta rejected, paused or disabled it, in its words.',
+    }),
+    qualityRating: t.field({
+      type: QualityRatingEnum,
+      nullable: true,
+      resolve: (r) => r.qualityRating as (typeof QUALITY_RATINGS)[number] | null,
+    }),
+    syncedAt: t.expose('syncedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When Meta last told Herald about it (submit, sync or webhook).',
+    }),
     dltEntityId: t.exposeString('dltEntityId', { nullable: true, description: 'SMS: India DLT entity (PE) id.' }),
     dltTemplateId: t.exposeString('dltTemplateId', {
       nullable: true,
@@ -80,6 +139,44 @@ const TemplatePreviewRef = builder.objectRef<TemplatePreview>('TemplatePreview')
     headerText: t.exposeString('headerText', { nullable: true }),
     subject: t.exposeString('subject', { nullable: true }),
     html: t.exposeString('html', { nullable: true }),
+  }),
+});
+
+const SyncTemplatesResultRef = builder.objectRef<SyncResult>('TemplateSync').implement({
+  description: "The registry brought in line with Meta's template list.",
+  isTypeOf: (v) => typeof v === 'object' && v !== null && 'matched' in v && 'changed' in v,
+  fields: (t) => ({
+    matched: t.exposeInt('matched', { description: 'Templates Meta listed that are in the registry.' }),
+    unknown: t.exposeInt('unknown', { description: 'Templates Meta listed that are not (left alone).' }),
+    changed: t.field({ type: [TemplateRef], resolve: (r) => r.changed }),
+  }),
+});
+
+const TemplateStatusEventRef = builder.objectRef<TemplateChange>('TemplateStatusEvent').implement({
+  description: "A template's review status or quality changed.",
+  fields: (t) => ({
+    eventId: t.exposeString('eventId', { description: 'The Herald-Event-Id of the same change sent as a callback.' }),
+    template: t.field({
+      type: TemplateRef,
+      nullable: true,
+      description: 'As it is now (null if deleted since).',
+      resolve: (c, _args, ctx) => getTemplate(ctx.services.db, c.tenantId, c.templateId).then((r) => r ?? null),
+    }),
+    templateId: t.exposeString('templateId'),
+    name: t.exposeString('name'),
+    language: t.exposeString('language'),
+    status: t.field({ type: TemplateStatusEnum, resolve: (c) => c.status }),
+    previousStatus: t.field({ type: TemplateStatusEnum, resolve: (c) => c.previousStatus }),
+    rejectionReason: t.exposeString('rejectionReason', { nullable: true }),
+    qualityRating: t.field({ type: QualityRatingEnum, nullable: true, resolve: (c) => c.qualityRating }),
+    previousQualityRating: t.field({
+      type: QualityRatingEnum,
+      nullable: true,
+      resolve: (c) => c.previousQualityRating,
+    }),
+    metaTemplateId: t.exposeString('metaTemplateId', { nullable: true }),
+    source: t.field({ type: TemplateChangeSourceEnum, resolve: (c) => c.source }),
+    occurredAt: t.expose('occurredAt', { type: 'DateTime' }),
   }),
 });
 
@@ -212,6 +309,46 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, { id }, ctx) => deleteTemplate(ctx.services.db, ctx.principal.tenantId, templateIdFrom(id)),
   }),
+  submitTemplate: t.field({
+    type: TemplateRef,
+    authScopes: { admin: true },
+    description:
+      "Sends a registered WhatsApp template to Meta for review (POST /{waba-id}/message_templates) through the tenant's " +
+      "whatsapp-cloud provider with settings.wabaId; records Meta's id and status (PENDING). Meta answers by webhook " +
+      '(templateStatusChanged) and in syncTemplates.',
+    errors: { types: [ValidationError, NotFoundError, UpstreamError] },
+    args: {
+      id: t.arg.id({ required: true }),
+      provider: t.arg.string({ description: "The whatsapp-cloud provider's name; default the tenant's only one." }),
+      bodyExample: t.arg.stringList({ description: 'One sample value per body placeholder, as Meta requires.' }),
+      headerHandle: t.arg.string({
+        description: "IMAGE, VIDEO and DOCUMENT headers: the sample's handle from Meta's resumable upload API.",
+      }),
+      headerMediaId: t.arg.string({
+        description:
+          "Or the sample as a media id of yours (uploadMedia): Herald uploads it to Meta (the provider's settings.appId).",
+      }),
+    },
+    resolve: (_root, { id, provider, bodyExample, headerHandle, headerMediaId }, ctx) =>
+      submitTemplate(lifecycle(ctx), ctx.principal.tenantId, templateIdFrom(id), {
+        provider,
+        bodyExample,
+        headerHandle,
+        headerMediaId,
+      }),
+  }),
+  syncTemplates: t.field({
+    type: SyncTemplatesResultRef,
+    authScopes: { admin: true },
+    description:
+      'Reads every template of the WhatsApp Business Account from Meta (GET /{waba-id}/message_templates) and brings the ' +
+      'registry in line: status, rejection reason, quality. Herald also does it every HERALD_TEMPLATE_SYNC_MS.',
+    errors: { types: [ValidationError, UpstreamError] },
+    args: {
+      provider: t.arg.string({ description: "The whatsapp-cloud provider's name; default the tenant's only one." }),
+    },
+    resolve: (_root, { provider }, ctx) => syncTemplates(lifecycle(ctx), ctx.principal.tenantId, { provider }),
+  }),
   setStrictTemplates: t.field({
     type: TenantRef,
     authScopes: { admin: true },
@@ -221,3 +358,55 @@ builder.mutationFields((t) => ({
     resolve: (_root, { enabled }, ctx) => setStrictTemplates(ctx.services.db, ctx.principal.tenantId, enabled),
   }),
 }));
+
+builder.subscriptionFields((t) => ({
+  templateStatusChanged: t.field({
+    type: TemplateStatusEventRef,
+    authScopes: { read: true },
+    description:
+      "The tenant's template status and quality changes as they happen (Meta's webhooks, syncs, submissions). " +
+      'Nothing is replayed: read templates for the current state.',
+    subscribe: (_root, _args, ctx) => templateChanges(ctx.services.statusHub, ctx.principal.tenantId),
+    resolve: (change: TemplateChange) => change,
+  }),
+}));
+
+/** At most this many changes wait for a slow subscriber; older ones are dropped (the registry has the state). */
+const MAX_QUEUED = 1000;
+
+/** One tenant's changes from the hub, as a stream that detaches when the client goes away. */
+function templateChanges(
+  hub: GraphQLContext['services']['statusHub'],
+  tenantId: string,
+): AsyncIterableIterator<TemplateChange> {
+  const queue: TemplateChange[] = [];
+  let wake: (() => void) | undefined;
+  let done = false;
+  const off = hub.onTemplateChanges((changes) => {
+    for (const c of changes) if (c.tenantId === tenantId) queue.push(c);
+    if (queue.length > MAX_QUEUED) queue.splice(0, queue.length - MAX_QUEUED);
+    wake?.();
+  });
+  const finish = (): IteratorResult<TemplateChange> => {
+    done = true;
+    off();
+    wake?.();
+    return { done: true, value: undefined };
+  };
+  return {
+    async next() {
+      while (!done && queue.length === 0) await new Promise<void>((r) => (wake = r));
+      wake = undefined;
+      if (done) return { done: true, value: undefined };
+      return { done: false, value: queue.shift()! };
+    },
+    return: async () => finish(),
+    throw: async (err: unknown) => {
+      finish();
+      throw err;
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}

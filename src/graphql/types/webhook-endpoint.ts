@@ -8,7 +8,7 @@ import {
   updateEndpoint,
   type WebhookEndpoint,
 } from '../../callbacks/endpoints.js';
-import type { CallbackPayload } from '../../callbacks/payload.js';
+import { isTemplatePayload, type AnyCallbackPayload } from '../../callbacks/payload.js';
 import { attemptsForDeliveries, deliveriesForEndpoints, deliveriesForMessages } from '../../callbacks/queries.js';
 import type { CallbackAttemptRow, CallbackDeliveryRow } from '../../db/schema.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
@@ -49,12 +49,22 @@ const CallbackAttemptRef = builder.objectRef<CallbackAttemptRow>('CallbackAttemp
 });
 
 const CallbackDeliveryRef = builder.objectRef<CallbackDeliveryRow>('CallbackDelivery').implement({
-  description: "One status event on its way to one destination: an endpoint, or the message's callbackUrl.",
+  description:
+    "One event on its way to one destination: a message's status change (to an endpoint, or the message's callbackUrl), " +
+    'or a template status change (payload type template.status, to endpoints with templateEvents).',
   fields: (t) => ({
     id: t.id({ resolve: (d) => String(d.id) }),
     eventId: t.exposeString('eventId', { description: 'Sent as Herald-Event-Id; the same across retries.' }),
-    messageId: t.exposeString('messageId'),
-    eventStatus: t.field({ type: MessageStatusEnum, resolve: (d) => (d.payload as CallbackPayload).status }),
+    messageId: t.exposeString('messageId', { nullable: true, description: 'Null for a template event.' }),
+    eventStatus: t.field({
+      type: MessageStatusEnum,
+      nullable: true,
+      description: "The message's new status; null for a template event (its status is in the payload).",
+      resolve: (d) => {
+        const p = d.payload as AnyCallbackPayload;
+        return isTemplatePayload(p) ? null : p.status;
+      },
+    }),
     payload: t.expose('payload', { type: 'JSON', description: 'The JSON body POSTed.' }),
     endpoint: t.field({
       type: WebhookEndpointRef,
@@ -90,6 +100,9 @@ WebhookEndpointRef.implement({
       resolve: (e) => e.events,
     }),
     enabled: t.exposeBoolean('enabled'),
+    templateEvents: t.exposeBoolean('templateEvents', {
+      description: 'Also receives template status and quality changes (payload type template.status).',
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     deliveries: t.loadableList({
@@ -140,6 +153,10 @@ const CreateInput = builder.inputType('CreateWebhookEndpointInput', {
   fields: (t) => ({
     url: t.string({ required: true, description: 'http or https.' }),
     events: t.field({ type: [MessageStatusEnum], description: 'Statuses to receive; omitted or empty means all.' }),
+    templateEvents: t.boolean({
+      description:
+        'Also receive WhatsApp template status and quality changes (payload type template.status); default false.',
+    }),
   }),
 });
 
@@ -147,6 +164,7 @@ const UpdateInput = builder.inputType('UpdateWebhookEndpointInput', {
   fields: (t) => ({
     url: t.string(),
     events: t.field({ type: [MessageStatusEnum] }),
+    templateEvents: t.boolean(),
     enabled: t.boolean({ description: 'Disabling gives up the deliveries still pending.' }),
   }),
 });
