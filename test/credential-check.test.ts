@@ -277,6 +277,32 @@ describe('credential checks, each kind against its wire format', () => {
     expect(Date.now() - started).toBeLessThan(3_000);
   });
 
+  it('an answer that never ends is judged by its first bytes, not read whole', async () => {
+    // 401 and then an endless body: read whole, it would end only at the timeout (UNREACHABLE).
+    const endless = createServer((_req, res) => {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      const pump = () => {
+        while (res.write(chunk));
+      };
+      res.on('drain', pump);
+      pump();
+    });
+    await new Promise<void>((r) => endless.listen(0, '127.0.0.1', r));
+    try {
+      const answer = await checkCredentials(
+        'twilio',
+        { accountSid: ACCOUNT_SID, baseUrl: `http://127.0.0.1:${(endless.address() as AddressInfo).port}` },
+        { authToken: AUTH_TOKEN },
+        ctx({ timeoutMs: 3_000 }),
+      );
+      expect(answer).toMatchObject({ result: 'BAD_CREDENTIALS', message: expect.stringMatching(/answered 401/) });
+    } finally {
+      endless.closeAllConnections();
+      await new Promise((r) => endless.close(r));
+    }
+  });
+
   it('never answers a secret, even when the provider echoes it; connects only where the guard allows', async () => {
     const echoed = await checkCredentials(
       'whatsapp-cloud',

@@ -9,6 +9,7 @@ import { redactor, type Redactor } from './redact.js';
 import type { SecretBox } from './secrets.js';
 import { guardedSocket } from './smtp.js';
 import { DEFAULT_API_VERSION } from './whatsapp-cloud.js';
+import { answerText } from '../net/answer-text.js';
 
 // One harmless authenticated call per provider kind, so that wrong credentials show when they
 // are configured rather than at the first send: Twilio fetches the account, WhatsApp Cloud the
@@ -160,7 +161,7 @@ async function get(url: string, headers: Record<string, string>, ctx: Credential
       signal: AbortSignal.timeout(ctx.timeoutMs),
     });
     // A provider page is small; a huge answer is not one worth reading whole.
-    const text = (await res.body.text()).slice(0, 16_384);
+    const text = await answerText(res.body, 16_384);
     return { status: res.statusCode, text };
   } catch (err) {
     return { unreachable: unreachableMessage(err, new URL(url).host, ctx.timeoutMs) };

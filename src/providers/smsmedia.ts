@@ -12,6 +12,7 @@ import type {
 } from './provider.js';
 import { parseRetryAfter } from '../net/http-headers.js';
 import { redactor } from './redact.js';
+import { answerText } from '../net/answer-text.js';
 
 // SMSMedia's HTTP API as an upstream, for users who hold an SMSMedia account: WhatsApp
 // templates, SMS and email through the three send endpoints of its integration guide, and the
@@ -234,7 +235,7 @@ export function createSmsMediaProvider(cfg: SmsMediaConfig): Provider {
           : { accept: 'application/json' },
         ...(post ? { body: JSON.stringify(Object.fromEntries(call.params)) } : {}),
       });
-      const text = await res.body.text();
+      const text = await answerText(res.body);
       return classify(
         message,
         res.statusCode,

@@ -15,6 +15,7 @@ import type {
 } from './provider.js';
 import { parseRetryAfter } from '../net/http-headers.js';
 import { redactor } from './redact.js';
+import { answerText } from '../net/answer-text.js';
 
 // Twilio Programmable Messaging (and the many SMS APIs that copy its shape): the send path and
 // the StatusCallback webhook. One keep-alive connection pool per provider; every failure is
@@ -143,7 +144,7 @@ export function createTwilioProvider(cfg: TwilioConfig): Provider {
         headers: { authorization, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
         body: params.toString(),
       });
-      return classify(res.statusCode, res.headers['retry-after'], await res.body.text());
+      return classify(res.statusCode, res.headers['retry-after'], await answerText(res.body));
     } catch (err) {
       // The caller's signal may carry its own deadline (AbortSignal.timeout): that is a timeout too.
       if (timedOut || (opts.signal.reason as { name?: string } | undefined)?.name === 'TimeoutError')

@@ -19,6 +19,7 @@ import type {
 import { firstValue, parseRetryAfter } from '../net/http-headers.js';
 import { redactor } from './redact.js';
 import { parseTemplateChange, TEMPLATE_WEBHOOK_FIELDS, type MetaTemplateReport } from './whatsapp-templates.js';
+import { answerText } from '../net/answer-text.js';
 
 // Meta's WhatsApp Business Cloud API (Graph API): template sends, media uploads, and the
 // webhook (GET verification handshake, POST notifications signed with the app secret). One
@@ -310,7 +311,7 @@ export function createWhatsAppCloudProvider(cfg: WhatsAppCloudConfig): WhatsAppC
       return {
         status: res.statusCode,
         retryAfter: firstValue(res.headers['retry-after']),
-        text: await res.body.text(),
+        text: await answerText(res.body),
       };
     } catch (err) {
       // The caller's signal may carry its own deadline (AbortSignal.timeout): that is a timeout too.

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { DESTINATION_NOT_ALLOWED, isDestinationNotAllowed, type OutboundGuard } from '../net/outbound.js';
 import { redactor } from './redact.js';
 import type { TemplateStatus } from '../vocabulary.js';
+import { answerText } from '../net/answer-text.js';
 
 // Meta's template management API for one WhatsApp Business Account (WABA): submit a template
 // for review (`POST /{waba-id}/message_templates`), read every template with its review status
@@ -182,7 +183,7 @@ export function createWhatsAppTemplateApi(cfg: TemplateApiConfig): WhatsAppTempl
             },
         ...(upload ? { body: upload.stream } : body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
-      const text = await res.body.text();
+      const text = await answerText(res.body);
       let json: unknown;
       try {
         json = JSON.parse(text);
