@@ -304,7 +304,6 @@ export async function messageStats(
 function countStatement(dimensions: Dimension[], where: SQL): SQL {
   const list = (items: SQL[]) => sql.join(items, sql`, `);
   const aliases = (ds: Dimension[]) => ds.map((d) => sql.raw(d.alias));
-  const withKeys = (ds: Dimension[], rest: SQL) => (ds.length ? sql`${list(aliases(ds))}, ${rest}` : rest);
   // Written as in the statistics object of migration 0013, which tells PostgreSQL how many
   // groups to expect (without it, it hashed the million rows in one process).
   const failed = FAILED_STATUSES.map((s) => `'${s}'`).join(', ');
@@ -330,7 +329,7 @@ function countStatement(dimensions: Dimension[], where: SQL): SQL {
       select ${groupList(keys, sql`status, code`)},
         sum(n)::int as n, sum(sent)::int as sent, sum(delivered)::int as delivered, sum(read)::int as read
       from (${perStatus}) quarters
-      group by ${withKeys(dimensions, sql`status, code`)}`;
+      group by ${groupList(aliases(dimensions), sql`status, code`)}`;
   }
   const answered = dimensions.map((d) => sql`${d.output(sql.raw(d.alias))} as ${sql.raw(d.alias)}`);
   return sql`
