@@ -88,7 +88,6 @@ export class S3Store implements MediaStore {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: this.objectKey(key) }));
   }
 
-
   private objectKey(key: string): string {
     return `${this.options.prefix}${checkStoreKey(key)}`;
   }
