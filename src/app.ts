@@ -38,6 +38,7 @@ import { bootstrap, type BootstrapResult, type Principal } from './tenancy/servi
 import { createWebhookHandler, webhookProvider } from './webhooks/inbound.js';
 import { applyTemplateWebhook } from './templates/lifecycle.js';
 import { requestHeader } from './net/http-headers.js';
+import { FOLD_EVERY_MS, MessageCountFoldJob } from './messaging/count-fold.js';
 import { HeraldMetrics } from './observability/metrics.js';
 import { inSpan, SpanKind } from './observability/tracing.js';
 import { otherProcessesMetrics } from './observability/metrics-ipc.js';
@@ -187,6 +188,9 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
           ...(opts.random ? { random: opts.random } : {}),
         })
       : undefined;
+  // Delivery analytics' upkeep, in every API process (one fold runs at a time across them).
+  const countFold = new MessageCountFoldJob({ db: database.db, log, everyMs: FOLD_EVERY_MS });
+  countFold.start();
   const limiter = config.keyRateLimit ? new KeyRateLimiter(config.keyRateLimit) : undefined;
   const admit = createAdmission({ authenticator: services.authenticator, limiter });
   const rest = createRestHandler({ services, log, serviceIds: config.rest.serviceIds, limiter });
@@ -538,6 +542,7 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
         });
       }),
     stop: async () => {
+      await countFold.stop();
       await delivery?.stop(config.delivery.sendTimeoutMs); // stops the providers too
       services.keyWatch.stop();
       for (const client of wss.clients) client.close(1001, 'server shutting down');

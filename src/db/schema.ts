@@ -227,6 +227,40 @@ export const campaignCounts = pgTable(
 );
 
 /**
+ * Delivery analytics' counts (src/messaging/stats.ts): how many of a tenant's messages created in
+ * each quarter hour (UTC-aligned: every time zone's hours start on one) have each combination of
+ * what messageStats groups and filters by, and how many of them reached SENT, DELIVERED and READ.
+ * Statement triggers on `messages` (migration 0016) append each statement's changes to
+ * `message_count_changes` in its own transaction, so counts plus changes always equal a count
+ * of the messages; `foldMessageCounts` moves the changes into `message_counts` now and then.
+ * Appending never waits on a row another writer holds. No foreign keys, as for campaign_counts.
+ */
+const messageCountColumns = () => ({
+  tenantId: uuid('tenant_id').notNull(),
+  quarter: ts('quarter').notNull(),
+  channel: channelEnum('channel').notNull(),
+  templateName: text('template_name'),
+  provider: text('provider'),
+  campaignId: uuid('campaign_id'),
+  tags: text('tags').array().notNull(),
+  status: messageStatusEnum('status').notNull(),
+  /** The last error code of a message that failed (FAILED, UNDELIVERED, EXPIRED), else null. */
+  failureCode: text('failure_code'),
+  messages: integer('messages').notNull(),
+  sent: integer('sent').notNull(),
+  delivered: integer('delivered').notNull(),
+  read: integer('read').notNull(),
+});
+
+export const messageCounts = pgTable('message_counts', messageCountColumns(), (t) => [
+  index('message_counts_tenant_quarter_idx').on(t.tenantId, t.quarter),
+]);
+
+export const messageCountChanges = pgTable('message_count_changes', messageCountColumns(), (t) => [
+  index('message_count_changes_tenant_quarter_idx').on(t.tenantId, t.quarter),
+]);
+
+/**
  * Recipients a campaign refused when they were added (invalid, or suppressed), once each: the
  * same refused row added again (a re-run import, a retried call) finds its key here and is not
  * counted twice in `campaigns.invalid` / `campaigns.suppressed`. The key is the normalised

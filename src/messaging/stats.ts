@@ -1,8 +1,6 @@
-import { and, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
-import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { rowsOf } from '../db/raw-rows.js';
-import { messages } from '../db/schema.js';
 import { ValidationError } from '../errors.js';
 import { isUuid } from '../ids.js';
 import { checkOptionalText } from '../validation/input.js';
@@ -10,15 +8,11 @@ import { CHANNELS, MESSAGE_STATUSES, type Channel, type MessageStatus } from '..
 
 // Delivery analytics: how many of a tenant's messages reached each status, how fast, and why the
 // others failed, grouped by what a team varies (template, provider, hour of sending...). Two SQL
-// passes over the window answer it from aggregates, in one snapshot: a hashed count by group,
-// status and failure code (countStatement), then the medians of the groups that have delivered
-// messages (medianStatement); no message row is read into JavaScript. What one question may cost
-// is bounded: a window of at most MAX_RANGE_DAYS and at most MAX_GROUPS groups.
-//
-// No index of its own: the tenant listing index (tenant_id, created_at) already bounds the scan
-// to the tenant's window, and a campaign filter uses the campaign index. A covering index saved
-// a tenth of the counting pass on one tenant's million messages (index-only against sequential
-// scan, same load), not worth one more wide index entry written by every status change.
+// passes answer it from aggregates, in one snapshot: the counts by group, status and failure code
+// (countStatement), read from the quarter-hour counts that triggers keep (message_counts), then
+// the medians of the groups that have delivered messages (medianStatement), from the messages or
+// from the index of their sample. No message row is read into JavaScript. What one question may
+// cost is bounded: a window of at most MAX_RANGE_DAYS and at most MAX_GROUPS groups.
 
 export const MESSAGE_STATS_DIMENSIONS = [
   'STATUS',
@@ -109,12 +103,10 @@ type Dimension = {
   /** Column alias of the group key. */
   alias: string;
   /**
-   * The key of a message. Time dimensions read the instant given (created_at, or the start of
-   * its quarter hour), in the session's time zone.
+   * The key of a message or a row of counts, by column name. Time dimensions read the instant
+   * given (a message's created_at, or the start of its quarter hour), in the session's time zone.
    */
   expression: (createdAt: SQL) => SQL;
-  /** Time dimensions can be read from a message's quarter hour instead of its instant. */
-  time: boolean;
   /** The key as answered, from the grouped column. */
   output: (column: SQL) => SQL;
   /** The SQL type of the key column (how the medians' pass receives the keys it samples for). */
@@ -133,7 +125,7 @@ type Dimension = {
 const asIs = (column: SQL) => column;
 // Names are grouped and ordered by their bytes: sorting a million of them by a locale's rules
 // took 1.5x (C.UTF-8) to 2.2x (ICU en-US) as long, and names need no linguistic order.
-const bytewise = (column: AnyPgColumn) => sql`(${column} collate "C")`;
+const bytewise = (column: string) => sql.raw(`(${column} collate "C")`);
 const byBytes = (a: unknown, b: unknown) => Buffer.compare(Buffer.from(String(a)), Buffer.from(String(b)));
 const byNumber = (a: unknown, b: unknown) => Number(a) - Number(b);
 const byList = (list: readonly string[]) => (a: unknown, b: unknown) =>
@@ -143,8 +135,7 @@ const DIMENSIONS: Record<MessageStatsDimension, Dimension> = {
   STATUS: {
     alias: 'k_status',
     key: 'status',
-    time: false,
-    expression: () => sql`${messages.status}`,
+    expression: () => sql`status`,
     output: (c) => sql`${c}::text`,
     type: 'message_status',
     order: byList(MESSAGE_STATUSES),
@@ -152,8 +143,7 @@ const DIMENSIONS: Record<MessageStatsDimension, Dimension> = {
   CHANNEL: {
     alias: 'k_channel',
     key: 'channel',
-    time: false,
-    expression: () => sql`${messages.channel}`,
+    expression: () => sql`channel`,
     output: (c) => sql`${c}::text`,
     type: 'channel',
     order: byList(CHANNELS),
@@ -161,8 +151,7 @@ const DIMENSIONS: Record<MessageStatsDimension, Dimension> = {
   TEMPLATE: {
     alias: 'k_template',
     key: 'template',
-    time: false,
-    expression: () => bytewise(messages.templateName),
+    expression: () => bytewise('template_name'),
     output: asIs,
     type: 'text',
     absent: `''`,
@@ -171,8 +160,7 @@ const DIMENSIONS: Record<MessageStatsDimension, Dimension> = {
   PROVIDER: {
     alias: 'k_provider',
     key: 'provider',
-    time: false,
-    expression: () => bytewise(messages.provider),
+    expression: () => bytewise('provider'),
     output: asIs,
     type: 'text',
     absent: `''`,
@@ -181,8 +169,7 @@ const DIMENSIONS: Record<MessageStatsDimension, Dimension> = {
   CAMPAIGN: {
     alias: 'k_campaign',
     key: 'campaign',
-    time: false,
-    expression: () => sql`${messages.campaignId}`,
+    expression: () => sql`campaign_id`,
     output: (c) => sql`${c}::text`,
     type: 'uuid',
     absent: `'00000000-0000-0000-0000-000000000000'::uuid`,
@@ -191,7 +178,6 @@ const DIMENSIONS: Record<MessageStatsDimension, Dimension> = {
   DAY: {
     alias: 'k_day',
     key: 'day',
-    time: true,
     expression: (at) => sql`${at}::date`,
     output: (c) => sql`to_char(${c}, 'YYYY-MM-DD')`,
     type: 'date',
@@ -200,7 +186,6 @@ const DIMENSIONS: Record<MessageStatsDimension, Dimension> = {
   HOUR_OF_DAY: {
     alias: 'k_hour',
     key: 'hourOfDay',
-    time: true,
     expression: (at) => sql`date_part('hour', ${at})::int`,
     output: asIs,
     type: 'int',
@@ -209,7 +194,6 @@ const DIMENSIONS: Record<MessageStatsDimension, Dimension> = {
   DAY_OF_WEEK: {
     alias: 'k_dow',
     key: 'dayOfWeek',
-    time: true,
     expression: (at) => sql`date_part('isodow', ${at})::int`,
     output: asIs,
     type: 'int',
@@ -224,6 +208,10 @@ const DIMENSIONS: Record<MessageStatsDimension, Dimension> = {
 export const MEDIAN_SAMPLE = 4000;
 /** Sample keys run over 0 .. SAMPLE_SPACE - 1 (two random bytes of the message's id). */
 const SAMPLE_SPACE = 65_536;
+/** messages_delay_sample_idx holds the delivered messages whose sample key is under this. */
+const SAMPLE_INDEX_SPAN = 32_768;
+const SAMPLE_KEY = sql.raw('((get_byte(uuid_send(id), 14) << 8) | get_byte(uuid_send(id), 15))');
+const DAY_OF = sql.raw(`date_bin('1 day', created_at, '2000-01-01T00:00:00Z'::timestamptz)`);
 
 /** One group of the counting pass: its keys as answered, and its messages by status and failure code. */
 type CountRow = Record<string, unknown> & {
@@ -243,9 +231,9 @@ export async function messageStats(
   const { from, to } = windowOf(filter, options.now);
   const asked = checkGroupBy(groupBy);
   const timeZone = await canonicalTimeZone(db, options.timeZone);
-  const where = conditions(tenantId, filter, from, to);
+  const scope: Scope = { tenantId, from, to, filters: filtersOf(filter) };
   // Statement texts depend only on which dimensions are asked for, written in one order, and
-  // filters are parameters (see conditions): postgres.js prepares each distinct text on each
+  // filters are parameters (see filtersOf): postgres.js prepares each distinct text on each
   // connection, so callers can make at most 256 of them. Groups are put in the order asked for
   // here, after the statements.
   const dimensions = MESSAGE_STATS_DIMENSIONS.filter((name) => groupBy.includes(name)).map((name) => DIMENSIONS[name]);
@@ -258,13 +246,16 @@ export async function messageStats(
       // Planned with the values each time, so absent filters fold away and a campaign filter
       // still uses its index (a generic plan of the prepared statement would do neither).
       await tx.execute(sql`set local plan_cache_mode = force_custom_plan`);
-      // The counting pass hashes up to a few hundred thousand partial groups (quarter hours by
-      // status and code); with the default 4 MB PostgreSQL sorted the million rows instead.
+      // The counting pass hashes up to a few hundred thousand rows of counts; with the default
+      // 4 MB PostgreSQL would sort them instead.
       await tx.execute(sql`set local work_mem = '32MB'`);
       // The time zone the time dimensions are read in (see DIMENSIONS), for this transaction only.
       await tx.execute(sql`select set_config('timezone', ${timeZone}, true)`);
 
-      const counted = rowsOf<CountRow>(await tx.execute(countStatement(dimensions, where)));
+      // Starting parallel workers took longer here (50-80 ms) than summing a few hundred thousand
+      // rows of counts in one process.
+      await tx.execute(sql`set local max_parallel_workers_per_gather = 0`);
+      const counted = rowsOf<CountRow>(await tx.execute(countStatement(dimensions, scope)));
       if (counted.length > MAX_GROUPS) {
         throw new ValidationError(
           'groupBy',
@@ -274,8 +265,12 @@ export async function messageStats(
       const figures = counted.map((row) => ({ row, group: groupOf(row, dimensions) }));
       const delayed = figures.filter((f) => f.group.delivered > 0);
       if (delayed.length > 0) {
-        const medians = rowsOf<MedianRow>(await tx.execute(medianStatement(dimensions, where, delayed)));
-        const byKey = new Map(medians.map((m) => [keyString(m, dimensions), m]));
+        const medians = medianStatement(dimensions, scope, delayed);
+        // Reading the window's messages is worth the parallel workers.
+        if (medians.readsTable) await tx.execute(sql`set local max_parallel_workers_per_gather to default`);
+        const byKey = new Map(
+          rowsOf<MedianRow>(await tx.execute(medians.statement)).map((m) => [keyString(m, dimensions), m]),
+        );
         for (const f of delayed) {
           const m = byKey.get(keyString(f.row, dimensions));
           f.group.medianSecondsToDelivered = m?.median_delivered ?? null;
@@ -292,50 +287,73 @@ export async function messageStats(
   return { from, to, timeZone, groupBy: [...groupBy], groups: groups.map((f) => f.group) };
 }
 
-/**
- * The counting pass: one hashed aggregate over the window's messages (parallel where PostgreSQL
- * can), by group, status and failure code, then one row per group. No ordered aggregate here:
- * the medians' sort of every delay was most of the old single statement's time.
- *
- * With a time dimension, messages are first counted per quarter hour (every time zone's day and
- * hour starts on one), which PostgreSQL hashes well, and the quarters are then read in the time
- * zone: grouping a million rows directly by `created_at::date` it planned as a sort.
- */
-function countStatement(dimensions: Dimension[], where: SQL): SQL {
-  const list = (items: SQL[]) => sql.join(items, sql`, `);
-  const aliases = (ds: Dimension[]) => ds.map((d) => sql.raw(d.alias));
-  // Written as in the statistics object of migration 0013, which tells PostgreSQL how many
-  // groups to expect (without it, it hashed the million rows in one process).
-  const failed = FAILED_STATUSES.map((s) => `'${s}'`).join(', ');
-  const code = sql`case when ${messages.status} in (${sql.raw(failed)}) then ${messages.lastErrorCode} end`;
-  const plain = dimensions.filter((d) => !d.time);
-  const timed = dimensions.filter((d) => d.time);
+/** The tenant and window asked about, and the filters on what groups are made of. */
+type Scope = {
+  tenantId: string;
+  from: Date;
+  to: Date;
+  /** Conditions on columns that message_counts, its changes and messages name alike. */
+  filters: SQL;
+};
 
-  const quarter = sql`date_bin('15 minutes', ${messages.createdAt}, '2000-01-01T00:00:00Z'::timestamptz)`;
-  const firstKeys = timed.length
-    ? [sql`${quarter} as quarter`, ...plain.map((d) => sql`${d.expression(sql``)} as ${sql.raw(d.alias)}`)]
-    : dimensions.map((d) => sql`${d.expression(sql``)} as ${sql.raw(d.alias)}`);
-  const firstGroup = timed.length ? [sql`quarter`, ...aliases(plain)] : aliases(dimensions);
+const QUARTER_MS = 15 * 60_000;
+// As the triggers of migration 0016 write them.
+const FAILED_LIST = sql.raw(FAILED_STATUSES.map((s) => `'${s}'`).join(', '));
+const QUARTER_OF = sql.raw(`date_bin('15 minutes', created_at, '2000-01-01T00:00:00Z'::timestamptz)`);
+
+/**
+ * The counting pass: the window's whole quarter hours from message_counts and the changes not
+ * yet folded into it (a few hundred thousand rows for a million messages), the parts of a
+ * quarter hour at either end from the messages themselves (found by the tenant's time index);
+ * one hashed sum by group, status and failure code, then one row per group.
+ *
+ * Time dimensions read the quarter hour of each row of counts in the time zone (every zone's day
+ * and hour starts on one).
+ */
+function countStatement(dimensions: Dimension[], scope: Scope): SQL {
+  const list = (items: SQL[]) => sql.join(items, sql`, `);
+  const aliases = dimensions.map((d) => sql.raw(d.alias));
+  const { tenantId, filters } = scope;
+
+  const [from, to] = [scope.from.getTime(), scope.to.getTime()];
+  const [firstWhole, endWhole] = [Math.ceil(from / QUARTER_MS) * QUARTER_MS, Math.floor(to / QUARTER_MS) * QUARTER_MS];
+  // Whole quarter hours come from the counts, the rest of the window from the messages: a part
+  // of a quarter hour at either end, or all of a window that holds no whole one.
+  type Range = readonly [number, number];
+  const hasWhole = firstWhole < endWhole;
+  const whole: Range = hasWhole ? [firstWhole, endWhole] : [from, from];
+  const head: Range = hasWhole ? [from, firstWhole] : [from, to];
+  const tail: Range = hasWhole ? [endWhole, to] : [to, to];
+  const at = (ms: number) => sql`${new Date(ms).toISOString()}::timestamptz`;
+  const counts = (table: string) => sql`
+    select quarter, channel, template_name, provider, campaign_id, status, failure_code as code,
+      messages as n, sent, delivered, read
+    from ${sql.raw(table)}
+    where tenant_id = ${tenantId} and quarter >= ${at(whole[0])} and quarter < ${at(whole[1])} and ${filters}`;
+  const edgeMessages = sql`
+    select ${QUARTER_OF} as quarter, channel, template_name, provider, campaign_id, status,
+      case when status in (${FAILED_LIST}) then last_error_code end as code,
+      1 as n, (sent_at is not null)::int as sent, (delivered_at is not null)::int as delivered,
+      (read_at is not null)::int as read
+    from messages
+    where tenant_id = ${tenantId} and ${filters}
+      and (created_at >= ${at(head[0])} and created_at < ${at(head[1])}
+        or created_at >= ${at(tail[0])} and created_at < ${at(tail[1])})`;
+  const rows = sql`${counts('message_counts')} union all ${counts('message_count_changes')} union all ${edgeMessages}`;
+
+  const sums = sql`sum(n)::int as n, sum(sent)::int as sent, sum(delivered)::int as delivered, sum(read)::int as read`;
   const groupList = (keys: SQL[], rest: SQL) => (keys.length ? sql`${list(keys)}, ${rest}` : rest);
-  let perStatus = sql`
-    select ${groupList(firstKeys, sql`${messages.status} as status, ${code} as code`)},
-      count(*)::int as n, count(${messages.sentAt})::int as sent,
-      count(${messages.deliveredAt})::int as delivered, count(${messages.readAt})::int as read
-    from ${messages} where ${where}
-    group by ${groupList(firstGroup, sql`status, code`)}`;
-  if (timed.length) {
-    const keys = [...timed.map((d) => sql`${d.expression(sql`quarter`)} as ${sql.raw(d.alias)}`), ...aliases(plain)];
-    perStatus = sql`
-      select ${groupList(keys, sql`status, code`)},
-        sum(n)::int as n, sum(sent)::int as sent, sum(delivered)::int as delivered, sum(read)::int as read
-      from (${perStatus}) quarters
-      group by ${groupList(aliases(dimensions), sql`status, code`)}`;
-  }
+  const keys = dimensions.map((d) => sql`${d.expression(sql`quarter`)} as ${sql.raw(d.alias)}`);
+  const perStatus = sql`
+    select ${groupList(keys, sql`status, code`)}, ${sums}
+    from (${rows}) counted
+    group by ${groupList(aliases, sql`status, code`)}
+    having sum(n) <> 0`;
   const answered = dimensions.map((d) => sql`${d.output(sql.raw(d.alias))} as ${sql.raw(d.alias)}`);
   return sql`
     select ${groupList(answered, sql`json_agg(json_build_array(status, code, n, sent, delivered, read)) as parts`)}
     from (${perStatus}) per_status
-    ${dimensions.length ? sql`group by ${list(aliases(dimensions))}` : sql``}
+    ${dimensions.length ? sql`group by ${list(aliases)}` : sql``}
     limit ${MAX_GROUPS + 1}`;
 }
 
@@ -346,12 +364,17 @@ function countStatement(dimensions: Dimension[], where: SQL): SQL {
  * threshold chosen for about MEDIAN_SAMPLE of them: a uniform sample whose median lies within
  * about 1.6% of the group, in rank, 19 times out of 20. Sorting every delay of a million messages
  * took about 60% of the old single statement; this sorts a few thousand per group.
+ *
+ * When every group's thresholds are within SAMPLE_INDEX_SPAN (groups of 8,000 delivered or read
+ * messages and more), the same sample is read from the index that holds it
+ * (messages_delay_sample_idx, migration 0016), never the table. Otherwise the window's delivered
+ * messages are read.
  */
 function medianStatement(
   dimensions: Dimension[],
-  where: SQL,
+  scope: Scope,
   groups: { group: MessageStatsGroup; row: CountRow }[],
-): SQL {
+): { statement: SQL; readsTable: boolean } {
   const threshold = (n: number) => (n <= MEDIAN_SAMPLE ? SAMPLE_SPACE : Math.ceil((SAMPLE_SPACE * MEDIAN_SAMPLE) / n));
   const list = (items: SQL[]) => sql.join(items, sql`, `);
   // The outer statements read the columns of `m` below by name.
@@ -363,20 +386,23 @@ function medianStatement(
   const answered = dimensions.map((d) => sql`${d.output(sql.raw(`m.${d.alias}`))} as ${sql.raw(d.alias)}`);
   const select = (rest: SQL) => (answered.length ? sql`${list(answered)}, ${rest}` : rest);
   const grouped = dimensions.length ? sql`group by ${list(aliases)}` : sql``;
-  const keys = dimensions.map((d) => sql`${d.expression(sql`${messages.createdAt}`)} as ${sql.raw(d.alias)}`);
-  const delivered = sql`${messages.deliveredAt} is not null`;
+  const keys = dimensions.map((d) => sql`${d.expression(sql`created_at`)} as ${sql.raw(d.alias)}`);
+  const from = scope.from.toISOString();
+  const to = scope.to.toISOString();
+  const delivered = sql`tenant_id = ${scope.tenantId} and created_at >= ${from}::timestamptz
+    and created_at < ${to}::timestamptz and ${scope.filters} and delivered_at is not null`;
+  const rows = (rest: SQL, where: SQL) => sql`
+    select ${keys.length ? sql`${list(keys)}, ` : sql``}sent_at, delivered_at, read_at${rest}
+    from messages where ${where}`;
 
-  const sampled = groups.some((g) => g.group.delivered > MEDIAN_SAMPLE);
-  const rows = (rest: SQL) => sql`
-    select ${keys.length ? sql`${list(keys)}, ` : sql``}${messages.sentAt}, ${messages.deliveredAt}, ${messages.readAt}${rest}
-    from ${messages} where ${where} and ${delivered}`;
-  if (!sampled) {
+  if (!groups.some((g) => g.group.delivered > MEDIAN_SAMPLE)) {
     // Every median exact: no sample keys, no thresholds.
-    return sql`
+    const statement = sql`
       select ${select(sql`${median('delivered_at', 'true')} as median_delivered,
         ${median('read_at', 'read_at is not null')} as median_read`)}
-      from (${rows(sql``)}) m
+      from (${rows(sql``, delivered)}) m
       ${grouped}`;
+    return { statement, readsTable: true };
   }
 
   // Each group's thresholds, joined to its messages by key (null keys stand as `absent`, so the
@@ -401,14 +427,30 @@ function medianStatement(
         sql` and `,
       )
     : sql`true`;
-  const sampleKey = sql`(get_byte(uuid_send(${messages.id}), 14) << 8 | get_byte(uuid_send(${messages.id}), 15))`;
-  return sql`
+  // Where every threshold is within the index's span, the sample comes from the index, in two
+  // ranges of sample keys for each UTC day of the window (days of 24 hours, whatever the session's
+  // time zone): unread messages under the highest delivered threshold, read ones under the
+  // highest of either. Written as the index is (migration 0016), or PostgreSQL does not match it.
+  const highest = (of: 'd_thr' | 'r_thr') => Math.max(...thresholds.map((t) => t[of] as number));
+  const [unreadBelow, readBelow] = [highest('d_thr'), Math.max(highest('d_thr'), highest('r_thr'))];
+  const sampled = (read: boolean, below: number) => sql`${delivered}
+    and ${SAMPLE_KEY} < ${sql.raw(String(SAMPLE_INDEX_SPAN))} and ${SAMPLE_KEY} < ${below}
+    and (read_at is not null) = ${sql.raw(String(read))}
+    and ${DAY_OF} = any(array(select generate_series(
+      date_bin('1 day', ${from}::timestamptz, '2000-01-01T00:00:00Z'::timestamptz), ${to}::timestamptz, '24 hours')))`;
+  const withKey = sql`, ${SAMPLE_KEY} as s`;
+  const fromIndex = readBelow <= SAMPLE_INDEX_SPAN;
+  const source = fromIndex
+    ? sql`${rows(withKey, sampled(false, unreadBelow))} union all ${rows(withKey, sampled(true, readBelow))}`
+    : rows(withKey, delivered);
+  const statement = sql`
     select ${select(sql`${median('delivered_at', 's < d_thr')} as median_delivered,
       ${median('read_at', 'read_at is not null and s < r_thr')} as median_read`)}
-    from (${rows(sql`, ${sampleKey} as s`)}) m
+    from (${source}) m
     join json_to_recordset(${JSON.stringify(thresholds)}::json) as t(${columns}) on ${on}
     where s < d_thr or (read_at is not null and s < r_thr)
     ${grouped}`;
+  return { statement, readsTable: !fromIndex };
 }
 
 /** A group's keys as one string, to pair the two passes' rows. */
@@ -496,7 +538,8 @@ function checkGroupBy(groupBy: readonly MessageStatsDimension[]): Dimension[] {
   });
 }
 
-function conditions(tenantId: string, filter: MessageStatsFilter, from: Date, to: Date): SQL {
+/** The filters other than the window, on columns that every source of figures names alike. */
+function filtersOf(filter: MessageStatsFilter): SQL {
   checkOptionalText('filter.template', filter.template);
   checkOptionalText('filter.tag', filter.tag);
   checkOptionalText('filter.provider', filter.provider);
@@ -508,16 +551,16 @@ function conditions(tenantId: string, filter: MessageStatsFilter, from: Date, to
     const param = sql`${value ?? null}::${sql.raw(type)}`;
     return sql`(${param} is null or ${condition(param)})`;
   };
-  return and(
-    eq(messages.tenantId, tenantId),
-    gte(messages.createdAt, from),
-    lt(messages.createdAt, to),
-    optional(filter.channel, 'channel', (p) => sql`${messages.channel} = ${p}`),
-    optional(filter.campaign?.toLowerCase(), 'uuid', (p) => sql`${messages.campaignId} = ${p}`),
-    optional(filter.template, 'text', (p) => sql`${messages.templateName} = ${p}`),
-    optional(filter.tag, 'text', (p) => sql`${messages.tags} @> array[${p}]`),
-    optional(filter.provider, 'text', (p) => sql`${messages.provider} = ${p}`),
-  )!;
+  return sql.join(
+    [
+      optional(filter.channel, 'channel', (p) => sql`channel = ${p}`),
+      optional(filter.campaign?.toLowerCase(), 'uuid', (p) => sql`campaign_id = ${p}`),
+      optional(filter.template, 'text', (p) => sql`template_name = ${p}`),
+      optional(filter.tag, 'text', (p) => sql`tags @> array[${p}]`),
+      optional(filter.provider, 'text', (p) => sql`provider = ${p}`),
+    ],
+    sql` and `,
+  );
 }
 
 // The database's own list of zone names is the authority (the statement would fail on a name
