@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../src/db/client.js';
 import { rowsOf } from '../src/db/raw-rows.js';
@@ -312,31 +312,54 @@ describe('delivery counts kept by triggers', () => {
 });
 
 describe('medians of large groups', () => {
-  it('read their sample from the sample index: the same medians the messages give for that sample', async () => {
-    const tenantId = await newTenant();
-    // 20,000 WhatsApp messages on one day, all delivered after i % 997 tenths of a second, 60%
-    // read a minute or more after that: both groups past the 8,000 the index serves.
-    const n = 20_000;
-    await db().execute(sql`
-      insert into messages (id, tenant_id, channel, status, status_at, recipient, channel_options,
-        created_at, updated_at, sent_at, delivered_at, read_at)
-      select md5('sampled' || i)::uuid, ${tenantId}, 'WHATSAPP', case when i % 5 < 3 then 'READ' else 'DELIVERED' end::message_status,
-        t, '+1415' || (5550000 + i), '{}'::jsonb, t, t, t,
-        t + make_interval(secs => (i % 997) / 10.0),
-        case when i % 5 < 3 then t + make_interval(secs => (i % 997) / 10.0 + 60 + i % 61) end
-      from generate_series(0, ${n - 1}) i,
-        lateral (select ${new Date(BASE).toISOString()}::timestamptz + i * interval '1 second' as t) at`);
-    await db().execute(sql`analyze messages`);
-    const sampleKey = sql`((get_byte(uuid_send(id), 14) << 8) | get_byte(uuid_send(id), 15))`;
-    const threshold = (count: number) => Math.ceil((65_536 * MEDIAN_SAMPLE) / count);
-    const [expected] = rowsOf<{ d: number; r: number }>(
+  // 20,000 WhatsApp messages over 2026-05-04 (UTC), all delivered after i % 997 tenths of a
+  // second, 60% read a minute or more after that, then 150 on the next day and 12,000 on the day
+  // after: in Asia/Kolkata (UTC+5:30) days of thousands beside one of a few hundred.
+  let tenantId: string;
+  const counts = [20_000, 150, 12_000];
+  const sampleKey = sql`((get_byte(uuid_send(id), 14) << 8) | get_byte(uuid_send(id), 15))`;
+  const threshold = (n: SQL) =>
+    sql`case when ${n} <= ${MEDIAN_SAMPLE} then 65536 else ceil(65536.0 * ${MEDIAN_SAMPLE} / ${n}) end`;
+  const window = { from: new Date(BASE - 86_400_000), to: new Date(BASE + 4 * 86_400_000) };
+
+  beforeAll(async () => {
+    tenantId = await newTenant();
+    for (const [day, n] of counts.entries()) {
+      const start = Date.parse('2026-05-04T00:00:00Z') + day * 86_400_000;
       await db().execute(sql`
-        select extract(epoch from percentile_cont(0.5) within group (order by delivered_at - sent_at)
-            filter (where ${sampleKey} < ${threshold(n)}))::float8 as d,
-          extract(epoch from percentile_cont(0.5) within group (order by read_at - sent_at)
-            filter (where read_at is not null and ${sampleKey} < ${threshold((n * 3) / 5)}))::float8 as r
-        from messages where tenant_id = ${tenantId}`),
+        insert into messages (id, tenant_id, channel, status, status_at, recipient, channel_options,
+          created_at, updated_at, sent_at, delivered_at, read_at)
+        select md5(${`sampled ${day} `} || i)::uuid, ${tenantId}, 'WHATSAPP',
+          case when i % 5 < 3 then 'READ' else 'DELIVERED' end::message_status,
+          t, '+1415' || (5550000 + i), '{}'::jsonb, t, t, t,
+          t + make_interval(secs => (i % 997) / 10.0),
+          case when i % 5 < 3 then t + make_interval(secs => (i % 997) / 10.0 + 60 + i % 61) end
+        from generate_series(0, ${n - 1}) i,
+          lateral (select ${new Date(start).toISOString()}::timestamptz + i * (interval '1 day' / ${n}) as t) at`);
+    }
+    await db().execute(sql`analyze messages`);
+  }, 60_000);
+
+  /** Each local day's medians over the sample its size calls for, straight from the table. */
+  async function expected(timeZone: string, byDay: boolean) {
+    const day = byDay ? sql`to_char(created_at at time zone ${timeZone}, 'YYYY-MM-DD')` : sql`null::text`;
+    return rowsOf<{ day: string | null; d: number; r: number }>(
+      await db().execute(sql`
+        with m as (
+          select ${day} as day, delivered_at - sent_at as to_delivered, read_at - sent_at as to_read, ${sampleKey} as s
+          from messages where tenant_id = ${tenantId}
+        ), g as (
+          select day, count(*) as delivered, count(to_read) as read from m group by day
+        )
+        select m.day, extract(epoch from percentile_cont(0.5) within group (order by to_delivered)
+            filter (where s < ${threshold(sql`g.delivered`)}))::float8 as d,
+          extract(epoch from percentile_cont(0.5) within group (order by to_read)
+            filter (where to_read is not null and s < ${threshold(sql`g.read`)}))::float8 as r
+        from m join g on g.day is not distinct from m.day group by m.day order by m.day`),
     );
+  }
+
+  it('are those of the sample their size calls for, read from the index of delivered messages', async () => {
     const scans = async () => {
       await db().execute(sql`select pg_stat_force_next_flush()`);
       const [row] = rowsOf<{ n: number }>(
@@ -347,17 +370,25 @@ describe('medians of large groups', () => {
       return row?.n ?? 0;
     };
     const before = await scans();
-    const answer = await messageStats(db(), tenantId, { from: new Date(BASE), to: new Date(BASE + 86_400_000) }, [], {
-      now: new Date(BASE + 86_400_000),
-    });
+    const answer = await messageStats(db(), tenantId, window, [], { now: window.to });
+    const [all] = await expected('UTC', false);
+    const total = counts.reduce((a, b) => a + b, 0);
     expect(answer.groups[0]).toMatchObject({
-      total: n,
-      delivered: n,
-      read: (n * 3) / 5,
-      medianSecondsToDelivered: expected!.d,
-      medianSecondsToRead: expected!.r,
+      total,
+      delivered: total,
+      medianSecondsToDelivered: all!.d,
+      medianSecondsToRead: all!.r,
     });
     // Each connection reports its index scans within a second or so.
     await expect.poll(scans, { timeout: 5_000, interval: 250 }).toBeGreaterThan(before);
+  }, 60_000);
+
+  it('by DAY in a zone off UTC: small days whole, large ones sampled, each day its own', async () => {
+    const answer = await messageStats(db(), tenantId, window, ['DAY'], { now: window.to, timeZone: 'Asia/Kolkata' });
+    const want = await expected('Asia/Kolkata', true);
+    expect(want.length).toBe(4);
+    expect(answer.groups.map((g) => [g.key.day, g.medianSecondsToDelivered, g.medianSecondsToRead])).toEqual(
+      want.map((w) => [w.day, w.d, w.r]),
+    );
   }, 60_000);
 });

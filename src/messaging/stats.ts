@@ -208,8 +208,6 @@ const DIMENSIONS: Record<MessageStatsDimension, Dimension> = {
 export const MEDIAN_SAMPLE = 4000;
 /** Sample keys run over 0 .. SAMPLE_SPACE - 1 (two random bytes of the message's id). */
 const SAMPLE_SPACE = 65_536;
-/** messages_delay_sample_idx holds the delivered messages whose sample key is under this. */
-const SAMPLE_INDEX_SPAN = 32_768;
 const SAMPLE_KEY = sql.raw('((get_byte(uuid_send(id), 14) << 8) | get_byte(uuid_send(id), 15))');
 const DAY_OF = sql.raw(`date_bin('1 day', created_at, '2000-01-01T00:00:00Z'::timestamptz)`);
 
@@ -252,8 +250,7 @@ export async function messageStats(
       // The time zone the time dimensions are read in (see DIMENSIONS), for this transaction only.
       await tx.execute(sql`select set_config('timezone', ${timeZone}, true)`);
 
-      // Starting parallel workers took longer here (50-80 ms) than summing a few hundred thousand
-      // rows of counts in one process.
+      // Starting parallel workers took longer here (50-80 ms) than either pass in one process.
       await tx.execute(sql`set local max_parallel_workers_per_gather = 0`);
       const counted = rowsOf<CountRow>(await tx.execute(countStatement(dimensions, scope)));
       if (counted.length > MAX_GROUPS) {
@@ -265,12 +262,8 @@ export async function messageStats(
       const figures = counted.map((row) => ({ row, group: groupOf(row, dimensions) }));
       const delayed = figures.filter((f) => f.group.delivered > 0);
       if (delayed.length > 0) {
-        const medians = medianStatement(dimensions, scope, delayed);
-        // Reading the window's messages is worth the parallel workers.
-        if (medians.readsTable) await tx.execute(sql`set local max_parallel_workers_per_gather to default`);
-        const byKey = new Map(
-          rowsOf<MedianRow>(await tx.execute(medians.statement)).map((m) => [keyString(m, dimensions), m]),
-        );
+        const medians = rowsOf<MedianRow>(await tx.execute(medianStatement(dimensions, scope, delayed)));
+        const byKey = new Map(medians.map((m) => [keyString(m, dimensions), m]));
         for (const f of delayed) {
           const m = byKey.get(keyString(f.row, dimensions));
           f.group.medianSecondsToDelivered = m?.median_delivered ?? null;
@@ -362,54 +355,35 @@ function countStatement(dimensions: Dimension[], scope: Scope): SQL {
  * most MEDIAN_SAMPLE delivered (read) messages has the exact median of them all. A larger one
  * has the median of those whose sample key (two random bytes of their id) falls under a
  * threshold chosen for about MEDIAN_SAMPLE of them: a uniform sample whose median lies within
- * about 1.6% of the group, in rank, 19 times out of 20. Sorting every delay of a million messages
- * took about 60% of the old single statement; this sorts a few thousand per group.
+ * about 1.6% of the group, in rank, 19 times out of 20.
  *
- * When every group's thresholds are within SAMPLE_INDEX_SPAN (groups of 8,000 delivered or read
- * messages and more), the same sample is read from the index that holds it
- * (messages_delay_sample_idx, migration 0016), never the table. Otherwise the window's delivered
- * messages are read.
+ * The messages are read from the index of delivered messages by tenant, UTC day, read or not,
+ * and sample key (messages_delay_sample_idx, migration 0016), never from the table: on each day,
+ * the range of sample keys that the groups whose messages may lie on it need (all of them for a
+ * group read whole). With DAY asked for, a group's messages lie on the UTC days around its date;
+ * otherwise on any day of the window.
  */
 function medianStatement(
   dimensions: Dimension[],
   scope: Scope,
   groups: { group: MessageStatsGroup; row: CountRow }[],
-): { statement: SQL; readsTable: boolean } {
+): SQL {
   const threshold = (n: number) => (n <= MEDIAN_SAMPLE ? SAMPLE_SPACE : Math.ceil((SAMPLE_SPACE * MEDIAN_SAMPLE) / n));
   const list = (items: SQL[]) => sql.join(items, sql`, `);
-  // The outer statements read the columns of `m` below by name.
+  // The outer statement reads the columns of `m` below by name.
   const median = (at: 'delivered_at' | 'read_at', filter: string) =>
     sql.raw(
       `extract(epoch from percentile_cont(0.5) within group (order by ${at} - sent_at) filter (where ${filter}))::float8`,
     );
   const aliases = dimensions.map((d) => sql.raw(`m.${d.alias}`));
   const answered = dimensions.map((d) => sql`${d.output(sql.raw(`m.${d.alias}`))} as ${sql.raw(d.alias)}`);
-  const select = (rest: SQL) => (answered.length ? sql`${list(answered)}, ${rest}` : rest);
-  const grouped = dimensions.length ? sql`group by ${list(aliases)}` : sql``;
   const keys = dimensions.map((d) => sql`${d.expression(sql`created_at`)} as ${sql.raw(d.alias)}`);
-  const from = scope.from.toISOString();
-  const to = scope.to.toISOString();
-  const delivered = sql`tenant_id = ${scope.tenantId} and created_at >= ${from}::timestamptz
-    and created_at < ${to}::timestamptz and ${scope.filters} and delivered_at is not null`;
-  const rows = (rest: SQL, where: SQL) => sql`
-    select ${keys.length ? sql`${list(keys)}, ` : sql``}sent_at, delivered_at, read_at${rest}
-    from messages where ${where}`;
-
-  if (!groups.some((g) => g.group.delivered > MEDIAN_SAMPLE)) {
-    // Every median exact: no sample keys, no thresholds.
-    const statement = sql`
-      select ${select(sql`${median('delivered_at', 'true')} as median_delivered,
-        ${median('read_at', 'read_at is not null')} as median_read`)}
-      from (${rows(sql``, delivered)}) m
-      ${grouped}`;
-    return { statement, readsTable: true };
-  }
 
   // Each group's thresholds, joined to its messages by key (null keys stand as `absent`, so the
   // join can hash).
   const standIn = (d: Dimension, column: SQL) => (d.absent ? sql`coalesce(${column}, ${sql.raw(d.absent)})` : column);
   const thresholds = groups.map((g) => {
-    const t: Record<string, unknown> = {
+    const t: Record<string, unknown> & { d_thr: number; r_thr: number } = {
       d_thr: threshold(g.group.delivered),
       r_thr: g.group.read > 0 ? threshold(g.group.read) : 0,
     };
@@ -427,30 +401,40 @@ function medianStatement(
         sql` and `,
       )
     : sql`true`;
-  // Where every threshold is within the index's span, the sample comes from the index, in two
-  // ranges of sample keys for each UTC day of the window (days of 24 hours, whatever the session's
-  // time zone): unread messages under the highest delivered threshold, read ones under the
-  // highest of either. Written as the index is (migration 0016), or PostgreSQL does not match it.
-  const highest = (of: 'd_thr' | 'r_thr') => Math.max(...thresholds.map((t) => t[of] as number));
-  const [unreadBelow, readBelow] = [highest('d_thr'), Math.max(highest('d_thr'), highest('r_thr'))];
-  const sampled = (read: boolean, below: number) => sql`${delivered}
-    and ${SAMPLE_KEY} < ${sql.raw(String(SAMPLE_INDEX_SPAN))} and ${SAMPLE_KEY} < ${below}
-    and (read_at is not null) = ${sql.raw(String(read))}
-    and ${DAY_OF} = any(array(select generate_series(
-      date_bin('1 day', ${from}::timestamptz, '2000-01-01T00:00:00Z'::timestamptz), ${to}::timestamptz, '24 hours')))`;
-  const withKey = sql`, ${SAMPLE_KEY} as s`;
-  const fromIndex = readBelow <= SAMPLE_INDEX_SPAN;
-  const source = fromIndex
-    ? sql`${rows(withKey, sampled(false, unreadBelow))} union all ${rows(withKey, sampled(true, readBelow))}`
-    : rows(withKey, delivered);
-  const statement = sql`
-    select ${select(sql`${median('delivered_at', 's < d_thr')} as median_delivered,
-      ${median('read_at', 'read_at is not null and s < r_thr')} as median_read`)}
-    from (${source}) m
+
+  // The sample keys each UTC day of the window needs read, unread and read messages apart: the
+  // highest thresholds of the groups whose messages may lie on it.
+  const below = new Map<number, { day: string; unread: number; read: number }>();
+  const dayKey = dimensions.find((d) => d.key === 'day');
+  for (const t of thresholds) {
+    // A zone is at most 14 hours off UTC: a date's messages lie on its UTC day or one either side.
+    const date = dayKey ? Date.parse(`${t[dayKey.alias] as string}T00:00:00Z`) : undefined;
+    const first = Math.max(Math.floor(scope.from.getTime() / DAY_MS) * DAY_MS, date === undefined ? 0 : date - DAY_MS);
+    const end = Math.min(scope.to.getTime(), date === undefined ? Number.POSITIVE_INFINITY : date + 2 * DAY_MS);
+    for (let day = first; day < end; day += DAY_MS) {
+      const b = below.get(day) ?? { day: new Date(day).toISOString(), unread: 0, read: 0 };
+      b.unread = Math.max(b.unread, t.d_thr);
+      b.read = Math.max(b.read, t.d_thr, t.r_thr);
+      below.set(day, b);
+    }
+  }
+  // Written as the index is (migration 0016), or PostgreSQL does not match it.
+  const rows = (read: boolean) => sql`
+    select ${keys.length ? sql`${list(keys)}, ` : sql``}sent_at, delivered_at, read_at, ${SAMPLE_KEY} as s
+    from messages
+    where tenant_id = ${scope.tenantId} and delivered_at is not null and ${DAY_OF} = d.day
+      and (read_at is not null)::int = ${sql.raw(read ? '1' : '0')} and ${SAMPLE_KEY} < d.${sql.raw(read ? 'read' : 'unread')}
+      and created_at >= ${scope.from.toISOString()}::timestamptz and created_at < ${scope.to.toISOString()}::timestamptz
+      and ${scope.filters}`;
+  return sql`
+    select ${answered.length ? sql`${list(answered)}, ` : sql``}
+      ${median('delivered_at', 's < d_thr')} as median_delivered,
+      ${median('read_at', 'read_at is not null and s < r_thr')} as median_read
+    from json_to_recordset(${JSON.stringify([...below.values()])}::json) as d(day timestamptz, unread int, read int)
+    cross join lateral (${rows(false)} union all ${rows(true)}) m
     join json_to_recordset(${JSON.stringify(thresholds)}::json) as t(${columns}) on ${on}
     where s < d_thr or (read_at is not null and s < r_thr)
-    ${grouped}`;
-  return { statement, readsTable: !fromIndex };
+    ${dimensions.length ? sql`group by ${list(aliases)}` : sql``}`;
 }
 
 /** A group's keys as one string, to pair the two passes' rows. */
