@@ -102,14 +102,16 @@ FROM messages GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9;--> statement-breakpoint
 DROP STATISTICS "messages_stats_groups";--> statement-breakpoint
 -- The medians' pass (src/messaging/stats.ts, medianStatement) reads delivered messages from
 -- here, never from the table: by tenant, UTC day, read or not, and sample key (two random bytes
--- of the id), holding every column it reads. A large group's sample is a range of sample keys on
--- each day, two lookups a day. Read or not is a number: a boolean would be rewritten in the
--- statement (`(x is not null) = false` becomes `x is null`) and no longer match the index.
+-- of the id), so that a large group's sample is a range of keys on each day, two lookups a day.
+-- It holds every column the pass reads but tags (up to 20 of 64 characters would take much of
+-- an index entry's 2.7 kB; a tag filter reads its rows' tags from the table). Read or not is a
+-- number: a boolean would be rewritten in the statement (`(x is not null) = false` becomes
+-- `x is null`) and no longer match the index.
 CREATE INDEX "messages_delay_sample_idx" ON "messages" (
   "tenant_id",
   (date_bin('1 day', "created_at", '2000-01-01T00:00:00Z'::timestamptz)),
   (("read_at" IS NOT NULL)::int),
   ((get_byte(uuid_send("id"), 14) << 8) | get_byte(uuid_send("id"), 15))
-) INCLUDE ("id", "created_at", "status", "channel", "template_name", "provider", "campaign_id", "tags",
-  "sent_at", "delivered_at", "read_at")
+) INCLUDE ("id", "created_at", "status", "channel", "template_name", "provider", "campaign_id", "sent_at",
+  "delivered_at", "read_at")
 WHERE "delivered_at" IS NOT NULL;
