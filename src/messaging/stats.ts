@@ -10,9 +10,9 @@ import { CHANNELS, MESSAGE_STATUSES, type Channel, type MessageStatus } from '..
 // others failed, grouped by what a team varies (template, provider, hour of sending...). Two SQL
 // passes answer it from aggregates, in one snapshot: the counts by group, status and failure code
 // (countStatement), read from the quarter-hour counts that triggers keep (message_counts), then
-// the medians of the groups that have delivered messages (medianStatement), from the messages or
-// from the index of their sample. No message row is read into JavaScript. What one question may
-// cost is bounded: a window of at most MAX_RANGE_DAYS and at most MAX_GROUPS groups.
+// the medians of the groups that have delivered messages (medianStatement), from the index of
+// delivered messages. No message row is read into JavaScript. What one question may cost is
+// bounded: a window of at most MAX_RANGE_DAYS and at most MAX_GROUPS groups.
 
 export const MESSAGE_STATS_DIMENSIONS = [
   'STATUS',
