@@ -508,7 +508,12 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
           rootValue: { execute },
         };
       },
-      execute: (args) => (args.rootValue as { execute: typeof import('graphql').execute }).execute(args),
+      // Each query or mutation over the socket is a request of its own, with a new id (carried
+      // like an HTTP request's: log lines, stored with what it accepts, callbacks).
+      execute: (args) =>
+        withRequestId(requestIdFrom(undefined), () =>
+          (args.rootValue as { execute: typeof import('graphql').execute }).execute(args),
+        ),
       // Subscriptions join their live group; their socket gets the group's bytes (graphql/live/).
       subscribe: (args) => {
         const { socket, id, principal } = args.rootValue as LiveJoin;

@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GraphQLClient } from 'graphql-request';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/log.js';
 import { withRequestId } from '../src/observability/request-context.js';
@@ -102,6 +104,44 @@ describe('request ids', () => {
     expect(failed).toHaveLength(2);
     for (const l of failed) expect(l.requestId).toBe(generated);
     expect(receiver.received.find((c) => c.body.messageId === messageId)?.headers['x-request-id']).toBe(generated);
+  });
+});
+
+describe('request ids over the WebSocket', () => {
+  it('each mutation over graphql-ws is a request of its own: its send is followed by a new id', async () => {
+    const client = createClient({
+      url: h.graphqlUrl.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { apiKey: h.adminKey },
+    });
+    const send = async (to: string) => {
+      for await (const r of client.iterate({
+        query: 'mutation($input: SendSmsInput!) { sendSms(input: $input) { ... on Message { messageId } } }',
+        variables: { input: { to, text: 'hello', callbackUrl: receiver.url } },
+      })) {
+        return (r.data as { sendSms: { messageId: string } }).sendSms.messageId;
+      }
+      throw new Error('no answer');
+    };
+    try {
+      const ids = [await send('+61491570013'), await send('+61491570014')];
+      const requestIds = [];
+      for (const messageId of ids) {
+        const sent = await sentCallback(messageId);
+        const header = receiver.received.find((c) => c.body.messageId === messageId)?.headers['x-request-id'];
+        expect(sent).toBe(true);
+        expect(header).toMatch(/^[0-9a-f-]{36}$/);
+        const stored = await h.herald.services.db.query.messages.findFirst({
+          where: (m, { eq }) => eq(m.id, messageId),
+        });
+        expect(stored?.requestId).toBe(header);
+        requestIds.push(header);
+      }
+      expect(requestIds[0]).not.toBe(requestIds[1]);
+    } finally {
+      await client.dispose();
+    }
   });
 });
 
