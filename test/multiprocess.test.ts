@@ -9,7 +9,8 @@ import { killAllWorkers, spawnWorker, type WorkerProcess } from './support/heral
 
 // `npm test` runs this file on its own, after the others: its rate check counts arrivals at the
 // fake provider by this process' clock, and other test files' load on the same cores delays and
-// bunches them (52 in a second once, where Herald admits 44 for a limit of 50).
+// bunches them (52 in a second once, where Herald admits 44 for a limit of 50). Without
+// DATABASE_URL every test here is skipped, so `npm test` does not start it at all.
 //
 // The delivery engine across real worker processes (src/worker.ts) on the real PostgreSQL (and
 // Redis): processes SIGKILLed mid-run, and a rate limit shared by two processes. Messages go in
