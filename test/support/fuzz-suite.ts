@@ -25,9 +25,10 @@ import { startHerald, type TestHerald } from './herald.js';
 // in, Herald must answer below 500 with a typed refusal naming the field (or accept the input),
 // store nothing for a refusal, log nothing at error level and stay up.
 //
-// The generator is seeded: the seed is printed, and FUZZ_SEED=<seed> replays a run. The GraphQL
-// and REST halves are two test files (fuzz-graphql, fuzz-rest), each with a Herald of its own, so
-// they run in parallel; together they are the same requests as one run of both.
+// The generator is seeded: the seed is printed, and FUZZ_SEED=<seed> replays a run. The requests
+// are spread over test files (fuzz-graphql-1 and -2 take every other GraphQL request, fuzz-rest
+// the REST ones), each with a Herald of its own, so they run in parallel; together they are the
+// same requests as one run of all.
 
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
 const GRAPHQL_REQUESTS = 3200;
@@ -41,8 +42,11 @@ const MUTATIONS = Object.values(sdl.getMutationType()!.getFields());
 
 let h: TestHerald;
 
-/** Registers one half of the suite in the calling test file. */
-export function fuzzSuite(part: 'graphql' | 'rest'): void {
+/**
+ * Registers a part of the suite in the calling test file: the REST requests, or every `of`-th
+ * GraphQL request from the `index`-th on.
+ */
+export function fuzzSuite(part: 'graphql' | 'rest', share: { index: number; of: number } = { index: 0, of: 1 }): void {
   beforeAll(async () => {
     h = await startHerald({
       HERALD_MEDIA_MAX_BYTES: String(MEDIA_MAX),
@@ -51,13 +55,13 @@ export function fuzzSuite(part: 'graphql' | 'rest'): void {
     });
   });
   afterAll(() => h?.stop());
-  const requests = part === 'graphql' ? GRAPHQL_REQUESTS : REST_REQUESTS;
+  const requests = Math.ceil((part === 'graphql' ? GRAPHQL_REQUESTS : REST_REQUESTS) / share.of);
   it(
     `${requests} hostile ${part === 'graphql' ? 'GraphQL' : 'REST'} requests: no 5xx, typed refusals naming the field, nothing stored for them, no error logged`,
     {
       timeout: 420_000, // 115 s on PGlite, 233 s once on PostgreSQL in CI
     },
-    () => fuzz(part),
+    () => fuzz(part, share),
   );
 }
 
@@ -737,17 +741,18 @@ async function ids() {
 
 const added = <T>(after: Set<T>, before: Set<T>) => new Set([...after].filter((x) => !before.has(x)));
 
-async function fuzz(part: 'graphql' | 'rest'): Promise<void> {
+async function fuzz(part: 'graphql' | 'rest', share: { index: number; of: number }): Promise<void> {
   console.log(`fuzz seed: ${SEED}`);
-  const cases: Array<GraphqlCase | RestCase> =
+  const sample: Array<GraphqlCase | RestCase> =
     part === 'graphql'
       ? fc.sample(fc.oneof(...MUTATIONS.map(graphqlArb)), { seed: SEED, numRuns: GRAPHQL_REQUESTS })
       : fc.sample(restArb, { seed: SEED + 1, numRuns: REST_REQUESTS });
   if (part === 'graphql') {
     // Every mutation is in the sample at least once.
-    const seen = new Set(cases.filter((c): c is GraphqlCase => c.kind === 'graphql').map((c) => c.mutation));
+    const seen = new Set(sample.filter((c): c is GraphqlCase => c.kind === 'graphql').map((c) => c.mutation));
     expect([...seen].sort()).toEqual(MUTATIONS.map((m) => m.name).sort());
   }
+  const cases = sample.filter((_, i) => i % share.of === share.index);
 
   const before = await ids();
   const logged = h.logLines().length;
