@@ -38,7 +38,7 @@ import { bootstrap, type BootstrapResult, type Principal } from './tenancy/servi
 import { createWebhookHandler, webhookProvider } from './webhooks/inbound.js';
 import { applyTemplateWebhook } from './templates/lifecycle.js';
 import { requestHeader } from './net/http-headers.js';
-import { FOLD_EVERY_MS, MessageCountFoldJob } from './messaging/count-fold.js';
+import { messageCountFold } from './messaging/count-fold.js';
 import { HeraldMetrics } from './observability/metrics.js';
 import { inSpan, SpanKind } from './observability/tracing.js';
 import { otherProcessesMetrics } from './observability/metrics-ipc.js';
@@ -189,7 +189,7 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
         })
       : undefined;
   // Delivery analytics' upkeep, in every API process (one fold runs at a time across them).
-  const countFold = new MessageCountFoldJob({ db: database.db, log, everyMs: FOLD_EVERY_MS });
+  const countFold = messageCountFold(database.db, log);
   countFold.start();
   const limiter = config.keyRateLimit ? new KeyRateLimiter(config.keyRateLimit) : undefined;
   const admit = createAdmission({ authenticator: services.authenticator, limiter });

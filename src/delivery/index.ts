@@ -14,7 +14,7 @@ import { Dispatcher } from './dispatcher.js';
 import { createRateLimiter, sustainedRate } from './rate-limit.js';
 import { sendRateOf } from './send-message.js';
 import type { TemplateChangeListener } from '../templates/lifecycle.js';
-import { TemplateSyncJob } from '../templates/sync-job.js';
+import { templateSync } from '../templates/sync-job.js';
 
 export type Delivery = {
   dispatcher: Dispatcher;
@@ -97,7 +97,7 @@ export async function startDelivery(
       callbacks?.wake();
     },
   });
-  const templateSync = new TemplateSyncJob({
+  const templateSyncTask = templateSync({
     db: database.db,
     secrets: providers.secrets,
     outbound,
@@ -112,13 +112,13 @@ export async function startDelivery(
   await dispatcher.start();
   callbacks?.start();
   release.start();
-  templateSync.start();
+  templateSyncTask.start();
   return {
     dispatcher,
     callbacks,
     stop: async (graceMs) => {
       await release.stop();
-      await templateSync.stop();
+      await templateSyncTask.stop();
       await Promise.all([dispatcher.stop(graceMs), callbacks?.stop(graceMs)]);
       await limiter.close();
     },

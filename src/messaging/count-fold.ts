@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { rowsOf } from '../db/raw-rows.js';
 import type { Logger } from '../log.js';
+import { PeriodicTask } from '../periodic.js';
 
 // Delivery analytics' counts (message_counts, see src/db/schema.ts) grow by a few change rows per
 // status change; folding moves those rows into one per combination and quarter hour, so what
@@ -54,35 +55,14 @@ export async function foldMessageCounts(db: Db, limit = FOLD_BATCH): Promise<num
 /** How often each API process folds. */
 export const FOLD_EVERY_MS = 5_000;
 
-/** Folds every `everyMs`, batch after batch while batches come full. */
-export class MessageCountFoldJob {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-
-  constructor(private readonly deps: { db: Db; log: Logger; everyMs: number }) {}
-
-  start(): void {
-    if (this.deps.everyMs <= 0) return;
-    this.timer = setInterval(() => void this.runOnce(), this.deps.everyMs);
-    this.timer.unref();
-  }
-
-  /** Folds until no full batch is left (skipped while the previous run still goes). */
-  runOnce(): Promise<void> {
-    this.running ??= (async () => {
-      let moved = await foldMessageCounts(this.deps.db);
-      while (moved === FOLD_BATCH && this.timer) moved = await foldMessageCounts(this.deps.db);
-    })()
-      .catch((err) => this.deps.log.warn({ err }, 'folding the delivery counts failed; the next run retries'))
-      .finally(() => {
-        this.running = undefined;
-      });
-    return this.running;
-  }
-
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
-  }
+/** Folds every FOLD_EVERY_MS, batch after batch while batches come full. */
+export function messageCountFold(db: Db, log: Logger): PeriodicTask {
+  return new PeriodicTask(
+    FOLD_EVERY_MS,
+    async (task) => {
+      let moved = await foldMessageCounts(db);
+      while (moved === FOLD_BATCH && task.active) moved = await foldMessageCounts(db);
+    },
+    (err) => log.warn({ err }, 'folding the delivery counts failed; the next run retries'),
+  );
 }
