@@ -29,6 +29,7 @@ import { timedStep, type Logger } from './log.js';
 import { StatusHub } from './pubsub/status-hub.js';
 import { OutboundGuard, type ResolveAll } from './net/outbound.js';
 import { createProviderDirectory } from './providers/directory.js';
+import { environmentProviders } from './providers/credential-check.js';
 import { errorBody, RestError } from './rest/errors.js';
 import { createRestHandler } from './rest/handler.js';
 import { createMediaDownloadHandler, MEDIA_DOWNLOAD_PREFIX } from './rest/media-download.js';
@@ -172,6 +173,7 @@ export async function createHerald(config: Config, log: Logger, opts: HeraldOpti
       publicUrl: config.publicUrlSet ? config.publicUrl : undefined,
       providers,
       outbound,
+      environmentProviders: environmentProviders(config.providers),
       timeoutMs: 3_000,
     },
   });

@@ -540,3 +540,50 @@ describe('through Herald', () => {
     expect(metrics).toContain('herald_messages_stuck{state="sent"} 1');
   });
 });
+
+describe("the installation's providers (environment) in diagnostics", () => {
+  let h: TestHerald;
+
+  beforeAll(async () => {
+    h = await startHerald({
+      TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+      TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+      TWILIO_BASE_URL: apiUrl,
+      WHATSAPP_PHONE_NUMBER_ID: PHONE_ID,
+      WHATSAPP_ACCESS_TOKEN: 'EAAGtoken-revoked-0123456789',
+      WHATSAPP_BASE_URL: apiUrl,
+    });
+  });
+  afterAll(() => h?.stop());
+
+  const diagnostics = async (key: string) => {
+    const res = await fetch(h.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ query: '{ diagnostics { name status detail } }' }),
+    });
+    const body = (await res.json()) as { data: { diagnostics: { name: string; status: string; detail: string }[] } };
+    return new Map(body.data.diagnostics.map((c) => [c.name, c]));
+  };
+
+  it('the operator sees each checked: a good login OK, a revoked token FAIL, no secret in the answer', async () => {
+    const checks = await diagnostics(h.adminKey);
+    expect(checks.get('provider twilio (installation)')).toMatchObject({
+      status: 'OK',
+      detail: 'twilio, OK: Twilio account "Acme Billing" is active',
+    });
+    expect(checks.get('provider whatsapp-cloud (installation)')).toMatchObject({
+      status: 'FAIL',
+      detail: expect.stringMatching(/^whatsapp-cloud, BAD_CREDENTIALS: /),
+    });
+    expect(JSON.stringify([...checks.values()])).not.toMatch(/f00dfeed|EAAGtoken/);
+  });
+
+  it("another tenant's diagnostics leave them out (they are the installation's business)", async () => {
+    const tenant = await h.sdk().CreateTenant({ name: 'Not The Operator' });
+    if (tenant.createTenant.__typename !== 'IssuedApiKey') throw new Error('no tenant');
+    const checks = await diagnostics(tenant.createTenant.key);
+    expect(checks.has('database')).toBe(true);
+    expect([...checks.keys()].filter((name) => name.endsWith('(installation)'))).toEqual([]);
+  });
+});

@@ -5,14 +5,20 @@ import type { Database } from '../db/client.js';
 import { rowsOf } from '../db/raw-rows.js';
 import type { OutboundGuard } from '../net/outbound.js';
 import { listProviderConfigs } from '../providers/configure.js';
-import { checkConfiguredProvider, type CredentialCheckResult } from '../providers/credential-check.js';
+import {
+  checkConfiguredProvider,
+  checkCredentials,
+  type CredentialCheckResult,
+  type EnvironmentProvider,
+} from '../providers/credential-check.js';
 import type { ProviderDirectory } from '../providers/directory.js';
 import { CHANNELS } from '../vocabulary.js';
 
 // `herald doctor`'s questions, answered by the Herald that is asked: is its database there and
 // migrated, is Redis (when configured) answering, does the public URL lead back to it (where
 // providers post their reports), where does each channel's traffic go for this tenant, and do
-// the tenant's own providers accept their credentials.
+// the tenant's own providers accept their credentials (and, asked by the operator, the
+// installation's providers from the environment).
 
 export type CheckStatus = 'OK' | 'WARN' | 'FAIL';
 export type Check = { name: string; status: CheckStatus; detail: string };
@@ -25,13 +31,19 @@ export type DiagnosticsDeps = {
   providers: ProviderDirectory;
   /** Tenant providers' credential checks connect through it, as their sends do. */
   outbound: OutboundGuard;
+  /** The installation's providers (environment); only the operator's diagnostics check them. */
+  environmentProviders: EnvironmentProvider[];
   timeoutMs: number;
 };
 
 const JOURNAL = new URL('../../drizzle/meta/_journal.json', import.meta.url);
 
-export async function runChecks(deps: DiagnosticsDeps, tenantId: string): Promise<Check[]> {
-  const [herald, providers] = await Promise.all([
+export async function runChecks(
+  deps: DiagnosticsDeps,
+  asker: { tenantId: string; isOperator: boolean },
+): Promise<Check[]> {
+  const { tenantId } = asker;
+  const [herald, providers, installation] = await Promise.all([
     Promise.all([
       check('database', () => databaseCheck(deps)),
       check('migrations', () => migrationsCheck(deps)),
@@ -42,8 +54,9 @@ export async function runChecks(deps: DiagnosticsDeps, tenantId: string): Promis
     providerChecks(deps, tenantId).catch((err: unknown) => [
       { name: 'providers', status: 'FAIL' as const, detail: err instanceof Error ? err.message : String(err) },
     ]),
+    asker.isOperator ? environmentProviderChecks(deps) : [],
   ]);
-  return [...herald, ...providers];
+  return [...herald, ...providers, ...installation];
 }
 
 /** A credential check as doctor grades it: not checkable is a caveat, not a failure. */
@@ -68,6 +81,24 @@ async function providerChecks(deps: DiagnosticsDeps, tenantId: string): Promise<
         name: `provider ${config.name}`,
         status: CREDENTIAL_STATUS[verdict.result],
         detail: `${config.kind}, ${verdict.result}: ${verdict.message}`,
+      };
+    }),
+  );
+}
+
+/** The installation's providers, checked the same way; they are trusted, as their sends are. */
+function environmentProviderChecks(deps: DiagnosticsDeps): Promise<Check[]> {
+  return Promise.all(
+    deps.environmentProviders.map(async (p) => {
+      const verdict = await checkCredentials(p.kind, p.settings, p.secrets, {
+        outbound: undefined,
+        timeoutMs: deps.timeoutMs,
+        now: () => new Date(),
+      });
+      return {
+        name: `provider ${p.name} (installation)`,
+        status: CREDENTIAL_STATUS[verdict.result],
+        detail: `${p.kind}, ${verdict.result}: ${verdict.message}`,
       };
     }),
   );

@@ -2,6 +2,7 @@ import nodemailer from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import { Agent, request } from 'undici';
 import type { z } from 'zod';
+import type { ProvidersConfig } from '../config.js';
 import type { ProviderConfigRow } from '../db/schema.js';
 import { isDestinationNotAllowed, DESTINATION_NOT_ALLOWED, type OutboundGuard } from '../net/outbound.js';
 import { PROVIDER_KINDS } from './kinds.js';
@@ -243,6 +244,42 @@ async function verifySmtp(
     clearTimeout(timer);
     transporter.close();
   }
+}
+
+/** A provider of the installation (environment) as a credential check reads it. */
+export type EnvironmentProvider = {
+  name: string;
+  kind: string;
+  settings: Record<string, unknown>;
+  /** Every secret it holds, so that none can reach a check's answer. */
+  secrets: Record<string, unknown>;
+};
+
+/** The installation's own providers, named as their sends and webhooks name them. */
+export function environmentProviders(config: ProvidersConfig): EnvironmentProvider[] {
+  const found: EnvironmentProvider[] = [];
+  if (config.twilio) {
+    const { authToken, ...settings } = config.twilio;
+    found.push({ name: 'twilio', kind: 'twilio', settings, secrets: { authToken } });
+  }
+  if (config.whatsappCloud) {
+    const { accessToken, appSecret, verifyToken, ...settings } = config.whatsappCloud;
+    found.push({
+      name: 'whatsapp-cloud',
+      kind: 'whatsapp-cloud',
+      settings,
+      secrets: { accessToken, appSecret, verifyToken },
+    });
+  }
+  if (config.smtp) {
+    const { password, ...settings } = config.smtp;
+    found.push({ name: 'smtp', kind: 'smtp', settings, secrets: { password } });
+  }
+  if (config.smsmedia) {
+    const { apiKey, webhookToken, ...settings } = config.smsmedia;
+    found.push({ name: 'smsmedia', kind: 'smsmedia', settings, secrets: { apiKey, webhookToken } });
+  }
+  return found;
 }
 
 /** Checks a stored tenant provider: its settings as stored, its secrets unsealed. Never rejects. */

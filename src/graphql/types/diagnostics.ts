@@ -23,7 +23,7 @@ builder.queryField('diagnostics', (t) =>
     type: [DiagnosticCheckRef],
     authScopes: { admin: true },
     description:
-      "Herald's own checks: database and migrations, Redis when configured, whether the public URL leads back to a Herald, where each channel of your tenant is routed, and whether each of your enabled providers accepts its credentials (FAIL on bad credentials or an unreachable provider, WARN when the kind cannot be checked).",
-    resolve: (_root, _args, ctx) => runChecks(ctx.services.diagnostics, ctx.principal.tenantId),
+      "Herald's own checks: database and migrations, Redis when configured, whether the public URL leads back to a Herald, where each channel of your tenant is routed, and whether each of your enabled providers accepts its credentials (FAIL on bad credentials or an unreachable provider, WARN when the kind cannot be checked); asked by the operator, the installation's providers from the environment too.",
+    resolve: (_root, _args, ctx) => runChecks(ctx.services.diagnostics, ctx.principal),
   }),
 );
