@@ -101,8 +101,9 @@ FROM messages GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9;--> statement-breakpoint
 -- The counting pass no longer groups messages (migration 0013's statistics were for that).
 DROP STATISTICS "messages_stats_groups";--> statement-breakpoint
 -- The medians' pass (src/messaging/stats.ts, medianStatement) reads delivered messages from
--- here, never from the table: by tenant, UTC day, read or not, and sample key (two random bytes
--- of the id), so that a large group's sample is a range of keys on each day, two lookups a day.
+-- here, not from the table (once vacuumed): by tenant, UTC day, read or not, and sample key (two
+-- random bytes of the id), so that a large group's sample is a range of keys on each day, two
+-- lookups a day.
 -- It holds every column the pass reads but tags (up to 20 of 64 characters would take much of
 -- an index entry's 2.7 kB; a tag filter reads its rows' tags from the table). Read or not is a
 -- number: a boolean would be rewritten in the statement (`(x is not null) = false` becomes

@@ -358,9 +358,9 @@ function countStatement(dimensions: Dimension[], scope: Scope): SQL {
  * about 1.6% of the group, in rank, 19 times out of 20.
  *
  * The messages are read from the index of delivered messages by tenant, UTC day, read or not,
- * and sample key (messages_delay_sample_idx, migration 0016), never from the table: on each day,
- * the range of sample keys that the groups whose messages may lie on it need (all of them for a
- * group read whole). With DAY asked for, a group's messages lie on the UTC days around its date;
+ * and sample key (messages_delay_sample_idx, migration 0016), not from the table once vacuumed:
+ * on each day, the range of sample keys that the groups whose messages may lie on it need (all
+ * of them for a group read whole). With DAY asked for, a group's messages lie on the UTC days around its date;
  * otherwise on any day of the window.
  */
 function medianStatement(
