@@ -88,7 +88,9 @@ beforeAll(async () => {
       HERALD_CALLBACK_RETRY_BASE_MS: '600000',
       HERALD_MEDIA_FETCH_TIMEOUT_MS: '3000',
     },
-    { resolve },
+    // Retries wait their whole backoff (full jitter could retry a refused callback at once): a
+    // delivery has one attempt within a test.
+    { resolve, random: () => 0.999 },
   );
   const created = await guarded.sdk().CreateTenant({ name: 'Probe Co' });
   if (created.createTenant.__typename !== 'IssuedApiKey') throw new Error('no tenant');
